@@ -1,0 +1,137 @@
+//! Command-line interface: one file per subcommand, each with `Args` and `run`.
+//!
+//! Exit codes: 0 success; 1 runtime error (bad input, I/O, `--strict` rejections);
+//! 2 usage error; 3 completed but a target was not met / the problem is infeasible.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use wfm::table::{OutputFormat, Table};
+
+mod audit;
+mod backtest;
+mod demo;
+mod forecast;
+mod ingest;
+mod scenario;
+mod schedule;
+mod staff;
+
+/// Contact-center workforce management: ingest history, forecast, staff, schedule, audit.
+#[derive(Debug, Parser)]
+#[command(name = "wfm", version, about, long_about = None)]
+#[command(
+    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 target unmet / infeasible."
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read raw call logs or interval exports into validated per-queue interval KPIs.
+    #[command(subcommand)]
+    Ingest(ingest::IngestCommand),
+    /// Forecast volume and AHT per queue × interval.
+    Forecast(forecast::Args),
+    /// Rolling-origin backtest of forecasting models.
+    Backtest(backtest::Args),
+    /// Required agents per interval (Erlang C / Erlang A), or evaluate a given staffing.
+    Staff(staff::Args),
+    /// What-if scenarios against a baseline staffing plan.
+    Scenario(scenario::Args),
+    /// Optimise shifts and breaks against a staffing requirement.
+    Schedule(schedule::Args),
+    /// Monthly audit of KPIs, forecast accuracy and scorecard.
+    Audit(audit::Args),
+    /// Run the pipeline on the embedded sample data and print a summary.
+    Demo(demo::Args),
+}
+
+pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Ingest(c) => ingest::run(c),
+        Command::Forecast(a) => forecast::run(a),
+        Command::Backtest(a) => backtest::run(a),
+        Command::Staff(a) => staff::run(a),
+        Command::Scenario(a) => scenario::run(a),
+        Command::Schedule(a) => schedule::run(a),
+        Command::Audit(a) => audit::run(a),
+        Command::Demo(a) => demo::run(a),
+    }
+}
+
+/// `--format`, shared by every command that prints a table.
+#[derive(Debug, Clone, Copy, Default, ValueEnum)]
+pub(crate) enum Format {
+    /// Aligned columns.
+    #[default]
+    Table,
+    /// CSV with a header.
+    Csv,
+    /// JSON array of objects.
+    Json,
+}
+
+impl From<Format> for OutputFormat {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Table => OutputFormat::Table,
+            Format::Csv => OutputFormat::Csv,
+            Format::Json => OutputFormat::Json,
+        }
+    }
+}
+
+/// Output options shared by the commands: `--format` to stdout, or `--out FILE`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct OutputArgs {
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+    /// Write the result to FILE instead of stdout (format by extension: .csv, .json; atomic write).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+}
+
+/// Renders `table` to `--out` (atomically, never over an input) or to stdout in `--format`.
+#[allow(dead_code)] // used by the subcommands as they land
+pub(crate) fn emit(table: &Table, out: &OutputArgs, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    match &out.out {
+        Some(path) => {
+            let fmt = match path.extension().and_then(|e| e.to_str()) {
+                Some("json") => OutputFormat::Json,
+                Some("csv") | None => OutputFormat::Csv,
+                Some("txt") => OutputFormat::Table,
+                Some(other) => anyhow::bail!(
+                    "{}: unsupported output extension `.{other}` (use .csv, .json or .txt)",
+                    path.display()
+                ),
+            };
+            let mut buf = Vec::new();
+            table.write(fmt, &mut buf)?;
+            wfm::table::write_atomic(path, &buf, inputs)
+                .with_context(|| format!("failed to write `{}`", path.display()))?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            table.write(out.format.into(), &mut lock)?;
+            lock.flush()?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn verify_cli() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

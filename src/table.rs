@@ -1,0 +1,601 @@
+//! Tables at the I/O edge: reading CSV inputs with row/column-located errors, and rendering
+//! output tables as aligned text, CSV or JSON (one renderer per `--format`, STYLE.md C13).
+//!
+//! Why not polars here: a clean debug build with polars takes ~16 min and a release build over
+//! 22 min on the 2-core machines this project builds on (../shared/bench/DEPENDENCIES.md), for
+//! tables of at most a few hundred thousand rows that the `csv` crate reads in milliseconds.
+//! Computation works on typed vectors; this module is the only place that sees text.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::Location;
+use crate::time::{parse_timestamp, NaiveDateTime};
+
+/// Errors reading or writing tables.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TableError {
+    /// The file could not be opened or read.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The file is empty (no header).
+    #[error("{}: the file is empty (expected a header line and data rows)", path.display())]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file has a header but no data rows.
+    #[error("{}: the file has a header but no data rows", path.display())]
+    HeaderOnly {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Required columns are missing from the header.
+    #[error("{}:1: missing column(s) {}; the header has: {}", path.display(), missing.join(", "), found.join(", "))]
+    MissingColumns {
+        /// The file.
+        path: PathBuf,
+        /// The missing column names.
+        missing: Vec<String>,
+        /// The columns found.
+        found: Vec<String>,
+    },
+    /// A field could not be parsed or is outside its domain.
+    #[error("{at}: {reason}, got `{value}`")]
+    BadValue {
+        /// Where.
+        at: Location,
+        /// The field's text.
+        value: String,
+        /// What was expected.
+        reason: String,
+    },
+    /// A row is malformed (CSV syntax, field count).
+    #[error("{at}: {reason}")]
+    BadRow {
+        /// Where.
+        at: Location,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A TOML configuration could not be parsed.
+    #[error("{}: {message}", path.display())]
+    Toml {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message (includes line and column).
+        message: String,
+    },
+}
+
+/// A CSV file read into memory, with the line number of every record.
+#[derive(Debug, Clone)]
+pub struct CsvInput {
+    path: PathBuf,
+    headers: Vec<String>,
+    records: Vec<csv::StringRecord>,
+    lines: Vec<u64>,
+}
+
+impl CsvInput {
+    /// Reads a whole CSV file (`-` = standard input). Fields are trimmed of surrounding spaces.
+    ///
+    /// # Errors
+    /// [`TableError::Empty`], [`TableError::HeaderOnly`], [`TableError::BadRow`] (wrong field
+    /// count or invalid UTF-8, with the line), [`TableError::Io`].
+    pub fn read(path: &Path) -> Result<Self, TableError> {
+        let mut bytes = Vec::new();
+        let io = |source| TableError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        if path == Path::new("-") {
+            std::io::stdin().read_to_end(&mut bytes).map_err(io)?;
+        } else {
+            bytes = std::fs::read(path).map_err(io)?;
+        }
+        Self::from_bytes(path, &bytes)
+    }
+
+    /// Parses CSV from memory; `path` is used in messages only.
+    ///
+    /// # Errors
+    /// As [`CsvInput::read`].
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Self, TableError> {
+        let path = path.to_path_buf();
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .trim(csv::Trim::All)
+            .flexible(false)
+            .from_reader(bytes);
+        let headers: Vec<String> = match rdr.headers() {
+            Ok(h) => h
+                .iter()
+                .map(|s| s.trim_start_matches('\u{feff}').to_string())
+                .collect(),
+            Err(e) => {
+                return Err(TableError::BadRow {
+                    at: Location {
+                        file: path,
+                        line: 1,
+                        column: None,
+                    },
+                    reason: e.to_string(),
+                })
+            }
+        };
+        if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
+            return Err(TableError::Empty { path });
+        }
+        let mut records = Vec::new();
+        let mut lines = Vec::new();
+        let mut rec = csv::StringRecord::new();
+        loop {
+            match rdr.read_record(&mut rec) {
+                Ok(true) => {
+                    let line = rec.position().map_or(0, |p| p.line());
+                    // A blank line is skipped by the csv crate; a record of one empty field is not data either.
+                    lines.push(line);
+                    records.push(rec.clone());
+                }
+                Ok(false) => break,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    let reason = match e.kind() {
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => {
+                            format!("expected {expected_len} fields as in the header, found {len}")
+                        }
+                        csv::ErrorKind::Utf8 { .. } => "invalid UTF-8".to_string(),
+                        _ => e.to_string(),
+                    };
+                    return Err(TableError::BadRow {
+                        at: Location {
+                            file: path,
+                            line,
+                            column: None,
+                        },
+                        reason,
+                    });
+                }
+            }
+        }
+        if records.is_empty() {
+            return Err(TableError::HeaderOnly { path });
+        }
+        Ok(CsvInput {
+            path,
+            headers,
+            records,
+            lines,
+        })
+    }
+
+    /// The file this table came from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+    /// The header names.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+    /// Number of data rows.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+    /// True when there are no data rows (never, for a table returned by `read`).
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+    /// The 1-based line number of data row `row` (header = line 1).
+    pub fn line(&self, row: usize) -> u64 {
+        self.lines[row]
+    }
+
+    /// Index of column `name`, if present.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+
+    /// Indices of the required columns, in order.
+    ///
+    /// # Errors
+    /// [`TableError::MissingColumns`] naming every missing column.
+    pub fn require(&self, names: &[&str]) -> Result<Vec<usize>, TableError> {
+        let missing: Vec<String> = names
+            .iter()
+            .filter(|n| self.column(n).is_none())
+            .map(|n| n.to_string())
+            .collect();
+        if !missing.is_empty() {
+            return Err(TableError::MissingColumns {
+                path: self.path.clone(),
+                missing,
+                found: self.headers.clone(),
+            });
+        }
+        Ok(names.iter().map(|n| self.column(n).unwrap()).collect())
+    }
+
+    /// The raw text of a field.
+    pub fn text(&self, row: usize, col: usize) -> &str {
+        self.records[row].get(col).unwrap_or("")
+    }
+
+    /// The location of a field, for error messages.
+    pub fn location(&self, row: usize, col: usize) -> Location {
+        Location {
+            file: self.path.clone(),
+            line: self.lines[row],
+            column: self.headers.get(col).cloned(),
+        }
+    }
+
+    fn bad(&self, row: usize, col: usize, reason: &str) -> TableError {
+        TableError::BadValue {
+            at: self.location(row, col),
+            value: self.text(row, col).to_string(),
+            reason: reason.to_string(),
+        }
+    }
+
+    /// A number, `None` when the field is empty.
+    ///
+    /// # Errors
+    /// [`TableError::BadValue`] when the field is not a finite number.
+    pub fn opt_f64(&self, row: usize, col: usize) -> Result<Option<f64>, TableError> {
+        let t = self.text(row, col);
+        if t.is_empty() {
+            return Ok(None);
+        }
+        match t.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(Some(v)),
+            _ => Err(self.bad(row, col, "expected a finite number")),
+        }
+    }
+
+    /// A required finite number.
+    ///
+    /// # Errors
+    /// [`TableError::BadValue`] when empty or not a finite number.
+    pub fn f64(&self, row: usize, col: usize) -> Result<f64, TableError> {
+        self.opt_f64(row, col)?
+            .ok_or_else(|| self.bad(row, col, "expected a number, the field is empty"))
+    }
+
+    /// A required finite number ≥ 0.
+    ///
+    /// # Errors
+    /// [`TableError::BadValue`] when empty, not a number, or negative.
+    pub fn non_negative(&self, row: usize, col: usize) -> Result<f64, TableError> {
+        let v = self.f64(row, col)?;
+        if v < 0.0 {
+            return Err(self.bad(row, col, "expected a value ≥ 0"));
+        }
+        Ok(v)
+    }
+
+    /// An optional finite number ≥ 0.
+    ///
+    /// # Errors
+    /// [`TableError::BadValue`] when not a number, or negative.
+    pub fn opt_non_negative(&self, row: usize, col: usize) -> Result<Option<f64>, TableError> {
+        match self.opt_f64(row, col)? {
+            Some(v) if v < 0.0 => Err(self.bad(row, col, "expected a value ≥ 0")),
+            v => Ok(v),
+        }
+    }
+
+    /// A required timestamp (see [`crate::time::parse_timestamp`]).
+    ///
+    /// # Errors
+    /// [`TableError::BadValue`] when the field is not a timestamp.
+    pub fn timestamp(&self, row: usize, col: usize) -> Result<NaiveDateTime, TableError> {
+        parse_timestamp(self.text(row, col)).ok_or_else(|| {
+            self.bad(
+                row,
+                col,
+                "expected a timestamp YYYY-MM-DDTHH:MM:SS (ISO 8601, local time)",
+            )
+        })
+    }
+
+    /// A required non-empty text field.
+    ///
+    /// # Errors
+    /// [`TableError::BadValue`] when the field is empty.
+    pub fn non_empty(&self, row: usize, col: usize) -> Result<&str, TableError> {
+        let t = self.text(row, col);
+        if t.is_empty() {
+            return Err(self.bad(row, col, "expected a non-empty value"));
+        }
+        Ok(t)
+    }
+}
+
+/// Reads and deserializes a TOML file.
+///
+/// # Errors
+/// [`TableError::Io`] or [`TableError::Toml`] (the message names line and column).
+pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, TableError> {
+    let text = std::fs::read_to_string(path).map_err(|source| TableError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| TableError::Toml {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// One output cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// No value (rendered as an empty field / JSON null).
+    Empty,
+    /// An integer.
+    Int(i64),
+    /// A number rendered with a fixed number of decimals.
+    Float(f64, usize),
+    /// Text.
+    Text(String),
+}
+
+impl Cell {
+    /// A float with `dp` decimals, or empty when `v` is `None` or not finite.
+    pub fn float(v: Option<f64>, dp: usize) -> Cell {
+        match v {
+            Some(x) if x.is_finite() => Cell::Float(x, dp),
+            _ => Cell::Empty,
+        }
+    }
+    /// Text cell.
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+    fn render(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Float(v, dp) => {
+                let s = format!("{v:.dp$}");
+                // Avoid "-0.000".
+                if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+                    s[1..].to_string()
+                } else {
+                    s
+                }
+            }
+            Cell::Text(t) => t.clone(),
+        }
+    }
+    fn json(&self) -> serde_json::Value {
+        match self {
+            Cell::Empty => serde_json::Value::Null,
+            Cell::Int(i) => serde_json::Value::from(*i),
+            Cell::Float(..) => {
+                let s = self.render();
+                serde_json::from_str::<serde_json::Number>(&s)
+                    .map(serde_json::Value::Number)
+                    .unwrap_or(serde_json::Value::Null)
+            }
+            Cell::Text(t) => serde_json::Value::String(t.clone()),
+        }
+    }
+}
+
+/// How a table is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    /// Aligned columns for a terminal.
+    #[default]
+    Table,
+    /// Comma-separated values with a header.
+    Csv,
+    /// A JSON array of objects (keys in column order).
+    Json,
+}
+
+/// An output table: named columns and rows of cells.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Rows; each has `columns.len()` cells.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// An empty table with these columns.
+    pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> Self {
+        Table {
+            columns: columns.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Appends a row (must have one cell per column).
+    pub fn push(&mut self, row: Vec<Cell>) {
+        debug_assert_eq!(row.len(), self.columns.len());
+        self.rows.push(row);
+    }
+
+    /// Writes the table in `format`.
+    ///
+    /// # Errors
+    /// Any error of the writer.
+    pub fn write(&self, format: OutputFormat, w: &mut dyn Write) -> std::io::Result<()> {
+        match format {
+            OutputFormat::Csv => self.write_csv(w),
+            OutputFormat::Json => self.write_json(w),
+            OutputFormat::Table => self.write_text(w),
+        }
+    }
+
+    /// Writes CSV with a header.
+    ///
+    /// # Errors
+    /// Any error of the writer.
+    pub fn write_csv(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        let mut wtr = csv::Writer::from_writer(w);
+        wtr.write_record(&self.columns)?;
+        for r in &self.rows {
+            wtr.write_record(r.iter().map(Cell::render))?;
+        }
+        wtr.flush()
+    }
+
+    /// Writes a JSON array of objects, one per row, keys in column order.
+    ///
+    /// # Errors
+    /// Any error of the writer.
+    pub fn write_json(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        writeln!(w, "[")?;
+        for (i, r) in self.rows.iter().enumerate() {
+            write!(w, "  {{")?;
+            for (j, (c, v)) in self.columns.iter().zip(r).enumerate() {
+                if j > 0 {
+                    write!(w, ", ")?;
+                }
+                write!(w, "{}: {}", serde_json::Value::String(c.clone()), v.json())?;
+            }
+            writeln!(w, "}}{}", if i + 1 < self.rows.len() { "," } else { "" })?;
+        }
+        writeln!(w, "]")
+    }
+
+    /// Writes aligned text columns (numbers right-aligned).
+    ///
+    /// # Errors
+    /// Any error of the writer.
+    pub fn write_text(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        let rendered: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(Cell::render).collect())
+            .collect();
+        let mut width: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
+        for r in &rendered {
+            for (j, s) in r.iter().enumerate() {
+                width[j] = width[j].max(s.chars().count());
+            }
+        }
+        let line = |cells: Vec<(String, bool)>| -> String {
+            let mut out = String::new();
+            for (j, (s, right)) in cells.into_iter().enumerate() {
+                if j > 0 {
+                    out.push_str("  ");
+                }
+                let pad = width[j].saturating_sub(s.chars().count());
+                if right {
+                    out.push_str(&" ".repeat(pad));
+                    out.push_str(&s);
+                } else {
+                    out.push_str(&s);
+                    out.push_str(&" ".repeat(pad));
+                }
+            }
+            out.trim_end().to_string()
+        };
+        writeln!(
+            w,
+            "{}",
+            line(self.columns.iter().map(|c| (c.clone(), false)).collect())
+        )?;
+        for (r, cells) in rendered.into_iter().zip(&self.rows) {
+            let row = r
+                .into_iter()
+                .zip(cells)
+                .map(|(s, c)| (s, matches!(c, Cell::Int(_) | Cell::Float(..))))
+                .collect();
+            writeln!(w, "{}", line(row))?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes `bytes` to `path` atomically: to a temporary file in the same folder, then renamed
+/// over the target, so a reader never sees a half-written file. Refuses to write over any of
+/// `inputs` (an output must never overwrite an input).
+///
+/// # Errors
+/// [`TableError::Io`] on failure, or when `path` is one of `inputs`.
+pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), TableError> {
+    let io = |source| TableError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let canon = |p: &Path| std::fs::canonicalize(p).ok();
+    if let Some(target) = canon(path) {
+        if inputs.iter().any(|i| canon(i).as_ref() == Some(&target)) {
+            return Err(io(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "refusing to overwrite an input file",
+            )));
+        }
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".{}.tmp", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_header_only_are_errors() {
+        let p = Path::new("x.csv");
+        assert!(matches!(
+            CsvInput::from_bytes(p, b""),
+            Err(TableError::Empty { .. })
+        ));
+        assert!(matches!(
+            CsvInput::from_bytes(p, b"a,b\n"),
+            Err(TableError::HeaderOnly { .. })
+        ));
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let t = CsvInput::from_bytes(Path::new("x.csv"), b"a,b\n1,2\n3,zz\n").unwrap();
+        let e = t.f64(1, 1).unwrap_err().to_string();
+        assert!(e.contains("x.csv:3, column `b`"), "{e}");
+        let e = CsvInput::from_bytes(Path::new("x.csv"), b"a,b\n1,2\n3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("x.csv:3"), "{e}");
+        let e = t.require(&["a", "c"]).unwrap_err().to_string();
+        assert!(e.contains("missing column(s) c"), "{e}");
+    }
+
+    #[test]
+    fn renders_formats() {
+        let mut t = Table::new(["k", "v"]);
+        t.push(vec![Cell::text("a"), Cell::Float(1.0 / 3.0, 3)]);
+        t.push(vec![Cell::text("b"), Cell::Empty]);
+        let mut out = Vec::new();
+        t.write(OutputFormat::Csv, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "k,v\na,0.333\nb,\n");
+        let mut out = Vec::new();
+        t.write(OutputFormat::Json, &mut out).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v[0]["v"], serde_json::json!(0.333));
+        assert!(v[1]["v"].is_null());
+    }
+}
