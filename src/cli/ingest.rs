@@ -129,13 +129,24 @@ fn check_output(out: &OutputArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn report(acc: &Accounting, quiet: bool) {
+/// Lists repairs and rejections on stderr in input order (file as given, then line), then the
+/// summary.
+fn report(acc: &Accounting, quiet: bool, inputs: &[PathBuf]) {
     if !quiet {
-        for r in &acc.repairs {
-            eprintln!("{r}");
-        }
-        for r in &acc.rejections {
-            eprintln!("{r}");
+        let rank = |f: &Path| inputs.iter().position(|p| p == f).unwrap_or(usize::MAX);
+        let mut msgs: Vec<(usize, u64, String)> = acc
+            .repairs
+            .iter()
+            .map(|r| (rank(&r.at.file), r.at.line, r.to_string()))
+            .chain(
+                acc.rejections
+                    .iter()
+                    .map(|r| (rank(&r.at.file), r.at.line, r.to_string())),
+            )
+            .collect();
+        msgs.sort_by_key(|m| (m.0, m.1));
+        for (_, _, m) in msgs {
+            eprintln!("{m}");
         }
     }
     eprintln!("{}", acc.summary());
@@ -157,7 +168,7 @@ fn finish(
     common: &CommonArgs,
     inputs: &[PathBuf],
 ) -> anyhow::Result<ExitCode> {
-    report(acc, common.quiet);
+    report(acc, common.quiet, inputs);
     if common.strict {
         acc.ensure_none_rejected()?;
     }

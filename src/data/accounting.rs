@@ -245,6 +245,8 @@ pub struct Accounting {
     pub repairs: Vec<Repair>,
     /// Anomalies accepted as-is (they do not change any KPI), counted per kind.
     pub notes: BTreeMap<String, u64>,
+    /// True when the records are rows of an interval export (not calls).
+    pub interval_rows: bool,
 }
 
 impl Accounting {
@@ -306,10 +308,14 @@ impl Accounting {
 
     /// Further detail lines: the breakdown of used records, repairs per kind, accepted anomalies.
     pub fn detail_lines(&self) -> Vec<String> {
-        let mut out = vec![format!(
-            "used: {} offered to agents, {} ended in the VRU, {} PHANTOM ignored",
-            self.offered, self.vru_only, self.phantom
-        )];
+        let mut out = vec![if self.interval_rows {
+            format!("the rows used hold {} offered calls", self.offered)
+        } else {
+            format!(
+                "used: {} offered to agents, {} ended in the VRU, {} PHANTOM ignored",
+                self.offered, self.vru_only, self.phantom
+            )
+        }];
         let rep = self.repaired_by_kind();
         if !rep.is_empty() {
             let parts: Vec<String> = rep.iter().map(|(k, v)| format!("{k}: {v}")).collect();

@@ -261,7 +261,10 @@ fn ingest_parsed(
     let thresholds = thresholds_with_mapping(opts);
     let thr = thresholds.secs().to_vec();
     let mut rows: Vec<RowIn> = Vec::new();
-    let mut acc = Accounting::default();
+    let mut acc = Accounting {
+        interval_rows: true,
+        ..Accounting::default()
+    };
     for (fi, t) in inputs.iter().enumerate() {
         parse_file(fi, t, m, &thr, &mut rows)?;
     }
