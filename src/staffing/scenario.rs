@@ -1,0 +1,1 @@
+//! What-if scenarios (placeholder replaced below).
