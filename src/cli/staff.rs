@@ -1,11 +1,327 @@
-//! `wfm staff`.
+//! `wfm staff`: required agents per interval (Erlang C / Erlang A), or `--evaluate` a given
+//! staffing. Output columns and their definitions: `wfm::staffing::plan::definitions`.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use anyhow::Context;
+use wfm::staffing::config::{ModelKind, Settings, StaffConfig};
+use wfm::staffing::plan::{self, Precision, StaffInput, StaffPlan};
+use wfm::table::OutputFormat;
+use wfm::units::{Fraction, IntervalLength, Secs};
+
+use super::{emit, Format, OutputArgs};
+
+/// Queueing model on the command line.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum ModelArg {
+    /// M/M/N: nobody abandons.
+    ErlangC,
+    /// M/M/N+M: exponential patience (needs a patience: flag, config or history).
+    ErlangA,
+}
+
+/// Staffing policy flags shared by `wfm staff` and `wfm scenario`. Each flag overrides the
+/// config for every queue.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct PolicyArgs {
+    /// Per-queue targets, shrinkage, concurrency and async queues (see models/staffing.toml).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// Queueing model [config or erlang-c].
+    #[arg(long, value_enum)]
+    pub(crate) model: Option<ModelArg>,
+    /// Service-level target: share of offered calls answered within --sl-seconds [0.8]; 0 = none.
+    #[arg(long, value_name = "FRACTION")]
+    pub(crate) sl_target: Option<f64>,
+    /// Service-level answer-time threshold in seconds [20].
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) sl_seconds: Option<f64>,
+    /// Maximum ASA (mean wait of answered calls), seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) asa_seconds: Option<f64>,
+    /// Maximum abandon rate (Erlang A).
+    #[arg(long, value_name = "FRACTION")]
+    pub(crate) max_abandon: Option<f64>,
+    /// Mean patience for Erlang A, seconds [config, else estimated from the history's abandons].
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) patience_seconds: Option<f64>,
+    /// Occupancy cap in (0, 1].
+    #[arg(long, value_name = "FRACTION")]
+    pub(crate) max_occupancy: Option<f64>,
+    /// Shrinkage in [0, 1): gross agents = ceil(agents / (1 − shrinkage)) [0].
+    #[arg(long, value_name = "FRACTION")]
+    pub(crate) shrinkage: Option<f64>,
+    /// Sessions one agent handles at once (chat); AHT per session is divided by it [1].
+    #[arg(long, value_name = "K")]
+    pub(crate) concurrency: Option<f64>,
+    /// Interval length (5m, 6m, 10m, 15m, 30m, 60m) [inferred from the timestamps].
+    #[arg(long, value_name = "LENGTH")]
+    pub(crate) interval: Option<IntervalLength>,
+    /// Paid hours per FTE per day [config or 8].
+    #[arg(long, value_name = "HOURS")]
+    pub(crate) hours_per_fte_day: Option<f64>,
+    /// Paid hours per FTE per week [config or 40].
+    #[arg(long, value_name = "HOURS")]
+    pub(crate) hours_per_fte_week: Option<f64>,
+    /// A history with abandon columns (`wfm ingest` output) to estimate Erlang A patience from,
+    /// e.g. when --input is a forecast.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) history: Option<PathBuf>,
+}
+
+fn fraction(flag: &str, v: Option<f64>) -> anyhow::Result<Option<Fraction>> {
+    v.map(|x| Fraction::new(x).with_context(|| format!("--{flag}")))
+        .transpose()
+}
+
+fn secs(flag: &str, v: Option<f64>) -> anyhow::Result<Option<Secs>> {
+    v.map(|x| Secs::new(x).with_context(|| format!("--{flag}")))
+        .transpose()
+}
+
+impl PolicyArgs {
+    /// The config file (if any) with the flags layered on top.
+    pub(crate) fn config(&self) -> anyhow::Result<StaffConfig> {
+        let mut cfg = match &self.config {
+            Some(p) => StaffConfig::from_toml(p)
+                .with_context(|| format!("failed to load `{}`", p.display()))?,
+            None => StaffConfig::new(),
+        };
+        if let Some(c) = self.concurrency {
+            anyhow::ensure!(
+                c.is_finite() && c >= 1.0,
+                "--concurrency: expected a value ≥ 1, got {c}"
+            );
+        }
+        cfg = cfg.with_overrides(Settings {
+            model: self.model.map(|m| match m {
+                ModelArg::ErlangC => ModelKind::ErlangC,
+                ModelArg::ErlangA => ModelKind::ErlangA,
+            }),
+            kind: None,
+            sl_target: fraction("sl-target", self.sl_target)?,
+            sl_seconds: secs("sl-seconds", self.sl_seconds)?,
+            asa_seconds: secs("asa-seconds", self.asa_seconds)?,
+            max_abandon: fraction("max-abandon", self.max_abandon)?,
+            patience_seconds: secs("patience-seconds", self.patience_seconds)?,
+            max_occupancy: fraction("max-occupancy", self.max_occupancy)?,
+            shrinkage: fraction("shrinkage", self.shrinkage)?,
+            concurrency: self.concurrency,
+            sla: None,
+        });
+        if self.hours_per_fte_day.is_some() || self.hours_per_fte_week.is_some() {
+            let day = self.hours_per_fte_day.unwrap_or(cfg.hours_per_fte_day());
+            let week = self.hours_per_fte_week.unwrap_or(cfg.hours_per_fte_week());
+            cfg = cfg.with_hours_per_fte(day, week)?;
+        }
+        if let Some(i) = self.interval {
+            cfg = cfg.with_interval(i);
+        }
+        Ok(cfg)
+    }
+
+    /// Reads the input, adding the patience estimates of `--history`.
+    pub(crate) fn input(&self, path: &Path) -> anyhow::Result<StaffInput> {
+        let mut input = StaffInput::read(path)
+            .with_context(|| format!("failed to load `{}`", path.display()))?;
+        if let Some(h) = &self.history {
+            input = input
+                .with_history(h)
+                .with_context(|| format!("failed to load history `{}`", h.display()))?;
+        }
+        Ok(input)
+    }
+
+    /// Input and extra files, never to be overwritten.
+    pub(crate) fn inputs(&self, input: &Path) -> Vec<PathBuf> {
+        let mut v = vec![input.to_path_buf()];
+        v.extend(self.config.iter().cloned());
+        v.extend(self.history.iter().cloned());
+        v
+    }
+}
 
 /// Arguments of `wfm staff`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+#[command(
+    after_help = "Output columns: interval_start, queue, offered, aht_seconds, load_erlangs, \
+agents, agents_gross, service_level, asa_seconds, occupancy, p_wait, abandon_rate, binding.\n\
+service_level = answered within --sl-seconds ÷ OFFERED (Erlang A: abandons count against); \
+asa_seconds = mean wait of ANSWERED calls; abandon_rate empty under Erlang C. \
+Totals per queue and day (agent-hours, FTE): after the table with --format table, else on \
+stderr, and as data with --totals FILE. Exit code 3: --evaluate found an interval missing a \
+target or unstable."
+)]
+pub(crate) struct Args {
+    /// Interval table: `wfm ingest` output, actuals, or `wfm forecast` output (`-` = stdin).
+    #[arg(long, value_name = "FILE")]
+    input: PathBuf,
+    #[command(flatten)]
+    policy: Box<PolicyArgs>,
+    /// Compute the metrics of the input's `agents` column (net agents) instead of sizing.
+    #[arg(long)]
+    evaluate: bool,
+    /// Also write the totals per queue and day to FILE (.csv or .json).
+    #[arg(long, value_name = "FILE")]
+    totals: Option<PathBuf>,
+    /// No notes on stderr (metric definitions, patience, totals).
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    output: OutputArgs,
+}
 
-pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`wfm staff` is not available yet")
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let cfg = args.policy.config()?;
+    let input = args.policy.input(&args.input)?;
+    let plan = if args.evaluate {
+        plan::evaluate(&input, &cfg)
+    } else {
+        plan::staff(&input, &cfg)
+    }
+    .with_context(|| format!("failed to staff `{}`", args.input.display()))?;
+    let inputs = args.policy.inputs(&args.input);
+    let human = args.output.out.is_none() && matches!(args.output.format, Format::Table);
+    let precision = if human {
+        Precision::Display
+    } else {
+        Precision::Full
+    };
+    emit(&plan.to_table(precision), &args.output, &inputs)?;
+    let totals = plan.totals_table(precision);
+    if human {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "\nTotals per queue and day (FTE = gross agent-hours ÷ {} h per day; horizon: ÷ {} h per week × days ÷ 7):",
+            cfg.hours_per_fte_day(), cfg.hours_per_fte_week())?;
+        totals.write(OutputFormat::Table, &mut out)?;
+    } else if !args.quiet {
+        let mut err = std::io::stderr().lock();
+        writeln!(err, "totals per queue and day:")?;
+        plan.totals_table(Precision::Display)
+            .write(OutputFormat::Table, &mut err)?;
+    }
+    if let Some(path) = &args.totals {
+        let fmt = match path.extension().and_then(|e| e.to_str()) {
+            Some("json") => OutputFormat::Json,
+            _ => OutputFormat::Csv,
+        };
+        let mut buf = Vec::new();
+        plan.totals_table(Precision::Full).write(fmt, &mut buf)?;
+        wfm::table::write_atomic(path, &buf, &inputs)
+            .with_context(|| format!("failed to write `{}`", path.display()))?;
+    }
+    if let Some(out) = &args.output.out {
+        write_meta(out, &plan, &args.input, &cfg, &inputs)?;
+    }
+    if !args.quiet {
+        notes(&plan, &input);
+    }
+    if args.evaluate && plan.missed() > 0 {
+        if !args.quiet {
+            eprintln!(
+                "{} of {} intervals miss a target or are unstable (exit code 3)",
+                plan.missed(),
+                plan.rows.len()
+            );
+        }
+        return Ok(ExitCode::from(3));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Metric definitions and where each queue's patience came from, on stderr.
+pub(crate) fn notes(plan: &StaffPlan, input: &StaffInput) {
+    if input.aht_filled() > 0 {
+        eprintln!(
+            "warning: {} intervals had calls but no handle time (all abandoned); their queue's mean AHT was used",
+            input.aht_filled()
+        );
+    }
+    let erlang_a = plan
+        .policies
+        .values()
+        .any(|p| matches!(p.model, wfm::staffing::Model::ErlangA { .. }));
+    eprintln!(
+        "note: service_level = answered within threshold ÷ offered{}; asa_seconds = mean wait of answered calls only{}",
+        if erlang_a { " (abandoned calls count against it)" } else { "" },
+        if erlang_a { "; abandon_rate = abandoned ÷ offered" } else { "; abandon_rate empty (Erlang C: no abandonment)" },
+    );
+    for (q, p) in &plan.policies {
+        if let wfm::staffing::Model::ErlangA { patience } = p.model {
+            let src = match p.patience_source {
+                Some(wfm::staffing::config::PatienceSource::History) => {
+                    let e = &input.patience_estimates()[q];
+                    format!(
+                        "estimated from {} abandons over {:.0} s of waiting",
+                        e.abandoned, e.total_wait_secs
+                    )
+                }
+                Some(wfm::staffing::config::PatienceSource::Defaults) => "config [defaults]".into(),
+                _ => "given".into(),
+            };
+            eprintln!(
+                "note: queue {q}: Erlang A, mean patience {:.1} s ({src})",
+                patience.value()
+            );
+        }
+    }
+}
+
+fn write_meta(
+    out: &Path,
+    plan: &StaffPlan,
+    input: &Path,
+    cfg: &StaffConfig,
+    inputs: &[PathBuf],
+) -> anyhow::Result<()> {
+    let mut meta_path = out.as_os_str().to_owned();
+    meta_path.push(".meta.json");
+    let meta_path = PathBuf::from(meta_path);
+    let queues: serde_json::Map<String, serde_json::Value> = plan
+        .policies
+        .iter()
+        .map(|(q, p)| {
+            let t = &p.targets;
+            let (model, patience) = match p.model {
+                wfm::staffing::Model::ErlangC => ("erlang-c", None),
+                wfm::staffing::Model::ErlangA { patience } => ("erlang-a", Some(patience.value())),
+            };
+            (
+                q.clone(),
+                serde_json::json!({
+                    "kind": format!("{:?}", p.kind).to_lowercase(),
+                    "model": model,
+                    "patience_seconds": patience,
+                    "sl_target": t.service_level(),
+                    "sl_seconds": t.threshold().value(),
+                    "asa_seconds": t.max_asa().map(Secs::value),
+                    "max_abandon": t.max_abandon(),
+                    "max_occupancy": t.max_occupancy(),
+                    "shrinkage": p.shrinkage.value(),
+                    "concurrency": p.concurrency,
+                    "sla_seconds": p.sla.map(Secs::value),
+                }),
+            )
+        })
+        .collect();
+    let columns: serde_json::Map<String, serde_json::Value> = plan::definitions()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), serde_json::Value::from(v)))
+        .collect();
+    let meta = serde_json::json!({
+        "input": input.display().to_string(),
+        "config": cfg.source().map(|p| p.display().to_string()),
+        "mode": match plan.mode { plan::Mode::Size => "size", plan::Mode::Evaluate => "evaluate" },
+        "interval_minutes": plan.interval.minutes(),
+        "hours_per_fte_day": cfg.hours_per_fte_day(),
+        "hours_per_fte_week": cfg.hours_per_fte_week(),
+        "queues": queues,
+        "columns": columns,
+    });
+    let text = serde_json::to_string_pretty(&meta)? + "\n";
+    wfm::table::write_atomic(&meta_path, text.as_bytes(), inputs)
+        .with_context(|| format!("failed to write `{}`", meta_path.display()))?;
+    Ok(())
 }

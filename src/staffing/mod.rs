@@ -20,10 +20,13 @@
 
 use crate::error::Location;
 
+pub mod config;
 pub mod erlang_a;
 pub mod erlang_b;
 pub mod erlang_c;
+pub mod plan;
 pub mod requirement;
+pub mod scenario;
 pub mod workforce;
 
 pub use requirement::{required_agents, Binding, Model, Requirement, Targets};
@@ -115,4 +118,44 @@ pub enum StaffingError {
     /// A unit value was invalid.
     #[error(transparent)]
     Unit(#[from] crate::units::UnitError),
+    /// A configuration value is out of range.
+    #[error("{}: `{key}`: expected a value in {range}, got {value}", file.display())]
+    Config {
+        /// The configuration file.
+        file: std::path::PathBuf,
+        /// The key (`section.name`).
+        key: String,
+        /// The offending value (NaN when it is not a number).
+        value: f64,
+        /// The allowed range.
+        range: &'static str,
+    },
+    /// Erlang A was asked for but no patience is known for a queue.
+    #[error("queue `{queue}`: Erlang A needs a mean patience: pass --patience-seconds, set `patience_seconds` in the config, or give a history with `abandoned`, `sum_wait_abandoned_s` and `sum_wait_answered_s` (or `asa_seconds` and `answered`) columns, e.g. `wfm ingest` output, with at least one abandon")]
+    PatienceUnknown {
+        /// The queue.
+        queue: String,
+    },
+    /// A computation failed for one input row.
+    #[error("{at}: {source}")]
+    Row {
+        /// Where.
+        at: Location,
+        /// What failed.
+        source: Box<StaffingError>,
+    },
+    /// The same queue and interval appear twice.
+    #[error(
+        "{at}: duplicate interval {start} for queue `{queue}` (first seen on line {first_line})"
+    )]
+    Duplicate {
+        /// Where the second copy is.
+        at: Location,
+        /// The queue.
+        queue: String,
+        /// The interval start.
+        start: String,
+        /// The line of the first copy.
+        first_line: u64,
+    },
 }

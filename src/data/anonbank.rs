@@ -1,0 +1,386 @@
+//! The Anonymous Bank raw call-log format: one call per line, 17 tab-separated fields
+//! (../shared/data/anonbank/field_documentation.md), optional header line starting `vru+line`.
+//!
+//! Times of day carry no date: the record's `date` is the day of `vru_entry`, and any other
+//! stamp is read as the instant *nearest* to `vru_entry` (within ±12 h). So `q_start 0:00:02`
+//! after `vru_entry 23:59:56` is the next day, and `vru_exit 15:45:24` before
+//! `vru_entry 15:46:01` is a 37 s clock skew on the same day, not a call of 24 hours.
+
+use std::borrow::Cow;
+
+use super::accounting::{RejectReason, RepairKind};
+use super::calls::{Call, Outcome, ParsedRecord};
+use super::kpi::QueueId;
+use crate::time::NaiveDate;
+
+/// Number of fields of a record.
+pub(crate) const FIELDS: usize = 17;
+
+/// Field names, as in the header of the files.
+pub(crate) const NAMES: [&str; FIELDS] = [
+    "vru+line",
+    "call_id",
+    "customer_id",
+    "priority",
+    "type",
+    "date",
+    "vru_entry",
+    "vru_exit",
+    "vru_time",
+    "q_start",
+    "q_exit",
+    "q_time",
+    "outcome",
+    "ser_start",
+    "ser_exit",
+    "ser_time",
+    "server",
+];
+
+const DAY: i64 = 86_400;
+const HALF_DAY: i64 = 43_200;
+
+/// True when `line` looks like the header of this format.
+pub(crate) fn is_header(line: &str) -> bool {
+    line.trim_start_matches('\u{feff}')
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("vru+line")
+}
+
+/// True when `line` looks like a record of this format (used to detect headerless files).
+pub(crate) fn looks_like_record(line: &str) -> bool {
+    line.split('\t').count() >= FIELDS - 2
+}
+
+/// Parses `H:MM:SS` / `HH:MM:SS` into seconds since midnight.
+fn parse_tod(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let (h, rest) = match b {
+        [h, b':', rest @ ..] if h.is_ascii_digit() => (i64::from(h - b'0'), rest),
+        [h1, h2, b':', rest @ ..] if h1.is_ascii_digit() && h2.is_ascii_digit() => {
+            (i64::from(h1 - b'0') * 10 + i64::from(h2 - b'0'), rest)
+        }
+        _ => return None,
+    };
+    let two = |x: u8, y: u8| -> Option<i64> {
+        (x.is_ascii_digit() && y.is_ascii_digit())
+            .then(|| i64::from(x - b'0') * 10 + i64::from(y - b'0'))
+    };
+    let (m, s) = match rest {
+        [m1, m2, b':', s1, s2] => (two(*m1, *m2)?, two(*s1, *s2)?),
+        _ => return None,
+    };
+    (h < 24 && m < 60 && s < 60).then_some(h * 3600 + m * 60 + s)
+}
+
+/// Parses an integer number of seconds (sign allowed, at most 9 digits).
+fn parse_secs(s: &str) -> Option<i64> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Parses `YYMMDD`; two-digit years follow POSIX `%y` (69–99 → 19xx, 00–68 → 20xx).
+fn parse_yymmdd(s: &str) -> Option<NaiveDate> {
+    if s.len() != 6 || !s.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let n: u32 = s.parse().ok()?;
+    let yy = (n / 10_000) as i32;
+    let year = if yy >= 69 { 1900 + yy } else { 2000 + yy };
+    NaiveDate::from_ymd_opt(year, (n / 100) % 100, n % 100)
+}
+
+/// Signed difference `later − earlier` of two times of day, read as the nearest instants.
+fn nearest_diff(earlier: i64, later: i64) -> i64 {
+    let d = (later - earlier).rem_euclid(DAY);
+    if d > HALF_DAY {
+        d - DAY
+    } else {
+        d
+    }
+}
+
+/// Forward difference of two times of day (a wait or service duration never runs backwards).
+fn forward_diff(start: i64, end: i64) -> i64 {
+    (end - start).rem_euclid(DAY)
+}
+
+/// Splits a line into fields, repairing spaces-for-tab when that yields exactly 17 fields.
+fn split_fields<'a>(line: &'a str, repairs: &mut Vec<RepairKind>) -> Result<Vec<&'a str>, usize> {
+    let fields: Vec<&str> = line.split('\t').collect();
+    if fields.len() == FIELDS {
+        return Ok(fields);
+    }
+    let resplit: Vec<&str> = fields
+        .iter()
+        .flat_map(|f| {
+            let t = f.trim_matches(' ');
+            if t.contains(' ') {
+                t.split(' ').filter(|p| !p.is_empty()).collect::<Vec<_>>()
+            } else {
+                vec![*f]
+            }
+        })
+        .collect();
+    if resplit.len() == FIELDS && fields.len() < FIELDS {
+        repairs.push(RepairKind::SpacesForTab {
+            tab_fields: fields.len(),
+        });
+        Ok(resplit)
+    } else {
+        Err(fields.len())
+    }
+}
+
+/// The column a field index names (for messages).
+fn col(i: usize) -> String {
+    NAMES[i].to_string()
+}
+
+/// Parses one data line (without line terminator). Returns the record, or the reason to reject
+/// it together with the field at fault.
+pub(crate) fn parse_line(
+    raw: &str,
+    repairs: &mut Vec<RepairKind>,
+    notes: &mut Vec<&'static str>,
+) -> Result<ParsedRecord, (RejectReason, Option<String>)> {
+    let mut fields = split_fields(raw, repairs).map_err(|found| {
+        (
+            RejectReason::WrongFieldCount {
+                expected: FIELDS,
+                found,
+            },
+            None,
+        )
+    })?;
+    for (i, f) in fields.iter_mut().enumerate() {
+        let t = f.trim_matches(' ');
+        if t.len() != f.len() {
+            repairs.push(RepairKind::TrimmedSpaces { column: col(i) });
+            *f = t;
+        }
+    }
+    let field = |i: usize| fields[i];
+    let time = |i: usize| -> Result<i64, (RejectReason, Option<String>)> {
+        parse_tod(field(i)).ok_or_else(|| {
+            (
+                RejectReason::UnparseableTime {
+                    column: col(i),
+                    value: field(i).to_string(),
+                },
+                Some(col(i)),
+            )
+        })
+    };
+    let secs = |i: usize| -> Result<i64, (RejectReason, Option<String>)> {
+        parse_secs(field(i)).ok_or_else(|| {
+            (
+                RejectReason::UnparseableNumber {
+                    column: col(i),
+                    value: field(i).to_string(),
+                },
+                Some(col(i)),
+            )
+        })
+    };
+
+    let outcome = match field(12) {
+        "AGENT" => Outcome::Answered,
+        "HANG" => Outcome::Abandoned,
+        "PHANTOM" => return Ok(ParsedRecord::Phantom),
+        other => {
+            return Err((
+                RejectReason::UnknownOutcome {
+                    value: other.to_string(),
+                },
+                Some(col(12)),
+            ))
+        }
+    };
+    let queue = QueueId::new(field(4)).ok_or_else(|| {
+        (
+            RejectReason::BadQueue {
+                value: field(4).to_string(),
+            },
+            Some(col(4)),
+        )
+    })?;
+    let date = parse_yymmdd(field(5)).ok_or_else(|| {
+        (
+            RejectReason::UnparseableDate {
+                column: col(5),
+                value: field(5).to_string(),
+            },
+            Some(col(5)),
+        )
+    })?;
+    let vru_entry = time(6)?;
+    let vru_exit = time(7)?;
+    let vru_time = secs(8)?;
+    let q_start = time(9)?;
+    let q_exit = time(10)?;
+    let q_time = secs(11)?;
+    let ser_start = time(13)?;
+    let ser_exit = time(14)?;
+    let ser_time = secs(15)?;
+
+    for (i, v) in [(11, q_time), (15, ser_time)] {
+        if v < 0 {
+            return Err((
+                RejectReason::NegativeDuration {
+                    column: col(i),
+                    value: v,
+                },
+                Some(col(i)),
+            ));
+        }
+    }
+    let inconsistent = |i: usize, value: i64, expected: i64| {
+        (
+            RejectReason::InconsistentDuration {
+                column: col(i),
+                value,
+                expected,
+            },
+            Some(col(i)),
+        )
+    };
+    let vru_expected = nearest_diff(vru_entry, vru_exit);
+    if vru_time != vru_expected {
+        return Err(inconsistent(8, vru_time, vru_expected));
+    }
+    if vru_time < 0 {
+        notes.push("vru_exit before vru_entry (clock skew; VRU time is not a KPI)");
+    }
+    // q_start = 0:00:00 means "did not reach the queue" (field documentation, field 10).
+    let queued = q_start != 0;
+    if queued {
+        let expected = forward_diff(q_start, q_exit);
+        if q_time != expected {
+            return Err(inconsistent(11, q_time, expected));
+        }
+    } else if q_exit != 0 || q_time != 0 {
+        if q_time == q_exit {
+            // A queue joined exactly at midnight is indistinguishable from "no queue"; the
+            // format's definition wins and the call counts as not queued.
+            notes.push("q_start 0:00:00 with a queue exit (read as not queued, per the format)");
+        } else {
+            return Err(inconsistent(11, q_time, forward_diff(0, q_exit)));
+        }
+    }
+    if outcome == Outcome::Answered {
+        let expected = forward_diff(ser_start, ser_exit);
+        if ser_time != expected {
+            return Err(inconsistent(15, ser_time, expected));
+        }
+        if field(16) == "NO_SERVER" {
+            notes.push("AGENT outcome with server NO_SERVER");
+        }
+    } else if ser_start != 0 || ser_exit != 0 || ser_time != 0 {
+        notes.push("HANG with service times (ignored: not answered)");
+    }
+
+    // The queue-arrival time: q_start, or vru_exit for direct service / VRU-only calls use
+    // vru_entry (the call never reached an agent queue).
+    let offered = queued || outcome == Outcome::Answered;
+    let stamp = if queued {
+        q_start
+    } else if offered {
+        vru_exit
+    } else {
+        vru_entry
+    };
+    let offset = vru_entry + nearest_diff(vru_entry, stamp);
+    let (day, secs_of_day) = if offset >= DAY {
+        (date.succ_opt(), offset - DAY)
+    } else if offset < 0 {
+        (date.pred_opt(), offset + DAY)
+    } else {
+        (Some(date), offset)
+    };
+    let day = day.ok_or_else(|| {
+        (
+            RejectReason::UnparseableDate {
+                column: col(5),
+                value: field(5).to_string(),
+            },
+            Some(col(5)),
+        )
+    })?;
+    let key = format!("{}\t{}\t{}\t{}", field(0), field(1), field(5), field(6));
+    Ok(ParsedRecord::Call {
+        call: Call {
+            queue,
+            day,
+            secs_of_day: secs_of_day as u32,
+            outcome,
+            offered,
+            queued,
+            wait_secs: if queued { q_time as f64 } else { 0.0 },
+            handle_secs: if outcome == Outcome::Answered {
+                ser_time as f64
+            } else {
+                0.0
+            },
+        },
+        covered_day: date,
+        key: Cow::Owned(key),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_and_dates() {
+        assert_eq!(parse_tod("0:00:31"), Some(31));
+        assert_eq!(parse_tod("23:59:59"), Some(86_399));
+        assert_eq!(parse_tod("24:00:00"), None);
+        assert_eq!(parse_tod("7:61:00"), None);
+        assert_eq!(parse_tod("7:1:00"), None);
+        assert_eq!(parse_yymmdd("990101"), NaiveDate::from_ymd_opt(1999, 1, 1));
+        assert_eq!(parse_yymmdd("000229"), NaiveDate::from_ymd_opt(2000, 2, 29));
+        assert_eq!(parse_yymmdd("990230"), None);
+        assert_eq!(parse_secs("-37"), Some(-37));
+        assert_eq!(parse_secs("1e3"), None);
+        assert_eq!(nearest_diff(57_961, 57_924), -37);
+        assert_eq!(nearest_diff(86_396, 2), 6);
+    }
+
+    #[test]
+    fn spaces_for_tab_is_repaired() {
+        let line = "AA0101\t33118\t27997683\t2\tPS\t990101\t6:55:20 6:55:26\t6\t6:55:26\t6:55:43\t17\tAGENT\t6:55:43\t6:56:37\t54\tMICHAL";
+        let mut rep = Vec::new();
+        let mut notes = Vec::new();
+        let r = parse_line(line, &mut rep, &mut notes).unwrap();
+        assert_eq!(rep, vec![RepairKind::SpacesForTab { tab_fields: 16 }]);
+        match r {
+            ParsedRecord::Call { call, .. } => {
+                assert_eq!(call.secs_of_day, 6 * 3600 + 55 * 60 + 26);
+                assert_eq!(call.wait_secs, 17.0);
+            }
+            ParsedRecord::Phantom => panic!("not phantom"),
+        }
+    }
+
+    #[test]
+    fn past_midnight_rolls_to_next_day() {
+        let line = "AA0115\t14375\t25245705\t1\tPS\t990210\t23:59:56\t23:59:56\t0\t0:00:02\t0:00:29\t27\tAGENT\t0:00:29\t0:00:58\t29\tBENSION";
+        let r = parse_line(line, &mut Vec::new(), &mut Vec::new()).unwrap();
+        match r {
+            ParsedRecord::Call {
+                call, covered_day, ..
+            } => {
+                assert_eq!(call.day, NaiveDate::from_ymd_opt(1999, 2, 11).unwrap());
+                assert_eq!(covered_day, NaiveDate::from_ymd_opt(1999, 2, 10).unwrap());
+                assert_eq!(call.secs_of_day, 2);
+            }
+            ParsedRecord::Phantom => panic!("not phantom"),
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! The normalized per-queue interval KPI table that both readers produce.
+//!
+//! Every KPI is stored as the *sums* it is computed from (counts, summed seconds), so that any
+//! aggregate — pooled queues, hourly, daily, another service-level definition — can be rebuilt
+//! exactly by adding rows and dividing once. The means (AHT, ASA, SL) are derived on output.
+
+use crate::table::{Cell, Table};
+use crate::time::{format_timestamp, NaiveDate, NaiveDateTime};
+use crate::units::IntervalLength;
+
+/// A queue (ACD split / service type), e.g. `PS`. Non-empty, at most 64 characters, no commas,
+/// quotes or control characters (it is written unquoted into CSV keys downstream).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QueueId(String);
+
+impl QueueId {
+    /// Longest accepted queue name.
+    pub const MAX_LEN: usize = 64;
+
+    /// A queue id; `None` when `name` is empty (after trimming), too long, or contains a comma,
+    /// a quote or a control character.
+    pub fn new(name: &str) -> Option<Self> {
+        let t = name.trim();
+        let ok = !t.is_empty()
+            && t.len() <= Self::MAX_LEN
+            && !t.chars().any(|c| c.is_control() || c == ',' || c == '"');
+        ok.then(|| QueueId(t.to_string()))
+    }
+    /// The queue name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for QueueId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Service-level answer-time thresholds, in whole seconds, sorted and without duplicates.
+/// Each threshold `T` adds the columns `sl_<T>s`, `answered_le<T>` and `abandoned_le<T>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlThresholds(Vec<u32>);
+
+impl SlThresholds {
+    /// Thresholds from a list of seconds; `None` when the list is empty.
+    pub fn new(mut secs: Vec<u32>) -> Option<Self> {
+        secs.sort_unstable();
+        secs.dedup();
+        (!secs.is_empty()).then_some(SlThresholds(secs))
+    }
+    /// The thresholds in seconds, ascending.
+    pub fn secs(&self) -> &[u32] {
+        &self.0
+    }
+}
+
+impl Default for SlThresholds {
+    /// The industry's most common definition, 80/20: answered within 20 s.
+    fn default() -> Self {
+        SlThresholds(vec![20])
+    }
+}
+
+/// One queue × interval of the KPI table. Counts are `f64` because interval exports may carry
+/// imputed non-integer counts; counts built from call logs are always whole numbers.
+/// `None` means "not known" (an interval export without that column), never zero.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KpiRow {
+    /// Left edge of the interval (local wall-clock time).
+    pub interval_start: NaiveDateTime,
+    /// The queue.
+    pub queue: QueueId,
+    /// Calls offered to agents: queued, or served by an agent directly.
+    pub offered: f64,
+    /// Calls answered by an agent.
+    pub answered: Option<f64>,
+    /// Calls that hung up after entering the queue.
+    pub abandoned: Option<f64>,
+    /// Calls that entered the agent queue (offered minus direct service).
+    pub queued: Option<f64>,
+    /// Per threshold: answered calls whose wait was ≤ the threshold.
+    pub answered_le: Vec<Option<f64>>,
+    /// Per threshold: abandoned calls whose wait was ≤ the threshold.
+    pub abandoned_le: Vec<Option<f64>>,
+    /// Sum of handle time of answered calls, seconds (talk + hold + after-call work when known).
+    pub sum_service_secs: Option<f64>,
+    /// Sum of queue waits of answered calls, seconds.
+    pub sum_wait_answered_secs: Option<f64>,
+    /// Sum of queue waits of abandoned calls (time to abandon), seconds.
+    pub sum_wait_abandoned_secs: Option<f64>,
+    /// Answered calls with a handle time of 0 s (a data-quality signal; they lower the AHT).
+    pub answered_service0: Option<f64>,
+    /// Calls that ended in the VRU without reaching the agent queue (not offered).
+    pub vru_only: Option<f64>,
+    /// AHT as given by an interval export when the sums are unknown.
+    pub given_aht_secs: Option<f64>,
+    /// ASA as given by an interval export when the sums are unknown.
+    pub given_asa_secs: Option<f64>,
+    /// Service level per threshold as given by an interval export when the counts are unknown.
+    pub given_sl: Vec<Option<f64>>,
+}
+
+fn ratio(num: Option<f64>, den: Option<f64>) -> Option<f64> {
+    match (num, den) {
+        (Some(n), Some(d)) if d > 0.0 => Some(n / d),
+        _ => None,
+    }
+}
+
+impl KpiRow {
+    /// An all-zero row (a covered interval with no calls) for `thresholds` thresholds.
+    pub fn zero(interval_start: NaiveDateTime, queue: QueueId, thresholds: usize) -> Self {
+        KpiRow {
+            interval_start,
+            queue,
+            offered: 0.0,
+            answered: Some(0.0),
+            abandoned: Some(0.0),
+            queued: Some(0.0),
+            answered_le: vec![Some(0.0); thresholds],
+            abandoned_le: vec![Some(0.0); thresholds],
+            sum_service_secs: Some(0.0),
+            sum_wait_answered_secs: Some(0.0),
+            sum_wait_abandoned_secs: Some(0.0),
+            answered_service0: Some(0.0),
+            vru_only: Some(0.0),
+            given_aht_secs: None,
+            given_asa_secs: None,
+            given_sl: vec![None; thresholds],
+        }
+    }
+
+    /// Average handle time of answered calls: `sum_service_s / answered`; `None` when nothing
+    /// was answered (or unknown).
+    pub fn aht_secs(&self) -> Option<f64> {
+        ratio(self.sum_service_secs, self.answered).or(self.given_aht_secs)
+    }
+
+    /// Average speed of answer: `sum_wait_answered_s / answered` (direct service waits 0 s).
+    pub fn asa_secs(&self) -> Option<f64> {
+        ratio(self.sum_wait_answered_secs, self.answered).or(self.given_asa_secs)
+    }
+
+    /// Service level for threshold `i`: `answered_le<T> / offered` — abandons count against
+    /// the SL and short abandons are not excluded (the definition of
+    /// ../shared/data/README.md; other definitions can be rebuilt from `abandoned_le<T>`).
+    /// `None` when nothing was offered.
+    pub fn service_level(&self, i: usize) -> Option<f64> {
+        ratio(
+            self.answered_le.get(i).copied().flatten(),
+            Some(self.offered),
+        )
+        .or_else(|| self.given_sl.get(i).copied().flatten())
+    }
+
+    /// Mean time to abandon of abandoned calls, seconds.
+    pub fn mean_wait_abandoned_secs(&self) -> Option<f64> {
+        ratio(self.sum_wait_abandoned_secs, self.abandoned)
+    }
+
+    /// Maximum-likelihood mean patience under an exponential patience law with right-censoring
+    /// by service: total time all offered calls spent waiting / number of abandons.
+    ///
+    /// # Formula
+    /// `θ̂ = (Σ wait_answered + Σ wait_abandoned) / abandoned` (answered calls are censored
+    /// observations of patience). Same estimator as
+    /// [`crate::staffing::workforce::estimate_patience`]; meaningful over many intervals, noisy
+    /// for one.
+    /// # References
+    /// Brown, Gans, Mandelbaum et al. (2005), "Statistical analysis of a telephone call center",
+    /// JASA 100(469), §6; Mandelbaum & Zeltyn (2013), "Data-stories about (im)patient customers".
+    pub fn patience_mle_secs(&self) -> Option<f64> {
+        match (
+            self.sum_wait_answered_secs,
+            self.sum_wait_abandoned_secs,
+            self.abandoned,
+        ) {
+            (Some(a), Some(b), Some(n)) if n > 0.0 => Some((a + b) / n),
+            _ => None,
+        }
+    }
+}
+
+/// The KPI table: rows sorted by `(interval_start, queue)`, one row per covered day × interval
+/// × queue (zero-filled) unless the input omitted intervals and filling was turned off.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KpiTable {
+    /// The interval length of every row.
+    pub interval: IntervalLength,
+    /// The service-level thresholds of the `answered_le` / `abandoned_le` / SL columns.
+    pub thresholds: SlThresholds,
+    /// The queues, sorted.
+    pub queues: Vec<QueueId>,
+    /// The covered days, sorted.
+    pub days: Vec<NaiveDate>,
+    /// The rows, sorted by `(interval_start, queue)`.
+    pub rows: Vec<KpiRow>,
+}
+
+/// Decimals of seconds columns (AHT, ASA, patience) in the output.
+pub const SECS_DECIMALS: usize = 3;
+/// Decimals of service-level columns in the output.
+pub const SL_DECIMALS: usize = 6;
+
+fn count_cell(v: Option<f64>) -> Cell {
+    match v {
+        Some(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 9.0e15 => Cell::Int(x as i64),
+        other => Cell::float(other, SECS_DECIMALS),
+    }
+}
+
+impl KpiTable {
+    /// The output column names: the shared interval schema first
+    /// (`interval_start,queue,offered,answered,abandoned,aht_seconds,asa_seconds,sl_<T>s…`),
+    /// then the exact sums and the patience statistics.
+    pub fn column_names(&self) -> Vec<String> {
+        let mut c: Vec<String> = [
+            "interval_start",
+            "queue",
+            "offered",
+            "answered",
+            "abandoned",
+            "aht_seconds",
+            "asa_seconds",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let t = self.thresholds.secs();
+        c.extend(t.iter().map(|t| format!("sl_{t}s")));
+        c.push("queued".into());
+        c.extend(t.iter().map(|t| format!("answered_le{t}")));
+        c.extend(t.iter().map(|t| format!("abandoned_le{t}")));
+        for s in [
+            "sum_service_s",
+            "sum_wait_answered_s",
+            "sum_wait_abandoned_s",
+            "answered_service0",
+            "vru_only",
+            "mean_wait_abandoned_s",
+            "patience_mle_s",
+        ] {
+            c.push(s.into());
+        }
+        c
+    }
+
+    /// Renders the table for output (CSV/JSON/text), with fixed decimals.
+    pub fn to_table(&self) -> Table {
+        let mut t = Table::new(self.column_names());
+        let n = self.thresholds.secs().len();
+        for r in &self.rows {
+            let mut row = vec![
+                Cell::text(format_timestamp(r.interval_start)),
+                Cell::text(r.queue.as_str()),
+                count_cell(Some(r.offered)),
+                count_cell(r.answered),
+                count_cell(r.abandoned),
+                Cell::float(r.aht_secs(), SECS_DECIMALS),
+                Cell::float(r.asa_secs(), SECS_DECIMALS),
+            ];
+            row.extend((0..n).map(|i| Cell::float(r.service_level(i), SL_DECIMALS)));
+            row.push(count_cell(r.queued));
+            row.extend(r.answered_le.iter().map(|v| count_cell(*v)));
+            row.extend(r.abandoned_le.iter().map(|v| count_cell(*v)));
+            row.push(count_cell(r.sum_service_secs));
+            row.push(count_cell(r.sum_wait_answered_secs));
+            row.push(count_cell(r.sum_wait_abandoned_secs));
+            row.push(count_cell(r.answered_service0));
+            row.push(count_cell(r.vru_only));
+            row.push(Cell::float(r.mean_wait_abandoned_secs(), SECS_DECIMALS));
+            row.push(Cell::float(r.patience_mle_secs(), SECS_DECIMALS));
+            t.push(row);
+        }
+        t
+    }
+
+    /// Total offered calls over all rows.
+    pub fn total_offered(&self) -> f64 {
+        self.rows.iter().map(|r| r.offered).sum()
+    }
+}
+
+impl From<&KpiTable> for Table {
+    fn from(k: &KpiTable) -> Table {
+        k.to_table()
+    }
+}

@@ -1,0 +1,1268 @@
+//! Staffing a whole interval table: per-queue policies ([`super::config`]), one requirement per
+//! interval, and totals per queue and day (agent-hours, FTE).
+//!
+//! # Input
+//! Any interval table with `interval_start, queue, offered, aht_seconds` — `wfm ingest` output,
+//! actuals, or a `wfm forecast` output, whose `forecast` column is read as `offered` and
+//! `aht_forecast` as `aht_seconds`. When `aht_seconds` is absent but `sum_service_s` and
+//! `answered` are present (the `_ext` interval files), AHT = `sum_service_s / answered`.
+//! A missing `queue` column means one queue named `ALL`. `agents` (net agents on the phones) is
+//! read when present and required by [`evaluate`]. When the table also carries the abandon
+//! columns of `wfm ingest` (`abandoned`, `sum_wait_abandoned_s`, and `sum_wait_answered_s` or
+//! `asa_seconds` with `answered`), the mean patience per queue is estimated from them for
+//! Erlang A ([`super::workforce::estimate_patience`]).
+//!
+//! # Output
+//! [`StaffPlan`]: one [`PlanRow`] per input row, in input order, and [`Totals`] per day and
+//! queue, per day over all queues, and over the whole horizon. Both convert to
+//! [`crate::table::Table`]. Column definitions: [`definitions`].
+//!
+//! # Async queues
+//! Deferred work (`kind = "async"` in the config) is staffed by
+//! [`super::workforce::staff_async`]: each interval's work (`offered · AHT`) is spread over the
+//! SLA window, counted in the queue's input rows (give the full grid, as `wfm ingest` and
+//! `wfm forecast` write it, for a wall-clock window). The achieved service level of an async row
+//! is the share of that interval's work finished within the window when the agents work the
+//! backlog first-in first-out; work still open at the end of the horizon but not yet due is not
+//! counted as late.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+
+use super::config::{QueueKind, QueuePolicy, StaffConfig};
+use super::requirement::{required_agents, Binding, Model};
+use super::workforce::{estimate_patience, gross_agents, staff_async, PatienceEstimate};
+use super::{QueueMetrics, StaffingError};
+use crate::error::Location;
+use crate::table::{Cell, CsvInput, Table, TableError};
+use crate::time::{format_timestamp, NaiveDate, NaiveDateTime};
+use crate::units::{Erlangs, IntervalLength, Secs};
+
+/// The output columns of a staffing plan, in order.
+pub const COLUMNS: [&str; 13] = [
+    "interval_start",
+    "queue",
+    "offered",
+    "aht_seconds",
+    "load_erlangs",
+    "agents",
+    "agents_gross",
+    "service_level",
+    "asa_seconds",
+    "occupancy",
+    "p_wait",
+    "abandon_rate",
+    "binding",
+];
+
+/// The columns of the totals table, in order.
+pub const TOTAL_COLUMNS: [&str; 12] = [
+    "period",
+    "queue",
+    "intervals",
+    "offered",
+    "agent_hours",
+    "agent_hours_gross",
+    "fte",
+    "service_level",
+    "asa_seconds",
+    "occupancy",
+    "abandon_rate",
+    "unstable_intervals",
+];
+
+/// The definition of every output column, for docs, `--help` notes and JSON sidecars.
+pub fn definitions() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("interval_start", "left edge of the interval, local wall-clock time"),
+        ("queue", "queue (service) name"),
+        ("offered", "contacts offered in the interval (a forecast's `forecast` column)"),
+        ("aht_seconds", "average handle time per contact, as given (before chat concurrency)"),
+        ("load_erlangs", "offered load in agents: offered × AHT ÷ concurrency ÷ interval seconds"),
+        ("agents", "net agents on the phones: required (sizing) or given (--evaluate)"),
+        ("agents_gross", "agents to schedule: the smallest G with G·(1 − shrinkage) ≥ agents"),
+        ("service_level", "calls answered within the threshold ÷ OFFERED calls; under Erlang A abandoned calls count against SL, also those abandoning before the threshold; async: share of the interval's work finished within the SLA window"),
+        ("asa_seconds", "average speed of answer = mean wait of ANSWERED calls only (Erlang A abandoners' waits excluded); empty when unbounded (Erlang C with agents ≤ load) or async"),
+        ("occupancy", "carried load ÷ agents (Erlang A: abandoned calls take no agent time); async: work done ÷ agent time"),
+        ("p_wait", "probability that an arriving call finds every agent busy (abandoners included)"),
+        ("abandon_rate", "abandoned ÷ offered (Erlang A); empty under Erlang C, which has no abandonment"),
+        ("binding", "sizing: the target that one agent fewer would miss (service_level, asa, abandon, occupancy, stability = Erlang C needs agents > load, sla_window for async, none = no traffic); --evaluate: met, miss:<target>, or unstable (Erlang C, agents ≤ load: the queue grows without bound)"),
+    ]
+}
+
+/// One interval of demand, as given to [`StaffInput::from_demand`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Demand {
+    /// Interval start.
+    pub start: NaiveDateTime,
+    /// Queue name.
+    pub queue: String,
+    /// Contacts offered (may be fractional, e.g. a forecast), ≥ 0.
+    pub offered: f64,
+    /// Average handle time in seconds; may be `None` only when `offered = 0`.
+    pub aht_secs: Option<f64>,
+    /// Net agents, for [`evaluate`].
+    pub agents: Option<u32>,
+}
+
+/// One validated input row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Row {
+    start: NaiveDateTime,
+    queue: usize,
+    offered: f64,
+    aht: Option<f64>,
+    agents: Option<u32>,
+    line: u64,
+}
+
+/// A validated interval table ready for staffing.
+#[derive(Debug, Clone)]
+pub struct StaffInput {
+    path: PathBuf,
+    queues: Vec<String>,
+    rows: Vec<Row>,
+    inferred_interval: Option<IntervalLength>,
+    patience: BTreeMap<String, PatienceEstimate>,
+    aht_filled: usize,
+}
+
+fn bad(at: Location, value: f64, reason: &'static str) -> StaffingError {
+    StaffingError::BadInput { at, value, reason }
+}
+
+impl StaffInput {
+    /// Reads and validates an interval table (see the module docs for the columns).
+    ///
+    /// # Errors
+    /// [`StaffingError::Table`] for unreadable files, missing columns and unparsable fields (file,
+    /// line and column named); [`StaffingError::BadInput`] for `offered > 0` without AHT or a
+    /// non-integer `agents`; [`StaffingError::Duplicate`] for a repeated queue × interval.
+    pub fn read(path: &Path) -> Result<Self, StaffingError> {
+        let csv = CsvInput::read(path)?;
+        Self::from_csv(&csv)
+    }
+
+    /// As [`StaffInput::read`], from an already parsed CSV.
+    ///
+    /// # Errors
+    /// As [`StaffInput::read`].
+    pub fn from_csv(csv: &CsvInput) -> Result<Self, StaffingError> {
+        let start_c = csv.require(&["interval_start"])?[0];
+        let queue_c = csv.column("queue");
+        let offered_c = csv
+            .column("offered")
+            .or_else(|| csv.column("forecast"))
+            .ok_or_else(|| missing(csv, "offered (or `forecast`)"))?;
+        let aht_c = csv
+            .column("aht_seconds")
+            .or_else(|| csv.column("aht_forecast"));
+        let service_c = match aht_c {
+            Some(_) => None,
+            None => match (csv.column("sum_service_s"), csv.column("answered")) {
+                (Some(s), Some(a)) => Some((s, a)),
+                _ => return Err(missing(csv, "aht_seconds (or `aht_forecast`)")),
+            },
+        };
+        let agents_c = csv.column("agents");
+        let hist = History::columns(csv);
+        let answered_c = csv.column("answered");
+        let mut aht_acc: HashMap<usize, (f64, f64)> = HashMap::new();
+        let mut pending: Vec<(usize, usize, usize)> = Vec::new();
+        let mut queues: Vec<String> = Vec::new();
+        let mut queue_ix: HashMap<String, usize> = HashMap::new();
+        let mut rows = Vec::with_capacity(csv.len());
+        let mut hist_acc: BTreeMap<usize, (f64, f64, f64)> = BTreeMap::new();
+        for r in 0..csv.len() {
+            let start = csv.timestamp(r, start_c)?;
+            let qname = match queue_c {
+                Some(c) => csv.non_empty(r, c)?,
+                None => "ALL",
+            };
+            let queue = match queue_ix.get(qname) {
+                Some(&i) => i,
+                None => {
+                    queues.push(qname.to_string());
+                    queue_ix.insert(qname.to_string(), queues.len() - 1);
+                    queues.len() - 1
+                }
+            };
+            let offered = csv.non_negative(r, offered_c)?;
+            let aht = match (aht_c, service_c) {
+                (Some(c), _) => csv.opt_non_negative(r, c)?,
+                (None, Some((s, a))) => {
+                    let answered = csv.opt_non_negative(r, a)?.unwrap_or(0.0);
+                    let service = csv.opt_non_negative(r, s)?.unwrap_or(0.0);
+                    (answered > 0.0).then(|| service / answered)
+                }
+                (None, None) => unreachable!("checked above"),
+            };
+            if let Some(a) = aht.filter(|&a| a > 0.0) {
+                // Weight: answered calls when known (AHT is their mean), else offered.
+                let w = answered_c
+                    .map(|c| csv.opt_non_negative(r, c))
+                    .transpose()?
+                    .flatten()
+                    .unwrap_or(offered);
+                let e = aht_acc.entry(queue).or_insert((0.0, 0.0));
+                e.0 += a * w;
+                e.1 += w;
+            }
+            if offered > 0.0 && aht.is_none() {
+                let col = aht_c.or(service_c.map(|(s, _)| s)).unwrap_or(offered_c);
+                pending.push((rows.len(), r, col));
+            }
+            let agents = match agents_c {
+                None => None,
+                Some(c) => match csv.opt_non_negative(r, c)? {
+                    None => None,
+                    Some(v) if v.fract() != 0.0 || v > f64::from(u32::MAX) => {
+                        return Err(bad(
+                            csv.location(r, c),
+                            v,
+                            "expected a whole number of agents (round the staffing first)",
+                        ))
+                    }
+                    Some(v) => Some(v as u32),
+                },
+            };
+            if let Some(h) = &hist {
+                if let Some((ab, wab, wans)) = h.row(csv, r)? {
+                    let e = hist_acc.entry(queue).or_insert((0.0, 0.0, 0.0));
+                    e.0 += ab;
+                    e.1 += wab;
+                    e.2 += wans;
+                }
+            }
+            rows.push(Row {
+                start,
+                queue,
+                offered,
+                aht,
+                agents,
+                line: csv.line(r),
+            });
+        }
+        // Intervals with traffic but no handle time (every call abandoned): the queue's mean AHT.
+        let aht_filled = pending.len();
+        for (i, r, col) in pending {
+            match aht_acc.get(&rows[i].queue) {
+                Some(&(sum, w)) if w > 0.0 => rows[i].aht = Some(sum / w),
+                _ => {
+                    return Err(bad(
+                        csv.location(r, col),
+                        rows[i].offered,
+                        "handle time is empty while offered > 0, and the queue has no other interval with a handle time to take its mean from",
+                    ))
+                }
+            }
+        }
+        let patience = hist_acc
+            .into_iter()
+            .map(|(q, (ab, wab, wans))| (queues[q].clone(), estimate_patience(ab, wab, wans)))
+            .collect();
+        let mut input = Self::finish(csv.path().to_path_buf(), queues, rows, patience)?;
+        input.aht_filled = aht_filled;
+        Ok(input)
+    }
+
+    /// Builds an input from in-memory demand (for in-process pipelines such as `wfm demo`).
+    /// Rows are numbered 2, 3, … in error messages, as if read from a CSV file named `source`.
+    ///
+    /// # Errors
+    /// [`StaffingError::BadInput`] for negative or non-finite values, or `offered > 0` without
+    /// AHT; [`StaffingError::Duplicate`].
+    pub fn from_demand(source: &Path, demand: &[Demand]) -> Result<Self, StaffingError> {
+        let mut queues: Vec<String> = Vec::new();
+        let mut queue_ix: HashMap<&str, usize> = HashMap::new();
+        let mut rows = Vec::with_capacity(demand.len());
+        for (i, d) in demand.iter().enumerate() {
+            let line = i as u64 + 2;
+            let at = |col: &str| Location {
+                file: source.to_path_buf(),
+                line,
+                column: Some(col.to_string()),
+            };
+            if !(d.offered.is_finite() && d.offered >= 0.0) {
+                return Err(bad(at("offered"), d.offered, "expected a finite value ≥ 0"));
+            }
+            if let Some(a) = d.aht_secs {
+                if !(a.is_finite() && a >= 0.0) {
+                    return Err(bad(at("aht_seconds"), a, "expected a finite value ≥ 0"));
+                }
+            } else if d.offered > 0.0 {
+                return Err(bad(
+                    at("aht_seconds"),
+                    d.offered,
+                    "handle time is empty while offered > 0",
+                ));
+            }
+            let queue = match queue_ix.get(d.queue.as_str()) {
+                Some(&q) => q,
+                None => {
+                    queues.push(d.queue.clone());
+                    queue_ix.insert(&d.queue, queues.len() - 1);
+                    queues.len() - 1
+                }
+            };
+            rows.push(Row {
+                start: d.start,
+                queue,
+                offered: d.offered,
+                aht: d.aht_secs,
+                agents: d.agents,
+                line,
+            });
+        }
+        Self::finish(source.to_path_buf(), queues, rows, BTreeMap::new())
+    }
+
+    fn finish(
+        path: PathBuf,
+        queues: Vec<String>,
+        rows: Vec<Row>,
+        patience: BTreeMap<String, PatienceEstimate>,
+    ) -> Result<Self, StaffingError> {
+        // Duplicates and the grid step, per queue.
+        let mut by_queue: Vec<Vec<(NaiveDateTime, u64)>> = vec![Vec::new(); queues.len()];
+        for r in &rows {
+            by_queue[r.queue].push((r.start, r.line));
+        }
+        let mut step: Option<i64> = None;
+        for (q, v) in by_queue.iter_mut().enumerate() {
+            v.sort_unstable();
+            for w in v.windows(2) {
+                let d = (w[1].0 - w[0].0).num_seconds();
+                if d == 0 {
+                    let (first, second) = (w[0].1.min(w[1].1), w[0].1.max(w[1].1));
+                    return Err(StaffingError::Duplicate {
+                        at: Location {
+                            file: path.clone(),
+                            line: second,
+                            column: Some("interval_start".into()),
+                        },
+                        queue: queues[q].clone(),
+                        start: format_timestamp(w[0].0),
+                        first_line: first,
+                    });
+                }
+                step = Some(step.map_or(d, |s: i64| s.min(d)));
+            }
+        }
+        let inferred_interval = step
+            .filter(|s| s % 60 == 0)
+            .and_then(|s| IntervalLength::from_minutes(s / 60).ok());
+        Ok(StaffInput {
+            path,
+            queues,
+            rows,
+            inferred_interval,
+            patience,
+            aht_filled: 0,
+        })
+    }
+
+    /// Adds the patience estimates of another history file (e.g. the `wfm ingest` output a
+    /// forecast was made from); queues already estimated from the input itself keep theirs.
+    ///
+    /// # Errors
+    /// [`StaffingError::Table`] when the file cannot be read or lacks the abandon columns.
+    pub fn with_history(mut self, path: &Path) -> Result<Self, StaffingError> {
+        for (q, e) in read_patience(path)? {
+            self.patience.entry(q).or_insert(e);
+        }
+        Ok(self)
+    }
+
+    /// Replaces every row's `agents` (for evaluating a plan against other demand).
+    ///
+    /// # Panics
+    /// When `agents.len()` differs from the number of rows.
+    pub fn with_agents(mut self, agents: &[u32]) -> Self {
+        assert_eq!(agents.len(), self.rows.len(), "one agent count per row");
+        for (r, &a) in self.rows.iter_mut().zip(agents) {
+            r.agents = Some(a);
+        }
+        self
+    }
+
+    /// Scales volume by `factor` and transforms AHT by `aht · aht_factor + aht_delta` (clamped at
+    /// 0), for what-if scenarios.
+    pub fn with_demand_change(mut self, factor: f64, aht_factor: f64, aht_delta: f64) -> Self {
+        for r in &mut self.rows {
+            r.offered *= factor;
+            r.aht = r.aht.map(|a| (a * aht_factor + aht_delta).max(0.0));
+        }
+        self
+    }
+
+    /// The input file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+    /// Queue names in order of first appearance.
+    pub fn queues(&self) -> &[String] {
+        &self.queues
+    }
+    /// The interval length inferred from the smallest step between two starts of one queue.
+    pub fn inferred_interval(&self) -> Option<IntervalLength> {
+        self.inferred_interval
+    }
+    /// Rows with traffic but no handle time (every call abandoned) that were given their queue's
+    /// mean AHT (weighted by answered calls).
+    pub fn aht_filled(&self) -> usize {
+        self.aht_filled
+    }
+    /// Patience estimated per queue from the abandon columns.
+    pub fn patience_estimates(&self) -> &BTreeMap<String, PatienceEstimate> {
+        &self.patience
+    }
+}
+
+fn missing(csv: &CsvInput, what: &str) -> StaffingError {
+    StaffingError::Table(TableError::MissingColumns {
+        path: csv.path().to_path_buf(),
+        missing: vec![what.to_string()],
+        found: csv.headers().to_vec(),
+    })
+}
+
+/// The abandon columns of an interval history.
+struct History {
+    abandoned: usize,
+    wait_abandoned: usize,
+    wait_answered: WaitAnswered,
+}
+
+enum WaitAnswered {
+    Sum(usize),
+    FromAsa { asa: usize, answered: usize },
+}
+
+impl History {
+    fn columns(csv: &CsvInput) -> Option<History> {
+        let abandoned = csv.column("abandoned")?;
+        let wait_abandoned = csv.column("sum_wait_abandoned_s")?;
+        let wait_answered = match csv.column("sum_wait_answered_s") {
+            Some(c) => WaitAnswered::Sum(c),
+            None => WaitAnswered::FromAsa {
+                asa: csv.column("asa_seconds")?,
+                answered: csv.column("answered")?,
+            },
+        };
+        Some(History {
+            abandoned,
+            wait_abandoned,
+            wait_answered,
+        })
+    }
+
+    /// `(abandoned, Σ wait of abandoners, Σ wait of answered)`, or `None` when a field is empty.
+    fn row(&self, csv: &CsvInput, r: usize) -> Result<Option<(f64, f64, f64)>, TableError> {
+        let ab = csv.opt_non_negative(r, self.abandoned)?;
+        let wab = csv.opt_non_negative(r, self.wait_abandoned)?;
+        let wans = match self.wait_answered {
+            WaitAnswered::Sum(c) => csv.opt_non_negative(r, c)?,
+            WaitAnswered::FromAsa { asa, answered } => {
+                let n = csv.opt_non_negative(r, answered)?;
+                match n {
+                    Some(0.0) => Some(0.0),
+                    Some(n) => csv.opt_non_negative(r, asa)?.map(|a| a * n),
+                    None => None,
+                }
+            }
+        };
+        Ok(match (ab, wab, wans) {
+            (Some(a), Some(b), Some(c)) => Some((a, b, c)),
+            _ => None,
+        })
+    }
+}
+
+/// Mean patience per queue from a history file with the abandon columns of `wfm ingest`.
+///
+/// # Errors
+/// [`StaffingError::Table`] when the file cannot be read or lacks the columns.
+pub fn read_patience(path: &Path) -> Result<BTreeMap<String, PatienceEstimate>, StaffingError> {
+    let csv = CsvInput::read(path)?;
+    let hist = History::columns(&csv).ok_or_else(|| {
+        missing(
+            &csv,
+            "abandoned, sum_wait_abandoned_s, sum_wait_answered_s (or asa_seconds + answered)",
+        )
+    })?;
+    let queue_c = csv.column("queue");
+    let mut acc: BTreeMap<String, (f64, f64, f64)> = BTreeMap::new();
+    for r in 0..csv.len() {
+        if let Some((a, b, c)) = hist.row(&csv, r)? {
+            let q = queue_c.map_or("ALL", |c| csv.text(r, c)).to_string();
+            let e = acc.entry(q).or_insert((0.0, 0.0, 0.0));
+            e.0 += a;
+            e.1 += b;
+            e.2 += c;
+        }
+    }
+    Ok(acc
+        .into_iter()
+        .map(|(q, (a, b, c))| (q, estimate_patience(a, b, c)))
+        .collect())
+}
+
+/// What a row's `binding` column says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Sizing: the target one agent fewer would miss.
+    Binding(Binding),
+    /// Sizing of async work: the SLA window decided.
+    SlaWindow,
+    /// Evaluation: every target met.
+    Met,
+    /// Evaluation: this target missed (the first in the order SL, ASA, abandon, occupancy).
+    Missed(Binding),
+    /// Evaluation of async work: some work finished after its SLA window.
+    MissedSla,
+    /// Evaluation under Erlang C with agents ≤ load: the queue grows without bound.
+    Unstable,
+}
+
+impl Outcome {
+    /// The text of the `binding` column.
+    pub fn label(self) -> String {
+        match self {
+            Outcome::Binding(b) => b.name().to_string(),
+            Outcome::SlaWindow => "sla_window".into(),
+            Outcome::Met => "met".into(),
+            Outcome::Missed(b) => format!("miss:{}", b.name()),
+            Outcome::MissedSla => "miss:sla_window".into(),
+            Outcome::Unstable => "unstable".into(),
+        }
+    }
+}
+
+/// One staffed interval (see [`definitions`] for every field's meaning).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanRow {
+    /// Interval start.
+    pub start: NaiveDateTime,
+    /// Queue name.
+    pub queue: String,
+    /// Contacts offered.
+    pub offered: f64,
+    /// AHT per contact as given (`None` when no contact and no AHT).
+    pub aht_secs: Option<f64>,
+    /// Offered load in agents (after concurrency).
+    pub load_erlangs: f64,
+    /// Net agents.
+    pub agents: u32,
+    /// Gross agents (after shrinkage).
+    pub agents_gross: u32,
+    /// Service level (`None`: undefined).
+    pub service_level: Option<f64>,
+    /// ASA (`None`: unbounded or undefined).
+    pub asa_secs: Option<f64>,
+    /// Occupancy.
+    pub occupancy: Option<f64>,
+    /// P(wait) (`None` for async work).
+    pub p_wait: Option<f64>,
+    /// Abandon rate (Erlang A only).
+    pub abandon_rate: Option<f64>,
+    /// The binding target, or the evaluation outcome.
+    pub outcome: Outcome,
+    /// Interval length, hours.
+    pub hours: f64,
+}
+
+impl PlanRow {
+    fn from_metrics(base: PlanRow, m: &QueueMetrics) -> PlanRow {
+        PlanRow {
+            service_level: Some(m.service_level),
+            asa_secs: Some(m.asa_secs),
+            occupancy: Some(m.occupancy),
+            p_wait: Some(m.p_wait),
+            abandon_rate: m.abandon_rate,
+            ..base
+        }
+    }
+}
+
+/// Sizing or evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Required agents per interval.
+    Size,
+    /// Metrics of the given agents.
+    Evaluate,
+}
+
+/// How numbers are rendered by [`StaffPlan::to_table`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    /// 10 significant digits (at least 6 decimals): for CSV/JSON that other tools read.
+    Full,
+    /// Few fixed decimals for a terminal.
+    Display,
+}
+
+/// A staffing plan: rows in input order plus totals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffPlan {
+    /// Sizing or evaluation.
+    pub mode: Mode,
+    /// Interval length used.
+    pub interval: IntervalLength,
+    /// One row per input row.
+    pub rows: Vec<PlanRow>,
+    /// Totals per day × queue, per day, and over the horizon.
+    pub totals: Vec<Totals>,
+    /// The resolved policy of every queue, by name.
+    pub policies: BTreeMap<String, QueuePolicy>,
+}
+
+/// The whole-horizon label in [`Totals::period`].
+pub const HORIZON: &str = "total";
+/// The all-queues label in [`Totals::queue`].
+pub const ALL_QUEUES: &str = "ALL";
+
+/// Totals over a period (a day or the horizon) for one queue or all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Totals {
+    /// `YYYY-MM-DD` or [`HORIZON`].
+    pub period: String,
+    /// Queue name or [`ALL_QUEUES`].
+    pub queue: String,
+    /// Intervals summed.
+    pub intervals: u32,
+    /// Contacts offered.
+    pub offered: f64,
+    /// Net agent-hours: Σ agents × interval hours.
+    pub agent_hours: f64,
+    /// Gross agent-hours: Σ agents_gross × interval hours (what is paid for).
+    pub agent_hours_gross: f64,
+    /// FTE: gross agent-hours ÷ hours per FTE per day (day rows), or ÷ (hours per FTE per week ×
+    /// days ÷ 7) for the horizon (the head count that covers the horizon on average).
+    pub fte: f64,
+    /// Offered-weighted service level (unstable intervals count as 0).
+    pub service_level: Option<f64>,
+    /// Answered-weighted ASA; `None` when any interval with traffic is unstable.
+    pub asa_secs: Option<f64>,
+    /// Σ carried load ÷ Σ agents.
+    pub occupancy: Option<f64>,
+    /// Offered-weighted abandon rate (Erlang A rows only).
+    pub abandon_rate: Option<f64>,
+    /// Intervals where Erlang C had agents ≤ load.
+    pub unstable_intervals: u32,
+}
+
+/// Accumulates rows into [`Totals`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Aggregate {
+    intervals: u32,
+    offered: f64,
+    agent_hours: f64,
+    gross_hours: f64,
+    sl_num: f64,
+    sl_den: f64,
+    answered: f64,
+    asa_num: f64,
+    asa_unbounded: bool,
+    busy_hours: f64,
+    ab_num: f64,
+    ab_den: f64,
+    unstable: u32,
+}
+
+impl Aggregate {
+    /// Adds one row.
+    pub fn add(&mut self, r: &PlanRow) {
+        self.intervals += 1;
+        self.offered += r.offered;
+        let agents = f64::from(r.agents);
+        self.agent_hours += agents * r.hours;
+        self.gross_hours += f64::from(r.agents_gross) * r.hours;
+        if r.outcome == Outcome::Unstable {
+            self.unstable += 1;
+        }
+        if let Some(sl) = r.service_level {
+            self.sl_num += r.offered * sl;
+            self.sl_den += r.offered;
+        }
+        let ab = r.abandon_rate.unwrap_or(0.0);
+        let answered = r.offered * (1.0 - ab);
+        match r.asa_secs {
+            Some(a) => {
+                self.asa_num += answered * a;
+                self.answered += answered;
+            }
+            None if r.outcome == Outcome::Unstable && r.offered > 0.0 => self.asa_unbounded = true,
+            None => {}
+        }
+        if let Some(o) = r.occupancy {
+            self.busy_hours += o * agents * r.hours;
+        }
+        if let Some(a) = r.abandon_rate {
+            self.ab_num += r.offered * a;
+            self.ab_den += r.offered;
+        }
+    }
+
+    /// Offered-weighted service level.
+    pub fn service_level(&self) -> Option<f64> {
+        (self.sl_den > 0.0).then(|| self.sl_num / self.sl_den)
+    }
+    /// Answered-weighted ASA (`None` when unbounded or no call answered).
+    pub fn asa_secs(&self) -> Option<f64> {
+        (!self.asa_unbounded && self.answered > 0.0).then(|| self.asa_num / self.answered)
+    }
+    /// Σ carried ÷ Σ agents.
+    pub fn occupancy(&self) -> Option<f64> {
+        (self.agent_hours > 0.0).then(|| self.busy_hours / self.agent_hours)
+    }
+    /// Offered-weighted abandon rate.
+    pub fn abandon_rate(&self) -> Option<f64> {
+        (self.ab_den > 0.0).then(|| self.ab_num / self.ab_den)
+    }
+    /// Net agent-hours.
+    pub fn agent_hours(&self) -> f64 {
+        self.agent_hours
+    }
+    /// Gross agent-hours.
+    pub fn agent_hours_gross(&self) -> f64 {
+        self.gross_hours
+    }
+    /// Unstable intervals.
+    pub fn unstable_intervals(&self) -> u32 {
+        self.unstable
+    }
+
+    fn totals(&self, period: String, queue: String, hours_per_fte: f64) -> Totals {
+        Totals {
+            period,
+            queue,
+            intervals: self.intervals,
+            offered: self.offered,
+            agent_hours: self.agent_hours,
+            agent_hours_gross: self.gross_hours,
+            fte: self.gross_hours / hours_per_fte,
+            service_level: self.service_level(),
+            asa_secs: self.asa_secs(),
+            occupancy: self.occupancy(),
+            abandon_rate: self.abandon_rate(),
+            unstable_intervals: self.unstable,
+        }
+    }
+}
+
+/// Required agents for every row of `input` under `config` (see the module docs).
+///
+/// # Errors
+/// [`StaffingError::IntervalUnknown`] when the interval length is neither configured nor
+/// inferable; [`StaffingError::PatienceUnknown`]; [`StaffingError::Row`] when a row cannot be
+/// staffed (e.g. an unreachable target), naming the row.
+///
+/// # Examples
+/// ```
+/// use std::path::Path;
+/// use wfm::staffing::plan::{staff, Demand, StaffInput};
+/// use wfm::staffing::config::StaffConfig;
+/// let t = |s| wfm::time::parse_timestamp(s).unwrap();
+/// let demand = [
+///     Demand { start: t("2026-01-05 09:00"), queue: "sales".into(), offered: 100.0, aht_secs: Some(180.0), agents: None },
+///     Demand { start: t("2026-01-05 09:30"), queue: "sales".into(), offered: 0.0, aht_secs: None, agents: None },
+/// ];
+/// let input = StaffInput::from_demand(Path::new("demo"), &demand)?;
+/// let plan = staff(&input, &StaffConfig::new())?; // 80 % in 20 s, Erlang C
+/// assert_eq!(plan.rows[0].agents, 14);
+/// assert_eq!(plan.rows[1].agents, 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn staff(input: &StaffInput, config: &StaffConfig) -> Result<StaffPlan, StaffingError> {
+    run(input, config, Mode::Size)
+}
+
+/// The metrics of the agents given in the input's `agents` column (see [`definitions`]).
+/// Under Erlang C an interval with `agents ≤ load` is reported as unstable (P(wait) 1, SL 0,
+/// ASA empty = unbounded, occupancy 1); under Erlang A every staffing has finite metrics.
+///
+/// # Errors
+/// As [`staff`]; [`StaffingError::BadInput`] when a row has no `agents`.
+pub fn evaluate(input: &StaffInput, config: &StaffConfig) -> Result<StaffPlan, StaffingError> {
+    run(input, config, Mode::Evaluate)
+}
+
+fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan, StaffingError> {
+    let interval = config
+        .interval()
+        .or(input.inferred_interval)
+        .ok_or_else(|| StaffingError::IntervalUnknown {
+            file: input.path.display().to_string(),
+            detail: "of one queue at a supported spacing of 5, 6, 10, 15, 30 or 60 minutes",
+        })?;
+    let t = f64::from(interval.seconds());
+    let hours = t / 3600.0;
+    let mut policies = Vec::with_capacity(input.queues.len());
+    for q in &input.queues {
+        let hist = input.patience.get(q).and_then(|e| e.mean_secs);
+        policies.push(config.resolve(q, hist)?);
+    }
+    let at = |r: &Row, col: &str| Location {
+        file: input.path.clone(),
+        line: r.line,
+        column: Some(col.to_string()),
+    };
+    let mut out: Vec<Option<PlanRow>> = vec![None; input.rows.len()];
+    let mut async_rows: Vec<Vec<usize>> = vec![Vec::new(); input.queues.len()];
+    let mut first_start: Vec<Option<NaiveDateTime>> = vec![None; input.queues.len()];
+    for r in &input.rows {
+        let f = &mut first_start[r.queue];
+        *f = Some(f.map_or(r.start, |s| s.min(r.start)));
+    }
+    for (i, r) in input.rows.iter().enumerate() {
+        let p = &policies[r.queue];
+        let off = (r.start - first_start[r.queue].expect("set above")).num_seconds();
+        if off % i64::from(interval.seconds()) != 0 {
+            return Err(bad(
+                at(r, "interval_start"),
+                off as f64,
+                "interval start off the grid of the interval length (seconds from the queue's first start shown)",
+            ));
+        }
+        if mode == Mode::Evaluate && r.agents.is_none() {
+            return Err(bad(
+                at(r, "agents"),
+                f64::NAN,
+                "--evaluate needs an `agents` value on every row",
+            ));
+        }
+        if p.kind == QueueKind::Async {
+            async_rows[r.queue].push(i);
+            continue;
+        }
+        let row = inbound_row(r, p, t, mode).map_err(|e| StaffingError::Row {
+            at: at(r, "offered"),
+            source: Box::new(e),
+        })?;
+        out[i] = Some(PlanRow {
+            queue: input.queues[r.queue].clone(),
+            hours,
+            ..row
+        });
+    }
+    for (q, ix) in async_rows.iter().enumerate() {
+        if ix.is_empty() {
+            continue;
+        }
+        let mut ix = ix.clone();
+        ix.sort_by_key(|&i| input.rows[i].start);
+        let rows: Vec<PlanRow> = async_queue(&ix, input, &policies[q], interval, mode)?;
+        for (i, row) in ix.into_iter().zip(rows) {
+            out[i] = Some(PlanRow { hours, ..row });
+        }
+    }
+    let rows: Vec<PlanRow> = out
+        .into_iter()
+        .map(|r| r.expect("every row staffed"))
+        .collect();
+    let totals = totals(&rows, config);
+    Ok(StaffPlan {
+        mode,
+        interval,
+        rows,
+        totals,
+        policies: input
+            .queues
+            .iter()
+            .cloned()
+            .zip(policies.iter().copied())
+            .collect(),
+    })
+}
+
+fn inbound_row(r: &Row, p: &QueuePolicy, t: f64, mode: Mode) -> Result<PlanRow, StaffingError> {
+    let aht = r.aht.unwrap_or(0.0);
+    let aht_eff = Secs::new(aht / p.concurrency)?;
+    let load = if r.offered > 0.0 && aht > 0.0 {
+        Erlangs::new(r.offered * aht_eff.value() / t)?
+    } else {
+        Erlangs::default()
+    };
+    let base = PlanRow {
+        start: r.start,
+        queue: String::new(),
+        offered: r.offered,
+        aht_secs: r.aht,
+        load_erlangs: load.value(),
+        agents: 0,
+        agents_gross: 0,
+        service_level: None,
+        asa_secs: None,
+        occupancy: None,
+        p_wait: None,
+        abandon_rate: None,
+        outcome: Outcome::Met,
+        hours: 0.0,
+    };
+    match mode {
+        Mode::Size => {
+            let req = required_agents(p.model, load, aht_eff, &p.targets)?;
+            let gross = gross_agents(req.agents, p.shrinkage)?;
+            Ok(PlanRow::from_metrics(
+                PlanRow {
+                    agents: req.agents,
+                    agents_gross: gross,
+                    outcome: Outcome::Binding(req.binding),
+                    ..base
+                },
+                &req.metrics,
+            ))
+        }
+        Mode::Evaluate => {
+            let n = r.agents.expect("checked by the caller");
+            let gross = gross_agents(n, p.shrinkage)?;
+            let base = PlanRow {
+                agents: n,
+                agents_gross: gross,
+                ..base
+            };
+            match p.model.metrics(n, load, aht_eff, p.targets.threshold()) {
+                Ok(m) => {
+                    let outcome = match p.targets.first_unmet(&m) {
+                        None => Outcome::Met,
+                        Some(b) => Outcome::Missed(b),
+                    };
+                    Ok(PlanRow::from_metrics(PlanRow { outcome, ..base }, &m))
+                }
+                Err(StaffingError::Unstable { .. }) if p.model == Model::ErlangC => Ok(PlanRow {
+                    service_level: Some(0.0),
+                    asa_secs: None,
+                    occupancy: Some(if n == 0 { 0.0 } else { 1.0 }),
+                    p_wait: Some(1.0),
+                    abandon_rate: None,
+                    outcome: Outcome::Unstable,
+                    ..base
+                }),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}
+
+/// Relative residue below which a work lot counts as finished (floating-point dust).
+const WORK_RTOL: f64 = 1e-9;
+
+fn async_queue(
+    ix: &[usize],
+    input: &StaffInput,
+    p: &QueuePolicy,
+    interval: IntervalLength,
+    mode: Mode,
+) -> Result<Vec<PlanRow>, StaffingError> {
+    let t = f64::from(interval.seconds());
+    let rows: Vec<&Row> = ix.iter().map(|&i| &input.rows[i]).collect();
+    let work: Vec<f64> = rows
+        .iter()
+        .map(|r| r.offered * r.aht.unwrap_or(0.0))
+        .collect();
+    let window_secs = p.sla.expect("validated by resolve").value();
+    let window = ((window_secs / t).floor() as usize).max(1);
+    let agents: Vec<u32> = match mode {
+        Mode::Size => staff_async(&work, interval.secs(), window, p.async_occupancy)?.agents,
+        Mode::Evaluate => rows.iter().map(|r| r.agents.unwrap_or(0)).collect(),
+    };
+    // FIFO over work lots: (arrival index, remaining seconds, done by the deadline).
+    let cap_per_agent = t * p.async_occupancy.value();
+    let mut queue: VecDeque<usize> = VecDeque::new();
+    let mut remaining = work.clone();
+    let mut late = vec![0.0; work.len()];
+    let mut done_in = vec![0.0; work.len()];
+    for i in 0..work.len() {
+        if work[i] > 0.0 {
+            queue.push_back(i);
+        }
+        let mut cap = f64::from(agents[i]) * cap_per_agent;
+        while cap > 0.0 {
+            let Some(&k) = queue.front() else { break };
+            let d = remaining[k].min(cap);
+            remaining[k] -= d;
+            cap -= d;
+            done_in[i] += d;
+            if remaining[k] <= WORK_RTOL * work[k] {
+                remaining[k] = 0.0;
+                queue.pop_front();
+            }
+        }
+        // Lots whose window closes with this interval: what is left is late.
+        if i + 1 >= window {
+            let k = i + 1 - window;
+            if remaining[k] > 0.0 {
+                late[k] = remaining[k];
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        let n = agents[i];
+        let sl = if work[i] > 0.0 {
+            1.0 - late[i] / work[i]
+        } else {
+            1.0
+        };
+        let outcome = match mode {
+            Mode::Size if work[i] == 0.0 && n == 0 => Outcome::Binding(Binding::None),
+            Mode::Size => Outcome::SlaWindow,
+            Mode::Evaluate if late[i] > 0.0 => Outcome::MissedSla,
+            Mode::Evaluate => Outcome::Met,
+        };
+        out.push(PlanRow {
+            start: r.start,
+            queue: input.queues[r.queue].clone(),
+            offered: r.offered,
+            aht_secs: r.aht,
+            load_erlangs: work[i] / t,
+            agents: n,
+            agents_gross: gross_agents(n, p.shrinkage)?,
+            service_level: Some(sl),
+            asa_secs: None,
+            occupancy: Some(if n == 0 {
+                0.0
+            } else {
+                done_in[i] / (f64::from(n) * t)
+            }),
+            p_wait: None,
+            abandon_rate: None,
+            outcome,
+            hours: 0.0,
+        });
+    }
+    Ok(out)
+}
+
+fn totals(rows: &[PlanRow], config: &StaffConfig) -> Vec<Totals> {
+    let mut by_day_queue: BTreeMap<(NaiveDate, &str), Aggregate> = BTreeMap::new();
+    let mut by_day: BTreeMap<NaiveDate, Aggregate> = BTreeMap::new();
+    let mut by_queue: BTreeMap<&str, Aggregate> = BTreeMap::new();
+    let mut all = Aggregate::default();
+    for r in rows {
+        let d = r.start.date();
+        by_day_queue.entry((d, &r.queue)).or_default().add(r);
+        by_day.entry(d).or_default().add(r);
+        by_queue.entry(&r.queue).or_default().add(r);
+        all.add(r);
+    }
+    let days = by_day.len().max(1) as f64;
+    let per_day = config.hours_per_fte_day();
+    let per_horizon = config.hours_per_fte_week() * days / 7.0;
+    let label = |d: &NaiveDate| d.format("%Y-%m-%d").to_string();
+    let mut out = Vec::new();
+    let mut current: Option<NaiveDate> = None;
+    for ((d, q), a) in &by_day_queue {
+        if current != Some(*d) {
+            if let Some(c) = current {
+                out.push(by_day[&c].totals(label(&c), ALL_QUEUES.into(), per_day));
+            }
+            current = Some(*d);
+        }
+        out.push(a.totals(label(d), q.to_string(), per_day));
+    }
+    if let Some(c) = current {
+        out.push(by_day[&c].totals(label(&c), ALL_QUEUES.into(), per_day));
+    }
+    for (q, a) in &by_queue {
+        out.push(a.totals(HORIZON.into(), q.to_string(), per_horizon));
+    }
+    out.push(all.totals(HORIZON.into(), ALL_QUEUES.into(), per_horizon));
+    out
+}
+
+/// A float cell: at most 10 significant digits and no trailing zeros in [`Precision::Full`]
+/// (deterministic, exact enough for 1e-9 relative comparisons), `display_dp` decimals in
+/// [`Precision::Display`].
+pub fn number(v: Option<f64>, precision: Precision, display_dp: usize) -> Cell {
+    match precision {
+        Precision::Display => Cell::float(v, display_dp),
+        Precision::Full => Cell::float(v, v.map_or(0, full_dp)),
+    }
+}
+
+/// Decimals for 10 significant digits, fewer when the shortest round-trip form needs fewer.
+fn full_dp(v: f64) -> usize {
+    if v == 0.0 || !v.is_finite() {
+        return 0;
+    }
+    let mag = v.abs().log10().floor() as i64;
+    let sig = (9 - mag).clamp(0, 30) as usize;
+    // Rust's `Display` for f64 is the shortest string that round-trips, never in exponent form.
+    let shortest = format!("{v}");
+    let decimals = shortest.split_once('.').map_or(0, |(_, d)| d.len());
+    decimals.min(sig)
+}
+
+impl StaffPlan {
+    /// The per-interval table in [`COLUMNS`] order.
+    pub fn to_table(&self, precision: Precision) -> Table {
+        let mut t = Table::new(COLUMNS);
+        for r in &self.rows {
+            t.push(vec![
+                Cell::text(format_timestamp(r.start)),
+                Cell::text(r.queue.clone()),
+                number(Some(r.offered), precision, 2),
+                number(r.aht_secs, precision, 1),
+                number(Some(r.load_erlangs), precision, 3),
+                Cell::Int(i64::from(r.agents)),
+                Cell::Int(i64::from(r.agents_gross)),
+                number(r.service_level, precision, 4),
+                number(r.asa_secs, precision, 2),
+                number(r.occupancy, precision, 4),
+                number(r.p_wait, precision, 4),
+                number(r.abandon_rate, precision, 4),
+                Cell::text(r.outcome.label()),
+            ]);
+        }
+        t
+    }
+
+    /// The totals table in [`TOTAL_COLUMNS`] order.
+    pub fn totals_table(&self, precision: Precision) -> Table {
+        totals_to_table(&self.totals, precision)
+    }
+
+    /// Rows whose evaluation missed a target or was unstable.
+    pub fn missed(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.outcome,
+                    Outcome::Missed(_) | Outcome::MissedSla | Outcome::Unstable
+                )
+            })
+            .count()
+    }
+
+    /// The horizon totals over all queues.
+    pub fn horizon(&self) -> &Totals {
+        self.totals
+            .last()
+            .expect("totals always end with the horizon")
+    }
+}
+
+/// Renders totals in [`TOTAL_COLUMNS`] order.
+pub fn totals_to_table(totals: &[Totals], precision: Precision) -> Table {
+    let mut t = Table::new(TOTAL_COLUMNS);
+    for s in totals {
+        t.push(vec![
+            Cell::text(s.period.clone()),
+            Cell::text(s.queue.clone()),
+            Cell::Int(i64::from(s.intervals)),
+            number(Some(s.offered), precision, 1),
+            number(Some(s.agent_hours), precision, 2),
+            number(Some(s.agent_hours_gross), precision, 2),
+            number(Some(s.fte), precision, 2),
+            number(s.service_level, precision, 4),
+            number(s.asa_secs, precision, 2),
+            number(s.occupancy, precision, 4),
+            number(s.abandon_rate, precision, 4),
+            Cell::Int(i64::from(s.unstable_intervals)),
+        ]);
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::staffing::config::Settings;
+    use crate::units::Fraction;
+
+    fn input(csv: &str) -> StaffInput {
+        StaffInput::from_csv(&CsvInput::from_bytes(Path::new("t.csv"), csv.as_bytes()).unwrap())
+            .unwrap()
+    }
+
+    #[test]
+    fn totals_add_up() {
+        let i = input(
+            "interval_start,queue,offered,aht_seconds\n\
+             2026-01-05 09:00,a,100,180\n2026-01-05 09:30,a,0,\n\
+             2026-01-05 09:00,b,50,300\n2026-01-06 09:00,a,100,180\n",
+        );
+        let cfg = StaffConfig::new().with_overrides(Settings {
+            shrinkage: Some(Fraction::new(0.3).unwrap()),
+            ..Settings::default()
+        });
+        let p = staff(&i, &cfg).unwrap();
+        assert_eq!(p.interval.minutes(), 30);
+        let day_a = &p.totals[0];
+        assert_eq!(
+            (day_a.period.as_str(), day_a.queue.as_str()),
+            ("2026-01-05", "a")
+        );
+        // 14 net agents for one half hour, 20 gross (14 / 0.7 = 20).
+        assert_eq!(day_a.agent_hours, 7.0);
+        assert_eq!(day_a.agent_hours_gross, 10.0);
+        assert_eq!(day_a.fte, 10.0 / 8.0);
+        let h = p.horizon();
+        assert_eq!(h.queue, ALL_QUEUES);
+        let sum: f64 = p.rows.iter().map(|r| f64::from(r.agents_gross) * 0.5).sum();
+        assert_eq!(h.agent_hours_gross, sum);
+        assert_eq!(h.fte, sum / (40.0 * 2.0 / 7.0));
+    }
+
+    #[test]
+    fn async_work_finishes_within_the_window() {
+        let mut csv = String::from("interval_start,queue,offered,aht_seconds\n");
+        for (h, n) in [(8, 40), (9, 5), (10, 0), (11, 70), (12, 3), (13, 0)] {
+            csv.push_str(&format!("2026-01-05 {h:02}:00,mail,{n},240\n"));
+        }
+        let i = input(&csv);
+        let mail = Settings {
+            kind: Some(QueueKind::Async),
+            sla: Some(Secs::new(3.0 * 3600.0).unwrap()),
+            ..Settings::default()
+        };
+        let cfg = StaffConfig::new().with_queue("mail", mail);
+        let p = staff(&i, &cfg).unwrap();
+        for r in &p.rows {
+            assert!((r.service_level.unwrap() - 1.0).abs() < 1e-12, "{r:?}");
+        }
+        // Half the agents leave work late; the FIFO backlog is rolled forward.
+        let agents: Vec<u32> = p.rows.iter().map(|r| r.agents / 2).collect();
+        let e = evaluate(&i.clone().with_agents(&agents), &cfg).unwrap();
+        assert!(e.missed() > 0);
+        assert!(e.rows.iter().any(|r| r.service_level.unwrap() < 1.0));
+    }
+
+    #[test]
+    fn duplicates_and_bad_rows_are_located() {
+        let csv = "interval_start,queue,offered,aht_seconds\n2026-01-05 09:00,a,1,180\n2026-01-05 09:00,a,1,180\n";
+        let e = StaffInput::from_csv(
+            &CsvInput::from_bytes(Path::new("t.csv"), csv.as_bytes()).unwrap(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("t.csv:3") && e.contains("duplicate"), "{e}");
+        let csv = "interval_start,queue,offered,aht_seconds\n2026-01-05 09:00,a,5,\n";
+        let e = StaffInput::from_csv(
+            &CsvInput::from_bytes(Path::new("t.csv"), csv.as_bytes()).unwrap(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("t.csv:2, column `aht_seconds`"), "{e}");
+    }
+
+    #[test]
+    fn significant_digits() {
+        assert_eq!(full_dp(0.123456789012), 10);
+        assert_eq!(full_dp(1.2345678901234e-12), 21);
+        assert_eq!(full_dp(1234.0), 0);
+        assert_eq!(full_dp(0.25), 2);
+    }
+}
