@@ -1,11 +1,168 @@
 //! `wfm backtest`.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Arguments of `wfm backtest`.
-#[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+use anyhow::Context;
+use wfm::forecast::{
+    backtest, BacktestOptions, Calendar, History, InnerBacktest, ModelChoice, ModelSpec,
+};
+use wfm::time::{format_timestamp, parse_timestamp, NaiveDateTime};
+use wfm::units::parse_duration_secs;
 
-pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`wfm backtest` is not available yet")
+use super::{emit, Format, OutputArgs};
+
+/// Arguments of `wfm backtest`.
+///
+/// Example (the FORECAST.md development task):
+/// `wfm backtest --history vru_arrivals_30min.csv --from 1999-07-04T00:00:00 --to 1999-09-19T00:00:00 --every 7d --horizon 7d --model seasonal-naive-week`
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// History CSV: `interval_start,[queue,]offered[,aht_seconds]` (ingest output or the VRU file).
+    #[arg(long, value_name = "FILE")]
+    history: PathBuf,
+    /// Special days CSV `date,name,effect` (effect closed|eve|reduced).
+    #[arg(long, value_name = "FILE")]
+    calendar: Option<PathBuf>,
+    /// Models, comma-separated: auto, seasonal-naive-day, seasonal-naive-week, mean-<k>w,
+    /// wmean-<k>w, ets-profile, taylor-hw, decomposition; `all` = every candidate plus auto.
+    #[arg(long, default_value = "auto", value_delimiter = ',')]
+    model: Vec<String>,
+    /// Origins (midnights), comma-separated.
+    #[arg(long, value_delimiter = ',', conflicts_with_all = ["from", "to"], required_unless_present = "from")]
+    origins: Vec<String>,
+    /// First origin (with --to and --every).
+    #[arg(long, requires = "to")]
+    from: Option<String>,
+    /// Last origin (inclusive).
+    #[arg(long, requires = "from")]
+    to: Option<String>,
+    /// Spacing of origins between --from and --to.
+    #[arg(long, default_value = "7d")]
+    every: String,
+    /// Forecast horizon from each origin.
+    #[arg(long, default_value = "7d")]
+    horizon: String,
+    /// Weekly inner origins used for `auto` ranking and the prediction intervals.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=12))]
+    inner_origins: u16,
+    /// Summary format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write every scored interval to FILE
+    /// (`origin,interval_start,queue,actual,forecast,lo80,hi80,lo95,hi95,model`).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+fn timestamp(flag: &str, text: &str) -> anyhow::Result<NaiveDateTime> {
+    parse_timestamp(text)
+        .with_context(|| format!("--{flag} `{text}`: expected YYYY-MM-DDTHH:MM:SS"))
+}
+
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let history = History::read(&args.history)
+        .with_context(|| format!("failed to load history `{}`", args.history.display()))?;
+    let calendar = match &args.calendar {
+        Some(p) => Some(
+            Calendar::read(p)
+                .with_context(|| format!("failed to load calendar `{}`", p.display()))?,
+        ),
+        None => None,
+    };
+    let mut models = Vec::new();
+    for m in &args.model {
+        if m.trim().eq_ignore_ascii_case("all") {
+            models.extend(
+                ModelSpec::auto_candidates()
+                    .into_iter()
+                    .map(ModelChoice::Named),
+            );
+            models.push(ModelChoice::Auto);
+        } else {
+            models.push(ModelChoice::parse(m)?);
+        }
+    }
+    let origins = if let (Some(from), Some(to)) = (&args.from, &args.to) {
+        let (from, to) = (timestamp("from", from)?, timestamp("to", to)?);
+        let every = parse_duration_secs(&args.every)?;
+        anyhow::ensure!(every > 0, "--every must be positive");
+        anyhow::ensure!(from <= to, "--from must not be after --to");
+        let mut v = Vec::new();
+        let mut t = from;
+        while t <= to {
+            v.push(t);
+            t += chrono::TimeDelta::seconds(every);
+        }
+        v
+    } else {
+        args.origins
+            .iter()
+            .map(|o| timestamp("origins", o))
+            .collect::<anyhow::Result<_>>()?
+    };
+    let options = BacktestOptions {
+        origins,
+        horizon_secs: parse_duration_secs(&args.horizon)?,
+        models,
+        inner: InnerBacktest {
+            origins: usize::from(args.inner_origins),
+            ..InnerBacktest::default()
+        },
+    };
+    let total = (options.models.len() * options.origins.len()) as u64;
+    let bar = indicatif::ProgressBar::new(total).with_style(
+        indicatif::ProgressStyle::with_template("backtest {bar:30} {pos}/{len} origins {elapsed}")
+            .expect("valid template"),
+    );
+    let report = backtest(&history, calendar.as_ref(), &options, &mut |done, _| {
+        bar.set_position(done as u64)
+    })?;
+    bar.finish_and_clear();
+    let mut inputs = vec![args.history.clone()];
+    inputs.extend(args.calendar.clone());
+    if let Some(out) = &args.out {
+        emit(
+            &report.rows_table(),
+            &OutputArgs {
+                format: Format::Csv,
+                out: Some(out.clone()),
+            },
+            &inputs,
+        )?;
+    }
+    emit(
+        &report.summary_table(),
+        &OutputArgs {
+            format: args.format,
+            out: None,
+        },
+        &inputs,
+    )?;
+    for s in &report.scores {
+        if s.picks.len() > 1 || s.picks.keys().next().is_some_and(|k| *k != s.model) {
+            let picks: Vec<String> = s.picks.iter().map(|(m, n)| format!("{m} ×{n}")).collect();
+            eprintln!(
+                "{}: models used per queue × origin: {}",
+                s.model,
+                picks.join(", ")
+            );
+        }
+    }
+    eprintln!(
+        "origins {} … {}, {} queue(s), {} scored intervals per model",
+        options
+            .origins
+            .first()
+            .map(|o| format_timestamp(*o))
+            .unwrap_or_default(),
+        options
+            .origins
+            .last()
+            .map(|o| format_timestamp(*o))
+            .unwrap_or_default(),
+        history.queues().len(),
+        report.scores.first().map_or(0, |s| s.points)
+    );
+    Ok(ExitCode::SUCCESS)
 }

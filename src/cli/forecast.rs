@@ -1,11 +1,100 @@
 //! `wfm forecast`.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Arguments of `wfm forecast`.
-#[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+use anyhow::Context;
+use wfm::forecast::{forecast, Calendar, ForecastOptions, History, InnerBacktest, ModelChoice};
+use wfm::time::parse_timestamp;
+use wfm::units::parse_duration_secs;
 
-pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`wfm forecast` is not available yet")
+use super::{emit, OutputArgs};
+
+/// Arguments of `wfm forecast`.
+///
+/// Writes `interval_start,queue,forecast,lo80,hi80,lo95,hi95,aht_forecast,model` for the open
+/// intervals of the horizon and, with `--out FILE`, the snapshot `FILE.meta.json` that
+/// `wfm audit` reads. The model ranking per queue goes to stderr.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// History CSV: `interval_start,[queue,]offered[,aht_seconds]` (ingest output or the VRU file).
+    #[arg(long, value_name = "FILE")]
+    history: PathBuf,
+    /// Special days CSV `date,name,effect` (effect closed|eve|reduced).
+    #[arg(long, value_name = "FILE")]
+    calendar: Option<PathBuf>,
+    /// `auto` (ranked by an inner rolling-origin backtest per queue) or a model name.
+    #[arg(long, default_value = "auto")]
+    model: String,
+    /// Forecast origin (a midnight); history rows before it are used. Default: end of history.
+    #[arg(long, value_name = "T")]
+    start: Option<String>,
+    /// Forecast horizon (e.g. 14d).
+    #[arg(long, default_value = "14d")]
+    horizon: String,
+    /// Weekly inner origins used for `auto` ranking and the prediction intervals.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=12))]
+    inner_origins: u16,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let history = History::read(&args.history)
+        .with_context(|| format!("failed to load history `{}`", args.history.display()))?;
+    let calendar = match &args.calendar {
+        Some(p) => Some(
+            Calendar::read(p)
+                .with_context(|| format!("failed to load calendar `{}`", p.display()))?,
+        ),
+        None => None,
+    };
+    let start = match &args.start {
+        Some(s) => Some(
+            parse_timestamp(s)
+                .with_context(|| format!("--start `{s}`: expected YYYY-MM-DDTHH:MM:SS"))?,
+        ),
+        None => None,
+    };
+    let options = ForecastOptions {
+        model: ModelChoice::parse(&args.model)?,
+        start,
+        horizon_secs: parse_duration_secs(&args.horizon)?,
+        inner: InnerBacktest {
+            origins: usize::from(args.inner_origins),
+            ..InnerBacktest::default()
+        },
+    };
+    let out = forecast(&history, calendar.as_ref(), &options)?;
+    let mut inputs = vec![args.history.clone()];
+    inputs.extend(args.calendar.clone());
+    emit(&out.to_table(), &args.output, &inputs)?;
+    if let Some(path) = &args.output.out {
+        let created_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let meta = out.meta_json(&args.history, &created_at);
+        let mut meta_path = path.as_os_str().to_owned();
+        meta_path.push(".meta.json");
+        let meta_path = PathBuf::from(meta_path);
+        let text = serde_json::to_string_pretty(&meta)? + "\n";
+        wfm::table::write_atomic(&meta_path, text.as_bytes(), &inputs)
+            .with_context(|| format!("failed to write `{}`", meta_path.display()))?;
+    }
+    for q in &out.queues {
+        let rank: Vec<String> = q
+            .ranking
+            .iter()
+            .map(|r| match r.wape {
+                Some(w) => format!("{} {w:.4}", r.model),
+                None => format!("{} n/a", r.model),
+            })
+            .collect();
+        eprintln!(
+            "queue {}: model {} (inner backtest, {} origin(s), WAPE: {})",
+            q.queue,
+            q.model,
+            q.inner_origins,
+            rank.join(", ")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

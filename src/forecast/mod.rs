@@ -1,4 +1,44 @@
-//! Forecasting of call volume and AHT per queue × interval.
+//! Forecasting of call volume and AHT per queue × interval, calendar-aware, with prediction
+//! intervals from rolling-origin backtests and automatic model selection.
+//!
+//! Pipeline for one queue and one origin (see `docs/forecast.md`):
+//! 1. [`prepare`](self) the history before the origin: open-hours template per weekday, missing
+//!    and special days imputed, unmarked outliers cleaned, special-day effects estimated;
+//! 2. fit a model ([`Forecaster`] → [`FittedModel`], STYLE.md C3) and predict the horizon;
+//! 3. closed template slots → 0, special days × their estimated effect, clip at 0;
+//! 4. prediction intervals from the model's own errors in an inner rolling-origin backtest on
+//!    the weeks just before the origin; `auto` ranks the candidates by that backtest's WAPE.
+//!
+//! Glossary: AHT = average handle time, WAPE = weighted absolute percentage error
+//! `Σ|y − f| / Σ y`.
+
+mod aht;
+pub mod backtest;
+pub mod calendar;
+pub mod decomposition;
+pub mod double_seasonal;
+pub mod ets_profile;
+pub mod history;
+mod intervals;
+mod optim;
+mod pipeline;
+mod prepare;
+pub mod seasonal_naive;
+pub mod weekly_mean;
+
+use crate::error::Location;
+use crate::table::{Cell, Table};
+use crate::time::{format_timestamp, NaiveDateTime};
+
+pub use backtest::{backtest, BacktestOptions, BacktestReport, BacktestRow, ModelScore};
+pub use calendar::{Calendar, Effect, SpecialDay};
+pub use decomposition::{Decomposition, FittedDecomposition};
+pub use double_seasonal::{DoubleSeasonalHw, FittedDoubleSeasonalHw, HwTermination};
+pub use ets_profile::{EtsProfile, FittedEtsProfile};
+pub use history::{History, LoadReport, QueueHistory, SeriesInput};
+pub use optim::FitTermination;
+pub use seasonal_naive::{FittedSeasonalNaive, Season, SeasonalNaive};
+pub use weekly_mean::{FittedWeeklyMean, WeeklyMean};
 
 /// Errors of the `forecast` module.
 #[derive(Debug, thiserror::Error)]
@@ -7,4 +47,426 @@ pub enum ForecastError {
     /// A table could not be read.
     #[error(transparent)]
     Table(#[from] crate::table::TableError),
+    /// Two rows for the same queue and interval.
+    #[error("{at}: queue `{queue}` has this interval already on line {first_line}")]
+    DuplicateInterval {
+        /// Where the second row is.
+        at: Location,
+        /// The queue.
+        queue: String,
+        /// The line of the first row.
+        first_line: u64,
+    },
+    /// Timestamps do not lie on a supported grid.
+    #[error(
+        "{at}: `{value}` is not on a 5, 6, 10, 15, 30 or 60-minute grid shared by the other rows"
+    )]
+    UnsupportedStep {
+        /// Where.
+        at: Location,
+        /// The timestamp.
+        value: String,
+    },
+    /// In-memory series are inconsistent.
+    #[error("series `{queue}`: {reason}")]
+    BadSeries {
+        /// The queue (empty when about all series).
+        queue: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A model needs more history than there is.
+    #[error(
+        "model {model} needs at least {needed_days} days of history before the origin, got {days}"
+    )]
+    NotEnoughHistory {
+        /// The model.
+        model: &'static str,
+        /// Days needed.
+        needed_days: usize,
+        /// Days available.
+        days: usize,
+    },
+    /// An unknown model name.
+    #[error("unknown model `{name}`; known: auto, {known}")]
+    UnknownModel {
+        /// The name given.
+        name: String,
+        /// The known names.
+        known: String,
+    },
+    /// An origin or forecast start that cannot be used.
+    #[error("origin {value}: {reason} (history starts {first})")]
+    BadOrigin {
+        /// The origin.
+        value: String,
+        /// Start of the history.
+        first: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// A horizon that is not a positive whole number of intervals.
+    #[error(
+        "horizon of {secs} s: expected a positive multiple of the {step_minutes}-minute interval"
+    )]
+    BadHorizon {
+        /// The horizon in seconds.
+        secs: i64,
+        /// The grid step.
+        step_minutes: u32,
+    },
+}
+
+/// What a model is fitted on: one queue's complete (imputed, cleaned) series before the origin.
+#[derive(Debug, Clone, Copy)]
+pub struct FitData<'a> {
+    /// Volumes per interval, a whole number of days, oldest first; the origin is `y.len()`.
+    pub y: &'a [f64],
+    /// Intervals per day `D`.
+    pub slots_per_day: usize,
+    /// Weekday (0 = Sunday) of `y[0]`.
+    pub first_weekday: usize,
+}
+
+/// An unfitted model (STYLE.md C3): fitting returns a different type.
+pub trait Forecaster {
+    /// The fitted model.
+    type Fitted: FittedModel;
+    /// Fits on `data`.
+    ///
+    /// # Errors
+    /// [`ForecastError::NotEnoughHistory`] when `data` is too short for the model.
+    fn fit(&self, data: &FitData<'_>) -> Result<Self::Fitted, ForecastError>;
+}
+
+/// A fitted model.
+pub trait FittedModel {
+    /// Point forecasts for the `horizon` intervals following the origin (not yet clipped).
+    fn predict(&self, horizon: usize) -> Vec<f64>;
+}
+
+/// A named model with its settings.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelSpec {
+    /// `seasonal-naive-day` / `seasonal-naive-week`.
+    SeasonalNaive(SeasonalNaive),
+    /// `mean-<k>w` / `wmean-<k>w`.
+    WeeklyMean(WeeklyMean),
+    /// `ets-profile`: daily totals by Holt-Winters × intraday profile.
+    EtsProfile(EtsProfile),
+    /// `taylor-hw`: double-seasonal Holt-Winters (Taylor 2003).
+    DoubleSeasonal(DoubleSeasonalHw),
+    /// `decomposition`: weekly level (shrunk trend) × weekday-slot effects.
+    Decomposition(Decomposition),
+}
+
+impl ModelSpec {
+    /// The model's name as accepted by `--model`.
+    pub fn name(&self) -> String {
+        match self {
+            ModelSpec::SeasonalNaive(m) => match m.season {
+                Season::Day => "seasonal-naive-day".into(),
+                Season::Week => "seasonal-naive-week".into(),
+            },
+            ModelSpec::WeeklyMean(m) => {
+                format!("{}mean-{}w", if m.weighted { "w" } else { "" }, m.weeks)
+            }
+            ModelSpec::EtsProfile(_) => "ets-profile".into(),
+            ModelSpec::DoubleSeasonal(_) => "taylor-hw".into(),
+            ModelSpec::Decomposition(_) => "decomposition".into(),
+        }
+    }
+
+    /// Parses a model name (`seasonal-naive-week`, `mean-8w`, `wmean-6w`, `ets-profile`,
+    /// `taylor-hw`, `decomposition`).
+    ///
+    /// # Errors
+    /// [`ForecastError::UnknownModel`].
+    pub fn parse(name: &str) -> Result<Self, ForecastError> {
+        let n = name.trim().to_ascii_lowercase();
+        let weeks = |s: &str| {
+            s.strip_suffix('w')
+                .and_then(|k| k.parse::<usize>().ok())
+                .filter(|k| (1..=52).contains(k))
+        };
+        Ok(match n.as_str() {
+            "seasonal-naive-day" | "snaive-day" => ModelSpec::SeasonalNaive(SeasonalNaive {
+                season: Season::Day,
+            }),
+            "seasonal-naive-week" | "snaive-week" | "seasonal-naive" => {
+                ModelSpec::SeasonalNaive(SeasonalNaive {
+                    season: Season::Week,
+                })
+            }
+            "ets-profile" => ModelSpec::EtsProfile(EtsProfile),
+            "taylor-hw" | "double-seasonal-hw" => ModelSpec::DoubleSeasonal(DoubleSeasonalHw),
+            "decomposition" => ModelSpec::Decomposition(Decomposition),
+            _ => {
+                if let Some(k) = n.strip_prefix("wmean-").and_then(weeks) {
+                    ModelSpec::WeeklyMean(WeeklyMean {
+                        weeks: k,
+                        weighted: true,
+                    })
+                } else if let Some(k) = n.strip_prefix("mean-").and_then(weeks) {
+                    ModelSpec::WeeklyMean(WeeklyMean {
+                        weeks: k,
+                        weighted: false,
+                    })
+                } else {
+                    return Err(ForecastError::UnknownModel {
+                        name: name.to_string(),
+                        known: "seasonal-naive-day, seasonal-naive-week, mean-<k>w, wmean-<k>w (k = 1..52), ets-profile, taylor-hw, decomposition".into(),
+                    });
+                }
+            }
+        })
+    }
+
+    /// The candidates `auto` ranks.
+    pub fn auto_candidates() -> Vec<ModelSpec> {
+        [
+            "seasonal-naive-week",
+            "mean-4w",
+            "mean-8w",
+            "wmean-8w",
+            "ets-profile",
+            "taylor-hw",
+            "decomposition",
+        ]
+        .iter()
+        .map(|n| ModelSpec::parse(n).expect("known model"))
+        .collect()
+    }
+
+    /// Whether the model fits on the outlier-cleaned series. The textbook baselines (seasonal
+    /// naive, weekly means) use the observed values as their definitions say, so that they
+    /// reproduce published benchmark figures; missing and (with a calendar) special days are
+    /// imputed for every model.
+    pub fn uses_cleaned(&self) -> bool {
+        !matches!(self, ModelSpec::SeasonalNaive(_) | ModelSpec::WeeklyMean(_))
+    }
+
+    /// Fits on `data` and predicts `horizon` intervals.
+    ///
+    /// # Errors
+    /// As the model's [`Forecaster::fit`].
+    pub fn fit_predict(
+        &self,
+        data: &FitData<'_>,
+        horizon: usize,
+    ) -> Result<Vec<f64>, ForecastError> {
+        Ok(match self {
+            ModelSpec::SeasonalNaive(m) => m.fit(data)?.predict(horizon),
+            ModelSpec::WeeklyMean(m) => m.fit(data)?.predict(horizon),
+            ModelSpec::EtsProfile(m) => m.fit(data)?.predict(horizon),
+            ModelSpec::DoubleSeasonal(m) => m.fit(data)?.predict(horizon),
+            ModelSpec::Decomposition(m) => m.fit(data)?.predict(horizon),
+        })
+    }
+}
+
+/// `auto` or one named model.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelChoice {
+    /// Rank [`ModelSpec::auto_candidates`] by an inner rolling-origin backtest per queue and use
+    /// the best (or the mean of the best three when that scores better).
+    Auto,
+    /// One model.
+    Named(ModelSpec),
+}
+
+impl ModelChoice {
+    /// Parses `auto` or a model name.
+    ///
+    /// # Errors
+    /// [`ForecastError::UnknownModel`].
+    pub fn parse(name: &str) -> Result<Self, ForecastError> {
+        if name.trim().eq_ignore_ascii_case("auto") {
+            Ok(ModelChoice::Auto)
+        } else {
+            ModelSpec::parse(name).map(ModelChoice::Named)
+        }
+    }
+    /// The name (`auto` or the model's).
+    pub fn name(&self) -> String {
+        match self {
+            ModelChoice::Auto => "auto".into(),
+            ModelChoice::Named(m) => m.name(),
+        }
+    }
+}
+
+/// Settings of the inner (calibration / selection) backtest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InnerBacktest {
+    /// Number of weekly inner origins before the forecast origin. Default 4; 1..=12.
+    pub origins: usize,
+    /// Minimum days of history an inner origin must leave for fitting. Default 14.
+    pub min_train_days: usize,
+}
+
+impl Default for InnerBacktest {
+    fn default() -> Self {
+        InnerBacktest {
+            origins: 4,
+            min_train_days: 14,
+        }
+    }
+}
+
+/// Options of [`forecast`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastOptions {
+    /// The model. Default `auto`.
+    pub model: ModelChoice,
+    /// Forecast origin (a midnight): history before it is used. Default: the end of history.
+    pub start: Option<NaiveDateTime>,
+    /// Horizon in seconds (a multiple of the interval). Default 14 days.
+    pub horizon_secs: i64,
+    /// Inner backtest settings.
+    pub inner: InnerBacktest,
+}
+
+impl Default for ForecastOptions {
+    fn default() -> Self {
+        ForecastOptions {
+            model: ModelChoice::Auto,
+            start: None,
+            horizon_secs: 14 * 86_400,
+            inner: InnerBacktest::default(),
+        }
+    }
+}
+
+/// One candidate's score in a queue's inner backtest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankEntry {
+    /// The model (`ensemble(a+b+c)` for the mean of the best three).
+    pub model: String,
+    /// WAPE over the inner backtest (`None` when the model could not be fitted there).
+    pub wape: Option<f64>,
+}
+
+/// One output interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastRow {
+    /// Interval start.
+    pub interval_start: NaiveDateTime,
+    /// Queue.
+    pub queue: String,
+    /// Point forecast (calls, ≥ 0).
+    pub forecast: f64,
+    /// 80 % interval lower bound.
+    pub lo80: f64,
+    /// 80 % interval upper bound.
+    pub hi80: f64,
+    /// 95 % interval lower bound.
+    pub lo95: f64,
+    /// 95 % interval upper bound.
+    pub hi95: f64,
+    /// AHT forecast in seconds, when the history has AHT.
+    pub aht_forecast_secs: Option<f64>,
+    /// The model used.
+    pub model: String,
+}
+
+/// Per-queue summary of a forecast.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueSummary {
+    /// Queue.
+    pub queue: String,
+    /// The model used.
+    pub model: String,
+    /// Inner-backtest ranking, best first.
+    pub ranking: Vec<RankEntry>,
+    /// Inner origins used for ranking and intervals.
+    pub inner_origins: usize,
+}
+
+/// Result of [`forecast`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastOutput {
+    /// The origin (first forecast interval).
+    pub origin: NaiveDateTime,
+    /// Horizon in seconds.
+    pub horizon_secs: i64,
+    /// Rows for the open intervals, by time then queue.
+    pub rows: Vec<ForecastRow>,
+    /// Per-queue model and ranking.
+    pub queues: Vec<QueueSummary>,
+}
+
+impl ForecastOutput {
+    /// The output table `interval_start,queue,forecast,lo80,hi80,lo95,hi95,aht_forecast,model`.
+    pub fn to_table(&self) -> Table {
+        let mut t = Table::new([
+            "interval_start",
+            "queue",
+            "forecast",
+            "lo80",
+            "hi80",
+            "lo95",
+            "hi95",
+            "aht_forecast",
+            "model",
+        ]);
+        for r in &self.rows {
+            t.push(vec![
+                Cell::text(format_timestamp(r.interval_start)),
+                Cell::text(&r.queue),
+                Cell::Float(r.forecast, 3),
+                Cell::Float(r.lo80, 3),
+                Cell::Float(r.hi80, 3),
+                Cell::Float(r.lo95, 3),
+                Cell::Float(r.hi95, 3),
+                Cell::float(r.aht_forecast_secs, 1),
+                Cell::text(&r.model),
+            ]);
+        }
+        t
+    }
+
+    /// The snapshot `wfm audit` reads: origin, creation time, history file, horizon, model per
+    /// queue and the ranking.
+    pub fn meta_json(&self, history: &std::path::Path, created_at: &str) -> serde_json::Value {
+        let models: serde_json::Map<String, serde_json::Value> = self
+            .queues
+            .iter()
+            .map(|q| (q.queue.clone(), serde_json::Value::String(q.model.clone())))
+            .collect();
+        let ranking: serde_json::Map<String, serde_json::Value> = self
+            .queues
+            .iter()
+            .map(|q| {
+                let list: Vec<serde_json::Value> = q
+                    .ranking
+                    .iter()
+                    .map(|r| serde_json::json!({"model": r.model, "wape": r.wape.map(|w| (w * 1e4).round() / 1e4)}))
+                    .collect();
+                (q.queue.clone(), serde_json::Value::Array(list))
+            })
+            .collect();
+        serde_json::json!({
+            "origin": format_timestamp(self.origin),
+            "created_at": created_at,
+            "history": history.display().to_string(),
+            "horizon": format!("{}s", self.horizon_secs),
+            "horizon_days": self.horizon_secs as f64 / 86_400.0,
+            "models": models,
+            "ranking": ranking,
+        })
+    }
+}
+
+/// Forecasts every queue of `history` (library entry point of `wfm forecast`).
+///
+/// # Errors
+/// [`ForecastError::BadOrigin`], [`ForecastError::BadHorizon`], or a model's error when the
+/// history is too short for it (with `auto`, too-short candidates are skipped instead).
+pub fn forecast(
+    history: &History,
+    calendar: Option<&Calendar>,
+    options: &ForecastOptions,
+) -> Result<ForecastOutput, ForecastError> {
+    pipeline::forecast_all(history, calendar, options)
 }

@@ -1,0 +1,295 @@
+//! Rolling-origin backtest (library side of `wfm backtest`).
+//!
+//! For each origin and queue, the model is fitted on the history **before** the origin only
+//! (the calendar is knowledge a planner has in advance and may be used) and forecasts the
+//! horizon; forecasts are compared with the observed intervals (missing days are not scored).
+//!
+//! # Metrics (pooled over origins, queues and intervals)
+//! - WAPE `Σ|y − f| / Σ y`; bias `Σ(f − y) / Σ y` (positive = over-forecast);
+//! - daily WAPE: the same on calendar-day totals per (origin, queue, day);
+//! - accuracy per origin week: `Σ y / Σ f` over each 7-day block of each origin's horizon
+//!   (all queues), reported as mean, min and max (the handbooks' forecast accuracy);
+//! - coverage: share of scored intervals with `lo ≤ y ≤ hi` for the 80 % and 95 % intervals;
+//! - seconds: wall time of preparation, fitting, selection and prediction summed over origins,
+//!   after one untimed warm-up run, excluding loading and scoring (the FORECAST.md protocol).
+//!
+//! Reference: Tashman, L. J. (2000), "Out-of-sample tests of forecasting accuracy: an analysis
+//! and review", International Journal of Forecasting 16(4):437–450 (rolling-origin evaluation).
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use super::calendar::Calendar;
+use super::history::History;
+use super::pipeline::{origin_and_horizon, run_queue};
+use super::{ForecastError, InnerBacktest, ModelChoice};
+use crate::table::{Cell, Table};
+use crate::time::{format_timestamp, NaiveDateTime};
+
+/// Options of [`backtest`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct BacktestOptions {
+    /// Origins (midnights), each fitted from scratch on the history before it.
+    pub origins: Vec<NaiveDateTime>,
+    /// Horizon in seconds.
+    pub horizon_secs: i64,
+    /// Models to evaluate (each may be `auto`).
+    pub models: Vec<ModelChoice>,
+    /// Inner backtest settings (intervals and `auto`).
+    pub inner: InnerBacktest,
+}
+
+/// One scored interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BacktestRow {
+    /// The evaluated model (as requested, e.g. `auto`).
+    pub model: String,
+    /// The origin.
+    pub origin: NaiveDateTime,
+    /// Interval start.
+    pub interval_start: NaiveDateTime,
+    /// Queue.
+    pub queue: String,
+    /// Observed volume.
+    pub actual: f64,
+    /// Point forecast.
+    pub forecast: f64,
+    /// 80 % lower bound.
+    pub lo80: f64,
+    /// 80 % upper bound.
+    pub hi80: f64,
+    /// 95 % lower bound.
+    pub lo95: f64,
+    /// 95 % upper bound.
+    pub hi95: f64,
+}
+
+/// Scores of one model over the whole backtest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelScore {
+    /// The model as requested.
+    pub model: String,
+    /// Pooled WAPE.
+    pub wape: f64,
+    /// Pooled bias.
+    pub bias: f64,
+    /// WAPE of daily totals.
+    pub daily_wape: f64,
+    /// Mean of Σ actual ÷ Σ forecast per origin week.
+    pub accuracy_mean: f64,
+    /// Minimum of the same.
+    pub accuracy_min: f64,
+    /// Maximum of the same.
+    pub accuracy_max: f64,
+    /// Share of actuals inside the 80 % interval.
+    pub coverage80: f64,
+    /// Share of actuals inside the 95 % interval.
+    pub coverage95: f64,
+    /// Seconds of preparation + fit + selection + predict, summed over origins.
+    pub seconds: f64,
+    /// Scored intervals.
+    pub points: usize,
+    /// Σ actual.
+    pub total_actual: f64,
+    /// How often each concrete model was used (for `auto`: the per-queue picks), by name.
+    pub picks: BTreeMap<String, usize>,
+}
+
+/// Result of [`backtest`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct BacktestReport {
+    /// One score per requested model, in request order.
+    pub scores: Vec<ModelScore>,
+    /// Every scored interval.
+    pub rows: Vec<BacktestRow>,
+}
+
+impl BacktestReport {
+    /// The summary table (one row per model).
+    pub fn summary_table(&self) -> Table {
+        let mut t = Table::new([
+            "model",
+            "wape",
+            "bias",
+            "daily_wape",
+            "accuracy_mean",
+            "accuracy_min",
+            "accuracy_max",
+            "coverage80",
+            "coverage95",
+            "seconds",
+            "points",
+        ]);
+        for s in &self.scores {
+            t.push(vec![
+                Cell::text(&s.model),
+                Cell::Float(s.wape, 4),
+                Cell::Float(s.bias, 4),
+                Cell::Float(s.daily_wape, 4),
+                Cell::Float(s.accuracy_mean, 4),
+                Cell::Float(s.accuracy_min, 4),
+                Cell::Float(s.accuracy_max, 4),
+                Cell::Float(s.coverage80, 4),
+                Cell::Float(s.coverage95, 4),
+                Cell::Float(s.seconds, 3),
+                Cell::Int(s.points as i64),
+            ]);
+        }
+        t
+    }
+
+    /// The per-interval table `origin,interval_start,queue,actual,forecast,lo80,hi80,lo95,hi95,model`.
+    pub fn rows_table(&self) -> Table {
+        let mut t = Table::new([
+            "origin",
+            "interval_start",
+            "queue",
+            "actual",
+            "forecast",
+            "lo80",
+            "hi80",
+            "lo95",
+            "hi95",
+            "model",
+        ]);
+        for r in &self.rows {
+            t.push(vec![
+                Cell::text(format_timestamp(r.origin)),
+                Cell::text(format_timestamp(r.interval_start)),
+                Cell::text(&r.queue),
+                Cell::Float(r.actual, 3),
+                Cell::Float(r.forecast, 3),
+                Cell::Float(r.lo80, 3),
+                Cell::Float(r.hi80, 3),
+                Cell::Float(r.lo95, 3),
+                Cell::Float(r.hi95, 3),
+                Cell::text(&r.model),
+            ]);
+        }
+        t
+    }
+}
+
+/// Runs the rolling-origin backtest. `progress(done, total)` is called after each (model,
+/// origin) step; the library never prints.
+///
+/// # Errors
+/// [`ForecastError::BadOrigin`], [`ForecastError::BadHorizon`], or a named model's
+/// [`ForecastError::NotEnoughHistory`] at the earliest origin.
+pub fn backtest(
+    history: &History,
+    calendar: Option<&Calendar>,
+    options: &BacktestOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<BacktestReport, ForecastError> {
+    let d = history.step().per_day();
+    let mut origins = Vec::new();
+    let mut horizon = 0;
+    for &o in &options.origins {
+        let (od, h) = origin_and_horizon(history, Some(o), options.horizon_secs)?;
+        origins.push((o, od));
+        horizon = h;
+    }
+    let total = options.models.len() * origins.len();
+    let mut done = 0;
+    let mut scores = Vec::new();
+    let mut rows = Vec::new();
+    for choice in &options.models {
+        let name = choice.name();
+        // One untimed warm-up (first origin), as in the FORECAST.md protocol.
+        if let Some(&(_, od)) = origins.first() {
+            for q in history.queues() {
+                run_queue(history, q, calendar, od, horizon, choice, &options.inner)?;
+            }
+        }
+        let mut seconds = 0.0;
+        let mut picks = BTreeMap::new();
+        let first_row = rows.len();
+        for &(o, od) in &origins {
+            for q in history.queues() {
+                let t0 = Instant::now();
+                let run = run_queue(history, q, calendar, od, horizon, choice, &options.inner)?;
+                seconds += t0.elapsed().as_secs_f64();
+                *picks.entry(run.model.clone()).or_insert(0) += 1;
+                for t in 0..horizon {
+                    let i = od * d + t;
+                    let Some(actual) = q.volume().get(i).copied().flatten() else {
+                        continue;
+                    };
+                    let b = run.bounds[t];
+                    rows.push(BacktestRow {
+                        model: name.clone(),
+                        origin: o,
+                        interval_start: history.timestamp(i),
+                        queue: q.queue().to_string(),
+                        actual,
+                        forecast: run.forecast[t],
+                        lo80: b.lo80,
+                        hi80: b.hi80,
+                        lo95: b.lo95,
+                        hi95: b.hi95,
+                    });
+                }
+            }
+            done += 1;
+            progress(done, total);
+        }
+        scores.push(score(&name, &rows[first_row..], seconds, picks));
+    }
+    Ok(BacktestReport { scores, rows })
+}
+
+fn score(
+    name: &str,
+    rows: &[BacktestRow],
+    seconds: f64,
+    picks: BTreeMap<String, usize>,
+) -> ModelScore {
+    let mut abs = 0.0;
+    let mut diff = 0.0;
+    let mut sum_y = 0.0;
+    let mut in80 = 0usize;
+    let mut in95 = 0usize;
+    let mut daily: BTreeMap<(NaiveDateTime, &str, crate::time::NaiveDate), (f64, f64)> =
+        BTreeMap::new();
+    let mut weekly: BTreeMap<(NaiveDateTime, i64), (f64, f64)> = BTreeMap::new();
+    for r in rows {
+        abs += (r.actual - r.forecast).abs();
+        diff += r.forecast - r.actual;
+        sum_y += r.actual;
+        in80 += usize::from(r.actual >= r.lo80 && r.actual <= r.hi80);
+        in95 += usize::from(r.actual >= r.lo95 && r.actual <= r.hi95);
+        let e = daily
+            .entry((r.origin, &r.queue, r.interval_start.date()))
+            .or_insert((0.0, 0.0));
+        e.0 += r.actual;
+        e.1 += r.forecast;
+        let week = (r.interval_start - r.origin).num_days() / 7;
+        let e = weekly.entry((r.origin, week)).or_insert((0.0, 0.0));
+        e.0 += r.actual;
+        e.1 += r.forecast;
+    }
+    let n = rows.len().max(1) as f64;
+    let daily_abs: f64 = daily.values().map(|(y, f)| (y - f).abs()).sum();
+    let acc: Vec<f64> = weekly
+        .values()
+        .filter(|(_, f)| *f > 0.0)
+        .map(|(y, f)| y / f)
+        .collect();
+    let ratio = |a: f64| if sum_y > 0.0 { a / sum_y } else { f64::NAN };
+    ModelScore {
+        model: name.to_string(),
+        wape: ratio(abs),
+        bias: ratio(diff),
+        daily_wape: ratio(daily_abs),
+        accuracy_mean: acc.iter().sum::<f64>() / acc.len().max(1) as f64,
+        accuracy_min: acc.iter().copied().fold(f64::INFINITY, f64::min),
+        accuracy_max: acc.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        coverage80: in80 as f64 / n,
+        coverage95: in95 as f64 / n,
+        seconds,
+        points: rows.len(),
+        total_actual: sum_y,
+        picks,
+    }
+}

@@ -1,0 +1,354 @@
+//! One queue, one origin: prepare, rank (inner backtest), fit, predict, calendar, intervals.
+
+use super::aht::aht_profile;
+use super::calendar::Calendar;
+use super::history::{History, QueueHistory};
+use super::intervals::{Bounds, Calibration};
+use super::prepare::{prepare, Prepared};
+use super::{
+    FitData, ForecastError, ForecastOptions, ForecastOutput, ForecastRow, InnerBacktest,
+    ModelChoice, ModelSpec, QueueSummary, RankEntry,
+};
+
+/// How many of the best candidates `auto` averages into its ensemble.
+pub(crate) const ENSEMBLE_SIZE: usize = 3;
+
+/// One queue's forecast from one origin.
+#[derive(Debug, Clone)]
+pub(crate) struct QueueRun {
+    /// Point forecasts for the horizon (closed → 0, clipped).
+    pub forecast: Vec<f64>,
+    /// Interval bounds per step.
+    pub bounds: Vec<Bounds>,
+    /// Whether each step is an open interval of the template.
+    pub open: Vec<bool>,
+    /// Model used.
+    pub model: String,
+    /// Inner ranking, best first.
+    pub ranking: Vec<RankEntry>,
+    /// Inner origins used.
+    pub inner_origins: usize,
+    /// AHT per step (seconds), when known.
+    pub aht: Option<Vec<f64>>,
+}
+
+/// Predicts `horizon` steps after the prepared history with `spec`, applying the template,
+/// the calendar effects and the clip at 0.
+pub(crate) fn predict_prepared(
+    spec: &ModelSpec,
+    p: &Prepared,
+    history: &History,
+    calendar: Option<&Calendar>,
+    horizon: usize,
+) -> Result<Vec<f64>, ForecastError> {
+    let y = if spec.uses_cleaned() {
+        &p.clean
+    } else {
+        &p.raw
+    };
+    let data = FitData {
+        y,
+        slots_per_day: p.d,
+        first_weekday: p.first_wd,
+    };
+    let mut f = spec.fit_predict(&data, horizon)?;
+    apply_calendar(&mut f, p, history, calendar);
+    Ok(f)
+}
+
+fn apply_calendar(f: &mut [f64], p: &Prepared, history: &History, calendar: Option<&Calendar>) {
+    let d = p.d;
+    for (t, v) in f.iter_mut().enumerate() {
+        let day = p.days + t / d;
+        let slot = t % d;
+        if !p.open[p.weekday(day) * d + slot] {
+            *v = 0.0;
+            continue;
+        }
+        if let Some(sd) = calendar.and_then(|c| c.get(history.date(day))) {
+            *v *= p.effects[sd.effect.index()][slot];
+        }
+        if !(v.is_finite() && *v > 0.0) {
+            *v = 0.0;
+        }
+    }
+}
+
+/// WAPE of pairs `(actual, forecast)`; `None` when Σ actual = 0.
+pub(crate) fn wape(pairs: &[(f64, f64)]) -> Option<f64> {
+    let (num, den) = pairs
+        .iter()
+        .fold((0.0, 0.0), |(n, d), &(y, f)| (n + (y - f).abs(), d + y));
+    (den > 0.0).then(|| num / den)
+}
+
+/// Forecasts one queue from `origin_day` for `horizon` steps.
+pub(crate) fn run_queue(
+    history: &History,
+    q: &QueueHistory,
+    calendar: Option<&Calendar>,
+    origin_day: usize,
+    horizon: usize,
+    choice: &ModelChoice,
+    inner: &InnerBacktest,
+) -> Result<QueueRun, ForecastError> {
+    let d = history.step().per_day();
+    let candidates = match choice {
+        ModelChoice::Auto => ModelSpec::auto_candidates(),
+        ModelChoice::Named(m) => vec![m.clone()],
+    };
+    // Inner rolling-origin backtest: weekly origins ending at the forecast origin, horizon
+    // min(horizon, 7 days) in whole days.
+    let h_days = horizon.min(7 * d).div_ceil(d);
+    let h_in = h_days * d;
+    let mut pairs: Vec<Vec<(f64, f64)>> = vec![Vec::new(); candidates.len()];
+    let mut fcs: Vec<Vec<Vec<f64>>> = vec![Vec::new(); candidates.len()];
+    let mut actuals: Vec<Vec<Option<f64>>> = Vec::new();
+    let mut feasible = vec![true; candidates.len()];
+    let mut inner_used = 0;
+    for j in 0..inner.origins {
+        let Some(od) = origin_day.checked_sub(h_days + 7 * j) else {
+            break;
+        };
+        if od < inner.min_train_days {
+            break;
+        }
+        let p = prepare(history, q, calendar, od);
+        let act: Vec<Option<f64>> = (0..h_in)
+            .map(|t| q.volume().get(od * d + t).copied().flatten())
+            .collect();
+        inner_used += 1;
+        for (c, spec) in candidates.iter().enumerate() {
+            if !feasible[c] {
+                continue;
+            }
+            match predict_prepared(spec, &p, history, calendar, h_in) {
+                Ok(f) => {
+                    pairs[c].extend(act.iter().zip(&f).filter_map(|(a, &f)| a.map(|a| (a, f))));
+                    fcs[c].push(f);
+                }
+                Err(ForecastError::NotEnoughHistory { .. }) => feasible[c] = false,
+                Err(e) => return Err(e),
+            }
+        }
+        actuals.push(act);
+    }
+    let mut ranking: Vec<(usize, Option<f64>)> = (0..candidates.len())
+        .map(|c| {
+            (
+                c,
+                if feasible[c] && inner_used > 0 {
+                    wape(&pairs[c])
+                } else {
+                    None
+                },
+            )
+        })
+        .collect();
+    ranking.sort_by(|a, b| match (a.1, b.1) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.0.cmp(&b.0),
+    });
+    let mut rank_out: Vec<RankEntry> = ranking
+        .iter()
+        .map(|&(c, w)| RankEntry {
+            model: candidates[c].name(),
+            wape: w,
+        })
+        .collect();
+
+    // Members of the chosen forecast and their inner errors.
+    let scored: Vec<usize> = ranking
+        .iter()
+        .filter(|r| r.1.is_some())
+        .map(|r| r.0)
+        .collect();
+    let (members, errors): (Vec<usize>, Vec<(f64, f64)>) = match choice {
+        ModelChoice::Named(_) => (vec![0], pairs[0].clone()),
+        ModelChoice::Auto if scored.is_empty() => {
+            // No inner backtest possible: the first candidate that can be fitted.
+            (vec![], vec![])
+        }
+        ModelChoice::Auto => {
+            let best = scored[0];
+            let mut chosen = (vec![best], pairs[best].clone());
+            if scored.len() >= ENSEMBLE_SIZE {
+                let top: Vec<usize> = scored[..ENSEMBLE_SIZE].to_vec();
+                let mut ens_pairs = Vec::new();
+                for (k, act) in actuals.iter().enumerate() {
+                    for (t, a) in act.iter().enumerate() {
+                        if let Some(a) = a {
+                            let f =
+                                top.iter().map(|&c| fcs[c][k][t]).sum::<f64>() / top.len() as f64;
+                            ens_pairs.push((*a, f));
+                        }
+                    }
+                }
+                let ew = wape(&ens_pairs);
+                let name = ensemble_name(&top, &candidates);
+                rank_out.push(RankEntry {
+                    model: name,
+                    wape: ew,
+                });
+                rank_out.sort_by(|a, b| match (a.wape, b.wape) {
+                    (Some(x), Some(y)) => x.total_cmp(&y),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                });
+                if let (Some(e), Some(b)) = (ew, ranking[0].1) {
+                    if e < b {
+                        chosen = (top, ens_pairs);
+                    }
+                }
+            }
+            chosen
+        }
+    };
+
+    let p = prepare(history, q, calendar, origin_day);
+    let (forecast, model) = if members.is_empty() {
+        // Fallback order for `auto` on a very short history.
+        let mut out = None;
+        for spec in &candidates {
+            match predict_prepared(spec, &p, history, calendar, horizon) {
+                Ok(f) => {
+                    out = Some((f, spec.name()));
+                    break;
+                }
+                Err(ForecastError::NotEnoughHistory { .. }) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        let fallback = ModelSpec::SeasonalNaive(super::SeasonalNaive {
+            season: super::Season::Day,
+        });
+        match out {
+            Some(o) => o,
+            None => (
+                predict_prepared(&fallback, &p, history, calendar, horizon)?,
+                fallback.name(),
+            ),
+        }
+    } else {
+        let mut sum = vec![0.0; horizon];
+        for &c in &members {
+            let f = predict_prepared(&candidates[c], &p, history, calendar, horizon)?;
+            for (s, v) in sum.iter_mut().zip(f) {
+                *s += v;
+            }
+        }
+        for s in &mut sum {
+            *s /= members.len() as f64;
+        }
+        let name = if members.len() == 1 {
+            candidates[members[0]].name()
+        } else {
+            ensemble_name(&members, &candidates)
+        };
+        (sum, name)
+    };
+    let cal = if errors.is_empty() {
+        Calibration::poisson()
+    } else {
+        Calibration::from_errors(&errors)
+    };
+    let open: Vec<bool> = (0..horizon)
+        .map(|t| p.open[p.weekday(p.days + t / d) * d + t % d])
+        .collect();
+    let bounds = forecast
+        .iter()
+        .zip(&open)
+        .map(|(&f, &o)| cal.bounds(f, o))
+        .collect();
+    let aht = aht_profile(q, d, p.first_wd, origin_day).map(|prof| {
+        (0..horizon)
+            .map(|t| prof[p.weekday(p.days + t / d) * d + t % d])
+            .collect()
+    });
+    Ok(QueueRun {
+        forecast,
+        bounds,
+        open,
+        model,
+        ranking: rank_out,
+        inner_origins: inner_used,
+        aht,
+    })
+}
+
+fn ensemble_name(members: &[usize], candidates: &[ModelSpec]) -> String {
+    let names: Vec<String> = members.iter().map(|&c| candidates[c].name()).collect();
+    format!("ensemble({})", names.join("+"))
+}
+
+/// Resolves the origin day and horizon steps of a forecast.
+pub(crate) fn origin_and_horizon(
+    history: &History,
+    start: Option<crate::time::NaiveDateTime>,
+    horizon_secs: i64,
+) -> Result<(usize, usize), ForecastError> {
+    let step = i64::from(history.step().seconds());
+    if horizon_secs <= 0 || horizon_secs % step != 0 {
+        return Err(ForecastError::BadHorizon {
+            secs: horizon_secs,
+            step_minutes: history.step().minutes(),
+        });
+    }
+    let o = history.origin_index(start.unwrap_or_else(|| history.end()))?;
+    Ok((o / history.step().per_day(), (horizon_secs / step) as usize))
+}
+
+pub(crate) fn forecast_all(
+    history: &History,
+    calendar: Option<&Calendar>,
+    options: &ForecastOptions,
+) -> Result<ForecastOutput, ForecastError> {
+    let (origin_day, horizon) = origin_and_horizon(history, options.start, options.horizon_secs)?;
+    let d = history.step().per_day();
+    let mut rows = Vec::new();
+    let mut queues = Vec::new();
+    for q in history.queues() {
+        let run = run_queue(
+            history,
+            q,
+            calendar,
+            origin_day,
+            horizon,
+            &options.model,
+            &options.inner,
+        )?;
+        for t in 0..horizon {
+            if !run.open[t] {
+                continue;
+            }
+            let b = run.bounds[t];
+            rows.push(ForecastRow {
+                interval_start: history.timestamp(origin_day * d + t),
+                queue: q.queue().to_string(),
+                forecast: run.forecast[t],
+                lo80: b.lo80,
+                hi80: b.hi80,
+                lo95: b.lo95,
+                hi95: b.hi95,
+                aht_forecast_secs: run.aht.as_ref().map(|a| a[t]),
+                model: run.model.clone(),
+            });
+        }
+        queues.push(QueueSummary {
+            queue: q.queue().to_string(),
+            model: run.model,
+            ranking: run.ranking,
+            inner_origins: run.inner_origins,
+        });
+    }
+    rows.sort_by(|a, b| (a.interval_start, &a.queue).cmp(&(b.interval_start, &b.queue)));
+    Ok(ForecastOutput {
+        origin: history.timestamp(origin_day * d),
+        horizon_secs: options.horizon_secs,
+        rows,
+        queues,
+    })
+}

@@ -1,0 +1,122 @@
+//! `wfm forecast` / `wfm backtest` end to end on the committed fixture.
+
+use std::process::Command;
+
+fn fixture(name: &str) -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/forecast/").to_string() + name
+}
+
+fn wfm(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_wfm"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn forecast_writes_table_and_snapshot() {
+    let dir = std::env::temp_dir().join(format!("wfm-forecast-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("fc.csv");
+    let o = wfm(&[
+        "forecast",
+        "--history",
+        &fixture("vru_5w.csv"),
+        "--model",
+        "mean-4w",
+        "--horizon",
+        "2d",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "interval_start,queue,forecast,lo80,hi80,lo95,hi95,aht_forecast,model"
+    );
+    let first: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(first[0], "1999-02-05T00:00:00");
+    assert_eq!(first[8], "mean-4w");
+    let (f, lo80, hi80, lo95, hi95): (f64, f64, f64, f64, f64) = (
+        first[2].parse().unwrap(),
+        first[3].parse().unwrap(),
+        first[4].parse().unwrap(),
+        first[5].parse().unwrap(),
+        first[6].parse().unwrap(),
+    );
+    assert!(lo95 <= lo80 && lo80 <= f && f <= hi80 && hi80 <= hi95);
+    assert!(text.lines().count() <= 1 + 96);
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("fc.csv.meta.json")).unwrap())
+            .unwrap();
+    assert_eq!(meta["origin"], "1999-02-05T00:00:00");
+    assert_eq!(meta["models"]["VRU_ALL"], "mean-4w");
+    assert!(meta["created_at"].is_string());
+    assert!(meta["ranking"]["VRU_ALL"].is_array());
+    // The output never overwrites an input.
+    let o = wfm(&[
+        "forecast",
+        "--history",
+        &fixture("vru_5w.csv"),
+        "--out",
+        &fixture("vru_5w.csv"),
+    ]);
+    assert!(!o.status.success());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn backtest_prints_summary_and_rows() {
+    let dir = std::env::temp_dir().join(format!("wfm-backtest-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("bt.csv");
+    let o = wfm(&[
+        "backtest",
+        "--history",
+        &fixture("vru_5w.csv"),
+        "--origins",
+        "1999-01-17T00:00:00,1999-01-24T00:00:00",
+        "--horizon",
+        "7d",
+        "--model",
+        "seasonal-naive-week,auto",
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8(o.stdout).unwrap();
+    assert!(stdout.starts_with("model,wape,bias,daily_wape,accuracy_mean,accuracy_min,accuracy_max,coverage80,coverage95,seconds,points"));
+    assert!(
+        stdout.contains("\nseasonal-naive-week,0.3338,0.2149,"),
+        "{stdout}"
+    );
+    let rows = std::fs::read_to_string(&out).unwrap();
+    assert!(rows.starts_with("origin,interval_start,queue,actual,forecast,lo80,hi80,lo95,hi95"));
+    assert_eq!(rows.lines().count(), 1 + 2 * 2 * 336);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn bad_inputs_are_reported_with_location() {
+    let o = wfm(&[
+        "forecast",
+        "--history",
+        &fixture("vru_5w.csv"),
+        "--model",
+        "prophet",
+    ]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown model `prophet`"));
+    let o = wfm(&[
+        "forecast",
+        "--history",
+        &fixture("vru_5w.csv"),
+        "--start",
+        "1999-01-20T10:00:00",
+    ]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("00:00"));
+}
