@@ -52,7 +52,7 @@ pub(crate) struct Args {
 /// The flags of `wfm audit`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  wfm audit --period 1999-02 --actuals data/audit/actuals_1999-01_02.csv \\\n    --forecast data/audit/forecast_1999-02.csv --agent-states data/audit/agents_30min_1999-01_02.csv \\\n    --facts data/audit/facts_1999-02.toml --previous-facts data/audit/facts_1999-01.toml \\\n    --scorecard models/scorecard.toml\n\nA KPI whose input is missing is listed as `not computable: needs …`, never as 0."
+    after_help = "Example:\n  wfm audit --period 1999-02 --actuals data/audit/actuals_1999-01_02.csv \\\n    --forecast data/audit/forecast_1999-02.csv --agent-states data/audit/agents_30min_1999-01_02.csv \\\n    --facts data/audit/facts_1999-02.toml --previous-facts data/audit/facts_1999-01.toml \\\n    --scorecard models/scorecard.toml --report report/\n\nA KPI whose input is missing is listed as `not computable: needs …`, never as 0."
 )]
 pub(crate) struct AuditArgs {
     /// The audited month, YYYY-MM.
@@ -94,6 +94,9 @@ pub(crate) struct AuditArgs {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Write the HTML report (index.html with inline SVG charts) into DIR.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -133,6 +136,23 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         "audit {period}: {} KPIs (scope all), {not_computable} not computable",
         audit.kpis.iter().filter(|k| k.scope == "all").count()
     );
+    if let Some(dir) = &args.report {
+        let inputs: Vec<PathBuf> = [
+            Some(args.actuals.clone()),
+            args.forecast.clone(),
+            args.planned.clone(),
+            args.agent_states.clone(),
+            args.facts.clone(),
+            args.previous_facts.clone(),
+            args.scorecard.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let path = wfm::report::write_html(&audit, dir, &inputs)
+            .with_context(|| format!("failed to write the report into `{}`", dir.display()))?;
+        eprintln!("report written to {}", path.display());
+    }
     let sections: Vec<(&str, Table)> = match args.section {
         Section::Kpis => vec![("kpis", audit.kpi_table())],
         Section::Accuracy => vec![("accuracy", audit.accuracy_table())],
