@@ -1,11 +1,206 @@
 //! `wfm audit`.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Arguments of `wfm audit`.
-#[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+use anyhow::Context;
+use clap::ValueEnum;
+use wfm::audit::{AuditInputs, AuditOptions, InputPaths, Period, SlConvention};
+use wfm::table::{OutputFormat, Table};
 
-pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`wfm audit` is not available yet")
+use super::Format;
+
+/// Which part of the audit to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Section {
+    /// Every KPI with value, previous month, change, status and formula.
+    Kpis,
+    /// Forecast accuracy per queue, day, weekday and weekday × interval (volume and AHT).
+    Accuracy,
+    /// The weighted scorecard.
+    Scorecard,
+    /// Erlang C / Erlang A predictions against what happened.
+    ModelCheck,
+    /// Per-day volumes, SL, ASA, abandon rate, occupancy.
+    Daily,
+    /// Per-interval required, scheduled and actual agents.
+    Staffing,
+    /// How every input row was used.
+    Inputs,
+    /// Every section (table format: one after the other; JSON: one object; CSV: not allowed).
+    All,
+}
+
+/// The SL convention flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Convention {
+    /// answered ≤ X ÷ offered (abandons count against).
+    Offered,
+    /// answered ≤ X ÷ answered (abandons ignored).
+    Answered,
+    /// answered ≤ X ÷ (offered − abandoned ≤ X) (short abandons excluded).
+    ExcludeShortAbandons,
+}
+
+/// Arguments of `wfm audit` (boxed: the `Command` enum stays small).
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(flatten)]
+    inner: Box<AuditArgs>,
+}
+
+/// The flags of `wfm audit`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  wfm audit --period 1999-02 --actuals data/audit/actuals_1999-01_02.csv \\\n    --forecast data/audit/forecast_1999-02.csv --agent-states data/audit/agents_30min_1999-01_02.csv \\\n    --facts data/audit/facts_1999-02.toml --previous-facts data/audit/facts_1999-01.toml \\\n    --scorecard models/scorecard.toml --report report/\n\nA KPI whose input is missing is listed as `not computable: needs …`, never as 0."
+)]
+pub(crate) struct AuditArgs {
+    /// The audited month, YYYY-MM.
+    #[arg(long)]
+    period: String,
+    /// Actual intervals (`wfm ingest` output: interval_start,queue,offered,answered,abandoned,…).
+    #[arg(long, value_name = "FILE")]
+    actuals: PathBuf,
+    /// Forecast snapshot (`wfm forecast` output); FILE.meta.json is read when present.
+    #[arg(long, value_name = "FILE")]
+    forecast: Option<PathBuf>,
+    /// Planned staffing: interval_start[,queue],required|scheduled|agents.
+    #[arg(long, value_name = "FILE")]
+    planned: Option<PathBuf>,
+    /// Agent states per agent × interval, or the pooled proxy (busy_agents_equiv, distinct_named_agents).
+    #[arg(long, value_name = "FILE")]
+    agent_states: Option<PathBuf>,
+    /// Monthly operations facts (TOML).
+    #[arg(long, value_name = "FILE")]
+    facts: Option<PathBuf>,
+    /// The previous month's facts, for month-over-month change.
+    #[arg(long, value_name = "FILE")]
+    previous_facts: Option<PathBuf>,
+    /// Scorecard definition (TOML), e.g. models/scorecard.toml.
+    #[arg(long, value_name = "FILE")]
+    scorecard: Option<PathBuf>,
+    /// Service-level threshold X in seconds (the actuals need answered_le{X}; sl_20s serves X = 20).
+    #[arg(long, default_value_t = 20)]
+    threshold: u32,
+    /// Convention of the headline service level (all three are reported).
+    #[arg(long, value_enum, default_value_t = Convention::Offered)]
+    sl_convention: Convention,
+    /// Mean patience for Erlang A in seconds (default: estimated from the period's waits).
+    #[arg(long)]
+    patience: Option<f64>,
+    /// Which part to print.
+    #[arg(long, value_enum, default_value_t = Section::Kpis)]
+    section: Section,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write the HTML report (index.html with inline SVG charts) into DIR.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
+}
+
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let args = *args.inner;
+    let period = Period::parse(&args.period)?;
+    let mut options = AuditOptions::new(period);
+    options.threshold_secs = args.threshold;
+    options.sl_convention = match args.sl_convention {
+        Convention::Offered => SlConvention::Offered,
+        Convention::Answered => SlConvention::Answered,
+        Convention::ExcludeShortAbandons => SlConvention::ExcludeShortAbandons,
+    };
+    if let Some(p) = args.patience {
+        anyhow::ensure!(
+            p.is_finite() && p > 0.0,
+            "--patience: expected seconds > 0, got {p}"
+        );
+        options.patience_secs = Some(p);
+    }
+    let paths = InputPaths {
+        actuals: args.actuals.clone(),
+        forecast: args.forecast.clone(),
+        planned: args.planned.clone(),
+        agent_states: args.agent_states.clone(),
+        facts: args.facts.clone(),
+        previous_facts: args.previous_facts.clone(),
+        scorecard: args.scorecard.clone(),
+    };
+    let inputs = AuditInputs::load(&paths, &options).context("failed to read the audit inputs")?;
+    let audit = wfm::audit::audit(&inputs, &options).context("audit failed")?;
+    let not_computable = audit
+        .kpis
+        .iter()
+        .filter(|k| k.scope == "all" && k.value.value().is_none())
+        .count();
+    eprintln!(
+        "audit {period}: {} KPIs (scope all), {not_computable} not computable",
+        audit.kpis.iter().filter(|k| k.scope == "all").count()
+    );
+    if let Some(dir) = &args.report {
+        let inputs: Vec<PathBuf> = [
+            Some(args.actuals.clone()),
+            args.forecast.clone(),
+            args.planned.clone(),
+            args.agent_states.clone(),
+            args.facts.clone(),
+            args.previous_facts.clone(),
+            args.scorecard.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let path = wfm::report::write_html(&audit, dir, &inputs)
+            .with_context(|| format!("failed to write the report into `{}`", dir.display()))?;
+        eprintln!("report written to {}", path.display());
+    }
+    let sections: Vec<(&str, Table)> = match args.section {
+        Section::Kpis => vec![("kpis", audit.kpi_table())],
+        Section::Accuracy => vec![("accuracy", audit.accuracy_table())],
+        Section::Scorecard => vec![("scorecard", audit.scorecard_table())],
+        Section::ModelCheck => vec![("model_check", audit.model_check_table())],
+        Section::Daily => vec![("daily", audit.daily_table())],
+        Section::Staffing => vec![("staffing", audit.staffing_table())],
+        Section::Inputs => vec![("inputs", audit.inputs_table())],
+        Section::All => vec![
+            ("inputs", audit.inputs_table()),
+            ("kpis", audit.kpi_table()),
+            ("scorecard", audit.scorecard_table()),
+            ("accuracy", audit.accuracy_table()),
+            ("model_check", audit.model_check_table()),
+            ("daily", audit.daily_table()),
+            ("staffing", audit.staffing_table()),
+        ],
+    };
+    let fmt: OutputFormat = args.format.into();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    use std::io::Write;
+    if sections.len() == 1 {
+        sections[0].1.write(fmt, &mut out)?;
+    } else {
+        match fmt {
+            OutputFormat::Csv => anyhow::bail!(
+                "--section all cannot be one CSV (the sections have different columns): pick a section, or use --format table|json"
+            ),
+            OutputFormat::Json => {
+                writeln!(out, "{{")?;
+                for (i, (name, t)) in sections.iter().enumerate() {
+                    write!(out, "\"{name}\": ")?;
+                    t.write(fmt, &mut out)?;
+                    if i + 1 < sections.len() {
+                        writeln!(out, ",")?;
+                    }
+                }
+                writeln!(out, "}}")?;
+            }
+            OutputFormat::Table => {
+                for (name, t) in &sections {
+                    writeln!(out, "== {name} ==")?;
+                    t.write(fmt, &mut out)?;
+                    writeln!(out)?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }

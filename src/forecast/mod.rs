@@ -15,8 +15,12 @@
 mod aht;
 pub mod backtest;
 pub mod calendar;
+pub mod decomposition;
+pub mod double_seasonal;
+pub mod ets_profile;
 pub mod history;
 mod intervals;
+mod optim;
 mod pipeline;
 mod prepare;
 pub mod seasonal_naive;
@@ -28,7 +32,11 @@ use crate::time::{format_timestamp, NaiveDateTime};
 
 pub use backtest::{backtest, BacktestOptions, BacktestReport, BacktestRow, ModelScore};
 pub use calendar::{Calendar, Effect, SpecialDay};
+pub use decomposition::{Decomposition, FittedDecomposition};
+pub use double_seasonal::{DoubleSeasonalHw, FittedDoubleSeasonalHw, HwTermination};
+pub use ets_profile::{EtsProfile, FittedEtsProfile};
 pub use history::{History, LoadReport, QueueHistory, SeriesInput};
+pub use optim::FitTermination;
 pub use seasonal_naive::{FittedSeasonalNaive, Season, SeasonalNaive};
 pub use weekly_mean::{FittedWeeklyMean, WeeklyMean};
 
@@ -144,6 +152,12 @@ pub enum ModelSpec {
     SeasonalNaive(SeasonalNaive),
     /// `mean-<k>w` / `wmean-<k>w`.
     WeeklyMean(WeeklyMean),
+    /// `ets-profile`: daily totals by Holt-Winters × intraday profile.
+    EtsProfile(EtsProfile),
+    /// `taylor-hw`: double-seasonal Holt-Winters (Taylor 2003).
+    DoubleSeasonal(DoubleSeasonalHw),
+    /// `decomposition`: weekly level (shrunk trend) × weekday-slot effects.
+    Decomposition(Decomposition),
 }
 
 impl ModelSpec {
@@ -157,6 +171,9 @@ impl ModelSpec {
             ModelSpec::WeeklyMean(m) => {
                 format!("{}mean-{}w", if m.weighted { "w" } else { "" }, m.weeks)
             }
+            ModelSpec::EtsProfile(_) => "ets-profile".into(),
+            ModelSpec::DoubleSeasonal(_) => "taylor-hw".into(),
+            ModelSpec::Decomposition(_) => "decomposition".into(),
         }
     }
 
@@ -181,6 +198,9 @@ impl ModelSpec {
                     season: Season::Week,
                 })
             }
+            "ets-profile" => ModelSpec::EtsProfile(EtsProfile),
+            "taylor-hw" | "double-seasonal-hw" => ModelSpec::DoubleSeasonal(DoubleSeasonalHw),
+            "decomposition" => ModelSpec::Decomposition(Decomposition),
             _ => {
                 if let Some(k) = n.strip_prefix("wmean-").and_then(weeks) {
                     ModelSpec::WeeklyMean(WeeklyMean {
@@ -195,7 +215,7 @@ impl ModelSpec {
                 } else {
                     return Err(ForecastError::UnknownModel {
                         name: name.to_string(),
-                        known: "seasonal-naive-day, seasonal-naive-week, mean-<k>w, wmean-<k>w (k = 1..52)".into(),
+                        known: "seasonal-naive-day, seasonal-naive-week, mean-<k>w, wmean-<k>w (k = 1..52), ets-profile, taylor-hw, decomposition".into(),
                     });
                 }
             }
@@ -204,10 +224,18 @@ impl ModelSpec {
 
     /// The candidates `auto` ranks.
     pub fn auto_candidates() -> Vec<ModelSpec> {
-        ["seasonal-naive-week", "mean-4w", "mean-8w", "wmean-8w"]
-            .iter()
-            .map(|n| ModelSpec::parse(n).expect("known model"))
-            .collect()
+        [
+            "seasonal-naive-week",
+            "mean-4w",
+            "mean-8w",
+            "wmean-8w",
+            "ets-profile",
+            "taylor-hw",
+            "decomposition",
+        ]
+        .iter()
+        .map(|n| ModelSpec::parse(n).expect("known model"))
+        .collect()
     }
 
     /// Whether the model fits on the outlier-cleaned series. The textbook baselines (seasonal
@@ -230,6 +258,9 @@ impl ModelSpec {
         Ok(match self {
             ModelSpec::SeasonalNaive(m) => m.fit(data)?.predict(horizon),
             ModelSpec::WeeklyMean(m) => m.fit(data)?.predict(horizon),
+            ModelSpec::EtsProfile(m) => m.fit(data)?.predict(horizon),
+            ModelSpec::DoubleSeasonal(m) => m.fit(data)?.predict(horizon),
+            ModelSpec::Decomposition(m) => m.fit(data)?.predict(horizon),
         })
     }
 }

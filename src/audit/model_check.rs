@@ -1,0 +1,321 @@
+//! Model check: what Erlang C and Erlang A predict from the actual offered calls, AHT, patience
+//! and agents of every interval with known staffing, against what happened.
+//!
+//! The check is pooled over queues (the staffing inputs are pooled): per interval, offered and
+//! answered calls are summed, AHT = Σ handle ÷ Σ answered (the period's pooled AHT when nobody
+//! was answered), agents = actual agents on duty rounded to the nearest whole agent. Patience is
+//! the period's maximum-likelihood mean patience
+//! ([`crate::staffing::workforce::estimate_patience`]) unless `--patience` is given. Actual SL is
+//! answered ≤ X ÷ offered and actual abandonment is abandoned ÷ offered, the definitions both
+//! models use (see [`crate::staffing`]). Where Erlang C is unstable (agents ≤ load) its SL is
+//! taken as its limit 0 and its ASA is left out; those intervals are counted.
+//!
+//! Errors are weighted: SL and abandonment by offered calls, ASA by answered calls. The model with
+//! the smaller SL mean absolute error is the one that fits the center better.
+
+use std::collections::BTreeMap;
+
+use super::{formulas as f, ActualInterval, Actuals, AuditOptions, StaffingRow};
+use crate::staffing::{erlang_a, erlang_c, workforce, QueueMetrics};
+use crate::time::NaiveDateTime;
+use crate::units::{Erlangs, Secs};
+
+/// One interval of the check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelCheckRow {
+    /// Left edge.
+    pub interval_start: NaiveDateTime,
+    /// Offered calls, all queues.
+    pub offered: f64,
+    /// Answered calls.
+    pub answered: f64,
+    /// Abandoned calls.
+    pub abandoned: f64,
+    /// Agents used (actual on duty, rounded).
+    pub agents: u32,
+    /// AHT used, seconds.
+    pub aht_secs: f64,
+    /// Offered load `offered × AHT ÷ interval`, Erlangs.
+    pub load_erlangs: f64,
+    /// Actual SL (answered ≤ X ÷ offered).
+    pub actual_sl: Option<f64>,
+    /// Actual ASA, seconds.
+    pub actual_asa_secs: Option<f64>,
+    /// Actual abandoned ÷ offered.
+    pub actual_abandon: f64,
+    /// Erlang C prediction (`None` when unstable).
+    pub erlang_c: Option<QueueMetrics>,
+    /// Erlang A prediction (`None` without patience).
+    pub erlang_a: Option<QueueMetrics>,
+}
+
+/// One model's fit over the period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelSummary {
+    /// `erlang_c` or `erlang_a`.
+    pub model: &'static str,
+    /// Intervals compared.
+    pub intervals: usize,
+    /// Intervals where the model is unstable (Erlang C, agents ≤ load).
+    pub unstable: usize,
+    /// Offered-weighted actual SL.
+    pub actual_sl: Option<f64>,
+    /// Offered-weighted predicted SL.
+    pub predicted_sl: Option<f64>,
+    /// Offered-weighted mean absolute SL error (fraction points).
+    pub sl_mae: Option<f64>,
+    /// Offered-weighted mean SL error, predicted − actual.
+    pub sl_bias: Option<f64>,
+    /// Answered-weighted actual ASA, seconds (stable intervals).
+    pub actual_asa_secs: Option<f64>,
+    /// Answered-weighted predicted ASA, seconds (stable intervals).
+    pub predicted_asa_secs: Option<f64>,
+    /// Answered-weighted mean absolute ASA error, seconds.
+    pub asa_mae_secs: Option<f64>,
+    /// Offered-weighted actual abandoned ÷ offered.
+    pub actual_abandon: Option<f64>,
+    /// Offered-weighted predicted abandoned ÷ offered (Erlang A only).
+    pub predicted_abandon: Option<f64>,
+    /// Offered-weighted mean absolute abandonment error.
+    pub abandon_mae: Option<f64>,
+}
+
+/// The check's result.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ModelCheck {
+    /// Per interval.
+    pub rows: Vec<ModelCheckRow>,
+    /// Per model.
+    pub summaries: Vec<ModelSummary>,
+    /// Mean patience used by Erlang A, seconds.
+    pub patience_secs: Option<f64>,
+    /// Why the check (or Erlang A) could not run, if so.
+    pub needs: Vec<String>,
+    /// Intervals with calls but no agent on duty, left out.
+    pub skipped_no_agents: usize,
+    /// The better-fitting model by SL MAE.
+    pub better: Option<&'static str>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Pool {
+    offered: f64,
+    answered: f64,
+    abandoned: f64,
+    handle: Option<f64>,
+    wait_answered: Option<f64>,
+    answered_within: Option<f64>,
+    wait_abandoned: Option<f64>,
+}
+
+fn add(a: Option<f64>, v: Option<f64>, w: f64) -> Option<f64> {
+    match (a, v) {
+        (Some(a), Some(v)) => Some(a + v * w),
+        (Some(a), None) if w == 0.0 => Some(a),
+        _ => None,
+    }
+}
+
+/// Runs the model check over the period's actual `rows` and the `staffing` rows with actual
+/// agents.
+///
+/// # Errors
+/// Staffing errors for invalid parameters (not expected: inputs are validated).
+pub(crate) fn check(
+    actuals: &Actuals,
+    rows: &[&ActualInterval],
+    staffing: &[StaffingRow],
+    ivl: u32,
+    options: &AuditOptions,
+) -> Result<ModelCheck, crate::Error> {
+    let mut out = ModelCheck::default();
+    let with_agents: BTreeMap<NaiveDateTime, f64> = staffing
+        .iter()
+        .filter_map(|s| s.actual.map(|a| (s.interval_start, a)))
+        .collect();
+    if with_agents.is_empty() {
+        out.needs
+            .push("actual agents per interval in --agent-states".to_string());
+        return Ok(out);
+    }
+    if !actuals.has("aht") {
+        out.needs
+            .push(super::needs_column("aht", actuals.threshold_secs));
+        return Ok(out);
+    }
+    let init = Pool {
+        handle: Some(0.0),
+        wait_answered: actuals.has("asa").then_some(0.0),
+        answered_within: actuals.has("answered_within").then_some(0.0),
+        wait_abandoned: actuals.has("sum_wait_abandoned").then_some(0.0),
+        ..Pool::default()
+    };
+    let mut by: BTreeMap<NaiveDateTime, Pool> = BTreeMap::new();
+    let mut total = init;
+    for r in rows {
+        for p in [by.entry(r.interval_start).or_insert(init), &mut total] {
+            p.offered += r.offered;
+            p.answered += r.answered;
+            p.abandoned += r.abandoned;
+            p.handle = add(p.handle, r.aht_secs, r.answered);
+            p.wait_answered = add(p.wait_answered, r.asa_secs, r.answered);
+            p.answered_within = add(p.answered_within, r.answered_within, 1.0);
+            p.wait_abandoned = add(p.wait_abandoned, r.sum_wait_abandoned_secs, 1.0);
+        }
+    }
+    let period_aht = total.handle.and_then(|h| f::ratio(h, total.answered));
+    let patience = match options.patience_secs {
+        Some(p) => Some(p),
+        None => match (total.wait_abandoned, total.wait_answered) {
+            (Some(wab), Some(wan)) => {
+                workforce::estimate_patience(total.abandoned, wab, wan).mean_secs
+            }
+            _ => None,
+        },
+    };
+    if patience.is_none() {
+        out.needs.push(format!(
+            "Erlang A: patience (--patience, or {} and {})",
+            super::needs_column("sum_wait_abandoned", actuals.threshold_secs),
+            super::needs_column("asa", actuals.threshold_secs)
+        ));
+    }
+    out.patience_secs = patience;
+    let t = Secs::new(f64::from(options.threshold_secs))?;
+    for (ts, p) in &by {
+        let Some(&agents) = with_agents.get(ts) else {
+            continue;
+        };
+        if p.offered <= 0.0 {
+            continue;
+        }
+        let agents = agents.round().max(0.0) as u32;
+        if agents == 0 {
+            out.skipped_no_agents += 1;
+            continue;
+        }
+        let aht = p
+            .handle
+            .and_then(|h| f::ratio(h, p.answered))
+            .filter(|&a| a > 0.0)
+            .or(period_aht)
+            .unwrap_or(0.0);
+        if aht <= 0.0 {
+            continue;
+        }
+        let load = p.offered * aht / f64::from(ivl);
+        let erl = Erlangs::new(load)?;
+        let aht_s = Secs::new(aht)?;
+        let c = erlang_c::metrics(agents, erl, aht_s, t).ok();
+        let a = match patience {
+            Some(pt) => Some(erlang_a::metrics(agents, erl, aht_s, Secs::new(pt)?, t)?),
+            None => None,
+        };
+        out.rows.push(ModelCheckRow {
+            interval_start: *ts,
+            offered: p.offered,
+            answered: p.answered,
+            abandoned: p.abandoned,
+            agents,
+            aht_secs: aht,
+            load_erlangs: load,
+            actual_sl: p.answered_within.and_then(|w| f::ratio(w, p.offered)),
+            actual_asa_secs: p.wait_answered.and_then(|w| f::ratio(w, p.answered)),
+            actual_abandon: p.abandoned / p.offered,
+            erlang_c: c,
+            erlang_a: a,
+        });
+    }
+    for model in ["erlang_c", "erlang_a"] {
+        if model == "erlang_a" && patience.is_none() {
+            continue;
+        }
+        let pick = |r: &ModelCheckRow| -> Option<QueueMetrics> {
+            if model == "erlang_c" {
+                r.erlang_c
+            } else {
+                r.erlang_a
+            }
+        };
+        let mut w = Weighted::default();
+        let mut unstable = 0;
+        for r in &out.rows {
+            let m = pick(r);
+            if m.is_none() {
+                unstable += 1;
+            }
+            let pred_sl = m.map_or(0.0, |m| m.service_level);
+            if let Some(asl) = r.actual_sl {
+                w.sl.push(r.offered, asl, pred_sl);
+            }
+            if let (Some(m), Some(asa)) = (m, r.actual_asa_secs) {
+                if r.answered > 0.0 {
+                    w.asa.push(r.answered, asa, m.asa_secs);
+                }
+            }
+            match m.and_then(|m| m.abandon_rate) {
+                Some(pa) => w.ab.push(r.offered, r.actual_abandon, pa),
+                None => w.ab_actual.push(r.offered, r.actual_abandon, 0.0),
+            }
+        }
+        out.summaries.push(ModelSummary {
+            model,
+            intervals: out.rows.len(),
+            unstable,
+            actual_sl: w.sl.actual(),
+            predicted_sl: w.sl.predicted(),
+            sl_mae: w.sl.mae(),
+            sl_bias: w.sl.bias(),
+            actual_asa_secs: w.asa.actual(),
+            predicted_asa_secs: w.asa.predicted(),
+            asa_mae_secs: w.asa.mae(),
+            actual_abandon: w.ab.actual().or(w.ab_actual.actual()),
+            predicted_abandon: w.ab.predicted(),
+            abandon_mae: w.ab.mae(),
+        });
+    }
+    out.better = out
+        .summaries
+        .iter()
+        .filter_map(|s| s.sl_mae.map(|m| (m, s.model)))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, m)| m);
+    Ok(out)
+}
+
+#[derive(Default)]
+struct Acc {
+    w: f64,
+    a: f64,
+    p: f64,
+    abs: f64,
+}
+
+impl Acc {
+    fn push(&mut self, w: f64, a: f64, p: f64) {
+        self.w += w;
+        self.a += w * a;
+        self.p += w * p;
+        self.abs += w * (p - a).abs();
+    }
+    fn actual(&self) -> Option<f64> {
+        f::ratio(self.a, self.w)
+    }
+    fn predicted(&self) -> Option<f64> {
+        f::ratio(self.p, self.w)
+    }
+    fn mae(&self) -> Option<f64> {
+        f::ratio(self.abs, self.w)
+    }
+    fn bias(&self) -> Option<f64> {
+        f::ratio(self.p - self.a, self.w)
+    }
+}
+
+#[derive(Default)]
+struct Weighted {
+    sl: Acc,
+    asa: Acc,
+    ab: Acc,
+    ab_actual: Acc,
+}
