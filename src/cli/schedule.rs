@@ -1,11 +1,267 @@
-//! `wfm schedule`.
+//! `wfm schedule`: plan shifts and breaks against a staffing requirement.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::ValueEnum;
+use wfm::schedule::{
+    self, Backend, Method, Objective, Observer as _, Requirement, ShiftRules, SolveOptions,
+    Termination,
+};
+use wfm::table::{OutputFormat, Table};
+
+/// Objective of the plan.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum ObjectiveArg {
+    /// Minimum cost with every interval covered.
+    Cost,
+    /// Minimum Σ |scheduled − required|.
+    Gap,
+    /// Maximum expected service level for a paid-hours budget.
+    Service,
+}
+
+/// Algorithm.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum MethodArg {
+    /// MIP, with the heuristic as warm start and fallback.
+    Auto,
+    /// Greedy + LP rounding only.
+    Heuristic,
+}
+
+/// MIP engine.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum SolverArg {
+    /// CBC (when built with the `cbc` feature), else microlp.
+    Best,
+    /// CBC.
+    Cbc,
+    /// microlp (pure Rust).
+    Microlp,
+}
 
 /// Arguments of `wfm schedule`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+#[command(
+    after_help = "Writes plan.csv, coverage.csv, summary.json (and roster.csv, tours.csv) \
+to --out DIR; prints the summary on stdout. Exit code 3 when the problem is infeasible or, for \
+the cost objective, an interval stays understaffed."
+)]
+pub(crate) struct Args {
+    /// Requirement CSV: `wfm staff` output (interval_start,queue,agents[,load_erlangs,aht_seconds];
+    /// queues are pooled) or `day,slot,required[,offered_erlangs,aht_seconds]`.
+    #[arg(long, value_name = "FILE")]
+    requirement: PathBuf,
+    /// Shift rules TOML (see models/shifts.toml).
+    #[arg(long, value_name = "FILE")]
+    shifts: PathBuf,
+    /// Named agents CSV (id, weekly_hours, availability, skills, preferences) to roster.
+    #[arg(long, value_name = "FILE")]
+    agents: Option<PathBuf>,
+    /// Objective.
+    #[arg(long, value_enum, default_value_t = ObjectiveArg::Cost)]
+    objective: ObjectiveArg,
+    /// Time limit of the MIP search (e.g. 30s, 2m).
+    #[arg(long, default_value = "30s", value_parser = parse_limit)]
+    time_limit: Duration,
+    /// Relative MIP gap at which to stop (0 = prove optimality).
+    #[arg(long, default_value_t = 0.0)]
+    mip_gap: f64,
+    /// Algorithm.
+    #[arg(long, value_enum, default_value_t = MethodArg::Auto)]
+    method: MethodArg,
+    /// MIP engine.
+    #[arg(long, value_enum, default_value_t = SolverArg::Best)]
+    solver: SolverArg,
+    /// Paid agent-hours budget for `--objective service` (default: the minimum-cost plan's hours).
+    #[arg(long, value_name = "HOURS")]
+    budget: Option<f64>,
+    /// Service-level answer-time threshold (e.g. 20s).
+    #[arg(long, default_value = "20s", value_parser = parse_limit)]
+    sl_threshold: Duration,
+    /// Also solve without breaks and overnight shifts, and report what they cost or save.
+    #[arg(long)]
+    compare: bool,
+    /// Output directory for plan.csv, coverage.csv, summary.json (created if absent).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
 
-pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`wfm schedule` is not available yet")
+fn parse_limit(s: &str) -> Result<Duration, String> {
+    wfm::units::parse_duration_secs(s)
+        .map(|v| Duration::from_secs(v as u64))
+        .map_err(|e| e.to_string())
+}
+
+/// Shows solver stages on stderr with a ticking spinner (progress never goes to stdout).
+struct Spinner(indicatif::ProgressBar, std::time::Instant);
+
+impl schedule::Observer for Spinner {
+    fn stage(&mut self, message: &str) {
+        // a log line per stage (kept on stderr above the spinner) and the live message
+        let at = self.1.elapsed().as_secs_f64();
+        self.0.suspend(|| eprintln!("[{at:7.2} s] {message}"));
+        self.0.set_message(message.to_string());
+    }
+}
+
+fn write_table(dir: &Path, name: &str, t: &Table, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    let mut buf = Vec::new();
+    t.write(OutputFormat::Csv, &mut buf)?;
+    let path = dir.join(name);
+    wfm::table::write_atomic(&path, &buf, inputs)
+        .with_context(|| format!("failed to write `{}`", path.display()))
+}
+
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let req = Requirement::from_csv(&args.requirement)
+        .with_context(|| format!("failed to load `{}`", args.requirement.display()))?;
+    let rules = ShiftRules::from_path(&args.shifts)
+        .with_context(|| format!("failed to load `{}`", args.shifts.display()))?;
+    eprintln!(
+        "requirement: {} rows read, {} intervals of {} min over {} day(s), {} filled with 0, {:.1} required agent-hours",
+        req.rows_read(),
+        req.len(),
+        req.interval().minutes(),
+        req.days(),
+        req.intervals_filled(),
+        req.agent_hours()
+    );
+    let mut opts = SolveOptions::new()
+        .with_objective(match args.objective {
+            ObjectiveArg::Cost => Objective::Cost,
+            ObjectiveArg::Gap => Objective::Gap,
+            ObjectiveArg::Service => Objective::Service,
+        })
+        .with_time_limit(args.time_limit)
+        .with_mip_gap(args.mip_gap)?
+        .with_method(match args.method {
+            MethodArg::Auto => Method::Auto,
+            MethodArg::Heuristic => Method::Heuristic,
+        })
+        .with_sl_threshold(wfm::units::Secs::new(args.sl_threshold.as_secs_f64())?);
+    match args.solver {
+        SolverArg::Best => {}
+        SolverArg::Cbc => {
+            if !cfg!(feature = "cbc") {
+                anyhow::bail!("this binary was built without the `cbc` feature; use --solver microlp or rebuild with default features");
+            }
+            opts = opts.with_backend(Backend::Cbc);
+        }
+        SolverArg::Microlp => opts = opts.with_backend(Backend::MicroLp),
+    }
+    if let Some(b) = args.budget {
+        opts = opts.with_budget_hours(b)?;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+            .expect("valid template"),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let mut spinner = Spinner(bar, std::time::Instant::now());
+    let sched = schedule::solve_observed(&req, &rules, &opts, &mut spinner)?;
+    let comparison = if args.compare {
+        spinner.stage("baseline without breaks or overnight shifts");
+        let base = schedule::solve_observed(
+            &req,
+            &rules.without_breaks_or_overnight(),
+            &opts,
+            &mut spinner,
+        )?;
+        spinner.stage("breaks, no overnight shifts");
+        let mid = schedule::solve_observed(
+            &req,
+            &{
+                let mut r = rules.clone();
+                r.templates.iter_mut().for_each(|t| t.overnight = false);
+                r
+            },
+            &opts,
+            &mut spinner,
+        )?;
+        Some((base, mid))
+    } else {
+        None
+    };
+    spinner.0.finish_and_clear();
+
+    let inputs = vec![args.requirement.clone(), args.shifts.clone()];
+    let mut summary_json = serde_json::to_value(&sched.summary)?;
+    if let Some((base, mid)) = &comparison {
+        let entry = |s: &schedule::Schedule| {
+            serde_json::json!({
+                "paid_agent_hours": s.summary.paid_agent_hours,
+                "cost": s.summary.cost,
+                "status": s.summary.status,
+                "gap": s.summary.gap,
+                "abs_gap_agent_intervals": s.summary.abs_gap_agent_intervals,
+                "seconds": s.summary.seconds,
+            })
+        };
+        summary_json["comparison"] = serde_json::json!({
+            "no_breaks_no_overnight": entry(base),
+            "breaks_no_overnight": entry(mid),
+            "breaks_and_overnight": entry(&sched),
+            "breaks_cost_agent_hours": mid.summary.paid_agent_hours - base.summary.paid_agent_hours,
+            "overnight_saves_agent_hours": mid.summary.paid_agent_hours - sched.summary.paid_agent_hours,
+        });
+    }
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("failed to create `{}`", dir.display()))?;
+        write_table(dir, "plan.csv", &sched.plan_table(), &inputs)?;
+        write_table(dir, "coverage.csv", &sched.coverage_table(), &inputs)?;
+        let mut text = serde_json::to_string_pretty(&summary_json)?;
+        text.push('\n');
+        let path = dir.join("summary.json");
+        wfm::table::write_atomic(&path, text.as_bytes(), &inputs)
+            .with_context(|| format!("failed to write `{}`", path.display()))?;
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    sched.summary_table().write(OutputFormat::Table, &mut out)?;
+    if let Some((base, mid)) = &comparison {
+        writeln!(out)?;
+        let mut t = Table::new([
+            "variant",
+            "paid_agent_hours",
+            "status",
+            "gap_pct",
+            "seconds",
+        ]);
+        for (name, s) in [
+            ("no breaks, no overnight", base),
+            ("breaks, no overnight", mid),
+            ("breaks + overnight", &sched),
+        ] {
+            t.push(vec![
+                wfm::table::Cell::text(name),
+                wfm::table::Cell::Float(s.summary.paid_agent_hours, 2),
+                wfm::table::Cell::text(s.summary.status.clone()),
+                wfm::table::Cell::float(s.summary.gap.map(|g| 100.0 * g), 3),
+                wfm::table::Cell::Float(s.summary.seconds, 2),
+            ]);
+        }
+        t.write(OutputFormat::Table, &mut out)?;
+        writeln!(
+            out,
+            "breaks cost {:+.2} agent-hours; overnight shifts change paid hours by {:+.2}",
+            mid.summary.paid_agent_hours - base.summary.paid_agent_hours,
+            sched.summary.paid_agent_hours - mid.summary.paid_agent_hours
+        )?;
+    }
+    out.flush()?;
+    let unmet = matches!(sched.termination, Termination::Infeasible { .. })
+        || (matches!(opts.objective(), Objective::Cost)
+            && sched.summary.understaffed_intervals > 0);
+    Ok(if unmet {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -1,4 +1,34 @@
-//! Shift planning: optimise shifts and breaks against the staffing requirement, then roster named agents.
+//! Shift planning: optimise shift starts, lengths and breaks against the staffing requirement,
+//! then build weekly tours and a roster of named agents.
+//!
+//! Entry point: [`solve`] (`wfm schedule` and `wfm demo` call it in-process). It builds the MIP of
+//! [`model`](self) with implicit break placement (Bechtold–Jacobs), solves it with CBC (cargo
+//! feature `cbc`, default) or microlp (pure Rust), falls back to a greedy / LP-rounding heuristic
+//! when no incumbent is found in time, and reports why it stopped ([`Termination`], STYLE.md C12).
+//!
+//! Glossary: SL = service level (share of calls answered within the threshold), AHT = average
+//! handle time, agent-hours = agents × hours.
+
+mod greedy;
+mod lp;
+mod model;
+pub mod requirement;
+
+pub mod rules;
+pub mod service;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+pub use lp::Backend;
+pub use requirement::Requirement;
+pub use rules::{BreakRule, ShiftRules, ShiftTemplate, TourRules};
+
+use crate::error::Location;
+use crate::table::{Cell, Table};
+use crate::units::Secs;
+use model::{Formulation, GridObjective, Instance, ShiftInstance};
+use service::SlCurve;
 
 /// Errors of the `schedule` module.
 #[derive(Debug, thiserror::Error)]
@@ -7,4 +37,1049 @@ pub enum ScheduleError {
     /// A table could not be read.
     #[error(transparent)]
     Table(#[from] crate::table::TableError),
+    /// A value in the shift rules is invalid.
+    #[error("{}: `{item}`, field `{field}`: {reason}", file.display())]
+    Rules {
+        /// The rules file.
+        file: PathBuf,
+        /// Template or section (`full`, `full.lunch`, `tours`).
+        item: String,
+        /// The field.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A length or offset is not a multiple of the planning interval.
+    #[error("`{item}`, field `{field}`: {minutes} min is not a multiple of the {interval}-min planning interval")]
+    OffGrid {
+        /// Template or break.
+        item: String,
+        /// The field.
+        field: String,
+        /// The value in minutes.
+        minutes: u32,
+        /// Planning interval in minutes.
+        interval: u32,
+    },
+    /// The requirement is not usable.
+    #[error("requirement: {reason}")]
+    BadRequirement {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The same interval appears twice.
+    #[error("{at}: duplicate interval {interval}")]
+    DuplicateInterval {
+        /// Where.
+        at: Location,
+        /// Which interval.
+        interval: String,
+    },
+    /// The `service` objective needs load and AHT per interval.
+    #[error("the `service` objective needs offered load and AHT per interval: give a `wfm staff` output (columns load_erlangs, aht_seconds) or the anchor's offered_erlangs, aht_seconds")]
+    NoLoad,
+    /// An option is outside its domain.
+    #[error("{name}: expected {range}, got {value}")]
+    BadOption {
+        /// Option name.
+        name: &'static str,
+        /// Allowed range.
+        range: &'static str,
+        /// The value.
+        value: f64,
+    },
+    /// The agents file is invalid.
+    #[error("{at}: {reason}, got `{value}`")]
+    BadAgent {
+        /// Where.
+        at: Location,
+        /// The field text.
+        value: String,
+        /// What was expected.
+        reason: String,
+    },
+}
+
+/// What the plan optimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Objective {
+    /// Minimum cost with coverage ≥ requirement in every interval (pyworkforce
+    /// `MinRequiredResources`).
+    #[default]
+    Cost,
+    /// Minimum `Σ_t |scheduled_t − required_t|` in agent-intervals (pyworkforce
+    /// `MinAbsDifference`).
+    Gap,
+    /// Maximum expected service level (call-weighted Erlang C SL) for a paid-hours budget.
+    Service,
+}
+
+impl Objective {
+    /// Name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Objective::Cost => "cost",
+            Objective::Gap => "gap",
+            Objective::Service => "service",
+        }
+    }
+}
+
+/// Which algorithm runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Method {
+    /// MIP with the heuristic as warm start and fallback (default).
+    #[default]
+    Auto,
+    /// Greedy + LP rounding only, with the LP relaxation as the bound.
+    Heuristic,
+}
+
+/// Options of [`solve`] (STYLE.md C4: defaults documented per field).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolveOptions {
+    objective: Objective,
+    time_limit: Duration,
+    mip_gap: f64,
+    method: Method,
+    backend: Backend,
+    budget_hours: Option<f64>,
+    sl_threshold: Secs,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        SolveOptions {
+            objective: Objective::Cost,
+            time_limit: Duration::from_secs(30),
+            mip_gap: 0.0,
+            method: Method::Auto,
+            backend: Backend::best_available(),
+            budget_hours: None,
+            sl_threshold: Secs::new(20.0).expect("20 s is valid"),
+        }
+    }
+}
+
+impl SolveOptions {
+    /// Defaults: objective cost, time limit 30 s, MIP gap 0 (prove optimality), method auto,
+    /// the best available back end (CBC when built), SL threshold 20 s, no budget.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The objective. Default [`Objective::Cost`].
+    pub fn with_objective(mut self, o: Objective) -> Self {
+        self.objective = o;
+        self
+    }
+    /// Wall-clock limit of the MIP search. Default 30 s.
+    pub fn with_time_limit(mut self, d: Duration) -> Self {
+        self.time_limit = d;
+        self
+    }
+    /// Relative MIP gap at which the search may stop and report optimal. Default 0; in [0, 1).
+    ///
+    /// # Errors
+    /// [`ScheduleError::BadOption`] outside [0, 1).
+    pub fn with_mip_gap(mut self, gap: f64) -> Result<Self, ScheduleError> {
+        if !(0.0..1.0).contains(&gap) {
+            return Err(ScheduleError::BadOption {
+                name: "mip gap",
+                range: "[0, 1)",
+                value: gap,
+            });
+        }
+        self.mip_gap = gap;
+        Ok(self)
+    }
+    /// Algorithm. Default [`Method::Auto`].
+    pub fn with_method(mut self, m: Method) -> Self {
+        self.method = m;
+        self
+    }
+    /// MIP engine. Default [`Backend::best_available`].
+    pub fn with_backend(mut self, b: Backend) -> Self {
+        self.backend = b;
+        self
+    }
+    /// Paid-hours budget of the `service` objective. Default: the paid hours of the minimum-cost
+    /// plan (so the service plan redistributes the same hours).
+    ///
+    /// # Errors
+    /// [`ScheduleError::BadOption`] unless positive and finite.
+    pub fn with_budget_hours(mut self, h: f64) -> Result<Self, ScheduleError> {
+        if !(h.is_finite() && h > 0.0) {
+            return Err(ScheduleError::BadOption {
+                name: "budget (paid agent-hours)",
+                range: "> 0",
+                value: h,
+            });
+        }
+        self.budget_hours = Some(h);
+        Ok(self)
+    }
+    /// Answer-time threshold of the service level. Default 20 s.
+    pub fn with_sl_threshold(mut self, t: Secs) -> Self {
+        self.sl_threshold = t;
+        self
+    }
+    /// The objective.
+    pub fn objective(&self) -> Objective {
+        self.objective
+    }
+    /// The time limit.
+    pub fn time_limit(&self) -> Duration {
+        self.time_limit
+    }
+}
+
+/// Why the solver stopped (STYLE.md C12).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Termination {
+    /// The plan is proven optimal (within the requested MIP gap).
+    Optimal,
+    /// The time limit ended the MIP search with an incumbent.
+    TimeLimit {
+        /// Objective of the plan returned.
+        incumbent: f64,
+        /// Best proven bound on the optimum, when known.
+        bound: Option<f64>,
+        /// Relative gap `|incumbent − bound| / |incumbent|`, when the bound is known.
+        gap: Option<f64>,
+    },
+    /// The plan comes from the greedy / LP-rounding heuristic.
+    Heuristic {
+        /// Why the heuristic was used.
+        why: String,
+        /// Bound (LP relaxation or MIP bound), when known.
+        bound: Option<f64>,
+        /// Relative gap to that bound.
+        gap: Option<f64>,
+    },
+    /// No plan satisfies the rules.
+    Infeasible {
+        /// The reason, as precise as the solver can tell.
+        reason: String,
+    },
+}
+
+impl Termination {
+    /// Short status name: `optimal`, `time_limit`, `heuristic`, `infeasible`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Termination::Optimal => "optimal",
+            Termination::TimeLimit { .. } => "time_limit",
+            Termination::Heuristic { .. } => "heuristic",
+            Termination::Infeasible { .. } => "infeasible",
+        }
+    }
+}
+
+/// Receives progress while solving (the library never prints; the CLI shows a spinner).
+pub trait Observer {
+    /// A new stage started (`building model`, `solving MIP`, …).
+    fn stage(&mut self, message: &str);
+}
+
+/// An observer that ignores everything.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Silent;
+
+impl Observer for Silent {
+    fn stage(&mut self, _message: &str) {}
+}
+
+/// One break of a planned shift.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedBreak {
+    /// Break name from the rules.
+    pub name: String,
+    /// Start, minutes from the start of the horizon (may exceed the horizon for a wrapped week).
+    pub start_min: u32,
+    /// Length in minutes.
+    pub length_min: u32,
+    /// Whether it is paid.
+    pub paid: bool,
+}
+
+/// One planned shift (one agent).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shift {
+    /// Template name.
+    pub template: String,
+    /// Day index of the start (0 = first day of the horizon).
+    pub day: usize,
+    /// Weekday of the start, 0 = Sunday.
+    pub weekday: usize,
+    /// Start, minutes from the start of the horizon.
+    pub start_min: u32,
+    /// End, minutes from the start of the horizon (may exceed it for a wrapped week).
+    pub end_min: u32,
+    /// Paid hours.
+    pub paid_hours: f64,
+    /// Cost.
+    pub cost: f64,
+    /// Breaks in time order.
+    pub breaks: Vec<PlannedBreak>,
+}
+
+impl Shift {
+    /// `HH:MM` of a minute offset within its day.
+    pub fn clock(min: u32) -> String {
+        let m = min % 1440;
+        format!("{:02}:{:02}", m / 60, m % 60)
+    }
+    /// Breaks as `lunch 12:00-12:30; break1 10:00-10:15`.
+    pub fn breaks_text(&self) -> String {
+        self.breaks
+            .iter()
+            .map(|b| {
+                format!(
+                    "{} {}-{}",
+                    b.name,
+                    Shift::clock(b.start_min),
+                    Shift::clock(b.start_min + b.length_min)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// Coverage of one interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoverageRow {
+    /// Interval label (timestamp, or `Sun 07:30` for an undated week).
+    pub interval_start: String,
+    /// Required agents.
+    pub required: f64,
+    /// Scheduled agents on the phones (breaks excluded).
+    pub scheduled: f64,
+    /// `scheduled − required`.
+    pub gap: f64,
+    /// Erlang C SL with the scheduled agents, when load and AHT are known.
+    pub expected_sl: Option<f64>,
+}
+
+/// Totals of a plan.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Summary {
+    /// Objective optimised.
+    pub objective: String,
+    /// Termination status name.
+    pub status: String,
+    /// Detail of the status (reason of infeasibility or of the heuristic).
+    pub status_detail: Option<String>,
+    /// Which solver produced the plan (`cbc`, `microlp`, `greedy`).
+    pub solver: String,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Planning interval in minutes.
+    pub interval_minutes: u32,
+    /// Number of shifts.
+    pub shifts: usize,
+    /// Paid agent-hours.
+    pub paid_agent_hours: f64,
+    /// Cost (paid hours × cost per hour).
+    pub cost: f64,
+    /// Required agent-hours.
+    pub required_agent_hours: f64,
+    /// Agent-hours on the phones (breaks excluded).
+    pub scheduled_agent_hours: f64,
+    /// Over-staffing, agent-hours: `Σ max(0, scheduled − required) × interval`.
+    pub over_agent_hours: f64,
+    /// Under-staffing, agent-hours.
+    pub under_agent_hours: f64,
+    /// Over-staffing in % of required agent-hours.
+    pub over_pct: f64,
+    /// Under-staffing in % of required agent-hours.
+    pub under_pct: f64,
+    /// Intervals with scheduled < required.
+    pub understaffed_intervals: usize,
+    /// `Σ |scheduled − required|` in agent-intervals.
+    pub abs_gap_agent_intervals: f64,
+    /// Objective value of the plan (cost; Σ|gap|; expected SL by the envelope).
+    pub objective_value: f64,
+    /// Best proven bound on the objective, when known.
+    pub lower_bound: Option<f64>,
+    /// Relative optimality gap, when a bound is known.
+    pub gap: Option<f64>,
+    /// Call-weighted expected Erlang C SL of the plan, when load and AHT are known.
+    pub expected_sl: Option<f64>,
+    /// Paid-hours budget (service objective).
+    pub budget_hours: Option<f64>,
+}
+
+/// A solved plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule {
+    /// Why the solver stopped.
+    pub termination: Termination,
+    /// Every planned shift (one per agent-shift), sorted by start.
+    pub shifts: Vec<Shift>,
+    /// Coverage per interval.
+    pub coverage: Vec<CoverageRow>,
+    /// Totals.
+    pub summary: Summary,
+    /// Day labels (date or weekday name) per day index.
+    pub day_labels: Vec<String>,
+}
+
+impl Schedule {
+    /// The plan grouped as `day, start, template, count, breaks` rows.
+    pub fn plan_table(&self) -> Table {
+        let mut t = Table::new([
+            "day",
+            "start",
+            "end",
+            "template",
+            "count",
+            "paid_hours",
+            "breaks",
+        ]);
+        let mut i = 0;
+        while i < self.shifts.len() {
+            let s = &self.shifts[i];
+            let key = (s.start_min, &s.template, s.breaks_text());
+            let mut n = 1;
+            while i + n < self.shifts.len() {
+                let o = &self.shifts[i + n];
+                if (o.start_min, &o.template, o.breaks_text()) != key {
+                    break;
+                }
+                n += 1;
+            }
+            t.push(vec![
+                Cell::text(self.day_labels[s.day].clone()),
+                Cell::text(Shift::clock(s.start_min)),
+                Cell::text(Shift::clock(s.end_min)),
+                Cell::text(s.template.clone()),
+                Cell::Int(n as i64),
+                Cell::Float(s.paid_hours, 2),
+                Cell::text(key.2),
+            ]);
+            i += n;
+        }
+        t
+    }
+
+    /// Coverage per interval: `interval_start, required, scheduled, gap, expected_sl`.
+    pub fn coverage_table(&self) -> Table {
+        let mut t = Table::new([
+            "interval_start",
+            "required",
+            "scheduled",
+            "gap",
+            "expected_sl",
+        ]);
+        for r in &self.coverage {
+            t.push(vec![
+                Cell::text(r.interval_start.clone()),
+                Cell::Float(r.required, 2),
+                Cell::Float(r.scheduled, 0),
+                Cell::Float(r.gap, 2),
+                Cell::float(r.expected_sl, 4),
+            ]);
+        }
+        t
+    }
+
+    /// Summary as a two-column table (`metric, value`) for the terminal.
+    pub fn summary_table(&self) -> Table {
+        let s = &self.summary;
+        let mut t = Table::new(["metric", "value"]);
+        let mut row = |k: &str, v: Cell| t.push(vec![Cell::text(k), v]);
+        row("objective", Cell::text(s.objective.clone()));
+        row("status", Cell::text(s.status.clone()));
+        if let Some(d) = &s.status_detail {
+            row("status detail", Cell::text(d.clone()));
+        }
+        row("solver", Cell::text(s.solver.clone()));
+        row("seconds", Cell::Float(s.seconds, 3));
+        row("interval (min)", Cell::Int(i64::from(s.interval_minutes)));
+        row("shifts", Cell::Int(s.shifts as i64));
+        row("paid agent-hours", Cell::Float(s.paid_agent_hours, 2));
+        row("cost", Cell::Float(s.cost, 2));
+        row(
+            "required agent-hours",
+            Cell::Float(s.required_agent_hours, 2),
+        );
+        row(
+            "on-phone agent-hours",
+            Cell::Float(s.scheduled_agent_hours, 2),
+        );
+        row(
+            "over-staffing agent-hours",
+            Cell::Float(s.over_agent_hours, 2),
+        );
+        row("over-staffing %", Cell::Float(s.over_pct, 2));
+        row(
+            "under-staffing agent-hours",
+            Cell::Float(s.under_agent_hours, 2),
+        );
+        row("under-staffing %", Cell::Float(s.under_pct, 2));
+        row(
+            "understaffed intervals",
+            Cell::Int(s.understaffed_intervals as i64),
+        );
+        row(
+            "sum |gap| (agent-intervals)",
+            Cell::Float(s.abs_gap_agent_intervals, 2),
+        );
+        row("objective value", Cell::Float(s.objective_value, 4));
+        row("lower bound", Cell::float(s.lower_bound, 4));
+        row("optimality gap %", Cell::float(s.gap.map(|g| 100.0 * g), 3));
+        row("expected SL", Cell::float(s.expected_sl, 4));
+        row("budget (paid hours)", Cell::float(s.budget_hours, 2));
+        t
+    }
+}
+
+/// Lays the requirement on the rules' planning interval.
+fn planning_requirement(
+    req: &Requirement,
+    rules: &ShiftRules,
+) -> Result<Requirement, ScheduleError> {
+    match rules.interval {
+        Some(i) if i != req.interval() => req.refined(i),
+        _ => Ok(req.clone()),
+    }
+}
+
+/// SL curves and call weights per interval (weights sum to 1).
+fn service_inputs(
+    req: &Requirement,
+    threshold: Secs,
+) -> Result<(Vec<Option<SlCurve>>, Vec<f64>), ScheduleError> {
+    let (Some(load), Some(aht)) = (req.load(), req.aht_secs()) else {
+        return Err(ScheduleError::NoLoad);
+    };
+    let secs = f64::from(req.interval().seconds());
+    let calls: Vec<f64> = load
+        .iter()
+        .zip(aht)
+        .map(|(l, a)| if *a > 0.0 { l * secs / a } else { 0.0 })
+        .collect();
+    let total: f64 = calls.iter().sum();
+    if total <= 0.0 {
+        return Err(ScheduleError::NoLoad);
+    }
+    let curves = load
+        .iter()
+        .zip(aht)
+        .map(|(&l, &a)| {
+            (l > 0.0 && a > 0.0).then(|| {
+                let cap = (l + 8.0 * l.sqrt() + 10.0).ceil().min(5000.0) as u32;
+                SlCurve::new(l, a, threshold.value(), cap)
+            })
+        })
+        .collect();
+    Ok((curves, calls.iter().map(|c| c / total).collect()))
+}
+
+fn grid_value(inst: &Instance, obj: &GridObjective<'_>, shifts: &[ShiftInstance]) -> f64 {
+    let cov = inst.coverage(shifts);
+    match obj {
+        GridObjective::Cost => inst.cost(shifts),
+        GridObjective::Gap => cov.iter().zip(&inst.req).map(|(c, r)| (c - r).abs()).sum(),
+        GridObjective::Service {
+            curves, weights, ..
+        } => cov
+            .iter()
+            .enumerate()
+            .map(|(t, &n)| {
+                curves[t]
+                    .as_ref()
+                    .map_or(0.0, |c| weights[t] * c.envelope(n))
+            })
+            .sum(),
+    }
+}
+
+fn feasible(inst: &Instance, obj: &GridObjective<'_>, shifts: &[ShiftInstance]) -> bool {
+    if !inst.within_limits(shifts) {
+        return false;
+    }
+    match obj {
+        GridObjective::Cost => inst
+            .coverage(shifts)
+            .iter()
+            .zip(&inst.req)
+            .all(|(c, r)| c + 1e-9 >= *r),
+        GridObjective::Gap => true,
+        GridObjective::Service { budget_hours, .. } => {
+            inst.paid_hours(shifts) <= budget_hours + 1e-6
+        }
+    }
+}
+
+fn rel_gap(maximise: bool, inc: f64, bound: f64) -> f64 {
+    let diff = if maximise { bound - inc } else { inc - bound };
+    if diff.abs() < 1e-9 {
+        0.0
+    } else {
+        diff.max(0.0) / inc.abs().max(1e-9)
+    }
+}
+
+/// Solves the shift-planning problem without progress reports. See [`solve_observed`].
+///
+/// # Errors
+/// As [`solve_observed`].
+pub fn solve(
+    req: &Requirement,
+    rules: &ShiftRules,
+    opts: &SolveOptions,
+) -> Result<Schedule, ScheduleError> {
+    solve_observed(req, rules, opts, &mut Silent)
+}
+
+/// Solves the shift-planning problem: the MIP (with the greedy plan as warm start), falling back
+/// to the heuristic when the MIP finds nothing in time. Infeasibility is a [`Termination`], not an
+/// error.
+///
+/// # Errors
+/// [`ScheduleError::OffGrid`] when a template does not fit the planning interval,
+/// [`ScheduleError::BadRequirement`] when the planning interval does not divide the
+/// requirement's, [`ScheduleError::NoLoad`] for the service objective without load.
+pub fn solve_observed(
+    req: &Requirement,
+    rules: &ShiftRules,
+    opts: &SolveOptions,
+    obs: &mut dyn Observer,
+) -> Result<Schedule, ScheduleError> {
+    let started = Instant::now();
+    let preq = planning_requirement(req, rules)?;
+    obs.stage("building the model");
+    let inst = Instance::new(&preq, rules)?;
+    let service = match opts.objective {
+        Objective::Service => Some(service_inputs(&preq, opts.sl_threshold)?),
+        _ => None,
+    };
+    let budget = match (opts.objective, opts.budget_hours) {
+        (Objective::Service, Some(b)) => Some(b),
+        (Objective::Service, None) => {
+            obs.stage("service objective: finding the minimum-cost budget");
+            let base = solve_observed(
+                req,
+                rules,
+                &opts.clone().with_objective(Objective::Cost),
+                obs,
+            )?;
+            if let Termination::Infeasible { reason } = base.termination {
+                return Ok(empty_schedule(&preq, &inst, opts, started, reason, None));
+            }
+            Some(base.summary.paid_agent_hours)
+        }
+        _ => None,
+    };
+    let obj = match (&service, budget) {
+        (Some((curves, weights)), Some(b)) => GridObjective::Service {
+            curves,
+            weights,
+            budget_hours: b,
+        },
+        _ => match opts.objective {
+            Objective::Gap => GridObjective::Gap,
+            _ => GridObjective::Cost,
+        },
+    };
+    let maximise = matches!(obj, GridObjective::Service { .. });
+    if matches!(obj, GridObjective::Cost) {
+        let bad = inst.uncoverable();
+        if let Some(&t) = bad.first() {
+            let reason = format!(
+                "{} interval(s) with required agents are covered by no allowed shift start; first: {} (required {})",
+                bad.len(),
+                preq.label(t),
+                preq.required()[t]
+            );
+            return Ok(empty_schedule(&preq, &inst, opts, started, reason, budget));
+        }
+    }
+    obs.stage("greedy plan");
+    let greedy_plan = greedy::greedy(&inst, &obj, Vec::new());
+    obs.stage("formulating the MIP");
+    let form = Formulation::build(&inst, &obj);
+    // The dive gets a quarter of the time limit (all of it for the heuristic method).
+    let dive_share = match opts.method {
+        Method::Heuristic => opts.time_limit,
+        Method::Auto => opts.time_limit / 4,
+    };
+    obs.stage("LP relaxation and LP diving (warm start, fallback)");
+    let dive = greedy::dive(&inst, &form, &obj, opts.backend, started + dive_share);
+    let root_bound = dive.root_bound.map(|b| form.lp.round_bound(b));
+    let heur = match dive.shifts {
+        Some(d) => best_of(&inst, &obj, maximise, greedy_plan, d),
+        None => greedy_plan,
+    };
+    let heur_ok = feasible(&inst, &obj, &heur);
+    let remaining = opts.time_limit.saturating_sub(started.elapsed());
+    let heuristic_result = |why: String, bound: Option<f64>, proven_infeasible: bool| {
+        let v = grid_value(&inst, &obj, &heur);
+        if heur_ok {
+            Termination::Heuristic {
+                why,
+                bound,
+                gap: bound.map(|b| rel_gap(maximise, v, b)),
+            }
+        } else {
+            Termination::Infeasible {
+                reason: infeasible_reason(&inst, proven_infeasible),
+            }
+        }
+    };
+    let (shifts, termination, solver) = match opts.method {
+        Method::Heuristic => {
+            let term = heuristic_result(
+                "requested (--method heuristic)".into(),
+                root_bound,
+                dive.root_infeasible,
+            );
+            (heur.clone(), term, "greedy+lp-diving".to_string())
+        }
+        Method::Auto if dive.root_infeasible => (
+            Vec::new(),
+            Termination::Infeasible {
+                reason: infeasible_reason(&inst, true),
+            },
+            opts.backend.name().to_string(),
+        ),
+        Method::Auto => {
+            obs.stage(&format!(
+                "solving the MIP with {} ({} columns, {} rows; time limit {:.0} s; warm start {:.2})",
+                opts.backend.name(),
+                form.lp.cols.len(),
+                form.lp.rows.len(),
+                remaining.as_secs_f64(),
+                grid_value(&inst, &obj, &heur),
+            ));
+            let warm = if heur_ok {
+                form.encode(&inst, &heur, &obj)
+            } else {
+                None
+            };
+            let res = form.lp.solve(
+                false,
+                opts.backend,
+                remaining,
+                opts.mip_gap,
+                warm.as_deref(),
+            );
+            let backend = opts.backend.name().to_string();
+            match res.kind {
+                lp::LpKind::Optimal => (
+                    form.extract(&inst, &res.values),
+                    Termination::Optimal,
+                    backend,
+                ),
+                lp::LpKind::Infeasible => (
+                    Vec::new(),
+                    Termination::Infeasible {
+                        reason: infeasible_reason(&inst, true),
+                    },
+                    backend,
+                ),
+                lp::LpKind::TimeLimit if res.has_incumbent => {
+                    let mip = form.extract(&inst, &res.values);
+                    let pick = best_of(&inst, &obj, maximise, heur.clone(), mip);
+                    let v = grid_value(&inst, &obj, &pick);
+                    let bound = best_bound(maximise, res.bound, root_bound);
+                    (
+                        pick,
+                        Termination::TimeLimit {
+                            incumbent: v,
+                            bound,
+                            gap: bound.map(|b| rel_gap(maximise, v, b)),
+                        },
+                        backend,
+                    )
+                }
+                other => {
+                    let why = match other {
+                        lp::LpKind::TimeLimit => format!(
+                            "the MIP found no incumbent within {:.0} s",
+                            remaining.as_secs_f64()
+                        ),
+                        lp::LpKind::Failed(m) => format!("the MIP solver failed: {m}"),
+                        k => format!("the MIP solver stopped: {k:?}"),
+                    };
+                    let bound = best_bound(maximise, res.bound, root_bound);
+                    let term = heuristic_result(why, bound, false);
+                    (heur.clone(), term, "greedy+lp-diving".to_string())
+                }
+            }
+        }
+    };
+    let value = grid_value(&inst, &obj, &shifts);
+    let bound = match &termination {
+        Termination::Optimal => Some(value),
+        Termination::TimeLimit { bound, .. } | Termination::Heuristic { bound, .. } => *bound,
+        Termination::Infeasible { .. } => None,
+    };
+    let gap = match &termination {
+        Termination::Optimal => Some(0.0),
+        Termination::TimeLimit { gap, .. } | Termination::Heuristic { gap, .. } => *gap,
+        Termination::Infeasible { .. } => None,
+    };
+    Ok(assemble(
+        &preq,
+        rules,
+        &inst,
+        opts,
+        shifts,
+        termination,
+        solver,
+        value,
+        bound,
+        gap,
+        budget,
+        started,
+    ))
+}
+
+/// The tighter of two bounds.
+fn best_bound(maximise: bool, a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(if maximise { x.min(y) } else { x.max(y) }),
+        (x, y) => x.or(y),
+    }
+}
+
+fn best_of(
+    inst: &Instance,
+    obj: &GridObjective<'_>,
+    maximise: bool,
+    a: Vec<ShiftInstance>,
+    b: Vec<ShiftInstance>,
+) -> Vec<ShiftInstance> {
+    match (feasible(inst, obj, &a), feasible(inst, obj, &b)) {
+        (true, false) => a,
+        (false, true) => b,
+        _ => {
+            let (va, vb) = (grid_value(inst, obj, &a), grid_value(inst, obj, &b));
+            let b_better = if maximise {
+                vb > va + 1e-9
+            } else {
+                vb < va - 1e-9
+            };
+            if b_better {
+                b
+            } else {
+                a
+            }
+        }
+    }
+}
+
+fn infeasible_reason(inst: &Instance, proven: bool) -> String {
+    let bad = inst.uncoverable();
+    if !bad.is_empty() {
+        return format!(
+            "{} interval(s) with required agents are covered by no allowed shift start",
+            bad.len()
+        );
+    }
+    let mut limits = Vec::new();
+    if let Some(m) = inst.max_shifts_per_day {
+        limits.push(format!("max_shifts_per_day = {m}"));
+    }
+    for tp in &inst.templates {
+        if let Some(m) = tp.max_per_day {
+            limits.push(format!("{}.max_per_day = {m}", tp.name));
+        }
+        if let Some(m) = tp.max_total {
+            limits.push(format!("{}.max_total = {m}", tp.name));
+        }
+        if let Some(m) = tp.min_total {
+            limits.push(format!("{}.min_total = {m}", tp.name));
+        }
+    }
+    format!(
+        "{}the limits ({}) do not allow enough shifts to cover every interval; peak requirement {}",
+        if proven { "proven by the MIP: " } else { "" },
+        if limits.is_empty() {
+            "none set".to_string()
+        } else {
+            limits.join(", ")
+        },
+        inst.req.iter().copied().fold(0.0, f64::max)
+    )
+}
+
+fn empty_schedule(
+    preq: &Requirement,
+    inst: &Instance,
+    opts: &SolveOptions,
+    started: Instant,
+    reason: String,
+    budget: Option<f64>,
+) -> Schedule {
+    let rules_stub = ShiftRules {
+        interval: None,
+        week_wraps: inst.cyclic,
+        operating_hours: None,
+        max_shifts_per_day: None,
+        templates: Vec::new(),
+        tours: None,
+    };
+    assemble(
+        preq,
+        &rules_stub,
+        inst,
+        opts,
+        Vec::new(),
+        Termination::Infeasible { reason },
+        opts.backend.name().to_string(),
+        f64::NAN,
+        None,
+        None,
+        budget,
+        started,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    preq: &Requirement,
+    rules: &ShiftRules,
+    inst: &Instance,
+    opts: &SolveOptions,
+    mut shifts: Vec<ShiftInstance>,
+    termination: Termination,
+    solver: String,
+    value: f64,
+    bound: Option<f64>,
+    gap: Option<f64>,
+    budget: Option<f64>,
+    started: Instant,
+) -> Schedule {
+    shifts.sort_by_key(|s| {
+        (
+            inst.cands[s.cand].start,
+            inst.cands[s.cand].template,
+            s.breaks.clone(),
+        )
+    });
+    let m = inst.minutes;
+    let cov = inst.coverage(&shifts);
+    let h = inst.hours_per_interval();
+    let out: Vec<Shift> = shifts
+        .iter()
+        .map(|s| {
+            let c = inst.cands[s.cand];
+            let tp = &inst.templates[c.template];
+            let rule_breaks = rules
+                .templates
+                .iter()
+                .find(|t| t.name == tp.name)
+                .map(|t| t.breaks.clone())
+                .unwrap_or_default();
+            Shift {
+                template: tp.name.clone(),
+                day: c.day,
+                weekday: preq.weekday(c.day),
+                start_min: c.start as u32 * m,
+                end_min: (c.start + tp.len) as u32 * m,
+                paid_hours: tp.paid_hours,
+                cost: tp.cost,
+                breaks: s
+                    .breaks
+                    .iter()
+                    .zip(&rule_breaks)
+                    .map(|(&u, br)| PlannedBreak {
+                        name: br.name.clone(),
+                        start_min: u as u32 * m,
+                        length_min: br.length_min,
+                        paid: br.paid,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let sl: Option<Vec<f64>> = match (preq.load(), preq.aht_secs()) {
+        (Some(load), Some(aht)) => Some(
+            (0..inst.t_len)
+                .map(|t| {
+                    service::service_level(
+                        cov[t].max(0.0).round() as u32,
+                        load[t],
+                        aht[t],
+                        opts.sl_threshold.value(),
+                    )
+                })
+                .collect(),
+        ),
+        _ => None,
+    };
+    let coverage: Vec<CoverageRow> = (0..inst.t_len)
+        .map(|t| CoverageRow {
+            interval_start: preq.label(t),
+            required: inst.req[t],
+            scheduled: cov[t],
+            gap: cov[t] - inst.req[t],
+            expected_sl: sl.as_ref().map(|v| v[t]),
+        })
+        .collect();
+    let required_h: f64 = inst.req.iter().sum::<f64>() * h;
+    let over: f64 = coverage.iter().map(|r| r.gap.max(0.0)).sum::<f64>() * h;
+    let under: f64 = coverage.iter().map(|r| (-r.gap).max(0.0)).sum::<f64>() * h;
+    let expected_sl = match (preq.load(), preq.aht_secs(), &sl) {
+        (Some(load), Some(aht), Some(sl)) => {
+            let mut num = 0.0;
+            let mut den = 0.0;
+            for t in 0..inst.t_len {
+                if aht[t] > 0.0 && load[t] > 0.0 {
+                    let calls = load[t] / aht[t];
+                    num += calls * sl[t];
+                    den += calls;
+                }
+            }
+            (den > 0.0).then(|| num / den)
+        }
+        _ => None,
+    };
+    let pct = |v: f64| {
+        if required_h > 0.0 {
+            100.0 * v / required_h
+        } else {
+            0.0
+        }
+    };
+    let status_detail = match &termination {
+        Termination::Infeasible { reason } => Some(reason.clone()),
+        Termination::Heuristic { why, .. } => Some(why.clone()),
+        _ => None,
+    };
+    let summary = Summary {
+        objective: opts.objective.name().to_string(),
+        status: termination.name().to_string(),
+        status_detail,
+        solver,
+        seconds: started.elapsed().as_secs_f64(),
+        interval_minutes: m,
+        shifts: out.len(),
+        paid_agent_hours: out.iter().map(|s| s.paid_hours).sum(),
+        cost: out.iter().map(|s| s.cost).sum(),
+        required_agent_hours: required_h,
+        scheduled_agent_hours: cov.iter().sum::<f64>() * h,
+        over_agent_hours: over,
+        under_agent_hours: under,
+        over_pct: pct(over),
+        under_pct: pct(under),
+        understaffed_intervals: coverage.iter().filter(|r| r.gap < -1e-9).count(),
+        abs_gap_agent_intervals: coverage.iter().map(|r| r.gap.abs()).sum(),
+        objective_value: value,
+        lower_bound: bound,
+        gap,
+        expected_sl,
+        budget_hours: budget,
+    };
+    Schedule {
+        termination,
+        shifts: out,
+        coverage,
+        summary,
+        day_labels: (0..preq.days()).map(|d| preq.day_label(d)).collect(),
+    }
 }

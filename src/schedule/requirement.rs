@@ -1,0 +1,470 @@
+//! The staffing requirement the scheduler covers: required agents per interval over a horizon of
+//! whole days, with the offered load and AHT per interval when known (for the `service`
+//! objective and the expected service level of the plan).
+//!
+//! Two input shapes are read:
+//! - the `wfm staff` output, or any `interval_start,queue,agents` CSV: queues are pooled by
+//!   summing agents and load per interval; the pooled AHT is the call-weighted mean
+//!   `Σ A_q / Σ (A_q / AHT_q)` (calls per second `A_q / AHT_q`);
+//! - the anchor's `day,slot,required` (day 0 = Sunday, slot = interval of the day), with
+//!   `offered_erlangs` and `aht_seconds` used when present.
+
+use std::path::Path;
+
+use super::rules::DAY_NAMES;
+use super::ScheduleError;
+use crate::table::CsvInput;
+use crate::time::{format_timestamp, weekday_sun0, NaiveDate, NaiveDateTime};
+use crate::units::IntervalLength;
+
+/// Required agents per interval over whole days.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Requirement {
+    interval: IntervalLength,
+    days: usize,
+    first_weekday: usize,
+    start_date: Option<NaiveDate>,
+    required: Vec<f64>,
+    load: Option<Vec<f64>>,
+    aht_secs: Option<Vec<f64>>,
+    /// Input rows read (every one is used: a bad row is an error).
+    rows_read: usize,
+    /// Intervals of the horizon that no input row gave (required 0).
+    intervals_filled: usize,
+    /// Queues pooled.
+    queues: Vec<String>,
+}
+
+impl Requirement {
+    /// A requirement from values: `required[t]` for `t` in `0..days × per_day`, day 0 has weekday
+    /// `first_weekday` (0 = Sunday).
+    ///
+    /// # Errors
+    /// [`ScheduleError::BadRequirement`] when the length is not a whole number of days, or a
+    /// value is negative or not finite, or the load/AHT vectors have another length.
+    pub fn new(
+        interval: IntervalLength,
+        first_weekday: usize,
+        required: Vec<f64>,
+        load: Option<Vec<f64>>,
+        aht_secs: Option<Vec<f64>>,
+    ) -> Result<Self, ScheduleError> {
+        let per_day = interval.per_day();
+        let bad = |reason: String| ScheduleError::BadRequirement { reason };
+        if required.is_empty() || required.len() % per_day != 0 {
+            return Err(bad(format!(
+                "expected a whole number of days of {per_day} intervals, got {} intervals",
+                required.len()
+            )));
+        }
+        if let Some(t) = required.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
+            return Err(bad(format!(
+                "interval {t}: required agents {} is not ≥ 0",
+                required[t]
+            )));
+        }
+        for v in [&load, &aht_secs].into_iter().flatten() {
+            if v.len() != required.len() || v.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
+                return Err(bad(
+                    "load and AHT must have one non-negative value per interval".into(),
+                ));
+            }
+        }
+        Ok(Requirement {
+            interval,
+            days: required.len() / per_day,
+            first_weekday: first_weekday % 7,
+            start_date: None,
+            rows_read: required.len(),
+            intervals_filled: 0,
+            required,
+            load,
+            aht_secs,
+            queues: Vec::new(),
+        })
+    }
+
+    /// Reads a requirement CSV in either shape (see the module docs).
+    ///
+    /// # Errors
+    /// [`ScheduleError::Table`] for unreadable files, missing columns or bad values (with file,
+    /// line and column); [`ScheduleError::BadRequirement`] for duplicate intervals or an interval
+    /// length that cannot be inferred.
+    pub fn from_csv(path: &Path) -> Result<Self, ScheduleError> {
+        let csv = CsvInput::read(path)?;
+        if csv.column("interval_start").is_some() {
+            Self::from_staff(&csv)
+        } else {
+            Self::from_day_slot(&csv)
+        }
+    }
+
+    fn from_day_slot(csv: &CsvInput) -> Result<Self, ScheduleError> {
+        let cols = csv.require(&["day", "slot", "required"])?;
+        let (c_day, c_slot, c_req) = (cols[0], cols[1], cols[2]);
+        let c_load = csv.column("offered_erlangs");
+        let c_aht = csv.column("aht_seconds");
+        let mut rows = Vec::with_capacity(csv.len());
+        let index = |r: usize, c: usize| -> Result<usize, ScheduleError> {
+            let v = csv.non_negative(r, c)?;
+            if v.fract() != 0.0 {
+                return Err(ScheduleError::Table(crate::table::TableError::BadValue {
+                    at: csv.location(r, c),
+                    value: csv.text(r, c).to_string(),
+                    reason: "expected a whole number".into(),
+                }));
+            }
+            Ok(v as usize)
+        };
+        let (mut max_day, mut max_slot) = (0, 0);
+        let mut keys = std::collections::HashSet::new();
+        for r in 0..csv.len() {
+            let day = index(r, c_day)?;
+            let slot = index(r, c_slot)?;
+            if !keys.insert((day, slot)) {
+                return Err(ScheduleError::DuplicateInterval {
+                    at: csv.location(r, c_slot),
+                    interval: format!("day {day} slot {slot}"),
+                });
+            }
+            let req = csv.non_negative(r, c_req)?;
+            let load = c_load.map(|c| csv.non_negative(r, c)).transpose()?;
+            let aht = c_aht.map(|c| csv.non_negative(r, c)).transpose()?;
+            max_day = max_day.max(day);
+            max_slot = max_slot.max(slot);
+            rows.push((r, day, slot, req, load, aht));
+        }
+        let per_day = max_slot + 1;
+        if 1440 % per_day != 0 {
+            return Err(ScheduleError::BadRequirement {
+                reason: format!(
+                    "{}: slots 0..={max_slot} do not divide a day into whole intervals",
+                    csv.path().display()
+                ),
+            });
+        }
+        let interval = IntervalLength::from_minutes((1440 / per_day) as i64).map_err(|e| {
+            ScheduleError::BadRequirement {
+                reason: format!("{}: {e}", csv.path().display()),
+            }
+        })?;
+        let days = max_day + 1;
+        let n = days * per_day;
+        let mut required = vec![0.0; n];
+        let mut load = c_load.map(|_| vec![0.0; n]);
+        let mut aht = c_aht.map(|_| vec![0.0; n]);
+        let mut seen = vec![false; n];
+        for (_, day, slot, req, l, a) in rows {
+            let t = day * per_day + slot;
+            seen[t] = true;
+            required[t] = req;
+            if let (Some(v), Some(x)) = (load.as_mut(), l) {
+                v[t] = x;
+            }
+            if let (Some(v), Some(x)) = (aht.as_mut(), a) {
+                v[t] = x;
+            }
+        }
+        Ok(Requirement {
+            interval,
+            days,
+            first_weekday: 0,
+            start_date: None,
+            rows_read: csv.len(),
+            intervals_filled: seen.iter().filter(|s| !**s).count(),
+            required,
+            load,
+            aht_secs: aht,
+            queues: Vec::new(),
+        })
+    }
+
+    fn from_staff(csv: &CsvInput) -> Result<Self, ScheduleError> {
+        let cols = csv.require(&["interval_start", "agents"])?;
+        let (c_ts, c_agents) = (cols[0], cols[1]);
+        let c_queue = csv.column("queue");
+        let c_load = csv.column("load_erlangs");
+        let c_aht = csv.column("aht_seconds");
+        struct Row {
+            ts: NaiveDateTime,
+            agents: f64,
+            load: Option<f64>,
+            aht: Option<f64>,
+        }
+        let mut rows = Vec::with_capacity(csv.len());
+        let mut queues: Vec<String> = Vec::new();
+        let mut keys = std::collections::HashSet::new();
+        for r in 0..csv.len() {
+            let ts = csv.timestamp(r, c_ts)?;
+            let agents = csv.non_negative(r, c_agents)?;
+            let q = c_queue
+                .map(|c| csv.text(r, c).to_string())
+                .unwrap_or_default();
+            if !keys.insert((ts, q.clone())) {
+                return Err(ScheduleError::DuplicateInterval {
+                    at: csv.location(r, c_ts),
+                    interval: format!("{} queue `{q}`", format_timestamp(ts)),
+                });
+            }
+            if !queues.contains(&q) {
+                queues.push(q);
+            }
+            let load = c_load
+                .map(|c| csv.opt_non_negative(r, c))
+                .transpose()?
+                .flatten();
+            let aht = c_aht
+                .map(|c| csv.opt_non_negative(r, c))
+                .transpose()?
+                .flatten();
+            rows.push(Row {
+                ts,
+                agents,
+                load,
+                aht,
+            });
+        }
+        queues.sort();
+        let mut starts: Vec<NaiveDateTime> = rows.iter().map(|r| r.ts).collect();
+        starts.sort();
+        starts.dedup();
+        let step = starts
+            .windows(2)
+            .map(|w| (w[1] - w[0]).num_minutes())
+            .min()
+            .ok_or_else(|| ScheduleError::BadRequirement {
+                reason: format!(
+                    "{}: need at least two distinct interval starts to infer the interval length",
+                    csv.path().display()
+                ),
+            })?;
+        let interval =
+            IntervalLength::from_minutes(step).map_err(|e| ScheduleError::BadRequirement {
+                reason: format!("{}: inferred interval: {e}", csv.path().display()),
+            })?;
+        let first_date = starts[0].date();
+        let last_date = starts[starts.len() - 1].date();
+        let days = (last_date - first_date).num_days() as usize + 1;
+        let per_day = interval.per_day();
+        let n = days * per_day;
+        let origin = first_date.and_hms_opt(0, 0, 0).expect("midnight exists");
+        let mut required = vec![0.0; n];
+        let mut load_sum = vec![0.0; n];
+        let mut calls_rate = vec![0.0; n];
+        let mut seen = vec![false; n];
+        let has_load = c_load.is_some() && c_aht.is_some();
+        for (r, row) in rows.iter().enumerate() {
+            let minutes = (row.ts - origin).num_minutes();
+            if minutes % i64::from(interval.minutes()) != 0 {
+                return Err(ScheduleError::Table(crate::table::TableError::BadValue {
+                    at: csv.location(r, c_ts),
+                    value: csv.text(r, c_ts).to_string(),
+                    reason: format!("expected a start on the {interval} grid"),
+                }));
+            }
+            let t = (minutes / i64::from(interval.minutes())) as usize;
+            seen[t] = true;
+            required[t] += row.agents;
+            if let (Some(l), Some(a)) = (row.load, row.aht) {
+                load_sum[t] += l;
+                if a > 0.0 {
+                    calls_rate[t] += l / a;
+                }
+            }
+        }
+        let (load, aht) = if has_load {
+            let aht = load_sum
+                .iter()
+                .zip(&calls_rate)
+                .map(|(l, c)| if *c > 0.0 { l / c } else { 0.0 })
+                .collect();
+            (Some(load_sum), Some(aht))
+        } else {
+            (None, None)
+        };
+        Ok(Requirement {
+            interval,
+            days,
+            first_weekday: weekday_sun0(first_date),
+            start_date: Some(first_date),
+            rows_read: csv.len(),
+            intervals_filled: seen.iter().filter(|s| !**s).count(),
+            required,
+            load,
+            aht_secs: aht,
+            queues,
+        })
+    }
+
+    /// Splits every interval into `interval` pieces (e.g. 30 → 15 min): each piece keeps the
+    /// required agents, the load in Erlangs (a rate) and the AHT of its parent.
+    ///
+    /// # Errors
+    /// [`ScheduleError::BadRequirement`] when `interval` does not divide the current length.
+    pub fn refined(&self, interval: IntervalLength) -> Result<Self, ScheduleError> {
+        let (from, to) = (self.interval.minutes(), interval.minutes());
+        if to > from || from % to != 0 {
+            return Err(ScheduleError::BadRequirement {
+                reason: format!(
+                    "cannot plan at {interval} on a {} requirement (the planning interval must divide it)",
+                    self.interval
+                ),
+            });
+        }
+        let k = (from / to) as usize;
+        let rep = |v: &Vec<f64>| v.iter().flat_map(|x| std::iter::repeat_n(*x, k)).collect();
+        Ok(Requirement {
+            interval,
+            required: rep(&self.required),
+            load: self.load.as_ref().map(rep),
+            aht_secs: self.aht_secs.as_ref().map(rep),
+            intervals_filled: self.intervals_filled * k,
+            queues: self.queues.clone(),
+            ..*self
+        })
+    }
+
+    /// Interval length.
+    pub fn interval(&self) -> IntervalLength {
+        self.interval
+    }
+    /// Number of days.
+    pub fn days(&self) -> usize {
+        self.days
+    }
+    /// Intervals per day.
+    pub fn per_day(&self) -> usize {
+        self.interval.per_day()
+    }
+    /// Number of intervals.
+    pub fn len(&self) -> usize {
+        self.required.len()
+    }
+    /// Whether there are no intervals (never true for a constructed requirement).
+    pub fn is_empty(&self) -> bool {
+        self.required.is_empty()
+    }
+    /// Weekday (0 = Sunday) of day `d`.
+    pub fn weekday(&self, d: usize) -> usize {
+        (self.first_weekday + d) % 7
+    }
+    /// Required agents per interval.
+    pub fn required(&self) -> &[f64] {
+        &self.required
+    }
+    /// Offered load (Erlangs) per interval, when the input had it.
+    pub fn load(&self) -> Option<&[f64]> {
+        self.load.as_deref()
+    }
+    /// AHT (seconds) per interval, when the input had it.
+    pub fn aht_secs(&self) -> Option<&[f64]> {
+        self.aht_secs.as_deref()
+    }
+    /// Input rows read.
+    pub fn rows_read(&self) -> usize {
+        self.rows_read
+    }
+    /// Intervals of the horizon absent from the input (taken as 0 required).
+    pub fn intervals_filled(&self) -> usize {
+        self.intervals_filled
+    }
+    /// Queues pooled (empty for the `day,slot` shape).
+    pub fn queues(&self) -> &[String] {
+        &self.queues
+    }
+    /// Required agent-hours: `Σ required × interval length`.
+    pub fn agent_hours(&self) -> f64 {
+        self.required.iter().sum::<f64>() * f64::from(self.interval.minutes()) / 60.0
+    }
+    /// A copy with required agents set to 0 outside `[open, close)` minutes of each day;
+    /// returns the copy and the agent-hours dropped.
+    pub fn within_hours(&self, open: u32, close: u32) -> (Self, f64) {
+        let mut r = self.clone();
+        let mut dropped = 0.0;
+        let m = self.interval.minutes();
+        for (t, v) in r.required.iter_mut().enumerate() {
+            let minute = (t % self.per_day()) as u32 * m;
+            if minute < open || minute >= close {
+                dropped += *v * f64::from(m) / 60.0;
+                *v = 0.0;
+            }
+        }
+        (r, dropped)
+    }
+    /// Label of interval `t`: the timestamp for dated input, else `Sun 07:30` style.
+    pub fn label(&self, t: usize) -> String {
+        let minute = (t % self.per_day()) as u32 * self.interval.minutes();
+        let d = t / self.per_day();
+        match self.start_date {
+            Some(date) => {
+                let ts = date.and_hms_opt(0, 0, 0).expect("midnight exists")
+                    + chrono::TimeDelta::days(d as i64)
+                    + chrono::TimeDelta::minutes(i64::from(minute));
+                format_timestamp(ts)
+            }
+            None => format!(
+                "{} {:02}:{:02}",
+                DAY_NAMES[self.weekday(d)],
+                minute / 60,
+                minute % 60
+            ),
+        }
+    }
+    /// Label of day `d`: the date for dated input, else the weekday name.
+    pub fn day_label(&self, d: usize) -> String {
+        match self.start_date {
+            Some(date) => (date + chrono::TimeDelta::days(d as i64)).to_string(),
+            None => DAY_NAMES[self.weekday(d)].to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staff_output_is_pooled_by_summing() {
+        let text = "interval_start,queue,agents,load_erlangs,aht_seconds\n\
+                    2024-01-07 00:00:00,a,2,1.0,100\n\
+                    2024-01-07 00:00:00,b,3,2.0,200\n\
+                    2024-01-07 00:30:00,a,1,0.5,100\n";
+        let csv = CsvInput::from_bytes(Path::new("s.csv"), text.as_bytes()).unwrap();
+        let r = Requirement::from_staff(&csv).unwrap();
+        assert_eq!(r.interval().minutes(), 30);
+        assert_eq!(r.len(), 48);
+        assert_eq!(r.required()[0], 5.0);
+        assert_eq!(r.required()[1], 1.0);
+        assert_eq!(r.weekday(0), 0); // 2024-01-07 is a Sunday
+                                     // pooled AHT = (1 + 2) / (1/100 + 2/200) = 150
+        assert!((r.aht_secs().unwrap()[0] - 150.0).abs() < 1e-9);
+        assert_eq!(r.intervals_filled(), 46);
+        assert_eq!(r.label(1), "2024-01-07T00:30:00");
+    }
+
+    #[test]
+    fn duplicate_rows_name_the_line() {
+        let text = "day,slot,required\n0,0,1\n0,1,2\n0,1,3\n";
+        let csv = CsvInput::from_bytes(Path::new("a.csv"), text.as_bytes()).unwrap();
+        let e = Requirement::from_day_slot(&csv).unwrap_err().to_string();
+        assert!(e.contains("a.csv:4"), "{e}");
+    }
+
+    #[test]
+    fn refining_repeats_each_interval() {
+        let r = Requirement::new(
+            IntervalLength::from_minutes(60).unwrap(),
+            0,
+            (0..24).map(f64::from).collect(),
+            None,
+            None,
+        )
+        .unwrap();
+        let f = r
+            .refined(IntervalLength::from_minutes(30).unwrap())
+            .unwrap();
+        assert_eq!(f.len(), 48);
+        assert_eq!(f.required()[3], 1.0);
+        assert!((f.agent_hours() - r.agent_hours()).abs() < 1e-9);
+    }
+}
