@@ -6,10 +6,8 @@
 //! after `vru_entry 23:59:56` is the next day, and `vru_exit 15:45:24` before
 //! `vru_entry 15:46:01` is a 37 s clock skew on the same day, not a call of 24 hours.
 
-use std::borrow::Cow;
-
 use super::accounting::{RejectReason, RepairKind};
-use super::calls::{Call, Outcome, ParsedRecord};
+use super::calls::{Call, Outcome, ParsedRecord, RecordKey};
 use super::kpi::QueueId;
 use crate::time::NaiveDate;
 
@@ -143,11 +141,11 @@ fn col(i: usize) -> String {
 
 /// Parses one data line (without line terminator). Returns the record, or the reason to reject
 /// it together with the field at fault.
-pub(crate) fn parse_line(
-    raw: &str,
+pub(crate) fn parse_line<'a>(
+    raw: &'a str,
     repairs: &mut Vec<RepairKind>,
     notes: &mut Vec<&'static str>,
-) -> Result<ParsedRecord, (RejectReason, Option<String>)> {
+) -> Result<ParsedRecord<'a>, (RejectReason, Option<String>)> {
     let mut fields = split_fields(raw, repairs).map_err(|found| {
         (
             RejectReason::WrongFieldCount {
@@ -201,7 +199,7 @@ pub(crate) fn parse_line(
             ))
         }
     };
-    let queue = QueueId::new(field(4)).ok_or_else(|| {
+    let queue = QueueId::validate(field(4)).ok_or_else(|| {
         (
             RejectReason::BadQueue {
                 value: field(4).to_string(),
@@ -311,7 +309,7 @@ pub(crate) fn parse_line(
             Some(col(5)),
         )
     })?;
-    let key = format!("{}\t{}\t{}\t{}", field(0), field(1), field(5), field(6));
+    let key = RecordKey::new(field(0), field(1), date, vru_entry);
     Ok(ParsedRecord::Call {
         call: Call {
             queue,
@@ -328,7 +326,7 @@ pub(crate) fn parse_line(
             },
         },
         covered_day: date,
-        key: Cow::Owned(key),
+        key,
     })
 }
 
