@@ -608,3 +608,23 @@ fn mapping_toml_and_flags_read_a_renamed_export() {
     assert!(m.set("colour=blue").is_err());
     assert!(m.set("sl_unit=permille").is_err());
 }
+
+#[test]
+fn declared_interval_must_match_the_rows() {
+    let body = format!(
+        "{HEADER}2024-01-01T09:00:00,A,1,,,,,\n2024-01-01T09:30:00,A,1,,,,,\n2024-01-01T10:00:00,A,1,,,,,\n"
+    );
+    let opts = |m| IntervalOptions {
+        interval: Some(IntervalLength::from_minutes(m).unwrap()),
+        ..IntervalOptions::default()
+    };
+    let run = |m| ingest_intervals_bytes(&[(Path::new("i.csv"), body.as_bytes())], &opts(m));
+    assert_eq!(run(30).unwrap().kpis.rows.len(), 48);
+    let e = run(15).unwrap_err().to_string();
+    assert!(
+        e.contains("rows are at least 30 min apart, but --interval declares 15 min"),
+        "{e}"
+    );
+    let e = run(60).unwrap_err().to_string();
+    assert!(e.contains("not a multiple of the declared 60 min"), "{e}");
+}

@@ -448,6 +448,19 @@ fn infer_interval(
                 ),
             });
         }
+        let g = steps.iter().fold(0, |g, (s, _)| gcd(g, *s));
+        if g != 0 && g != l {
+            // E.g. 30-min rows declared as 15 min: zero-filling would invent empty intervals.
+            let i = steps[0].1;
+            return Err(DataError::MixedIntervals {
+                at: loc(&rows[i], Some(col)),
+                detail: format!(
+                    "rows are at least {} apart, but --interval declares {} min",
+                    human_secs(g),
+                    len.minutes()
+                ),
+            });
+        }
         return Ok(len);
     }
     if steps.is_empty() {
