@@ -121,9 +121,9 @@ proptest! {
         let opts = IntervalOptions::default();
         let _ = ingest_intervals_bytes(&[(Path::new("i"), &bytes)], &opts);
         let v = mutate(INTERVALS.as_bytes(), &edits);
-        if let Ok((t, a)) = ingest_intervals_bytes(&[(Path::new("i"), &v)], &opts) {
-            prop_assert_eq!(a.read, a.used);
-            let _ = t.to_table();
+        if let Ok(i) = ingest_intervals_bytes(&[(Path::new("i"), &v)], &opts) {
+            prop_assert_eq!(i.accounting.read, i.accounting.used);
+            let _ = i.kpis.to_table();
         }
         let no_fill = IntervalOptions { no_fill: true, ..IntervalOptions::default() };
         let _ = ingest_intervals_bytes(&[(Path::new("i"), &v)], &no_fill);

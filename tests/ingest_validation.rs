@@ -404,7 +404,7 @@ fn intervals(text: &str) -> Result<wfm::data::KpiTable, DataError> {
         &[(Path::new("i.csv"), text.as_bytes())],
         &IntervalOptions::default(),
     )
-    .map(|(t, _)| t)
+    .map(|i| i.kpis)
 }
 
 const HEADER: &str =
@@ -492,7 +492,9 @@ fn interval_errors_name_row_and_column() {
 fn zero_filled_and_omitted_closed_hours_give_the_same_table() {
     let full = manifest("data/anonbank/intervals_30min_by_queue_01-14.csv");
     let text = std::fs::read_to_string(&full).unwrap();
-    let (t_full, _) = ingest_intervals(&[&full], &IntervalOptions::default()).unwrap();
+    let t_full = ingest_intervals(&[&full], &IntervalOptions::default())
+        .unwrap()
+        .kpis;
     // Business-hours-only: drop every timestamp at which all queues had offered = 0.
     let mut lines = text.lines();
     let header = lines.next().unwrap();
@@ -509,7 +511,10 @@ fn zero_filled_and_omitted_closed_hours_give_the_same_table() {
         .filter(|r| !closed.contains(r.split(',').next().unwrap()))
         .collect();
     let omitted = format!("{header}\n{}\n", kept.join("\n"));
-    let (t_omit, acc) = ingest_intervals_bytes(
+    let wfm::data::Ingested {
+        kpis: t_omit,
+        accounting: acc,
+    } = ingest_intervals_bytes(
         &[(Path::new("omit.csv"), omitted.as_bytes())],
         &IntervalOptions::default(),
     )
@@ -529,13 +534,13 @@ fn zero_filled_and_omitted_closed_hours_give_the_same_table() {
         })
         .collect();
     let wd = format!("{header}\n{}\n", weekday.join("\n"));
-    let (t_wd, _) = ingest_intervals_bytes(
+    let t_wd = ingest_intervals_bytes(
         &[(Path::new("wd.csv"), wd.as_bytes())],
         &IntervalOptions::default(),
     )
     .unwrap();
-    assert_eq!(t_wd.rows.len(), weekday.len());
-    assert_eq!(t_wd.interval.minutes(), 30);
+    assert_eq!(t_wd.kpis.rows.len(), weekday.len());
+    assert_eq!(t_wd.kpis.interval.minutes(), 30);
 }
 
 #[test]
@@ -544,16 +549,16 @@ fn calls_output_round_trips_through_the_interval_reader() {
     let ing = ingest_calls(&[&sample], &CallOptions::default()).unwrap();
     let mut buf = Vec::new();
     ing.kpis.to_table().write_csv(&mut buf).unwrap();
-    let (back, _) =
+    let back =
         ingest_intervals_bytes(&[(Path::new("k.csv"), &buf)], &IntervalOptions::default()).unwrap();
-    assert_eq!(back.to_table(), ing.kpis.to_table());
+    assert_eq!(back.kpis.to_table(), ing.kpis.to_table());
 }
 
 #[test]
 fn mapping_toml_and_flags_read_a_renamed_export() {
     let export = manifest("tests/fixtures/ingest/acd_export.csv");
     let mapping = ColumnMapping::from_toml(&manifest("models/interval_mapping.toml")).unwrap();
-    let (t, _) = ingest_intervals(
+    let t = ingest_intervals(
         &[&export],
         &IntervalOptions {
             mapping,
@@ -562,19 +567,20 @@ fn mapping_toml_and_flags_read_a_renamed_export() {
     )
     .unwrap();
     // Same numbers as the shared-schema rows it was made from (PS and NE on 3 Jan).
-    let (full, _) = ingest_intervals(
+    let full = ingest_intervals(
         &[manifest("data/anonbank/intervals_30min_by_queue_01-14.csv")],
         &IntervalOptions::default(),
     )
     .unwrap();
     let jan3 = wfm::time::parse_date("1999-01-03").unwrap();
     let want: Vec<_> = full
+        .kpis
         .rows
         .iter()
         .filter(|r| r.interval_start.date() == jan3 && ["NE", "PS"].contains(&r.queue.as_str()))
         .collect();
-    assert_eq!(t.rows.len(), want.len());
-    for (a, b) in t.rows.iter().zip(want) {
+    assert_eq!(t.kpis.rows.len(), want.len());
+    for (a, b) in t.kpis.rows.iter().zip(want) {
         assert_eq!(
             (a.interval_start, &a.queue, a.offered),
             (b.interval_start, &b.queue, b.offered)
@@ -601,4 +607,24 @@ fn mapping_toml_and_flags_read_a_renamed_export() {
     let mut m = ColumnMapping::default();
     assert!(m.set("colour=blue").is_err());
     assert!(m.set("sl_unit=permille").is_err());
+}
+
+#[test]
+fn declared_interval_must_match_the_rows() {
+    let body = format!(
+        "{HEADER}2024-01-01T09:00:00,A,1,,,,,\n2024-01-01T09:30:00,A,1,,,,,\n2024-01-01T10:00:00,A,1,,,,,\n"
+    );
+    let opts = |m| IntervalOptions {
+        interval: Some(IntervalLength::from_minutes(m).unwrap()),
+        ..IntervalOptions::default()
+    };
+    let run = |m| ingest_intervals_bytes(&[(Path::new("i.csv"), body.as_bytes())], &opts(m));
+    assert_eq!(run(30).unwrap().kpis.rows.len(), 48);
+    let e = run(15).unwrap_err().to_string();
+    assert!(
+        e.contains("rows are at least 30 min apart, but --interval declares 15 min"),
+        "{e}"
+    );
+    let e = run(60).unwrap_err().to_string();
+    assert!(e.contains("not a multiple of the declared 60 min"), "{e}");
 }

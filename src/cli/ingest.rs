@@ -205,7 +205,6 @@ fn run_intervals(a: IntervalsArgs) -> anyhow::Result<ExitCode> {
         thresholds: thresholds(&a.common.sl_threshold)?,
         no_fill: a.no_fill,
     };
-    let (kpis, acc) =
-        ingest_intervals(&a.files, &opts).context("failed to ingest interval exports")?;
-    finish(&acc, &kpis.to_table(), &a.common, &a.files)
+    let ing = ingest_intervals(&a.files, &opts).context("failed to ingest interval exports")?;
+    finish(&ing.accounting, &ing.kpis.to_table(), &a.common, &a.files)
 }

@@ -6,10 +6,8 @@
 //! after `vru_entry 23:59:56` is the next day, and `vru_exit 15:45:24` before
 //! `vru_entry 15:46:01` is a 37 s clock skew on the same day, not a call of 24 hours.
 
-use std::borrow::Cow;
-
 use super::accounting::{RejectReason, RepairKind};
-use super::calls::{Call, Outcome, ParsedRecord};
+use super::calls::{Call, Outcome, ParsedRecord, RecordKey};
 use super::kpi::QueueId;
 use crate::time::NaiveDate;
 
@@ -50,7 +48,7 @@ pub(crate) fn is_header(line: &str) -> bool {
 
 /// True when `line` looks like a record of this format (used to detect headerless files).
 pub(crate) fn looks_like_record(line: &str) -> bool {
-    line.split('\t').count() >= FIELDS - 2
+    line.split('\t').count() >= FIELDS - 2 || line.split_whitespace().count() == FIELDS
 }
 
 /// Parses `H:MM:SS` / `HH:MM:SS` into seconds since midnight.
@@ -143,11 +141,11 @@ fn col(i: usize) -> String {
 
 /// Parses one data line (without line terminator). Returns the record, or the reason to reject
 /// it together with the field at fault.
-pub(crate) fn parse_line(
-    raw: &str,
+pub(crate) fn parse_line<'a>(
+    raw: &'a str,
     repairs: &mut Vec<RepairKind>,
     notes: &mut Vec<&'static str>,
-) -> Result<ParsedRecord, (RejectReason, Option<String>)> {
+) -> Result<ParsedRecord<'a>, (RejectReason, Option<String>)> {
     let mut fields = split_fields(raw, repairs).map_err(|found| {
         (
             RejectReason::WrongFieldCount {
@@ -201,7 +199,7 @@ pub(crate) fn parse_line(
             ))
         }
     };
-    let queue = QueueId::new(field(4)).ok_or_else(|| {
+    let queue = QueueId::validate(field(4)).ok_or_else(|| {
         (
             RejectReason::BadQueue {
                 value: field(4).to_string(),
@@ -249,11 +247,11 @@ pub(crate) fn parse_line(
             Some(col(i)),
         )
     };
-    let vru_expected = nearest_diff(vru_entry, vru_exit);
-    if vru_time != vru_expected {
-        return Err(inconsistent(8, vru_time, vru_expected));
-    }
-    if vru_time < 0 {
+    // VRU time is no KPI: rejecting a call for it would distort the volumes, so a mismatch is
+    // only counted.
+    if vru_time != nearest_diff(vru_entry, vru_exit) {
+        notes.push("vru_time inconsistent with vru_entry/vru_exit (VRU time is not a KPI)");
+    } else if vru_time < 0 {
         notes.push("vru_exit before vru_entry (clock skew; VRU time is not a KPI)");
     }
     // q_start = 0:00:00 means "did not reach the queue" (field documentation, field 10).
@@ -311,7 +309,7 @@ pub(crate) fn parse_line(
             Some(col(5)),
         )
     })?;
-    let key = format!("{}\t{}\t{}\t{}", field(0), field(1), field(5), field(6));
+    let key = RecordKey::new(field(0), field(1), date, vru_entry);
     Ok(ParsedRecord::Call {
         call: Call {
             queue,
@@ -328,7 +326,7 @@ pub(crate) fn parse_line(
             },
         },
         covered_day: date,
-        key: Cow::Owned(key),
+        key,
     })
 }
 
@@ -350,6 +348,49 @@ mod tests {
         assert_eq!(parse_secs("1e3"), None);
         assert_eq!(nearest_diff(57_961, 57_924), -37);
         assert_eq!(nearest_diff(86_396, 2), 6);
+    }
+
+    /// A real record (1999-01-01, line 4 of january.txt) with one field replaced.
+    fn with(i: usize, v: &str) -> String {
+        let mut f: Vec<&str> = "AA0101\t33118\t27997683\t2\tPS\t990101\t6:55:20\t6:55:26\t6\t6:55:26\t6:55:43\t17\tAGENT\t6:55:43\t6:56:37\t54\tMICHAL"
+            .split('\t')
+            .collect();
+        f[i] = v;
+        f.join("\t")
+    }
+
+    #[test]
+    fn each_check_rejects_or_notes() {
+        let cases: [(usize, &str, Result<&str, &str>); 9] = [
+            (11, "-17", Err("negative duration")),
+            (15, "-54", Err("negative duration")),
+            (11, "18", Err("q_time inconsistent with q_start/q_exit")),
+            (
+                15,
+                "55",
+                Err("ser_time inconsistent with ser_start/ser_exit"),
+            ),
+            (12, "AGENTS", Err("unknown outcome")),
+            (10, "6:5:43", Err("unparseable time")),
+            (5, "99013", Err("unparseable date")),
+            (
+                8,
+                "7",
+                Ok("vru_time inconsistent with vru_entry/vru_exit (VRU time is not a KPI)"),
+            ),
+            (16, "NO_SERVER", Ok("AGENT outcome with server NO_SERVER")),
+        ];
+        for (i, v, want) in cases {
+            let line = with(i, v);
+            let mut notes = Vec::new();
+            let got = parse_line(&line, &mut Vec::new(), &mut notes);
+            match (got, want) {
+                (Err((r, _)), Err(kind)) => assert_eq!(r.kind(), kind, "case {i}={v}"),
+                (Ok(_), Ok(note)) => assert_eq!(notes, vec![note], "case {i}={v}"),
+                (got, want) => panic!("case {i}={v}: got {got:?}, want {want:?}"),
+            }
+        }
+        assert!(parse_line(&with(12, "PHANTOM"), &mut Vec::new(), &mut Vec::new()).is_ok());
     }
 
     #[test]

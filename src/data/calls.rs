@@ -8,7 +8,6 @@
 //! Every covered day (a day some record's date names) is zero-filled for every interval and
 //! every queue that had at least one offered call.
 
-use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -16,7 +15,7 @@ use super::accounting::{Accounting, RejectReason, Repair, RepairKind};
 use super::kpi::{KpiRow, KpiTable, QueueId, SlThresholds};
 use super::{anonbank, generic, DataError};
 use crate::error::Location;
-use crate::time::NaiveDate;
+use crate::time::{Datelike, NaiveDate};
 use crate::units::IntervalLength;
 
 /// How a call ended.
@@ -30,37 +29,67 @@ pub enum Outcome {
 
 /// One call, normalized: the day and time it counts in, its outcome and durations.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Call {
-    /// The queue.
-    pub queue: QueueId,
+pub(crate) struct Call<'a> {
+    /// The queue (validated, see [`QueueId`]).
+    pub(crate) queue: &'a str,
     /// Day of the queue-arrival time (after rolling past midnight).
-    pub day: NaiveDate,
+    pub(crate) day: NaiveDate,
     /// Queue-arrival time, seconds since midnight of `day`.
-    pub secs_of_day: u32,
+    pub(crate) secs_of_day: u32,
     /// Outcome.
-    pub outcome: Outcome,
+    pub(crate) outcome: Outcome,
     /// Offered to agents (queued or served); `false` = ended in the VRU.
-    pub offered: bool,
+    pub(crate) offered: bool,
     /// Entered the agent queue.
-    pub queued: bool,
+    pub(crate) queued: bool,
     /// Time in queue, seconds (0 for direct service).
-    pub wait_secs: f64,
+    pub(crate) wait_secs: f64,
     /// Handle time of an answered call, seconds (0 otherwise).
-    pub handle_secs: f64,
+    pub(crate) handle_secs: f64,
+}
+
+/// The identity of a call, for duplicate detection. Compact when the Anonymous Bank fields
+/// fit (`vru+line` ≤ 8 bytes, numeric `call_id`), so that 65k records cost no allocation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum RecordKey {
+    /// `(vru+line bytes, call_id, date, vru_entry)`.
+    Compact(u64, u64, i32, u32),
+    /// Anything else, as text.
+    Text(Box<str>),
+}
+
+impl RecordKey {
+    /// The key of an Anonymous Bank record.
+    pub(crate) fn new(vru_line: &str, call_id: &str, date: NaiveDate, entry: i64) -> Self {
+        let b = vru_line.as_bytes();
+        if b.len() <= 8 && !call_id.is_empty() && call_id.len() <= 18 {
+            if let Ok(id) = call_id.parse::<u64>() {
+                let mut v = [0u8; 8];
+                v[..b.len()].copy_from_slice(b);
+                return RecordKey::Compact(
+                    u64::from_le_bytes(v),
+                    id,
+                    date.num_days_from_ce(),
+                    entry as u32,
+                );
+            }
+        }
+        RecordKey::Text(format!("{vru_line}\t{call_id}\t{date}\t{entry}").into())
+    }
 }
 
 /// What a parser returns for a record it accepts.
 #[derive(Debug, Clone)]
-pub(crate) enum ParsedRecord {
+pub(crate) enum ParsedRecord<'a> {
     /// A `PHANTOM` record (ignored by definition).
     Phantom,
     /// A call.
     Call {
-        call: Call,
+        call: Call<'a>,
         /// The day the record belongs to in its file (covers that day).
         covered_day: NaiveDate,
         /// Identity of the call, for duplicate detection.
-        key: Cow<'static, str>,
+        key: RecordKey,
     },
 }
 
@@ -131,11 +160,40 @@ impl From<&Ingested> for crate::table::Table {
     }
 }
 
+/// A parsed call waiting for the spill check (which needs every file's covered days).
 struct Pending {
-    call: Call,
-    at: Location,
+    queue: u32,
+    day: NaiveDate,
+    secs_of_day: u32,
+    outcome: Outcome,
+    offered: bool,
+    queued: bool,
+    wait_secs: f64,
+    handle_secs: f64,
+    file: u32,
+    line: u64,
     repairs: Vec<RepairKind>,
     notes: Vec<&'static str>,
+}
+
+/// Queue names seen, interned to indices.
+#[derive(Default)]
+struct Interner {
+    names: Vec<QueueId>,
+    index: HashMap<String, u32>,
+}
+
+impl Interner {
+    fn get(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names
+            .push(QueueId::new(name).expect("validated by the parser"));
+        self.index.insert(name.to_string(), i);
+        i
+    }
 }
 
 /// Reads call-log files and aggregates them into per-queue interval KPIs.
@@ -181,13 +239,21 @@ pub fn ingest_calls_bytes(
     opts: &CallOptions,
 ) -> Result<Ingested, DataError> {
     let mut acc = Accounting::default();
-    let mut pending: Vec<Pending> = Vec::new();
+    // A call record is ~100 bytes: reserve once instead of rehashing as the set grows.
+    let expected = inputs.iter().map(|(_, b)| b.len() / 100).sum::<usize>();
+    let mut pending: Vec<Pending> = Vec::with_capacity(expected);
     let mut covered: BTreeSet<NaiveDate> = BTreeSet::new();
-    let mut seen: HashMap<Cow<'static, str>, Location> = HashMap::new();
-    let mut file_rank: HashMap<PathBuf, usize> = HashMap::new();
+    let mut seen: HashMap<RecordKey, (u32, u64)> = HashMap::with_capacity(expected);
+    let mut queues = Interner::default();
+    let paths: Vec<PathBuf> = inputs.iter().map(|(p, _)| p.to_path_buf()).collect();
+    let loc = |file: u32, line: u64, column: Option<String>| Location {
+        file: paths[file as usize].clone(),
+        line,
+        column,
+    };
 
     for (file_idx, (path, bytes)) in inputs.iter().enumerate() {
-        file_rank.entry(path.to_path_buf()).or_insert(file_idx);
+        let file_idx = file_idx as u32;
         let text = String::from_utf8_lossy(bytes);
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let first = text.lines().find(|l| !l.trim().is_empty());
@@ -215,19 +281,14 @@ pub fn ingest_calls_bytes(
                              notes: Vec<&'static str>,
                              acc: &mut Accounting| {
             acc.read += 1;
-            let at = Location {
-                file: path.to_path_buf(),
-                line,
-                column: None,
-            };
             match parsed {
-                Err((reason, column)) => acc.reject(Location { column, ..at }, reason),
+                Err((reason, column)) => acc.reject(loc(file_idx, line, column), reason),
                 Ok(ParsedRecord::Phantom) => {
                     acc.used += 1;
                     acc.phantom += 1;
                     for kind in repairs {
                         acc.repairs.push(Repair {
-                            at: at.clone(),
+                            at: loc(file_idx, line, None),
                             kind,
                         });
                     }
@@ -237,20 +298,28 @@ pub fn ingest_calls_bytes(
                     covered_day,
                     key,
                 }) => {
-                    if let Some(first) = seen.get(&key) {
+                    if let Some(&(f, l)) = seen.get(&key) {
                         acc.reject(
-                            at,
+                            loc(file_idx, line, None),
                             RejectReason::Duplicate {
-                                first: first.clone(),
+                                first: loc(f, l, None),
                             },
                         );
                         return;
                     }
-                    seen.insert(key, at.clone());
+                    seen.insert(key, (file_idx, line));
                     covered.insert(covered_day);
                     pending.push(Pending {
-                        call,
-                        at,
+                        queue: queues.get(call.queue),
+                        day: call.day,
+                        secs_of_day: call.secs_of_day,
+                        outcome: call.outcome,
+                        offered: call.offered,
+                        queued: call.queued,
+                        wait_secs: call.wait_secs,
+                        handle_secs: call.handle_secs,
+                        file: file_idx,
+                        line,
                         repairs,
                         notes,
                     });
@@ -345,54 +414,60 @@ pub fn ingest_calls_bytes(
         }
     }
 
-    // Second pass: spill check, then aggregation.
-    let mut queues: BTreeSet<QueueId> = BTreeSet::new();
-    let mut accepted: Vec<Call> = Vec::with_capacity(pending.len());
-    for p in pending {
-        if !covered.contains(&p.call.day) {
+    // Second pass: the spill check (it needs the days every file covers), then aggregation.
+    let mut offered_queues: BTreeSet<u32> = BTreeSet::new();
+    let mut accepted: Vec<Pending> = Vec::with_capacity(pending.len());
+    for mut p in pending {
+        if !covered.contains(&p.day) {
             acc.reject(
-                p.at,
-                RejectReason::SpillsIntoUncoveredDay { day: p.call.day },
+                loc(p.file, p.line, None),
+                RejectReason::SpillsIntoUncoveredDay { day: p.day },
             );
             continue;
         }
         acc.used += 1;
-        for kind in p.repairs {
+        for kind in p.repairs.drain(..) {
             acc.repairs.push(Repair {
-                at: p.at.clone(),
+                at: loc(p.file, p.line, None),
                 kind,
             });
         }
-        for n in p.notes {
+        for n in &p.notes {
             acc.note(n);
         }
-        if p.call.offered {
+        if p.offered {
             acc.offered += 1;
-            queues.insert(p.call.queue.clone());
+            offered_queues.insert(p.queue);
         } else {
             acc.vru_only += 1;
         }
-        accepted.push(p.call);
+        accepted.push(p);
     }
-    acc.rejections.sort_by_key(|r| {
+    let rank = |l: &Location| {
         (
-            file_rank.get(&r.at.file).copied().unwrap_or(usize::MAX),
-            r.at.line,
+            paths
+                .iter()
+                .position(|p| *p == l.file)
+                .unwrap_or(usize::MAX),
+            l.line,
         )
-    });
-    acc.repairs.sort_by_key(|r| {
-        (
-            file_rank.get(&r.at.file).copied().unwrap_or(usize::MAX),
-            r.at.line,
-        )
-    });
-    if queues.is_empty() {
+    };
+    acc.rejections.sort_by_key(|r| rank(&r.at));
+    acc.repairs.sort_by_key(|r| rank(&r.at));
+    if offered_queues.is_empty() {
         return Err(DataError::NothingOffered {
             read: acc.read,
             rejected: acc.rejected,
         });
     }
-    let kpis = aggregate(&accepted, &covered, &queues, opts, &mut acc);
+    let kpis = aggregate(
+        &accepted,
+        &covered,
+        &queues.names,
+        &offered_queues,
+        opts,
+        &mut acc,
+    );
     Ok(Ingested {
         kpis,
         accounting: acc,
@@ -400,22 +475,30 @@ pub fn ingest_calls_bytes(
 }
 
 fn aggregate(
-    calls: &[Call],
+    calls: &[Pending],
     covered: &BTreeSet<NaiveDate>,
-    queues: &BTreeSet<QueueId>,
+    names: &[QueueId],
+    offered_queues: &BTreeSet<u32>,
     opts: &CallOptions,
     acc: &mut Accounting,
 ) -> KpiTable {
     let days: Vec<NaiveDate> = covered.iter().copied().collect();
-    let queues: Vec<QueueId> = queues.iter().cloned().collect();
+    // Output queues sorted by name; `slot_of[interned index]` = column, or None for a queue
+    // that only had VRU-only calls.
+    let mut queues: Vec<(QueueId, u32)> = offered_queues
+        .iter()
+        .map(|&i| (names[i as usize].clone(), i))
+        .collect();
+    queues.sort();
+    let mut slot_of: Vec<Option<usize>> = vec![None; names.len()];
+    for (col, (_, i)) in queues.iter().enumerate() {
+        slot_of[*i as usize] = Some(col);
+    }
+    let queues: Vec<QueueId> = queues.into_iter().map(|(q, _)| q).collect();
     let per_day = opts.interval.per_day();
     let len = opts.interval.seconds();
     let nq = queues.len();
     let thr = opts.thresholds.secs();
-    let day_idx: HashMap<NaiveDate, usize> =
-        days.iter().enumerate().map(|(i, d)| (*d, i)).collect();
-    let q_idx: HashMap<&QueueId, usize> = queues.iter().enumerate().map(|(i, q)| (q, i)).collect();
-
     let mut rows: Vec<KpiRow> = Vec::with_capacity(days.len() * per_day * nq);
     for d in &days {
         let midnight = d.and_hms_opt(0, 0, 0).expect("midnight exists");
@@ -432,14 +515,18 @@ fn aggregate(
         }
     };
     for c in calls {
-        let Some(&qi) = q_idx.get(&c.queue) else {
+        let Some(qi) = slot_of[c.queue as usize] else {
             // A VRU-only call of a queue that never had an offered call: counted in the
             // accounting, but it has no row of its own.
             acc.note("VRU-only call of a queue with no offered calls (no row)");
             continue;
         };
         let slot = (c.secs_of_day / len) as usize;
-        let r = &mut rows[(day_idx[&c.day] * per_day + slot) * nq + qi];
+        // Covered days are sorted; every accepted call's day is covered.
+        let d = days
+            .binary_search(&c.day)
+            .expect("spill check kept covered days only");
+        let r = &mut rows[(d * per_day + slot) * nq + qi];
         if !c.offered {
             add(&mut r.vru_only, 1.0);
             continue;

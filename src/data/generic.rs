@@ -16,7 +16,7 @@
 //! A call counts as *queued* when `wait_seconds > 0`.
 
 use super::accounting::{RejectReason, RepairKind};
-use super::calls::{Call, Outcome, ParsedRecord};
+use super::calls::{Call, Outcome, ParsedRecord, RecordKey};
 use super::kpi::QueueId;
 use crate::time::{parse_timestamp, Timelike};
 
@@ -98,12 +98,12 @@ fn seconds(text: &str, column: &str) -> Result<Option<f64>, (RejectReason, Optio
 }
 
 /// Parses one CSV record (fields already split by the csv reader).
-pub(crate) fn parse_record(
+pub(crate) fn parse_record<'a>(
     cols: &Columns,
-    fields: &[String],
+    fields: &'a [String],
     repairs: &mut Vec<RepairKind>,
     notes: &mut Vec<&'static str>,
-) -> Result<ParsedRecord, (RejectReason, Option<String>)> {
+) -> Result<ParsedRecord<'a>, (RejectReason, Option<String>)> {
     if fields.len() != cols.width {
         return Err((
             RejectReason::WrongFieldCount {
@@ -113,7 +113,7 @@ pub(crate) fn parse_record(
             None,
         ));
     }
-    let get = |k: usize| -> &str {
+    let get = |k: usize| -> &'a str {
         let f = fields[cols.idx[k]].as_str();
         f.trim()
     };
@@ -137,7 +137,7 @@ pub(crate) fn parse_record(
     if call_id.is_empty() {
         return Err(missing(0));
     }
-    let queue = QueueId::new(get(1)).ok_or_else(|| {
+    let queue = QueueId::validate(get(1)).ok_or_else(|| {
         (
             RejectReason::BadQueue {
                 value: get(1).to_string(),
@@ -196,6 +196,6 @@ pub(crate) fn parse_record(
             handle_secs,
         },
         covered_day: day,
-        key: call_id.to_string().into(),
+        key: RecordKey::Text(call_id.into()),
     })
 }

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::accounting::Accounting;
+use super::calls::Ingested;
 use super::kpi::{KpiRow, KpiTable, QueueId, SlThresholds};
 use super::DataError;
 use crate::error::Location;
@@ -222,7 +223,7 @@ struct RowIn {
 pub fn ingest_intervals<P: AsRef<Path>>(
     paths: &[P],
     opts: &IntervalOptions,
-) -> Result<(KpiTable, Accounting), DataError> {
+) -> Result<Ingested, DataError> {
     let inputs: Vec<CsvInput> = paths
         .iter()
         .map(|p| CsvInput::read(p.as_ref()))
@@ -237,7 +238,7 @@ pub fn ingest_intervals<P: AsRef<Path>>(
 pub fn ingest_intervals_bytes(
     inputs: &[(&Path, &[u8])],
     opts: &IntervalOptions,
-) -> Result<(KpiTable, Accounting), DataError> {
+) -> Result<Ingested, DataError> {
     let inputs: Vec<CsvInput> = inputs
         .iter()
         .map(|(p, b)| CsvInput::from_bytes(p, b))
@@ -253,10 +254,7 @@ fn thresholds_with_mapping(opts: &IntervalOptions) -> SlThresholds {
     SlThresholds::new(t).unwrap_or_default()
 }
 
-fn ingest_parsed(
-    inputs: &[CsvInput],
-    opts: &IntervalOptions,
-) -> Result<(KpiTable, Accounting), DataError> {
+fn ingest_parsed(inputs: &[CsvInput], opts: &IntervalOptions) -> Result<Ingested, DataError> {
     let m = &opts.mapping;
     let thresholds = thresholds_with_mapping(opts);
     let thr = thresholds.secs().to_vec();
@@ -361,16 +359,16 @@ fn ingest_parsed(
         }
         out
     };
-    Ok((
-        KpiTable {
+    Ok(Ingested {
+        kpis: KpiTable {
             interval,
             thresholds,
             queues,
             days,
             rows: out_rows,
         },
-        acc,
-    ))
+        accounting: acc,
+    })
 }
 
 /// Which optional fields the input knows (any row has a value): zero-filled rows are zero
@@ -446,6 +444,19 @@ fn infer_interval(
                      declared {} min",
                     human_secs(s),
                     rows[i].row.queue,
+                    len.minutes()
+                ),
+            });
+        }
+        let g = steps.iter().fold(0, |g, (s, _)| gcd(g, *s));
+        if g != 0 && g != l {
+            // E.g. 30-min rows declared as 15 min: zero-filling would invent empty intervals.
+            let i = steps[0].1;
+            return Err(DataError::MixedIntervals {
+                at: loc(&rows[i], Some(col)),
+                detail: format!(
+                    "rows are at least {} apart, but --interval declares {} min",
+                    human_secs(g),
                     len.minutes()
                 ),
             });

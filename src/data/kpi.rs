@@ -20,11 +20,15 @@ impl QueueId {
     /// A queue id; `None` when `name` is empty (after trimming), too long, or contains a comma,
     /// a quote or a control character.
     pub fn new(name: &str) -> Option<Self> {
+        Self::validate(name).map(|t| QueueId(t.to_string()))
+    }
+    /// The trimmed name when it is a valid queue id (see [`QueueId::new`]), without allocating.
+    pub(crate) fn validate(name: &str) -> Option<&str> {
         let t = name.trim();
         let ok = !t.is_empty()
             && t.len() <= Self::MAX_LEN
             && !t.chars().any(|c| c.is_control() || c == ',' || c == '"');
-        ok.then(|| QueueId(t.to_string()))
+        ok.then_some(t)
     }
     /// The queue name.
     pub fn as_str(&self) -> &str {

@@ -23,9 +23,7 @@ mod kpi;
 use std::path::PathBuf;
 
 pub use accounting::{Accounting, RejectReason, Rejection, Repair, RepairKind};
-pub use calls::{
-    ingest_calls, ingest_calls_bytes, Call, CallFormat, CallOptions, Ingested, Outcome,
-};
+pub use calls::{ingest_calls, ingest_calls_bytes, CallFormat, CallOptions, Ingested, Outcome};
 pub use intervals::{
     ingest_intervals, ingest_intervals_bytes, ColumnMapping, IntervalOptions, SlUnit,
 };
