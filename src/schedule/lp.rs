@@ -261,6 +261,11 @@ impl Lp {
         initial: Option<&[f64]>,
     ) -> LpResult {
         use good_lp::{WithInitialSolution, WithMipGap, WithTimeLimit};
+        // CBC's C interface keeps some state outside the model (parameter parsing, the clock
+        // of `timeMode elapsed`); coin_cbc only locks `solve`. Serialise the whole life of a
+        // model so that concurrent callers (tests, `wfm demo`) cannot interleave.
+        static CBC: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _guard = CBC.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let (pv, vars, obj) = self.build(relax);
         let problem = if self.maximise {
             pv.maximise(obj)
@@ -416,8 +421,8 @@ mod tests {
         for b in [Backend::MicroLp, Backend::best_available()] {
             let lp = tiny();
             let mip = lp.solve(false, b, Duration::from_secs(10), 0.0, None);
-            assert_eq!(mip.kind, LpKind::Optimal, "{b:?}");
-            assert!((mip.objective - 3.0).abs() < 1e-6, "{b:?}");
+            assert_eq!(mip.kind, LpKind::Optimal, "{b:?}: {mip:?}");
+            assert!((mip.objective - 3.0).abs() < 1e-6, "{b:?}: {mip:?}");
             let rel = lp.solve(true, b, Duration::from_secs(10), 0.0, None);
             assert!((rel.objective - 7.0 / 3.0).abs() < 1e-6, "{b:?}");
         }
