@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use wfm::staffing::erlang_b::{blocking, blocking_closed_form};
 use wfm::staffing::workforce::gross_agents;
-use wfm::staffing::{erlang_a, erlang_c, required_agents, Model, Targets};
+use wfm::staffing::{erlang_a, erlang_c, required_agents, Binding, Model, Targets};
 use wfm::units::{Erlangs, Fraction, Secs};
 
 fn e(a: f64) -> Erlangs {
@@ -115,6 +115,14 @@ proptest! {
         if let Some(o) = occ { targets = targets.with_max_occupancy(Fraction::new(o).unwrap()).unwrap(); }
         let fast = required_agents(Model::ErlangC, e(a), s(aht), &targets).unwrap();
         prop_assert_eq!(fast.agents, naive_required(Model::ErlangC, a, aht, &targets));
+        // The binding target is the one N − 1 misses first (SL, ASA, abandon, occupancy).
+        let expected = if fast.agents == a.floor() as u32 + 1 {
+            Binding::Stability
+        } else {
+            let m = erlang_c::metrics(fast.agents - 1, e(a), s(aht), s(t)).unwrap();
+            targets.first_unmet(&m).unwrap()
+        };
+        prop_assert_eq!(fast.binding, expected);
     }
 
     /// Same for Erlang A, including answers below the offered load.

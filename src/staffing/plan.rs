@@ -713,6 +713,23 @@ impl Aggregate {
         }
     }
 
+    /// Adds another aggregate.
+    pub fn merge(&mut self, o: &Aggregate) {
+        self.intervals += o.intervals;
+        self.offered += o.offered;
+        self.agent_hours += o.agent_hours;
+        self.gross_hours += o.gross_hours;
+        self.sl_num += o.sl_num;
+        self.sl_den += o.sl_den;
+        self.answered += o.answered;
+        self.asa_num += o.asa_num;
+        self.asa_unbounded |= o.asa_unbounded;
+        self.busy_hours += o.busy_hours;
+        self.ab_num += o.ab_num;
+        self.ab_den += o.ab_den;
+        self.unstable += o.unstable;
+    }
+
     /// Offered-weighted service level.
     pub fn service_level(&self) -> Option<f64> {
         (self.sl_den > 0.0).then(|| self.sl_num / self.sl_den)
@@ -1045,16 +1062,48 @@ fn async_queue(
 }
 
 fn totals(rows: &[PlanRow], config: &StaffConfig) -> Vec<Totals> {
+    // Index days and queues once (string hashing per row, no tree walks), then sort the keys.
+    let mut day_ix: HashMap<NaiveDate, usize> = HashMap::new();
+    let mut queue_ix: HashMap<&str, usize> = HashMap::new();
+    let (mut days, mut queues): (Vec<NaiveDate>, Vec<&str>) = (Vec::new(), Vec::new());
+    let mut cells: HashMap<(usize, usize), Aggregate> = HashMap::new();
+    let mut last_day: Option<(NaiveDate, usize)> = None;
+    for r in rows {
+        let d = r.start.date();
+        let di = match last_day {
+            Some((ld, i)) if ld == d => i,
+            _ => {
+                let n = days.len();
+                let i = *day_ix.entry(d).or_insert(n);
+                if i == n {
+                    days.push(d);
+                }
+                last_day = Some((d, i));
+                i
+            }
+        };
+        let n = queues.len();
+        let qi = *queue_ix.entry(r.queue.as_str()).or_insert(n);
+        if qi == n {
+            queues.push(&r.queue);
+        }
+        cells.entry((di, qi)).or_default().add(r);
+    }
     let mut by_day_queue: BTreeMap<(NaiveDate, &str), Aggregate> = BTreeMap::new();
     let mut by_day: BTreeMap<NaiveDate, Aggregate> = BTreeMap::new();
     let mut by_queue: BTreeMap<&str, Aggregate> = BTreeMap::new();
     let mut all = Aggregate::default();
-    for r in rows {
-        let d = r.start.date();
-        by_day_queue.entry((d, &r.queue)).or_default().add(r);
-        by_day.entry(d).or_default().add(r);
-        by_queue.entry(&r.queue).or_default().add(r);
-        all.add(r);
+    // Merge in sorted order: float sums must not depend on hash order (deterministic output).
+    let mut cells: Vec<((NaiveDate, &str), Aggregate)> = cells
+        .into_iter()
+        .map(|((di, qi), a)| ((days[di], queues[qi]), a))
+        .collect();
+    cells.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+    for ((d, q), a) in cells {
+        by_day.entry(d).or_default().merge(&a);
+        by_queue.entry(q).or_default().merge(&a);
+        all.merge(&a);
+        by_day_queue.insert((d, q), a);
     }
     let days = by_day.len().max(1) as f64;
     let per_day = config.hours_per_fte_day();
