@@ -285,3 +285,21 @@ fn bad_inputs_name_file_line_and_column() {
     assert!(Period::parse("1999-13").is_err());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn every_kpi_is_documented_with_its_handbook_name_and_formula() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/audit.md")).unwrap();
+    for d in wfm::audit::kpi::KPI_DEFINITIONS {
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", d.key)))
+            .unwrap_or_else(|| panic!("case {}: no row in docs/audit.md", d.key));
+        assert!(row.contains(d.handbook), "case {}: handbook name", d.key);
+        assert!(
+            row.contains(&d.formula.replace('|', "\\|")),
+            "case {}: formula",
+            d.key
+        );
+    }
+}

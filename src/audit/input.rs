@@ -341,10 +341,10 @@ pub fn read_forecast(path: &Path) -> Result<Forecast, AuditError> {
 pub struct PlannedInterval {
     /// Left edge of the interval.
     pub interval_start: NaiveDateTime,
-    /// Required agents (a requirement from `wfm staff`, or the `required` column of a schedule's
-    /// coverage), when given.
+    /// Required agents (`required` of a schedule's coverage, or `agents` of `wfm staff` output /
+    /// the schedule input), when given.
     pub required: Option<f64>,
-    /// Scheduled agents (`scheduled`, or `agents` of a schedule input), when given.
+    /// Scheduled agents (`scheduled` of a schedule's coverage), when given.
     pub scheduled: Option<f64>,
 }
 
@@ -357,16 +357,17 @@ pub struct Planned {
     pub rows: Vec<PlannedInterval>,
 }
 
-/// Reads planned staffing: `interval_start[,queue]` and at least one of `required`,
-/// `scheduled`, `agents` (= scheduled). Rows of several queues for one interval are summed.
+/// Reads planned staffing: `interval_start[,queue]` and at least one of `required` (or `agents`,
+/// as written by `wfm staff`) and `scheduled`. Rows of several queues for one interval are summed.
 ///
 /// # Errors
 /// [`TableError`] located; [`AuditError::PlannedColumns`] when none of the agent columns exists.
 pub fn read_planned(path: &Path) -> Result<Planned, AuditError> {
     let t = CsvInput::read(path)?;
     let req = t.require(&["interval_start"])?;
-    let c_req = t.column("required");
-    let c_sched = t.column("scheduled").or_else(|| t.column("agents"));
+    // `agents` is the requirement of `wfm staff` output and of the schedule input.
+    let c_req = t.column("required").or_else(|| t.column("agents"));
+    let c_sched = t.column("scheduled");
     if c_req.is_none() && c_sched.is_none() {
         return Err(AuditError::PlannedColumns {
             path: path.to_path_buf(),

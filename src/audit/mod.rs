@@ -387,7 +387,7 @@ pub struct StaffingRow {
     pub interval_start: NaiveDateTime,
     /// Required agents (planned input).
     pub required: Option<f64>,
-    /// Scheduled agents (planned input).
+    /// Scheduled agents (planned input, else the agent states' scheduled seconds ÷ interval).
     pub scheduled: Option<f64>,
     /// Actual agents on duty: Σ signed-in seconds ÷ interval (agent states), or distinct named
     /// agents (proxy).
@@ -724,19 +724,20 @@ fn period_kpis(
         put("average_talk_time", talk.clone(), &src_t);
         put("average_hold_time", hold.clone(), &src_h);
         put("average_acw", acw.clone(), &src_a);
-        match (&talk, &hold, &acw) {
-            (Ok(t), Ok(h), Ok(a)) => put(
+        // AHT: the handle time the actuals report wins (one source for both months); the
+        // sum of the parts only when the actuals have no handle time.
+        match (&s.handle, &talk, &hold, &acw) {
+            (Ok(h), _, _, _) => put(
+                "aht",
+                f::ratio(*h, s.answered).ok_or_else(|| zero("answered")),
+                "actuals (aht_seconds / sum_service_s as exported)",
+            ),
+            (Err(_), Ok(t), Ok(h), Ok(a)) => put(
                 "aht",
                 Ok(f::average_handle_time(*t, *h, *a)),
-                "talk + hold + ACW",
+                &format!("talk + hold + ACW ({src_t})"),
             ),
-            _ => put(
-                "aht",
-                s.handle
-                    .clone()
-                    .and_then(|h| f::ratio(h, s.answered).ok_or_else(|| zero("answered"))),
-                "actuals (aht_seconds as exported)",
-            ),
+            (Err(e), _, _, _) => put("aht", Err(e.clone()), &src_actuals),
         }
         put(
             "daily_average_answered",
@@ -829,33 +830,55 @@ fn period_kpis(
             ),
             (None, None) => None,
         };
-        let sched_acc = match (planned, &actual_by) {
-            (None, _) => Err("scheduled agents in --planned".to_string()),
+        // Scheduled agents per interval: the planned file's `scheduled`, else the agent
+        // states' scheduled seconds ÷ interval.
+        let planned_sched: BTreeMap<NaiveDateTime, f64> = planned
+            .map(|pl| {
+                pl.iter()
+                    .filter_map(|p| p.scheduled.map(|s| (p.interval_start, s)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (sched_by, sched_src) = if !planned_sched.is_empty() {
+            (Some(planned_sched), "planned")
+        } else if let Some((rows, _)) = agents {
+            let mut m = BTreeMap::new();
+            for r in rows {
+                *m.entry(r.interval_start).or_insert(0.0) +=
+                    r.scheduled_secs / f64::from(interval_secs);
+            }
+            (Some(m), "agent states (scheduled_seconds)")
+        } else {
+            (None, "")
+        };
+        let sched_acc = match (&sched_by, &actual_by) {
+            (None, _) => {
+                Err("scheduled agents (`scheduled` in --planned, or --agent-states)".to_string())
+            }
             (_, None) => Err("actual agents in --agent-states".to_string()),
-            (Some(pl), Some(act)) => {
-                let (mut a, mut sch) = (0.0, 0.0);
-                for p in pl {
-                    if let (Some(s), Some(x)) = (p.scheduled, act.get(&p.interval_start)) {
+            (Some(sch), Some(act)) => {
+                let (mut a, mut s) = (0.0, 0.0);
+                for (ts, v) in sch {
+                    if let Some(x) = act.get(ts) {
                         a += x;
-                        sch += s;
+                        s += v;
                     }
                 }
-                if pl.iter().all(|p| p.scheduled.is_none()) {
-                    Err("a `scheduled` or `agents` column in --planned".to_string())
-                } else {
-                    f::schedule_accuracy(a, sch)
-                        .ok_or_else(|| zero("scheduled agents in intervals with actuals"))
-                }
+                f::schedule_accuracy(a, s)
+                    .ok_or_else(|| zero("scheduled agents in intervals with actuals"))
             }
         };
         put(
             "schedule_accuracy",
             sched_acc,
-            if agents.is_some() {
-                "planned + agent states"
-            } else {
-                "planned + staffing proxy (distinct named agents)"
-            },
+            &format!(
+                "{sched_src} + {}",
+                if agents.is_some() {
+                    "agent states"
+                } else {
+                    "staffing proxy (distinct named agents)"
+                }
+            ),
         );
         let shifts = match (&ag, fx.agent_shifts) {
             (Some(a), _) => Ok(a.shifts),
@@ -1418,12 +1441,44 @@ fn accuracy_rows(rows: &[&ActualInterval], fc: &Forecast, period: Period) -> Acc
             None => unmatched_fc += 1,
         }
     }
-    let unmatched_act = act.len() - matched.len();
+    // A queue × interval with calls that the forecast omits (inside the forecast's days, for a
+    // queue it covers) was forecast as 0: a closed interval in the forecast's eyes.
+    let matched_n = pairs.len();
+    let fc_days: Option<(NaiveDate, NaiveDate)> = fc_rows
+        .iter()
+        .map(|r| r.interval_start.date())
+        .fold(None, |acc, d| match acc {
+            None => Some((d, d)),
+            Some((a, b)) => Some((a.min(d), b.max(d))),
+        });
+    let (mut zero_filled, mut zero_calls, mut outside_n) = (0usize, 0.0, 0usize);
+    for ((ts, q), &(a, n, h)) in &act {
+        if matched.contains(&(*ts, q.clone())) {
+            continue;
+        }
+        let inside = fc_days.is_some_and(|(d0, d1)| (d0..=d1).contains(&ts.date()))
+            && fc_queues.contains(q.as_str());
+        if !inside {
+            outside_n += 1;
+            continue;
+        }
+        zero_filled += 1;
+        zero_calls += a;
+        pairs.push(Pair {
+            ts: *ts,
+            queue: q.clone(),
+            a,
+            f: 0.0,
+            n,
+            aht: h.and_then(|h| (n > 0.0).then(|| h / n)),
+            aht_f: None,
+        });
+    }
     let mut note = format!(
-        "{} queue × interval pairs matched; {} forecast rows without actuals; {} actual queue × intervals without forecast",
-        pairs.len(),
-        unmatched_fc,
-        unmatched_act
+        "{matched_n} queue × interval pairs matched; {unmatched_fc} forecast rows without actuals; \
+         {zero_filled} actual queue × intervals inside the forecast's days without a forecast row, \
+         counted as forecast 0 ({zero_calls} calls offered in them); {outside_n} outside the \
+         forecast's days or queues, not compared"
     );
     if pooled {
         note.push_str("; forecast queue not in actuals: compared with actuals pooled over queues");
@@ -1472,23 +1527,21 @@ fn accuracy_rows(rows: &[&ActualInterval], fc: &Forecast, period: Period) -> Acc
                 m: f::error_measures(ps.iter().map(|p| (1.0, p.a, p.f))),
             });
             if aht_ok {
-                // AHT pairs: intervals with answered calls, both AHTs known.
-                let ok = ps
+                // AHT pairs: intervals with answered calls and both AHTs known (an interval the
+                // forecast omits has no AHT forecast and is left out of the AHT measures).
+                let aht_pairs: Vec<(f64, f64, f64)> = ps
                     .iter()
                     .filter(|p| p.n > 0.0)
-                    .all(|p| p.aht.is_some() && p.aht_f.is_some());
-                if ok {
+                    .filter_map(|p| Some((p.n, p.aht?, p.aht_f?)))
+                    .collect();
+                if !aht_pairs.is_empty() {
                     out.push(AccuracyRow {
                         measure: "aht",
                         grouping: k.0,
                         key: k.1,
                         weekday: k.2,
                         slot_secs: k.3,
-                        m: f::error_measures(
-                            ps.iter()
-                                .filter(|p| p.n > 0.0)
-                                .map(|p| (p.n, p.aht.unwrap_or(0.0), p.aht_f.unwrap_or(0.0))),
-                        ),
+                        m: f::error_measures(aht_pairs),
                     });
                 }
             }
@@ -1618,10 +1671,18 @@ fn staffing_rows(
             e.1 += r.talk_secs + r.hold_secs + r.acw_secs;
             e.2 += r.ready_secs;
         }
+        let planned_has_sched = planned.is_some_and(|p| p.iter().any(|r| r.scheduled.is_some()));
+        let mut sched: BTreeMap<NaiveDateTime, f64> = BTreeMap::new();
+        for r in a {
+            *sched.entry(r.interval_start).or_insert(0.0) += r.scheduled_secs;
+        }
         for (ts, (li, h, rd)) in by {
             let e = m.entry(ts).or_insert_with(|| blank(ts));
             e.actual = Some(li / f64::from(ivl));
             e.occupancy = f::occupancy(h, rd);
+            if !planned_has_sched {
+                e.scheduled = sched.get(&ts).map(|s| s / f64::from(ivl));
+            }
         }
     } else if let Some(p) = proxy {
         for r in p {
