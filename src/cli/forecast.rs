@@ -33,7 +33,7 @@ pub(crate) struct Args {
     #[arg(long, default_value = "14d")]
     horizon: String,
     /// Weekly inner origins used for `auto` ranking and the prediction intervals.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=12))]
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=12))]
     inner_origins: u16,
     #[command(flatten)]
     output: OutputArgs,

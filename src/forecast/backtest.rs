@@ -213,7 +213,7 @@ pub fn backtest(
                 *picks.entry(run.model.clone()).or_insert(0) += 1;
                 for t in 0..horizon {
                     let i = od * d + t;
-                    let Some(actual) = q.volume().get(i).copied().flatten() else {
+                    let Some(actual) = q.actual(i) else {
                         continue;
                     };
                     let b = run.bounds[t];

@@ -18,7 +18,7 @@
 //! intraday arrivals at a call center", Management Science 54(2):253–265 (the method applied to
 //! call arrivals).
 
-use super::optim::{minimize_unit, FitTermination};
+use super::optim::{minimize_unit, FitTermination, Optimum};
 use super::{FitData, FittedModel, ForecastError, Forecaster};
 
 /// Weeks of history the parameters are fitted on (the first initialises the states).
@@ -27,8 +27,11 @@ pub const HW_WINDOW_WEEKS: usize = 8;
 pub const HW_MAX_ITERS: u64 = 120;
 
 /// The unfitted model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct DoubleSeasonalHw;
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct DoubleSeasonalHw {
+    /// Fixed `α, δ, ω, φ` (each in (0, 1)); `None` (default) fits them by Nelder–Mead.
+    pub params: Option<[f64; 4]>,
+}
 
 /// The fitted model.
 #[derive(Debug, Clone)]
@@ -107,7 +110,14 @@ impl Forecaster for DoubleSeasonalHw {
         }
         let y = &data.y[data.y.len() - weeks * w..];
         let cost = |p: &[f64]| run(y, d, p).sse;
-        let opt = minimize_unit(&cost, &[0.05, 0.1, 0.2, 0.5], HW_MAX_ITERS);
+        let opt = match self.params {
+            Some(p) => Optimum {
+                params: p.to_vec(),
+                cost: f64::NAN,
+                termination: FitTermination::Fixed,
+            },
+            None => minimize_unit(&cost, &[0.05, 0.1, 0.2, 0.5], HW_MAX_ITERS),
+        };
         let r = run(y, d, &opt.params);
         Ok(FittedDoubleSeasonalHw {
             level: r.level,
@@ -156,14 +166,14 @@ mod tests {
             slots_per_day: d,
             first_weekday: 0,
         };
-        let f = DoubleSeasonalHw.fit(&data).unwrap();
+        let f = DoubleSeasonalHw::default().fit(&data).unwrap();
         let fc = f.predict(7 * d);
         for (k, v) in fc.iter().enumerate() {
             let t = y.len() + k;
             let want = 50.0 + daily[t % d] + wd[(t / d) % 7];
             assert!((v - want).abs() < 1e-6, "step {k}: {v} vs {want}");
         }
-        assert!(DoubleSeasonalHw
+        assert!(DoubleSeasonalHw::default()
             .fit(&FitData {
                 y: &y[..2 * 7 * d],
                 ..data

@@ -18,7 +18,7 @@
 //! (damped trend); Koole, G. (2013), *Call Center Optimization*, §4.3 (day totals × intraday
 //! profile, the standard call-center decomposition).
 
-use super::optim::{minimize_unit, FitTermination};
+use super::optim::{minimize_unit, FitTermination, Optimum};
 use super::{FitData, FittedModel, ForecastError, Forecaster};
 
 /// Days of daily totals the smoothing parameters are fitted on.
@@ -27,8 +27,12 @@ pub const ETS_WINDOW_DAYS: usize = 16 * 7;
 pub const PROFILE_WEEKS: usize = 8;
 
 /// The unfitted model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct EtsProfile;
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct EtsProfile {
+    /// Fixed parameters `(α, u₁, u₂, u₃)` in (0, 1) (see the formula); `None` (default) fits
+    /// them by Nelder–Mead.
+    pub params: Option<[f64; 4]>,
+}
 
 /// The fitted model.
 #[derive(Debug, Clone)]
@@ -41,6 +45,8 @@ pub struct FittedEtsProfile {
     /// Profile per (weekday relative to the origin day) × slot.
     profile: Vec<f64>,
     d: usize,
+    /// The parameters `(α, u₁, u₂, u₃)` used.
+    pub params: [f64; 4],
     /// Why the parameter fit stopped.
     pub termination: FitTermination,
 }
@@ -105,7 +111,14 @@ impl Forecaster for EtsProfile {
             let (a, b, g, p) = map(u);
             run(&totals, a, b, g, p).sse
         };
-        let opt = minimize_unit(&cost, &[0.2, 0.1, 0.1, 0.5], 300);
+        let opt = match self.params {
+            Some(p) => Optimum {
+                params: p.to_vec(),
+                cost: f64::NAN,
+                termination: FitTermination::Fixed,
+            },
+            None => minimize_unit(&cost, &[0.2, 0.1, 0.1, 0.5], 300),
+        };
         let (a, b, g, p) = map(&opt.params);
         let st = run(&totals, a, b, g, p);
         // Profile by weekday relative to the origin day (k = (day − j0) mod 7 = day mod 7 here).
@@ -135,6 +148,7 @@ impl Forecaster for EtsProfile {
             season: st.season,
             profile,
             d,
+            params: [opt.params[0], opt.params[1], opt.params[2], opt.params[3]],
             termination: opt.termination,
         })
     }
@@ -180,7 +194,7 @@ mod tests {
             slots_per_day: d,
             first_weekday: 0,
         };
-        let f = EtsProfile.fit(&data).unwrap();
+        let f = EtsProfile::default().fit(&data).unwrap();
         let fc = f.predict(2 * d);
         let want0 = 100.0 + 2.0 * 56.0 + wk[0];
         let got0: f64 = fc[..d].iter().sum();
@@ -190,6 +204,6 @@ mod tests {
             y: &y[..13 * d],
             ..data
         };
-        assert!(EtsProfile.fit(&short).is_err());
+        assert!(EtsProfile::default().fit(&short).is_err());
     }
 }

@@ -31,6 +31,8 @@ pub struct QueueHistory {
     aht_secs: Vec<Option<f64>>,
     /// Whether each day of the grid has at least one row for this queue.
     day_present: Vec<bool>,
+    /// Whether each interval had a row in the input (zero-filled closed intervals did not).
+    has_row: Vec<bool>,
 }
 
 impl QueueHistory {
@@ -49,6 +51,15 @@ impl QueueHistory {
     /// Whether day `d` of the grid has rows for this queue.
     pub fn day_present(&self) -> &[bool] {
         &self.day_present
+    }
+    /// The observed volume of interval `i`: `Some` only when the input had a row for it (the
+    /// intervals a backtest scores).
+    pub fn actual(&self, i: usize) -> Option<f64> {
+        if self.has_row.get(i).copied().unwrap_or(false) {
+            self.volume[i]
+        } else {
+            None
+        }
     }
 }
 
@@ -188,6 +199,7 @@ impl History {
                     volume: vec![None; n],
                     aht_secs: vec![None; n],
                     day_present: vec![false; days],
+                    has_row: vec![false; n],
                 });
             let idx = ((r.ts - start).num_seconds() / i64::from(step.seconds())) as usize;
             let line_of = seen.entry(r.queue.clone()).or_insert_with(|| vec![0; n]);
@@ -200,6 +212,7 @@ impl History {
             }
             line_of[idx] = input.line(r.row) as u32;
             q.day_present[idx / per_day] = true;
+            q.has_row[idx] = true;
             q.volume[idx] = Some(r.volume);
             q.aht_secs[idx] = r.aht.filter(|_| r.volume > 0.0);
         }
@@ -280,6 +293,7 @@ impl History {
             }
             volume.resize(n, None);
             aht.resize(n, None);
+            let has_row: Vec<bool> = volume.iter().map(Option::is_some).collect();
             let mut day_present = vec![false; days];
             for d in 0..days {
                 let day = &mut volume[d * per_day..(d + 1) * per_day];
@@ -298,6 +312,7 @@ impl History {
                 volume,
                 aht_secs: aht,
                 day_present,
+                has_row,
             });
         }
         report.rows_read = report.rows_used;

@@ -198,8 +198,10 @@ impl ModelSpec {
                     season: Season::Week,
                 })
             }
-            "ets-profile" => ModelSpec::EtsProfile(EtsProfile),
-            "taylor-hw" | "double-seasonal-hw" => ModelSpec::DoubleSeasonal(DoubleSeasonalHw),
+            "ets-profile" => ModelSpec::EtsProfile(EtsProfile::default()),
+            "taylor-hw" | "double-seasonal-hw" => {
+                ModelSpec::DoubleSeasonal(DoubleSeasonalHw::default())
+            }
             "decomposition" => ModelSpec::Decomposition(Decomposition),
             _ => {
                 if let Some(k) = n.strip_prefix("wmean-").and_then(weeks) {
@@ -244,6 +246,28 @@ impl ModelSpec {
     /// imputed for every model.
     pub fn uses_cleaned(&self) -> bool {
         !matches!(self, ModelSpec::SeasonalNaive(_) | ModelSpec::WeeklyMean(_))
+    }
+
+    /// The same model with its smoothing parameters fitted on `data` and then held fixed
+    /// (models without such parameters are returned unchanged). The inner backtest tunes once,
+    /// at its earliest origin, and reuses the parameters at the later origins and for the
+    /// final forecast: an honest (no look-ahead) and much cheaper scheme than re-optimising at
+    /// every origin.
+    ///
+    /// # Errors
+    /// As the model's [`Forecaster::fit`].
+    pub fn tuned(&self, data: &FitData<'_>) -> Result<ModelSpec, ForecastError> {
+        Ok(match self {
+            ModelSpec::EtsProfile(m) if m.params.is_none() => ModelSpec::EtsProfile(EtsProfile {
+                params: Some(m.fit(data)?.params),
+            }),
+            ModelSpec::DoubleSeasonal(m) if m.params.is_none() => {
+                ModelSpec::DoubleSeasonal(DoubleSeasonalHw {
+                    params: Some(m.fit(data)?.params),
+                })
+            }
+            other => other.clone(),
+        })
     }
 
     /// Fits on `data` and predicts `horizon` intervals.
@@ -299,7 +323,7 @@ impl ModelChoice {
 /// Settings of the inner (calibration / selection) backtest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InnerBacktest {
-    /// Number of weekly inner origins before the forecast origin. Default 4; 1..=12.
+    /// Number of weekly inner origins before the forecast origin. Default 8; 1..=12.
     pub origins: usize,
     /// Minimum days of history an inner origin must leave for fitting. Default 14.
     pub min_train_days: usize,
@@ -308,7 +332,7 @@ pub struct InnerBacktest {
 impl Default for InnerBacktest {
     fn default() -> Self {
         InnerBacktest {
-            origins: 4,
+            origins: 8,
             min_train_days: 14,
         }
     }

@@ -17,6 +17,8 @@ pub enum FitTermination {
     IterationLimit,
     /// The optimiser failed; the starting values are used.
     Failed,
+    /// The parameters were given (tuned earlier), not optimised.
+    Fixed,
 }
 
 /// The result of [`minimize_unit`].

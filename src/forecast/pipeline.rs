@@ -9,6 +9,7 @@ use super::{
     FitData, ForecastError, ForecastOptions, ForecastOutput, ForecastRow, InnerBacktest,
     ModelChoice, ModelSpec, QueueSummary, RankEntry,
 };
+use crate::time::Datelike;
 
 /// How many of the best candidates `auto` averages into its ensemble.
 pub(crate) const ENSEMBLE_SIZE: usize = 3;
@@ -52,11 +53,30 @@ pub(crate) fn predict_prepared(
         first_weekday: p.first_wd,
     };
     let mut f = spec.fit_predict(&data, horizon)?;
-    apply_calendar(&mut f, p, history, calendar);
+    apply_calendar(&mut f, p, history, calendar, spec.uses_cleaned());
     Ok(f)
 }
 
-fn apply_calendar(f: &mut [f64], p: &Prepared, history: &History, calendar: Option<&Calendar>) {
+/// The series `spec` fits on.
+fn fit_data<'a>(spec: &ModelSpec, p: &'a Prepared) -> FitData<'a> {
+    FitData {
+        y: if spec.uses_cleaned() {
+            &p.clean
+        } else {
+            &p.raw
+        },
+        slots_per_day: p.d,
+        first_weekday: p.first_wd,
+    }
+}
+
+fn apply_calendar(
+    f: &mut [f64],
+    p: &Prepared,
+    history: &History,
+    calendar: Option<&Calendar>,
+    month_day: bool,
+) {
     let d = p.d;
     for (t, v) in f.iter_mut().enumerate() {
         let day = p.days + t / d;
@@ -65,7 +85,11 @@ fn apply_calendar(f: &mut [f64], p: &Prepared, history: &History, calendar: Opti
             *v = 0.0;
             continue;
         }
-        if let Some(sd) = calendar.and_then(|c| c.get(history.date(day))) {
+        let date = history.date(day);
+        if month_day {
+            *v *= p.month_day[date.day() as usize];
+        }
+        if let Some(sd) = calendar.and_then(|c| c.get(date)) {
             *v *= p.effects[sd.effect.index()][slot];
         }
         if !(v.is_finite() && *v > 0.0) {
@@ -93,31 +117,38 @@ pub(crate) fn run_queue(
     inner: &InnerBacktest,
 ) -> Result<QueueRun, ForecastError> {
     let d = history.step().per_day();
-    let candidates = match choice {
+    let mut candidates = match choice {
         ModelChoice::Auto => ModelSpec::auto_candidates(),
         ModelChoice::Named(m) => vec![m.clone()],
     };
     // Inner rolling-origin backtest: weekly origins ending at the forecast origin, horizon
-    // min(horizon, 7 days) in whole days.
+    // min(horizon, 7 days) in whole days; visited earliest first so that parameters are tuned
+    // once, at the earliest inner origin.
     let h_days = horizon.min(7 * d).div_ceil(d);
     let h_in = h_days * d;
+    let inner_days: Vec<usize> = (0..inner.origins)
+        .map_while(|j| origin_day.checked_sub(h_days + 7 * j))
+        .take_while(|&od| od >= inner.min_train_days)
+        .collect();
     let mut pairs: Vec<Vec<(f64, f64)>> = vec![Vec::new(); candidates.len()];
     let mut fcs: Vec<Vec<Vec<f64>>> = vec![Vec::new(); candidates.len()];
     let mut actuals: Vec<Vec<Option<f64>>> = Vec::new();
     let mut feasible = vec![true; candidates.len()];
-    let mut inner_used = 0;
-    for j in 0..inner.origins {
-        let Some(od) = origin_day.checked_sub(h_days + 7 * j) else {
-            break;
-        };
-        if od < inner.min_train_days {
-            break;
-        }
+    let mut tuned = inner_days.is_empty();
+    let inner_used = inner_days.len();
+    for &od in inner_days.iter().rev() {
         let p = prepare(history, q, calendar, od);
-        let act: Vec<Option<f64>> = (0..h_in)
-            .map(|t| q.volume().get(od * d + t).copied().flatten())
-            .collect();
-        inner_used += 1;
+        if !tuned {
+            for (c, spec) in candidates.iter_mut().enumerate() {
+                match spec.tuned(&fit_data(spec, &p)) {
+                    Ok(t) => *spec = t,
+                    Err(ForecastError::NotEnoughHistory { .. }) => feasible[c] = false,
+                    Err(e) => return Err(e),
+                }
+            }
+            tuned = true;
+        }
+        let act: Vec<Option<f64>> = (0..h_in).map(|t| q.actual(od * d + t)).collect();
         for (c, spec) in candidates.iter().enumerate() {
             if !feasible[c] {
                 continue;
@@ -133,6 +164,13 @@ pub(crate) fn run_queue(
         }
         actuals.push(act);
     }
+    // A candidate that failed at a later inner origin has fewer forecasts: drop it.
+    for c in 0..candidates.len() {
+        if fcs[c].len() != actuals.len() {
+            feasible[c] = false;
+        }
+    }
+    let candidates = candidates;
     let mut ranking: Vec<(usize, Option<f64>)> = (0..candidates.len())
         .map(|c| {
             (
@@ -250,10 +288,27 @@ pub(crate) fn run_queue(
         };
         (sum, name)
     };
-    let cal = if errors.is_empty() {
+    // Interval calibration: the chosen forecast's inner errors on normal days (special days
+    // are few and their effects are estimated from fewer occurrences; letting them into the
+    // quantiles widens every normal day's interval).
+    let _ = errors;
+    let mut calib = Vec::new();
+    if !members.is_empty() {
+        for (k, &od) in inner_days.iter().rev().enumerate() {
+            for (t, a) in actuals[k].iter().enumerate() {
+                let special = calendar.is_some_and(|c| c.get(history.date(od + t / d)).is_some());
+                if let (Some(a), false) = (a, special) {
+                    let f =
+                        members.iter().map(|&c| fcs[c][k][t]).sum::<f64>() / members.len() as f64;
+                    calib.push((*a, f));
+                }
+            }
+        }
+    }
+    let cal = if calib.is_empty() {
         Calibration::poisson()
     } else {
-        Calibration::from_errors(&errors)
+        Calibration::from_errors(&calib)
     };
     let open: Vec<bool> = (0..horizon)
         .map(|t| p.open[p.weekday(p.days + t / d) * d + t % d])
