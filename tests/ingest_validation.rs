@@ -628,3 +628,45 @@ fn declared_interval_must_match_the_rows() {
     let e = run(60).unwrap_err().to_string();
     assert!(e.contains("not a multiple of the declared 60 min"), "{e}");
 }
+
+#[test]
+fn stdout_formats_table_csv_json() {
+    let input = manifest("tests/fixtures/ingest/generic_jan03.csv");
+    let p = input.to_str().unwrap();
+    let (csv_out, _, _) = run_wfm(&["ingest", "calls", p, "--format", "csv"]);
+    let (json_out, _, _) = run_wfm(&["ingest", "calls", p, "--format", "json"]);
+    let (table_out, err, code) = run_wfm(&["ingest", "calls", p]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json_out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), csv_out.lines().count() - 1);
+    // The aligned table has the same rows and header words.
+    assert_eq!(table_out.lines().count(), csv_out.lines().count());
+    let head: Vec<&str> = table_out
+        .lines()
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        head,
+        csv_out
+            .lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .collect::<Vec<_>>()
+    );
+    // The 09:00 PS row agrees across formats.
+    let row = csv_out
+        .lines()
+        .find(|l| l.starts_with("1999-01-03T09:00:00,PS,"))
+        .unwrap();
+    let offered: i64 = row.split(',').nth(2).unwrap().parse().unwrap();
+    let j = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["interval_start"] == "1999-01-03T09:00:00" && r["queue"] == "PS")
+        .unwrap();
+    assert_eq!(j["offered"], serde_json::json!(offered));
+}
