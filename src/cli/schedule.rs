@@ -174,16 +174,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             &mut spinner,
         )?;
         spinner.stage("breaks, no overnight shifts");
-        let mid = schedule::solve_observed(
-            &req,
-            &{
-                let mut r = rules.clone();
-                r.templates.iter_mut().for_each(|t| t.overnight = false);
-                r
-            },
-            &opts,
-            &mut spinner,
-        )?;
+        let mid = schedule::solve_observed(&req, &rules.without_overnight(), &opts, &mut spinner)?;
         Some((base, mid))
     } else {
         None

@@ -701,18 +701,28 @@ pub fn solve_observed(
     let greedy_plan = greedy::greedy(&inst, &obj, Vec::new());
     obs.stage("formulating the MIP");
     let form = Formulation::build(&inst, &obj);
-    // The dive gets a quarter of the time limit (all of it for the heuristic method).
-    let dive_share = match opts.method {
-        Method::Heuristic => opts.time_limit,
-        Method::Auto => opts.time_limit / 4,
-    };
-    obs.stage("LP relaxation and LP diving (warm start, fallback)");
-    let dive = greedy::dive(&inst, &form, &obj, opts.backend, started + dive_share);
-    let root_bound = dive.root_bound.map(|b| form.lp.round_bound(b));
-    let heur = match dive.shifts {
-        Some(d) => best_of(&inst, &obj, maximise, greedy_plan, d),
-        None => greedy_plan,
-    };
+    obs.stage("LP relaxation");
+    let root = form
+        .lp
+        .solve(true, opts.backend, opts.time_limit, 0.0, None);
+    let root_bound =
+        (root.kind == lp::LpKind::Optimal).then(|| form.lp.round_bound(root.objective));
+    let root_infeasible = root.kind == lp::LpKind::Infeasible;
+    let mut heur = greedy_plan;
+    if root.kind == lp::LpKind::Optimal {
+        match opts.method {
+            Method::Heuristic => {
+                obs.stage("LP diving");
+                let deadline = started + opts.time_limit;
+                if let Some(d) =
+                    greedy::dive(&inst, &form, &obj, opts.backend, &root.values, deadline)
+                {
+                    heur = best_of(&inst, &obj, maximise, heur, d);
+                }
+            }
+            Method::Auto => {}
+        }
+    }
     let heur_ok = feasible(&inst, &obj, &heur);
     let remaining = opts.time_limit.saturating_sub(started.elapsed());
     let heuristic_result = |why: String, bound: Option<f64>, proven_infeasible: bool| {
@@ -734,11 +744,11 @@ pub fn solve_observed(
             let term = heuristic_result(
                 "requested (--method heuristic)".into(),
                 root_bound,
-                dive.root_infeasible,
+                root_infeasible,
             );
             (heur.clone(), term, "greedy+lp-diving".to_string())
         }
-        Method::Auto if dive.root_infeasible => (
+        Method::Auto if root_infeasible => (
             Vec::new(),
             Termination::Infeasible {
                 reason: infeasible_reason(&inst, true),
@@ -805,8 +815,30 @@ pub fn solve_observed(
                         k => format!("the MIP solver stopped: {k:?}"),
                     };
                     let bound = best_bound(maximise, res.bound, root_bound);
-                    let term = heuristic_result(why, bound, false);
-                    (heur.clone(), term, "greedy+lp-diving".to_string())
+                    // LP diving gets a tenth of the time limit on top (see docs/schedule.md).
+                    let mut plan = heur.clone();
+                    if root.kind == lp::LpKind::Optimal {
+                        obs.stage("no MIP incumbent: LP diving fallback");
+                        let deadline = Instant::now() + opts.time_limit / 10;
+                        if let Some(d) =
+                            greedy::dive(&inst, &form, &obj, opts.backend, &root.values, deadline)
+                        {
+                            plan = best_of(&inst, &obj, maximise, plan, d);
+                        }
+                    }
+                    let v = grid_value(&inst, &obj, &plan);
+                    let term = if feasible(&inst, &obj, &plan) {
+                        Termination::Heuristic {
+                            why,
+                            bound,
+                            gap: bound.map(|b| rel_gap(maximise, v, b)),
+                        }
+                    } else {
+                        Termination::Infeasible {
+                            reason: infeasible_reason(&inst, false),
+                        }
+                    };
+                    (plan, term, "greedy+lp-diving".to_string())
                 }
             }
         }
