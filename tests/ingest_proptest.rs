@@ -146,3 +146,84 @@ fn valid_bases_are_accepted() {
     )
     .is_ok());
 }
+
+/// A valid 30-min history of 2 queues over `days` days, and the same with the closed intervals
+/// omitted; day `d` is open from slot `hours[d].0` for `hours[d].1` slots (business hours).
+fn history(days: usize, hours: &[(usize, usize)], counts: &[(u8, u8, u8)]) -> (String, String) {
+    let mut full = String::from(
+        "interval_start,queue,offered,answered,abandoned,aht_seconds,asa_seconds,sl_20s\n",
+    );
+    let mut omitted = full.clone();
+    let mut k = 0;
+    for d in 0..days {
+        for s in 0..48 {
+            let (lo, n) = hours[d % hours.len()];
+            let is_open = s >= lo && s < lo + n;
+            for q in ["A", "B"] {
+                let (o, a, b) = if is_open {
+                    counts[k % counts.len()]
+                } else {
+                    (0, 0, 0)
+                };
+                k += 1;
+                let o = u32::from(o);
+                let a = u32::from(a) % (o + 1);
+                let b = u32::from(b) % (o - a + 1);
+                let line = format!(
+                    "2024-01-{:02}T{:02}:{:02}:00,{q},{o},{a},{b},{},{},{}\n",
+                    d + 1,
+                    s / 2,
+                    (s % 2) * 30,
+                    if a > 0 { "120.5" } else { "" },
+                    if a > 0 { "3" } else { "" },
+                    if o > 0 {
+                        format!("{:.4}", f64::from(a) / f64::from(o))
+                    } else {
+                        String::new()
+                    },
+                );
+                full.push_str(&line);
+                if is_open {
+                    omitted.push_str(&line);
+                }
+            }
+        }
+    }
+    (full, omitted)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn omitted_closed_hours_equal_zero_filled(
+        days in 1usize..4,
+        hours in proptest::collection::vec((0usize..30, 2usize..18), 1..4),
+        counts in proptest::collection::vec((0u8..40, any::<u8>(), any::<u8>()), 1..30),
+    ) {
+        let (full, omitted) = history(days, &hours, &counts);
+        let o = IntervalOptions::default();
+        let a = ingest_intervals_bytes(&[(Path::new("f"), full.as_bytes())], &o).unwrap();
+        let b = ingest_intervals_bytes(&[(Path::new("o"), omitted.as_bytes())], &o).unwrap();
+        prop_assert_eq!(a.kpis.to_table(), b.kpis.to_table());
+        prop_assert_eq!(a.kpis.interval.minutes(), 30);
+    }
+
+    #[test]
+    fn swapping_two_rows_of_a_queue_is_an_unsorted_error(i in 0usize..90, j in 0usize..90) {
+        prop_assume!(i / 2 != j / 2);
+        let (full, _) = history(1, &[(0, 48)], &[(5, 3, 1)]);
+        let mut lines: Vec<&str> = full.lines().collect();
+        // Rows 1.. alternate A, B: swap two rows of queue A.
+        let (x, y) = (1 + 2 * (i / 2), 1 + 2 * (j / 2));
+        lines.swap(x, y);
+        let text = lines.join("\n");
+        let e = ingest_intervals_bytes(&[(Path::new("s"), text.as_bytes())], &IntervalOptions::default())
+            .unwrap_err()
+            .to_string();
+        prop_assert!(e.contains("rows are not sorted"), "{}", e);
+        // The first A row after the earlier swapped position is out of order: data row
+        // x.min(y) + 2, i.e. line x.min(y) + 3 (header = line 1).
+        prop_assert!(e.contains(&format!("s:{}, column", x.min(y) + 3)), "{}", e);
+    }
+}

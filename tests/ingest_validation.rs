@@ -628,3 +628,153 @@ fn declared_interval_must_match_the_rows() {
     let e = run(60).unwrap_err().to_string();
     assert!(e.contains("not a multiple of the declared 60 min"), "{e}");
 }
+
+#[test]
+fn stdout_formats_table_csv_json() {
+    let input = manifest("tests/fixtures/ingest/generic_jan03.csv");
+    let p = input.to_str().unwrap();
+    let (csv_out, _, _) = run_wfm(&["ingest", "calls", p, "--format", "csv"]);
+    let (json_out, _, _) = run_wfm(&["ingest", "calls", p, "--format", "json"]);
+    let (table_out, err, code) = run_wfm(&["ingest", "calls", p]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json_out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), csv_out.lines().count() - 1);
+    // The aligned table has the same rows and header words.
+    assert_eq!(table_out.lines().count(), csv_out.lines().count());
+    let head: Vec<&str> = table_out
+        .lines()
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        head,
+        csv_out
+            .lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .collect::<Vec<_>>()
+    );
+    // The 09:00 PS row agrees across formats.
+    let row = csv_out
+        .lines()
+        .find(|l| l.starts_with("1999-01-03T09:00:00,PS,"))
+        .unwrap();
+    let offered: i64 = row.split(',').nth(2).unwrap().parse().unwrap();
+    let j = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["interval_start"] == "1999-01-03T09:00:00" && r["queue"] == "PS")
+        .unwrap();
+    assert_eq!(j["offered"], serde_json::json!(offered));
+}
+
+#[test]
+fn coarsened_table_equals_ingesting_at_the_coarser_length() {
+    let sample = manifest("data/anonbank/january_01-14.txt");
+    let thr = SlThresholds::new(vec![20, 45]).unwrap();
+    let at = |m| {
+        ingest_calls(
+            &[&sample],
+            &CallOptions::default()
+                .with_interval(IntervalLength::from_minutes(m).unwrap())
+                .with_thresholds(thr.clone()),
+        )
+        .unwrap()
+        .kpis
+    };
+    let fine = at(15);
+    for m in [30, 60] {
+        let coarse = fine
+            .coarsened(IntervalLength::from_minutes(m).unwrap())
+            .unwrap();
+        assert_eq!(coarse.to_table(), at(m).to_table(), "case {m} min");
+    }
+    assert!(at(10)
+        .coarsened(IntervalLength::from_minutes(15).unwrap())
+        .is_err());
+}
+
+#[test]
+fn pooled_table_equals_ingesting_one_queue() {
+    let path = manifest("tests/fixtures/ingest/generic_jan03.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // The same calls, every one in queue ALL.
+    let all: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("{l}\n")
+            } else {
+                let mut f: Vec<&str> = l.split(',').collect();
+                f[1] = "ALL";
+                format!("{}\n", f.join(","))
+            }
+        })
+        .collect();
+    let one = wfm::data::ingest_calls_bytes(
+        &[(Path::new("all"), all.as_bytes())],
+        &CallOptions::default(),
+    )
+    .unwrap();
+    let per_queue = ingest_calls(&[&path], &CallOptions::default()).unwrap();
+    let pooled = per_queue
+        .kpis
+        .pooled(wfm::data::QueueId::new("ALL").unwrap());
+    assert_eq!(pooled.to_table(), one.kpis.to_table());
+    // CLI: --pool.
+    let (out, err, code) = run_wfm(&[
+        "ingest",
+        "calls",
+        path.to_str().unwrap(),
+        "--pool",
+        "ALL",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let mut want = Vec::new();
+    one.kpis.to_table().write_csv(&mut want).unwrap();
+    assert_eq!(out, String::from_utf8(want).unwrap());
+}
+
+#[test]
+fn pooling_an_export_without_sums_uses_weighted_means() {
+    // The published 30-min file has only means (AHT, ASA rounded to 0.1 s; SL to 1e-4): pooled
+    // with weights they must agree with the exact pooling of the raw calls within that rounding.
+    let name = wfm::data::QueueId::new("ALL").unwrap();
+    let export = ingest_intervals(
+        &[manifest("data/anonbank/intervals_30min_by_queue_01-14.csv")],
+        &IntervalOptions::default(),
+    )
+    .unwrap()
+    .kpis
+    .pooled(name.clone());
+    let calls = ingest_calls(
+        &[manifest("data/anonbank/january_01-14.txt")],
+        &CallOptions::default(),
+    )
+    .unwrap()
+    .kpis
+    .pooled(name);
+    assert_eq!(export.rows.len(), calls.rows.len());
+    for (a, b) in export.rows.iter().zip(&calls.rows) {
+        assert_eq!(a.offered, b.offered);
+        for (x, y, tol) in [
+            (a.aht_secs(), b.aht_secs(), 0.05 + 1e-9),
+            (a.asa_secs(), b.asa_secs(), 0.05 + 1e-9),
+            (a.service_level(0), b.service_level(0), 1e-4 + 1e-12),
+        ] {
+            match (x, y) {
+                (Some(x), Some(y)) => {
+                    assert!((x - y).abs() <= tol, "{:?}: {x} vs {y}", a.interval_start)
+                }
+                (None, None) => {}
+                other => panic!("{:?}: {other:?}", a.interval_start),
+            }
+        }
+    }
+}

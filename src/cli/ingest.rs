@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use wfm::data::{
-    ingest_calls, ingest_intervals, Accounting, CallFormat, CallOptions, ColumnMapping,
-    IntervalOptions, SlThresholds,
+    ingest_calls, ingest_intervals, Accounting, CallFormat, CallOptions, ColumnMapping, Ingested,
+    IntervalOptions, QueueId, SlThresholds,
 };
 use wfm::units::{parse_duration_secs, IntervalLength};
 
@@ -45,6 +45,10 @@ pub(crate) struct CommonArgs {
     /// Do not list each rejection and repair on stderr (the summary is still printed).
     #[arg(long, short)]
     quiet: bool,
+    /// Pool all queues into one queue of this name (agents shared by every queue); every KPI
+    /// of the pooled rows is rebuilt exactly from the sums.
+    #[arg(long, value_name = "NAME")]
+    pool: Option<String>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -162,17 +166,19 @@ pub(crate) fn run(cmd: IngestCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn finish(
-    acc: &Accounting,
-    table: &wfm::table::Table,
-    common: &CommonArgs,
-    inputs: &[PathBuf],
-) -> anyhow::Result<ExitCode> {
-    report(acc, common.quiet, inputs);
+fn finish(ing: Ingested, common: &CommonArgs, inputs: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    report(&ing.accounting, common.quiet, inputs);
     if common.strict {
-        acc.ensure_none_rejected()?;
+        ing.accounting.ensure_none_rejected()?;
     }
-    emit(table, &common.output, inputs)?;
+    let kpis = match &common.pool {
+        Some(name) => ing.kpis.pooled(
+            QueueId::new(name)
+                .with_context(|| format!("--pool `{name}`: not a valid queue name"))?,
+        ),
+        None => ing.kpis,
+    };
+    emit(&kpis.to_table(), &common.output, inputs)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -187,7 +193,7 @@ fn run_calls(a: CallsArgs) -> anyhow::Result<ExitCode> {
             InputFormat::Generic => CallFormat::Generic,
         });
     let ing = ingest_calls(&a.files, &opts).context("failed to ingest call logs")?;
-    finish(&ing.accounting, &ing.kpis.to_table(), &a.common, &a.files)
+    finish(ing, &a.common, &a.files)
 }
 
 fn run_intervals(a: IntervalsArgs) -> anyhow::Result<ExitCode> {
@@ -206,5 +212,5 @@ fn run_intervals(a: IntervalsArgs) -> anyhow::Result<ExitCode> {
         no_fill: a.no_fill,
     };
     let ing = ingest_intervals(&a.files, &opts).context("failed to ingest interval exports")?;
-    finish(&ing.accounting, &ing.kpis.to_table(), &a.common, &a.files)
+    finish(ing, &a.common, &a.files)
 }

@@ -108,29 +108,45 @@ fn forward_diff(start: i64, end: i64) -> i64 {
 }
 
 /// Splits a line into fields, repairing spaces-for-tab when that yields exactly 17 fields.
-fn split_fields<'a>(line: &'a str, repairs: &mut Vec<RepairKind>) -> Result<Vec<&'a str>, usize> {
-    let fields: Vec<&str> = line.split('\t').collect();
-    if fields.len() == FIELDS {
-        return Ok(fields);
+/// Returns the number of tab-separated fields when neither works.
+fn split_fields<'a>(
+    line: &'a str,
+    repairs: &mut Vec<RepairKind>,
+) -> Result<[&'a str; FIELDS], usize> {
+    let mut out = [""; FIELDS];
+    let mut n = 0;
+    for f in line.split('\t') {
+        if n < FIELDS {
+            out[n] = f;
+        }
+        n += 1;
     }
-    let resplit: Vec<&str> = fields
-        .iter()
-        .flat_map(|f| {
-            let t = f.trim_matches(' ');
-            if t.contains(' ') {
-                t.split(' ').filter(|p| !p.is_empty()).collect::<Vec<_>>()
-            } else {
-                vec![*f]
+    if n == FIELDS {
+        return Ok(out);
+    }
+    if n > FIELDS {
+        return Err(n);
+    }
+    let mut m = 0;
+    for f in line.split('\t') {
+        let t = f.trim_matches(' ');
+        let parts: Box<dyn Iterator<Item = &str>> = if t.contains(' ') {
+            Box::new(t.split(' ').filter(|p| !p.is_empty()))
+        } else {
+            Box::new(std::iter::once(f))
+        };
+        for p in parts {
+            if m < FIELDS {
+                out[m] = p;
             }
-        })
-        .collect();
-    if resplit.len() == FIELDS && fields.len() < FIELDS {
-        repairs.push(RepairKind::SpacesForTab {
-            tab_fields: fields.len(),
-        });
-        Ok(resplit)
+            m += 1;
+        }
+    }
+    if m == FIELDS {
+        repairs.push(RepairKind::SpacesForTab { tab_fields: n });
+        Ok(out)
     } else {
-        Err(fields.len())
+        Err(n)
     }
 }
 

@@ -285,6 +285,129 @@ impl KpiTable {
     pub fn total_offered(&self) -> f64 {
         self.rows.iter().map(|r| r.offered).sum()
     }
+
+    /// All queues pooled into one queue `name`, per interval (agents shared by every queue).
+    /// Counts and sums are added, so every KPI of the pooled row is exact; means given by an
+    /// interval export without sums are combined as weighted means (AHT and ASA by answered,
+    /// SL by offered), or unknown when a weight is unknown.
+    pub fn pooled(&self, name: QueueId) -> KpiTable {
+        let mut rows: Vec<KpiRow> = Vec::new();
+        let mut groups: Vec<Vec<&KpiRow>> = Vec::new();
+        for r in &self.rows {
+            match groups.last_mut() {
+                Some(g) if g[0].interval_start == r.interval_start => g.push(r),
+                _ => groups.push(vec![r]),
+            }
+        }
+        for g in groups {
+            rows.push(combine(&g, g[0].interval_start, name.clone()));
+        }
+        KpiTable {
+            interval: self.interval,
+            thresholds: self.thresholds.clone(),
+            queues: vec![name],
+            days: self.days.clone(),
+            rows,
+        }
+    }
+
+    /// The same table on a coarser grid (e.g. 15 min → 60 min): each new interval adds the
+    /// rows of the intervals it contains, per queue.
+    ///
+    /// # Errors
+    /// [`crate::units::UnitError::UnsupportedInterval`] when `length` is not a multiple of the
+    /// table's interval length.
+    pub fn coarsened(&self, length: IntervalLength) -> Result<KpiTable, crate::units::UnitError> {
+        if length.minutes() % self.interval.minutes() != 0 {
+            return Err(crate::units::UnitError::UnsupportedInterval {
+                minutes: i64::from(length.minutes()),
+            });
+        }
+        let len = i64::from(length.seconds());
+        let mut groups: std::collections::BTreeMap<(NaiveDateTime, &QueueId), Vec<&KpiRow>> =
+            std::collections::BTreeMap::new();
+        for r in &self.rows {
+            let secs = i64::from(crate::time::seconds_of_day(r.interval_start));
+            let start = r.interval_start - chrono::TimeDelta::seconds(secs % len);
+            groups.entry((start, &r.queue)).or_default().push(r);
+        }
+        let rows = groups
+            .into_iter()
+            .map(|((start, q), g)| combine(&g, start, q.clone()))
+            .collect();
+        Ok(KpiTable {
+            interval: length,
+            thresholds: self.thresholds.clone(),
+            queues: self.queues.clone(),
+            days: self.days.clone(),
+            rows,
+        })
+    }
+}
+
+/// Sum of an optional field over rows: unknown when any row does not know it.
+fn sum_opt(g: &[&KpiRow], f: impl Fn(&KpiRow) -> Option<f64>) -> Option<f64> {
+    g.iter().map(|r| f(r)).sum()
+}
+
+/// Weighted mean of a given mean, or `None` when a mean or a weight is unknown.
+fn weighted(
+    g: &[&KpiRow],
+    mean: impl Fn(&KpiRow) -> Option<f64>,
+    weight: impl Fn(&KpiRow) -> Option<f64>,
+) -> Option<f64> {
+    let mut num = 0.0;
+    let mut den = 0.0;
+    for r in g {
+        let w = weight(r)?;
+        if w > 0.0 {
+            num += mean(r)? * w;
+            den += w;
+        }
+    }
+    (den > 0.0).then(|| num / den)
+}
+
+fn combine(g: &[&KpiRow], interval_start: NaiveDateTime, queue: QueueId) -> KpiRow {
+    let n = g[0].answered_le.len();
+    let sums_known = |f: &dyn Fn(&KpiRow) -> Option<f64>| sum_opt(g, f);
+    let sum_service_secs = sums_known(&|r| r.sum_service_secs);
+    let sum_wait_answered_secs = sums_known(&|r| r.sum_wait_answered_secs);
+    let answered_le: Vec<Option<f64>> = (0..n).map(|i| sum_opt(g, |r| r.answered_le[i])).collect();
+    KpiRow {
+        interval_start,
+        queue,
+        offered: g.iter().map(|r| r.offered).sum(),
+        answered: sum_opt(g, |r| r.answered),
+        abandoned: sum_opt(g, |r| r.abandoned),
+        queued: sum_opt(g, |r| r.queued),
+        abandoned_le: (0..n).map(|i| sum_opt(g, |r| r.abandoned_le[i])).collect(),
+        sum_service_secs,
+        sum_wait_answered_secs,
+        sum_wait_abandoned_secs: sum_opt(g, |r| r.sum_wait_abandoned_secs),
+        answered_service0: sum_opt(g, |r| r.answered_service0),
+        vru_only: sum_opt(g, |r| r.vru_only),
+        given_aht_secs: if sum_service_secs.is_some() {
+            None
+        } else {
+            weighted(g, KpiRow::aht_secs, |r| r.answered)
+        },
+        given_asa_secs: if sum_wait_answered_secs.is_some() {
+            None
+        } else {
+            weighted(g, KpiRow::asa_secs, |r| r.answered)
+        },
+        given_sl: (0..n)
+            .map(|i| {
+                if answered_le[i].is_some() {
+                    None
+                } else {
+                    weighted(g, |r| r.service_level(i), |r| Some(r.offered))
+                }
+            })
+            .collect(),
+        answered_le,
+    }
 }
 
 impl From<&KpiTable> for Table {

@@ -40,8 +40,8 @@ pub enum DataError {
     /// A table could not be read.
     #[error(transparent)]
     Table(#[from] crate::table::TableError),
-    /// A file could not be read.
-    #[error("{}: {source}", path.display())]
+    /// A file could not be read (the cause is the error's source).
+    #[error("{}: cannot read the file", path.display())]
     Io {
         /// The file.
         path: PathBuf,

@@ -111,6 +111,7 @@ fn lines(
     series: &[Series<'_>],
     xlabel: &dyn Fn(&f64) -> String,
     y_min_zero: bool,
+    max_gap: f64,
 ) -> Result<Chart, ReportError> {
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
@@ -159,8 +160,24 @@ fn lines(
             .map_err(draw_err(id))?;
         for (name, color, pts) in series {
             let c = *color;
+            // A gap in x (a missing day, a closed interval) breaks the line instead of bridging it.
+            let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
+            for &p in pts {
+                match runs.last_mut() {
+                    Some(run) if p.0 - run.last().map_or(p.0, |q| q.0) <= max_gap => run.push(p),
+                    _ => runs.push(vec![p]),
+                }
+            }
+            for run in runs.iter().skip(1) {
+                chart
+                    .draw_series(LineSeries::new(run.iter().copied(), c.stroke_width(2)))
+                    .map_err(draw_err(id))?;
+            }
             chart
-                .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(2)))
+                .draw_series(LineSeries::new(
+                    runs.first().into_iter().flatten().copied(),
+                    c.stroke_width(2),
+                ))
                 .map_err(draw_err(id))?
                 .label(*name)
                 .legend(move |(x, y)| {
@@ -238,6 +255,7 @@ pub fn charts(audit: &Audit) -> Result<Vec<Chart>, ReportError> {
         &s,
         &date_label,
         true,
+        1.5,
     )?;
     if audit.accuracy_needs.is_some() {
         c.title = format!("{title} (no forecast: actual only)");
@@ -273,6 +291,7 @@ pub fn charts(audit: &Audit) -> Result<Vec<Chart>, ReportError> {
         &s,
         &hm,
         true,
+        1.5 * f64::from(audit.interval_secs),
     )?);
 
     // 3. Heatmap weekday × interval of 1 − WAPE.
@@ -315,6 +334,7 @@ pub fn charts(audit: &Audit) -> Result<Vec<Chart>, ReportError> {
             &s,
             &date_label,
             true,
+            1.5,
         )?);
     }
 
@@ -340,6 +360,7 @@ pub fn charts(audit: &Audit) -> Result<Vec<Chart>, ReportError> {
             &[("ASA", PURPLE, asa)],
             &date_label,
             true,
+            1.5,
         )?);
     }
 
@@ -385,6 +406,7 @@ pub fn charts(audit: &Audit) -> Result<Vec<Chart>, ReportError> {
             &s,
             &date_label,
             true,
+            1.5 * f64::from(audit.interval_secs) / 86_400.0,
         )?;
         let missing: Vec<&str> = [
             (
@@ -435,6 +457,7 @@ pub fn charts(audit: &Audit) -> Result<Vec<Chart>, ReportError> {
             &[("occupancy", BLUE, occ)],
             &date_label,
             true,
+            1.5,
         )?);
     }
 
@@ -500,6 +523,7 @@ fn model_chart(
         &s,
         date_label,
         true,
+        1.5,
     )
 }
 
@@ -529,31 +553,37 @@ fn heatmap(audit: &Audit) -> Result<Chart, ReportError> {
             .margin(10)
             .x_label_area_size(35)
             .y_label_area_size(45)
-            .build_cartesian_2d(0..per_day, 0..7)
+            .build_cartesian_2d(0.0..f64::from(per_day), -0.5..6.5)
             .map_err(draw_err(id))?;
         const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
         chart
             .configure_mesh()
             .disable_mesh()
             .x_desc("time of day")
-            .x_labels(12)
-            .x_label_formatter(&|x| {
-                let s = (*x).max(0) as u32 * ivl;
+            .x_labels(13)
+            .x_label_formatter(&|x: &f64| {
+                let s = (x.max(0.0).round() as u32) * ivl;
                 format!("{:02}:{:02}", s / 3600, s % 3600 / 60)
             })
             .y_labels(7)
-            .y_label_formatter(&|y| DAYS.get(*y as usize).copied().unwrap_or("").to_string())
+            .y_label_formatter(&|y: &f64| {
+                let i = y.round();
+                if (y - i).abs() > 1e-6 {
+                    return String::new();
+                }
+                DAYS.get(i as usize).copied().unwrap_or("").to_string()
+            })
             .draw()
             .map_err(draw_err(id))?;
         chart
             .draw_series(cells.iter().map(|&(w, s, acc)| {
-                let x = (s / ivl) as i32;
-                let y = w as i32;
+                let x = f64::from(s / ivl);
+                let y = w as f64;
                 let color = match acc {
                     Some(a) => ramp(a),
                     None => GREY,
                 };
-                Rectangle::new([(x, y), (x + 1, y + 1)], color.filled())
+                Rectangle::new([(x, y - 0.5), (x + 1.0, y + 0.5)], color.filled())
             }))
             .map_err(draw_err(id))?;
         // Legend: the colour ramp from ≤ 0 % to 100 %.
@@ -618,7 +648,7 @@ fn scorecard_chart(audit: &Audit) -> Result<Chart, ReportError> {
             .margin(10)
             .x_label_area_size(30)
             .y_label_area_size(260)
-            .build_cartesian_2d(0.0..max_w * 1.15, 0..n)
+            .build_cartesian_2d(0.0..max_w * 1.2, -0.5..(f64::from(n) - 0.5))
             .map_err(draw_err(id))?;
         let names: Vec<String> = sc
             .indicators
@@ -626,9 +656,9 @@ fn scorecard_chart(audit: &Audit) -> Result<Chart, ReportError> {
             .map(|i| {
                 let v = i
                     .value
-                    .map(|v| format!("{v:.1}{}", i.unit.label()))
+                    .map(|v| format!("{v:.1} {}", i.unit.label()))
                     .unwrap_or_else(|| "n/a".to_string());
-                format!("{} = {v}", i.key)
+                format!("{} = {}", i.key, v.trim_end())
             })
             .collect();
         chart
@@ -636,17 +666,21 @@ fn scorecard_chart(audit: &Audit) -> Result<Chart, ReportError> {
             .disable_mesh()
             .x_desc("points")
             .y_labels(n as usize)
-            .y_label_formatter(&|y| {
-                let i = (n - 1 - *y) as usize;
+            .y_label_formatter(&|y: &f64| {
+                let r = y.round();
+                if (y - r).abs() > 1e-6 || r < 0.0 {
+                    return String::new();
+                }
+                let i = (n - 1 - r as i32) as usize;
                 names.get(i).cloned().unwrap_or_default()
             })
             .draw()
             .map_err(draw_err(id))?;
         for (k, ind) in sc.indicators.iter().enumerate() {
-            let y = n - 1 - k as i32;
+            let y = f64::from(n - 1 - k as i32);
             chart
                 .draw_series(std::iter::once(Rectangle::new(
-                    [(0.0, y), (ind.weight, y + 1)],
+                    [(0.0, y - 0.35), (ind.weight, y + 0.35)],
                     BLACK.mix(0.4).stroke_width(1),
                 )))
                 .map_err(draw_err(id))?;
@@ -657,7 +691,7 @@ fn scorecard_chart(audit: &Audit) -> Result<Chart, ReportError> {
             };
             chart
                 .draw_series(std::iter::once(Rectangle::new(
-                    [(0.0, y), (score, y + 1)],
+                    [(0.0, y - 0.35), (score, y + 0.35)],
                     color.mix(0.8).filled(),
                 )))
                 .map_err(draw_err(id))?;
@@ -668,7 +702,7 @@ fn scorecard_chart(audit: &Audit) -> Result<Chart, ReportError> {
             chart
                 .draw_series(std::iter::once(Text::new(
                     label,
-                    (ind.weight + max_w * 0.02, y),
+                    (ind.weight + max_w * 0.02, y + 0.15),
                     ("sans-serif", 13).into_font(),
                 )))
                 .map_err(draw_err(id))?;

@@ -310,23 +310,28 @@ pub(crate) fn dive(
     form: &Formulation,
     obj: &GridObjective<'_>,
     backend: Backend,
+    root_values: &[f64],
     deadline: Instant,
-) -> Dive {
+) -> Option<Vec<ShiftInstance>> {
     let mut lp = form.lp.clone();
     let mut last: Option<Vec<f64>> = None;
-    let mut root: Option<f64> = None;
-    let mut root_infeasible = false;
+    let mut next = Some(root_values.to_vec());
     for _ in 0..200 {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            break;
-        }
-        let rel = lp.solve(true, backend, left, 0.0, None);
-        if rel.kind != LpKind::Optimal {
-            root_infeasible |= root.is_none() && rel.kind == LpKind::Infeasible;
-            break;
-        }
-        root.get_or_insert(rel.objective);
+        let rel_values = match next.take() {
+            Some(v) => v,
+            None => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                let rel = lp.solve(true, backend, left, 0.0, None);
+                if rel.kind != LpKind::Optimal {
+                    break;
+                }
+                rel.values
+            }
+        };
+        let rel = RelaxedPoint { values: rel_values };
         let mut frac: Vec<(f64, usize)> = form
             .x
             .iter()
@@ -353,7 +358,7 @@ pub(crate) fn dive(
     }
     // With the shift counts integral, place the breaks exactly: the MIP over the break columns
     // alone (shift counts fixed) is small; fall back to greedy placement if it fails.
-    let shifts = last.map(|v| {
+    last.map(|v| {
         let mut fixed = lp.clone();
         for &c in &form.x {
             let n = v[c].round();
@@ -378,20 +383,9 @@ pub(crate) fn dive(
             }
             _ => rounded,
         }
-    });
-    Dive {
-        shifts,
-        root_bound: root,
-        root_infeasible,
-    }
+    })
 }
 
-/// Result of [`dive`].
-pub(crate) struct Dive {
-    /// The rounded plan, when any LP was solved.
-    pub(crate) shifts: Option<Vec<ShiftInstance>>,
-    /// The LP relaxation's optimum (a bound), when solved.
-    pub(crate) root_bound: Option<f64>,
-    /// Whether the relaxation itself is infeasible.
-    pub(crate) root_infeasible: bool,
+struct RelaxedPoint {
+    values: Vec<f64>,
 }

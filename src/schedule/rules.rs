@@ -455,21 +455,31 @@ impl ShiftRules {
     }
 
     /// A copy without breaks and with overnight shifts forbidden (the baseline against which
-    /// the report prices breaks and overnight shifts).
+    /// the report prices breaks and overnight shifts). See [`ShiftRules::without_breaks`].
     pub fn without_breaks_or_overnight(&self) -> Self {
-        let mut r = self.clone();
+        let mut r = self.without_breaks();
         for t in &mut r.templates {
-            t.breaks.clear();
             t.overnight = false;
         }
         r
     }
 
-    /// A copy without breaks.
+    /// A copy without breaks: each template keeps its paid hours and cost, and its span shrinks
+    /// by the unpaid breaks (an 8h30m shift with a 30-min unpaid lunch becomes a plain 8-h shift).
     pub fn without_breaks(&self) -> Self {
         let mut r = self.clone();
         for t in &mut r.templates {
+            t.length_min = t.paid_minutes();
             t.breaks.clear();
+        }
+        r
+    }
+
+    /// A copy with overnight shifts forbidden.
+    pub fn without_overnight(&self) -> Self {
+        let mut r = self.clone();
+        for t in &mut r.templates {
+            t.overnight = false;
         }
         r
     }

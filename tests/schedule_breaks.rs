@@ -1,0 +1,121 @@
+//! Issue #7 "Must show": the anchor week at 15-min intervals (each 30-min requirement split into
+//! two 15-min intervals with the same required agents) with the documented rules of
+//! `models/shifts.toml`: an 8-h paid shift on an 8h30m span with two paid 15-min breaks and a
+//! 30-min unpaid lunch, a 4-h shift with one 15-min break, starts every 15 min, overnight shifts
+//! allowed, the week wrapping. Solved to a proven gap ≤ 1 % within a 60-s limit, and priced
+//! against the plan without breaks and overnight shifts.
+
+use std::path::Path;
+use std::time::Duration;
+
+use wfm::schedule::{self, Requirement, ShiftRules, SolveOptions, Termination};
+
+fn inputs() -> (Requirement, ShiftRules) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let req = Requirement::from_csv(&root.join("tests/fixtures/requirement_week.csv")).unwrap();
+    let rules = ShiftRules::from_path(&root.join("models/shifts.toml")).unwrap();
+    (req, rules)
+}
+
+/// Checks the plan against the rules independently of the solver: every break inside its window
+/// and in order, coverage recomputed from the shifts ≥ requirement.
+fn check_plan(s: &schedule::Schedule, rules: &ShiftRules) {
+    let mut cov = vec![0i64; 7 * 96];
+    for sh in &s.shifts {
+        let tp = rules
+            .templates
+            .iter()
+            .find(|t| t.name == sh.template)
+            .unwrap();
+        assert_eq!(sh.breaks.len(), tp.breaks.len(), "{sh:?}");
+        for (b, rule) in sh.breaks.iter().zip(&tp.breaks) {
+            let off = b.start_min - sh.start_min;
+            assert!(off >= rule.earliest_min && off <= rule.latest_min, "{sh:?}");
+            assert_eq!(b.length_min, rule.length_min);
+        }
+        for m in (sh.start_min..sh.end_min).step_by(15) {
+            let on_break = sh
+                .breaks
+                .iter()
+                .any(|b| m >= b.start_min && m < b.start_min + b.length_min);
+            if !on_break {
+                cov[(m / 15) as usize % (7 * 96)] += 1;
+            }
+        }
+    }
+    for (t, r) in s.coverage.iter().enumerate() {
+        assert_eq!(cov[t] as f64, r.scheduled, "interval {t}");
+        assert!(
+            r.scheduled >= r.required,
+            "interval {} understaffed",
+            r.interval_start
+        );
+    }
+}
+
+#[test]
+#[cfg(feature = "cbc")]
+fn fifteen_minute_week_with_breaks_and_overnight_within_one_percent() {
+    let (req, rules) = inputs();
+    let opts = SolveOptions::new().with_time_limit(Duration::from_secs(60));
+    let s = schedule::solve(&req, &rules, &opts).unwrap();
+    let gap = match &s.termination {
+        Termination::Optimal => 0.0,
+        Termination::TimeLimit { gap: Some(g), .. } => *g,
+        other => panic!("expected a proven gap, got {other:?}"),
+    };
+    eprintln!(
+        "15-min with breaks + overnight: {} paid agent-hours, bound {:?}, gap {:.3} %, {:.1} s",
+        s.summary.paid_agent_hours,
+        s.summary.lower_bound,
+        100.0 * gap,
+        s.summary.seconds
+    );
+    assert!(gap <= 0.01, "gap {gap}");
+    assert_eq!(s.summary.interval_minutes, 15);
+    assert_eq!(s.summary.understaffed_intervals, 0);
+    check_plan(&s, &rules);
+    // paid hours exclude the unpaid lunch: 8 h per full shift, 4 h per part-time shift
+    for sh in &s.shifts {
+        let want = if sh.template == "full" { 8.0 } else { 4.0 };
+        assert_eq!(sh.paid_hours, want);
+    }
+
+    // the baseline without breaks and overnight shifts (same 15-min starts) solves to optimality
+    let base_rules = rules.without_breaks_or_overnight();
+    let base = schedule::solve(&req, &base_rules, &opts).unwrap();
+    assert_eq!(base.termination, Termination::Optimal);
+    assert_eq!(base.summary.understaffed_intervals, 0);
+    eprintln!(
+        "baseline (no breaks, no overnight): {} paid agent-hours; breaks + overnight change paid hours by {:+}",
+        base.summary.paid_agent_hours,
+        s.summary.paid_agent_hours - base.summary.paid_agent_hours
+    );
+    // Without breaks the full shift is 8.5 paid hours on the phones; with them it is 8 paid
+    // hours and 7.5 on the phones. The difference is reported, not assumed: just check that
+    // both plans are within a few percent of each other and above the requirement.
+    assert!(s.summary.paid_agent_hours >= 652.0 && base.summary.paid_agent_hours >= 652.0);
+}
+
+#[test]
+fn heuristic_method_gives_a_feasible_plan_and_a_valid_bound() {
+    let (req, rules) = inputs();
+    let opts = SolveOptions::new()
+        .with_method(schedule::Method::Heuristic)
+        .with_time_limit(Duration::from_secs(20));
+    let s = schedule::solve(&req, &rules, &opts).unwrap();
+    match &s.termination {
+        Termination::Heuristic {
+            bound: Some(b),
+            gap: Some(g),
+            ..
+        } => {
+            assert!(*b <= s.summary.cost + 1e-9);
+            assert!(*g >= 0.0);
+            // The LP bound of this instance is 717.87 → 720 (objective in steps of 4 h).
+            assert!((*b - 720.0).abs() < 1e-6, "bound {b}");
+        }
+        other => panic!("expected a heuristic result with a bound, got {other:?}"),
+    }
+    check_plan(&s, &rules);
+}
