@@ -265,7 +265,9 @@ impl Lp {
         // of `timeMode elapsed`); coin_cbc only locks `solve`. Serialise the whole life of a
         // model so that concurrent callers (tests, `wfm demo`) cannot interleave.
         static CBC: std::sync::Mutex<()> = std::sync::Mutex::new(());
-        let _guard = CBC.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _guard = CBC
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let (pv, vars, obj) = self.build(relax);
         let problem = if self.maximise {
             pv.maximise(obj)
