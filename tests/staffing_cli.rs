@@ -505,3 +505,60 @@ fn bad_input_names_file_line_and_column() {
         out.stderr
     );
 }
+
+/// Chat concurrency divides the handle time (2 chats at once, 360 s each = one call of 180 s),
+/// and an async queue (e-mail, SLA 2 h) is staffed so that every item is finished in time,
+/// through a config file.
+#[test]
+fn concurrency_and_async_queues_from_the_config() {
+    let p = tmp("mixed.csv");
+    let mut text = String::from("interval_start,queue,offered,aht_seconds\n");
+    for (i, n) in [30, 80, 0, 10, 50, 0].iter().enumerate() {
+        let h = 8 + i / 2;
+        let m = if i % 2 == 0 { "00" } else { "30" };
+        text.push_str(&format!("2026-01-05 {h:02}:{m}:00,chat,200,360\n"));
+        text.push_str(&format!("2026-01-05 {h:02}:{m}:00,voice,200,180\n"));
+        text.push_str(&format!("2026-01-05 {h:02}:{m}:00,mail,{n},600\n"));
+    }
+    std::fs::write(&p, text).unwrap();
+    let cfg = tmp("mixed.toml");
+    std::fs::write(
+        &cfg,
+        "schema_version = 1\n[queues.chat]\nconcurrency = 2\n\
+         [queues.mail]\nkind = \"async\"\nsla = \"2h\"\nmax_occupancy = 0.9\n",
+    )
+    .unwrap();
+    let out = wfm(&[
+        "staff",
+        "--input",
+        p.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let by = |q: &str| {
+        out.rows
+            .iter()
+            .filter(|r| r["queue"] == q)
+            .collect::<Vec<_>>()
+    };
+    for (c, v) in by("chat").iter().zip(by("voice")) {
+        assert_eq!(c["agents"], v["agents"]);
+        assert_eq!(c["load_erlangs"], v["load_erlangs"]);
+        assert_eq!(c["aht_seconds"], "360");
+    }
+    let mail = by("mail");
+    let capacity: f64 = mail.iter().map(|r| f(r, "agents") * 1800.0 * 0.9).sum();
+    // Work due within the horizon (window of 4 half hours: arrivals in the first 3 intervals);
+    // later arrivals are spread past the end of the horizon.
+    let due: f64 = mail[..3].iter().map(|r| f(r, "offered") * 600.0).sum();
+    assert!(capacity >= due, "{capacity} < {due}");
+    for r in &mail {
+        assert_eq!(f(r, "service_level"), 1.0, "{r:?}");
+        assert_eq!(r["p_wait"], "");
+        assert_eq!(r["asa_seconds"], "");
+    }
+    assert!(mail.iter().any(|r| r["binding"] == "sla_window"));
+}

@@ -34,7 +34,9 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let cfg = args.policy.config()?;
-    let input = args.policy.input(&args.input)?;
+    let input = args
+        .policy
+        .input(&args.input, &wfm::staffing::plan::ReadOptions::default())?;
     let variants = scenario::read_scenarios(&args.scenarios)
         .with_context(|| format!("failed to load `{}`", args.scenarios.display()))?;
     let report = scenario::run(&input, &cfg, &variants)

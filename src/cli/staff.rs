@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use wfm::staffing::config::{ModelKind, Settings, StaffConfig};
-use wfm::staffing::plan::{self, Precision, StaffInput, StaffPlan};
+use wfm::staffing::plan::{self, Precision, ReadOptions, StaffInput, StaffPlan};
 use wfm::table::OutputFormat;
 use wfm::units::{Fraction, IntervalLength, Secs};
 
@@ -123,8 +123,8 @@ impl PolicyArgs {
     }
 
     /// Reads the input, adding the patience estimates of `--history`.
-    pub(crate) fn input(&self, path: &Path) -> anyhow::Result<StaffInput> {
-        let mut input = StaffInput::read(path)
+    pub(crate) fn input(&self, path: &Path, options: &ReadOptions) -> anyhow::Result<StaffInput> {
+        let mut input = StaffInput::read_with(path, options)
             .with_context(|| format!("failed to load `{}`", path.display()))?;
         if let Some(h) = &self.history {
             input = input
@@ -163,6 +163,9 @@ pub(crate) struct Args {
     /// Compute the metrics of the input's `agents` column (net agents) instead of sizing.
     #[arg(long)]
     evaluate: bool,
+    /// The column holding net agents for --evaluate (e.g. `scheduled` in a schedule's coverage.csv).
+    #[arg(long, value_name = "NAME", default_value = "agents")]
+    agents_column: String,
     /// Also write the totals per queue and day to FILE (.csv or .json).
     #[arg(long, value_name = "FILE")]
     totals: Option<PathBuf>,
@@ -175,7 +178,10 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let cfg = args.policy.config()?;
-    let input = args.policy.input(&args.input)?;
+    let options = ReadOptions {
+        agents_column: args.agents_column.clone(),
+    };
+    let input = args.policy.input(&args.input, &options)?;
     let plan = if args.evaluate {
         plan::evaluate(&input, &cfg)
     } else {

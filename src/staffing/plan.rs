@@ -14,8 +14,8 @@
 //!
 //! # Output
 //! [`StaffPlan`]: one [`PlanRow`] per input row, in input order, and [`Totals`] per day and
-//! queue, per day over all queues, and over the whole horizon. Both convert to
-//! [`crate::table::Table`]. Column definitions: [`definitions`].
+//! queue, per day over all queues, and over the whole horizon (the all-queue rows are left out
+//! when there is only one queue). Both convert to [`crate::table::Table`]. Column definitions: [`definitions`].
 //!
 //! # Async queues
 //! Deferred work (`kind = "async"` in the config) is staffed by
@@ -116,6 +116,21 @@ struct Row {
     line: u64,
 }
 
+/// Options of [`StaffInput::read_with`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The column holding net agents for [`evaluate`]. Default `agents`.
+    pub agents_column: String,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            agents_column: "agents".into(),
+        }
+    }
+}
+
 /// A validated interval table ready for staffing.
 #[derive(Debug, Clone)]
 pub struct StaffInput {
@@ -139,8 +154,17 @@ impl StaffInput {
     /// line and column named); [`StaffingError::BadInput`] for `offered > 0` without AHT or a
     /// non-integer `agents`; [`StaffingError::Duplicate`] for a repeated queue × interval.
     pub fn read(path: &Path) -> Result<Self, StaffingError> {
+        Self::read_with(path, &ReadOptions::default())
+    }
+
+    /// As [`StaffInput::read`], with options (e.g. the agents column of a schedule's
+    /// `coverage.csv` is `scheduled`).
+    ///
+    /// # Errors
+    /// As [`StaffInput::read`].
+    pub fn read_with(path: &Path, options: &ReadOptions) -> Result<Self, StaffingError> {
         let csv = CsvInput::read(path)?;
-        Self::from_csv(&csv)
+        Self::from_csv_with(&csv, options)
     }
 
     /// As [`StaffInput::read`], from an already parsed CSV.
@@ -148,6 +172,14 @@ impl StaffInput {
     /// # Errors
     /// As [`StaffInput::read`].
     pub fn from_csv(csv: &CsvInput) -> Result<Self, StaffingError> {
+        Self::from_csv_with(csv, &ReadOptions::default())
+    }
+
+    /// As [`StaffInput::read_with`], from an already parsed CSV.
+    ///
+    /// # Errors
+    /// As [`StaffInput::read`].
+    pub fn from_csv_with(csv: &CsvInput, options: &ReadOptions) -> Result<Self, StaffingError> {
         let start_c = csv.require(&["interval_start"])?[0];
         let queue_c = csv.column("queue");
         let offered_c = csv
@@ -164,7 +196,7 @@ impl StaffInput {
                 _ => return Err(missing(csv, "aht_seconds (or `aht_forecast`)")),
             },
         };
-        let agents_c = csv.column("agents");
+        let agents_c = csv.column(&options.agents_column);
         let hist = History::columns(csv);
         let answered_c = csv.column("answered");
         let mut aht_acc: HashMap<usize, (f64, f64)> = HashMap::new();
@@ -855,7 +887,7 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
             return Err(bad(
                 at(r, "agents"),
                 f64::NAN,
-                "--evaluate needs an `agents` value on every row",
+                "evaluation needs an agents value on every row (column `agents`, or the one named by --agents-column)",
             ));
         }
         if p.kind == QueueKind::Async {
@@ -1109,24 +1141,28 @@ fn totals(rows: &[PlanRow], config: &StaffConfig) -> Vec<Totals> {
     let per_day = config.hours_per_fte_day();
     let per_horizon = config.hours_per_fte_week() * days / 7.0;
     let label = |d: &NaiveDate| d.format("%Y-%m-%d").to_string();
+    // With one queue the all-queue rows would repeat the queue's rows: leave them out.
+    let several = by_queue.len() != 1;
     let mut out = Vec::new();
     let mut current: Option<NaiveDate> = None;
     for ((d, q), a) in &by_day_queue {
         if current != Some(*d) {
-            if let Some(c) = current {
+            if let Some(c) = current.filter(|_| several) {
                 out.push(by_day[&c].totals(label(&c), ALL_QUEUES.into(), per_day));
             }
             current = Some(*d);
         }
         out.push(a.totals(label(d), q.to_string(), per_day));
     }
-    if let Some(c) = current {
+    if let Some(c) = current.filter(|_| several) {
         out.push(by_day[&c].totals(label(&c), ALL_QUEUES.into(), per_day));
     }
     for (q, a) in &by_queue {
         out.push(a.totals(HORIZON.into(), q.to_string(), per_horizon));
     }
-    out.push(all.totals(HORIZON.into(), ALL_QUEUES.into(), per_horizon));
+    if several {
+        out.push(all.totals(HORIZON.into(), ALL_QUEUES.into(), per_horizon));
+    }
     out
 }
 
@@ -1195,7 +1231,7 @@ impl StaffPlan {
             .count()
     }
 
-    /// The horizon totals over all queues.
+    /// The horizon totals over all queues (the queue's own horizon row when there is one queue).
     pub fn horizon(&self) -> &Totals {
         self.totals
             .last()
