@@ -86,6 +86,10 @@ pub(crate) struct Args {
     /// Also solve without breaks and overnight shifts, and report what they cost or save.
     #[arg(long)]
     compare: bool,
+    /// Also plan the week as tours (rules `[tours]`), write tours.csv, and report paid hours and
+    /// coverage against the day-by-day plan.
+    #[arg(long)]
+    tours: bool,
     /// Output directory for plan.csv, coverage.csv, summary.json (created if absent).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -179,6 +183,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
+    let tour_plan = if args.tours {
+        spinner.stage("weekly tours");
+        Some(schedule::solve_tours(&req, &rules, &opts, &mut spinner)?)
+    } else {
+        None
+    };
     spinner.0.finish_and_clear();
 
     let inputs = vec![args.requirement.clone(), args.shifts.clone()];
@@ -202,7 +212,36 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             "overnight_saves_agent_hours": mid.summary.paid_agent_hours - sched.summary.paid_agent_hours,
         });
     }
+    if let Some(tp) = &tour_plan {
+        let t = &tp.schedule.summary;
+        let d = &sched.summary;
+        summary_json["tours"] = serde_json::json!({
+            "status": t.status,
+            "gap": t.gap,
+            "employees": tp.tours.len(),
+            "patterns": tp.patterns.iter().map(|(p, n)| serde_json::json!({"pattern": p, "employees": n})).collect::<Vec<_>>(),
+            "paid_agent_hours": t.paid_agent_hours,
+            "over_agent_hours": t.over_agent_hours,
+            "under_agent_hours": t.under_agent_hours,
+            "understaffed_intervals": t.understaffed_intervals,
+            "abs_gap_agent_intervals": t.abs_gap_agent_intervals,
+            "extra_paid_hours_vs_day_by_day": t.paid_agent_hours - d.paid_agent_hours,
+            "rest_violations": tp.rest_violations,
+            "hours_violations": tp.hours_violations,
+            "unassigned_shifts": tp.unassigned_shifts,
+        });
+    }
     if let Some(dir) = &args.out {
+        if let Some(tp) = &tour_plan {
+            write_table(dir, "tours.csv", &tp.tours_table(), &inputs)?;
+            write_table(dir, "tours_plan.csv", &tp.schedule.plan_table(), &inputs)?;
+            write_table(
+                dir,
+                "tours_coverage.csv",
+                &tp.schedule.coverage_table(),
+                &inputs,
+            )?;
+        }
         std::fs::create_dir_all(dir)
             .with_context(|| format!("failed to create `{}`", dir.display()))?;
         write_table(dir, "plan.csv", &sched.plan_table(), &inputs)?;
@@ -245,6 +284,49 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             mid.summary.paid_agent_hours - base.summary.paid_agent_hours,
             sched.summary.paid_agent_hours - mid.summary.paid_agent_hours
         )?;
+    }
+    if let Some(tp) = &tour_plan {
+        writeln!(out)?;
+        let mut t = Table::new([
+            "plan",
+            "status",
+            "paid_agent_hours",
+            "over_agent_hours",
+            "under_agent_hours",
+            "understaffed_intervals",
+            "employees",
+        ]);
+        for (name, s, emp) in [
+            ("day by day", &sched, None),
+            ("weekly tours", &tp.schedule, Some(tp.tours.len())),
+        ] {
+            t.push(vec![
+                wfm::table::Cell::text(name),
+                wfm::table::Cell::text(s.summary.status.clone()),
+                wfm::table::Cell::Float(s.summary.paid_agent_hours, 2),
+                wfm::table::Cell::Float(s.summary.over_agent_hours, 2),
+                wfm::table::Cell::Float(s.summary.under_agent_hours, 2),
+                wfm::table::Cell::Int(s.summary.understaffed_intervals as i64),
+                emp.map_or(wfm::table::Cell::Empty, |n| wfm::table::Cell::Int(n as i64)),
+            ]);
+        }
+        t.write(OutputFormat::Table, &mut out)?;
+        let pats: Vec<String> = tp
+            .patterns
+            .iter()
+            .map(|(p, n)| format!("{p}×{n}"))
+            .collect();
+        writeln!(out, "tour patterns: {}", pats.join(", "))?;
+        writeln!(
+            out,
+            "tour rule violations: {} rest, {} weekly hours, {} unassigned shifts",
+            tp.rest_violations.len(),
+            tp.hours_violations.len(),
+            tp.unassigned_shifts
+        )?;
+        for v in tp.rest_violations.iter().chain(&tp.hours_violations) {
+            writeln!(out, "  {v}")?;
+        }
     }
     out.flush()?;
     let unmet = matches!(sched.termination, Termination::Infeasible { .. })

@@ -8,7 +8,7 @@
 //! is then regressed on time, `L_i = a + b·i + ε` (ordinary least squares), and the slope is
 //! shrunk by its evidence, `b* = b · max(0, 1 − 1/t²)` with `t` its t-statistic (the
 //! positive-part James–Stein factor for one coefficient), so that a trend is only extrapolated
-//! when the data support it. Forecast: `F_{N+h,k} = (a + b*·(N + h)) · S_k`.
+//! when the data support it (never from fewer than [`MIN_TREND_WEEKS`] weeks). Forecast: `F_{N+h,k} = (a + b*·(N + h)) · S_k`.
 //!
 //! # References
 //! Hyndman & Athanasopoulos (2021), *Forecasting: Principles and Practice*, 3rd ed., §3.2
@@ -22,6 +22,9 @@ use super::{FitData, FittedModel, ForecastError, Forecaster};
 
 /// Weeks in the decomposition.
 pub const DECOMP_WEEKS: usize = 8;
+/// Fewest weekly levels for a trend to be estimated at all (4 residual degrees of freedom);
+/// with fewer the level is the mean.
+pub const MIN_TREND_WEEKS: usize = 6;
 
 /// The unfitted model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -84,7 +87,7 @@ impl Forecaster for Decomposition {
             .sum();
         let b = sxy / sxx;
         let a = my - b * mx;
-        let shrink = if n > 2 {
+        let shrink = if n >= MIN_TREND_WEEKS {
             let rss: f64 = xs
                 .iter()
                 .zip(&level)

@@ -130,65 +130,73 @@ pub(crate) fn run_queue(
         .map_while(|j| origin_day.checked_sub(h_days + 7 * j))
         .take_while(|&od| od >= inner.min_train_days)
         .collect();
-    let mut pairs: Vec<Vec<(f64, f64)>> = vec![Vec::new(); candidates.len()];
-    let mut fcs: Vec<Vec<Vec<f64>>> = vec![Vec::new(); candidates.len()];
-    let mut actuals: Vec<Vec<Option<f64>>> = Vec::new();
-    let mut feasible = vec![true; candidates.len()];
-    let mut tuned = inner_days.is_empty();
-    let inner_used = inner_days.len();
-    for &od in inner_days.iter().rev() {
+    let k_n = inner_days.len();
+    // fcs[c][k]: candidate c's forecast at inner origin k (earliest first), if it could fit.
+    let mut fcs: Vec<Vec<Option<Vec<f64>>>> = vec![vec![None; k_n]; candidates.len()];
+    let mut tuned = vec![false; candidates.len()];
+    let mut actuals: Vec<Vec<Option<f64>>> = Vec::with_capacity(k_n);
+    for (k, &od) in inner_days.iter().rev().enumerate() {
         let p = prepare(history, q, calendar, od);
-        if !tuned {
-            for (c, spec) in candidates.iter_mut().enumerate() {
+        for (c, spec) in candidates.iter_mut().enumerate() {
+            if !tuned[c] {
                 match spec.tuned(&fit_data(spec, &p)) {
-                    Ok(t) => *spec = t,
-                    Err(ForecastError::NotEnoughHistory { .. }) => feasible[c] = false,
+                    Ok(t) => {
+                        *spec = t;
+                        tuned[c] = true;
+                    }
+                    Err(ForecastError::NotEnoughHistory { .. }) => continue,
                     Err(e) => return Err(e),
                 }
             }
-            tuned = true;
-        }
-        let act: Vec<Option<f64>> = (0..h_in).map(|t| q.actual(od * d + t)).collect();
-        for (c, spec) in candidates.iter().enumerate() {
-            if !feasible[c] {
-                continue;
-            }
             match predict_prepared(spec, &p, history, calendar, h_in) {
-                Ok(f) => {
-                    pairs[c].extend(act.iter().zip(&f).filter_map(|(a, &f)| a.map(|a| (a, f))));
-                    fcs[c].push(f);
-                }
-                Err(ForecastError::NotEnoughHistory { .. }) => feasible[c] = false,
+                Ok(f) => fcs[c][k] = Some(f),
+                Err(ForecastError::NotEnoughHistory { .. }) => {}
                 Err(e) => return Err(e),
             }
         }
-        actuals.push(act);
-    }
-    // A candidate that failed at a later inner origin has fewer forecasts: drop it.
-    for c in 0..candidates.len() {
-        if fcs[c].len() != actuals.len() {
-            feasible[c] = false;
-        }
+        actuals.push((0..h_in).map(|t| q.actual(od * d + t)).collect());
     }
     let candidates = candidates;
+    let origins_earliest_first: Vec<usize> = inner_days.iter().rev().copied().collect();
+    // (actual, mean forecast of `members`) over the inner origins where every member could fit.
+    let pairs_of = |members: &[usize], normal_days_only: bool| -> Vec<(f64, f64)> {
+        let mut out = Vec::new();
+        for (k, &od) in origins_earliest_first.iter().enumerate() {
+            if members.iter().any(|&c| fcs[c][k].is_none()) {
+                continue;
+            }
+            for (t, a) in actuals[k].iter().enumerate() {
+                let Some(a) = a else { continue };
+                if normal_days_only
+                    && calendar.is_some_and(|c| c.get(history.date(od + t / d)).is_some())
+                {
+                    continue;
+                }
+                let f = members
+                    .iter()
+                    .map(|&c| fcs[c][k].as_ref().map_or(0.0, |f| f[t]))
+                    .sum::<f64>()
+                    / members.len() as f64;
+                out.push((*a, f));
+            }
+        }
+        out
+    };
+    // Only candidates that forecast at every inner origin are ranked (comparable errors).
     let mut ranking: Vec<(usize, Option<f64>)> = (0..candidates.len())
         .map(|c| {
+            let complete = k_n > 0 && fcs[c].iter().all(Option::is_some);
             (
                 c,
-                if feasible[c] && inner_used > 0 {
-                    wape(&pairs[c])
+                if complete {
+                    wape(&pairs_of(&[c], false))
                 } else {
                     None
                 },
             )
         })
         .collect();
-    ranking.sort_by(|a, b| match (a.1, b.1) {
-        (Some(x), Some(y)) => x.total_cmp(&y),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.0.cmp(&b.0),
-    });
+    ranking.sort_by(|a, b| by_wape(a.1, b.1).then(a.0.cmp(&b.0)));
     let mut rank_out: Vec<RankEntry> = ranking
         .iter()
         .map(|&(c, w)| RankEntry {
@@ -197,48 +205,28 @@ pub(crate) fn run_queue(
         })
         .collect();
 
-    // Members of the chosen forecast and their inner errors.
     let scored: Vec<usize> = ranking
         .iter()
         .filter(|r| r.1.is_some())
         .map(|r| r.0)
         .collect();
-    let (members, errors): (Vec<usize>, Vec<(f64, f64)>) = match choice {
-        ModelChoice::Named(_) => (vec![0], pairs[0].clone()),
-        ModelChoice::Auto if scored.is_empty() => {
-            // No inner backtest possible: the first candidate that can be fitted.
-            (vec![], vec![])
-        }
+    let members: Vec<usize> = match choice {
+        ModelChoice::Named(_) => vec![0],
+        // No inner backtest possible: the fallback below picks the first model that fits.
+        ModelChoice::Auto if scored.is_empty() => vec![],
         ModelChoice::Auto => {
-            let best = scored[0];
-            let mut chosen = (vec![best], pairs[best].clone());
+            let mut chosen = vec![scored[0]];
             if scored.len() >= ENSEMBLE_SIZE {
                 let top: Vec<usize> = scored[..ENSEMBLE_SIZE].to_vec();
-                let mut ens_pairs = Vec::new();
-                for (k, act) in actuals.iter().enumerate() {
-                    for (t, a) in act.iter().enumerate() {
-                        if let Some(a) = a {
-                            let f =
-                                top.iter().map(|&c| fcs[c][k][t]).sum::<f64>() / top.len() as f64;
-                            ens_pairs.push((*a, f));
-                        }
-                    }
-                }
-                let ew = wape(&ens_pairs);
-                let name = ensemble_name(&top, &candidates);
+                let ew = wape(&pairs_of(&top, false));
                 rank_out.push(RankEntry {
-                    model: name,
+                    model: ensemble_name(&top, &candidates),
                     wape: ew,
                 });
-                rank_out.sort_by(|a, b| match (a.wape, b.wape) {
-                    (Some(x), Some(y)) => x.total_cmp(&y),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
-                });
+                rank_out.sort_by(|a, b| by_wape(a.wape, b.wape));
                 if let (Some(e), Some(b)) = (ew, ranking[0].1) {
                     if e < b {
-                        chosen = (top, ens_pairs);
+                        chosen = top;
                     }
                 }
             }
@@ -291,20 +279,11 @@ pub(crate) fn run_queue(
     // Interval calibration: the chosen forecast's inner errors on normal days (special days
     // are few and their effects are estimated from fewer occurrences; letting them into the
     // quantiles widens every normal day's interval).
-    let _ = errors;
-    let mut calib = Vec::new();
-    if !members.is_empty() {
-        for (k, &od) in inner_days.iter().rev().enumerate() {
-            for (t, a) in actuals[k].iter().enumerate() {
-                let special = calendar.is_some_and(|c| c.get(history.date(od + t / d)).is_some());
-                if let (Some(a), false) = (a, special) {
-                    let f =
-                        members.iter().map(|&c| fcs[c][k][t]).sum::<f64>() / members.len() as f64;
-                    calib.push((*a, f));
-                }
-            }
-        }
-    }
+    let calib = if members.is_empty() {
+        Vec::new()
+    } else {
+        pairs_of(&members, true)
+    };
     let cal = if calib.is_empty() {
         Calibration::poisson()
     } else {
@@ -329,9 +308,19 @@ pub(crate) fn run_queue(
         open,
         model,
         ranking: rank_out,
-        inner_origins: inner_used,
+        inner_origins: k_n,
         aht,
     })
+}
+
+/// Orders WAPEs ascending, unscored last.
+fn by_wape(a: Option<f64>, b: Option<f64>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    }
 }
 
 fn ensemble_name(members: &[usize], candidates: &[ModelSpec]) -> String {

@@ -16,6 +16,7 @@ pub mod requirement;
 
 pub mod rules;
 pub mod service;
+pub mod tours;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -648,6 +649,50 @@ pub fn solve_observed(
     opts: &SolveOptions,
     obs: &mut dyn Observer,
 ) -> Result<Schedule, ScheduleError> {
+    solve_impl(req, rules, opts, obs, None).map(|(s, _)| s)
+}
+
+/// Plans the week as tours (rules `[tours]`: days-on patterns, weekly paid hours, minimum rest;
+/// see [`tours`]) and builds the explicit tours, reporting every rule they still break.
+///
+/// # Errors
+/// As [`solve_observed`]; [`ScheduleError::BadOption`] when the rules have no `[tours]`
+/// section; [`ScheduleError::BadRequirement`] unless the horizon is 7 days.
+pub fn solve_tours(
+    req: &Requirement,
+    rules: &ShiftRules,
+    opts: &SolveOptions,
+    obs: &mut dyn Observer,
+) -> Result<tours::TourPlan, ScheduleError> {
+    let Some(tr) = &rules.tours else {
+        return Err(ScheduleError::BadOption {
+            name: "tours (the shift rules have no [tours] section)",
+            range: "a [tours] section",
+            value: f64::NAN,
+        });
+    };
+    if req.days() != 7 {
+        return Err(ScheduleError::BadRequirement {
+            reason: format!(
+                "weekly tours need a 7-day horizon, got {} day(s)",
+                req.days()
+            ),
+        });
+    }
+    let (sched, counts) = solve_impl(req, rules, opts, obs, Some(tr))?;
+    let pats = tours::patterns(tr);
+    let counts = counts.unwrap_or_else(|| vec![0; pats.len()]);
+    obs.stage("building explicit tours");
+    tours::build_tours(sched, tr, &pats, &counts, req.weekday(0), rules.week_wraps)
+}
+
+fn solve_impl(
+    req: &Requirement,
+    rules: &ShiftRules,
+    opts: &SolveOptions,
+    obs: &mut dyn Observer,
+    tour_rules: Option<&TourRules>,
+) -> Result<(Schedule, Option<Vec<u32>>), ScheduleError> {
     let started = Instant::now();
     let preq = planning_requirement(req, rules)?;
     obs.stage("building the model");
@@ -667,7 +712,10 @@ pub fn solve_observed(
                 obs,
             )?;
             if let Termination::Infeasible { reason } = base.termination {
-                return Ok(empty_schedule(&preq, &inst, opts, started, reason, None));
+                return Ok((
+                    empty_schedule(&preq, &inst, opts, started, reason, None),
+                    None,
+                ));
             }
             Some(base.summary.paid_agent_hours)
         }
@@ -694,13 +742,18 @@ pub fn solve_observed(
                 preq.label(t),
                 preq.required()[t]
             );
-            return Ok(empty_schedule(&preq, &inst, opts, started, reason, budget));
+            return Ok((
+                empty_schedule(&preq, &inst, opts, started, reason, budget),
+                None,
+            ));
         }
     }
     obs.stage("greedy plan");
     let greedy_plan = greedy::greedy(&inst, &obj, Vec::new());
     obs.stage("formulating the MIP");
-    let form = Formulation::build(&inst, &obj);
+    let mut form = Formulation::build(&inst, &obj);
+    let tour_cols = tour_rules.map(|t| tours::add_tour_model(&inst, &mut form, t));
+    let mut mip_values: Option<Vec<f64>> = None;
     obs.stage("LP relaxation");
     let root = form
         .lp
@@ -778,11 +831,14 @@ pub fn solve_observed(
             );
             let backend = opts.backend.name().to_string();
             match res.kind {
-                lp::LpKind::Optimal => (
-                    form.extract(&inst, &res.values),
-                    Termination::Optimal,
-                    backend,
-                ),
+                lp::LpKind::Optimal => {
+                    mip_values = Some(res.values.clone());
+                    (
+                        form.extract(&inst, &res.values),
+                        Termination::Optimal,
+                        backend,
+                    )
+                }
                 lp::LpKind::Infeasible => (
                     Vec::new(),
                     Termination::Infeasible {
@@ -792,7 +848,13 @@ pub fn solve_observed(
                 ),
                 lp::LpKind::TimeLimit if res.has_incumbent => {
                     let mip = form.extract(&inst, &res.values);
-                    let pick = best_of(&inst, &obj, maximise, heur.clone(), mip);
+                    mip_values = Some(res.values.clone());
+                    // With tours the heuristic plans ignore the tour rows: keep the MIP's.
+                    let pick = if tour_cols.is_some() {
+                        mip
+                    } else {
+                        best_of(&inst, &obj, maximise, heur.clone(), mip)
+                    };
                     let v = grid_value(&inst, &obj, &pick);
                     let bound = best_bound(maximise, res.bound, root_bound);
                     (
@@ -854,7 +916,11 @@ pub fn solve_observed(
         Termination::TimeLimit { gap, .. } | Termination::Heuristic { gap, .. } => *gap,
         Termination::Infeasible { .. } => None,
     };
-    Ok(assemble(
+    let counts = match (&tour_cols, &mip_values) {
+        (Some(tc), Some(v)) => Some(tc.z.iter().map(|&c| v[c].round().max(0.0) as u32).collect()),
+        _ => None,
+    };
+    let sched = assemble(
         &preq,
         rules,
         &inst,
@@ -867,7 +933,8 @@ pub fn solve_observed(
         gap,
         budget,
         started,
-    ))
+    );
+    Ok((sched, counts))
 }
 
 /// The tighter of two bounds.
