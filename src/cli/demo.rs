@@ -71,7 +71,7 @@ fn steps(root: &Path, out: &Path, time_limit: &str) -> Vec<Step> {
             title: "forecast: February 1999 from January, per queue, model chosen by backtest",
             argv: [
                 s(&["forecast", "--history"]),
-                vec![p("data/anonbank/intervals_30min_jan_feb_1999.csv")],
+                vec![p("data/audit/actuals_1999-01_02.csv")],
                 s(&["--calendar"]),
                 vec![p("data/anonbank/special_days_1999.csv")],
                 s(&[
@@ -135,9 +135,19 @@ fn steps(root: &Path, out: &Path, time_limit: &str) -> Vec<Step> {
         title: "audit: February against actuals, scorecard, HTML report",
         argv: [
             s(&["audit", "--period", "1999-02", "--actuals"]),
-            vec![p("data/anonbank/intervals_30min_jan_feb_1999.csv")],
+            vec![p("data/audit/actuals_1999-01_02.csv")],
             s(&["--forecast"]),
             vec![o("02_forecast_feb.csv")],
+            s(&["--planned"]),
+            vec![o("03_staff_feb.csv")],
+            s(&["--agent-states"]),
+            vec![p("data/audit/agent_states_1999-02.csv")],
+            s(&["--facts"]),
+            vec![p("data/audit/facts_1999-02.toml")],
+            s(&["--previous-facts"]),
+            vec![p("data/audit/facts_1999-01.toml")],
+            s(&["--scorecard"]),
+            vec![p("models/scorecard.toml")],
             s(&["--report"]),
             vec![o("06_report")],
         ]
