@@ -102,7 +102,9 @@ pub enum CallFormat {
     Auto,
     /// The Anonymous Bank tab-separated 17-field format.
     AnonBank,
-    /// The documented generic call-level CSV (see [`super::generic`] docs in docs/ingest.md).
+    /// The generic call-level CSV: header with `call_id, queue, arrival_time, outcome`
+    /// (`answered`/`abandoned`), `wait_seconds, handle_seconds` and optionally `acw_seconds,
+    /// agent` (docs/ingest.md).
     Generic,
 }
 

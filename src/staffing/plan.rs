@@ -229,7 +229,7 @@ impl StaffInput {
                 }
                 (None, None) => unreachable!("checked above"),
             };
-            if let Some(a) = aht.filter(|&a| a > 0.0) {
+            if let Some(a) = aht {
                 // Weight: answered calls when known (AHT is their mean), else offered.
                 let w = answered_c
                     .map(|c| csv.opt_non_negative(r, c))
