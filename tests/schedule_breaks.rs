@@ -96,26 +96,3 @@ fn fifteen_minute_week_with_breaks_and_overnight_within_one_percent() {
     // both plans are within a few percent of each other and above the requirement.
     assert!(s.summary.paid_agent_hours >= 652.0 && base.summary.paid_agent_hours >= 652.0);
 }
-
-#[test]
-fn heuristic_method_gives_a_feasible_plan_and_a_valid_bound() {
-    let (req, rules) = inputs();
-    let opts = SolveOptions::new()
-        .with_method(schedule::Method::Heuristic)
-        .with_time_limit(Duration::from_secs(20));
-    let s = schedule::solve(&req, &rules, &opts).unwrap();
-    match &s.termination {
-        Termination::Heuristic {
-            bound: Some(b),
-            gap: Some(g),
-            ..
-        } => {
-            assert!(*b <= s.summary.cost + 1e-9);
-            assert!(*g >= 0.0);
-            // The LP bound of this instance is 717.87 → 720 (objective in steps of 4 h).
-            assert!((*b - 720.0).abs() < 1e-6, "bound {b}");
-        }
-        other => panic!("expected a heuristic result with a bound, got {other:?}"),
-    }
-    check_plan(&s, &rules);
-}

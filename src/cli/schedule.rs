@@ -189,6 +189,29 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
+    let roster = match &args.agents {
+        Some(path) => {
+            let agents = schedule::roster::read_agents(path)
+                .with_context(|| format!("failed to load `{}`", path.display()))?;
+            spinner.stage(&format!("rostering {} agents", agents.len()));
+            let rr = schedule::roster::RosterRules {
+                min_rest_min: rules.tours.as_ref().map_or(660, |t| t.min_rest_min),
+                week_wraps: rules.week_wraps,
+                ..Default::default()
+            };
+            let base = tour_plan.as_ref().map_or(&sched, |t| &t.schedule);
+            let r = schedule::roster::assign(
+                base,
+                &agents,
+                req.queues(),
+                &rr,
+                Backend::best_available(),
+                args.time_limit,
+            )?;
+            Some((r, base.clone()))
+        }
+        None => None,
+    };
     spinner.0.finish_and_clear();
 
     let inputs = vec![args.requirement.clone(), args.shifts.clone()];
@@ -231,7 +254,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             "unassigned_shifts": tp.unassigned_shifts,
         });
     }
+    if let Some((r, _)) = &roster {
+        summary_json["roster"] = serde_json::json!({
+            "status": r.status,
+            "agents": r.agents.len(),
+            "unassigned_shifts": r.unassigned(),
+            "soft_violations": r.violations.len(),
+            "unskilled_agents": r.unskilled,
+        });
+    }
     if let Some(dir) = &args.out {
+        if let Some((r, base)) = &roster {
+            write_table(dir, "roster.csv", &r.table(base), &inputs)?;
+            write_table(dir, "roster_violations.csv", &r.violations_table(), &inputs)?;
+        }
         if let Some(tp) = &tour_plan {
             write_table(dir, "tours.csv", &tp.tours_table(), &inputs)?;
             write_table(dir, "tours_plan.csv", &tp.schedule.plan_table(), &inputs)?;
@@ -326,6 +362,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         )?;
         for v in tp.rest_violations.iter().chain(&tp.hours_violations) {
             writeln!(out, "  {v}")?;
+        }
+    }
+    if let Some((r, _)) = &roster {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "roster ({}): {} agents, {} unassigned shifts, {} soft-rule violations",
+            r.status,
+            r.agents.len(),
+            r.unassigned(),
+            r.violations.len()
+        )?;
+        for v in &r.violations {
+            writeln!(out, "  {} {}: {}", v.agent, v.rule, v.detail)?;
         }
     }
     out.flush()?;

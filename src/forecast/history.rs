@@ -1,8 +1,10 @@
 //! Interval history per queue on a regular grid, read from an ingest export or the VRU file.
 //!
-//! Accepted inputs: any CSV with `interval_start` and a volume column (`offered`, or `arrivals`,
-//! `calls`, `volume`), optionally `queue` (default queue `ALL`) and `aht_seconds`. This covers
-//! `wfm ingest` output, `intervals_30min_by_queue.csv` and `vru_arrivals_30min.csv`.
+//! Accepted inputs: any CSV with a timestamp column ([`TIMESTAMP_COLUMNS`], e.g.
+//! `interval_start`) and a volume column ([`VOLUME_COLUMNS`], e.g. `offered`), optionally a queue
+//! column ([`QUEUE_COLUMNS`]; default queue `ALL`) and `aht_seconds`. This covers `wfm ingest`
+//! output, `intervals_30min_by_queue.csv`, `vru_arrivals_30min.csv` and statsforecast's long
+//! format `unique_id,ds,y`.
 //!
 //! Missing versus closed: a *day* with no row at all for a queue is **missing** (unknown, never
 //! read as zero). Inside a day that has rows, an interval without a row is **closed** (zero
@@ -18,8 +20,23 @@ use crate::units::IntervalLength;
 
 use super::ForecastError;
 
-/// Names accepted for the volume column, in order of preference.
-pub const VOLUME_COLUMNS: [&str; 4] = ["offered", "arrivals", "calls", "volume"];
+/// Names accepted for the volume column, in order of preference (`y` is the statsforecast
+/// long format `unique_id,ds,y`).
+pub const VOLUME_COLUMNS: [&str; 8] = [
+    "offered",
+    "arrivals",
+    "calls",
+    "calls_offered",
+    "volume",
+    "contacts",
+    "count",
+    "y",
+];
+/// Names accepted for the timestamp column, in order of preference.
+pub const TIMESTAMP_COLUMNS: [&str; 5] =
+    ["interval_start", "timestamp", "datetime", "interval", "ds"];
+/// Names accepted for the queue column, in order of preference.
+pub const QUEUE_COLUMNS: [&str; 4] = ["queue", "skill", "split", "unique_id"];
 
 /// One queue's history on the common grid.
 #[derive(Debug, Clone)]
@@ -116,16 +133,20 @@ impl History {
     /// # Errors
     /// As [`History::read`].
     pub fn from_csv(input: &CsvInput) -> Result<Self, ForecastError> {
-        let ts_col = input.require(&["interval_start"])?[0];
+        let missing = |names: &[&str]| crate::table::TableError::MissingColumns {
+            path: input.path().to_path_buf(),
+            missing: vec![names.join("|")],
+            found: input.headers().to_vec(),
+        };
+        let ts_col = TIMESTAMP_COLUMNS
+            .iter()
+            .find_map(|c| input.column(c))
+            .ok_or_else(|| missing(&TIMESTAMP_COLUMNS))?;
         let vol_col = VOLUME_COLUMNS
             .iter()
             .find_map(|c| input.column(c))
-            .ok_or_else(|| crate::table::TableError::MissingColumns {
-                path: input.path().to_path_buf(),
-                missing: vec![VOLUME_COLUMNS.join("|")],
-                found: input.headers().to_vec(),
-            })?;
-        let queue_col = input.column("queue");
+            .ok_or_else(|| missing(&VOLUME_COLUMNS))?;
+        let queue_col = QUEUE_COLUMNS.iter().find_map(|c| input.column(c));
         let aht_col = input.column("aht_seconds");
 
         struct Row {
@@ -431,6 +452,14 @@ mod tests {
         assert_eq!(q.volume()[24 + 8], None); // missing day
         assert_eq!(h.report().missing_queue_days, 1);
         assert_eq!(h.report().rows_used, 3);
+    }
+
+    #[test]
+    fn statsforecast_long_format_is_accepted() {
+        let h = load("unique_id,ds,y\nA,1999-01-01 08:00:00,5\nB,1999-01-01 08:00:00,2\n").unwrap();
+        assert_eq!(h.queues().len(), 2);
+        assert_eq!(h.queues()[1].queue(), "B");
+        assert_eq!(h.queues()[1].actual(8), Some(2.0));
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod greedy;
 mod lp;
 mod model;
 pub mod requirement;
+pub mod roster;
 
 pub mod rules;
 pub mod service;
