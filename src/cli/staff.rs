@@ -150,8 +150,8 @@ impl PolicyArgs {
 agents, agents_gross, service_level, asa_seconds, occupancy, p_wait, abandon_rate, binding.\n\
 service_level = answered within --sl-seconds ÷ OFFERED (Erlang A: abandons count against); \
 asa_seconds = mean wait of ANSWERED calls; abandon_rate empty under Erlang C. \
-Totals per queue and day (agent-hours, FTE): after the table with --format table, else on \
-stderr, and as data with --totals FILE. Exit code 3: --evaluate found an interval missing a \
+Totals per queue and day (agent-hours, FTE): after the table with --format table, else the \
+horizon rows on stderr; every day as data with --totals FILE. Exit code 3: --evaluate found an interval missing a \
 target or unstable."
 )]
 pub(crate) struct Args {
@@ -203,10 +203,22 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             cfg.hours_per_fte_day(), cfg.hours_per_fte_week())?;
         totals.write(OutputFormat::Table, &mut out)?;
     } else if !args.quiet {
+        // Keep stderr short: the horizon rows; every day is in --totals FILE.
+        let mut horizon = plan.totals_table(Precision::Display);
+        horizon
+            .rows
+            .retain(|r| r[0] == wfm::table::Cell::text(plan::HORIZON));
         let mut err = std::io::stderr().lock();
-        writeln!(err, "totals per queue and day:")?;
-        plan.totals_table(Precision::Display)
-            .write(OutputFormat::Table, &mut err)?;
+        writeln!(
+            err,
+            "totals over the horizon ({}):",
+            if args.totals.is_some() {
+                "per queue and day in the --totals file"
+            } else {
+                "per queue and day with --totals FILE"
+            }
+        )?;
+        horizon.write(OutputFormat::Table, &mut err)?;
     }
     if let Some(path) = &args.totals {
         let fmt = match path.extension().and_then(|e| e.to_str()) {

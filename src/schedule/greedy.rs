@@ -33,7 +33,7 @@ impl Penalty<'_> {
             GridObjective::Service {
                 curves, weights, ..
             } => match &curves[t] {
-                Some(c) => -weights[t] * c.at(n),
+                Some(c) => -weights[t] * c.envelope(n),
                 None => 0.0,
             },
         }
