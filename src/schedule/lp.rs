@@ -289,6 +289,9 @@ impl Lp {
         // always supplies a warm start or falls back to its own heuristics.
         model.set_parameter("strongBranching", "0");
         model.set_parameter("heuristicsOnOff", "off");
+        // The library never prints: silence the LP solver's own messages too (`log 0` only
+        // covers the branch-and-cut ones; Clp still reports postsolve repairs on stdout).
+        model.set_parameter("slogLevel", "0");
         if mip_gap > 0.0 {
             model = match model.with_mip_gap(mip_gap as f32) {
                 Ok(m) => m,
