@@ -99,7 +99,13 @@ proptest! {
     fn erlang_b_recursion_equals_closed_form(n in 0u32..120, a in 0.01f64..150.0) {
         let r = blocking(n, a);
         let c = blocking_closed_form(n, a);
-        prop_assert!(((r - c) / c).abs() < 1e-12, "B({n}, {a}) = {r} vs {c}");
+        // Below the smallest normal double (e.g. B(88, 0.01) ≈ 1e-310) both forms lose all
+        // relative precision; there they only have to agree that B is (sub)normally zero.
+        if c < f64::MIN_POSITIVE {
+            prop_assert!(r < f64::MIN_POSITIVE, "B({n}, {a}) = {r} vs {c}");
+        } else {
+            prop_assert!(((r - c) / c).abs() < 1e-12, "B({n}, {a}) = {r} vs {c}");
+        }
     }
 
     /// The fast search returns exactly the naive scan's answer (never a larger N: no smaller
