@@ -47,7 +47,8 @@ pub(crate) struct Prepared {
     pub days: usize,
     /// Observed values; missing days (and special days, when a calendar is given) imputed.
     pub raw: Vec<f64>,
-    /// `raw` with unmarked outliers replaced (the input of the non-baseline models).
+    /// `raw` divided by the day-of-month factors, with unmarked outliers replaced (the input
+    /// of the non-baseline models).
     pub clean: Vec<f64>,
     /// Open-interval template: `open[weekday * d + slot]`.
     pub open: Vec<bool>,
@@ -146,8 +147,19 @@ pub(crate) fn prepare(
         }
     }
 
+    // Day-of-month factors from the observed totals; outliers are then looked for in the
+    // series adjusted for them (a payday peak is an effect, not an outlier).
+    let month_day = month_day_factors(history, &raw, d, days, &usable, &neighbours);
+    let mut adjusted = raw.clone();
+    for j in 0..days {
+        let f = month_day[history.date(j).day() as usize];
+        for v in &mut adjusted[j * d..(j + 1) * d] {
+            *v /= f;
+        }
+    }
+
     // Hampel filter on usable days.
-    let mut clean = raw.clone();
+    let mut clean = adjusted.clone();
     let mut buf = Vec::with_capacity(NEIGHBOURS);
     let mut dev = Vec::with_capacity(NEIGHBOURS);
     for j in 0..days {
@@ -159,9 +171,9 @@ pub(crate) fn prepare(
             continue;
         }
         for s in 0..d {
-            let y = raw[j * d + s];
+            let y = adjusted[j * d + s];
             buf.clear();
-            buf.extend(nb.iter().map(|&k| raw[k * d + s]));
+            buf.extend(nb.iter().map(|&k| adjusted[k * d + s]));
             let m = median(&mut buf);
             dev.clear();
             dev.extend(buf.iter().map(|v| (v - m).abs()));
@@ -170,14 +182,6 @@ pub(crate) fn prepare(
             if (y - m).abs() > HAMPEL_T * scale {
                 clean[j * d + s] = m;
             }
-        }
-    }
-
-    let month_day = month_day_factors(history, &clean, d, days, &usable, &neighbours);
-    for j in 0..days {
-        let f = month_day[history.date(j).day() as usize];
-        for v in &mut clean[j * d..(j + 1) * d] {
-            *v /= f;
         }
     }
 
@@ -255,29 +259,58 @@ pub(crate) fn prepare(
 /// call-center calendar effect (Koole 2013, *Call Center Optimization*, §4.3).
 fn month_day_factors(
     history: &History,
-    clean: &[f64],
+    series: &[f64],
     d: usize,
     days: usize,
     usable: &[bool],
     neighbours: &dyn Fn(usize) -> Vec<usize>,
 ) -> [f64; 32] {
+    let dom: Vec<usize> = (0..days).map(|j| history.date(j).day() as usize).collect();
+    let totals: Vec<f64> = (0..days)
+        .map(|j| series[j * d..(j + 1) * d].iter().sum::<f64>())
+        .collect();
+    let nbs: Vec<Vec<usize>> = (0..days)
+        .map(|j| {
+            if usable[j] {
+                neighbours(j).into_iter().take(4).collect()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    // The neighbours of a peak day are themselves off-peak and vice versa, so one pass
+    // under-estimates the effect; a few passes on the adjusted totals converge.
     let mut f = [1.0; 32];
-    let total = |j: usize| clean[j * d..(j + 1) * d].iter().sum::<f64>();
-    let mut by_day: Vec<Vec<f64>> = vec![Vec::new(); 32];
-    for j in 0..days {
-        if !usable[j] {
-            continue;
+    for _ in 0..MONTH_DAY_PASSES {
+        let g = month_day_pass(&totals, &dom, &nbs, &f);
+        if g.iter().all(|&x| x == 1.0) {
+            break;
         }
-        let t = total(j);
-        let nb: Vec<usize> = neighbours(j).into_iter().take(4).collect();
+        for m in 1..32 {
+            f[m] *= g[m];
+        }
+    }
+    f
+}
+
+/// Passes of the day-of-month estimate.
+const MONTH_DAY_PASSES: usize = 3;
+
+/// One empirical-Bayes pass on totals adjusted by the current factors `f`.
+fn month_day_pass(totals: &[f64], dom: &[usize], nbs: &[Vec<usize>], f: &[f64; 32]) -> [f64; 32] {
+    let mut g = [1.0; 32];
+    let adj = |j: usize| totals[j] / f[dom[j]];
+    let mut by_day: Vec<Vec<f64>> = vec![Vec::new(); 32];
+    for (j, nb) in nbs.iter().enumerate() {
         if nb.len() < 2 {
             continue;
         }
-        let e = nb.iter().map(|&k| total(k)).sum::<f64>() / nb.len() as f64;
+        let e = nb.iter().map(|&k| adj(k)).sum::<f64>() / nb.len() as f64;
+        let t = adj(j);
         if e <= 0.0 || t <= 0.0 {
             continue;
         }
-        by_day[history.date(j).day() as usize].push(t / e);
+        by_day[dom[j]].push(t / e);
     }
     let groups: Vec<(usize, f64, usize)> = (1..32)
         .filter(|&m| !by_day[m].is_empty())
@@ -292,7 +325,7 @@ fn month_day_factors(
         dof += n - 1;
     }
     if groups.len() < 28 || dof < groups.len() {
-        return f;
+        return g;
     }
     let sigma2 = ss / dof as f64;
     let k = groups.len() as f64;
@@ -301,13 +334,13 @@ fn month_day_factors(
     let noise = groups.iter().map(|g| sigma2 / g.2 as f64).sum::<f64>() / k;
     let tau2 = (var_means - noise).max(0.0);
     if tau2 <= 0.0 {
-        return f;
+        return g;
     }
     for &(m, mean, n) in &groups {
         let b = tau2 / (tau2 + sigma2 / n as f64);
-        f[m] = (mu + b * (mean - mu)) / mu;
+        g[m] = (mu + b * (mean - mu)) / mu;
     }
-    f
+    g
 }
 
 /// Median of a small slice (reorders it); 0 for an empty slice.
@@ -382,5 +415,53 @@ mod tests {
         // Slot ratio = (8 + 5·0.2) / (40 + 5) = 0.2 exactly since every slot has the same ratio.
         assert!((r[10] - 0.2).abs() < 1e-12, "{}", r[10]);
         assert_eq!(p.effects[Effect::Closed.index()][10], 0.0);
+    }
+
+    /// 120 days of a daily-grid-like hourly series: every day 100 calls at 10:00, with days
+    /// 1–3 of each month doubled when `effect` is set, plus a small deterministic wiggle.
+    fn month_series(effect: bool) -> History {
+        let mut v = Vec::new();
+        let start = parse_timestamp("1999-01-01").unwrap().date();
+        for j in 0..120 {
+            let date = start + chrono::TimeDelta::days(j);
+            let wiggle = 1.0 + 0.05 * ((j * 7 % 5) as f64 - 2.0) / 2.0;
+            let boost = if effect && date.day() <= 3 { 2.0 } else { 1.0 };
+            for s in 0..24 {
+                v.push(Some(if s == 10 { 100.0 * wiggle * boost } else { 0.0 }));
+            }
+        }
+        History::from_series(
+            parse_timestamp("1999-01-01").unwrap(),
+            IntervalLength::from_minutes(60).unwrap(),
+            vec![SeriesInput {
+                queue: "Q".into(),
+                volume: v,
+                aht_secs: vec![],
+            }],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn month_day_effect_found_only_when_present() {
+        let h = month_series(true);
+        let p = prepare(&h, &h.queues()[0], None, 120);
+        assert!(p.month_day[2] > 1.5, "{:?}", &p.month_day[..6]);
+        assert!(
+            p.month_day[15] < 1.0 && p.month_day[15] > 0.8,
+            "{}",
+            p.month_day[15]
+        );
+        // The cleaned series is divided by the factor: month starts are no longer outliers.
+        let day =
+            (parse_timestamp("1999-03-02").unwrap().date() - h.start().date()).num_days() as usize;
+        assert!(p.clean[day * 24 + 10] < 150.0, "{}", p.clean[day * 24 + 10]);
+        let h = month_series(false);
+        let p = prepare(&h, &h.queues()[0], None, 120);
+        assert!(
+            p.month_day.iter().all(|&f| (f - 1.0).abs() < 0.03),
+            "{:?}",
+            p.month_day
+        );
     }
 }
