@@ -444,10 +444,19 @@ impl Table {
     /// # Errors
     /// Any error of the writer.
     pub fn write_csv(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        // Keep the kind of an I/O error (a closed pipe must stay `BrokenPipe`, which the binary
+        // treats as a normal end); csv's own conversion turns every error into `Other`.
+        fn io_of(e: csv::Error) -> std::io::Error {
+            match e.kind() {
+                csv::ErrorKind::Io(inner) => std::io::Error::new(inner.kind(), e.to_string()),
+                _ => std::io::Error::other(e),
+            }
+        }
         let mut wtr = csv::Writer::from_writer(w);
-        wtr.write_record(&self.columns)?;
+        wtr.write_record(&self.columns).map_err(io_of)?;
         for r in &self.rows {
-            wtr.write_record(r.iter().map(Cell::render))?;
+            wtr.write_record(r.iter().map(Cell::render))
+                .map_err(io_of)?;
         }
         wtr.flush()
     }

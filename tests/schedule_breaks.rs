@@ -4,6 +4,10 @@
 //! 30-min unpaid lunch, a 4-h shift with one 15-min break, starts every 15 min, overnight shifts
 //! allowed, the week wrapping. Solved to a proven gap ≤ 1 % within a 60-s limit, and priced
 //! against the plan without breaks and overnight shifts.
+//!
+//! Needs CBC (feature `cbc`): microlp does not reach a 1 % gap on this instance in 60 s; without
+//! CBC the heuristic path is tested in `schedule_heuristic.rs`.
+#![cfg(feature = "cbc")]
 
 use std::path::Path;
 use std::time::Duration;
@@ -54,7 +58,6 @@ fn check_plan(s: &schedule::Schedule, rules: &ShiftRules) {
 }
 
 #[test]
-#[cfg(feature = "cbc")]
 fn fifteen_minute_week_with_breaks_and_overnight_within_one_percent() {
     let (req, rules) = inputs();
     let opts = SolveOptions::new().with_time_limit(Duration::from_secs(60));
