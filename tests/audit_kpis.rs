@@ -303,3 +303,19 @@ fn every_kpi_is_documented_with_its_handbook_name_and_formula() {
         );
     }
 }
+
+#[test]
+fn four_month_accuracy_averages_the_monthly_ratios() {
+    // forecast_2m.csv adds 31 Jan (actual 10, forecast 8) to February (50 / 49).
+    let mut paths = paths_all();
+    paths.forecast = Some(fixture("forecast_2m.csv"));
+    let a = run(&paths);
+    close(&a, "forecast_accuracy_4m", (10.0 / 8.0 + 50.0 / 49.0) / 2.0);
+    // The period's own figure is unchanged.
+    close(&a, "forecast_accuracy", 50.0 / 49.0);
+    assert!(a
+        .kpi("forecast_accuracy_4m")
+        .unwrap()
+        .source
+        .contains("2 month(s): 1999-01, 1999-02"));
+}

@@ -123,6 +123,7 @@ defs! {
     "major_complaints", "major complaints", "重大投诉", Count, "fact";
     "report_errors", "report errors", "报表差错", Count, "fact";
     "forecast_accuracy", "volume forecast accuracy", "业务量预测准确率", Ratio, "Σ actual ÷ Σ forecast";
+    "forecast_accuracy_4m", "volume forecast accuracy, mean of the last 4 months", "业务量预测准确率", Ratio, "mean of the monthly Σ actual ÷ Σ forecast over the period and up to 3 months before it that the forecast covers";
     "forecast_wape", "volume WAPE", "—", Fraction, "Σ|A − F| ÷ Σ A over queue × interval";
     "forecast_mape", "volume MAPE (non-zero actuals)", "—", Fraction, "mean |A − F| ÷ A over queue × interval with A > 0";
     "forecast_bias", "volume bias", "—", Ratio, "(Σ F − Σ A) ÷ Σ A (positive = over-forecast)";

@@ -1190,6 +1190,50 @@ pub fn audit(inputs: &AuditInputs, options: &AuditOptions) -> Result<Audit, crat
             });
         }
     }
+    // The handbook's figure: the monthly accuracy averaged over the last four months, from the
+    // months of the period and the 3 before it that both the forecast and the actuals cover.
+    if let Some(fc) = &inputs.forecast {
+        let mut months = Vec::new();
+        let mut m = period;
+        for _ in 0..4 {
+            let rows_m: Vec<&ActualInterval> = act
+                .rows
+                .iter()
+                .filter(|r| m.contains(r.interval_start))
+                .collect();
+            if !rows_m.is_empty() {
+                let r = accuracy_rows(&rows_m, fc, m);
+                if let Some(ratio) = r
+                    .rows
+                    .iter()
+                    .find(|x| x.measure == "volume" && x.grouping == "total")
+                    .and_then(|x| x.m.ratio)
+                {
+                    months.push((m, ratio));
+                }
+            }
+            m = m.previous();
+        }
+        let v = if months.is_empty() {
+            Err("forecast rows matching the actuals".to_string())
+        } else {
+            Ok(months.iter().map(|x| x.1).sum::<f64>() / months.len() as f64)
+        };
+        let list: Vec<String> = months.iter().rev().map(|x| x.0.to_string()).collect();
+        kpis.push(mk(
+            "forecast_accuracy_4m",
+            "all".to_string(),
+            v,
+            format!("{fc_src}; {} month(s): {}", months.len(), list.join(", ")),
+        ));
+    } else {
+        kpis.push(mk(
+            "forecast_accuracy_4m",
+            "all".to_string(),
+            Err("--forecast (a forecast snapshot of the period)".to_string()),
+            "-".to_string(),
+        ));
+    }
     // Sort: scope all first (in catalogue order), then queues.
     let order = |k: &Kpi| {
         kpi::KPI_DEFINITIONS

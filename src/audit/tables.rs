@@ -214,13 +214,15 @@ impl Audit {
         t
     }
 
-    /// Per interval: required, scheduled and actual agents, occupancy.
+    /// Per interval: required, scheduled and actual agents, schedule accuracy (actual ÷
+    /// scheduled), occupancy.
     pub fn staffing_table(&self) -> Table {
         let mut t = Table::new([
             "interval_start",
             "required",
             "scheduled",
             "actual",
+            "schedule_accuracy_pct",
             "occupancy_pct",
         ]);
         for s in &self.staffing {
@@ -229,6 +231,10 @@ impl Audit {
                 Cell::float(s.required, 2),
                 Cell::float(s.scheduled, 2),
                 Cell::float(s.actual, 2),
+                pct(s
+                    .actual
+                    .zip(s.scheduled)
+                    .and_then(|(a, b)| crate::audit::formulas::schedule_accuracy(a, b))),
                 pct(s.occupancy),
             ]);
         }
