@@ -1143,17 +1143,43 @@ pub fn audit(inputs: &AuditInputs, options: &AuditOptions) -> Result<Audit, crat
     ];
     let mut scopes = vec!["all".to_string()];
     scopes.extend(queues.iter().cloned());
-    let fc_src = inputs
+    // Source of the forecast KPIs: the snapshot's origin and the model(s) — per queue from the
+    // sidecar's `models` map (or the rows' `model` column) for queue scopes.
+    let fc_models: BTreeMap<String, String> = inputs
         .forecast
         .as_ref()
         .map(|fc| {
-            let model = fc.meta.get("models").cloned().unwrap_or_else(|| {
-                let m: BTreeSet<&str> = fc.rows.iter().filter_map(|r| r.model.as_deref()).collect();
-                m.into_iter().collect::<Vec<_>>().join("+")
-            });
-            format!("forecast {}", model)
+            let from_meta: Option<BTreeMap<String, String>> = fc
+                .meta
+                .get("models")
+                .and_then(|m| serde_json::from_str(m).ok());
+            from_meta.unwrap_or_else(|| {
+                fc.rows
+                    .iter()
+                    .filter_map(|r| Some((r.queue.clone(), r.model.clone()?)))
+                    .collect()
+            })
         })
-        .unwrap_or_else(|| "-".to_string());
+        .unwrap_or_default();
+    let fc_source = |scope: &str| -> String {
+        let Some(fc) = &inputs.forecast else {
+            return "-".to_string();
+        };
+        let origin = fc
+            .meta
+            .get("origin")
+            .map(|o| format!(" (origin {o})"))
+            .unwrap_or_default();
+        match fc_models.get(scope) {
+            Some(m) => format!("forecast {m}{origin}"),
+            None => {
+                let all: BTreeSet<&str> = fc_models.values().map(String::as_str).collect();
+                let all: Vec<&str> = all.into_iter().collect();
+                format!("forecast {}{origin}", all.join(" + "))
+            }
+        }
+    };
+    let fc_src = fc_source("all");
     for scope in &scopes {
         for (measure, key, get) in &fc_keys {
             let row = accuracy.iter().find(|r| {
@@ -1186,7 +1212,7 @@ pub fn audit(inputs: &AuditInputs, options: &AuditOptions) -> Result<Audit, crat
                     Err(needs) => KpiValue::NotComputable { needs },
                 },
                 previous: None,
-                source: fc_src.clone(),
+                source: fc_source(scope),
             });
         }
     }

@@ -50,6 +50,25 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut inputs = args.policy.inputs(&args.input);
     inputs.push(args.scenarios.clone());
     emit(&report.to_table(precision), &args.output, &inputs)?;
+    if let Some(out) = &args.output.out {
+        let mut meta_path = out.as_os_str().to_owned();
+        meta_path.push(".meta.json");
+        let meta_path = PathBuf::from(meta_path);
+        let columns: serde_json::Map<String, serde_json::Value> = scenario::definitions()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), serde_json::Value::from(v)))
+            .collect();
+        let meta = serde_json::json!({
+            "input": args.input.display().to_string(),
+            "scenarios": args.scenarios.display().to_string(),
+            "config": cfg.source().map(|p| p.display().to_string()),
+            "names": report.outcomes.iter().map(|o| o.name.clone()).collect::<Vec<_>>(),
+            "columns": columns,
+        });
+        let text = serde_json::to_string_pretty(&meta)? + "\n";
+        wfm::table::write_atomic(&meta_path, text.as_bytes(), &inputs)
+            .with_context(|| format!("failed to write `{}`", meta_path.display()))?;
+    }
     if input.aht_filled() > 0 {
         eprintln!(
             "warning: {} intervals had calls but no handle time (all abandoned); their queue's mean AHT was used",

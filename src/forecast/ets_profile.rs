@@ -7,7 +7,11 @@
 //! `l ← l + φ b + α e_j`, `b ← φ b + β e_j`, `s_j = s_{j−7} + γ e_j`;
 //! the `k`-day forecast is `l + (φ + … + φ^k) b + s`. Parameters `α ∈ (0,1)`, `β = α·u₁`,
 //! `γ = (1 − α)·u₂`, `φ = 0.80 + 0.18·u₃` (the usual admissible region) minimise the one-step
-//! squared error by Nelder–Mead over the last [`ETS_WINDOW_DAYS`] days.
+//! squared error by Nelder–Mead over the last [`ETS_WINDOW_DAYS`] days. With fewer than
+//! [`TREND_MIN_DAYS`] days of history the trend is left out (ETS(A,N,A): `b = 0`, `β = 0`):
+//! a slope read off three or four weeks is mostly noise, and damping alone still carries it
+//! over a month-long horizon (a four-week January would otherwise forecast February falling
+//! by 15 % a week).
 //! The interval forecast is `F = T̂_day · p_{w,s}` with the profile
 //! `p_{w,s} = Σ_i y_{i,w,s} / Σ_i T_{i,w}` over the last [`PROFILE_WEEKS`] weeks.
 //!
@@ -23,6 +27,9 @@ use super::{FitData, FittedModel, ForecastError, Forecaster};
 
 /// Days of daily totals the smoothing parameters are fitted on.
 pub const ETS_WINDOW_DAYS: usize = 16 * 7;
+/// Days of history below which the daily totals get no trend (the same six weeks the
+/// decomposition model asks for before it fits one).
+pub const TREND_MIN_DAYS: usize = 6 * 7;
 /// Weeks the intraday profile averages.
 pub const PROFILE_WEEKS: usize = 8;
 
@@ -61,7 +68,7 @@ struct State {
 fn run(t: &[f64], alpha: f64, beta: f64, gamma: f64, phi: f64) -> State {
     let mean = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
     let mut level = mean(&t[..7]);
-    let mut trend = if t.len() >= 14 {
+    let mut trend = if beta > 0.0 && t.len() >= 14 {
         (mean(&t[7..14]) - level) / 7.0
     } else {
         0.0
@@ -106,7 +113,11 @@ impl Forecaster for EtsProfile {
         let totals: Vec<f64> = (j0..days)
             .map(|j| data.y[j * d..(j + 1) * d].iter().sum())
             .collect();
-        let map = |u: &[f64]| (u[0], u[0] * u[1], (1.0 - u[0]) * u[2], 0.80 + 0.18 * u[3]);
+        let trended = window >= TREND_MIN_DAYS;
+        let map = |u: &[f64]| {
+            let beta = if trended { u[0] * u[1] } else { 0.0 };
+            (u[0], beta, (1.0 - u[0]) * u[2], 0.80 + 0.18 * u[3])
+        };
         let cost = |u: &[f64]| {
             let (a, b, g, p) = map(u);
             run(&totals, a, b, g, p).sse
@@ -205,5 +216,35 @@ mod tests {
             ..data
         };
         assert!(EtsProfile::default().fit(&short).is_err());
+    }
+
+    #[test]
+    fn short_history_gets_no_trend() {
+        // 4 weeks falling by 3 % a week (a January like the Anonymous Bank's): the month ahead
+        // is forecast flat at the recent level, not extrapolated down.
+        let d = 2;
+        let wk = [1.0, 1.0, 1.0, 1.0, 0.3, 0.1, 1.0];
+        let mut y = Vec::new();
+        for j in 0..28 {
+            let total = 1000.0 * (1.0 - 0.03 * (j / 7) as f64) * wk[j % 7];
+            y.extend([0.5 * total, 0.5 * total]);
+        }
+        let data = FitData {
+            y: &y,
+            slots_per_day: d,
+            first_weekday: 0,
+        };
+        let f = EtsProfile::default().fit(&data).unwrap();
+        assert_eq!(f.trend, 0.0);
+        let fc = f.predict(28 * d);
+        let week = |w: usize| fc[w * 7 * d..(w + 1) * 7 * d].iter().sum::<f64>();
+        assert!(
+            (week(3) / week(0) - 1.0).abs() < 1e-9,
+            "{} vs {}",
+            week(3),
+            week(0)
+        );
+        // The level is the recent one (last week ≈ 910 a weekday), not the four-week mean.
+        assert!((week(0) / (910.0 * 5.4) - 1.0).abs() < 0.05, "{}", week(0));
     }
 }

@@ -51,7 +51,7 @@ pub struct ErlangB {
     load: f64,
     inv_load: f64,
     agents: u32,
-    /// `1 / B(agents, load)`; may be `+∞` when `B` underflows (then `B = 0` exactly enough).
+    /// `1 / B(agents, load)`; `+∞` once it overflows, i.e. for `B < ~1e-308`, reported as `B = 0`.
     reciprocal: f64,
 }
 

@@ -1176,17 +1176,17 @@ pub fn number(v: Option<f64>, precision: Precision, display_dp: usize) -> Cell {
     }
 }
 
-/// Decimals for 10 significant digits, fewer when the shortest round-trip form needs fewer.
+/// Decimals for 10 significant digits, without trailing zeros.
 fn full_dp(v: f64) -> usize {
     if v == 0.0 || !v.is_finite() {
         return 0;
     }
     let mag = v.abs().log10().floor() as i64;
     let sig = (9 - mag).clamp(0, 30) as usize;
-    // Rust's `Display` for f64 is the shortest string that round-trips, never in exponent form.
-    let shortest = format!("{v}");
-    let decimals = shortest.split_once('.').map_or(0, |(_, d)| d.len());
-    decimals.min(sig)
+    // Round to `sig` decimals, then drop trailing zeros (1.5812500000000014 → 1.58125).
+    let text = format!("{v:.sig$}");
+    text.split_once('.')
+        .map_or(0, |(_, d)| d.trim_end_matches('0').len())
 }
 
 impl StaffPlan {
@@ -1345,9 +1345,11 @@ mod tests {
 
     #[test]
     fn significant_digits() {
-        assert_eq!(full_dp(0.123456789012), 10);
-        assert_eq!(full_dp(1.2345678901234e-12), 21);
+        assert_eq!(full_dp(0.1234567891234), 10);
+        assert_eq!(full_dp(1.2345678911234e-12), 21);
         assert_eq!(full_dp(1234.0), 0);
         assert_eq!(full_dp(0.25), 2);
+        assert_eq!(full_dp(1.5812500000000014), 5);
+        assert_eq!(full_dp(0.1 + 0.2), 1);
     }
 }
