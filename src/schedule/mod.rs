@@ -802,6 +802,21 @@ fn solve_impl(
             );
             (heur.clone(), term, "greedy+lp-diving".to_string())
         }
+        // CBC crashed (SIGSEGV, CBC 2.10.8) when started with under a second left and a warm
+        // start on the 28-day demo instance; with no time left the heuristic plan is the answer.
+        Method::Auto if !root_infeasible && remaining < Duration::from_secs(1) => (
+            heur.clone(),
+            heuristic_result(
+                format!(
+                    "no time left for the MIP: the greedy plan and the LP relaxation used {:.1} s of the {:.0}-s limit",
+                    started.elapsed().as_secs_f64(),
+                    opts.time_limit.as_secs_f64()
+                ),
+                root_bound,
+                false,
+            ),
+            "greedy".to_string(),
+        ),
         Method::Auto if root_infeasible => (
             Vec::new(),
             Termination::Infeasible {
