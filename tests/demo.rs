@@ -45,6 +45,11 @@ fn demo_runs_the_pipeline_on_the_sample_data() {
     // Every record of the raw sample is accounted for, and the step commands are printed.
     assert!(stderr.contains("15528 read, 15528 used"), "{stderr}");
     assert!(stderr.contains("$ wfm forecast --history"), "{stderr}");
+    // The schedule plans the first full week of the month's requirement.
+    assert!(
+        stderr.contains("planning 7 of the requirement's 28 day(s), from day 6"),
+        "{stderr}"
+    );
     // The forecast covers all of February for every queue.
     let fc = std::fs::read_to_string(out.join("02_forecast_feb.csv")).unwrap();
     assert!(fc.lines().skip(1).any(|l| l.starts_with("1999-02-28")));

@@ -120,11 +120,11 @@ fn steps(root: &Path, out: &Path, time_limit: &str) -> Vec<Step> {
         },
     ];
     v.push(Step {
-        title: "schedule: shifts with breaks covering the requirement (pooled queues)",
+        title: "schedule: a week of shifts with breaks covering the requirement (pooled queues)",
         argv: [
             s(&["schedule", "--requirement"]),
             vec![o("03_staff_feb.csv")],
-            s(&["--shifts"]),
+            s(&["--from", "1999-02-07", "--days", "7", "--shifts"]),
             vec![p("models/shifts.toml")],
             s(&["--objective", "cost", "--time-limit", time_limit, "--out"]),
             vec![o("05_schedule")],

@@ -62,6 +62,14 @@ pub(crate) struct Args {
     /// Named agents CSV (id, weekly_hours, availability, skills, preferences) to roster.
     #[arg(long, value_name = "FILE")]
     agents: Option<PathBuf>,
+    /// Plan from this date (YYYY-MM-DD; a dated requirement such as `wfm staff` output) [its
+    /// first day].
+    #[arg(long, value_name = "DATE")]
+    from: Option<String>,
+    /// Plan this many days [to the end of the requirement], e.g. one week of a month's
+    /// requirement.
+    #[arg(long, value_name = "N")]
+    days: Option<usize>,
     /// Objective.
     #[arg(long, value_enum, default_value_t = ObjectiveArg::Cost)]
     objective: ObjectiveArg,
@@ -122,7 +130,7 @@ fn write_table(dir: &Path, name: &str, t: &Table, inputs: &[PathBuf]) -> anyhow:
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let req = Requirement::from_csv(&args.requirement)
+    let mut req = Requirement::from_csv(&args.requirement)
         .with_context(|| format!("failed to load `{}`", args.requirement.display()))?;
     let rules = ShiftRules::from_path(&args.shifts)
         .with_context(|| format!("failed to load `{}`", args.shifts.display()))?;
@@ -135,6 +143,31 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         req.intervals_filled(),
         req.agent_hours()
     );
+    if args.from.is_some() || args.days.is_some() {
+        let first = match &args.from {
+            None => 0,
+            Some(text) => {
+                let date = wfm::time::parse_date(text)
+                    .with_context(|| format!("--from: `{text}` is not a date (YYYY-MM-DD)"))?;
+                let start = req.start_date().with_context(|| {
+                    "--from needs a dated requirement (interval_start), not day/slot rows"
+                })?;
+                let first = (date - start).num_days();
+                anyhow::ensure!(
+                    (0..req.days() as i64).contains(&first),
+                    "--from {text}: the requirement covers {start} and the {} day(s) after it",
+                    req.days() - 1
+                );
+                first as usize
+            }
+        };
+        let days = args.days.unwrap_or(req.days() - first);
+        let all = req.days();
+        req = req.days_window(first, days)?;
+        eprintln!(
+            "planning {days} of the requirement's {all} day(s), from day {first}; the other days' rows are read but not planned"
+        );
+    }
     let mut opts = SolveOptions::new()
         .with_objective(match args.objective {
             ObjectiveArg::Cost => Objective::Cost,

@@ -324,6 +324,42 @@ impl Requirement {
         })
     }
 
+    /// The whole days `first_day .. first_day + days` of the horizon (day 0 is the first),
+    /// e.g. one week of a month-long `wfm staff` output: a weekly plan is what planners build.
+    ///
+    /// # Errors
+    /// [`ScheduleError::BadRequirement`] when `days` is 0 or the window leaves the horizon.
+    pub fn days_window(&self, first_day: usize, days: usize) -> Result<Self, ScheduleError> {
+        if days == 0 || first_day + days > self.days {
+            return Err(ScheduleError::BadRequirement {
+                reason: format!(
+                    "days {first_day}..{} are not within the requirement's {} day(s)",
+                    first_day + days,
+                    self.days
+                ),
+            });
+        }
+        let per_day = self.per_day();
+        let cut = |v: &Vec<f64>| v[first_day * per_day..(first_day + days) * per_day].to_vec();
+        Ok(Requirement {
+            days,
+            first_weekday: (self.first_weekday + first_day) % 7,
+            start_date: self
+                .start_date
+                .map(|d| d + chrono::Days::new(first_day as u64)),
+            required: cut(&self.required),
+            load: self.load.as_ref().map(cut),
+            aht_secs: self.aht_secs.as_ref().map(cut),
+            queues: self.queues.clone(),
+            ..*self
+        })
+    }
+
+    /// The date of day 0, when the input had dates (`wfm staff` output).
+    pub fn start_date(&self) -> Option<NaiveDate> {
+        self.start_date
+    }
+
     /// Interval length.
     pub fn interval(&self) -> IntervalLength {
         self.interval
@@ -466,5 +502,19 @@ mod tests {
         assert_eq!(f.len(), 48);
         assert_eq!(f.required()[3], 1.0);
         assert!((f.agent_hours() - r.agent_hours()).abs() < 1e-9);
+    }
+
+    #[test]
+    fn days_window_keeps_whole_days_and_their_weekday() {
+        let i = IntervalLength::from_minutes(60).unwrap();
+        let required: Vec<f64> = (0..3 * 24).map(|t| t as f64).collect();
+        let r = Requirement::new(i, 6, required, None, None).unwrap();
+        let w = r.days_window(1, 2).unwrap();
+        assert_eq!(w.days(), 2);
+        assert_eq!(w.weekday(0), 0); // the day after a Saturday is a Sunday
+        assert_eq!(w.required()[0], 24.0);
+        assert_eq!(w.required().len(), 48);
+        assert!(r.days_window(2, 2).is_err());
+        assert!(r.days_window(0, 0).is_err());
     }
 }
