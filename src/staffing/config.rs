@@ -417,21 +417,23 @@ struct RawFte {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSettings {
-    model: Option<ModelKind>,
-    kind: Option<QueueKind>,
-    sl_target: Option<f64>,
-    sl_seconds: Option<f64>,
-    asa_seconds: Option<f64>,
-    max_abandon: Option<f64>,
-    patience_seconds: Option<f64>,
-    max_occupancy: Option<f64>,
-    shrinkage: Option<f64>,
-    concurrency: Option<f64>,
-    sla: Option<String>,
+    pub(crate) model: Option<ModelKind>,
+    pub(crate) kind: Option<QueueKind>,
+    pub(crate) sl_target: Option<f64>,
+    pub(crate) sl_seconds: Option<f64>,
+    pub(crate) asa_seconds: Option<f64>,
+    pub(crate) max_abandon: Option<f64>,
+    pub(crate) patience_seconds: Option<f64>,
+    pub(crate) max_occupancy: Option<f64>,
+    pub(crate) shrinkage: Option<f64>,
+    pub(crate) concurrency: Option<f64>,
+    pub(crate) sla: Option<String>,
 }
 
 impl RawSettings {
-    fn validate(self, file: &Path, section: &str) -> Result<Settings, StaffingError> {
+    /// Checks every value's range and converts to [`Settings`]; errors name `file` and
+    /// `section.key` (used by the config file and by the scenarios file).
+    pub(crate) fn validate(self, file: &Path, section: &str) -> Result<Settings, StaffingError> {
         let err = |key: &str, value: f64, range: &'static str| StaffingError::Config {
             file: file.to_path_buf(),
             key: format!("{section}.{key}"),

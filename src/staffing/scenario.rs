@@ -17,11 +17,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::config::{ModelKind, Settings, StaffConfig};
+use super::config::{ModelKind, RawSettings, Settings, StaffConfig};
 use super::plan::{self, number, Precision, StaffInput, StaffPlan, Totals};
 use super::StaffingError;
 use crate::table::{Cell, Table};
-use crate::units::{Fraction, Secs};
 
 /// Relative slack of `⌊G·(1 − s)⌋` (the product may land a few ulps below an integer).
 const NET_RTOL: f64 = 1e-12;
@@ -101,26 +100,6 @@ pub fn read_scenarios(path: &Path) -> Result<Vec<Scenario>, StaffingError> {
                 v => Ok(v),
             }
         };
-        let frac = |k: &str, v: Option<f64>| -> Result<Option<Fraction>, StaffingError> {
-            v.map(|x| Fraction::new(x).map_err(|_| err(key(k), x, "[0, 1]")))
-                .transpose()
-        };
-        let secs = |k: &str, v: Option<f64>| -> Result<Option<Secs>, StaffingError> {
-            v.map(|x| Secs::new(x).map_err(|_| err(key(k), x, "[0, ∞) seconds")))
-                .transpose()
-        };
-        if let Some(x) = s.shrinkage.filter(|x| !(0.0..1.0).contains(x)) {
-            return Err(err(key("shrinkage"), x, "[0, 1)"));
-        }
-        if let Some(x) = s.max_occupancy.filter(|x| !(*x > 0.0 && *x <= 1.0)) {
-            return Err(err(key("max_occupancy"), x, "(0, 1]"));
-        }
-        if let Some(x) = s.patience_seconds.filter(|x| !(x.is_finite() && *x > 0.0)) {
-            return Err(err(key("patience_seconds"), x, "(0, ∞) seconds"));
-        }
-        if let Some(x) = s.concurrency.filter(|x| !(x.is_finite() && *x >= 1.0)) {
-            return Err(err(key("concurrency"), x, "[1, ∞)"));
-        }
         for (k, v) in [
             ("hours_per_fte_day", s.hours_per_fte_day),
             ("hours_per_fte_week", s.hours_per_fte_week),
@@ -137,19 +116,20 @@ pub fn read_scenarios(path: &Path) -> Result<Vec<Scenario>, StaffingError> {
             volume_factor: nonneg("volume", s.volume)?.unwrap_or(1.0),
             aht_factor: nonneg("aht_factor", s.aht_factor)?.unwrap_or(1.0),
             aht_delta_secs: aht_delta,
-            settings: Settings {
+            settings: RawSettings {
                 model: s.model,
                 kind: None,
-                sl_target: frac("sl_target", s.sl_target)?,
-                sl_seconds: secs("sl_seconds", s.sl_seconds)?,
-                asa_seconds: secs("asa_seconds", s.asa_seconds)?,
-                max_abandon: frac("max_abandon", s.max_abandon)?,
-                patience_seconds: secs("patience_seconds", s.patience_seconds)?,
-                max_occupancy: frac("max_occupancy", s.max_occupancy)?,
-                shrinkage: frac("shrinkage", s.shrinkage)?,
+                sl_target: s.sl_target,
+                sl_seconds: s.sl_seconds,
+                asa_seconds: s.asa_seconds,
+                max_abandon: s.max_abandon,
+                patience_seconds: s.patience_seconds,
+                max_occupancy: s.max_occupancy,
+                shrinkage: s.shrinkage,
                 concurrency: s.concurrency,
                 sla: None,
-            },
+            }
+            .validate(path, &format!("scenario[{i}] ({})", s.name))?,
             hours_per_fte_day: s.hours_per_fte_day,
             hours_per_fte_week: s.hours_per_fte_week,
             name: s.name,
