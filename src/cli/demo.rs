@@ -51,109 +51,63 @@ fn root_dir(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
     )
 }
 
+/// A demo command line: `@data/…` and `@models/…` are read from the repository root, `@out/…`
+/// is written to the output directory, `@limit` is the scheduling time limit; other words are
+/// passed as they are.
+fn argv(words: &[&str], root: &Path, out: &Path, time_limit: &str) -> Vec<String> {
+    words
+        .iter()
+        .map(|w| {
+            if let Some(rel) = w.strip_prefix("@out/") {
+                out.join(rel).display().to_string()
+            } else if w.starts_with("@data/") || w.starts_with("@models/") {
+                root.join(&w[1..]).display().to_string()
+            } else if *w == "@limit" {
+                time_limit.to_string()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect()
+}
+
 fn steps(root: &Path, out: &Path, time_limit: &str) -> Vec<Step> {
-    let p = |rel: &str| root.join(rel).display().to_string();
-    let o = |rel: &str| out.join(rel).display().to_string();
-    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-    let mut v = vec![
-        Step {
-            title:
-                "ingest: raw call log (1–14 Jan 1999) → interval KPIs, every record accounted for",
-            argv: [
-                s(&["ingest", "calls"]),
-                vec![p("data/anonbank/january_01-14.txt")],
-                s(&["--interval", "30m", "--out"]),
-                vec![o("01_ingest_jan01-14.csv")],
-            ]
-            .concat(),
-        },
-        Step {
-            title: "forecast: February 1999 from January, per queue, model chosen by backtest",
-            argv: [
-                s(&["forecast", "--history"]),
-                vec![p("data/audit/actuals_1999-01_02.csv")],
-                s(&["--calendar"]),
-                vec![p("data/anonbank/special_days_1999.csv")],
-                s(&[
-                    "--model",
-                    "auto",
-                    "--start",
-                    "1999-02-01T00:00:00",
-                    "--horizon",
-                    "28d",
-                    "--out",
-                ]),
-                vec![o("02_forecast_feb.csv")],
-            ]
-            .concat(),
-        },
-        Step {
-            title:
-                "staff: required agents per queue × interval (Erlang C, targets from the config)",
-            argv: [
-                s(&["staff", "--input"]),
-                vec![o("02_forecast_feb.csv")],
-                s(&["--config"]),
-                vec![p("models/staffing.toml")],
-                s(&["--history"]),
-                vec![o("01_ingest_jan01-14.csv")],
-                s(&["--out"]),
-                vec![o("03_staff_feb.csv")],
-            ]
-            .concat(),
-        },
-        Step {
-            title: "scenario: what-if variants against the February baseline",
-            argv: [
-                s(&["scenario", "--input"]),
-                vec![o("02_forecast_feb.csv")],
-                s(&["--config"]),
-                vec![p("models/staffing.toml")],
-                s(&["--history"]),
-                vec![o("01_ingest_jan01-14.csv")],
-                s(&["--scenarios"]),
-                vec![p("models/scenarios.toml")],
-                s(&["--out"]),
-                vec![o("04_scenarios.csv")],
-            ]
-            .concat(),
-        },
+    #[rustfmt::skip]
+    let script: [(&'static str, &[&str]); 6] = [
+        ("ingest: raw call log (1–14 Jan 1999) → interval KPIs, every record accounted for",
+         &["ingest", "calls", "@data/anonbank/january_01-14.txt", "--interval", "30m",
+           "--out", "@out/01_ingest_jan01-14.csv"]),
+        ("forecast: February 1999 from January, per queue, model chosen by backtest",
+         &["forecast", "--history", "@data/audit/actuals_1999-01_02.csv",
+           "--calendar", "@data/anonbank/special_days_1999.csv", "--model", "auto",
+           "--start", "1999-02-01T00:00:00", "--horizon", "28d",
+           "--out", "@out/02_forecast_feb.csv"]),
+        ("staff: required agents per queue × interval (Erlang C, targets from the config)",
+         &["staff", "--input", "@out/02_forecast_feb.csv", "--config", "@models/staffing.toml",
+           "--history", "@out/01_ingest_jan01-14.csv", "--out", "@out/03_staff_feb.csv"]),
+        ("scenario: what-if variants against the February baseline",
+         &["scenario", "--input", "@out/02_forecast_feb.csv", "--config", "@models/staffing.toml",
+           "--history", "@out/01_ingest_jan01-14.csv", "--scenarios", "@models/scenarios.toml",
+           "--out", "@out/04_scenarios.csv"]),
+        ("schedule: a week of shifts with breaks covering the requirement (pooled queues)",
+         &["schedule", "--requirement", "@out/03_staff_feb.csv", "--from", "1999-02-07",
+           "--days", "7", "--shifts", "@models/shifts.toml", "--objective", "cost",
+           "--time-limit", "@limit", "--out", "@out/05_schedule"]),
+        ("audit: February against actuals, scorecard, HTML report",
+         &["audit", "--period", "1999-02", "--actuals", "@data/audit/actuals_1999-01_02.csv",
+           "--forecast", "@out/02_forecast_feb.csv", "--planned", "@out/03_staff_feb.csv",
+           "--agent-states", "@data/audit/agent_states_1999-02.csv",
+           "--facts", "@data/audit/facts_1999-02.toml",
+           "--previous-facts", "@data/audit/facts_1999-01.toml",
+           "--scorecard", "@models/scorecard.toml", "--report", "@out/06_report"]),
     ];
-    v.push(Step {
-        title: "schedule: a week of shifts with breaks covering the requirement (pooled queues)",
-        argv: [
-            s(&["schedule", "--requirement"]),
-            vec![o("03_staff_feb.csv")],
-            s(&["--from", "1999-02-07", "--days", "7", "--shifts"]),
-            vec![p("models/shifts.toml")],
-            s(&["--objective", "cost", "--time-limit", time_limit, "--out"]),
-            vec![o("05_schedule")],
-        ]
-        .concat(),
-    });
-    v.push(Step {
-        title: "audit: February against actuals, scorecard, HTML report",
-        argv: [
-            s(&["audit", "--period", "1999-02", "--actuals"]),
-            vec![p("data/audit/actuals_1999-01_02.csv")],
-            s(&["--forecast"]),
-            vec![o("02_forecast_feb.csv")],
-            s(&["--planned"]),
-            vec![o("03_staff_feb.csv")],
-            s(&["--agent-states"]),
-            vec![p("data/audit/agent_states_1999-02.csv")],
-            s(&["--facts"]),
-            vec![p("data/audit/facts_1999-02.toml")],
-            s(&["--previous-facts"]),
-            vec![p("data/audit/facts_1999-01.toml")],
-            s(&["--scorecard"]),
-            vec![p("models/scorecard.toml")],
-            s(&["--report"]),
-            vec![o("06_report")],
-        ]
-        .concat(),
-    });
-    v
+    script
+        .iter()
+        .map(|(title, words)| Step {
+            title,
+            argv: argv(words, root, out, time_limit),
+        })
+        .collect()
 }
 
 /// Removes the outputs a previous demo run left in `out`, so that the steps (which never
