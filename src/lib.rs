@@ -1,14 +1,21 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+// Links the statically built CBC (the `cbc` feature) into every binary that uses the library.
+#[cfg(feature = "cbc")]
+extern crate cbc_src;
+
 pub mod audit;
 pub mod data;
 pub mod error;
 pub mod forecast;
+pub mod io;
+pub mod model;
 pub mod report;
 pub mod schedule;
 pub mod staffing;
-pub mod table;
+/// The table reader and writer (moved to [`io::table`]; kept here for existing callers).
+pub use io::table;
 pub mod time;
 pub mod units;
 

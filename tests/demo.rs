@@ -54,6 +54,11 @@ fn demo_runs_the_pipeline_on_the_sample_data() {
     let fc = std::fs::read_to_string(out.join("02_forecast_feb.csv")).unwrap();
     assert!(fc.lines().skip(1).any(|l| l.starts_with("1999-02-28")));
     assert!(fc.lines().skip(1).all(|l| l.starts_with("1999-02-")));
+    // Golden outputs: the data stages are byte-identical to the committed fingerprints
+    // (tests/fixtures/demo_golden.txt). A change that
+    // alters them on purpose re-blesses with `WFM_BLESS=1 cargo test --test demo` and says why in
+    // its commit.
+    check_golden(&out);
     // A second run replaces the previous outputs instead of failing on them.
     let o = run();
     assert!(
@@ -62,4 +67,42 @@ fn demo_runs_the_pipeline_on_the_sample_data() {
         String::from_utf8_lossy(&o.stderr)
     );
     std::fs::remove_dir_all(&out).ok();
+}
+
+/// FNV-1a, 64 bit: a fingerprint of an output file (no hashing crate needed for a test).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+// The schedule's files are not here: under the test's wall-clock limit the MIP's plan depends
+// on the machine's load (the open "deterministic schedule" work adds a work limit).
+const GOLDEN_FILES: [&str; 4] = [
+    "01_ingest_jan01-14.csv",
+    "02_forecast_feb.csv",
+    "03_staff_feb.csv",
+    "04_scenarios.csv",
+];
+
+fn check_golden(out: &std::path::Path) {
+    let golden =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo_golden.txt");
+    let actual: Vec<String> = GOLDEN_FILES
+        .iter()
+        .map(|f| {
+            let bytes = std::fs::read(out.join(f)).unwrap();
+            format!("{f} {:016x} {}", fnv1a(&bytes), bytes.len())
+        })
+        .collect();
+    if std::env::var_os("WFM_BLESS").is_some() {
+        std::fs::write(&golden, actual.join("\n") + "\n").unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&golden).unwrap();
+    let expected: Vec<&str> = expected.lines().collect();
+    assert_eq!(
+        expected, actual,
+        "demo outputs changed (WFM_BLESS=1 re-blesses on purpose)"
+    );
 }

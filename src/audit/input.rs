@@ -4,6 +4,7 @@
 //! column; an optional column that is absent is remembered so that the KPIs it feeds are listed as
 //! "not computable: needs …" instead of being printed as 0.
 
+use crate::io::schema;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -107,7 +108,7 @@ fn check_not_above(
 pub fn read_actuals(path: &Path, threshold_secs: u32) -> Result<Actuals, AuditError> {
     let t = CsvInput::read(path)?;
     let req = t.require(&[
-        "interval_start",
+        schema::INTERVAL_START,
         "queue",
         "offered",
         "answered",
@@ -286,7 +287,7 @@ pub struct Forecast {
 /// [`TableError`] with file, line and column; [`AuditError::Meta`] when the sidecar is not JSON.
 pub fn read_forecast(path: &Path) -> Result<Forecast, AuditError> {
     let t = CsvInput::read(path)?;
-    let req = t.require(&["interval_start", "queue", "forecast"])?;
+    let req = t.require(&[schema::INTERVAL_START, "queue", "forecast"])?;
     let c_aht = t.column("aht_forecast");
     let c_model = t.column("model");
     let mut rows = Vec::with_capacity(t.len());
@@ -364,7 +365,7 @@ pub struct Planned {
 /// [`TableError`] located; [`AuditError::PlannedColumns`] when none of the agent columns exists.
 pub fn read_planned(path: &Path) -> Result<Planned, AuditError> {
     let t = CsvInput::read(path)?;
-    let req = t.require(&["interval_start"])?;
+    let req = t.require(&[schema::INTERVAL_START])?;
     // `agents` is the requirement of `wfm staff` output and of the schedule input.
     let c_req = t.column("required").or_else(|| t.column("agents"));
     let c_sched = t.column("scheduled");
@@ -445,7 +446,7 @@ pub struct AgentStates {
 pub fn read_agent_states(path: &Path) -> Result<AgentStates, AuditError> {
     let t = CsvInput::read(path)?;
     let c = t.require(&[
-        "interval_start",
+        schema::INTERVAL_START,
         "agent",
         "scheduled_seconds",
         "logged_in_seconds",
@@ -518,7 +519,7 @@ pub struct StaffingProxy {
 pub fn read_staffing_proxy(path: &Path) -> Result<StaffingProxy, AuditError> {
     let t = CsvInput::read(path)?;
     let c = t.require(&[
-        "interval_start",
+        schema::INTERVAL_START,
         "busy_agents_equiv",
         "distinct_named_agents",
     ])?;

@@ -1,6 +1,7 @@
 //! Rendering the audit as output tables (`--format table|csv|json`, `--section`).
 
 use super::{Audit, KpiValue};
+use crate::io::schema;
 use crate::table::{Cell, Table};
 
 fn pct(v: Option<f64>) -> Cell {
@@ -218,7 +219,7 @@ impl Audit {
     /// scheduled), occupancy.
     pub fn staffing_table(&self) -> Table {
         let mut t = Table::new([
-            "interval_start",
+            schema::INTERVAL_START,
             "required",
             "scheduled",
             "actual",

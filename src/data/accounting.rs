@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::error::Location;
+use crate::io::Location;
 use crate::time::NaiveDate;
 
 /// Why a record was rejected.

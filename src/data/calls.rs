@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use super::accounting::{Accounting, RejectReason, Repair, RepairKind};
 use super::kpi::{KpiRow, KpiTable, QueueId, SlThresholds};
 use super::{anonbank, generic, DataError};
-use crate::error::Location;
+use crate::io::Location;
 use crate::time::{Datelike, NaiveDate};
 use crate::units::IntervalLength;
 

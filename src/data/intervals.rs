@@ -10,6 +10,7 @@
 //! non-finite or inconsistent row makes the whole history suspect, so it is an error naming
 //! the row and column, never a silently dropped row.
 
+use crate::io::schema;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -17,7 +18,7 @@ use super::accounting::Accounting;
 use super::calls::Ingested;
 use super::kpi::{KpiRow, KpiTable, QueueId, SlThresholds};
 use super::DataError;
-use crate::error::Location;
+use crate::io::Location;
 use crate::table::{CsvInput, TableError};
 use crate::time::{format_timestamp, parse_timestamp, NaiveDate, NaiveDateTime, Timelike};
 use crate::units::IntervalLength;
@@ -72,7 +73,7 @@ impl Default for ColumnMapping {
     fn default() -> Self {
         ColumnMapping {
             schema_version: 1,
-            interval_start: "interval_start".into(),
+            interval_start: schema::INTERVAL_START.into(),
             queue: "queue".into(),
             queue_constant: None,
             offered: "offered".into(),
@@ -90,7 +91,7 @@ impl Default for ColumnMapping {
 }
 
 const COLUMN_KEYS: [&str; 7] = [
-    "interval_start",
+    schema::INTERVAL_START,
     "queue",
     "offered",
     "answered",
@@ -142,7 +143,7 @@ impl ColumnMapping {
             .ok_or_else(|| bad(format!("`{assignment}`: expected KEY=VALUE")))?;
         let (k, v) = (k.trim(), v.trim().to_string());
         match k {
-            "interval_start" => self.interval_start = v,
+            schema::INTERVAL_START => self.interval_start = v,
             "queue" => self.queue = v,
             "queue_constant" => self.queue_constant = Some(v),
             "offered" => self.offered = v,

@@ -4,43 +4,13 @@
 //! aggregate — pooled queues, hourly, daily, another service-level definition — can be rebuilt
 //! exactly by adding rows and dividing once. The means (AHT, ASA, SL) are derived on output.
 
+use crate::io::schema;
+use crate::model::{Actual, Panel, TimeGrid};
 use crate::table::{Cell, Table};
 use crate::time::{format_timestamp, NaiveDate, NaiveDateTime};
 use crate::units::IntervalLength;
 
-/// A queue (ACD split / service type), e.g. `PS`. Non-empty, at most 64 characters, no commas,
-/// quotes or control characters (it is written unquoted into CSV keys downstream).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct QueueId(String);
-
-impl QueueId {
-    /// Longest accepted queue name.
-    pub const MAX_LEN: usize = 64;
-
-    /// A queue id; `None` when `name` is empty (after trimming), too long, or contains a comma,
-    /// a quote or a control character.
-    pub fn new(name: &str) -> Option<Self> {
-        Self::validate(name).map(|t| QueueId(t.to_string()))
-    }
-    /// The trimmed name when it is a valid queue id (see [`QueueId::new`]), without allocating.
-    pub(crate) fn validate(name: &str) -> Option<&str> {
-        let t = name.trim();
-        let ok = !t.is_empty()
-            && t.len() <= Self::MAX_LEN
-            && !t.chars().any(|c| c.is_control() || c == ',' || c == '"');
-        ok.then_some(t)
-    }
-    /// The queue name.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for QueueId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+pub use crate::model::QueueId;
 
 /// Service-level answer-time thresholds, in whole seconds, sorted and without duplicates.
 /// Each threshold `T` adds the columns `sl_<T>s`, `answered_le<T>` and `abandoned_le<T>`.
@@ -114,6 +84,34 @@ fn ratio(num: Option<f64>, den: Option<f64>) -> Option<f64> {
 }
 
 impl KpiRow {
+    /// The row's sums as a model cell (see [`KpiTable::to_panel`]).
+    pub fn actual(&self) -> Actual {
+        let answered = self.answered;
+        let times = |mean: Option<f64>, n: Option<f64>| match (mean, n) {
+            (Some(m), Some(n)) => Some(m * n),
+            _ => None,
+        };
+        Actual {
+            offered: self.offered,
+            answered,
+            abandoned: self.abandoned,
+            answered_le: self
+                .answered_le
+                .iter()
+                .zip(&self.given_sl)
+                .map(|(c, sl)| c.or_else(|| sl.map(|s| s * self.offered)))
+                .collect(),
+            abandoned_le: self.abandoned_le.clone(),
+            sum_service_secs: self
+                .sum_service_secs
+                .or_else(|| times(self.given_aht_secs, answered)),
+            sum_wait_answered_secs: self
+                .sum_wait_answered_secs
+                .or_else(|| times(self.given_asa_secs, answered)),
+            sum_wait_abandoned_secs: self.sum_wait_abandoned_secs,
+        }
+    }
+
     /// An all-zero row (a covered interval with no calls) for `thresholds` thresholds.
     pub fn zero(interval_start: NaiveDateTime, queue: QueueId, thresholds: usize) -> Self {
         KpiRow {
@@ -221,7 +219,7 @@ impl KpiTable {
     /// then the exact sums and the patience statistics.
     pub fn column_names(&self) -> Vec<String> {
         let mut c: Vec<String> = [
-            "interval_start",
+            schema::INTERVAL_START,
             "queue",
             "offered",
             "answered",
@@ -309,6 +307,33 @@ impl KpiTable {
             days: self.days.clone(),
             rows,
         }
+    }
+
+    /// The table as a dated panel: every queue over every interval from midnight of the first
+    /// covered day to the end of the last, `None` where no row exists (a day not covered is
+    /// missing data, not zero). Means given by an export without sums become sums
+    /// (AHT × answered, ASA × answered, SL × offered), exact up to the export's rounding.
+    pub fn to_panel(&self) -> Panel<Option<Actual>> {
+        let (Some(first), Some(last)) = (self.days.first(), self.days.last()) else {
+            return Panel::filled(
+                self.queues.clone(),
+                TimeGrid::days(NaiveDate::MIN, self.interval, 0),
+                None,
+            );
+        };
+        let days = (*last - *first).num_days() as usize + 1;
+        let grid = TimeGrid::days(*first, self.interval, days);
+        let mut panel = Panel::filled(self.queues.clone(), grid, None);
+        for r in &self.rows {
+            let (Some(q), Some(t)) = (
+                self.queues.iter().position(|q| *q == r.queue),
+                grid.position(r.interval_start),
+            ) else {
+                continue;
+            };
+            *panel.get_mut(q, t) = Some(r.actual());
+        }
+        panel
     }
 
     /// The same table on a coarser grid (e.g. 15 min → 60 min): each new interval adds the

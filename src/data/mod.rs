@@ -29,7 +29,7 @@ pub use intervals::{
 };
 pub use kpi::{KpiRow, KpiTable, QueueId, SlThresholds, SECS_DECIMALS, SL_DECIMALS};
 
-use crate::error::Location;
+use crate::io::Location;
 
 /// Errors of the `data` module. Problems with single call records are not errors (they are
 /// rejections in the [`Accounting`]); these are problems with whole files, and — for interval

@@ -16,6 +16,7 @@
 //! Reference: Tashman, L. J. (2000), "Out-of-sample tests of forecasting accuracy: an analysis
 //! and review", International Journal of Forecasting 16(4):437–450 (rolling-origin evaluation).
 
+use crate::io::schema;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -142,7 +143,7 @@ impl BacktestReport {
     pub fn rows_table(&self) -> Table {
         let mut t = Table::new([
             "origin",
-            "interval_start",
+            schema::INTERVAL_START,
             "queue",
             "actual",
             "forecast",

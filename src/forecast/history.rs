@@ -1,8 +1,8 @@
 //! Interval history per queue on a regular grid, read from an ingest export or the VRU file.
 //!
-//! Accepted inputs: any CSV with a timestamp column ([`TIMESTAMP_COLUMNS`], e.g.
-//! `interval_start`) and a volume column ([`VOLUME_COLUMNS`], e.g. `offered`), optionally a queue
-//! column ([`QUEUE_COLUMNS`]; default queue `ALL`) and `aht_seconds`. This covers `wfm ingest`
+//! Accepted inputs: any CSV with a timestamp column ([`TIMESTAMP_ALIASES`](crate::io::schema::TIMESTAMP_ALIASES), e.g.
+//! `interval_start`) and a volume column ([`VOLUME_ALIASES`](crate::io::schema::VOLUME_ALIASES), e.g. `offered`), optionally a queue
+//! column ([`QUEUE_ALIASES`](crate::io::schema::QUEUE_ALIASES); default queue `ALL`) and `aht_seconds`. This covers `wfm ingest`
 //! output, `intervals_30min_by_queue.csv`, `vru_arrivals_30min.csv` and statsforecast's long
 //! format `unique_id,ds,y`.
 //!
@@ -20,23 +20,10 @@ use crate::units::IntervalLength;
 
 use super::ForecastError;
 
-/// Names accepted for the volume column, in order of preference (`y` is the statsforecast
-/// long format `unique_id,ds,y`).
-pub const VOLUME_COLUMNS: [&str; 8] = [
-    "offered",
-    "arrivals",
-    "calls",
-    "calls_offered",
-    "volume",
-    "contacts",
-    "count",
-    "y",
-];
-/// Names accepted for the timestamp column, in order of preference.
-pub const TIMESTAMP_COLUMNS: [&str; 5] =
-    ["interval_start", "timestamp", "datetime", "interval", "ds"];
-/// Names accepted for the queue column, in order of preference.
-pub const QUEUE_COLUMNS: [&str; 4] = ["queue", "skill", "split", "unique_id"];
+use crate::io::schema::{
+    QUEUE_ALIASES as QUEUE_COLUMNS, TIMESTAMP_ALIASES as TIMESTAMP_COLUMNS,
+    VOLUME_ALIASES as VOLUME_COLUMNS,
+};
 
 /// One queue's history on the common grid.
 #[derive(Debug, Clone)]

@@ -26,7 +26,8 @@ mod prepare;
 pub mod seasonal_naive;
 pub mod weekly_mean;
 
-use crate::error::Location;
+use crate::io::schema;
+use crate::io::Location;
 use crate::table::{Cell, Table};
 use crate::time::{format_timestamp, NaiveDateTime};
 
@@ -424,7 +425,7 @@ impl ForecastOutput {
     /// The output table `interval_start,queue,forecast,lo80,hi80,lo95,hi95,aht_forecast,model`.
     pub fn to_table(&self) -> Table {
         let mut t = Table::new([
-            "interval_start",
+            schema::INTERVAL_START,
             "queue",
             "forecast",
             "lo80",

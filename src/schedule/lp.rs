@@ -277,9 +277,9 @@ impl Lp {
         let mut model = problem
             .using(good_lp::solvers::coin_cbc::coin_cbc)
             .with_time_limit(time_limit.as_secs_f64().max(1.0));
-        // One thread: the machines this runs on are small and shared, and a single thread
-        // keeps CBC's search deterministic.
-        model.set_parameter("threads", "0");
+        // One thread: `cbc-src` builds CBC without its threads option (CBC 2.10.12's parser then
+        // prints "No match for threads" on stdout), and a single thread keeps the search
+        // deterministic, so no `threads` parameter is passed.
         // CBC counts CPU seconds by default; on a shared machine that lets a 60-s limit run for
         // minutes of wall-clock time. The limit we promise is wall-clock.
         model.set_parameter("timeMode", "elapsed");

@@ -19,6 +19,7 @@ pub mod rules;
 pub mod service;
 pub mod tours;
 
+use crate::io::schema;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -26,7 +27,7 @@ pub use lp::Backend;
 pub use requirement::Requirement;
 pub use rules::{BreakRule, ShiftRules, ShiftTemplate, TourRules};
 
-use crate::error::Location;
+use crate::io::Location;
 use crate::table::{Cell, Table};
 use crate::units::Secs;
 use model::{Formulation, GridObjective, Instance, ShiftInstance};
@@ -468,7 +469,7 @@ impl Schedule {
     /// Coverage per interval: `interval_start, required, scheduled, gap, expected_sl`.
     pub fn coverage_table(&self) -> Table {
         let mut t = Table::new([
-            "interval_start",
+            schema::INTERVAL_START,
             "required",
             "scheduled",
             "gap",

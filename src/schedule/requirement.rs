@@ -9,6 +9,7 @@
 //! - the anchor's `day,slot,required` (day 0 = Sunday, slot = interval of the day), with
 //!   `offered_erlangs` and `aht_seconds` used when present.
 
+use crate::io::schema;
 use std::path::Path;
 
 use super::rules::DAY_NAMES;
@@ -92,7 +93,7 @@ impl Requirement {
     /// length that cannot be inferred.
     pub fn from_csv(path: &Path) -> Result<Self, ScheduleError> {
         let csv = CsvInput::read(path)?;
-        if csv.column("interval_start").is_some() {
+        if csv.column(schema::INTERVAL_START).is_some() {
             Self::from_staff(&csv)
         } else {
             Self::from_day_slot(&csv)
@@ -180,7 +181,7 @@ impl Requirement {
     }
 
     fn from_staff(csv: &CsvInput) -> Result<Self, ScheduleError> {
-        let cols = csv.require(&["interval_start", "agents"])?;
+        let cols = csv.require(&[schema::INTERVAL_START, "agents"])?;
         let (c_ts, c_agents) = (cols[0], cols[1]);
         let c_queue = csv.column("queue");
         let c_load = csv.column("load_erlangs");

@@ -18,7 +18,7 @@
 //! (smallest agent count meeting every target) and [`workforce`] (shrinkage, FTE, concurrency,
 //! async work, patience estimation).
 
-use crate::error::Location;
+use crate::io::Location;
 
 pub mod config;
 pub mod erlang_a;

@@ -26,6 +26,7 @@
 //! backlog first-in first-out; work still open at the end of the horizon but not yet due is not
 //! counted as late.
 
+use crate::io::schema;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
@@ -33,14 +34,14 @@ use super::config::{QueueKind, QueuePolicy, StaffConfig};
 use super::requirement::{required_agents, Binding, Model};
 use super::workforce::{estimate_patience, gross_agents, staff_async, PatienceEstimate};
 use super::{QueueMetrics, StaffingError};
-use crate::error::Location;
+use crate::io::Location;
 use crate::table::{Cell, CsvInput, Table, TableError};
 use crate::time::{format_timestamp, NaiveDate, NaiveDateTime};
 use crate::units::{Erlangs, IntervalLength, Secs};
 
 /// The output columns of a staffing plan, in order.
 pub const COLUMNS: [&str; 13] = [
-    "interval_start",
+    schema::INTERVAL_START,
     "queue",
     "offered",
     "aht_seconds",
@@ -74,7 +75,7 @@ pub const TOTAL_COLUMNS: [&str; 12] = [
 /// The definition of every output column, for docs, `--help` notes and JSON sidecars.
 pub fn definitions() -> Vec<(&'static str, &'static str)> {
     vec![
-        ("interval_start", "left edge of the interval, local wall-clock time"),
+        (schema::INTERVAL_START, "left edge of the interval, local wall-clock time"),
         ("queue", "queue (service) name"),
         ("offered", "contacts offered in the interval (a forecast's `forecast` column)"),
         ("aht_seconds", "average handle time per contact, as given (before chat concurrency)"),
@@ -180,7 +181,7 @@ impl StaffInput {
     /// # Errors
     /// As [`StaffInput::read`].
     pub fn from_csv_with(csv: &CsvInput, options: &ReadOptions) -> Result<Self, StaffingError> {
-        let start_c = csv.require(&["interval_start"])?[0];
+        let start_c = csv.require(&[schema::INTERVAL_START])?[0];
         let queue_c = csv.column("queue");
         let offered_c = csv
             .column("offered")
@@ -371,7 +372,7 @@ impl StaffInput {
                         at: Location {
                             file: path.clone(),
                             line: second,
-                            column: Some("interval_start".into()),
+                            column: Some(schema::INTERVAL_START.into()),
                         },
                         queue: queues[q].clone(),
                         start: format_timestamp(w[0].0),
@@ -548,36 +549,7 @@ pub fn read_patience(path: &Path) -> Result<BTreeMap<String, PatienceEstimate>, 
         .collect())
 }
 
-/// What a row's `binding` column says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Sizing: the target one agent fewer would miss.
-    Binding(Binding),
-    /// Sizing of async work: the SLA window decided.
-    SlaWindow,
-    /// Evaluation: every target met.
-    Met,
-    /// Evaluation: this target missed (the first in the order SL, ASA, abandon, occupancy).
-    Missed(Binding),
-    /// Evaluation of async work: some work finished after its SLA window.
-    MissedSla,
-    /// Evaluation under Erlang C with agents ≤ load: the queue grows without bound.
-    Unstable,
-}
-
-impl Outcome {
-    /// The text of the `binding` column.
-    pub fn label(self) -> String {
-        match self {
-            Outcome::Binding(b) => b.name().to_string(),
-            Outcome::SlaWindow => "sla_window".into(),
-            Outcome::Met => "met".into(),
-            Outcome::Missed(b) => format!("miss:{}", b.name()),
-            Outcome::MissedSla => "miss:sla_window".into(),
-            Outcome::Unstable => "unstable".into(),
-        }
-    }
-}
+pub use crate::model::Outcome;
 
 /// One staffed interval (see [`definitions`] for every field's meaning).
 #[derive(Debug, Clone, PartialEq)]
@@ -878,7 +850,7 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
         let off = (r.start - first_start[r.queue].expect("set above")).num_seconds();
         if off % i64::from(interval.seconds()) != 0 {
             return Err(bad(
-                at(r, "interval_start"),
+                at(r, schema::INTERVAL_START),
                 off as f64,
                 "interval start off the grid of the interval length (seconds from the queue's first start shown)",
             ));

@@ -20,8 +20,6 @@
 //! last bit of `17 / 0.85 = 20.000000000000004`. Inputs are never given to 10 significant digits,
 //! so the slack cannot accept a staffing that misses a target by a visible amount.
 
-use std::fmt;
-
 use super::erlang_b::ErlangB;
 use super::{erlang_a, erlang_c, QueueMetrics, StaffingError};
 use crate::units::{Erlangs, Fraction, Secs};
@@ -195,43 +193,7 @@ impl Targets {
     }
 }
 
-/// Which constraint decided the agent count: the one that one agent fewer would miss.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Binding {
-    /// No traffic: zero agents.
-    None,
-    /// Erlang C needs `N > A`; one agent fewer would be unstable.
-    Stability,
-    /// The service-level target.
-    ServiceLevel,
-    /// The ASA target.
-    Asa,
-    /// The abandon-rate target.
-    Abandon,
-    /// The occupancy cap.
-    Occupancy,
-}
-
-impl Binding {
-    /// The name used in output tables.
-    pub fn name(self) -> &'static str {
-        match self {
-            Binding::None => "none",
-            Binding::Stability => "stability",
-            Binding::ServiceLevel => "service_level",
-            Binding::Asa => "asa",
-            Binding::Abandon => "abandon",
-            Binding::Occupancy => "occupancy",
-        }
-    }
-}
-
-impl fmt::Display for Binding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use crate::model::Binding;
 
 /// The smallest staffing that meets every target.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -9,7 +9,7 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::error::Location;
+use crate::io::Location;
 use crate::time::{parse_timestamp, NaiveDateTime};
 
 /// Errors reading or writing tables.

@@ -1,0 +1,95 @@
+//! Every column name `wfm` reads or writes, and the aliases its readers accept, written once.
+//!
+//! Outputs always use the canonical names; readers accept the aliases listed beside them (in
+//! order of preference) so that the same file can come from `wfm`, a WFM export or a
+//! statsforecast long-format frame (`unique_id, ds, y`).
+
+/// Left edge of an interval (local wall-clock time, or with its UTC offset under `--tz`).
+pub const INTERVAL_START: &str = "interval_start";
+/// The queue (split, skill, service type).
+pub const QUEUE: &str = "queue";
+/// Contacts offered.
+pub const OFFERED: &str = "offered";
+/// Contacts answered.
+pub const ANSWERED: &str = "answered";
+/// Contacts abandoned.
+pub const ABANDONED: &str = "abandoned";
+/// Average handle time, seconds.
+pub const AHT_SECONDS: &str = "aht_seconds";
+/// Average speed of answer, seconds.
+pub const ASA_SECONDS: &str = "asa_seconds";
+/// Net agents.
+pub const AGENTS: &str = "agents";
+/// Gross agents (after shrinkage).
+pub const AGENTS_GROSS: &str = "agents_gross";
+/// Offered load, Erlangs.
+pub const LOAD_ERLANGS: &str = "load_erlangs";
+/// Service level (a fraction in CSV/JSON).
+pub const SERVICE_LEVEL: &str = "service_level";
+/// Occupancy (a fraction).
+pub const OCCUPANCY: &str = "occupancy";
+/// Abandoned ÷ offered (a fraction).
+pub const ABANDON_RATE: &str = "abandon_rate";
+/// Point forecast of offered contacts.
+pub const FORECAST: &str = "forecast";
+/// Prediction-interval bounds.
+pub const LO80: &str = "lo80";
+/// Prediction-interval bounds.
+pub const HI80: &str = "hi80";
+/// Prediction-interval bounds.
+pub const LO95: &str = "lo95";
+/// Prediction-interval bounds.
+pub const HI95: &str = "hi95";
+/// AHT forecast, seconds.
+pub const AHT_FORECAST: &str = "aht_forecast";
+/// The forecasting model of a row.
+pub const MODEL: &str = "model";
+/// Agents required (coverage).
+pub const REQUIRED: &str = "required";
+/// Agents scheduled (coverage).
+pub const SCHEDULED: &str = "scheduled";
+/// A calendar date `YYYY-MM-DD`.
+pub const DATE: &str = "date";
+/// First day of a week (long-range plans).
+pub const WEEK_START: &str = "week_start";
+
+/// Names accepted for the timestamp column, in order of preference.
+pub const TIMESTAMP_ALIASES: [&str; 5] =
+    [INTERVAL_START, "timestamp", "datetime", "interval", "ds"];
+/// Names accepted for the queue column, in order of preference.
+pub const QUEUE_ALIASES: [&str; 4] = [QUEUE, "skill", "split", "unique_id"];
+/// Names accepted for the volume column, in order of preference (`y` is the statsforecast long
+/// format `unique_id,ds,y`).
+pub const VOLUME_ALIASES: [&str; 8] = [
+    OFFERED,
+    "arrivals",
+    "calls",
+    "calls_offered",
+    "volume",
+    "contacts",
+    "count",
+    "y",
+];
+
+/// The first of `aliases` that `headers` contains, with its position.
+pub fn find_column<'a>(headers: &[String], aliases: &[&'a str]) -> Option<(usize, &'a str)> {
+    aliases
+        .iter()
+        .find_map(|a| headers.iter().position(|h| h == a).map(|i| (i, *a)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_are_tried_in_order_of_preference() {
+        let h: Vec<String> = ["ds", "y", "unique_id", "offered"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(find_column(&h, &VOLUME_ALIASES), Some((3, "offered")));
+        assert_eq!(find_column(&h, &TIMESTAMP_ALIASES), Some((0, "ds")));
+        assert_eq!(find_column(&h, &["nope"]), None);
+    }
+}
