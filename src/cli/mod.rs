@@ -27,6 +27,14 @@ mod staff;
     after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 target unmet / infeasible."
 )]
 pub(crate) struct Cli {
+    /// Worksheet to read from every XLSX/XLS/ODS input (default: the first sheet).
+    #[arg(long, global = true, value_name = "NAME")]
+    sheet: Option<String>,
+    /// The site's time zone (IANA name, e.g. America/New_York): timestamps with `Z` or a UTC
+    /// offset are converted to its clock, naive ones are its wall clock, and ingestion writes
+    /// interval_start with its UTC offset (a fall-back day has 50 half-hours).
+    #[arg(long, global = true, value_name = "ZONE", value_parser = parse_zone)]
+    tz: Option<chrono_tz::Tz>,
     #[command(subcommand)]
     command: Command,
 }
@@ -53,6 +61,8 @@ enum Command {
 }
 
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    wfm::table::set_default_sheet(cli.sheet);
+    wfm::table::set_default_zone(cli.tz);
     match cli.command {
         Command::Ingest(c) => ingest::run(c),
         Command::Forecast(a) => forecast::run(a),
@@ -63,6 +73,10 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(a) => audit::run(a),
         Command::Demo(a) => demo::run(a),
     }
+}
+
+fn parse_zone(s: &str) -> Result<chrono_tz::Tz, String> {
+    wfm::io::shape::parse_zone(s)
 }
 
 /// `--format`, shared by every command that prints a table.
@@ -93,7 +107,8 @@ pub(crate) struct OutputArgs {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
-    /// Write the result to FILE instead of stdout (format by extension: .csv, .json; atomic write).
+    /// Write the result to FILE instead of stdout (format by extension: .csv, .json, .parquet;
+    /// atomic write).
     #[arg(long, value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
 }
@@ -104,11 +119,17 @@ pub(crate) fn emit(table: &Table, out: &OutputArgs, inputs: &[PathBuf]) -> anyho
     match &out.out {
         Some(path) => {
             let fmt = match path.extension().and_then(|e| e.to_str()) {
+                Some("parquet") => {
+                    let buf = table.to_parquet(path)?;
+                    wfm::table::write_atomic(path, &buf, inputs)
+                        .with_context(|| format!("failed to write `{}`", path.display()))?;
+                    return Ok(());
+                }
                 Some("json") => OutputFormat::Json,
                 Some("csv") | None => OutputFormat::Csv,
                 Some("txt") => OutputFormat::Table,
                 Some(other) => anyhow::bail!(
-                    "{}: unsupported output extension `.{other}` (use .csv, .json or .txt)",
+                    "{}: unsupported output extension `.{other}` (use .csv, .json, .parquet or .txt)",
                     path.display()
                 ),
             };

@@ -7,7 +7,8 @@
 use crate::io::schema;
 use crate::model::{Actual, Panel, TimeGrid};
 use crate::table::{Cell, Table};
-use crate::time::{format_timestamp, NaiveDate, NaiveDateTime};
+use crate::io::shape::LocalStamp;
+use crate::time::{NaiveDate, NaiveDateTime};
 use crate::units::IntervalLength;
 
 pub use crate::model::QueueId;
@@ -44,6 +45,9 @@ impl Default for SlThresholds {
 pub struct KpiRow {
     /// Left edge of the interval (local wall-clock time).
     pub interval_start: NaiveDateTime,
+    /// UTC offset of `interval_start`, seconds east, when the site's time zone is known
+    /// (`--tz`): the two intervals of a fall-back night's repeated hour differ only here.
+    pub utc_offset_secs: Option<i32>,
     /// The queue.
     pub queue: QueueId,
     /// Calls offered to agents: queued, or served by an agent directly.
@@ -116,6 +120,7 @@ impl KpiRow {
     pub fn zero(interval_start: NaiveDateTime, queue: QueueId, thresholds: usize) -> Self {
         KpiRow {
             interval_start,
+            utc_offset_secs: None,
             queue,
             offered: 0.0,
             answered: Some(0.0),
@@ -132,6 +137,16 @@ impl KpiRow {
             given_asa_secs: None,
             given_sl: vec![None; thresholds],
         }
+    }
+
+    /// `interval_start` as written in outputs: `YYYY-MM-DDTHH:MM:SS`, with the UTC offset
+    /// (RFC 3339) when it is known.
+    pub fn interval_label(&self) -> String {
+        LocalStamp {
+            local: self.interval_start,
+            offset_secs: self.utc_offset_secs,
+        }
+        .to_rfc3339()
     }
 
     /// Average handle time of answered calls: `sum_service_s / answered`; `None` when nothing
@@ -255,7 +270,7 @@ impl KpiTable {
         let n = self.thresholds.secs().len();
         for r in &self.rows {
             let mut row = vec![
-                Cell::text(format_timestamp(r.interval_start)),
+                Cell::text(r.interval_label()),
                 Cell::text(r.queue.as_str()),
                 count_cell(Some(r.offered)),
                 count_cell(r.answered),
@@ -293,7 +308,12 @@ impl KpiTable {
         let mut groups: Vec<Vec<&KpiRow>> = Vec::new();
         for r in &self.rows {
             match groups.last_mut() {
-                Some(g) if g[0].interval_start == r.interval_start => g.push(r),
+                Some(g)
+                    if g[0].interval_start == r.interval_start
+                        && g[0].utc_offset_secs == r.utc_offset_secs =>
+                {
+                    g.push(r)
+                }
                 _ => groups.push(vec![r]),
             }
         }
@@ -349,16 +369,18 @@ impl KpiTable {
             });
         }
         let len = i64::from(length.seconds());
-        let mut groups: std::collections::BTreeMap<(NaiveDateTime, &QueueId), Vec<&KpiRow>> =
+        type Key<'a> = (NaiveDateTime, Option<i32>, &'a QueueId);
+        let mut groups: std::collections::BTreeMap<Key, Vec<&KpiRow>> =
             std::collections::BTreeMap::new();
         for r in &self.rows {
             let secs = i64::from(crate::time::seconds_of_day(r.interval_start));
             let start = r.interval_start - chrono::TimeDelta::seconds(secs % len);
-            groups.entry((start, &r.queue)).or_default().push(r);
+            let utc = r.utc_offset_secs.map(|o| -o);
+            groups.entry((start, utc, &r.queue)).or_default().push(r);
         }
         let rows = groups
             .into_iter()
-            .map(|((start, q), g)| combine(&g, start, q.clone()))
+            .map(|((start, _, q), g)| combine(&g, start, q.clone()))
             .collect();
         Ok(KpiTable {
             interval: length,
@@ -401,6 +423,7 @@ fn combine(g: &[&KpiRow], interval_start: NaiveDateTime, queue: QueueId) -> KpiR
     let answered_le: Vec<Option<f64>> = (0..n).map(|i| sum_opt(g, |r| r.answered_le[i])).collect();
     KpiRow {
         interval_start,
+        utc_offset_secs: g[0].utc_offset_secs,
         queue,
         offered: g.iter().map(|r| r.offered).sum(),
         answered: sum_opt(g, |r| r.answered),

@@ -3,15 +3,22 @@
 //!
 //! - [`Location`]: file, line and column — the provenance readers keep beside model values;
 //! - [`schema`]: every column name and accepted alias, once;
-//! - [`table`]: the CSV reader ([`table::CsvInput`]), the output [`table::Table`] and
+//! - [`source`]: the one path every table is read by — CSV (delimiter sniffed or declared,
+//!   report lines skipped), XLSX/XLS/ODS workbooks (calamine, typed cells) and Parquet
+//!   (arrow-rs) — with file line numbers that CRLF never shifts;
+//! - [`table`]: the table reader ([`table::CsvInput`]), the output [`table::Table`] and
 //!   [`table::write_atomic`];
 //! - [`panels`]: model panels ([`crate::model::Panel`]) to and from tables, with the
 //!   provenance of every cell.
 
 mod location;
 pub mod panels;
+mod parquet;
+pub mod shape;
 pub mod schema;
+pub mod source;
 pub mod table;
+mod workbook;
 
 pub use location::Location;
 pub use table::write_atomic;
