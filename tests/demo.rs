@@ -118,7 +118,12 @@ fn read_csv(path: &std::path::Path) -> Vec<std::collections::HashMap<String, Str
         .map(str::to_string)
         .collect();
     lines
-        .map(|l| head.iter().cloned().zip(l.split(',').map(str::to_string)).collect())
+        .map(|l| {
+            head.iter()
+                .cloned()
+                .zip(l.split(',').map(str::to_string))
+                .collect()
+        })
         .collect()
 }
 
@@ -128,22 +133,34 @@ fn read_csv(path: &std::path::Path) -> Vec<std::collections::HashMap<String, Str
 fn check_bases(out: &std::path::Path, root: &str) {
     let staff = read_csv(&out.join("03_staff_feb.csv"));
     // models/staffing.toml: 30 % shrinkage of which 23.75 % unplanned; EMAIL a plain 25 %.
-    let shrinkage = |q: &str| if q == "EMAIL" { (0.25, 0.25) } else { (0.30, 0.2375) };
-    let num = |r: &std::collections::HashMap<String, String>, k: &str| -> f64 {
-        r[k].parse().unwrap()
+    let shrinkage = |q: &str| {
+        if q == "EMAIL" {
+            (0.25, 0.25)
+        } else {
+            (0.30, 0.2375)
+        }
     };
+    let num =
+        |r: &std::collections::HashMap<String, String>, k: &str| -> f64 { r[k].parse().unwrap() };
     let mut paid_hours = 0.0;
     for r in &staff {
         let net = num(r, "agents");
         let (s, u) = shrinkage(&r["queue"]);
-        assert!((num(r, "agents_scheduled") - net / (1.0 - u)).abs() < 1e-6, "{r:?}");
+        assert!(
+            (num(r, "agents_scheduled") - net / (1.0 - u)).abs() < 1e-6,
+            "{r:?}"
+        );
         paid_hours += net / (1.0 - s) * 0.5;
     }
     let totals = out.join("03_totals.csv");
     let o = Command::new(env!("CARGO_BIN_EXE_wfm"))
         .args(["staff", "--input"])
         .arg(out.join("02_forecast_feb.csv"))
-        .args(["--config", &format!("{root}/models/staffing.toml"), "--history"])
+        .args([
+            "--config",
+            &format!("{root}/models/staffing.toml"),
+            "--history",
+        ])
         .arg(out.join("01_ingest_jan01-14.csv"))
         .args(["--format", "csv", "--quiet", "--totals"])
         .arg(&totals)
@@ -161,7 +178,9 @@ fn check_bases(out: &std::path::Path, root: &str) {
     // The schedule: week 1999-02-07 .. 02-13, on the scheduled basis.
     let summary: String = std::fs::read_to_string(out.join("05_schedule/summary.json")).unwrap();
     let field = |k: &str| -> f64 {
-        let at = summary.find(&format!("\"{k}\": ")).unwrap_or_else(|| panic!("{k}"));
+        let at = summary
+            .find(&format!("\"{k}\": "))
+            .unwrap_or_else(|| panic!("{k}"));
         let rest = &summary[at + k.len() + 4..];
         rest[..rest.find([',', '\n']).unwrap()].parse().unwrap()
     };
@@ -169,7 +188,11 @@ fn check_bases(out: &std::path::Path, root: &str) {
     let week = |r: &&std::collections::HashMap<String, String>| {
         ("1999-02-07".."1999-02-14").contains(&r["interval_start"].as_str())
     };
-    let net_week: f64 = staff.iter().filter(week).map(|r| num(r, "agents") * 0.5).sum();
+    let net_week: f64 = staff
+        .iter()
+        .filter(week)
+        .map(|r| num(r, "agents") * 0.5)
+        .sum();
     let sched_week: f64 = staff
         .iter()
         .filter(week)

@@ -468,7 +468,11 @@ impl Requirement {
     /// Net agent-hours: `Σ net × interval length` (the required agent-hours unless the
     /// requirement is on the scheduled basis).
     pub fn net_agent_hours(&self) -> f64 {
-        self.net.as_ref().unwrap_or(&self.required).iter().sum::<f64>()
+        self.net
+            .as_ref()
+            .unwrap_or(&self.required)
+            .iter()
+            .sum::<f64>()
             * f64::from(self.interval.minutes())
             / 60.0
     }

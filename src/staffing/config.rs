@@ -605,7 +605,10 @@ mod tests {
         assert!((ps.unplanned.value() - 0.2375).abs() < 1e-12);
         // A queue's plain number replaces the defaults' categories: all of it unplanned.
         let mail = cfg.resolve("EMAIL", None).unwrap();
-        assert_eq!((mail.shrinkage.value(), mail.unplanned.value()), (0.25, 0.25));
+        assert_eq!(
+            (mail.shrinkage.value(), mail.unplanned.value()),
+            (0.25, 0.25)
+        );
         let bad = "schema_version = 1\n[defaults.shrinkage]\na = { share = 0.6, kind = \"scheduled\" }\nb = { share = 0.5, kind = \"unplanned\" }\n";
         let dir = std::env::temp_dir().join(format!("wfm-shrink-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();

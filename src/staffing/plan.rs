@@ -1311,7 +1311,10 @@ mod tests {
         assert!((h.agent_hours_gross - sum).abs() < 1e-9 * sum);
         assert!((h.fte - sum / (40.0 * 2.0 / 7.0)).abs() < 1e-9);
         let rounded: f64 = p.rows.iter().map(|r| f64::from(r.agents_gross) * 0.5).sum();
-        assert!(rounded > sum, "the per-interval ceiling overstates: {rounded} vs {sum}");
+        assert!(
+            rounded > sum,
+            "the per-interval ceiling overstates: {rounded} vs {sum}"
+        );
         // Plain `shrinkage = 0.3`: all unplanned, so the schedule covers the gross basis.
         for r in &p.rows {
             assert!((r.agents_scheduled - f64::from(r.agents) / 0.7).abs() < 1e-12);
