@@ -11,14 +11,14 @@ fn tmp(name: &str) -> PathBuf {
 }
 
 /// A one-day `wfm staff`-shaped requirement for queue PS: 3 agents 09:00–13:00.
-fn requirement() -> PathBuf {
+fn requirement(name: &str) -> PathBuf {
     let mut text = String::from("interval_start,queue,agents\n");
     for h in 9..13 {
         for m in [0, 30] {
             text.push_str(&format!("1999-02-08T{h:02}:{m:02}:00,PS,3\n"));
         }
     }
-    let p = tmp("req.csv");
+    let p = tmp(&format!("req_{name}.csv"));
     std::fs::write(&p, text).unwrap();
     p
 }
@@ -27,7 +27,7 @@ fn schedule(agents: &Path, out: &str) -> (i32, String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let o = Command::new(env!("CARGO_BIN_EXE_wfm"))
         .args(["schedule", "--requirement"])
-        .arg(requirement())
+        .arg(requirement(out))
         .arg("--shifts")
         .arg(root.join("models/shifts.toml"))
         .arg("--agents")
@@ -65,7 +65,10 @@ fn a_template_preference_must_name_a_template() {
     .unwrap();
     let (code, err) = schedule(&a, "tpl");
     assert_eq!(code, 3, "{err}");
-    assert!(err.contains("template:4h") && err.contains("full, part"), "{err}");
+    assert!(
+        err.contains("template:4h") && err.contains("full, part"),
+        "{err}"
+    );
 }
 
 #[test]

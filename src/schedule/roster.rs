@@ -397,9 +397,8 @@ pub fn assign(
     let shifts = &schedule.shifts;
     // A requirement without a queue column pools one unnamed queue: every agent may work it.
     let named = queues.iter().any(|q| !q.is_empty());
-    let skilled = |a: &Agent| {
-        a.skills.is_empty() || !named || a.skills.iter().any(|s| queues.contains(s))
-    };
+    let skilled =
+        |a: &Agent| a.skills.is_empty() || !named || a.skills.iter().any(|s| queues.contains(s));
     let unskilled: Vec<String> = agents
         .iter()
         .filter(|a| !skilled(a))

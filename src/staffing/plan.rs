@@ -410,6 +410,14 @@ impl StaffInput {
         Ok(self)
     }
 
+    /// The same input with `other`'s Erlang A patience estimates for queues it has none of.
+    pub(crate) fn with_patience_of(mut self, other: &StaffInput) -> Self {
+        for (q, e) in &other.patience {
+            self.patience.entry(q.clone()).or_insert(*e);
+        }
+        self
+    }
+
     /// Replaces every row's `agents` (for evaluating a plan against other demand).
     ///
     /// # Panics
