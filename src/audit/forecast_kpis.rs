@@ -1,7 +1,7 @@
 //! KPI family "forecast": volume and AHT forecast accuracy, WAPE, MAPE, bias and interval
 //! accuracy per scope, and the handbook's four-month mean of the monthly accuracy.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::accuracy::{accuracy_rows, AccuracyRow};
 use super::formulas::ErrorMeasures;
@@ -30,26 +30,12 @@ const KEYS: [(Measure, K, MeasureOf); 10] = [
 /// What a forecast KPI needs without `--forecast`.
 pub(crate) const NEEDS_FORECAST: &str = "--forecast (a forecast snapshot of the period)";
 
-/// The model(s) per queue: the sidecar's `models` map, else the rows' `model` column.
-fn models(fc: &Forecast) -> BTreeMap<String, String> {
-    let from_meta: Option<BTreeMap<String, String>> = fc
-        .meta
-        .get("models")
-        .and_then(|m| serde_json::from_str(m).ok());
-    from_meta.unwrap_or_else(|| {
-        fc.rows
-            .iter()
-            .filter_map(|r| Some((r.queue.clone(), r.model.clone()?)))
-            .collect()
-    })
-}
-
 /// "forecast MODEL (origin …)" for a scope.
 pub(crate) fn source(fc: Option<&Forecast>, scope: &Scope) -> String {
     let Some(fc) = fc else {
         return "-".to_string();
     };
-    let models = models(fc);
+    let models = fc.models();
     let origin = fc
         .meta
         .get("origin")

@@ -280,6 +280,22 @@ pub struct Forecast {
     pub meta: BTreeMap<String, String>,
 }
 
+impl Forecast {
+    /// The model per queue: the sidecar's `models` map, else the rows' `model` column.
+    pub fn models(&self) -> BTreeMap<String, String> {
+        let from_meta: Option<BTreeMap<String, String>> = self
+            .meta
+            .get("models")
+            .and_then(|m| serde_json::from_str(m).ok());
+        from_meta.unwrap_or_else(|| {
+            self.rows
+                .iter()
+                .filter_map(|r| Some((r.queue.clone(), r.model.clone()?)))
+                .collect()
+        })
+    }
+}
+
 /// Reads a forecast (`interval_start,queue,forecast[,lo80,hi80,lo95,hi95,aht_forecast,model]`) and
 /// its snapshot sidecar `FILE.meta.json` when present.
 ///

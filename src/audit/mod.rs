@@ -26,6 +26,8 @@ mod accounting;
 pub mod accuracy;
 mod agents;
 mod calls;
+mod catalogue;
+mod compute;
 mod facts_kpis;
 mod forecast_kpis;
 pub mod formulas;
@@ -451,7 +453,7 @@ fn history(
         if data.rows.is_empty() {
             continue;
         }
-        let values = month::month_kpis(&data, queues, options)
+        let values = compute::month_kpis(&data, queues, options)
             .into_iter()
             .filter_map(|c| Some(((c.key, c.scope), c.value.ok()?)))
             .collect();
@@ -554,7 +556,7 @@ pub fn audit(inputs: &AuditInputs, options: &AuditOptions) -> Result<Audit, Audi
             None,
         ),
     };
-    let mut computed = month::month_kpis(&cur, &queues, options);
+    let mut computed = compute::month_kpis(&cur, &queues, options);
     computed.extend(forecast_kpis::kpis(
         inputs,
         &accuracy,

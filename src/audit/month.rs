@@ -1,13 +1,11 @@
-//! The inputs of one month restricted to it, and the KPIs of that month: each KPI family
-//! (calls and service, handling times, agents, monthly facts) adds its KPIs per scope.
+//! The inputs of one month restricted to it, and the sink through which each KPI family adds
+//! its KPIs for one scope.
 
 use std::collections::BTreeSet;
 
 use super::input::{ActualInterval, AgentStateRow, Facts, PlannedInterval, StaffingProxyRow};
 use super::kpi::KpiKey;
-use super::sums::Sums;
-use super::{agents, calls, facts_kpis, handling};
-use super::{AuditInputs, AuditOptions, Period, Scope};
+use super::{AuditInputs, Period, Scope};
 
 /// One KPI of one scope, computed, or what it needs.
 #[derive(Debug, Clone)]
@@ -98,36 +96,4 @@ impl<'a> MonthData<'a> {
     pub(crate) fn queues(&self) -> BTreeSet<String> {
         self.rows.iter().map(|r| r.queue.clone()).collect()
     }
-}
-
-/// Every KPI of the month except the forecast family: scope `all` first, then each of
-/// `queues` (actuals-based families only).
-pub(crate) fn month_kpis(
-    data: &MonthData<'_>,
-    queues: &BTreeSet<String>,
-    options: &AuditOptions,
-) -> Vec<Computed> {
-    let mut out = Vec::new();
-    let scopes = std::iter::once(Scope::All).chain(queues.iter().cloned().map(Scope::Queue));
-    for scope in scopes {
-        let s = Sums::of(
-            &data.inputs.actuals,
-            data.rows
-                .iter()
-                .copied()
-                .filter(|r| scope.contains(&r.queue)),
-        );
-        let all = scope == Scope::All;
-        let mut sink = Sink {
-            scope,
-            out: &mut out,
-        };
-        calls::kpis(&s, options, &mut sink);
-        handling::kpis(&s, data, &mut sink);
-        if all {
-            agents::kpis(&s, data, &mut sink);
-            facts_kpis::kpis(&s, data.facts, &mut sink);
-        }
-    }
-    out
 }

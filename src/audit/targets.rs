@@ -22,9 +22,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
-
-use super::kpi::{Better, KpiKey};
+use super::catalogue::{Better, KpiKey};
 use super::scorecard::{Direction, IndicatorUnit, Scorecard};
 use super::AuditError;
 use super::Scope;
@@ -102,25 +100,6 @@ pub struct Targets {
     by: BTreeMap<(KpiKey, Scope), Target>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTargets {
-    schema_version: u32,
-    near_band: Option<f64>,
-    #[serde(default, rename = "target")]
-    targets: Vec<RawTarget>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTarget {
-    kpi: String,
-    value: f64,
-    queue: Option<String>,
-    better: Option<String>,
-    near: Option<f64>,
-}
-
 fn bad(path: &Path, field: &str, message: String) -> AuditError {
     AuditError::Targets {
         path: path.to_path_buf(),
@@ -166,7 +145,7 @@ impl Targets {
     /// TOML errors with line and column; [`AuditError::Targets`] for an unknown KPI, a
     /// non-finite value, a negative band or an unknown `better`.
     pub fn read(path: &Path) -> Result<Targets, AuditError> {
-        let raw: RawTargets = crate::table::read_toml(path)?;
+        let raw = crate::io::targets::read_targets(path)?;
         if raw.schema_version != 1 {
             return Err(bad(
                 path,

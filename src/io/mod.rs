@@ -12,6 +12,7 @@ mod location;
 pub mod panels;
 pub mod schema;
 pub mod table;
+pub mod targets;
 
 pub use location::Location;
 pub use table::write_atomic;
