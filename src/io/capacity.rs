@@ -223,29 +223,181 @@ fn extra_keys(prefix: &str, extra: &BTreeMap<String, toml::Value>, out: &mut Vec
     out.extend(extra.keys().map(|k| format!("{prefix}{k}")));
 }
 
-/// Reads and validates a plan file.
-///
-/// # Errors
-/// [`PlanFileError::Table`] for unreadable files, TOML syntax and CSV values (with line and
-/// column); [`PlanFileError::Key`] for a missing, conflicting or out-of-domain key (with its
-/// line).
-pub fn read_plan(path: &Path) -> Result<PlanFile, PlanFileError> {
-    let text = std::fs::read_to_string(path).map_err(|source| TableError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let raw: RawPlan = toml::from_str(&text).map_err(|e| TableError::Toml {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    let mut keys = Keys {
-        path,
-        text: &text,
-        lines: BTreeMap::new(),
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut inputs = vec![path.to_path_buf()];
-    let mut notes = Vec::new();
+/// The state of one plan read: key lines, the files read, notes.
+struct Ctx<'a> {
+    keys: Keys<'a>,
+    dir: &'a Path,
+    grid: TimeGrid,
+    inputs: Vec<PathBuf>,
+    notes: Vec<String>,
+    week_lines: BTreeMap<&'static str, (PathBuf, Vec<u64>)>,
+}
+
+impl Ctx<'_> {
+    /// A weekly CSV named by the plan (relative to its folder), on the plan's grid.
+    fn weekly_file(
+        &mut self,
+        key: &'static str,
+        file: &str,
+        column: &str,
+    ) -> Result<Vec<f64>, PlanFileError> {
+        let p = self.dir.join(file);
+        let w = read_weekly(&p, column, &self.grid)?;
+        if w.outside > 0 {
+            self.notes.push(format!(
+                "{}: {} row(s) outside the plan's weeks {} … {} not used",
+                p.display(),
+                w.outside,
+                self.grid.date(0),
+                self.grid.date(self.grid.len() - 1)
+            ));
+        }
+        self.week_lines.insert(key, (p.clone(), w.lines));
+        self.inputs.push(p);
+        Ok(w.values)
+    }
+
+    fn requirement(&mut self, raw: &Spanned<Requirement>) -> Result<Vec<f64>, PlanFileError> {
+        self.keys.note("requirement", raw);
+        let weeks = self.grid.len();
+        match raw.get_ref() {
+            Requirement::File(f) => self.weekly_file("requirement", f, schema::REQUIRED_FTE),
+            Requirement::Inline(v) if v.len() == weeks => Ok(v.clone()),
+            Requirement::Inline(v) => Err(self.keys.error(
+                "requirement",
+                format!("{} inline value(s) for weeks = {weeks}", v.len()),
+            )),
+        }
+    }
+
+    fn attrition(&mut self, raw: &RawPlan) -> Result<Attrition, PlanFileError> {
+        match (
+            &raw.weekly_attrition,
+            &raw.annual_attrition,
+            &raw.attrition_file,
+        ) {
+            (Some(a), None, None) => {
+                self.keys.note("weekly_attrition", a);
+                Ok(Attrition::Weekly(*a.get_ref()))
+            }
+            (None, Some(a), None) => {
+                self.keys.note("annual_attrition", a);
+                Ok(Attrition::Annual(*a.get_ref()))
+            }
+            (None, None, Some(f)) => {
+                self.keys.note("attrition", f);
+                let v = self.weekly_file("attrition", f.get_ref(), schema::ATTRITION)?;
+                Ok(Attrition::PerWeek(v))
+            }
+            (w, a, f) => {
+                let given: Vec<&str> = [
+                    ("weekly_attrition", w.as_ref().map(Spanned::span)),
+                    ("annual_attrition", a.as_ref().map(Spanned::span)),
+                    ("attrition_file", f.as_ref().map(|f| f.span())),
+                ]
+                .into_iter()
+                .filter_map(|(k, span)| {
+                    let line = self.keys.line_of(span?);
+                    self.keys.lines.entry("weekly_attrition").or_insert(line);
+                    Some(k)
+                })
+                .collect();
+                Err(self.keys.error(
+                    "weekly_attrition",
+                    format!(
+                        "give exactly one of weekly_attrition, annual_attrition, attrition_file (found {})",
+                        if given.is_empty() { "none".to_string() } else { given.join(", ") }
+                    ),
+                ))
+            }
+        }
+    }
+
+    fn shrinkage(&mut self, raw: &RawPlan) -> Result<Weekly, PlanFileError> {
+        match (&raw.shrinkage, &raw.shrinkage_file) {
+            (Some(s), None) => {
+                self.keys.note("shrinkage", s);
+                Ok(Weekly::Constant(*s.get_ref()))
+            }
+            (None, Some(f)) => {
+                self.keys.note("shrinkage", f);
+                let v = self.weekly_file("shrinkage", f.get_ref(), schema::SHRINKAGE)?;
+                Ok(Weekly::Series(v))
+            }
+            _ => Err(self.keys.error(
+                "shrinkage",
+                "give exactly one of shrinkage, shrinkage_file".to_string(),
+            )),
+        }
+    }
+
+    /// The `[training]`, `[hiring]`, `[costs]` and `[budget]` tables.
+    fn tables(&mut self, raw: &RawPlan) -> (Training, Hiring, Costs, Budget) {
+        let k = &mut self.keys;
+        let tr = raw.training.get_ref();
+        k.note("training.weeks", &tr.weeks);
+        k.note("training.attrition", &tr.attrition);
+        if let Some(r) = &tr.ramp {
+            k.note("training.ramp", r);
+        }
+        let hi = raw.hiring.get_ref();
+        k.note("hiring.class_starts", &hi.class_starts);
+        k.note("hiring.min_class", &hi.min_class);
+        k.note("hiring.max_class", &hi.max_class);
+        let co = raw.costs.get_ref();
+        for (key, v) in [
+            ("costs.hire", &co.hire),
+            ("costs.class", &co.class),
+            ("costs.wage", &co.wage),
+            ("costs.overtime", &co.overtime),
+            ("costs.max_overtime", &co.max_overtime),
+        ] {
+            k.note(key, v);
+        }
+        let opt = |k: &mut Keys<'_>, key: &'static str, v: &Option<Spanned<f64>>| {
+            v.as_ref().map(|v| {
+                k.note(key, v);
+                *v.get_ref()
+            })
+        };
+        let under = opt(k, "costs.under", &co.under);
+        let budget = match &raw.budget {
+            Some(b) => Budget {
+                total: opt(k, "budget.total", &b.total),
+                per_week: opt(k, "budget.per_week", &b.per_week),
+            },
+            None => Budget::default(),
+        };
+        (
+            Training {
+                weeks: *tr.weeks.get_ref(),
+                attrition: *tr.attrition.get_ref(),
+                ramp: tr
+                    .ramp
+                    .as_ref()
+                    .map(|r| r.get_ref().clone())
+                    .unwrap_or_default(),
+            },
+            Hiring {
+                class_starts: hi.class_starts.get_ref().clone(),
+                min_class: *hi.min_class.get_ref(),
+                max_class: *hi.max_class.get_ref(),
+            },
+            Costs {
+                hire: *co.hire.get_ref(),
+                class: *co.class.get_ref(),
+                wage: *co.wage.get_ref(),
+                overtime: *co.overtime.get_ref(),
+                max_overtime: *co.max_overtime.get_ref(),
+                under,
+            },
+            budget,
+        )
+    }
+}
+
+/// The week grid of the plan from `start` and `weeks`.
+fn plan_grid(keys: &mut Keys<'_>, raw: &RawPlan) -> Result<TimeGrid, PlanFileError> {
     keys.note("schema_version", &raw.schema_version);
     if *raw.schema_version.get_ref() != 1 {
         return Err(keys.error(
@@ -268,203 +420,73 @@ pub fn read_plan(path: &Path) -> Result<PlanFile, PlanFileError> {
     if !(1..=520).contains(&weeks) {
         return Err(keys.error("weeks", format!("expected 1 to 520 weeks, got {weeks}")));
     }
-    let grid = TimeGrid::new(start.and_time(chrono::NaiveTime::MIN), Grain::Week, weeks)
-        .map_err(|e| keys.error("start", e.to_string()))?;
-    keys.note("requirement", &raw.requirement);
-    let mut week_lines: BTreeMap<&'static str, (PathBuf, Vec<u64>)> = BTreeMap::new();
-    let mut weekly_file = |key: &'static str,
-                           file: &str,
-                           column: &str,
-                           notes: &mut Vec<String>,
-                           inputs: &mut Vec<PathBuf>|
-     -> Result<Vec<f64>, PlanFileError> {
-        let p = dir.join(file);
-        let w = read_weekly(&p, column, &grid)?;
-        if w.outside > 0 {
-            notes.push(format!(
-                "{}: {} row(s) outside the plan's weeks {} … {} not used",
-                p.display(),
-                w.outside,
-                grid.date(0),
-                grid.date(weeks - 1)
-            ));
-        }
-        week_lines.insert(key, (p.clone(), w.lines));
-        inputs.push(p);
-        Ok(w.values)
+    TimeGrid::new(start.and_time(chrono::NaiveTime::MIN), Grain::Week, weeks)
+        .map_err(|e| keys.error("start", e.to_string()))
+}
+
+/// Reads and validates a plan file.
+///
+/// # Errors
+/// [`PlanFileError::Table`] for unreadable files, TOML syntax and CSV values (with line and
+/// column); [`PlanFileError::Key`] for a missing, conflicting or out-of-domain key (with its
+/// line).
+pub fn read_plan(path: &Path) -> Result<PlanFile, PlanFileError> {
+    let text = std::fs::read_to_string(path).map_err(|source| TableError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let raw: RawPlan = toml::from_str(&text).map_err(|e| TableError::Toml {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut keys = Keys {
+        path,
+        text: &text,
+        lines: BTreeMap::new(),
     };
-    let required = match raw.requirement.get_ref() {
-        Requirement::File(f) => weekly_file(
-            "requirement",
-            f,
-            schema::REQUIRED_FTE,
-            &mut notes,
-            &mut inputs,
-        )?,
-        Requirement::Inline(v) if v.len() == weeks => v.clone(),
-        Requirement::Inline(v) => {
-            return Err(keys.error(
-                "requirement",
-                format!("{} inline value(s) for weeks = {weeks}", v.len()),
-            ))
-        }
+    let grid = plan_grid(&mut keys, &raw)?;
+    let mut ctx = Ctx {
+        keys,
+        dir: path.parent().unwrap_or(Path::new(".")),
+        grid,
+        inputs: vec![path.to_path_buf()],
+        notes: Vec::new(),
+        week_lines: BTreeMap::new(),
     };
-    keys.note("initial_productive", &raw.initial_productive);
-    let given: Vec<&'static str> = [
-        ("weekly_attrition", raw.weekly_attrition.is_some()),
-        ("annual_attrition", raw.annual_attrition.is_some()),
-        ("attrition_file", raw.attrition_file.is_some()),
-    ]
-    .iter()
-    .filter(|g| g.1)
-    .map(|g| g.0)
-    .collect();
-    let attrition = match (
-        &raw.weekly_attrition,
-        &raw.annual_attrition,
-        &raw.attrition_file,
-    ) {
-        _ if given.len() != 1 => {
-            return Err(keys.error(
-                "weekly_attrition",
-                format!(
-                "give exactly one of weekly_attrition, annual_attrition, attrition_file (found {})",
-                if given.is_empty() {
-                    "none".to_string()
-                } else {
-                    given.join(", ")
-                }
-            ),
-            ))
-        }
-        (Some(a), _, _) => {
-            keys.note("weekly_attrition", a);
-            Attrition::Weekly(*a.get_ref())
-        }
-        (_, Some(a), _) => {
-            keys.note("annual_attrition", a);
-            Attrition::Annual(*a.get_ref())
-        }
-        (_, _, Some(f)) => {
-            keys.note("attrition", f);
-            Attrition::PerWeek(weekly_file(
-                "attrition",
-                f.get_ref(),
-                schema::ATTRITION,
-                &mut notes,
-                &mut inputs,
-            )?)
-        }
-        _ => unreachable!("exactly one is given"),
-    };
-    let shrinkage = match (&raw.shrinkage, &raw.shrinkage_file) {
-        (Some(s), None) => {
-            keys.note("shrinkage", s);
-            Weekly::Constant(*s.get_ref())
-        }
-        (None, Some(f)) => {
-            keys.note("shrinkage", f);
-            Weekly::Series(weekly_file(
-                "shrinkage",
-                f.get_ref(),
-                schema::SHRINKAGE,
-                &mut notes,
-                &mut inputs,
-            )?)
-        }
-        _ => {
-            return Err(keys.error(
-                "shrinkage",
-                "give exactly one of shrinkage, shrinkage_file".to_string(),
-            ))
-        }
-    };
+    let required_fte = ctx.requirement(&raw.requirement)?;
+    ctx.keys.note("initial_productive", &raw.initial_productive);
+    let attrition = ctx.attrition(&raw)?;
+    let shrinkage = ctx.shrinkage(&raw)?;
     if let Some(m) = &raw.max_headcount {
-        keys.note("max_headcount", m);
+        ctx.keys.note("max_headcount", m);
     }
-    let training = raw.training.get_ref();
-    keys.note("training.weeks", &training.weeks);
-    keys.note("training.attrition", &training.attrition);
-    if let Some(r) = &training.ramp {
-        keys.note("training.ramp", r);
-    }
-    let hiring = raw.hiring.get_ref();
-    keys.note("hiring.class_starts", &hiring.class_starts);
-    keys.note("hiring.min_class", &hiring.min_class);
-    keys.note("hiring.max_class", &hiring.max_class);
-    let costs = raw.costs.get_ref();
-    for (k, v) in [
-        ("costs.hire", &costs.hire),
-        ("costs.class", &costs.class),
-        ("costs.wage", &costs.wage),
-        ("costs.overtime", &costs.overtime),
-        ("costs.max_overtime", &costs.max_overtime),
-    ] {
-        keys.note(k, v);
-    }
-    if let Some(u) = &costs.under {
-        keys.note("costs.under", u);
-    }
-    let budget = match &raw.budget {
-        Some(b) => {
-            if let Some(v) = &b.total {
-                keys.note("budget.total", v);
-            }
-            if let Some(v) = &b.per_week {
-                keys.note("budget.per_week", v);
-            }
-            Budget {
-                total: b.total.as_ref().map(|v| *v.get_ref()),
-                per_week: b.per_week.as_ref().map(|v| *v.get_ref()),
-            }
-        }
-        None => Budget::default(),
-    };
+    let (training, hiring, costs, budget) = ctx.tables(&raw);
     let mut ignored = Vec::new();
     extra_keys("", &raw.extra, &mut ignored);
-    extra_keys("training.", &training.extra, &mut ignored);
-    extra_keys("hiring.", &hiring.extra, &mut ignored);
-    extra_keys("costs.", &costs.extra, &mut ignored);
+    extra_keys("training.", &raw.training.get_ref().extra, &mut ignored);
+    extra_keys("hiring.", &raw.hiring.get_ref().extra, &mut ignored);
+    extra_keys("costs.", &raw.costs.get_ref().extra, &mut ignored);
     if let Some(b) = &raw.budget {
         extra_keys("budget.", &b.extra, &mut ignored);
     }
     let spec = CapacitySpec {
-        start,
-        required_fte: required,
+        start: grid.date(0),
+        required_fte,
         initial_productive: *raw.initial_productive.get_ref(),
         attrition,
         shrinkage,
         max_headcount: raw.max_headcount.as_ref().map(|m| *m.get_ref()),
-        training: Training {
-            weeks: *training.weeks.get_ref(),
-            attrition: *training.attrition.get_ref(),
-            ramp: training
-                .ramp
-                .as_ref()
-                .map(|r| r.get_ref().clone())
-                .unwrap_or_default(),
-        },
-        hiring: Hiring {
-            class_starts: hiring.class_starts.get_ref().clone(),
-            min_class: *hiring.min_class.get_ref(),
-            max_class: *hiring.max_class.get_ref(),
-        },
-        costs: Costs {
-            hire: *costs.hire.get_ref(),
-            class: *costs.class.get_ref(),
-            wage: *costs.wage.get_ref(),
-            overtime: *costs.overtime.get_ref(),
-            max_overtime: *costs.max_overtime.get_ref(),
-            under: costs.under.as_ref().map(|u| *u.get_ref()),
-        },
+        training,
+        hiring,
+        costs,
         budget,
     };
-    let input = CapacityInput::new(spec).map_err(|e| locate(&keys, &week_lines, e))?;
+    let input = CapacityInput::new(spec).map_err(|e| locate(&ctx.keys, &ctx.week_lines, e))?;
     Ok(PlanFile {
         input,
-        inputs,
+        inputs: ctx.inputs,
         ignored_keys: ignored,
-        notes,
+        notes: ctx.notes,
     })
 }
 
