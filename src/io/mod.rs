@@ -8,6 +8,7 @@
 //! - [`panels`]: model panels ([`crate::model::Panel`]) to and from tables, with the
 //!   provenance of every cell.
 
+pub mod capacity;
 mod location;
 pub mod panels;
 pub mod schema;
