@@ -8,11 +8,13 @@
 //! - [`panels`]: model panels ([`crate::model::Panel`]) to and from tables, with the
 //!   provenance of every cell.
 
+pub mod capacity;
 pub mod coverage;
 mod location;
 pub mod panels;
 pub mod schema;
 pub mod table;
+pub mod targets;
 
 pub use location::Location;
 pub use table::write_atomic;
