@@ -27,6 +27,7 @@
 //! counted as late.
 
 use crate::io::schema;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
@@ -864,26 +865,47 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
         }
         if p.kind == QueueKind::Async {
             async_rows[r.queue].push(i);
-            continue;
         }
-        let row = inbound_row(r, p, t, mode).map_err(|e| StaffingError::Row {
-            at: at(r, "offered"),
-            source: Box::new(e),
-        })?;
-        out[i] = Some(PlanRow {
-            queue: input.queues[r.queue].clone(),
-            hours,
-            ..row
-        });
     }
-    for (q, ix) in async_rows.iter().enumerate() {
-        if ix.is_empty() {
-            continue;
+    // Inbound intervals are independent: sized in parallel, collected in row order (the first
+    // failing row in file order is reported, whatever the thread count).
+    let inbound: Vec<Option<Result<PlanRow, StaffingError>>> = input
+        .rows
+        .par_iter()
+        .map(|r| {
+            let p = &policies[r.queue];
+            (p.kind != QueueKind::Async).then(|| {
+                inbound_row(r, p, t, mode).map_err(|e| StaffingError::Row {
+                    at: at(r, "offered"),
+                    source: Box::new(e),
+                })
+            })
+        })
+        .collect();
+    for ((slot, row), r) in out.iter_mut().zip(inbound).zip(&input.rows) {
+        if let Some(row) = row {
+            *slot = Some(PlanRow {
+                queue: input.queues[r.queue].clone(),
+                hours,
+                ..row?
+            });
         }
-        let mut ix = ix.clone();
-        ix.sort_by_key(|&i| input.rows[i].start);
-        let rows: Vec<PlanRow> = async_queue(&ix, input, &policies[q], interval, mode)?;
-        for (i, row) in ix.into_iter().zip(rows) {
+    }
+    // Async queues carry work over between intervals: one queue is sequential, queues are
+    // independent and run in parallel.
+    let async_runs: Vec<(Vec<usize>, Result<Vec<PlanRow>, StaffingError>)> = async_rows
+        .par_iter()
+        .enumerate()
+        .filter(|(_, ix)| !ix.is_empty())
+        .map(|(q, ix)| {
+            let mut ix = ix.clone();
+            ix.sort_by_key(|&i| input.rows[i].start);
+            let rows = async_queue(&ix, input, &policies[q], interval, mode);
+            (ix, rows)
+        })
+        .collect();
+    for (ix, rows) in async_runs {
+        for (i, row) in ix.into_iter().zip(rows?) {
             out[i] = Some(PlanRow { hours, ..row });
         }
     }
