@@ -819,6 +819,9 @@ pub fn evaluate(input: &StaffInput, config: &StaffConfig) -> Result<StaffPlan, S
     run(input, config, Mode::Evaluate)
 }
 
+/// One async queue's rows (input indices, by start) and its plan.
+type AsyncRun = (Vec<usize>, Result<Vec<PlanRow>, StaffingError>);
+
 fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan, StaffingError> {
     let interval = config
         .interval()
@@ -893,7 +896,7 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
     }
     // Async queues carry work over between intervals: one queue is sequential, queues are
     // independent and run in parallel.
-    let async_runs: Vec<(Vec<usize>, Result<Vec<PlanRow>, StaffingError>)> = async_rows
+    let async_runs: Vec<AsyncRun> = async_rows
         .par_iter()
         .enumerate()
         .filter(|(_, ix)| !ix.is_empty())
