@@ -6,6 +6,7 @@
 extern crate cbc_src;
 
 pub mod audit;
+pub mod capacity;
 pub mod data;
 pub mod error;
 pub mod forecast;
