@@ -6,6 +6,7 @@
 extern crate cbc_src;
 
 pub mod audit;
+pub mod capacity;
 pub mod data;
 pub mod error;
 pub mod forecast;
@@ -14,6 +15,7 @@ pub mod model;
 pub mod pipeline;
 pub mod report;
 pub mod schedule;
+pub mod simulate;
 pub mod staffing;
 /// The table reader and writer (moved to [`io::table`]; kept here for existing callers).
 pub use io::table;

@@ -360,6 +360,22 @@ pub struct Forecast {
     pub meta: BTreeMap<String, String>,
 }
 
+impl Forecast {
+    /// The model per queue: the sidecar's `models` map, else the rows' `model` column.
+    pub fn models(&self) -> BTreeMap<String, String> {
+        let from_meta: Option<BTreeMap<String, String>> = self
+            .meta
+            .get("models")
+            .and_then(|m| serde_json::from_str(m).ok());
+        from_meta.unwrap_or_else(|| {
+            self.rows
+                .iter()
+                .filter_map(|r| Some((r.queue.clone(), r.model.clone()?)))
+                .collect()
+        })
+    }
+}
+
 /// Reads a forecast (`interval_start,queue,forecast[,lo80,hi80,lo95,hi95,aht_forecast,model]`) and
 /// its snapshot sidecar `FILE.meta.json` when present.
 ///
@@ -670,6 +686,38 @@ pub struct Facts {
     pub major_complaints: Option<f64>,
     /// Errors in reports delivered.
     pub report_errors: Option<f64>,
+    /// Training hours delivered in the last 12 months (all staff).
+    pub training_hours_12m: Option<f64>,
+    /// Revenue from marketing assisted by the center (辅助营销).
+    pub assisted_marketing_revenue: Option<f64>,
+    /// Revenue from the center's own (outbound) marketing (主动营销).
+    pub active_marketing_revenue: Option<f64>,
+    /// Total revenue the marketing ratios divide by.
+    pub total_revenue: Option<f64>,
+    /// Customer-survey answers rating the service satisfied.
+    pub customer_survey_satisfied: Option<f64>,
+    /// Customer-survey answers.
+    pub customer_survey_responses: Option<f64>,
+    /// Employee-survey answers rating satisfied.
+    pub employee_survey_satisfied: Option<f64>,
+    /// Employee-survey answers.
+    pub employee_survey_responses: Option<f64>,
+    /// Posts filled by promoting an internal employee.
+    pub internal_promotions: Option<f64>,
+    /// Posts filled by promotion (internal or external).
+    pub promoted_posts: Option<f64>,
+    /// Transactions with a business error.
+    pub erroneous_transactions: Option<f64>,
+    /// Transactions processed.
+    pub transactions: Option<f64>,
+    /// Follow-up (回访) calls made.
+    pub follow_ups_made: Option<f64>,
+    /// Follow-up calls due.
+    pub follow_ups_due: Option<f64>,
+    /// Customer complaints (all, not only major ones).
+    pub complaints: Option<f64>,
+    /// Customer contacts (the complaint rate's denominator).
+    pub customer_contacts: Option<f64>,
     /// Values that override or add scorecard sources, keyed by source name (e.g.
     /// `answer_rate_pct = 87`).
     #[serde(default)]
@@ -721,6 +769,25 @@ impl Facts {
             ("performance_average", self.performance_average),
             ("major_complaints", self.major_complaints),
             ("report_errors", self.report_errors),
+            ("training_hours_12m", self.training_hours_12m),
+            (
+                "assisted_marketing_revenue",
+                self.assisted_marketing_revenue,
+            ),
+            ("active_marketing_revenue", self.active_marketing_revenue),
+            ("total_revenue", self.total_revenue),
+            ("customer_survey_satisfied", self.customer_survey_satisfied),
+            ("customer_survey_responses", self.customer_survey_responses),
+            ("employee_survey_satisfied", self.employee_survey_satisfied),
+            ("employee_survey_responses", self.employee_survey_responses),
+            ("internal_promotions", self.internal_promotions),
+            ("promoted_posts", self.promoted_posts),
+            ("erroneous_transactions", self.erroneous_transactions),
+            ("transactions", self.transactions),
+            ("follow_ups_made", self.follow_ups_made),
+            ("follow_ups_due", self.follow_ups_due),
+            ("complaints", self.complaints),
+            ("customer_contacts", self.customer_contacts),
         ];
         let mut v: Vec<(String, f64)> = fixed
             .into_iter()
