@@ -411,6 +411,15 @@ impl StaffInput {
         Ok(self)
     }
 
+    /// Adds patience estimates computed elsewhere (e.g. from in-memory actuals); queues already
+    /// estimated from the input itself keep theirs.
+    pub fn with_patience(mut self, estimates: BTreeMap<String, PatienceEstimate>) -> Self {
+        for (q, e) in estimates {
+            self.patience.entry(q).or_insert(e);
+        }
+        self
+    }
+
     /// Replaces every row's `agents` (for evaluating a plan against other demand).
     ///
     /// # Panics
