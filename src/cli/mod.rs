@@ -13,7 +13,9 @@ use wfm::table::{OutputFormat, Table};
 
 mod audit;
 mod backtest;
+mod capacity;
 mod demo;
+mod evaluate;
 mod forecast;
 mod ingest;
 mod scenario;
@@ -35,6 +37,10 @@ pub(crate) struct Cli {
     /// interval_start with its UTC offset (a fall-back day has 50 half-hours).
     #[arg(long, global = true, value_name = "ZONE", value_parser = parse_zone)]
     tz: Option<chrono_tz::Tz>,
+    /// Worker threads for per-queue work (forecast, backtest, staffing) [all cores, or
+    /// RAYON_NUM_THREADS]; outputs are the same for every thread count.
+    #[arg(long, global = true, value_name = "N")]
+    threads: Option<std::num::NonZeroUsize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -50,10 +56,14 @@ enum Command {
     Backtest(backtest::Args),
     /// Required agents per interval (Erlang C / Erlang A), or evaluate a given staffing.
     Staff(staff::Args),
+    /// Service per queue × interval or day that a schedule delivers against demand.
+    Evaluate(evaluate::Args),
     /// What-if scenarios against a baseline staffing plan.
     Scenario(scenario::Args),
     /// Optimise shifts and breaks against a staffing requirement.
     Schedule(schedule::Args),
+    /// Long-range capacity plan: hires per week over 12–18 months (weekly MIP).
+    Capacity(capacity::Args),
     /// Monthly audit of KPIs, forecast accuracy and scorecard.
     Audit(audit::Args),
     /// Run the pipeline on the embedded sample data and print a summary.
@@ -63,13 +73,21 @@ enum Command {
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     wfm::table::set_default_sheet(cli.sheet);
     wfm::table::set_default_zone(cli.tz);
+    if let Some(n) = cli.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.get())
+            .build_global()
+            .context("--threads: the thread pool could not be built")?;
+    }
     match cli.command {
         Command::Ingest(c) => ingest::run(c),
         Command::Forecast(a) => forecast::run(a),
         Command::Backtest(a) => backtest::run(a),
         Command::Staff(a) => staff::run(a),
+        Command::Evaluate(a) => evaluate::run(a),
         Command::Scenario(a) => scenario::run(a),
         Command::Schedule(a) => schedule::run(a),
+        Command::Capacity(a) => capacity::run(a),
         Command::Audit(a) => audit::run(a),
         Command::Demo(a) => demo::run(a),
     }

@@ -26,8 +26,8 @@ use std::path::Path;
 use chrono_tz::Tz;
 
 use super::accounting::{RejectReason, RepairKind};
-use super::calls::{Call, Outcome, ParsedRecord, RecordKey};
 use super::kpi::QueueId;
+use super::record::{Call, Outcome, ParsedRecord, RecordKey};
 use super::DataError;
 use crate::io::shape::{localize, ExportShape, Stamp};
 use crate::table::TableError;

@@ -11,6 +11,8 @@
 //! - [`panels`]: model panels ([`crate::model::Panel`]) to and from tables, with the
 //!   provenance of every cell.
 
+pub mod capacity;
+pub mod coverage;
 mod location;
 pub mod panels;
 mod parquet;
@@ -18,6 +20,7 @@ pub mod shape;
 pub mod schema;
 pub mod source;
 pub mod table;
+pub mod targets;
 mod workbook;
 
 pub use location::Location;
