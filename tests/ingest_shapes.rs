@@ -85,8 +85,7 @@ fn semicolon_eu(src: &[Src]) -> Vec<u8> {
             r.abandoned,
             r.aht.map(hms).unwrap_or_default(),
             r.asa.map(hms).unwrap_or_default(),
-            r.sl
-                .map(|s| format!("{:.1} %", s * 100.0).replace('.', ","))
+            r.sl.map(|s| format!("{:.1} %", s * 100.0).replace('.', ","))
                 .unwrap_or_default(),
         ));
     }
@@ -111,7 +110,8 @@ fn us_12h(src: &[Src]) -> Vec<u8> {
             r.abandoned,
             r.aht.map(mss).unwrap_or_default(),
             r.asa.map(mss).unwrap_or_default(),
-            r.sl.map(|s| format!("{:.1}%", s * 100.0)).unwrap_or_default(),
+            r.sl.map(|s| format!("{:.1}%", s * 100.0))
+                .unwrap_or_default(),
         ));
     }
     out.into_bytes()
@@ -131,8 +131,12 @@ fn utc_ms(src: &[Src]) -> Vec<u8> {
             r.offered,
             r.answered,
             r.abandoned,
-            r.aht.map(|a| format!("{:.0}", a * 1000.0)).unwrap_or_default(),
-            r.asa.map(|a| format!("{:.0}", a * 1000.0)).unwrap_or_default(),
+            r.aht
+                .map(|a| format!("{:.0}", a * 1000.0))
+                .unwrap_or_default(),
+            r.asa
+                .map(|a| format!("{:.0}", a * 1000.0))
+                .unwrap_or_default(),
             r.sl.map(|s| format!("{s:.3}")).unwrap_or_default(),
         ));
     }
@@ -155,7 +159,8 @@ fn semicolon_eu_xlsx(src: &[Src]) -> Vec<u8> {
     let hhmmss = Format::new().set_num_format("hh:mm:ss");
     let pct = Format::new().set_num_format("0.0%");
     ws.write_string(0, 0, "Interval report").unwrap();
-    ws.write_string(1, 0, "Period: 01.01.1999 - 14.01.1999").unwrap();
+    ws.write_string(1, 0, "Period: 01.01.1999 - 14.01.1999")
+        .unwrap();
     for (c, h) in [
         "Date",
         "Time",
@@ -174,8 +179,8 @@ fn semicolon_eu_xlsx(src: &[Src]) -> Vec<u8> {
     }
     for (i, r) in src.iter().enumerate() {
         let row = 4 + i as u32;
-        let d = ExcelDateTime::from_ymd(r.t.year() as u16, r.t.month() as u8, r.t.day() as u8)
-            .unwrap();
+        let d =
+            ExcelDateTime::from_ymd(r.t.year() as u16, r.t.month() as u8, r.t.day() as u8).unwrap();
         ws.write_datetime_with_format(row, 0, &d, &date).unwrap();
         let t = ExcelDateTime::from_hms(r.t.hour() as u16, r.t.minute() as u8, 0).unwrap();
         ws.write_datetime_with_format(row, 1, &t, &time).unwrap();
@@ -305,6 +310,9 @@ fn utc_ms_instants_are_placed_on_the_site_clock() {
         ..IntervalOptions::default()
     };
     let e = ingest_intervals(&[&path], &opts).unwrap_err().to_string();
-    assert!(e.contains("utc-nozone.csv:2, column `Interval Start`"), "{e}");
+    assert!(
+        e.contains("utc-nozone.csv:2, column `Interval Start`"),
+        "{e}"
+    );
     assert!(e.contains("--tz"), "{e}");
 }

@@ -385,7 +385,9 @@ fn out_file_csv_json_and_parquet() {
     ]);
     // Parquet by extension (issue #12 replaced the old refusal; tests/io_formats.rs reads it back).
     assert_eq!(code, 0, "{err}");
-    assert!(std::fs::read(dir.join("k.parquet")).unwrap().starts_with(b"PAR1"));
+    assert!(std::fs::read(dir.join("k.parquet"))
+        .unwrap()
+        .starts_with(b"PAR1"));
     // Never over an input.
     let (_, err, code) = run_wfm(&[
         "ingest",

@@ -58,7 +58,11 @@ fn crlf_files_are_located_at_the_right_line_by_every_reader() {
     // A forecast / requirement table (staff --input).
     let mut fc = vec!["interval_start,queue,forecast,aht_forecast".to_string()];
     for i in 0..8 {
-        fc.push(format!("1999-02-01T{:02}:{:02}:00,PS,10,180", 8 + i / 2, 30 * (i % 2)));
+        fc.push(format!(
+            "1999-02-01T{:02}:{:02}:00,PS,10,180",
+            8 + i / 2,
+            30 * (i % 2)
+        ));
     }
     fc[6] = "1999-02-01T10:30:00,PS,ten,180".to_string(); // line 7
     let f = tmp("fc_crlf.csv");
@@ -97,9 +101,20 @@ fn parquet_output_reads_back_as_the_same_table() {
     assert_eq!(code, 0, "{err}");
     let bytes = std::fs::read(&pq).unwrap();
     assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"));
-    let (from_csv, _, _) = run_wfm(&["ingest", "intervals", src.to_str().unwrap(), "--format", "csv"]);
-    let (from_pq, err, code) =
-        run_wfm(&["ingest", "intervals", pq.to_str().unwrap(), "--format", "csv"]);
+    let (from_csv, _, _) = run_wfm(&[
+        "ingest",
+        "intervals",
+        src.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    let (from_pq, err, code) = run_wfm(&[
+        "ingest",
+        "intervals",
+        pq.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(from_pq, from_csv);
 }
@@ -126,7 +141,9 @@ fn pyarrow_reads_our_parquet_and_we_read_pyarrows() {
         let (_, err, code) = run_wfm(&[
             "ingest",
             "calls",
-            manifest("tests/fixtures/ingest/generic_jan03.csv").to_str().unwrap(),
+            manifest("tests/fixtures/ingest/generic_jan03.csv")
+                .to_str()
+                .unwrap(),
             "--out",
             out.to_str().unwrap(),
         ]);
@@ -179,11 +196,26 @@ t = pa.table({
 pq.write_table(t, sys.argv[2])
 "#;
     let out = Command::new("python3")
-        .args(["-c", script, src.to_str().unwrap(), written.to_str().unwrap()])
+        .args([
+            "-c",
+            script,
+            src.to_str().unwrap(),
+            written.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let (from_csv, _, _) = run_wfm(&["ingest", "intervals", src.to_str().unwrap(), "--format", "csv"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (from_csv, _, _) = run_wfm(&[
+        "ingest",
+        "intervals",
+        src.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
     let (from_pq, err, code) = run_wfm(&[
         "ingest",
         "intervals",
@@ -195,12 +227,15 @@ pq.write_table(t, sys.argv[2])
     // float32 service levels carry ~7 significant digits: compare every other column exactly
     // and the SL to 1e-6.
     let parse = |s: &str| -> Vec<Vec<String>> {
-        s.lines().map(|l| l.split(',').map(str::to_string).collect()).collect()
+        s.lines()
+            .map(|l| l.split(',').map(str::to_string).collect())
+            .collect()
     };
     let (a, b) = (parse(&from_csv), parse(&from_pq));
     assert_eq!(a.len(), b.len());
     let sl = a[0].iter().position(|c| c == "sl_20s").unwrap();
-    for (ra, rb) in a.iter().zip(&b) {
+    assert_eq!(a[0], b[0]);
+    for (ra, rb) in a.iter().zip(&b).skip(1) {
         for (j, (x, y)) in ra.iter().zip(rb).enumerate() {
             if j == sl && !x.is_empty() {
                 let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
@@ -210,4 +245,92 @@ pq.write_table(t, sys.argv[2])
             }
         }
     }
+}
+
+/// A call log with UTC instants across the US fall-back night of 31 October 1999, ingested
+/// with `--tz America/New_York`: that local day has 50 half-hours, each with its offset
+/// (01:00 and 01:30 twice, at -04:00 then -05:00), and the offered counts equal an
+/// aggregation of the same instants by Python's zoneinfo (an independent tz implementation).
+#[test]
+fn us_fall_back_day_has_50_half_hours_counted_like_zoneinfo() {
+    let ok = Command::new("python3")
+        .args([
+            "-c",
+            "import zoneinfo; zoneinfo.ZoneInfo('America/New_York')",
+        ])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("SKIP: python3 with zoneinfo and the tz database is not available");
+        return;
+    }
+    let log = tmp("fallback_calls.csv");
+    let script = r#"
+import random, sys, datetime as dt, zoneinfo
+random.seed(7)
+z = zoneinfo.ZoneInfo("America/New_York")
+t0 = dt.datetime(1999, 10, 30, 4, 0, tzinfo=dt.timezone.utc)   # local midnight of the 30th
+span = int((dt.datetime(1999, 11, 2, 5, 0, tzinfo=dt.timezone.utc) - t0).total_seconds())
+counts = {}
+with open(sys.argv[1], "w") as f:
+    f.write("call_id,queue,arrival_time,outcome,wait_seconds,handle_seconds\n")
+    for i in range(3000):
+        u = t0 + dt.timedelta(seconds=random.randrange(span))
+        f.write(f"c{i},PS,{u:%Y-%m-%dT%H:%M:%S}Z,answered,{random.randrange(60)},{random.randrange(30, 400)}\n")
+        l = u.astimezone(z)
+        start = l.replace(minute=l.minute // 30 * 30, second=0)
+        key = start.isoformat()
+        counts[key] = counts.get(key, 0) + 1
+for k in sorted(counts, key=lambda k: dt.datetime.fromisoformat(k)):
+    print(k, counts[k])
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script, log.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let want: std::collections::BTreeMap<String, u64> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (k, v) = l.split_once(' ').unwrap();
+            (k.to_string(), v.parse().unwrap())
+        })
+        .collect();
+    let ingested = tmp("fallback_ingested.csv");
+    let (_, err, code) = run_wfm(&[
+        "ingest",
+        "calls",
+        log.to_str().unwrap(),
+        "--tz",
+        "America/New_York",
+        "--interval",
+        "30m",
+        "--out",
+        ingested.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&ingested).unwrap();
+    let rows: Vec<(String, u64)> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[2].parse().unwrap())
+        })
+        .collect();
+    let on = |day: &str| rows.iter().filter(|(t, _)| t.starts_with(day)).count();
+    assert_eq!(on("1999-10-30"), 48);
+    assert_eq!(on("1999-10-31"), 50, "the fall-back day");
+    assert_eq!(on("1999-11-01"), 48);
+    assert!(text.contains("1999-10-31T01:30:00-04:00,PS,"));
+    assert!(text.contains("1999-10-31T01:30:00-05:00,PS,"));
+    for (t, n) in &rows {
+        assert_eq!(*n, want.get(t).copied().unwrap_or(0), "{t}");
+    }
+    assert_eq!(rows.iter().map(|r| r.1).sum::<u64>(), 3000);
 }

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use wfm::data::{
-    ingest_calls, CallMapping, ingest_intervals, Accounting, CallFormat, CallOptions, ColumnMapping, Ingested,
-    IntervalOptions, QueueId, SlThresholds,
+    ingest_calls, ingest_intervals, Accounting, CallFormat, CallMapping, CallOptions,
+    ColumnMapping, Ingested, IntervalOptions, QueueId, SlThresholds,
 };
 use wfm::units::{parse_duration_secs, IntervalLength};
 

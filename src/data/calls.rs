@@ -12,12 +12,12 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::accounting::{Accounting, RejectReason, Repair, RepairKind};
-use super::kpi::{KpiRow, KpiTable, QueueId, SlThresholds};
 use super::generic::CallMapping;
 use super::intervals::day_intervals;
-use crate::io::shape::{localize, LocalStamp, Stamp};
+use super::kpi::{KpiRow, KpiTable, QueueId, SlThresholds};
 use super::record::{Outcome, ParsedRecord, RecordKey};
 use super::{anonbank, generic, DataError};
+use crate::io::shape::{localize, LocalStamp, Stamp};
 use crate::io::source::{ReadOptions, SourceKind};
 use crate::io::Location;
 use crate::table::{CsvInput, TableError};
@@ -318,7 +318,7 @@ pub fn ingest_calls_bytes(
                 }
             }
             CallFormat::Generic => {
-                read_generic(path, &text, bytes, opts, &mut acc, &mut on_record)?;
+                read_generic(path, text, bytes, opts, &mut acc, &mut on_record)?;
             }
         }
         if acc.read == before {

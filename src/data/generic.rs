@@ -115,17 +115,37 @@ impl CallMapping {
         let m: CallMapping = toml::from_str(&text).map_err(toml_err)?;
         let table: toml::Table = toml::from_str(&text).map_err(toml_err)?;
         const KEYS: [&str; 22] = [
-            "schema_version", "call_id", "queue", "arrival_time", "date_column", "time_column",
-            "outcome", "wait_seconds", "handle_seconds", "acw_seconds", "answered_values",
-            "abandoned_values", "delimiter", "skip_lines", "decimal_comma",
-            "thousands_separator", "timestamp_format", "date_format", "time_format",
-            "duration_format", "time_zone", "encoding",
+            "schema_version",
+            "call_id",
+            "queue",
+            "arrival_time",
+            "date_column",
+            "time_column",
+            "outcome",
+            "wait_seconds",
+            "handle_seconds",
+            "acw_seconds",
+            "answered_values",
+            "abandoned_values",
+            "delimiter",
+            "skip_lines",
+            "decimal_comma",
+            "thousands_separator",
+            "timestamp_format",
+            "date_format",
+            "time_format",
+            "duration_format",
+            "time_zone",
+            "encoding",
         ];
         let bad = |detail: String| DataError::BadMapping {
             detail: format!("{}: {detail}", path.display()),
         };
         if let Some(k) = table.keys().find(|k| !KEYS.contains(&k.as_str())) {
-            return Err(bad(format!("unknown key `{k}` (expected one of {})", KEYS.join(", "))));
+            return Err(bad(format!(
+                "unknown key `{k}` (expected one of {})",
+                KEYS.join(", ")
+            )));
         }
         if m.schema_version != 1 {
             return Err(bad(format!(
@@ -178,7 +198,10 @@ impl Columns {
                     .eq_ignore_ascii_case(name)
             })
         };
-        let start = m.date_column.clone().unwrap_or_else(|| m.arrival_time.clone());
+        let start = m
+            .date_column
+            .clone()
+            .unwrap_or_else(|| m.arrival_time.clone());
         let names = [
             m.call_id.clone(),
             m.queue.clone(),

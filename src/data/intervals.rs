@@ -236,7 +236,9 @@ impl ColumnMapping {
             "date_format" => self.shape.date_format = Some(v),
             "time_format" => self.shape.time_format = Some(v),
             "duration_format" => {
-                self.shape.duration_format = v.parse().map_err(|e| bad(format!("duration_format: {e}")))?
+                self.shape.duration_format = v
+                    .parse()
+                    .map_err(|e| bad(format!("duration_format: {e}")))?
             }
             "time_zone" => self.shape.time_zone = Some(v),
             _ => {
@@ -542,16 +544,15 @@ pub(crate) fn day_intervals(
             t += chrono::TimeDelta::minutes(15);
         }
     };
-    let (from, to) = (first_instant(d), first_instant(d + chrono::TimeDelta::days(1)));
+    let (from, to) = (
+        first_instant(d),
+        first_instant(d + chrono::TimeDelta::days(1)),
+    );
     let mut out = Vec::new();
     let mut t = from;
     while t < to {
-        let l = localize(
-            Stamp::Instant(t.and_utc().fixed_offset()),
-            Some(z),
-            false,
-        )
-        .expect("an instant always has a local time");
+        let l = localize(Stamp::Instant(t.and_utc().fixed_offset()), Some(z), false)
+            .expect("an instant always has a local time");
         out.push(l);
         t += step;
     }
@@ -755,14 +756,20 @@ impl Cols {
         t.require(&required)?;
         let opt = |name: &str| t.column(name);
         let start = match (&m.date_column, &m.time_column) {
-            (Some(d), Some(tc)) => StartCols::DateTime(opt(d).expect("required"), opt(tc).expect("required")),
+            (Some(d), Some(tc)) => {
+                StartCols::DateTime(opt(d).expect("required"), opt(tc).expect("required"))
+            }
             _ => StartCols::Timestamp(opt(&m.interval_start).expect("required")),
         };
         let per = |f: &dyn Fn(u32) -> String| thr.iter().map(|s| opt(&f(*s))).collect::<Vec<_>>();
         Ok(Cols {
             start,
             queue: m.queue_constant.is_none().then(|| opt(&m.queue)).flatten(),
-            offered: if m.derive_offered { None } else { opt(&m.offered) },
+            offered: if m.derive_offered {
+                None
+            } else {
+                opt(&m.offered)
+            },
             answered: opt(&m.answered),
             abandoned: opt(&m.abandoned),
             aht: opt(&m.aht_seconds),
@@ -807,7 +814,11 @@ impl RowReader<'_> {
         if text.is_empty() {
             return Ok(None);
         }
-        let v = self.m.shape.number(text, self.typed(c)).map_err(|e| self.bad(c, &e))?;
+        let v = self
+            .m
+            .shape
+            .number(text, self.typed(c))
+            .map_err(|e| self.bad(c, &e))?;
         if v < 0.0 {
             return Err(self.bad(c, "expected a value ≥ 0"));
         }
@@ -928,7 +939,13 @@ fn parse_file(
         let handled = answered.unwrap_or(0.0) + abandoned.unwrap_or(0.0);
         if handled > offered + 1e-9 {
             return Err(DataError::InconsistentCounts {
-                at: t.location(row, cols.answered.or(cols.abandoned).or(cols.offered).unwrap_or(0)),
+                at: t.location(
+                    row,
+                    cols.answered
+                        .or(cols.abandoned)
+                        .or(cols.offered)
+                        .unwrap_or(0),
+                ),
                 detail: format!(
                     "answered + abandoned > offered ({} + {} > {offered})",
                     answered.unwrap_or(0.0),
@@ -941,10 +958,16 @@ fn parse_file(
             .iter()
             .map(|c| r.service_level(*c))
             .collect::<Result<_, _>>()?;
-        let answered_le: Vec<Option<f64>> =
-            cols.answered_le.iter().map(|c| r.count(*c)).collect::<Result<_, _>>()?;
-        let abandoned_le: Vec<Option<f64>> =
-            cols.abandoned_le.iter().map(|c| r.count(*c)).collect::<Result<_, _>>()?;
+        let answered_le: Vec<Option<f64>> = cols
+            .answered_le
+            .iter()
+            .map(|c| r.count(*c))
+            .collect::<Result<_, _>>()?;
+        let abandoned_le: Vec<Option<f64>> = cols
+            .abandoned_le
+            .iter()
+            .map(|c| r.count(*c))
+            .collect::<Result<_, _>>()?;
         for (i, v) in answered_le.iter().enumerate() {
             if let (Some(v), Some(a)) = (v, answered) {
                 if *v > a + 1e-9 {

@@ -5,9 +5,9 @@
 //! exactly by adding rows and dividing once. The means (AHT, ASA, SL) are derived on output.
 
 use crate::io::schema;
+use crate::io::shape::LocalStamp;
 use crate::model::{Actual, Panel, TimeGrid};
 use crate::table::{Cell, Table};
-use crate::io::shape::LocalStamp;
 use crate::time::{NaiveDate, NaiveDateTime};
 use crate::units::IntervalLength;
 

@@ -45,8 +45,7 @@ pub(crate) fn read(path: &Path, _bytes: &[u8]) -> Result<RawTable, TableError> {
 pub(crate) fn write(_table: &Table, path: &Path) -> Result<Vec<u8>, TableError> {
     Err(bad(
         path,
-        "this build of wfm has no Parquet writer (build with the default feature `parquet`)"
-            .into(),
+        "this build of wfm has no Parquet writer (build with the default feature `parquet`)".into(),
     ))
 }
 
@@ -201,16 +200,46 @@ mod imp {
                 }));
                 true
             }
-            DataType::Int8 => { prim!(Int8Type, |v: i8| v.to_string()); true }
-            DataType::Int16 => { prim!(Int16Type, |v: i16| v.to_string()); true }
-            DataType::Int32 => { prim!(Int32Type, |v: i32| v.to_string()); true }
-            DataType::Int64 => { prim!(Int64Type, |v: i64| v.to_string()); true }
-            DataType::UInt8 => { prim!(UInt8Type, |v: u8| v.to_string()); true }
-            DataType::UInt16 => { prim!(UInt16Type, |v: u16| v.to_string()); true }
-            DataType::UInt32 => { prim!(UInt32Type, |v: u32| v.to_string()); true }
-            DataType::UInt64 => { prim!(UInt64Type, |v: u64| v.to_string()); true }
-            DataType::Float32 => { prim!(Float32Type, |v: f32| format!("{v}")); true }
-            DataType::Float64 => { prim!(Float64Type, |v: f64| format!("{v}")); true }
+            DataType::Int8 => {
+                prim!(Int8Type, |v: i8| v.to_string());
+                true
+            }
+            DataType::Int16 => {
+                prim!(Int16Type, |v: i16| v.to_string());
+                true
+            }
+            DataType::Int32 => {
+                prim!(Int32Type, |v: i32| v.to_string());
+                true
+            }
+            DataType::Int64 => {
+                prim!(Int64Type, |v: i64| v.to_string());
+                true
+            }
+            DataType::UInt8 => {
+                prim!(UInt8Type, |v: u8| v.to_string());
+                true
+            }
+            DataType::UInt16 => {
+                prim!(UInt16Type, |v: u16| v.to_string());
+                true
+            }
+            DataType::UInt32 => {
+                prim!(UInt32Type, |v: u32| v.to_string());
+                true
+            }
+            DataType::UInt64 => {
+                prim!(UInt64Type, |v: u64| v.to_string());
+                true
+            }
+            DataType::Float32 => {
+                prim!(Float32Type, |v: f32| format!("{v}"));
+                true
+            }
+            DataType::Float64 => {
+                prim!(Float64Type, |v: f64| format!("{v}"));
+                true
+            }
             DataType::Date32 => {
                 let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
                 prim!(arrow_array::types::Date32Type, |v: i32| (epoch
@@ -279,12 +308,12 @@ mod imp {
         let mut typed = vec![false; headers.len()];
         let mut records = Vec::new();
         for batch in reader {
-            let batch = batch.map_err(|e| bad(path, format!("cannot read the Parquet file: {e}")))?;
+            let batch =
+                batch.map_err(|e| bad(path, format!("cannot read the Parquet file: {e}")))?;
             let mut cols = Vec::with_capacity(batch.num_columns());
             for (j, c) in batch.columns().iter().enumerate() {
-                let (text, t) = column_text(c.as_ref()).map_err(|e| {
-                    bad(path, format!("column `{}`: {e}", headers[j]))
-                })?;
+                let (text, t) = column_text(c.as_ref())
+                    .map_err(|e| bad(path, format!("column `{}`: {e}", headers[j])))?;
                 typed[j] = t;
                 cols.push(text);
             }
@@ -376,8 +405,8 @@ mod imp {
             .set_created_by(format!("wfm {}", env!("CARGO_PKG_VERSION")))
             .build();
         let mut buf = Vec::new();
-        let mut w = ArrowWriter::try_new(&mut buf, schema, Some(props))
-            .map_err(|e| err(e.to_string()))?;
+        let mut w =
+            ArrowWriter::try_new(&mut buf, schema, Some(props)).map_err(|e| err(e.to_string()))?;
         w.write(&batch).map_err(|e| err(e.to_string()))?;
         w.close().map_err(|e| err(e.to_string()))?;
         Ok(buf)

@@ -168,8 +168,6 @@ pub fn localize(stamp: Stamp, zone: Option<Tz>, later: bool) -> Result<LocalStam
     }
 }
 
-
-
 const ISO_NAIVE: [&str; 6] = [
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d %H:%M:%S",
@@ -185,7 +183,11 @@ pub fn parse_iso(text: &str) -> Option<Stamp> {
     if let Ok(i) = DateTime::parse_from_rfc3339(t) {
         return Some(Stamp::Instant(i));
     }
-    for f in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z"] {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+        "%Y-%m-%d %H:%M:%S%.f%:z",
+        "%Y-%m-%dT%H:%M%:z",
+    ] {
         if let Ok(i) = DateTime::parse_from_str(t, f) {
             return Some(Stamp::Instant(i));
         }
@@ -271,7 +273,7 @@ impl ExportShape {
         if let Some(sep) = self.thousands_separator.as_deref() {
             s = s.replace(sep, "");
             if sep == " " {
-                s = s.replace('\u{a0}', "").replace('\u{202f}', "");
+                s = s.replace(['\u{a0}', '\u{202f}'], "");
             }
         }
         if self.decimal_comma {
@@ -442,8 +444,15 @@ mod tests {
     fn numbers_percentages_and_durations() {
         let s = eu();
         assert_eq!(s.number("83,3", false), Ok(83.3));
-        assert!(s.number("1.234", false).is_err(), "ambiguous without a thousands separator");
-        assert_eq!(s.number("0.5", true), Ok(0.5), "typed numbers are read as written");
+        assert!(
+            s.number("1.234", false).is_err(),
+            "ambiguous without a thousands separator"
+        );
+        assert_eq!(
+            s.number("0.5", true),
+            Ok(0.5),
+            "typed numbers are read as written"
+        );
         let th = ExportShape {
             thousands_separator: Some(".".into()),
             ..eu()
@@ -454,9 +463,15 @@ mod tests {
         assert!((us.fraction("83.3%", false, false).unwrap() - 0.833).abs() < 1e-12);
         assert_eq!(us.fraction("0.833", false, false), Ok(0.833));
         assert!((us.fraction("83.3", false, true).unwrap() - 0.833).abs() < 1e-12);
-        assert!(us.number("83,3", false).unwrap_err().contains("decimal_comma"));
+        assert!(us
+            .number("83,3", false)
+            .unwrap_err()
+            .contains("decimal_comma"));
         assert_eq!(s.duration_secs("00:02:41", false), Ok(161.0));
-        assert!(s.duration_secs("2:41", false).is_err(), "h:mm vs m:ss is ambiguous");
+        assert!(
+            s.duration_secs("2:41", false).is_err(),
+            "h:mm vs m:ss is ambiguous"
+        );
         let ms = ExportShape {
             duration_format: DurationFormat::Ms,
             ..ExportShape::default()
@@ -480,7 +495,10 @@ mod tests {
             s.date("01.02.1999", false).unwrap(),
             NaiveDate::from_ymd_opt(1999, 2, 1).unwrap()
         );
-        assert_eq!(s.date("1999-02-01", true).unwrap().to_string(), "1999-02-01");
+        assert_eq!(
+            s.date("1999-02-01", true).unwrap().to_string(),
+            "1999-02-01"
+        );
         assert_eq!(s.time("07:00", false).unwrap().to_string(), "07:00:00");
         assert_eq!(s.time("7:00:00", true).unwrap().to_string(), "07:00:00");
         let us = ExportShape {
@@ -493,7 +511,10 @@ mod tests {
         let utc = ExportShape::default();
         let st = utc.timestamp("1999-02-01T05:00:00.000Z", false).unwrap();
         assert!(matches!(st, Stamp::Instant(_)));
-        assert!(localize(st, None, false).is_err(), "an instant needs a zone");
+        assert!(
+            localize(st, None, false).is_err(),
+            "an instant needs a zone"
+        );
         let jer = parse_zone("Asia/Jerusalem").unwrap();
         let l = localize(st, Some(jer), false).unwrap();
         assert_eq!(l.to_rfc3339(), "1999-02-01T07:00:00+02:00");

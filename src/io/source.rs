@@ -195,7 +195,17 @@ fn read_csv(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, T
         .flexible(opts.flexible)
         .from_reader(body);
     let base = start.max(bom) as u64;
-    let line_at = |p: Option<&csv::Position>| p.map_or(0, |p| lines.line_of(base + p.byte()));
+    // csv ends a record at the `\r` of a CRLF and starts the next one at its `\n`: skip line
+    // ends to reach the record's first byte.
+    let line_at = |p: Option<&csv::Position>| {
+        p.map_or(0, |p| {
+            let mut at = base + p.byte();
+            while matches!(bytes.get(at as usize), Some(b'\r' | b'\n')) {
+                at += 1;
+            }
+            lines.line_of(at)
+        })
+    };
     let headers: Vec<String> = match rdr.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
         Err(e) => return Err(bad_row(path, line_at(e.position()), e.to_string())),
@@ -243,12 +253,7 @@ mod tests {
     #[test]
     fn crlf_and_skipped_lines_keep_file_line_numbers() {
         let p = Path::new("x.csv");
-        let t = read_csv(
-            p,
-            b"a,b\r\n1,2\r\n\r\n3,4\r\n",
-            &ReadOptions::default(),
-        )
-        .unwrap();
+        let t = read_csv(p, b"a,b\r\n1,2\r\n\r\n3,4\r\n", &ReadOptions::default()).unwrap();
         assert_eq!(t.lines, vec![2, 4]);
         let t = read_csv(
             p,

@@ -121,7 +121,10 @@ pub(crate) fn read(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<RawT
         match &headers {
             None => {
                 // The header ends at its last non-empty cell.
-                let n = cells.iter().rposition(|(t, _)| !t.is_empty()).map_or(0, |p| p + 1);
+                let n = cells
+                    .iter()
+                    .rposition(|(t, _)| !t.is_empty())
+                    .map_or(0, |p| p + 1);
                 headers = Some(cells.into_iter().take(n).map(|(t, _)| t).collect());
             }
             Some(h) => {
