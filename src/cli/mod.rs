@@ -138,7 +138,7 @@ pub(crate) fn emit(table: &Table, out: &OutputArgs, inputs: &[PathBuf]) -> anyho
         Some(path) => {
             let fmt = match path.extension().and_then(|e| e.to_str()) {
                 Some("parquet") => {
-                    let buf = table.to_parquet(path)?;
+                    let buf = wfm::io::parquet_out::write_table(table, path)?;
                     wfm::table::write_atomic(path, &buf, inputs)
                         .with_context(|| format!("failed to write `{}`", path.display()))?;
                     return Ok(());

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use super::accounting::{Accounting, RejectReason, Repair, RepairKind};
 use super::generic::CallMapping;
-use super::intervals::day_intervals;
+use super::kpi::day_intervals;
 use super::kpi::{KpiRow, KpiTable, QueueId, SlThresholds};
 use super::record::{Outcome, ParsedRecord, RecordKey};
 use super::{anonbank, generic, DataError};

@@ -13,9 +13,12 @@
 
 pub mod capacity;
 pub mod coverage;
+mod error;
 mod location;
 pub mod panels;
 mod parquet;
+pub mod parquet_out;
+mod raw;
 pub mod schema;
 pub mod shape;
 pub mod source;

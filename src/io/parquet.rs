@@ -1,4 +1,5 @@
-//! Parquet in and out (arrow-rs), the interchange format of pandas, pyarrow and Spark.
+//! Parquet input (arrow-rs), the interchange format of pandas, pyarrow and Spark; the writer is
+//! `parquet_out`.
 //!
 //! Reading turns every column into the canonical text the value parsers of `wfm` read (the
 //! same as a workbook's typed cells): integers and floats in shortest decimal form,
@@ -13,14 +14,12 @@
 
 use std::path::Path;
 
+use super::error::TableError;
 #[cfg(not(feature = "parquet"))]
-use super::source::RawTable;
-#[cfg(not(feature = "parquet"))]
-use super::table::Table;
-use super::table::TableError;
+use super::raw::RawTable;
 use super::Location;
 
-fn bad(path: &Path, reason: String) -> TableError {
+pub(crate) fn bad(path: &Path, reason: String) -> TableError {
     TableError::BadRow {
         at: Location {
             file: path.to_path_buf(),
@@ -50,31 +49,24 @@ pub(crate) fn write(_table: &Table, path: &Path) -> Result<Vec<u8>, TableError> 
 }
 
 #[cfg(feature = "parquet")]
-pub(crate) use imp::{read, write};
+pub(crate) use imp::read;
 
 #[cfg(feature = "parquet")]
 mod imp {
     use std::path::Path;
-    use std::sync::Arc;
 
     use arrow_array::cast::AsArray;
     use arrow_array::types::{
         Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type,
         UInt32Type, UInt64Type, UInt8Type,
     };
-    use arrow_array::{
-        Array, ArrayRef, Float64Array, Int64Array, RecordBatch, RecordBatchReader, StringArray,
-    };
-    use arrow_schema::{DataType, Field, Schema, TimeUnit};
+    use arrow_array::{Array, RecordBatchReader};
+    use arrow_schema::{DataType, TimeUnit};
     use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    use parquet::arrow::ArrowWriter;
-    use parquet::basic::Compression;
-    use parquet::file::properties::WriterProperties;
 
-    use super::super::source::{RawTable, SourceKind, Typed};
-    use super::super::table::{Cell, Table, TableError};
-    use super::super::workbook::hms;
+    use super::super::error::TableError;
+    use super::super::raw::{hms, RawTable, SourceKind, Typed};
     use super::bad;
 
     fn unit_nanos(u: &TimeUnit) -> i64 {
@@ -139,6 +131,32 @@ mod imp {
         }
     }
 
+    /// The values of a text column, trimmed (empty for nulls).
+    fn strings<'a>(a: &'a dyn Array, out: &mut Vec<String>) {
+        let n = a.len();
+        let get: Box<dyn Fn(usize) -> &'a str + 'a> = match a.data_type() {
+            DataType::LargeUtf8 => {
+                let s = a.as_string::<i64>();
+                Box::new(move |i| s.value(i))
+            }
+            DataType::Utf8View => {
+                let s = a.as_string_view();
+                Box::new(move |i| s.value(i))
+            }
+            _ => {
+                let s = a.as_string::<i32>();
+                Box::new(move |i| s.value(i))
+            }
+        };
+        out.extend((0..n).map(|i| {
+            if a.is_null(i) {
+                String::new()
+            } else {
+                get(i).trim().to_string()
+            }
+        }));
+    }
+
     /// The text of every value of a column (empty for nulls), and whether it is typed.
     fn column_text(a: &dyn Array) -> Result<(Vec<String>, bool), String> {
         let n = a.len();
@@ -156,37 +174,8 @@ mod imp {
             }};
         }
         let typed = match a.data_type() {
-            DataType::Utf8 => {
-                let s = a.as_string::<i32>();
-                out.extend((0..n).map(|i| {
-                    if s.is_null(i) {
-                        String::new()
-                    } else {
-                        s.value(i).trim().to_string()
-                    }
-                }));
-                false
-            }
-            DataType::LargeUtf8 => {
-                let s = a.as_string::<i64>();
-                out.extend((0..n).map(|i| {
-                    if s.is_null(i) {
-                        String::new()
-                    } else {
-                        s.value(i).trim().to_string()
-                    }
-                }));
-                false
-            }
-            DataType::Utf8View => {
-                let s = a.as_string_view();
-                out.extend((0..n).map(|i| {
-                    if s.is_null(i) {
-                        String::new()
-                    } else {
-                        s.value(i).trim().to_string()
-                    }
-                }));
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+                strings(a, &mut out);
                 false
             }
             DataType::Boolean => {
@@ -336,79 +325,5 @@ mod imp {
             typed: Typed::Columns(typed),
             kind: Some(SourceKind::Parquet),
         })
-    }
-
-    enum ColType {
-        Int,
-        Float,
-        Text,
-    }
-
-    fn col_type(t: &Table, j: usize) -> ColType {
-        let mut ty = ColType::Int;
-        for r in &t.rows {
-            match &r[j] {
-                Cell::Empty | Cell::Int(_) => {}
-                Cell::Float(..) => ty = ColType::Float,
-                Cell::Text(_) => return ColType::Text,
-            }
-        }
-        ty
-    }
-
-    /// Renders a table as a Parquet file (Snappy-compressed).
-    pub(crate) fn write(table: &Table, path: &Path) -> Result<Vec<u8>, TableError> {
-        let mut fields = Vec::new();
-        let mut arrays: Vec<ArrayRef> = Vec::new();
-        for (j, name) in table.columns.iter().enumerate() {
-            let cells = table.rows.iter().map(|r| &r[j]);
-            match col_type(table, j) {
-                ColType::Int => {
-                    fields.push(Field::new(name, DataType::Int64, true));
-                    let a: Int64Array = cells
-                        .map(|c| match c {
-                            Cell::Int(i) => Some(*i),
-                            _ => None,
-                        })
-                        .collect();
-                    arrays.push(Arc::new(a));
-                }
-                ColType::Float => {
-                    fields.push(Field::new(name, DataType::Float64, true));
-                    let a: Float64Array = cells
-                        .map(|c| match c {
-                            Cell::Int(i) => Some(*i as f64),
-                            // The value the CSV shows, so that both outputs agree exactly.
-                            Cell::Float(..) => c.render().parse::<f64>().ok(),
-                            _ => None,
-                        })
-                        .collect();
-                    arrays.push(Arc::new(a));
-                }
-                ColType::Text => {
-                    fields.push(Field::new(name, DataType::Utf8, true));
-                    let a: StringArray = cells
-                        .map(|c| match c {
-                            Cell::Empty => None,
-                            c => Some(c.render()),
-                        })
-                        .collect();
-                    arrays.push(Arc::new(a));
-                }
-            }
-        }
-        let schema = Arc::new(Schema::new(fields));
-        let err = |e: String| bad(path, format!("cannot write Parquet: {e}"));
-        let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| err(e.to_string()))?;
-        let props = WriterProperties::builder()
-            .set_compression(Compression::SNAPPY)
-            .set_created_by(format!("wfm {}", env!("CARGO_PKG_VERSION")))
-            .build();
-        let mut buf = Vec::new();
-        let mut w =
-            ArrowWriter::try_new(&mut buf, schema, Some(props)).map_err(|e| err(e.to_string()))?;
-        w.write(&batch).map_err(|e| err(e.to_string()))?;
-        w.close().map_err(|e| err(e.to_string()))?;
-        Ok(buf)
     }
 }

@@ -1,10 +1,10 @@
 //! The shape of an export: how a planner's ACD or WFM export writes its file and its values —
 //! delimiter, report lines before the header, decimal comma, date and time formats (day/month
 //! or month/day, 12-hour clock, date and time in separate columns), durations, percentages and
-//! the time zone of its timestamps. Column mappings ([`crate::data::ColumnMapping`] for interval
-//! exports, [`crate::data::CallMapping`] for call logs) carry one [`ExportShape`].
+//! the time zone of its timestamps. Column mappings (`ColumnMapping` for interval
+//! exports, `CallMapping` for call logs) carry one [`ExportShape`].
 //!
-//! Cells typed by a workbook or a Parquet file ([`super::table::CsvInput::is_typed`]) are read
+//! Cells typed by a workbook or a Parquet file (`CsvInput::is_typed`) are read
 //! by their type, never through the declared text formats: a typed number is never re-read
 //! with a decimal comma, a typed date or duration arrives in canonical text.
 
@@ -13,7 +13,7 @@ use chrono::{
 };
 use chrono_tz::Tz;
 
-use super::source::ReadOptions;
+use super::raw::ReadOptions;
 
 /// How durations are written (AHT, ASA, wait and handle times).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]

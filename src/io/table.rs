@@ -9,71 +9,12 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use super::source::{read_bytes, ReadOptions, SourceKind, Typed};
+use super::raw::{ReadOptions, SourceKind, Typed};
+use super::source::read_bytes;
 use crate::io::Location;
 use crate::time::{parse_timestamp, NaiveDateTime};
 
-/// Errors reading or writing tables.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum TableError {
-    /// The file could not be opened or read.
-    #[error("{}: {source}", path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
-    },
-    /// The file is empty (no header).
-    #[error("{}: the file is empty (expected a header line and data rows)", path.display())]
-    Empty {
-        /// The file.
-        path: PathBuf,
-    },
-    /// The file has a header but no data rows.
-    #[error("{}: the file has a header but no data rows", path.display())]
-    HeaderOnly {
-        /// The file.
-        path: PathBuf,
-    },
-    /// Required columns are missing from the header.
-    #[error("{}:1: missing column(s) {}; the header has: {}", path.display(), missing.join(", "), found.join(", "))]
-    MissingColumns {
-        /// The file.
-        path: PathBuf,
-        /// The missing column names.
-        missing: Vec<String>,
-        /// The columns found.
-        found: Vec<String>,
-    },
-    /// A field could not be parsed or is outside its domain.
-    #[error("{at}: {reason}, got `{value}`")]
-    BadValue {
-        /// Where.
-        at: Location,
-        /// The field's text.
-        value: String,
-        /// What was expected.
-        reason: String,
-    },
-    /// A row is malformed (CSV syntax, field count).
-    #[error("{at}: {reason}")]
-    BadRow {
-        /// Where.
-        at: Location,
-        /// What is wrong.
-        reason: String,
-    },
-    /// A TOML configuration could not be parsed.
-    #[error("{}: {message}", path.display())]
-    Toml {
-        /// The file.
-        path: PathBuf,
-        /// The parser's message (includes line and column).
-        message: String,
-    },
-}
+pub use super::error::TableError;
 
 /// A table read into memory — from CSV, a workbook or Parquet, through the one reader of
 /// [`super::source`] — with the file line (or sheet row) of every record.
@@ -493,16 +434,6 @@ impl Table {
             OutputFormat::Json => self.write_json(w),
             OutputFormat::Table => self.write_text(w),
         }
-    }
-
-    /// Renders the table as a Parquet file (Snappy): whole-number columns as `int64`, decimal
-    /// columns as `float64` with the values the CSV shows, text as UTF-8, empty cells as nulls.
-    /// `path` is used in messages only.
-    ///
-    /// # Errors
-    /// [`TableError::BadRow`] when the build has no Parquet writer or the writer fails.
-    pub fn to_parquet(&self, path: &Path) -> Result<Vec<u8>, TableError> {
-        super::parquet::write(self, path)
     }
 
     /// Writes CSV with a header.

@@ -16,8 +16,8 @@ use std::path::Path;
 use calamine::{Data, Reader};
 use chrono::{NaiveDateTime, Timelike};
 
-use super::source::{RawTable, ReadOptions, SourceKind, Typed};
-use super::table::TableError;
+use super::error::TableError;
+use super::raw::{hms, RawTable, ReadOptions, SourceKind, Typed};
 use super::Location;
 
 fn bad(path: &Path, line: u64, reason: String) -> TableError {
@@ -36,18 +36,6 @@ fn round_ms(t: NaiveDateTime) -> NaiveDateTime {
     let ns = i64::from(t.nanosecond());
     let rounded = (ns + 500_000) / 1_000_000 * 1_000_000;
     t + chrono::TimeDelta::nanoseconds(rounded - ns)
-}
-
-/// `H:MM:SS[.mmm]` of a number of milliseconds (negative durations keep their sign).
-pub(crate) fn hms(ms: i64) -> String {
-    let sign = if ms < 0 { "-" } else { "" };
-    let ms = ms.unsigned_abs();
-    let (h, m, s, f) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
-    if f == 0 {
-        format!("{sign}{h}:{m:02}:{s:02}")
-    } else {
-        format!("{sign}{h}:{m:02}:{s:02}.{f:03}")
-    }
 }
 
 /// The canonical text of a cell, and whether the workbook typed it.
