@@ -18,6 +18,7 @@ mod forecast;
 mod ingest;
 mod scenario;
 mod schedule;
+mod simulate;
 mod staff;
 
 /// Contact-center workforce management: ingest history, forecast, staff, schedule, audit.
@@ -46,6 +47,8 @@ enum Command {
     Scenario(scenario::Args),
     /// Optimise shifts and breaks against a staffing requirement.
     Schedule(schedule::Args),
+    /// Discrete-event simulation of a plan: SL, ASA, abandonment, occupancy with percentiles.
+    Simulate(simulate::Args),
     /// Monthly audit of KPIs, forecast accuracy and scorecard.
     Audit(audit::Args),
     /// Run the pipeline on the embedded sample data and print a summary.
@@ -60,6 +63,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Staff(a) => staff::run(a),
         Command::Scenario(a) => scenario::run(a),
         Command::Schedule(a) => schedule::run(a),
+        Command::Simulate(a) => simulate::run(a),
         Command::Audit(a) => audit::run(a),
         Command::Demo(a) => demo::run(a),
     }

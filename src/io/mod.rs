@@ -11,6 +11,7 @@
 mod location;
 pub mod panels;
 pub mod schema;
+pub mod simulate;
 pub mod table;
 
 pub use location::Location;
