@@ -44,9 +44,6 @@ pub(crate) struct Args {
     /// Rows per queue × interval, per day, or over the horizon.
     #[arg(long, value_enum, default_value_t = Level::Interval)]
     level: Level,
-    /// Worker threads (results do not depend on it) [default: all cores].
-    #[arg(long)]
-    threads: Option<usize>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -127,7 +124,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             .threshold_seconds
             .or(c.and_then(|c| c.threshold_secs))
             .unwrap_or(20.0),
-        threads: args.threads,
+        // The global `--threads` sizes rayon's pool, which runs the replications.
+        threads: None,
     };
     let model = SimModel {
         demand: &demand.demand,

@@ -8,11 +8,13 @@
 //! - [`panels`]: model panels ([`crate::model::Panel`]) to and from tables, with the
 //!   provenance of every cell.
 
+pub mod capacity;
 mod location;
 pub mod panels;
 pub mod schema;
 pub mod simulate;
 pub mod table;
+pub mod targets;
 
 pub use location::Location;
 pub use table::write_atomic;
