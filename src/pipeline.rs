@@ -511,7 +511,7 @@ pub fn audit_inputs(
         facts: None,
         previous_facts: None,
         scorecard: None,
-        targets: Default::default(),
+        targets: audit::Targets::default(),
         illustrative: Vec::new(),
     })
 }
