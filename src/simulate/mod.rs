@@ -34,7 +34,7 @@
 
 mod dist;
 mod engine;
-mod rng;
+pub(crate) mod rng;
 mod routing;
 mod summary;
 
