@@ -296,7 +296,7 @@ fn long_functions(tree: &Tree, limit: usize) -> Vec<(String, String, usize)> {
 
 /// The functions over 150 lines when the rule came in (issue "core model": 15 of them). Split
 /// them and remove their entry; never add one.
-const LONG_FUNCTIONS_LEFT: [(&str, &str); 12] = [
+const LONG_FUNCTIONS_LEFT: [(&str, &str); 11] = [
     ("audit/model_check.rs", "check"),
     ("cli/schedule.rs", "run"),
     ("data/anonbank.rs", "parse_line"),
@@ -304,7 +304,6 @@ const LONG_FUNCTIONS_LEFT: [(&str, &str); 12] = [
     ("data/intervals.rs", "parse_file"),
     ("forecast/pipeline.rs", "run_queue"),
     ("forecast/prepare.rs", "prepare"),
-    ("report/mod.rs", "charts"),
     ("schedule/model.rs", "build"),
     ("schedule/mod.rs", "solve_impl"),
     ("schedule/roster.rs", "assign"),
