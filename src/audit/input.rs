@@ -67,6 +67,86 @@ pub struct Actuals {
 }
 
 impl Actuals {
+    /// The actual intervals of a model panel (every observed queue × interval, time-major);
+    /// `thresholds` are the service-level thresholds of the cells' `answered_le` counts, of
+    /// which `threshold_secs` is used.
+    ///
+    /// # Errors
+    /// A message when `threshold_secs` is not among `thresholds` or a cell lacks answered or
+    /// abandoned counts.
+    pub fn from_panel(
+        panel: &crate::model::Panel<Option<crate::model::Actual>>,
+        thresholds: &[u32],
+        threshold_secs: u32,
+    ) -> Result<Self, String> {
+        let k = thresholds
+            .iter()
+            .position(|t| *t == threshold_secs)
+            .ok_or_else(|| {
+                format!("the actuals have no service-level counts at {threshold_secs} s")
+            })?;
+        let grid = panel.grid();
+        let mut rows = Vec::new();
+        let mut known: BTreeMap<&'static str, bool> = BTreeMap::new();
+        let mut mark = |key: &'static str, v: Option<f64>| {
+            let e = known.entry(key).or_insert(true);
+            *e &= v.is_some();
+        };
+        for (t, q, cell) in panel.iter_time_major() {
+            let Some(a) = cell else { continue };
+            let (Some(answered), Some(abandoned)) = (a.answered, a.abandoned) else {
+                return Err(format!(
+                    "queue {q} at {}: answered and abandoned counts are unknown",
+                    grid.timestamp(t)
+                ));
+            };
+            let within = |v: &[Option<f64>]| v.get(k).copied().flatten();
+            let row = ActualInterval {
+                interval_start: grid.timestamp(t),
+                queue: q.to_string(),
+                offered: a.offered,
+                answered,
+                abandoned,
+                aht_secs: a
+                    .sum_service_secs
+                    .map(|s| if answered > 0.0 { s / answered } else { 0.0 }),
+                asa_secs: a.sum_wait_answered_secs.map(|s| {
+                    if answered > 0.0 {
+                        s / answered
+                    } else {
+                        0.0
+                    }
+                }),
+                answered_within: within(&a.answered_le),
+                abandoned_within: within(&a.abandoned_le),
+                sum_wait_abandoned_secs: a.sum_wait_abandoned_secs,
+                vru_only: a.vru_only,
+                talk_secs: None,
+                hold_secs: None,
+                acw_secs: None,
+                transferred: None,
+            };
+            mark("aht", row.aht_secs);
+            mark("asa", row.asa_secs);
+            mark("answered_within", row.answered_within);
+            mark("abandoned_within", row.abandoned_within);
+            mark("sum_wait_abandoned", row.sum_wait_abandoned_secs);
+            mark("vru_only", row.vru_only);
+            rows.push(row);
+        }
+        let provided = known
+            .into_iter()
+            .filter(|(_, all)| *all)
+            .map(|(key, _)| (key, "model panel".to_string()))
+            .collect();
+        Ok(Actuals {
+            path: PathBuf::from("<pipeline>"),
+            rows,
+            provided,
+            threshold_secs,
+        })
+    }
+
     /// True when the optional quantity `key` was read (see [`Actuals::provided`]).
     pub fn has(&self, key: &str) -> bool {
         self.provided.contains_key(key)
