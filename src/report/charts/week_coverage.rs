@@ -128,32 +128,7 @@ pub(crate) fn chart(c: &Ctx<'_>) -> Result<Chart, ReportError> {
                 .draw_series(LineSeries::new(run, BLUE.stroke_width(2)))
                 .map_err(draw_err(id))?;
         }
-        let mut entries = vec![
-            ("required (wfm staff)".to_string(), ORANGE, false),
-            ("scheduled (wfm schedule)".to_string(), GREEN, false),
-        ];
-        if !act.is_empty() {
-            entries.push(("actual on duty".to_string(), BLUE, false));
-        }
-        legend(&side, id, &entries)?;
-        let y = 20 + 20 * entries.len() as i32;
-        for (k, (color, text)) in [(GREEN, "over-covered"), (RED, "under-covered")]
-            .iter()
-            .enumerate()
-        {
-            let y = y + 20 * k as i32;
-            side.draw(&Rectangle::new(
-                [(8, y - 7), (30, y + 7)],
-                color.mix(0.35).filled(),
-            ))
-            .map_err(draw_err(id))?;
-            side.draw(&Text::new(
-                *text,
-                (36, y - 6),
-                ("sans-serif", 12).into_font(),
-            ))
-            .map_err(draw_err(id))?;
-        }
+        side_legend(&side, !act.is_empty())?;
         root.present().map_err(draw_err(id))?;
     }
     let (over, under) = s.coverage.iter().fold((0.0, 0.0), |(o, u), r| {
@@ -173,4 +148,38 @@ pub(crate) fn chart(c: &Ctx<'_>) -> Result<Chart, ReportError> {
         svg,
         needs: None,
     })
+}
+
+fn side_legend<DB: DrawingBackend>(
+    side: &DrawingArea<DB, plotters::coord::Shift>,
+    has_actual: bool,
+) -> Result<(), ReportError> {
+    let id = ID;
+    let mut entries = vec![
+        ("required (wfm staff)".to_string(), ORANGE, false),
+        ("scheduled (wfm schedule)".to_string(), GREEN, false),
+    ];
+    if has_actual {
+        entries.push(("actual on duty".to_string(), BLUE, false));
+    }
+    legend(side, id, &entries)?;
+    let y = 20 + 20 * entries.len() as i32;
+    for (k, (color, text)) in [(GREEN, "over-covered"), (RED, "under-covered")]
+        .iter()
+        .enumerate()
+    {
+        let y = y + 20 * k as i32;
+        side.draw(&Rectangle::new(
+            [(8, y - 7), (30, y + 7)],
+            color.mix(0.35).filled(),
+        ))
+        .map_err(draw_err(id))?;
+        side.draw(&Text::new(
+            *text,
+            (36, y - 6),
+            ("sans-serif", 12).into_font(),
+        ))
+        .map_err(draw_err(id))?;
+    }
+    Ok(())
 }
