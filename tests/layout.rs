@@ -296,7 +296,7 @@ fn long_functions(tree: &Tree, limit: usize) -> Vec<(String, String, usize)> {
 
 /// The functions over 150 lines when the rule came in (issue "core model": 15 of them). Split
 /// them and remove their entry; never add one.
-const LONG_FUNCTIONS_LEFT: [(&str, &str); 15] = [
+const LONG_FUNCTIONS_LEFT: [(&str, &str); 14] = [
     ("audit/mod.rs", "accuracy_rows"),
     ("audit/mod.rs", "audit"),
     ("audit/mod.rs", "period_kpis"),
@@ -305,7 +305,6 @@ const LONG_FUNCTIONS_LEFT: [(&str, &str); 15] = [
     ("data/anonbank.rs", "parse_line"),
     ("data/calls.rs", "ingest_calls_bytes"),
     ("data/intervals.rs", "parse_file"),
-    ("forecast/pipeline.rs", "run_queue"),
     ("forecast/prepare.rs", "prepare"),
     ("report/mod.rs", "charts"),
     ("schedule/model.rs", "build"),
@@ -346,7 +345,7 @@ const TEXT_MARKERS: [&str; 7] = [
 
 /// Modules outside `src/io/` that still read or write text when the rule came in. Move their
 /// reading into `src/io/` and remove their entry; never add one.
-const TEXT_OUTSIDE_IO_LEFT: [&str; 19] = [
+const TEXT_OUTSIDE_IO_LEFT: [&str; 18] = [
     "audit/input.rs",
     "audit/mod.rs",
     "audit/scorecard.rs",
@@ -356,7 +355,6 @@ const TEXT_OUTSIDE_IO_LEFT: [&str; 19] = [
     "data/kpi.rs",
     "forecast/backtest.rs",
     "forecast/calendar.rs",
-    "forecast/history.rs",
     "forecast/mod.rs",
     "schedule/mod.rs",
     "schedule/requirement.rs",
