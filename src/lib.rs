@@ -6,6 +6,7 @@
 extern crate cbc_src;
 
 pub mod audit;
+pub mod capacity;
 pub mod data;
 pub mod error;
 pub mod forecast;
@@ -13,6 +14,7 @@ pub mod io;
 pub mod model;
 pub mod report;
 pub mod schedule;
+pub mod simulate;
 pub mod staffing;
 /// The table reader and writer (moved to [`io::table`]; kept here for existing callers).
 pub use io::table;

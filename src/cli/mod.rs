@@ -13,6 +13,7 @@ use wfm::table::{OutputFormat, Table};
 
 mod audit;
 mod backtest;
+mod capacity;
 mod demo;
 mod forecast;
 mod ingest;
@@ -46,6 +47,8 @@ enum Command {
     Scenario(scenario::Args),
     /// Optimise shifts and breaks against a staffing requirement.
     Schedule(schedule::Args),
+    /// Long-range capacity plan: hires per week over 12–18 months (weekly MIP).
+    Capacity(capacity::Args),
     /// Monthly audit of KPIs, forecast accuracy and scorecard.
     Audit(audit::Args),
     /// Run the pipeline on the embedded sample data and print a summary.
@@ -60,6 +63,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Staff(a) => staff::run(a),
         Command::Scenario(a) => scenario::run(a),
         Command::Schedule(a) => schedule::run(a),
+        Command::Capacity(a) => capacity::run(a),
         Command::Audit(a) => audit::run(a),
         Command::Demo(a) => demo::run(a),
     }

@@ -22,6 +22,11 @@ pub const ASA_SECONDS: &str = "asa_seconds";
 pub const AGENTS: &str = "agents";
 /// Gross agents (after shrinkage).
 pub const AGENTS_GROSS: &str = "agents_gross";
+/// Agents a schedule must cover: net ÷ (1 − unplanned shrinkage).
+pub const AGENTS_SCHEDULED: &str = "agents_scheduled";
+/// Probability of meeting the service target at the row's staffing under the forecast's
+/// predictive distribution.
+pub const P_MEET_TARGET: &str = "p_meet_target";
 /// Offered load, Erlangs.
 pub const LOAD_ERLANGS: &str = "load_erlangs";
 /// Service level (a fraction in CSV/JSON).
@@ -52,6 +57,26 @@ pub const SCHEDULED: &str = "scheduled";
 pub const DATE: &str = "date";
 /// First day of a week (long-range plans).
 pub const WEEK_START: &str = "week_start";
+/// Required effective FTE of a week (long-range plans).
+pub const REQUIRED_FTE: &str = "required_fte";
+/// A weekly attrition rate (a fraction of the floor per week).
+pub const ATTRITION: &str = "attrition";
+/// Shrinkage (a fraction of paid time).
+pub const SHRINKAGE: &str = "shrinkage";
+/// The columns of a weekly capacity plan, in output order (issue #15).
+pub const CAPACITY_COLUMNS: [&str; 11] = [
+    WEEK_START,
+    REQUIRED_FTE,
+    "productive",
+    "in_training",
+    "joiners",
+    "leavers",
+    "effective_fte",
+    "overtime",
+    "under",
+    "hires_started",
+    "cost",
+];
 
 /// Names accepted for the timestamp column, in order of preference.
 pub const TIMESTAMP_ALIASES: [&str; 5] =
