@@ -12,6 +12,7 @@ pub mod error;
 pub mod forecast;
 pub mod io;
 pub mod model;
+pub mod pipeline;
 pub mod report;
 pub mod schedule;
 pub mod simulate;

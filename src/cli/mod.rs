@@ -28,6 +28,10 @@ mod staff;
     after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 target unmet / infeasible."
 )]
 pub(crate) struct Cli {
+    /// Worker threads for per-queue work (forecast, backtest, staffing) [all cores, or
+    /// RAYON_NUM_THREADS]; outputs are the same for every thread count.
+    #[arg(long, global = true, value_name = "N")]
+    threads: Option<std::num::NonZeroUsize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -56,6 +60,12 @@ enum Command {
 }
 
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Some(n) = cli.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.get())
+            .build_global()
+            .context("--threads: the thread pool could not be built")?;
+    }
     match cli.command {
         Command::Ingest(c) => ingest::run(c),
         Command::Forecast(a) => forecast::run(a),

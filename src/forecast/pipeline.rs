@@ -100,10 +100,7 @@ fn apply_calendar(
 
 /// WAPE of pairs `(actual, forecast)`; `None` when Σ actual = 0.
 pub(crate) fn wape(pairs: &[(f64, f64)]) -> Option<f64> {
-    let (num, den) = pairs
-        .iter()
-        .fold((0.0, 0.0), |(n, d), &(y, f)| (n + (y - f).abs(), d + y));
-    (den > 0.0).then(|| num / den)
+    crate::model::measures::wape(pairs.iter().map(|&(y, f)| (1.0, y, f)))
 }
 
 /// The inner rolling-origin backtest of one queue: every candidate's forecast at weekly inner

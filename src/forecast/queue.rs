@@ -8,6 +8,7 @@ use super::history::History;
 use super::pipeline::{origin_and_horizon, run_queue};
 use super::{ForecastError, ForecastOptions, ForecastOutput, ForecastRow, QueueSummary, RankEntry};
 use crate::model::{Demand, Forecast, Panel, QueueId, TimeGrid};
+use rayon::prelude::*;
 
 /// One queue's forecast.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,8 +129,14 @@ pub(crate) fn forecast_all(
     let mut queues = Vec::new();
     let mut cells = Vec::new();
     let mut grid = None;
-    for q in 0..history.queues().len() {
-        let run = run_one(history, q, calendar, options)?;
+    // Queues are independent: forecast them in parallel, then assemble in queue order (the
+    // first failing queue in that order is reported, whatever the thread count).
+    let runs: Vec<Result<QueueForecast, ForecastError>> = (0..history.queues().len())
+        .into_par_iter()
+        .map(|q| run_one(history, q, calendar, options))
+        .collect();
+    for run in runs {
+        let run = run?;
         for (t, c) in run.cells.iter().enumerate() {
             if !run.open[t] {
                 continue;

@@ -15,6 +15,7 @@ mod location;
 pub mod panels;
 pub mod schema;
 pub mod table;
+pub mod targets;
 
 pub use location::Location;
 pub use table::write_atomic;
