@@ -10,6 +10,7 @@
 //!   provenance of every cell.
 
 pub mod capacity;
+pub mod coverage;
 pub mod history;
 mod location;
 pub mod panels;
