@@ -8,12 +8,14 @@
 //!   (arrow-rs) — with file line numbers that CRLF never shifts;
 //! - [`table`]: the table reader ([`table::CsvInput`]), the output [`table::Table`] and
 //!   [`table::write_atomic`];
+//! - [`history`]: interval histories (forecast input) as a panel of demand cells;
 //! - [`panels`]: model panels ([`crate::model::Panel`]) to and from tables, with the
 //!   provenance of every cell.
 
 pub mod capacity;
 pub mod coverage;
 mod error;
+pub mod history;
 mod location;
 pub mod panels;
 mod parquet;
@@ -22,6 +24,7 @@ mod raw;
 pub mod schema;
 pub mod shape;
 pub mod source;
+pub mod simulate;
 pub mod table;
 pub mod targets;
 mod workbook;
