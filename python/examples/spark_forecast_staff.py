@@ -92,6 +92,8 @@ def run(spark, history, out: str, horizon: str = HORIZON, **staff_options):
     """Forecasts and staffs every queue of the Spark DataFrame `history`; writes Parquet to `out`.
 
     Returns the plan as a Spark DataFrame (read back from `out`)."""
+    # The workers unpickle `forecast_and_staff` by module name: ship this file to them.
+    spark.sparkContext.addPyFile(os.path.abspath(__file__))
     first_queue = history.select("queue").orderBy("queue").limit(1).collect()[0][0]
     sample = forecast_and_staff(history.where(history.queue == first_queue).toPandas(), horizon,
                                 **staff_options)

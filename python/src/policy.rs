@@ -89,6 +89,7 @@ pub(crate) fn config(d: &Bound<'_, PyDict>) -> PyResult<StaffConfig> {
         patience_seconds: secs(d, "patience_seconds")?,
         max_occupancy: fraction(d, "max_occupancy")?,
         shrinkage: fraction(d, "shrinkage")?,
+        unplanned_shrinkage: None,
         concurrency,
         sla: None,
     });
