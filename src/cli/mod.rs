@@ -15,10 +15,12 @@ mod audit;
 mod backtest;
 mod capacity;
 mod demo;
+mod evaluate;
 mod forecast;
 mod ingest;
 mod scenario;
 mod schedule;
+mod simulate;
 mod staff;
 
 /// Contact-center workforce management: ingest history, forecast, staff, schedule, audit.
@@ -47,10 +49,14 @@ enum Command {
     Backtest(backtest::Args),
     /// Required agents per interval (Erlang C / Erlang A), or evaluate a given staffing.
     Staff(staff::Args),
+    /// Service per queue × interval or day that a schedule delivers against demand.
+    Evaluate(evaluate::Args),
     /// What-if scenarios against a baseline staffing plan.
     Scenario(scenario::Args),
     /// Optimise shifts and breaks against a staffing requirement.
     Schedule(schedule::Args),
+    /// Discrete-event simulation of a plan: SL, ASA, abandonment, occupancy with percentiles.
+    Simulate(simulate::Args),
     /// Long-range capacity plan: hires per week over 12–18 months (weekly MIP).
     Capacity(capacity::Args),
     /// Monthly audit of KPIs, forecast accuracy and scorecard.
@@ -71,8 +77,10 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Forecast(a) => forecast::run(a),
         Command::Backtest(a) => backtest::run(a),
         Command::Staff(a) => staff::run(a),
+        Command::Evaluate(a) => evaluate::run(a),
         Command::Scenario(a) => scenario::run(a),
         Command::Schedule(a) => schedule::run(a),
+        Command::Simulate(a) => simulate::run(a),
         Command::Capacity(a) => capacity::run(a),
         Command::Audit(a) => audit::run(a),
         Command::Demo(a) => demo::run(a),
