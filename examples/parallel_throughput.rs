@@ -44,7 +44,11 @@ fn history(queues: usize, weeks: usize) -> History {
                     let week = if day % 7 >= 5 { 0.4 } else { 1.0 };
                     let mean = scale * shape.powf(1.5) * week;
                     // Mean ± √mean noise, rounded: counts with Poisson-like spread.
-                    Some((mean + mean.sqrt() * (2.0 * rng.next() - 1.0) * 1.7).max(0.0).round())
+                    Some(
+                        (mean + mean.sqrt() * (2.0 * rng.next() - 1.0) * 1.7)
+                            .max(0.0)
+                            .round(),
+                    )
                 })
                 .collect();
             let aht = (0..n)
