@@ -14,6 +14,9 @@ use wfm::calibrate::{
 use wfm::model::QueueId;
 use wfm::time::{Datelike, Timelike};
 
+/// Per queue: `(wait, abandoned)` of queued calls, handle times of answered calls.
+type QueueData = (Vec<(f64, bool)>, Vec<f64>);
+
 /// Arguments of `wfm calibrate`.
 #[derive(Debug, clap::Args)]
 #[command(
@@ -143,7 +146,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             s.rejected,
             s.not_offered
         );
-        let mut by_queue: BTreeMap<&str, (Vec<(f64, bool)>, Vec<f64>)> = BTreeMap::new();
+        let mut by_queue: BTreeMap<&str, QueueData> = BTreeMap::new();
         let mut all = Vec::new();
         for c in &s.calls {
             let e = by_queue.entry(&c.queue).or_default();

@@ -218,7 +218,10 @@ pub fn read_calibration(path: &Path) -> Result<Calibration, TableError> {
             sl_bias: p.fit_sl_bias.unwrap_or(f64::NAN),
             abandon_mae: p.fit_abandon_mae.unwrap_or(f64::NAN),
         });
-        if let Some(m) = p.patience_exp_mean_seconds.filter(|m| !(*m > 0.0)) {
+        if let Some(m) = p
+            .patience_exp_mean_seconds
+            .filter(|m| m.is_nan() || *m <= 0.0)
+        {
             return Err(err(format!(
                 "pool `{}`: patience_exp_mean_seconds must be > 0, got {m}",
                 p.name
