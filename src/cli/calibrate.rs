@@ -136,46 +136,11 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         min_offered: args.min_offered,
         ..Calibration::default()
     };
-    let mut pooled_patience = None;
-    if !args.calls.is_empty() {
-        let s = wfm::data::samples::call_samples(&args.calls)?;
-        eprintln!(
-            "calls: {} read, {} offered, {} rejected, {} not offered",
-            s.read,
-            s.calls.len(),
-            s.rejected,
-            s.not_offered
-        );
-        let mut by_queue: BTreeMap<&str, QueueData> = BTreeMap::new();
-        let mut all = Vec::new();
-        for c in &s.calls {
-            let e = by_queue.entry(&c.queue).or_default();
-            if c.queued {
-                e.0.push((c.wait_secs, !c.answered));
-                all.push((c.wait_secs, !c.answered));
-            }
-            if c.answered {
-                e.1.push(c.handle_secs);
-            }
-        }
-        for (q, (waits, handles)) in &by_queue {
-            cal.queues.push(QueueCalibration {
-                name: q.to_string(),
-                patience: kaplan_meier(waits),
-                service: fit_service(handles),
-            });
-        }
-        pooled_patience = kaplan_meier(&all).exp_mean_secs;
-        for d in detect_pools(&s.calls) {
-            cal.pools.push(PoolCalibration {
-                name: d.name.clone(),
-                queues: d.queues.clone(),
-                availability: None,
-                patience_exp_mean_secs: None,
-                detection: Some(d),
-            });
-        }
-    }
+    let pooled_patience = if args.calls.is_empty() {
+        None
+    } else {
+        from_calls(&mut cal, &args.calls)?
+    };
     let patience = pooled_patience.or_else(|| {
         let w: f64 = monthly_patience.iter().map(|p| p.1).sum();
         (w > 0.0).then(|| monthly_patience.iter().map(|p| p.0 * p.1).sum::<f64>() / w)
@@ -219,4 +184,46 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("failed to write `{}`", args.out.display()))?;
     eprintln!("calibration written to {}", args.out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Patience, handle times and pools from the call logs; returns the pooled patience.
+fn from_calls(cal: &mut Calibration, calls: &[PathBuf]) -> anyhow::Result<Option<f64>> {
+    let s = wfm::data::samples::call_samples(calls)?;
+    eprintln!(
+        "calls: {} read, {} offered, {} rejected, {} not offered",
+        s.read,
+        s.calls.len(),
+        s.rejected,
+        s.not_offered
+    );
+    let mut by_queue: BTreeMap<&str, QueueData> = BTreeMap::new();
+    let mut all = Vec::new();
+    for c in &s.calls {
+        let e = by_queue.entry(&c.queue).or_default();
+        if c.queued {
+            e.0.push((c.wait_secs, !c.answered));
+            all.push((c.wait_secs, !c.answered));
+        }
+        if c.answered {
+            e.1.push(c.handle_secs);
+        }
+    }
+    for (q, (waits, handles)) in &by_queue {
+        cal.queues.push(QueueCalibration {
+            name: q.to_string(),
+            patience: kaplan_meier(waits),
+            service: fit_service(handles),
+        });
+    }
+    let pooled = kaplan_meier(&all).exp_mean_secs;
+    for d in detect_pools(&s.calls) {
+        cal.pools.push(PoolCalibration {
+            name: d.name.clone(),
+            queues: d.queues.clone(),
+            availability: None,
+            patience_exp_mean_secs: None,
+            detection: Some(d),
+        });
+    }
+    Ok(pooled)
 }

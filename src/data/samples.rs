@@ -84,14 +84,7 @@ pub fn call_samples<P: AsRef<Path>>(paths: &[P]) -> Result<Samples, DataError> {
         let mut repairs: Vec<RepairKind> = Vec::new();
         let mut notes = Vec::new();
         if generic::is_header(first) {
-            let mut rdr = csv::ReaderBuilder::new()
-                .has_headers(true)
-                .flexible(true)
-                .from_reader(text.as_bytes());
-            let header: Vec<String> = rdr
-                .headers()
-                .map(|h| h.iter().map(str::to_string).collect())
-                .unwrap_or_default();
+            let (header, records) = generic::split_csv(text);
             let cols = generic::Columns::from_header(&header).map_err(|missing| {
                 DataError::MissingColumns {
                     path: path.to_path_buf(),
@@ -100,13 +93,12 @@ pub fn call_samples<P: AsRef<Path>>(paths: &[P]) -> Result<Samples, DataError> {
                 }
             })?;
             let agent = header.iter().position(|h| h.trim() == "agent");
-            for rec in rdr.records() {
-                let Ok(rec) = rec else {
+            for rec in records {
+                let Some(fields) = rec else {
                     out.read += 1;
                     out.rejected += 1;
                     continue;
                 };
-                let fields: Vec<String> = rec.iter().map(str::to_string).collect();
                 let server = agent.and_then(|i| fields.get(i).cloned());
                 let parsed = generic::parse_record(&cols, &fields, &mut repairs, &mut notes);
                 push(&mut out, &mut seen, parsed, server.as_deref());
