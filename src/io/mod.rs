@@ -12,6 +12,7 @@
 //! - [`panels`]: model panels ([`crate::model::Panel`]) to and from tables, with the
 //!   provenance of every cell.
 
+pub mod calibration;
 pub mod capacity;
 pub mod coverage;
 mod error;
