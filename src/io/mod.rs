@@ -9,12 +9,14 @@
 //! - [`panels`]: model panels ([`crate::model::Panel`]) to and from tables, with the
 //!   provenance of every cell.
 
+pub mod calibration;
 pub mod capacity;
 pub mod coverage;
 pub mod history;
 mod location;
 pub mod panels;
 pub mod schema;
+pub mod simulate;
 pub mod table;
 pub mod targets;
 
