@@ -209,7 +209,7 @@ pub fn inverse_normal_cdf(p: f64) -> f64 {
     ];
     let p = p.clamp(1e-300, 1.0 - 1e-16);
     let plow = 0.02425;
-    let z = if p < plow {
+    if p < plow {
         let q = (-2.0 * p.ln()).sqrt();
         (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
@@ -222,8 +222,7 @@ pub fn inverse_normal_cdf(p: f64) -> f64 {
         let q = (-2.0 * (1.0 - p).ln()).sqrt();
         -(((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
-    };
-    z
+    }
 }
 
 #[cfg(test)]
