@@ -109,28 +109,25 @@ fn meets(p: &QueuePolicy, agents: u32, offered: f64, aht_secs: f64, interval_sec
     }
 }
 
-/// The largest offered volume `agents` serve within the targets (`λ*` of the module docs).
-pub fn max_offered(p: &QueuePolicy, agents: u32, aht_secs: f64, interval_secs: f64) -> f64 {
-    if aht_secs <= 0.0 {
-        return f64::INFINITY;
+/// The largest offered volume up to `limit` that `agents` serve within the targets (`λ*` of
+/// the module docs); `limit` itself when the targets hold there. The limit keeps the search
+/// at loads the distribution can produce (with a target that never fails, such as an ASA
+/// above the Erlang A patience, the search would otherwise run to absurd loads).
+pub fn max_offered(
+    p: &QueuePolicy,
+    agents: u32,
+    aht_secs: f64,
+    interval_secs: f64,
+    limit: f64,
+) -> f64 {
+    if aht_secs <= 0.0 || meets(p, agents, limit, aht_secs, interval_secs) {
+        return limit;
     }
     if !meets(p, agents, 0.0, aht_secs, interval_secs) {
         return 0.0;
     }
-    // Start above the Erlang C stability bound N·T/AHT (Erlang A may exceed it); double until
-    // the targets fail.
-    let mut hi = (f64::from(agents) + 1.0) * interval_secs * p.concurrency / aht_secs;
-    let mut lo = 0.0;
-    let mut guard = 0;
-    while meets(p, agents, hi, aht_secs, interval_secs) {
-        lo = hi;
-        hi *= 2.0;
-        guard += 1;
-        if guard > 60 {
-            return f64::INFINITY;
-        }
-    }
-    for _ in 0..60 {
+    let (mut lo, mut hi) = (0.0, limit);
+    for _ in 0..50 {
         let mid = 0.5 * (lo + hi);
         if meets(p, agents, mid, aht_secs, interval_secs) {
             lo = mid;
@@ -149,8 +146,10 @@ pub fn p_meet_target(
     aht_secs: f64,
     interval_secs: f64,
 ) -> f64 {
-    let cap = max_offered(p, agents, aht_secs, interval_secs);
-    if cap.is_infinite() {
+    // Beyond the z = 8 quantile the distribution has no mass (1 − Φ(8) ≈ 6e-16).
+    let limit = dist.at_z(8.0);
+    let cap = max_offered(p, agents, aht_secs, interval_secs, limit);
+    if cap >= limit {
         1.0
     } else {
         dist.cdf(cap)
