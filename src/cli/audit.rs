@@ -21,6 +21,11 @@ pub(crate) enum Section {
     Scorecard,
     /// Erlang C / Erlang A predictions against what happened.
     ModelCheck,
+    /// Per pool × interval: Erlang C, Erlang A and the simulator, with and without
+    /// `--calibration`, predicted against observed SL, abandonment and ASA.
+    ModelCheckIntervals,
+    /// The fidelity report: errors per model on busy intervals, noise floor, verdict.
+    Fidelity,
     /// Per-day volumes, SL, ASA, abandon rate, occupancy.
     Daily,
     /// Per-interval required, scheduled and actual agents.
@@ -88,6 +93,12 @@ pub(crate) struct AuditArgs {
     /// Mean patience for Erlang A in seconds (default: estimated from the period's waits).
     #[arg(long)]
     patience: Option<f64>,
+    /// `wfm calibrate` output: adds calibrated predictions to the model check sections.
+    #[arg(long, value_name = "FILE")]
+    calibration: Option<PathBuf>,
+    /// Replications of the simulator in the model check sections.
+    #[arg(long, default_value_t = 20)]
+    sim_reps: u32,
     /// Which part to print.
     #[arg(long, value_enum, default_value_t = Section::Kpis)]
     section: Section,
@@ -116,6 +127,9 @@ pub(crate) struct AuditArgs {
     /// `wfm scenario` output (CSV): the report's scenario page.
     #[arg(long, value_name = "FILE", requires = "report")]
     scenarios: Option<PathBuf>,
+    /// The day of the report's day view, YYYY-MM-DD (default: the worst and the best day).
+    #[arg(long, value_name = "DATE", requires = "report")]
+    day: Option<String>,
     /// Also print the report to this PDF through headless Chromium (skipped with a warning
     /// when Chromium is not installed).
     #[arg(long, value_name = "FILE", requires = "report")]
@@ -175,15 +189,37 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         .into_iter()
         .flatten()
         .collect();
-        let path = wfm::report::write_html(&audit, dir, &inputs)
+        let extras = report_extras(&args)?;
+        let path = wfm::report::write_html(&audit, &extras, dir, &inputs)
             .with_context(|| format!("failed to write the report into `{}`", dir.display()))?;
         eprintln!("report written to {}", path.display());
+        if let Some(pdf) = &args.pdf {
+            print_pdf(&path, pdf, &inputs)?;
+        }
     }
     let sections: Vec<(&str, Table)> = match args.section {
         Section::Kpis => vec![("kpis", audit.kpi_table())],
         Section::Accuracy => vec![("accuracy", audit.accuracy_table())],
         Section::Scorecard => vec![("scorecard", audit.scorecard_table())],
         Section::ModelCheck => vec![("model_check", audit.model_check_table())],
+        Section::ModelCheckIntervals | Section::Fidelity => {
+            let f = fidelity(&audit, &args)?;
+            if let Some((model, cal)) = f.verdict {
+                eprintln!(
+                    "fidelity: best fit {model}{} (score: offered-weighted ΔSL² + Δabandon² on intervals with ≥ {} offered)",
+                    if cal { " calibrated" } else { "" },
+                    f.min_offered
+                );
+            }
+            if args.section == Section::Fidelity {
+                vec![("fidelity", wfm::io::calibration::fidelity_table(&f))]
+            } else {
+                vec![(
+                    "model_check_intervals",
+                    wfm::io::calibration::model_check_intervals_table(&f),
+                )]
+            }
+        }
         Section::Daily => vec![("daily", audit.daily_table())],
         Section::Staffing => vec![("staffing", audit.staffing_table())],
         Section::Inputs => vec![("inputs", audit.inputs_table())],
@@ -229,4 +265,120 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The report's inputs besides the audit (`--schedule`, `--scenarios`, `--day`).
+fn report_extras(args: &AuditArgs) -> anyhow::Result<wfm::report::Extras> {
+    let schedule = args
+        .schedule
+        .as_deref()
+        .map(wfm::report::ScheduleOutput::read)
+        .transpose()
+        .context("failed to read --schedule")?;
+    let scenarios = args
+        .scenarios
+        .as_deref()
+        .map(wfm::report::ScenarioRows::read)
+        .transpose()
+        .context("failed to read --scenarios")?;
+    let day = args
+        .day
+        .as_deref()
+        .map(|d| {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .with_context(|| format!("--day: expected YYYY-MM-DD, got `{d}`"))
+        })
+        .transpose()?;
+    Ok(wfm::report::Extras {
+        schedule,
+        scenarios,
+        day,
+    })
+}
+
+/// Prints `html` to `pdf` with headless Chromium; warns and skips when Chromium is absent.
+fn print_pdf(
+    html: &std::path::Path,
+    pdf: &std::path::Path,
+    inputs: &[PathBuf],
+) -> anyhow::Result<()> {
+    let chromium = std::env::var_os("CHROMIUM").map(PathBuf::from).or_else(|| {
+        [
+            "/usr/bin/chromium",
+            "/usr/bin/chromium-browser",
+            "/usr/bin/google-chrome",
+        ]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+    });
+    let Some(chromium) = chromium else {
+        eprintln!("warning: --pdf skipped: no Chromium found (set CHROMIUM=/path/to/chromium)");
+        return Ok(());
+    };
+    anyhow::ensure!(
+        !inputs.iter().any(|i| i == pdf),
+        "--pdf `{}` is one of the inputs: refusing to overwrite it",
+        pdf.display()
+    );
+    let abs = std::fs::canonicalize(html)?;
+    let tmp = pdf.with_extension("pdf.tmp");
+    let profile = std::env::temp_dir().join(format!("wfm-pdf-{}", std::process::id()));
+    let out = std::process::Command::new(&chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", tmp.display()))
+        .arg(format!("file://{}", abs.display()))
+        .output()
+        .with_context(|| format!("failed to run `{}`", chromium.display()))?;
+    let _ = std::fs::remove_dir_all(&profile);
+    anyhow::ensure!(
+        out.status.success() && tmp.exists(),
+        "chromium could not print the PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .last()
+            .unwrap_or("")
+    );
+    std::fs::rename(&tmp, pdf).with_context(|| format!("failed to write `{}`", pdf.display()))?;
+    eprintln!("PDF written to {}", pdf.display());
+    Ok(())
+}
+
+/// The fidelity report of the audit's model check, with `--calibration` when given.
+fn fidelity(
+    audit: &wfm::audit::Audit,
+    args: &AuditArgs,
+) -> anyhow::Result<wfm::audit::fidelity::Fidelity> {
+    let calibration = args
+        .calibration
+        .as_deref()
+        .map(wfm::io::calibration::read_calibration)
+        .transpose()?;
+    if let Some(c) = &calibration {
+        if c.availability(wfm::model::QueueId::ALL, 12).is_none() {
+            eprintln!("warning: the calibration has no availability for pool ALL: calibrated rows are left out");
+        }
+    }
+    if !audit.model_check.needs.is_empty() {
+        eprintln!("model check needs: {}", audit.model_check.needs.join("; "));
+    }
+    let interval = wfm::units::IntervalLength::from_minutes(i64::from(audit.interval_secs / 60))?;
+    let options = wfm::audit::fidelity::FidelityOptions {
+        interval,
+        threshold_secs: f64::from(args.threshold),
+        reps: args.sim_reps.max(1),
+        seed: 1,
+    };
+    Ok(wfm::audit::fidelity::fidelity(
+        &audit.model_check,
+        calibration.as_ref(),
+        &options,
+    )?)
 }

@@ -13,6 +13,7 @@ use wfm::table::{OutputFormat, Table};
 
 mod audit;
 mod backtest;
+mod calibrate;
 mod capacity;
 mod demo;
 mod evaluate;
@@ -20,6 +21,7 @@ mod forecast;
 mod ingest;
 mod scenario;
 mod schedule;
+mod simulate;
 mod staff;
 
 /// Contact-center workforce management: ingest history, forecast, staff, schedule, audit.
@@ -54,8 +56,12 @@ enum Command {
     Scenario(scenario::Args),
     /// Optimise shifts and breaks against a staffing requirement.
     Schedule(schedule::Args),
+    /// Discrete-event simulation of a plan: SL, ASA, abandonment, occupancy with percentiles.
+    Simulate(simulate::Args),
     /// Long-range capacity plan: hires per week over 12–18 months (weekly MIP).
     Capacity(capacity::Args),
+    /// Learn availability, patience, handle times and pools from history (calibration.toml).
+    Calibrate(calibrate::Args),
     /// Monthly audit of KPIs, forecast accuracy and scorecard.
     Audit(audit::Args),
     /// Run the pipeline on the embedded sample data and print a summary.
@@ -77,7 +83,9 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Evaluate(a) => evaluate::run(a),
         Command::Scenario(a) => scenario::run(a),
         Command::Schedule(a) => schedule::run(a),
+        Command::Simulate(a) => simulate::run(a),
         Command::Capacity(a) => capacity::run(a),
+        Command::Calibrate(a) => calibrate::run(a),
         Command::Audit(a) => audit::run(a),
         Command::Demo(a) => demo::run(a),
     }
@@ -121,15 +129,7 @@ pub(crate) struct OutputArgs {
 pub(crate) fn emit(table: &Table, out: &OutputArgs, inputs: &[PathBuf]) -> anyhow::Result<()> {
     match &out.out {
         Some(path) => {
-            let fmt = match path.extension().and_then(|e| e.to_str()) {
-                Some("json") => OutputFormat::Json,
-                Some("csv") | None => OutputFormat::Csv,
-                Some("txt") => OutputFormat::Table,
-                Some(other) => anyhow::bail!(
-                    "{}: unsupported output extension `.{other}` (use .csv, .json or .txt)",
-                    path.display()
-                ),
-            };
+            let fmt = out_format(path)?;
             let mut buf = Vec::new();
             table.write(fmt, &mut buf)?;
             wfm::table::write_atomic(path, &buf, inputs)
@@ -143,6 +143,48 @@ pub(crate) fn emit(table: &Table, out: &OutputArgs, inputs: &[PathBuf]) -> anyho
         }
     }
     Ok(())
+}
+
+/// As [`emit`], for a large table produced row by row by `rows` (streamed to the file or to
+/// stdout; only the aligned text format buffers).
+pub(crate) fn emit_rows(
+    columns: &[&str],
+    out: &OutputArgs,
+    inputs: &[PathBuf],
+    rows: impl FnOnce(&mut wfm::table::RowWriter<'_>) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let run = |fmt: OutputFormat, w: &mut dyn Write| -> std::io::Result<()> {
+        let mut rw = wfm::table::RowWriter::new(columns, fmt, w)?;
+        rows(&mut rw)?;
+        rw.finish()
+    };
+    match &out.out {
+        Some(path) => {
+            let fmt = out_format(path)?;
+            wfm::table::write_atomic_with(path, inputs, |w| run(fmt, w))
+                .with_context(|| format!("failed to write `{}`", path.display()))?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            run(out.format.into(), &mut lock)?;
+            lock.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// The table format of an output file, by its extension.
+fn out_format(path: &std::path::Path) -> anyhow::Result<OutputFormat> {
+    Ok(match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => OutputFormat::Json,
+        Some("csv") | None => OutputFormat::Csv,
+        Some("txt") => OutputFormat::Table,
+        Some(other) => anyhow::bail!(
+            "{}: unsupported output extension `.{other}` (use .csv, .json or .txt)",
+            path.display()
+        ),
+    })
 }
 
 #[cfg(test)]
