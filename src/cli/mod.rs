@@ -20,6 +20,7 @@ mod forecast;
 mod ingest;
 mod scenario;
 mod schedule;
+mod simulate;
 mod staff;
 
 /// Contact-center workforce management: ingest history, forecast, staff, schedule, audit.
@@ -54,6 +55,8 @@ enum Command {
     Scenario(scenario::Args),
     /// Optimise shifts and breaks against a staffing requirement.
     Schedule(schedule::Args),
+    /// Discrete-event simulation of a plan: SL, ASA, abandonment, occupancy with percentiles.
+    Simulate(simulate::Args),
     /// Long-range capacity plan: hires per week over 12–18 months (weekly MIP).
     Capacity(capacity::Args),
     /// Monthly audit of KPIs, forecast accuracy and scorecard.
@@ -77,6 +80,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Evaluate(a) => evaluate::run(a),
         Command::Scenario(a) => scenario::run(a),
         Command::Schedule(a) => schedule::run(a),
+        Command::Simulate(a) => simulate::run(a),
         Command::Capacity(a) => capacity::run(a),
         Command::Audit(a) => audit::run(a),
         Command::Demo(a) => demo::run(a),
