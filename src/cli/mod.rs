@@ -17,6 +17,7 @@ mod capacity;
 mod demo;
 mod forecast;
 mod ingest;
+mod long_range;
 mod scenario;
 mod schedule;
 mod staff;

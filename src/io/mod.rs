@@ -9,6 +9,7 @@
 //!   provenance of every cell.
 
 pub mod capacity;
+pub mod daily;
 mod location;
 pub mod panels;
 pub mod schema;
