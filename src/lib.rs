@@ -6,12 +6,14 @@
 extern crate cbc_src;
 
 pub mod audit;
+pub mod calibrate;
 pub mod capacity;
 pub mod data;
 pub mod error;
 pub mod forecast;
 pub mod io;
 pub mod model;
+pub mod pipeline;
 pub mod report;
 pub mod schedule;
 pub mod simulate;

@@ -94,9 +94,35 @@ pub(crate) struct AuditArgs {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// KPI targets (TOML: per KPI, optionally per queue; docs/audit.md). Defaults: the
+    /// staffing config's (--config) and the scorecard's full-marks thresholds.
+    #[arg(long, value_name = "FILE")]
+    targets: Option<PathBuf>,
+    /// Staffing config (models/staffing.toml): its SL / ASA / abandon / occupancy targets are
+    /// default KPI targets.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Label an input as illustrative on the report (agent-states, facts, planned, …); facts
+    /// whose `source` says "illustrative" are labelled without it. Repeatable.
+    #[arg(long, value_name = "NAME")]
+    illustrative: Vec<String>,
     /// Write the HTML report (index.html with inline SVG charts) into DIR.
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
+    /// `wfm schedule` output directory (coverage.csv, plan.csv): the report's week coverage and
+    /// shift Gantt.
+    #[arg(long, value_name = "DIR", requires = "report")]
+    schedule: Option<PathBuf>,
+    /// `wfm scenario` output (CSV): the report's scenario page.
+    #[arg(long, value_name = "FILE", requires = "report")]
+    scenarios: Option<PathBuf>,
+    /// The day of the report's day view, YYYY-MM-DD (default: the worst and the best day).
+    #[arg(long, value_name = "DATE", requires = "report")]
+    day: Option<String>,
+    /// Also print the report to this PDF through headless Chromium (skipped with a warning
+    /// when Chromium is not installed).
+    #[arg(long, value_name = "FILE", requires = "report")]
+    pdf: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -124,6 +150,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         facts: args.facts.clone(),
         previous_facts: args.previous_facts.clone(),
         scorecard: args.scorecard.clone(),
+        targets: args.targets.clone(),
+        staffing_config: args.config.clone(),
+        illustrative: args.illustrative.clone(),
     };
     let inputs = AuditInputs::load(&paths, &options).context("failed to read the audit inputs")?;
     let audit = wfm::audit::audit(&inputs, &options).context("audit failed")?;
@@ -149,9 +178,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         .into_iter()
         .flatten()
         .collect();
-        let path = wfm::report::write_html(&audit, dir, &inputs)
+        let extras = report_extras(&args)?;
+        let path = wfm::report::write_html(&audit, &extras, dir, &inputs)
             .with_context(|| format!("failed to write the report into `{}`", dir.display()))?;
         eprintln!("report written to {}", path.display());
+        if let Some(pdf) = &args.pdf {
+            print_pdf(&path, pdf, &inputs)?;
+        }
     }
     let sections: Vec<(&str, Table)> = match args.section {
         Section::Kpis => vec![("kpis", audit.kpi_table())],
@@ -203,4 +236,88 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The report's inputs besides the audit (`--schedule`, `--scenarios`, `--day`).
+fn report_extras(args: &AuditArgs) -> anyhow::Result<wfm::report::Extras> {
+    let schedule = args
+        .schedule
+        .as_deref()
+        .map(wfm::report::ScheduleOutput::read)
+        .transpose()
+        .context("failed to read --schedule")?;
+    let scenarios = args
+        .scenarios
+        .as_deref()
+        .map(wfm::report::ScenarioRows::read)
+        .transpose()
+        .context("failed to read --scenarios")?;
+    let day = args
+        .day
+        .as_deref()
+        .map(|d| {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .with_context(|| format!("--day: expected YYYY-MM-DD, got `{d}`"))
+        })
+        .transpose()?;
+    Ok(wfm::report::Extras {
+        schedule,
+        scenarios,
+        day,
+    })
+}
+
+/// Prints `html` to `pdf` with headless Chromium; warns and skips when Chromium is absent.
+fn print_pdf(
+    html: &std::path::Path,
+    pdf: &std::path::Path,
+    inputs: &[PathBuf],
+) -> anyhow::Result<()> {
+    let chromium = std::env::var_os("CHROMIUM").map(PathBuf::from).or_else(|| {
+        [
+            "/usr/bin/chromium",
+            "/usr/bin/chromium-browser",
+            "/usr/bin/google-chrome",
+        ]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+    });
+    let Some(chromium) = chromium else {
+        eprintln!("warning: --pdf skipped: no Chromium found (set CHROMIUM=/path/to/chromium)");
+        return Ok(());
+    };
+    anyhow::ensure!(
+        !inputs.iter().any(|i| i == pdf),
+        "--pdf `{}` is one of the inputs: refusing to overwrite it",
+        pdf.display()
+    );
+    let abs = std::fs::canonicalize(html)?;
+    let tmp = pdf.with_extension("pdf.tmp");
+    let profile = std::env::temp_dir().join(format!("wfm-pdf-{}", std::process::id()));
+    let out = std::process::Command::new(&chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", tmp.display()))
+        .arg(format!("file://{}", abs.display()))
+        .output()
+        .with_context(|| format!("failed to run `{}`", chromium.display()))?;
+    let _ = std::fs::remove_dir_all(&profile);
+    anyhow::ensure!(
+        out.status.success() && tmp.exists(),
+        "chromium could not print the PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .last()
+            .unwrap_or("")
+    );
+    std::fs::rename(&tmp, pdf).with_context(|| format!("failed to write `{}`", pdf.display()))?;
+    eprintln!("PDF written to {}", pdf.display());
+    Ok(())
 }

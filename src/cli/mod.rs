@@ -15,11 +15,13 @@ mod audit;
 mod backtest;
 mod capacity;
 mod demo;
+mod evaluate;
 mod forecast;
 mod ingest;
 mod long_range;
 mod scenario;
 mod schedule;
+mod simulate;
 mod staff;
 
 /// Contact-center workforce management: ingest history, forecast, staff, schedule, audit.
@@ -29,6 +31,10 @@ mod staff;
     after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 target unmet / infeasible."
 )]
 pub(crate) struct Cli {
+    /// Worker threads for per-queue work (forecast, backtest, staffing) [all cores, or
+    /// RAYON_NUM_THREADS]; outputs are the same for every thread count.
+    #[arg(long, global = true, value_name = "N")]
+    threads: Option<std::num::NonZeroUsize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -44,10 +50,14 @@ enum Command {
     Backtest(backtest::Args),
     /// Required agents per interval (Erlang C / Erlang A), or evaluate a given staffing.
     Staff(staff::Args),
+    /// Service per queue × interval or day that a schedule delivers against demand.
+    Evaluate(evaluate::Args),
     /// What-if scenarios against a baseline staffing plan.
     Scenario(scenario::Args),
     /// Optimise shifts and breaks against a staffing requirement.
     Schedule(schedule::Args),
+    /// Discrete-event simulation of a plan: SL, ASA, abandonment, occupancy with percentiles.
+    Simulate(simulate::Args),
     /// Long-range capacity plan: hires per week over 12–18 months (weekly MIP).
     Capacity(capacity::Args),
     /// Monthly audit of KPIs, forecast accuracy and scorecard.
@@ -57,13 +67,21 @@ enum Command {
 }
 
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Some(n) = cli.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.get())
+            .build_global()
+            .context("--threads: the thread pool could not be built")?;
+    }
     match cli.command {
         Command::Ingest(c) => ingest::run(c),
         Command::Forecast(a) => forecast::run(a),
         Command::Backtest(a) => backtest::run(a),
         Command::Staff(a) => staff::run(a),
+        Command::Evaluate(a) => evaluate::run(a),
         Command::Scenario(a) => scenario::run(a),
         Command::Schedule(a) => schedule::run(a),
+        Command::Simulate(a) => simulate::run(a),
         Command::Capacity(a) => capacity::run(a),
         Command::Audit(a) => audit::run(a),
         Command::Demo(a) => demo::run(a),

@@ -236,6 +236,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(path) => {
             let agents = schedule::roster::read_agents(path)
                 .with_context(|| format!("failed to load `{}`", path.display()))?;
+            let templates: Vec<&str> = rules.templates.iter().map(|t| t.name.as_str()).collect();
+            if let Err(e) = schedule::roster::check_agents(&agents, req.queues(), &templates) {
+                spinner.0.finish_and_clear();
+                eprintln!("error: `{}`: {e}", path.display());
+                return Ok(ExitCode::from(3));
+            }
             spinner.stage(&format!("rostering {} agents", agents.len()));
             let rr = schedule::roster::RosterRules {
                 min_rest_min: rules.tours.as_ref().map_or(660, |t| t.min_rest_min),
@@ -422,6 +428,34 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush()?;
+    let mut failed = Vec::new();
+    if let Some(tp) = &tour_plan {
+        if tp.tours.is_empty() && !sched.shifts.is_empty() {
+            failed.push(format!(
+                "the tour solve built no employee's tour ({}: {}); the day-by-day plan needs {} shifts",
+                tp.schedule.summary.status,
+                tp.schedule.summary.status_detail.as_deref().unwrap_or("no detail"),
+                sched.shifts.len()
+            ));
+        }
+    }
+    if let Some((r, base)) = &roster {
+        let assigned = r.assignment.iter().filter(|a| a.is_some()).count();
+        if assigned == 0 && !base.shifts.is_empty() {
+            failed.push(format!(
+                "the roster assigned none of the {} shifts to the {} agents ({}): check availability windows, leave and contracted hours against the shift times",
+                base.shifts.len(),
+                r.agents.len(),
+                r.status
+            ));
+        }
+    }
+    for f in &failed {
+        eprintln!("error: {f} (exit code 3)");
+    }
+    if !failed.is_empty() {
+        return Ok(ExitCode::from(3));
+    }
     let unmet = matches!(sched.termination, Termination::Infeasible { .. })
         || (matches!(opts.objective(), Objective::Cost)
             && sched.summary.understaffed_intervals > 0);
