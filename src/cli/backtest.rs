@@ -29,15 +29,10 @@ pub(crate) struct Args {
     /// wmean-<k>w, ets-profile, taylor-hw, decomposition; `all` = every candidate plus auto.
     #[arg(long, default_value = "auto", value_delimiter = ',')]
     model: Vec<String>,
-<<<<<<< HEAD
-    /// Origins (midnights), comma-separated.
-    #[arg(long, value_delimiter = ',', conflicts_with_all = ["from", "to"], required_unless_present_any = ["from", "grain"])]
-=======
     /// Origins, comma-separated: midnights, or any interval boundary for intraday reforecasts
     /// (e.g. 1999-10-04T12:00:00; the rest-of-day WAPE against the day-ahead forecast of the
     /// same intervals is reported per origin time of day).
-    #[arg(long, value_delimiter = ',', conflicts_with_all = ["from", "to"], required_unless_present = "from")]
->>>>>>> main
+    #[arg(long, value_delimiter = ',', conflicts_with_all = ["from", "to"], required_unless_present_any = ["from", "grain"])]
     origins: Vec<String>,
     /// First origin (with --to and --every).
     #[arg(long, requires = "to")]
