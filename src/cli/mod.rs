@@ -126,15 +126,7 @@ pub(crate) struct OutputArgs {
 pub(crate) fn emit(table: &Table, out: &OutputArgs, inputs: &[PathBuf]) -> anyhow::Result<()> {
     match &out.out {
         Some(path) => {
-            let fmt = match path.extension().and_then(|e| e.to_str()) {
-                Some("json") => OutputFormat::Json,
-                Some("csv") | None => OutputFormat::Csv,
-                Some("txt") => OutputFormat::Table,
-                Some(other) => anyhow::bail!(
-                    "{}: unsupported output extension `.{other}` (use .csv, .json or .txt)",
-                    path.display()
-                ),
-            };
+            let fmt = out_format(path)?;
             let mut buf = Vec::new();
             table.write(fmt, &mut buf)?;
             wfm::table::write_atomic(path, &buf, inputs)
@@ -148,6 +140,48 @@ pub(crate) fn emit(table: &Table, out: &OutputArgs, inputs: &[PathBuf]) -> anyho
         }
     }
     Ok(())
+}
+
+/// As [`emit`], for a large table produced row by row by `rows` (streamed to the file or to
+/// stdout; only the aligned text format buffers).
+pub(crate) fn emit_rows(
+    columns: &[&str],
+    out: &OutputArgs,
+    inputs: &[PathBuf],
+    rows: impl FnOnce(&mut wfm::table::RowWriter<'_>) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let run = |fmt: OutputFormat, w: &mut dyn Write| -> std::io::Result<()> {
+        let mut rw = wfm::table::RowWriter::new(columns, fmt, w)?;
+        rows(&mut rw)?;
+        rw.finish()
+    };
+    match &out.out {
+        Some(path) => {
+            let fmt = out_format(path)?;
+            wfm::table::write_atomic_with(path, inputs, |w| run(fmt, w))
+                .with_context(|| format!("failed to write `{}`", path.display()))?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            run(out.format.into(), &mut lock)?;
+            lock.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// The table format of an output file, by its extension.
+fn out_format(path: &std::path::Path) -> anyhow::Result<OutputFormat> {
+    Ok(match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => OutputFormat::Json,
+        Some("csv") | None => OutputFormat::Csv,
+        Some("txt") => OutputFormat::Table,
+        Some(other) => anyhow::bail!(
+            "{}: unsupported output extension `.{other}` (use .csv, .json or .txt)",
+            path.display()
+        ),
+    })
 }
 
 #[cfg(test)]

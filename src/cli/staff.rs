@@ -11,7 +11,7 @@ use wfm::staffing::plan::{self, Precision, ReadOptions, StaffInput, StaffPlan};
 use wfm::table::OutputFormat;
 use wfm::units::{Fraction, IntervalLength, Secs};
 
-use super::{emit, Format, OutputArgs};
+use super::{emit_rows, Format, OutputArgs};
 
 /// Queueing model on the command line.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -198,7 +198,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         Precision::Full
     };
-    emit(&plan.to_table(precision), &args.output, &inputs)?;
+    // Streamed row by row: a million intervals never exist as a table of cells.
+    emit_rows(&plan::COLUMNS, &args.output, &inputs, |w| {
+        plan.write_rows(precision, w)
+    })?;
     let totals = plan.totals_table(precision);
     if human {
         let mut out = std::io::stdout().lock();
