@@ -13,6 +13,7 @@ use wfm::table::{OutputFormat, Table};
 
 mod audit;
 mod backtest;
+mod calibrate;
 mod capacity;
 mod demo;
 mod evaluate;
@@ -60,6 +61,8 @@ enum Command {
     Simulate(simulate::Args),
     /// Long-range capacity plan: hires per week over 12–18 months (weekly MIP).
     Capacity(capacity::Args),
+    /// Learn availability, patience, handle times and pools from history (calibration.toml).
+    Calibrate(calibrate::Args),
     /// Monthly audit of KPIs, forecast accuracy and scorecard.
     Audit(audit::Args),
     /// Run the pipeline on the embedded sample data and print a summary.
@@ -83,6 +86,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Schedule(a) => schedule::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Capacity(a) => capacity::run(a),
+        Command::Calibrate(a) => calibrate::run(a),
         Command::Audit(a) => audit::run(a),
         Command::Demo(a) => demo::run(a),
     }
