@@ -99,7 +99,10 @@ fn steps(root: &Path, out: &Path, time_limit: &str) -> Vec<Step> {
            "--agent-states", "@data/audit/agent_states_1999-02.csv",
            "--facts", "@data/audit/facts_1999-02.toml",
            "--previous-facts", "@data/audit/facts_1999-01.toml",
-           "--scorecard", "@models/scorecard.toml", "--report", "@out/06_report"]),
+           "--scorecard", "@models/scorecard.toml", "--targets", "@models/targets.toml",
+           "--config", "@models/staffing.toml", "--illustrative", "agent-states",
+           "--report", "@out/06_report", "--schedule", "@out/05_schedule",
+           "--scenarios", "@out/04_scenarios.csv"]),
     ];
     script
         .iter()
