@@ -19,6 +19,7 @@ mod demo;
 mod evaluate;
 mod forecast;
 mod ingest;
+mod long_range;
 mod scenario;
 mod schedule;
 mod simulate;

@@ -16,6 +16,7 @@ pub mod calibration;
 pub mod capacity;
 pub mod coverage;
 mod error;
+pub mod daily;
 pub mod history;
 mod location;
 pub mod panels;
