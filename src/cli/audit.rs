@@ -8,7 +8,8 @@ use clap::ValueEnum;
 use wfm::audit::{AuditInputs, AuditOptions, InputPaths, Period, SlConvention};
 use wfm::table::{OutputFormat, Table};
 
-use super::Format;
+use super::vocab::{parse_sl, usage, Sl};
+use super::{deliver, output_format, OutputArgs};
 
 /// Which part of the audit to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -79,9 +80,14 @@ pub(crate) struct AuditArgs {
     /// Scorecard definition (TOML), e.g. models/scorecard.toml.
     #[arg(long, value_name = "FILE")]
     scorecard: Option<PathBuf>,
-    /// Service-level threshold X in seconds (the actuals need answered_le{X}; sl_20s serves X = 20).
-    #[arg(long, default_value_t = 20)]
-    threshold: u32,
+    /// Service level as TARGET/THRESHOLD, e.g. 80/20: the threshold X selects the actuals'
+    /// answered_le{X} columns (sl_20s serves X = 20) [80/20]. The KPI table shows percentages;
+    /// CSV and JSON carry fractions.
+    #[arg(long, value_name = "TARGET/THRESHOLD", value_parser = parse_sl)]
+    sl: Option<Sl>,
+    /// Old spelling of the threshold of --sl, seconds.
+    #[arg(long, hide = true, conflicts_with = "sl")]
+    threshold: Option<u32>,
     /// Convention of the headline service level (all three are reported).
     #[arg(long, value_enum, default_value_t = Convention::Offered)]
     sl_convention: Convention,
@@ -91,9 +97,8 @@ pub(crate) struct AuditArgs {
     /// Which part to print.
     #[arg(long, value_enum, default_value_t = Section::Kpis)]
     section: Section,
-    /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    #[command(flatten)]
+    output: OutputArgs,
     /// Write the HTML report (index.html with inline SVG charts) into DIR.
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
@@ -101,19 +106,22 @@ pub(crate) struct AuditArgs {
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let args = *args.inner;
-    let period = Period::parse(&args.period)?;
+    let period = Period::parse(&args.period).map_err(|e| usage(format!("--period: {e}")))?;
     let mut options = AuditOptions::new(period);
-    options.threshold_secs = args.threshold;
+    options.threshold_secs = match (args.sl, args.threshold) {
+        (Some(sl), _) => sl.threshold_secs,
+        (None, Some(t)) => t,
+        (None, None) => 20,
+    };
     options.sl_convention = match args.sl_convention {
         Convention::Offered => SlConvention::Offered,
         Convention::Answered => SlConvention::Answered,
         Convention::ExcludeShortAbandons => SlConvention::ExcludeShortAbandons,
     };
     if let Some(p) = args.patience {
-        anyhow::ensure!(
-            p.is_finite() && p > 0.0,
-            "--patience: expected seconds > 0, got {p}"
-        );
+        if !(p.is_finite() && p > 0.0) {
+            return Err(usage(format!("--patience: expected seconds > 0, got {p}")));
+        }
         options.patience_secs = Some(p);
     }
     let paths = InputPaths {
@@ -136,19 +144,19 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         "audit {period}: {} KPIs (scope all), {not_computable} not computable",
         audit.kpis.iter().filter(|k| k.scope == "all").count()
     );
+    let inputs: Vec<PathBuf> = [
+        Some(args.actuals.clone()),
+        args.forecast.clone(),
+        args.planned.clone(),
+        args.agent_states.clone(),
+        args.facts.clone(),
+        args.previous_facts.clone(),
+        args.scorecard.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     if let Some(dir) = &args.report {
-        let inputs: Vec<PathBuf> = [
-            Some(args.actuals.clone()),
-            args.forecast.clone(),
-            args.planned.clone(),
-            args.agent_states.clone(),
-            args.facts.clone(),
-            args.previous_facts.clone(),
-            args.scorecard.clone(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
         let path = wfm::report::write_html(&audit, dir, &inputs)
             .with_context(|| format!("failed to write the report into `{}`", dir.display()))?;
         eprintln!("report written to {}", path.display());
@@ -171,16 +179,18 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             ("staffing", audit.staffing_table()),
         ],
     };
-    let fmt: OutputFormat = args.format.into();
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let fmt = output_format(&args.output)?;
+    let mut out: Vec<u8> = Vec::new();
     use std::io::Write;
     if sections.len() == 1 {
         sections[0].1.write(fmt, &mut out)?;
     } else {
         match fmt {
-            OutputFormat::Csv => anyhow::bail!(
-                "--section all cannot be one CSV (the sections have different columns): pick a section, or use --format table|json"
-            ),
+            OutputFormat::Csv => {
+                return Err(usage(
+                    "--section all cannot be one CSV (the sections have different columns): pick a section, or use --format table|json (or --out FILE.json)",
+                ))
+            }
             OutputFormat::Json => {
                 writeln!(out, "{{")?;
                 for (i, (name, t)) in sections.iter().enumerate() {
@@ -201,6 +211,6 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    out.flush()?;
+    deliver(&out, &args.output, &inputs)?;
     Ok(ExitCode::SUCCESS)
 }

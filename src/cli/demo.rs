@@ -23,9 +23,11 @@ pub(crate) struct Args {
     /// source tree the binary was built from].
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
-    /// Time limit of the scheduling step.
-    #[arg(long, default_value = "20s")]
-    schedule_time_limit: String,
+    /// A wall-clock limit for the scheduling step (e.g. 20s), on top of its deterministic node
+    /// limit. Makes the schedule timing-dependent; without it the demo's outputs are the same
+    /// on any machine, idle or loaded.
+    #[arg(long, value_name = "DURATION")]
+    schedule_time_limit: Option<String>,
 }
 
 /// One step of the demo: a title and a `wfm` command line.
@@ -52,9 +54,8 @@ fn root_dir(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
 }
 
 /// A demo command line: `@data/…` and `@models/…` are read from the repository root, `@out/…`
-/// is written to the output directory, `@limit` is the scheduling time limit; other words are
-/// passed as they are.
-fn argv(words: &[&str], root: &Path, out: &Path, time_limit: &str) -> Vec<String> {
+/// is written to the output directory; other words are passed as they are.
+fn argv(words: &[&str], root: &Path, out: &Path) -> Vec<String> {
     words
         .iter()
         .map(|w| {
@@ -62,8 +63,6 @@ fn argv(words: &[&str], root: &Path, out: &Path, time_limit: &str) -> Vec<String
                 out.join(rel).display().to_string()
             } else if w.starts_with("@data/") || w.starts_with("@models/") {
                 root.join(&w[1..]).display().to_string()
-            } else if *w == "@limit" {
-                time_limit.to_string()
             } else {
                 w.to_string()
             }
@@ -71,7 +70,7 @@ fn argv(words: &[&str], root: &Path, out: &Path, time_limit: &str) -> Vec<String
         .collect()
 }
 
-fn steps(root: &Path, out: &Path, time_limit: &str) -> Vec<Step> {
+fn steps(root: &Path, out: &Path, time_limit: Option<&str>) -> Vec<Step> {
     #[rustfmt::skip]
     let script: [(&'static str, &[&str]); 6] = [
         ("ingest: raw call log (1–14 Jan 1999) → interval KPIs, every record accounted for",
@@ -92,7 +91,7 @@ fn steps(root: &Path, out: &Path, time_limit: &str) -> Vec<Step> {
         ("schedule: a week of shifts with breaks covering the requirement (pooled queues)",
          &["schedule", "--requirement", "@out/03_staff_feb.csv", "--from", "1999-02-07",
            "--days", "7", "--shifts", "@models/shifts.toml", "--objective", "cost",
-           "--time-limit", "@limit", "--out", "@out/05_schedule"]),
+           "--out", "@out/05_schedule"]),
         ("audit: February against actuals, scorecard, HTML report",
          &["audit", "--period", "1999-02", "--actuals", "@data/audit/actuals_1999-01_02.csv",
            "--forecast", "@out/02_forecast_feb.csv", "--planned", "@out/03_staff_feb.csv",
@@ -103,9 +102,12 @@ fn steps(root: &Path, out: &Path, time_limit: &str) -> Vec<Step> {
     ];
     script
         .iter()
-        .map(|(title, words)| Step {
-            title,
-            argv: argv(words, root, out, time_limit),
+        .map(|(title, words)| {
+            let mut argv = argv(words, root, out);
+            if let (Some(limit), Some("schedule")) = (time_limit, words.first().copied()) {
+                argv.extend(["--time-limit".to_string(), limit.to_string()]);
+            }
+            Step { title, argv }
         })
         .collect()
 }
@@ -150,7 +152,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create `{}`", args.out.display()))?;
     clear_previous(&args.out)?;
-    let steps = steps(&root, &args.out, &args.schedule_time_limit);
+    let steps = steps(&root, &args.out, args.schedule_time_limit.as_deref());
     let total = Instant::now();
     let n = steps.len();
     for (i, step) in steps.iter().enumerate() {

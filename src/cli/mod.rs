@@ -19,6 +19,7 @@ mod ingest;
 mod scenario;
 mod schedule;
 mod staff;
+pub(crate) mod vocab;
 
 /// Contact-center workforce management: ingest history, forecast, staff, schedule, audit.
 #[derive(Debug, Parser)]
@@ -96,6 +97,40 @@ pub(crate) struct OutputArgs {
     /// Write the result to FILE instead of stdout (format by extension: .csv, .json; atomic write).
     #[arg(long, value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
+}
+
+/// The format of the output: by `--out`'s extension when given, else `--format`.
+///
+/// # Errors
+/// A usage error (exit code 2) for an extension that is not .csv, .json or .txt.
+pub(crate) fn output_format(out: &OutputArgs) -> anyhow::Result<OutputFormat> {
+    let Some(path) = &out.out else {
+        return Ok(out.format.into());
+    };
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => Ok(OutputFormat::Json),
+        Some("csv") | None => Ok(OutputFormat::Csv),
+        Some("txt") => Ok(OutputFormat::Table),
+        Some(other) => Err(vocab::usage(format!(
+            "--out {}: unsupported output extension `.{other}` (use .csv, .json or .txt)",
+            path.display()
+        ))),
+    }
+}
+
+/// Writes rendered output `bytes` to `--out` (atomically, never over one of `inputs`) or to
+/// stdout.
+pub(crate) fn deliver(bytes: &[u8], out: &OutputArgs, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    match &out.out {
+        Some(path) => wfm::table::write_atomic(path, bytes, inputs)
+            .with_context(|| format!("failed to write `{}`", path.display())),
+        None => {
+            let mut lock = std::io::stdout().lock();
+            lock.write_all(bytes)?;
+            lock.flush()?;
+            Ok(())
+        }
+    }
 }
 
 /// Renders `table` to `--out` (atomically, never over an input) or to stdout in `--format`.
