@@ -7,8 +7,8 @@
 //! `vru_entry 15:46:01` is a 37 s clock skew on the same day, not a call of 24 hours.
 
 use super::accounting::{RejectReason, RepairKind};
-use super::calls::{Call, Outcome, ParsedRecord, RecordKey};
 use super::kpi::QueueId;
+use super::record::{Call, Outcome, ParsedRecord, RecordKey};
 use crate::time::NaiveDate;
 
 /// Number of fields of a record.

@@ -16,8 +16,8 @@
 //! A call counts as *queued* when `wait_seconds > 0`.
 
 use super::accounting::{RejectReason, RepairKind};
-use super::calls::{Call, Outcome, ParsedRecord, RecordKey};
 use super::kpi::QueueId;
+use super::record::{Call, Outcome, ParsedRecord, RecordKey};
 use crate::time::{parse_timestamp, Timelike};
 
 /// Required columns.

@@ -19,15 +19,17 @@ mod calls;
 mod generic;
 mod intervals;
 mod kpi;
+mod record;
 
 use std::path::PathBuf;
 
 pub use accounting::{Accounting, RejectReason, Rejection, Repair, RepairKind};
-pub use calls::{ingest_calls, ingest_calls_bytes, CallFormat, CallOptions, Ingested, Outcome};
+pub use calls::{ingest_calls, ingest_calls_bytes, CallFormat, CallOptions, Ingested};
 pub use intervals::{
     ingest_intervals, ingest_intervals_bytes, ColumnMapping, IntervalOptions, SlUnit,
 };
 pub use kpi::{KpiRow, KpiTable, QueueId, SlThresholds, SECS_DECIMALS, SL_DECIMALS};
+pub use record::Outcome;
 
 use crate::io::Location;
 
