@@ -10,12 +10,7 @@ fn demo_runs_the_pipeline_on_the_sample_data() {
     let root = env!("CARGO_MANIFEST_DIR");
     let run = || {
         Command::new(env!("CARGO_BIN_EXE_wfm"))
-            .args([
-                "demo",
-                "--root",
-                root,
-                "--out",
-            ])
+            .args(["demo", "--root", root, "--out"])
             .arg(&out)
             .output()
             .expect("wfm runs")
@@ -60,7 +55,10 @@ fn demo_runs_the_pipeline_on_the_sample_data() {
     // The schedule is the proven-optimal 1060 paid agent-hours (a wall-clock limit on a busy
     // machine used to return the 1256-hour greedy plan).
     let summary = std::fs::read_to_string(out.join("05_schedule/summary.json")).unwrap();
-    assert!(summary.contains("\"paid_agent_hours\": 1060.0"), "{summary}");
+    assert!(
+        summary.contains("\"paid_agent_hours\": 1060.0"),
+        "{summary}"
+    );
     assert!(summary.contains("\"status\": \"optimal\""), "{summary}");
     // A second run replaces the previous outputs instead of failing on them.
     let o = run();

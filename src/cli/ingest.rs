@@ -41,7 +41,12 @@ pub(crate) struct CommonArgs {
     #[arg(long, value_name = "TARGET/THRESHOLD", value_parser = parse_sl)]
     sl: Vec<Sl>,
     /// Old spelling of the threshold of --sl (e.g. 20s, 30, 1m); repeatable.
-    #[arg(long = "sl-threshold", value_name = "DURATION", hide = true, conflicts_with = "sl")]
+    #[arg(
+        long = "sl-threshold",
+        value_name = "DURATION",
+        hide = true,
+        conflicts_with = "sl"
+    )]
     sl_threshold: Vec<String>,
     /// Any rejected record is an error (exit code 1, no output written).
     #[arg(long)]

@@ -339,21 +339,17 @@ fn solve_all(
     let sched = schedule::solve_observed(req, rules, opts, spinner)?;
     let comparison = if args.compare {
         spinner.stage("baseline without breaks or overnight shifts");
-        let base = schedule::solve_observed(
-            req,
-            &rules.without_breaks_or_overnight(),
-            &opts,
-            spinner,
-        )?;
+        let base =
+            schedule::solve_observed(req, &rules.without_breaks_or_overnight(), opts, spinner)?;
         spinner.stage("breaks, no overnight shifts");
-        let mid = schedule::solve_observed(req, &rules.without_overnight(), &opts, spinner)?;
+        let mid = schedule::solve_observed(req, &rules.without_overnight(), opts, spinner)?;
         Some((base, mid))
     } else {
         None
     };
     let tour_plan = if args.tours {
         spinner.stage("weekly tours");
-        Some(schedule::solve_tours(req, &rules, &opts, spinner)?)
+        Some(schedule::solve_tours(req, rules, opts, spinner)?)
     } else {
         None
     };
@@ -410,7 +406,7 @@ fn summary_json(solved: &Solved) -> anyhow::Result<serde_json::Value> {
         summary_json["comparison"] = serde_json::json!({
             "no_breaks_no_overnight": entry(base),
             "breaks_no_overnight": entry(mid),
-            "breaks_and_overnight": entry(&sched),
+            "breaks_and_overnight": entry(sched),
             "breaks_cost_agent_hours": mid.summary.paid_agent_hours - base.summary.paid_agent_hours,
             "overnight_saves_agent_hours": mid.summary.paid_agent_hours - sched.summary.paid_agent_hours,
         });
@@ -454,7 +450,8 @@ fn write_files(
     summary_json: &serde_json::Value,
     inputs: &[PathBuf],
 ) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("failed to create `{}`", dir.display()))?;
     let sched = &solved.sched;
     if let Some((r, base)) = &solved.roster {
         write_table(dir, "roster.csv", &r.table(base), inputs)?;
@@ -463,7 +460,12 @@ fn write_files(
     if let Some(tp) = &solved.tour_plan {
         write_table(dir, "tours.csv", &tp.tours_table(), inputs)?;
         write_table(dir, "tours_plan.csv", &tp.schedule.plan_table(), inputs)?;
-        write_table(dir, "tours_coverage.csv", &tp.schedule.coverage_table(), inputs)?;
+        write_table(
+            dir,
+            "tours_coverage.csv",
+            &tp.schedule.coverage_table(),
+            inputs,
+        )?;
     }
     write_table(dir, "plan.csv", &sched.plan_table(), inputs)?;
     write_table(dir, "coverage.csv", &sched.coverage_table(), inputs)?;
@@ -486,7 +488,10 @@ fn print_summary(
     match format {
         Format::Table => {}
         Format::Csv => {
-            solved.sched.summary_table().write(OutputFormat::Csv, &mut out)?;
+            solved
+                .sched
+                .summary_table()
+                .write(OutputFormat::Csv, &mut out)?;
             out.flush()?;
             return Ok(());
         }
@@ -506,12 +511,7 @@ fn print_summary(
     sched.summary_table().write(OutputFormat::Table, &mut out)?;
     if let Some((base, mid)) = &comparison {
         writeln!(out)?;
-        let mut t = Table::new([
-            "variant",
-            "paid_agent_hours",
-            "status",
-            "gap_pct",
-        ]);
+        let mut t = Table::new(["variant", "paid_agent_hours", "status", "gap_pct"]);
         for (name, s) in [
             ("no breaks, no overnight", base),
             ("breaks, no overnight", mid),

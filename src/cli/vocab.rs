@@ -71,7 +71,9 @@ pub(crate) fn parse_sl(text: &str) -> Result<Sl, String> {
         .parse()
         .map_err(|_| format!("target `{t}` is not a percentage: write e.g. 80/20"))?;
     if !(pct.is_finite() && pct > 0.0 && pct <= 100.0) {
-        return Err(format!("target {t} is outside (0, 100] %: write e.g. 80/20"));
+        return Err(format!(
+            "target {t} is outside (0, 100] %: write e.g. 80/20"
+        ));
     }
     if pct < 1.0 && !t.ends_with('%') {
         return Err(format!(
@@ -82,13 +84,13 @@ pub(crate) fn parse_sl(text: &str) -> Result<Sl, String> {
         ));
     }
     let secs = wfm::units::parse_duration_secs(s).map_err(|_| {
-        format!("threshold `{}` is not a duration in seconds: write e.g. 80/20 or 80/20s", s.trim())
+        format!(
+            "threshold `{}` is not a duration in seconds: write e.g. 80/20 or 80/20s",
+            s.trim()
+        )
     })?;
     if !(1..=3600).contains(&secs) {
-        return Err(format!(
-            "threshold {} s is outside 1 s … 1 h",
-            secs
-        ));
+        return Err(format!("threshold {} s is outside 1 s … 1 h", secs));
     }
     Ok(Sl {
         target: pct / 100.0,

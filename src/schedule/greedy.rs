@@ -321,9 +321,8 @@ pub(crate) fn dive(
     budget: Limits,
 ) -> Option<Vec<ShiftInstance>> {
     let deadline = budget.time.map(|t| Instant::now() + t);
-    let left = |floor: Duration| {
-        deadline.map(|d| d.saturating_duration_since(Instant::now()).max(floor))
-    };
+    let left =
+        |floor: Duration| deadline.map(|d| d.saturating_duration_since(Instant::now()).max(floor));
     let mut lp = form.lp.clone();
     let mut last: Option<Vec<f64>> = None;
     let mut next = Some(root_values.to_vec());

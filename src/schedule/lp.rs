@@ -227,7 +227,13 @@ impl Lp {
     }
 
     /// The result of a solve that stopped on a limit or finished, from the engine's point.
-    fn finish(&self, relax: bool, values: Vec<f64>, kind: LpKind, raw_bound: Option<f64>) -> LpResult {
+    fn finish(
+        &self,
+        relax: bool,
+        values: Vec<f64>,
+        kind: LpKind,
+        raw_bound: Option<f64>,
+    ) -> LpResult {
         let has_incumbent = self.is_feasible_as(&values, relax);
         let objective = self.objective(&values);
         let kind = match kind {
@@ -334,7 +340,8 @@ impl Lp {
         }
         // CBC's presolve can prove infeasibility without setting the "proven infeasible" flag;
         // it then hands back a point that violates the rows, told apart by the flags below.
-        let infeasible = raw.is_proven_infeasible() || raw.is_initial_solve_proven_primal_infeasible();
+        let infeasible =
+            raw.is_proven_infeasible() || raw.is_initial_solve_proven_primal_infeasible();
         let values: Vec<f64> = raw.col_solution().to_vec();
         let stopped = match raw.secondary_status() {
             SecondaryStatus::StoppedOnNodes => Some(Stop::Nodes),
@@ -385,7 +392,10 @@ impl Lp {
                             .then_some(x as i32)
                     }
                 };
-                match (to_i32(c.lo.ceil(), i32::MIN), to_i32(c.hi.floor(), i32::MAX)) {
+                match (
+                    to_i32(c.lo.ceil(), i32::MIN),
+                    to_i32(c.hi.floor(), i32::MAX),
+                ) {
                     (Some(lo), Some(hi)) if lo <= hi => p.add_integer_var(c.obj, (lo, hi)),
                     (Some(_), Some(_)) => return self.failed(LpKind::Infeasible),
                     _ => {
@@ -441,7 +451,8 @@ impl Lp {
                         }
                     })
                     .collect();
-                let kind = stop_of(sol.termination_reason()).map_or(LpKind::Optimal, LpKind::Stopped);
+                let kind =
+                    stop_of(sol.termination_reason()).map_or(LpKind::Optimal, LpKind::Stopped);
                 self.finish(relax, values, kind, sol.stats().best_bound)
             }
             Ok(microlp::SolveOutcome::Interrupted(i)) => {

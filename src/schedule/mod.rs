@@ -549,7 +549,8 @@ impl Schedule {
         row("solver", Cell::text(s.solver.clone()));
         row(
             "node limit",
-            s.node_limit.map_or(Cell::text("none"), |n| Cell::Int(n as i64)),
+            s.node_limit
+                .map_or(Cell::text("none"), |n| Cell::Int(n as i64)),
         );
         if let Some(t) = s.time_limit_seconds {
             row("time limit (s, timing-dependent)", Cell::Float(t, 0));
