@@ -14,6 +14,7 @@ use wfm::table::{OutputFormat, Table};
 mod audit;
 mod backtest;
 mod demo;
+mod demo_headline;
 mod forecast;
 mod ingest;
 mod scenario;
@@ -94,9 +95,38 @@ pub(crate) struct OutputArgs {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
-    /// Write the result to FILE instead of stdout (format by extension: .csv, .json; atomic write).
-    #[arg(long, value_name = "FILE")]
+    /// Write the result to FILE instead of stdout (format by extension: .csv, .json, .txt;
+    /// atomic write, never over an input).
+    #[arg(long, value_name = "FILE", value_parser = parse_out_file)]
     pub(crate) out: Option<PathBuf>,
+}
+
+/// The extensions `--out FILE` takes, and the format each writes.
+const OUT_EXTENSIONS: [(&str, OutputFormat); 3] = [
+    ("csv", OutputFormat::Csv),
+    ("json", OutputFormat::Json),
+    ("txt", OutputFormat::Table),
+];
+
+/// `--out FILE`: checked when the command line is parsed, so that a bad extension is a usage
+/// error (exit code 2) before any work is done.
+fn parse_out_file(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    match path.extension().and_then(|e| e.to_str()) {
+        None => Ok(path),
+        Some(e) if OUT_EXTENSIONS.iter().any(|(x, _)| x.eq_ignore_ascii_case(e)) => Ok(path),
+        // Parquet: recognised here, written by the commands that have a Parquet writer (the
+        // others say so when they run).
+        Some(e) if e.eq_ignore_ascii_case("parquet") => Ok(path),
+        Some(e) => Err(format!(
+            "unsupported output extension `.{e}` (use {})",
+            OUT_EXTENSIONS
+                .iter()
+                .map(|(x, _)| format!(".{x}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
 }
 
 /// The format of the output: by `--out`'s extension when given, else `--format`.
@@ -107,15 +137,20 @@ pub(crate) fn output_format(out: &OutputArgs) -> anyhow::Result<OutputFormat> {
     let Some(path) = &out.out else {
         return Ok(out.format.into());
     };
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("json") => Ok(OutputFormat::Json),
-        Some("csv") | None => Ok(OutputFormat::Csv),
-        Some("txt") => Ok(OutputFormat::Table),
-        Some(other) => Err(vocab::usage(format!(
-            "--out {}: unsupported output extension `.{other}` (use .csv, .json or .txt)",
-            path.display()
-        ))),
-    }
+    let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+        return Ok(OutputFormat::Csv);
+    };
+    OUT_EXTENSIONS
+        .iter()
+        .find(|(x, _)| x.eq_ignore_ascii_case(ext))
+        .map(|(_, f)| *f)
+        .ok_or_else(|| {
+            vocab::usage(format!(
+                "--out {}: {}",
+                path.display(),
+                parse_out_file(&path.display().to_string()).unwrap_err()
+            ))
+        })
 }
 
 /// Writes rendered output `bytes` to `--out` (atomically, never over one of `inputs`) or to
@@ -134,19 +169,10 @@ pub(crate) fn deliver(bytes: &[u8], out: &OutputArgs, inputs: &[PathBuf]) -> any
 }
 
 /// Renders `table` to `--out` (atomically, never over an input) or to stdout in `--format`.
-#[allow(dead_code)] // used by the subcommands as they land
 pub(crate) fn emit(table: &Table, out: &OutputArgs, inputs: &[PathBuf]) -> anyhow::Result<()> {
     match &out.out {
         Some(path) => {
-            let fmt = match path.extension().and_then(|e| e.to_str()) {
-                Some("json") => OutputFormat::Json,
-                Some("csv") | None => OutputFormat::Csv,
-                Some("txt") => OutputFormat::Table,
-                Some(other) => anyhow::bail!(
-                    "{}: unsupported output extension `.{other}` (use .csv, .json or .txt)",
-                    path.display()
-                ),
-            };
+            let fmt = output_format(out)?;
             let mut buf = Vec::new();
             table.write(fmt, &mut buf)?;
             wfm::table::write_atomic(path, &buf, inputs)

@@ -179,7 +179,7 @@ impl PolicyArgs {
 #[command(
     after_help = "Output columns: interval_start, queue, offered, aht_seconds, load_erlangs, \
 agents, agents_gross, service_level, asa_seconds, occupancy, p_wait, abandon_rate, binding.\n\
-service_level = answered within --sl-seconds ÷ OFFERED (Erlang A: abandons count against); \
+service_level = answered within the --sl threshold ÷ OFFERED (Erlang A: abandons count against); \
 asa_seconds = mean wait of ANSWERED calls; abandon_rate empty under Erlang C. \
 Totals per queue and day (agent-hours, FTE): after the table with --format table, else the \
 horizon rows on stderr; every day as data with --totals FILE. Exit code 3: --evaluate found an interval missing a \
