@@ -13,6 +13,7 @@ pub mod io;
 pub mod model;
 pub mod report;
 pub mod schedule;
+pub mod simulate;
 pub mod staffing;
 /// The table reader and writer (moved to [`io::table`]; kept here for existing callers).
 pub use io::table;

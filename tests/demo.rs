@@ -84,6 +84,7 @@ fn demo_runs_the_pipeline_on_the_sample_data() {
         "{summary}"
     );
     assert!(summary.contains("\"status\": \"optimal\""), "{summary}");
+    check_bases(&out, env!("CARGO_MANIFEST_DIR"));
     // A second run replaces the previous outputs instead of failing on them.
     let o = run();
     assert!(
@@ -133,4 +134,103 @@ fn check_golden(out: &std::path::Path) {
         expected, actual,
         "demo outputs changed (WFM_BLESS=1 re-blesses on purpose)"
     );
+}
+
+fn read_csv(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    lines
+        .map(|l| {
+            head.iter()
+                .cloned()
+                .zip(l.split(',').map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+/// Issue #14: the demo week's schedule covers the *scheduled* basis (net ÷ (1 − unplanned
+/// shrinkage)), its summary states net, scheduled and paid hours, and FTE totals are
+/// Σ net ÷ (1 − shrinkage) ÷ hours per FTE with no per-interval rounding.
+fn check_bases(out: &std::path::Path, root: &str) {
+    let staff = read_csv(&out.join("03_staff_feb.csv"));
+    // models/staffing.toml: 30 % shrinkage of which 23.75 % unplanned; EMAIL a plain 25 %.
+    let shrinkage = |q: &str| {
+        if q == "EMAIL" {
+            (0.25, 0.25)
+        } else {
+            (0.30, 0.2375)
+        }
+    };
+    let num =
+        |r: &std::collections::HashMap<String, String>, k: &str| -> f64 { r[k].parse().unwrap() };
+    let mut paid_hours = 0.0;
+    for r in &staff {
+        let net = num(r, "agents");
+        let (s, u) = shrinkage(&r["queue"]);
+        assert!(
+            (num(r, "agents_scheduled") - net / (1.0 - u)).abs() < 1e-6,
+            "{r:?}"
+        );
+        paid_hours += net / (1.0 - s) * 0.5;
+    }
+    let totals = out.join("03_totals.csv");
+    let o = Command::new(env!("CARGO_BIN_EXE_wfm"))
+        .args(["staff", "--input"])
+        .arg(out.join("02_forecast_feb.csv"))
+        .args([
+            "--config",
+            &format!("{root}/models/staffing.toml"),
+            "--history",
+        ])
+        .arg(out.join("01_ingest_jan01-14.csv"))
+        .args(["--format", "csv", "--quiet", "--totals"])
+        .arg(&totals)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let t = read_csv(&totals);
+    let all = t
+        .iter()
+        .find(|r| r["period"] == "total" && r["queue"] == "ALL")
+        .unwrap();
+    let fte_want = paid_hours / (40.0 * 28.0 / 7.0);
+    let fte: f64 = all["fte"].parse().unwrap();
+    assert_eq!(format!("{fte:.2}"), format!("{fte_want:.2}"), "FTE totals");
+    // The schedule: week 1999-02-07 .. 02-13, on the scheduled basis.
+    let summary: String = std::fs::read_to_string(out.join("05_schedule/summary.json")).unwrap();
+    let field = |k: &str| -> f64 {
+        let at = summary
+            .find(&format!("\"{k}\": "))
+            .unwrap_or_else(|| panic!("{k}"));
+        let rest = &summary[at + k.len() + 4..];
+        rest[..rest.find([',', '\n']).unwrap()].parse().unwrap()
+    };
+    assert!(summary.contains("\"requirement_basis\": \"scheduled\""));
+    let week = |r: &&std::collections::HashMap<String, String>| {
+        ("1999-02-07".."1999-02-14").contains(&r["interval_start"].as_str())
+    };
+    let net_week: f64 = staff
+        .iter()
+        .filter(week)
+        .map(|r| num(r, "agents") * 0.5)
+        .sum();
+    let sched_week: f64 = staff
+        .iter()
+        .filter(week)
+        .map(|r| num(r, "agents_scheduled") * 0.5)
+        .sum();
+    assert!((field("net_agent_hours") - net_week).abs() < 1e-6);
+    assert!((field("scheduled_agent_hours") - sched_week).abs() < 1e-4);
+    assert!(field("paid_agent_hours") >= field("scheduled_agent_hours"));
+    assert!(sched_week > net_week * 1.3);
+    for r in read_csv(&out.join("05_schedule/coverage.csv")) {
+        assert!(num(&r, "scheduled") + 1e-9 >= num(&r, "required"), "{r:?}");
+    }
 }

@@ -279,6 +279,16 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         req.intervals_filled(),
         req.agent_hours()
     );
+    match req.basis() {
+        schedule::requirement::Basis::Scheduled => eprintln!(
+            "requirement basis: scheduled (agents_scheduled = net ÷ (1 − unplanned shrinkage), {:.1} net agent-hours); breaks are placed by the shift rules",
+            req.net_agent_hours()
+        ),
+        schedule::requirement::Basis::Net => eprintln!(
+            "warning: requirement basis: net (no `agents_scheduled` column): absence and other unplanned shrinkage are not covered by this plan"
+        ),
+        schedule::requirement::Basis::Given => {}
+    }
     let req = window(&args, req)?;
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(

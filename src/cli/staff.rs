@@ -139,6 +139,7 @@ impl PolicyArgs {
             patience_seconds: secs("patience-seconds", self.patience_seconds)?,
             max_occupancy: fraction("max-occupancy", self.max_occupancy)?,
             shrinkage: fraction("shrinkage", self.shrinkage)?,
+            unplanned_shrinkage: None,
             concurrency: self.concurrency,
             sla: None,
         });
@@ -178,7 +179,9 @@ impl PolicyArgs {
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Output columns: interval_start, queue, offered, aht_seconds, load_erlangs, \
-agents, agents_gross, service_level, asa_seconds, occupancy, p_wait, abandon_rate, binding.\n\
+agents (basis net), agents_gross (gross/paid, whole people), agents_scheduled (what a schedule \
+must cover: net ÷ (1 − unplanned shrinkage)), service_level, asa_seconds, occupancy, p_wait, \
+abandon_rate, binding.\n\
 service_level = answered within the --sl threshold ÷ OFFERED (Erlang A: abandons count against); \
 asa_seconds = mean wait of ANSWERED calls; abandon_rate empty under Erlang C. \
 Totals per queue and day (agent-hours, FTE): after the table with --format table, else the \
@@ -230,7 +233,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let totals = plan.totals_table(precision);
     if human {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "\nTotals per queue and day (FTE = gross agent-hours ÷ {} h per day; horizon: ÷ {} h per week × days ÷ 7):",
+        writeln!(out, "\nTotals per queue and day (FTE = gross agent-hours (net ÷ (1 − shrinkage), unrounded) ÷ {} h per day; horizon: ÷ {} h per week × days ÷ 7):",
             cfg.hours_per_fte_day(), cfg.hours_per_fte_week())?;
         totals.write(OutputFormat::Table, &mut out)?;
     } else if !args.quiet {
@@ -349,6 +352,7 @@ fn write_meta(
                     "max_abandon": t.max_abandon(),
                     "max_occupancy": t.max_occupancy(),
                     "shrinkage": p.shrinkage.value(),
+                    "unplanned_shrinkage": p.unplanned.value(),
                     "concurrency": p.concurrency,
                     "sla_seconds": p.sla.map(Secs::value),
                 }),

@@ -22,6 +22,11 @@ pub const ASA_SECONDS: &str = "asa_seconds";
 pub const AGENTS: &str = "agents";
 /// Gross agents (after shrinkage).
 pub const AGENTS_GROSS: &str = "agents_gross";
+/// Agents a schedule must cover: net ÷ (1 − unplanned shrinkage).
+pub const AGENTS_SCHEDULED: &str = "agents_scheduled";
+/// Probability of meeting the service target at the row's staffing under the forecast's
+/// predictive distribution.
+pub const P_MEET_TARGET: &str = "p_meet_target";
 /// Offered load, Erlangs.
 pub const LOAD_ERLANGS: &str = "load_erlangs";
 /// Service level (a fraction in CSV/JSON).

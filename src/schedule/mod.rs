@@ -434,10 +434,18 @@ pub struct Summary {
     pub paid_agent_hours: f64,
     /// Cost (paid hours × cost per hour).
     pub cost: f64,
-    /// Required agent-hours.
+    /// What the required agents count: `scheduled` (net ÷ (1 − unplanned shrinkage)), `net`,
+    /// or `given`.
+    pub requirement_basis: String,
+    /// Required agent-hours, on the requirement's basis.
     pub required_agent_hours: f64,
-    /// Agent-hours on the phones (breaks excluded).
+    /// Net required agent-hours (on the phones, no absence allowance).
+    pub net_agent_hours: f64,
+    /// What the plan must cover: agents on shift and not on a break, absence allowance
+    /// included (= `required_agent_hours`).
     pub scheduled_agent_hours: f64,
+    /// Agent-hours on shift and not on a break, as planned.
+    pub on_phone_agent_hours: f64,
     /// Over-staffing, agent-hours: `Σ max(0, scheduled − required) × interval`.
     pub over_agent_hours: f64,
     /// Under-staffing, agent-hours.
@@ -557,15 +565,17 @@ impl Schedule {
         }
         row("interval (min)", Cell::Int(i64::from(s.interval_minutes)));
         row("shifts", Cell::Int(s.shifts as i64));
+        row("requirement basis", Cell::text(s.requirement_basis.clone()));
+        row("net agent-hours", Cell::Float(s.net_agent_hours, 2));
+        row(
+            "scheduled agent-hours (to cover)",
+            Cell::Float(s.scheduled_agent_hours, 2),
+        );
         row("paid agent-hours", Cell::Float(s.paid_agent_hours, 2));
         row("cost", Cell::Float(s.cost, 2));
         row(
-            "required agent-hours",
-            Cell::Float(s.required_agent_hours, 2),
-        );
-        row(
-            "on-phone agent-hours",
-            Cell::Float(s.scheduled_agent_hours, 2),
+            "on-shift, not on break agent-hours",
+            Cell::Float(s.on_phone_agent_hours, 2),
         );
         row(
             "over-staffing agent-hours",
@@ -1260,8 +1270,11 @@ fn assemble(
         shifts: out.len(),
         paid_agent_hours: out.iter().map(|s| s.paid_hours).sum(),
         cost: out.iter().map(|s| s.cost).sum(),
+        requirement_basis: preq.basis().name().to_string(),
         required_agent_hours: required_h,
-        scheduled_agent_hours: cov.iter().sum::<f64>() * h,
+        net_agent_hours: preq.net_agent_hours(),
+        scheduled_agent_hours: required_h,
+        on_phone_agent_hours: cov.iter().sum::<f64>() * h,
         over_agent_hours: over,
         under_agent_hours: under,
         over_pct: pct(over),

@@ -3,7 +3,10 @@
 //! objective and the expected service level of the plan).
 //!
 //! Two input shapes are read:
-//! - the `wfm staff` output, or any `interval_start,queue,agents` CSV: queues are pooled by
+//! - the `wfm staff` output, or any `interval_start,queue,agents` CSV. The requirement is on the
+//!   *scheduled* basis when the file has `agents_scheduled` (net ÷ (1 − unplanned shrinkage):
+//!   agents on shift and not on a break), else on the *net* basis of `agents` (then absence is
+//!   not covered; [`Requirement::basis`] says which). Queues are pooled by
 //!   summing agents and load per interval; the pooled AHT is the call-weighted mean
 //!   `Σ A_q / Σ (A_q / AHT_q)` (calls per second `A_q / AHT_q`);
 //! - the anchor's `day,slot,required` (day 0 = Sunday, slot = interval of the day), with
@@ -18,10 +21,36 @@ use crate::table::CsvInput;
 use crate::time::{format_timestamp, weekday_sun0, NaiveDate, NaiveDateTime};
 use crate::units::IntervalLength;
 
+/// What the required agents of a [`Requirement`] count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Agents on shift and not on a break, absence included: net ÷ (1 − unplanned shrinkage).
+    Scheduled,
+    /// Net agents on the phones (no absence allowance).
+    Net,
+    /// As given (`day,slot,required` or values): the caller's basis.
+    Given,
+}
+
+impl Basis {
+    /// `scheduled`, `net`, `given`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Basis::Scheduled => "scheduled",
+            Basis::Net => "net",
+            Basis::Given => "given",
+        }
+    }
+}
+
 /// Required agents per interval over whole days.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Requirement {
     interval: IntervalLength,
+    basis: Basis,
+    /// Net agents per interval when the requirement is on the scheduled basis.
+    net: Option<Vec<f64>>,
     days: usize,
     first_weekday: usize,
     start_date: Option<NaiveDate>,
@@ -73,6 +102,8 @@ impl Requirement {
         }
         Ok(Requirement {
             interval,
+            basis: Basis::Given,
+            net: None,
             days: required.len() / per_day,
             first_weekday: first_weekday % 7,
             start_date: None,
@@ -168,6 +199,8 @@ impl Requirement {
         }
         Ok(Requirement {
             interval,
+            basis: Basis::Given,
+            net: None,
             days,
             first_weekday: 0,
             start_date: None,
@@ -182,13 +215,16 @@ impl Requirement {
 
     fn from_staff(csv: &CsvInput) -> Result<Self, ScheduleError> {
         let cols = csv.require(&[schema::INTERVAL_START, "agents"])?;
-        let (c_ts, c_agents) = (cols[0], cols[1]);
+        let (c_ts, c_net) = (cols[0], cols[1]);
+        let c_sched = csv.column(schema::AGENTS_SCHEDULED);
+        let c_agents = c_sched.unwrap_or(c_net);
         let c_queue = csv.column("queue");
         let c_load = csv.column("load_erlangs");
         let c_aht = csv.column("aht_seconds");
         struct Row {
             ts: NaiveDateTime,
             agents: f64,
+            net: f64,
             load: Option<f64>,
             aht: Option<f64>,
         }
@@ -198,6 +234,7 @@ impl Requirement {
         for r in 0..csv.len() {
             let ts = csv.timestamp(r, c_ts)?;
             let agents = csv.non_negative(r, c_agents)?;
+            let net = csv.non_negative(r, c_net)?;
             let q = c_queue
                 .map(|c| csv.text(r, c).to_string())
                 .unwrap_or_default();
@@ -221,6 +258,7 @@ impl Requirement {
             rows.push(Row {
                 ts,
                 agents,
+                net,
                 load,
                 aht,
             });
@@ -250,6 +288,7 @@ impl Requirement {
         let n = days * per_day;
         let origin = first_date.and_hms_opt(0, 0, 0).expect("midnight exists");
         let mut required = vec![0.0; n];
+        let mut net = vec![0.0; n];
         let mut load_sum = vec![0.0; n];
         let mut calls_rate = vec![0.0; n];
         let mut seen = vec![false; n];
@@ -266,6 +305,7 @@ impl Requirement {
             let t = (minutes / i64::from(interval.minutes())) as usize;
             seen[t] = true;
             required[t] += row.agents;
+            net[t] += row.net;
             if let (Some(l), Some(a)) = (row.load, row.aht) {
                 load_sum[t] += l;
                 if a > 0.0 {
@@ -285,6 +325,12 @@ impl Requirement {
         };
         Ok(Requirement {
             interval,
+            basis: if c_sched.is_some() {
+                Basis::Scheduled
+            } else {
+                Basis::Net
+            },
+            net: c_sched.map(|_| net),
             days,
             first_weekday: weekday_sun0(first_date),
             start_date: Some(first_date),
@@ -317,6 +363,7 @@ impl Requirement {
         Ok(Requirement {
             interval,
             required: rep(&self.required),
+            net: self.net.as_ref().map(rep),
             load: self.load.as_ref().map(rep),
             aht_secs: self.aht_secs.as_ref().map(rep),
             intervals_filled: self.intervals_filled * k,
@@ -349,6 +396,7 @@ impl Requirement {
                 .start_date
                 .map(|d| d + chrono::Days::new(first_day as u64)),
             required: cut(&self.required),
+            net: self.net.as_ref().map(cut),
             load: self.load.as_ref().map(cut),
             aht_secs: self.aht_secs.as_ref().map(cut),
             queues: self.queues.clone(),
@@ -413,17 +461,43 @@ impl Requirement {
     pub fn agent_hours(&self) -> f64 {
         self.required.iter().sum::<f64>() * f64::from(self.interval.minutes()) / 60.0
     }
+    /// What the required agents count (scheduled, net, or as given).
+    pub fn basis(&self) -> Basis {
+        self.basis
+    }
+    /// Net agent-hours: `Σ net × interval length` (the required agent-hours unless the
+    /// requirement is on the scheduled basis).
+    pub fn net_agent_hours(&self) -> f64 {
+        self.net
+            .as_ref()
+            .unwrap_or(&self.required)
+            .iter()
+            .sum::<f64>()
+            * f64::from(self.interval.minutes())
+            / 60.0
+    }
     /// A copy with required agents set to 0 outside `[open, close)` minutes of each day;
     /// returns the copy and the agent-hours dropped.
     pub fn within_hours(&self, open: u32, close: u32) -> (Self, f64) {
         let mut r = self.clone();
         let mut dropped = 0.0;
         let m = self.interval.minutes();
+        let per_day = self.per_day();
+        let closed = |t: usize| {
+            let minute = (t % per_day) as u32 * m;
+            minute < open || minute >= close
+        };
         for (t, v) in r.required.iter_mut().enumerate() {
-            let minute = (t % self.per_day()) as u32 * m;
-            if minute < open || minute >= close {
+            if closed(t) {
                 dropped += *v * f64::from(m) / 60.0;
                 *v = 0.0;
+            }
+        }
+        if let Some(net) = r.net.as_mut() {
+            for (t, v) in net.iter_mut().enumerate() {
+                if closed(t) {
+                    *v = 0.0;
+                }
             }
         }
         (r, dropped)

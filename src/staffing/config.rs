@@ -76,8 +76,12 @@ pub struct Settings {
     pub patience_seconds: Option<Secs>,
     /// Occupancy cap in (0, 1].
     pub max_occupancy: Option<Fraction>,
-    /// Shrinkage in [0, 1).
+    /// Shrinkage in [0, 1): the share of paid time off the phones, all categories together.
     pub shrinkage: Option<Fraction>,
+    /// The unplanned part of [`Settings::shrinkage`] (absence, sickness, unexplained), ≤ it;
+    /// `None` with a shrinkage set means "all of it is unplanned" (a plain `shrinkage = 0.3`).
+    /// Layered together with `shrinkage`: a layer that sets one sets both.
+    pub unplanned_shrinkage: Option<Fraction>,
     /// Sessions one agent works at once (chat), ≥ 1.
     pub concurrency: Option<f64>,
     /// SLA window of async work: items must be finished within this time of arrival.
@@ -87,6 +91,13 @@ pub struct Settings {
 impl Settings {
     /// Field-wise `self` where set, else `lower`.
     pub fn or(self, lower: Settings) -> Settings {
+        // Total and unplanned shrinkage come from one layer: a queue's plain `shrinkage = 0.25`
+        // must not inherit the defaults' split into categories.
+        let pair = if self.shrinkage.is_some() {
+            (self.shrinkage, self.unplanned_shrinkage)
+        } else {
+            (lower.shrinkage, lower.unplanned_shrinkage)
+        };
         Settings {
             model: self.model.or(lower.model),
             kind: self.kind.or(lower.kind),
@@ -96,7 +107,8 @@ impl Settings {
             max_abandon: self.max_abandon.or(lower.max_abandon),
             patience_seconds: self.patience_seconds.or(lower.patience_seconds),
             max_occupancy: self.max_occupancy.or(lower.max_occupancy),
-            shrinkage: self.shrinkage.or(lower.shrinkage),
+            shrinkage: pair.0,
+            unplanned_shrinkage: pair.1,
             concurrency: self.concurrency.or(lower.concurrency),
             sla: self.sla.or(lower.sla),
         }
@@ -125,8 +137,11 @@ pub struct QueuePolicy {
     pub patience_source: Option<PatienceSource>,
     /// The targets.
     pub targets: Targets,
-    /// Shrinkage.
+    /// Shrinkage: share of paid time off the phones, every category (gross = net ÷ (1 − it)).
     pub shrinkage: Fraction,
+    /// Unplanned shrinkage (absence, sickness): the schedule must cover
+    /// net ÷ (1 − unplanned); the scheduled categories (breaks) are placed by the schedule.
+    pub unplanned: Fraction,
     /// Sessions per agent (≥ 1).
     pub concurrency: f64,
     /// Async SLA window.
@@ -349,6 +364,7 @@ impl StaffConfig {
                 range: "[0, 1)",
             });
         }
+        let unplanned = s.unplanned_shrinkage.unwrap_or(shrinkage);
         let concurrency = s.concurrency.unwrap_or(1.0);
         if !(concurrency.is_finite() && concurrency >= 1.0) {
             return Err(StaffingError::InvalidParameter {
@@ -370,6 +386,7 @@ impl StaffConfig {
             patience_source,
             targets,
             shrinkage,
+            unplanned,
             concurrency,
             sla: s.sla,
             async_occupancy: s
@@ -425,9 +442,86 @@ pub(crate) struct RawSettings {
     pub(crate) max_abandon: Option<f64>,
     pub(crate) patience_seconds: Option<f64>,
     pub(crate) max_occupancy: Option<f64>,
-    pub(crate) shrinkage: Option<f64>,
+    pub(crate) shrinkage: Option<RawShrinkage>,
     pub(crate) concurrency: Option<f64>,
     pub(crate) sla: Option<String>,
+}
+
+/// Whether the schedule places a shrinkage category itself or it happens unplanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ShrinkageKind {
+    /// Breaks, lunches, meetings, training sessions: placed by the schedule, so the schedule's
+    /// coverage (agents on shift and not on a break) already excludes them.
+    Scheduled,
+    /// Absence, sickness, unexplained: the schedule must over-cover for them.
+    Unplanned,
+}
+
+/// `shrinkage` as written: one share (all unplanned) or named categories.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RawShrinkage {
+    /// `shrinkage = 0.30`.
+    Total(f64),
+    /// `[defaults.shrinkage] absence = { share = 0.12, kind = "unplanned" }`.
+    Categories(BTreeMap<String, RawCategory>),
+}
+
+/// One shrinkage category.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCategory {
+    share: f64,
+    kind: ShrinkageKind,
+}
+
+impl RawShrinkage {
+    /// (total, unplanned) shares; errors name `section.shrinkage[.category]`.
+    fn shares(&self, file: &Path, section: &str) -> Result<(f64, Option<f64>), StaffingError> {
+        let err = |key: String, value: f64, range: &'static str| StaffingError::Config {
+            file: file.to_path_buf(),
+            key,
+            value,
+            range,
+        };
+        match self {
+            RawShrinkage::Total(s) => {
+                if !(0.0..1.0).contains(s) {
+                    return Err(err(format!("{section}.shrinkage"), *s, "[0, 1)"));
+                }
+                Ok((*s, None))
+            }
+            RawShrinkage::Categories(cats) => {
+                let (mut total, mut unplanned) = (0.0, 0.0);
+                for (name, c) in cats {
+                    if !(0.0..1.0).contains(&c.share) {
+                        return Err(err(
+                            format!("{section}.shrinkage.{name}.share"),
+                            c.share,
+                            "[0, 1)",
+                        ));
+                    }
+                    total += c.share;
+                    if c.kind == ShrinkageKind::Unplanned {
+                        unplanned += c.share;
+                    }
+                }
+                // Shares are stated decimals: drop the binary dust of their sum
+                // (0.0625 + 0.1375 + 0.1 = 0.30000000000000004 → 0.3).
+                let decimal = |x: f64| (x * 1e12).round() / 1e12;
+                let (total, unplanned) = (decimal(total), decimal(unplanned));
+                if total >= 1.0 {
+                    return Err(err(
+                        format!("{section}.shrinkage (sum of the categories' shares)"),
+                        total,
+                        "[0, 1)",
+                    ));
+                }
+                Ok((total, Some(unplanned)))
+            }
+        }
+    }
 }
 
 impl RawSettings {
@@ -453,11 +547,13 @@ impl RawSettings {
                 return Err(err("concurrency", c, "[1, ∞)"));
             }
         }
-        if let Some(s) = self.shrinkage {
-            if !(0.0..1.0).contains(&s) {
-                return Err(err("shrinkage", s, "[0, 1)"));
+        let (shrinkage, unplanned) = match &self.shrinkage {
+            None => (None, None),
+            Some(raw) => {
+                let (t, u) = raw.shares(file, section)?;
+                (Some(t), u)
             }
-        }
+        };
         if let Some(o) = self.max_occupancy {
             if !(o > 0.0 && o <= 1.0) {
                 return Err(err("max_occupancy", o, "(0, 1]"));
@@ -488,7 +584,8 @@ impl RawSettings {
             max_abandon: frac("max_abandon", self.max_abandon)?,
             patience_seconds: secs("patience_seconds", self.patience_seconds)?,
             max_occupancy: frac("max_occupancy", self.max_occupancy)?,
-            shrinkage: frac("shrinkage", self.shrinkage)?,
+            shrinkage: frac("shrinkage", shrinkage)?,
+            unplanned_shrinkage: frac("shrinkage", unplanned)?,
             concurrency: self.concurrency,
             sla,
         })
@@ -498,6 +595,28 @@ impl RawSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shrinkage_categories_split_scheduled_and_unplanned() {
+        let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/models/staffing.toml"));
+        let cfg = StaffConfig::from_toml(path).unwrap();
+        let ps = cfg.resolve("PS", Some(120.0)).unwrap();
+        assert!((ps.shrinkage.value() - 0.30).abs() < 1e-12);
+        assert!((ps.unplanned.value() - 0.2375).abs() < 1e-12);
+        // A queue's plain number replaces the defaults' categories: all of it unplanned.
+        let mail = cfg.resolve("EMAIL", None).unwrap();
+        assert_eq!(
+            (mail.shrinkage.value(), mail.unplanned.value()),
+            (0.25, 0.25)
+        );
+        let bad = "schema_version = 1\n[defaults.shrinkage]\na = { share = 0.6, kind = \"scheduled\" }\nb = { share = 0.5, kind = \"unplanned\" }\n";
+        let dir = std::env::temp_dir().join(format!("wfm-shrink-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("bad.toml");
+        std::fs::write(&f, bad).unwrap();
+        let e = StaffConfig::from_toml(&f).unwrap_err().to_string();
+        assert!(e.contains("defaults.shrinkage"), "{e}");
+    }
 
     #[test]
     fn example_config_parses_and_layers() {

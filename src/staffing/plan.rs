@@ -40,14 +40,15 @@ use crate::time::{format_timestamp, NaiveDate, NaiveDateTime};
 use crate::units::{Erlangs, IntervalLength, Secs};
 
 /// The output columns of a staffing plan, in order.
-pub const COLUMNS: [&str; 13] = [
+pub const COLUMNS: [&str; 14] = [
     schema::INTERVAL_START,
     "queue",
     "offered",
     "aht_seconds",
     "load_erlangs",
     "agents",
-    "agents_gross",
+    schema::AGENTS_GROSS,
+    schema::AGENTS_SCHEDULED,
     "service_level",
     "asa_seconds",
     "occupancy",
@@ -57,12 +58,13 @@ pub const COLUMNS: [&str; 13] = [
 ];
 
 /// The columns of the totals table, in order.
-pub const TOTAL_COLUMNS: [&str; 12] = [
+pub const TOTAL_COLUMNS: [&str; 13] = [
     "period",
     "queue",
     "intervals",
     "offered",
     "agent_hours",
+    "agent_hours_scheduled",
     "agent_hours_gross",
     "fte",
     "service_level",
@@ -80,8 +82,9 @@ pub fn definitions() -> Vec<(&'static str, &'static str)> {
         ("offered", "contacts offered in the interval (a forecast's `forecast` column)"),
         ("aht_seconds", "average handle time per contact, as given (before chat concurrency)"),
         ("load_erlangs", "offered load in agents: offered × AHT ÷ concurrency ÷ interval seconds"),
-        ("agents", "net agents on the phones: required (sizing) or given (--evaluate)"),
-        ("agents_gross", "agents to schedule: the smallest G with G·(1 − shrinkage) ≥ agents"),
+        ("agents", "basis NET: agents on the phones, required (sizing) or given (--evaluate)"),
+        ("agents_gross", "basis GROSS/PAID, whole people for this interval on its own: the smallest G with G·(1 − shrinkage) ≥ agents (totals do not add these up: they use the unrounded agents ÷ (1 − shrinkage))"),
+        ("agents_scheduled", "basis SCHEDULED: what a schedule must cover, agents on shift and not on a break = agents ÷ (1 − unplanned shrinkage), unrounded; the scheduled shrinkage categories (breaks, meetings) are placed by the schedule itself"),
         ("service_level", "calls answered within the threshold ÷ OFFERED calls; under Erlang A abandoned calls count against SL, also those abandoning before the threshold; async: share of the interval's work finished within the SLA window"),
         ("asa_seconds", "average speed of answer = mean wait of ANSWERED calls only (Erlang A abandoners' waits excluded); empty when unbounded (Erlang C with agents ≤ load) or async"),
         ("occupancy", "carried load ÷ agents (Erlang A: abandoned calls take no agent time); async: work done ÷ agent time"),
@@ -566,8 +569,12 @@ pub struct PlanRow {
     pub load_erlangs: f64,
     /// Net agents.
     pub agents: u32,
-    /// Gross agents (after shrinkage).
+    /// Gross agents (after shrinkage), rounded up for this interval alone.
     pub agents_gross: u32,
+    /// Agents a schedule must cover: net ÷ (1 − unplanned shrinkage), unrounded.
+    pub agents_scheduled: f64,
+    /// Paid agents: net ÷ (1 − shrinkage), unrounded (what totals and FTE add up).
+    pub agents_paid: f64,
     /// Service level (`None`: undefined).
     pub service_level: Option<f64>,
     /// ASA (`None`: unbounded or undefined).
@@ -585,6 +592,16 @@ pub struct PlanRow {
 }
 
 impl PlanRow {
+    /// Fills the scheduled and paid bases from the net agents and the queue's shrinkage.
+    fn with_bases(self, p: &QueuePolicy) -> PlanRow {
+        let net = f64::from(self.agents);
+        PlanRow {
+            agents_scheduled: net / (1.0 - p.unplanned.value()),
+            agents_paid: net / (1.0 - p.shrinkage.value()),
+            ..self
+        }
+    }
+
     fn from_metrics(base: PlanRow, m: &QueueMetrics) -> PlanRow {
         PlanRow {
             service_level: Some(m.service_level),
@@ -648,9 +665,12 @@ pub struct Totals {
     pub offered: f64,
     /// Net agent-hours: Σ agents × interval hours.
     pub agent_hours: f64,
-    /// Gross agent-hours: Σ agents_gross × interval hours (what is paid for).
+    /// Scheduled agent-hours: Σ agents ÷ (1 − unplanned shrinkage) × interval hours (what a
+    /// schedule must cover).
+    pub agent_hours_scheduled: f64,
+    /// Gross (paid) agent-hours: Σ agents ÷ (1 − shrinkage) × interval hours, unrounded.
     pub agent_hours_gross: f64,
-    /// FTE: gross agent-hours ÷ hours per FTE per day (day rows), or ÷ (hours per FTE per week ×
+    /// FTE (basis gross/paid): gross agent-hours ÷ hours per FTE per day (day rows), or ÷ (hours per FTE per week ×
     /// days ÷ 7) for the horizon (the head count that covers the horizon on average).
     pub fte: f64,
     /// Offered-weighted service level (unstable intervals count as 0).
@@ -671,6 +691,7 @@ pub struct Aggregate {
     intervals: u32,
     offered: f64,
     agent_hours: f64,
+    scheduled_hours: f64,
     gross_hours: f64,
     sl_num: f64,
     sl_den: f64,
@@ -690,7 +711,8 @@ impl Aggregate {
         self.offered += r.offered;
         let agents = f64::from(r.agents);
         self.agent_hours += agents * r.hours;
-        self.gross_hours += f64::from(r.agents_gross) * r.hours;
+        self.scheduled_hours += r.agents_scheduled * r.hours;
+        self.gross_hours += r.agents_paid * r.hours;
         if r.outcome == Outcome::Unstable {
             self.unstable += 1;
         }
@@ -722,6 +744,7 @@ impl Aggregate {
         self.intervals += o.intervals;
         self.offered += o.offered;
         self.agent_hours += o.agent_hours;
+        self.scheduled_hours += o.scheduled_hours;
         self.gross_hours += o.gross_hours;
         self.sl_num += o.sl_num;
         self.sl_den += o.sl_den;
@@ -754,7 +777,11 @@ impl Aggregate {
     pub fn agent_hours(&self) -> f64 {
         self.agent_hours
     }
-    /// Gross agent-hours.
+    /// Scheduled agent-hours (net ÷ (1 − unplanned shrinkage)).
+    pub fn agent_hours_scheduled(&self) -> f64 {
+        self.scheduled_hours
+    }
+    /// Gross agent-hours (net ÷ (1 − shrinkage), unrounded).
     pub fn agent_hours_gross(&self) -> f64 {
         self.gross_hours
     }
@@ -770,6 +797,7 @@ impl Aggregate {
             intervals: self.intervals,
             offered: self.offered,
             agent_hours: self.agent_hours,
+            agent_hours_scheduled: self.scheduled_hours,
             agent_hours_gross: self.gross_hours,
             fte: self.gross_hours / hours_per_fte,
             service_level: self.service_level(),
@@ -870,11 +898,14 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
             at: at(r, "offered"),
             source: Box::new(e),
         })?;
-        out[i] = Some(PlanRow {
-            queue: input.queues[r.queue].clone(),
-            hours,
-            ..row
-        });
+        out[i] = Some(
+            PlanRow {
+                queue: input.queues[r.queue].clone(),
+                hours,
+                ..row
+            }
+            .with_bases(p),
+        );
     }
     for (q, ix) in async_rows.iter().enumerate() {
         if ix.is_empty() {
@@ -884,7 +915,7 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
         ix.sort_by_key(|&i| input.rows[i].start);
         let rows: Vec<PlanRow> = async_queue(&ix, input, &policies[q], interval, mode)?;
         for (i, row) in ix.into_iter().zip(rows) {
-            out[i] = Some(PlanRow { hours, ..row });
+            out[i] = Some(PlanRow { hours, ..row }.with_bases(&policies[q]));
         }
     }
     let rows: Vec<PlanRow> = out
@@ -922,6 +953,8 @@ fn inbound_row(r: &Row, p: &QueuePolicy, t: f64, mode: Mode) -> Result<PlanRow, 
         load_erlangs: load.value(),
         agents: 0,
         agents_gross: 0,
+        agents_scheduled: 0.0,
+        agents_paid: 0.0,
         service_level: None,
         asa_secs: None,
         occupancy: None,
@@ -1049,6 +1082,8 @@ fn async_queue(
             load_erlangs: work[i] / t,
             agents: n,
             agents_gross: gross_agents(n, p.shrinkage)?,
+            agents_scheduled: 0.0,
+            agents_paid: 0.0,
             service_level: Some(sl),
             asa_secs: None,
             occupancy: Some(if n == 0 {
@@ -1174,6 +1209,7 @@ impl StaffPlan {
                 number(Some(r.load_erlangs), precision, 3),
                 Cell::Int(i64::from(r.agents)),
                 Cell::Int(i64::from(r.agents_gross)),
+                number(Some(r.agents_scheduled), precision, 2),
                 number(r.service_level, precision, 4),
                 number(r.asa_secs, precision, 2),
                 number(r.occupancy, precision, 4),
@@ -1221,6 +1257,7 @@ pub fn totals_to_table(totals: &[Totals], precision: Precision) -> Table {
             Cell::Int(i64::from(s.intervals)),
             number(Some(s.offered), precision, 1),
             number(Some(s.agent_hours), precision, 2),
+            number(Some(s.agent_hours_scheduled), precision, 2),
             number(Some(s.agent_hours_gross), precision, 2),
             number(Some(s.fte), precision, 2),
             number(s.service_level, precision, 4),
@@ -1268,9 +1305,20 @@ mod tests {
         assert_eq!(day_a.fte, 10.0 / 8.0);
         let h = p.horizon();
         assert_eq!(h.queue, ALL_QUEUES);
-        let sum: f64 = p.rows.iter().map(|r| f64::from(r.agents_gross) * 0.5).sum();
-        assert_eq!(h.agent_hours_gross, sum);
-        assert_eq!(h.fte, sum / (40.0 * 2.0 / 7.0));
+        // Issue #14: gross totals are Σ net ÷ (1 − shrinkage), never the per-interval rounded
+        // `agents_gross` (which put 1 net at 2 gross and March 16 % above).
+        let sum: f64 = p.rows.iter().map(|r| f64::from(r.agents) / 0.7 * 0.5).sum();
+        assert!((h.agent_hours_gross - sum).abs() < 1e-9 * sum);
+        assert!((h.fte - sum / (40.0 * 2.0 / 7.0)).abs() < 1e-9);
+        let rounded: f64 = p.rows.iter().map(|r| f64::from(r.agents_gross) * 0.5).sum();
+        assert!(
+            rounded > sum,
+            "the per-interval ceiling overstates: {rounded} vs {sum}"
+        );
+        // Plain `shrinkage = 0.3`: all unplanned, so the schedule covers the gross basis.
+        for r in &p.rows {
+            assert!((r.agents_scheduled - f64::from(r.agents) / 0.7).abs() < 1e-12);
+        }
     }
 
     #[test]

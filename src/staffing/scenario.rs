@@ -139,7 +139,7 @@ pub fn read_scenarios(path: &Path) -> Result<Vec<Scenario>, StaffingError> {
                 max_abandon: s.max_abandon,
                 patience_seconds: s.patience_seconds,
                 max_occupancy: s.max_occupancy,
-                shrinkage: s.shrinkage,
+                shrinkage: s.shrinkage.map(super::config::RawShrinkage::Total),
                 concurrency: s.concurrency,
                 sla: None,
             }

@@ -1,0 +1,385 @@
+//! One replication: the event loop.
+//!
+//! Events are arrivals (one pending per queue), service completions (one per busy agent) and
+//! interval boundaries (staffing changes), kept in a binary heap ordered by time and then by
+//! creation order, so ties resolve the same way on every run. Abandonment is *lazy*: a waiting
+//! call carries its abandonment deadline (arrival + patience), and when an agent looks at a
+//! queue every head whose deadline has passed is removed and counted as abandoned at its
+//! deadline. Queue order is FCFS and nothing else depends on the queue length, so this is exact
+//! and costs no event per call.
+//!
+//! Calls are counted in the interval in which they *arrive* (as call logs and ACD reports
+//! count them), also when they are answered or abandon later; the queue carries over from one
+//! interval to the next. After the last interval no call arrives, and the agents of the last
+//! interval serve the calls still waiting; a call still waiting when nothing else can happen
+//! (no agent, infinite patience) is counted as unserved.
+//!
+//! When an interval has fewer agents than the one before, idle agents leave at the boundary and
+//! busy agents leave when they finish their call (no call is interrupted).
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, VecDeque};
+
+use super::rng::Rng;
+use super::routing::AgentSelection;
+use super::{Arrivals, GroupTally, Prepared, RepTally, Tally};
+
+#[derive(Debug, Clone, Copy)]
+struct Event {
+    t: f64,
+    seq: u64,
+    what: What,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum What {
+    Arrival(u32),
+    Completion(u32),
+    Boundary(u32),
+}
+
+impl PartialEq for Event {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for Event {}
+impl PartialOrd for Event {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Event {
+    /// Reversed: the heap pops the earliest event, then the earliest created.
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.t.total_cmp(&self.t).then(o.seq.cmp(&self.seq))
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Waiting {
+    arrival: f64,
+    deadline: f64,
+    ivl: u32,
+}
+
+#[derive(Debug, Default)]
+struct GroupState {
+    /// Idle agents by the time they became idle (front = idle longest).
+    idle: VecDeque<f64>,
+    busy: u32,
+    /// Busy agents who leave when their call ends (staffing went down).
+    leaving: u32,
+    /// Agents present (idle + busy); presence is integrated from `since`.
+    present: u32,
+    since: f64,
+}
+
+struct Sim<'a> {
+    p: &'a Prepared,
+    rng: Rng,
+    heap: BinaryHeap<Event>,
+    seq: u64,
+    now: f64,
+    ivl: usize,
+    groups: Vec<GroupState>,
+    waiting: Vec<VecDeque<Waiting>>,
+    /// Per queue: interval of the next Poisson arrival, or position in the replay list.
+    cursor: Vec<usize>,
+    out: RepTally,
+}
+
+/// Runs replication `rep` of the prepared model.
+pub(super) fn run(p: &Prepared, seed: u64, rep: u64) -> RepTally {
+    let nq = p.queues;
+    let n = p.intervals;
+    let mut s = Sim {
+        p,
+        rng: Rng::for_replication(seed, rep),
+        heap: BinaryHeap::with_capacity(64),
+        seq: 0,
+        now: 0.0,
+        ivl: 0,
+        groups: (0..p.routing.groups().len())
+            .map(|_| GroupState::default())
+            .collect(),
+        waiting: vec![VecDeque::new(); nq],
+        cursor: vec![0; nq],
+        out: RepTally {
+            cells: vec![Tally::default(); nq * n],
+            groups: vec![GroupTally::default(); p.routing.groups().len() * n],
+            unserved: 0,
+        },
+    };
+    for i in 1..=n {
+        s.push(i as f64 * p.interval_secs, What::Boundary(i as u32));
+    }
+    s.set_staffing(0);
+    for q in 0..nq {
+        s.schedule_arrival(q, 0.0);
+    }
+    while let Some(ev) = s.heap.pop() {
+        s.now = ev.t;
+        match ev.what {
+            What::Arrival(q) => s.arrive(q as usize),
+            What::Completion(g) => s.complete(g as usize),
+            What::Boundary(i) => {
+                s.flush_presence();
+                s.ivl = i as usize;
+                if (i as usize) < n {
+                    s.set_staffing(i as usize);
+                }
+            }
+        }
+    }
+    s.finish();
+    s.out
+}
+
+impl Sim<'_> {
+    #[inline]
+    fn push(&mut self, t: f64, what: What) {
+        self.seq += 1;
+        self.heap.push(Event {
+            t,
+            seq: self.seq,
+            what,
+        });
+    }
+
+    /// Schedules the next arrival of queue `q` after time `from`.
+    fn schedule_arrival(&mut self, q: usize, from: f64) {
+        let p = self.p;
+        match &p.arrivals {
+            Arrivals::Poisson => {
+                // Piecewise-constant rate: memorylessness lets us redraw at each boundary.
+                let mut from = from;
+                let mut i = self.cursor[q];
+                while i < p.intervals {
+                    let rate = p.rate[q * p.intervals + i];
+                    let end = (i + 1) as f64 * p.interval_secs;
+                    if rate > 0.0 {
+                        let t = from + self.rng.exp1() / rate;
+                        if t < end {
+                            self.cursor[q] = i;
+                            self.push(t, What::Arrival(q as u32));
+                            return;
+                        }
+                    }
+                    i += 1;
+                    from = end;
+                }
+                self.cursor[q] = p.intervals;
+            }
+            Arrivals::Replay(times) => {
+                if let Some(&t) = times[q].get(self.cursor[q]) {
+                    self.cursor[q] += 1;
+                    self.push(t, What::Arrival(q as u32));
+                }
+            }
+        }
+    }
+
+    fn arrive(&mut self, q: usize) {
+        let p = self.p;
+        let now = self.now;
+        let ivl = ((now / p.interval_secs) as usize).min(p.intervals - 1);
+        let cell = q * p.intervals + ivl;
+        self.out.cells[cell].offered += 1;
+        let deadline = match &p.patience[q] {
+            Some(d) => now + d.sample(&mut self.rng),
+            None => f64::INFINITY,
+        };
+        self.schedule_arrival(q, now);
+        if let Some(g) = self.idle_group_for(q) {
+            self.groups[g].idle.pop_back();
+            self.start_service(g, q, now, ivl);
+        } else {
+            self.out.cells[cell].delayed += 1;
+            self.waiting[q].push_back(Waiting {
+                arrival: now,
+                deadline,
+                ivl: ivl as u32,
+            });
+        }
+    }
+
+    /// The group whose idle agent takes an arriving call of queue `q`, if any is idle.
+    fn idle_group_for(&self, q: usize) -> Option<usize> {
+        let servers = self.p.routing.servers(q);
+        match self.p.routing.selection() {
+            AgentSelection::MostSpecialised => servers
+                .iter()
+                .copied()
+                .find(|&g| !self.groups[g].idle.is_empty()),
+            AgentSelection::LongestIdle => servers
+                .iter()
+                .copied()
+                .filter_map(|g| self.groups[g].idle.front().map(|&t| (t, g)))
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, g)| g),
+        }
+    }
+
+    fn start_service(&mut self, g: usize, q: usize, arrival: f64, ivl: usize) {
+        let p = self.p;
+        let now = self.now;
+        let wait = now - arrival;
+        let service = p.service[q].sample(&mut self.rng) * p.service_scale[q * p.intervals + ivl];
+        let c = &mut self.out.cells[q * p.intervals + ivl];
+        c.answered += 1;
+        if wait <= p.threshold_secs {
+            c.answered_within += 1;
+        }
+        c.wait_answered_secs += wait;
+        c.handle_secs += service;
+        self.groups[g].busy += 1;
+        self.add_busy(g, now, now + service);
+        self.push(now + service, What::Completion(g as u32));
+    }
+
+    /// Adds busy time `[from, to)` of one agent of group `g`, split over intervals.
+    fn add_busy(&mut self, g: usize, from: f64, to: f64) {
+        let p = self.p;
+        let mut i = (from / p.interval_secs) as usize;
+        let mut a = from;
+        while i < p.intervals && a < to {
+            let end = ((i + 1) as f64 * p.interval_secs).min(to);
+            self.out.groups[g * p.intervals + i].busy_secs += end - a;
+            a = end;
+            i += 1;
+        }
+    }
+
+    fn complete(&mut self, g: usize) {
+        self.groups[g].busy -= 1;
+        if self.groups[g].leaving > 0 {
+            self.groups[g].leaving -= 1;
+            self.change_present(g, -1);
+            return;
+        }
+        match self.next_call(g) {
+            Some((q, w)) => self.start_service(g, q, w.arrival, w.ivl as usize),
+            None => {
+                let now = self.now;
+                self.groups[g].idle.push_back(now);
+            }
+        }
+    }
+
+    /// The call an agent of group `g` takes now: the longest-waiting call among the queues of
+    /// its best non-empty priority level. Abandoned heads are removed (and counted) on the way.
+    fn next_call(&mut self, g: usize) -> Option<(usize, Waiting)> {
+        let p = self.p;
+        for level in &p.levels[g] {
+            let mut best: Option<(f64, usize)> = None;
+            for &q in level {
+                self.purge(q);
+                if let Some(w) = self.waiting[q].front() {
+                    if best.is_none_or(|(t, _)| w.arrival < t) {
+                        best = Some((w.arrival, q));
+                    }
+                }
+            }
+            if let Some((_, q)) = best {
+                return self.waiting[q].pop_front().map(|w| (q, w));
+            }
+        }
+        None
+    }
+
+    /// Removes the heads of queue `q` whose patience ran out before now.
+    fn purge(&mut self, q: usize) {
+        let now = self.now;
+        while let Some(w) = self.waiting[q].front() {
+            if w.deadline > now {
+                break;
+            }
+            let w = *w;
+            self.waiting[q].pop_front();
+            self.count_abandon(q, w);
+        }
+    }
+
+    fn count_abandon(&mut self, q: usize, w: Waiting) {
+        let p = self.p;
+        let c = &mut self.out.cells[q * p.intervals + w.ivl as usize];
+        let waited = w.deadline - w.arrival;
+        c.abandoned += 1;
+        if waited <= p.threshold_secs {
+            c.abandoned_within += 1;
+        }
+        c.wait_abandoned_secs += waited;
+    }
+
+    /// Sets the agents of every group to the staffing of interval `i`.
+    fn set_staffing(&mut self, i: usize) {
+        let p = self.p;
+        for g in 0..self.groups.len() {
+            let target = p.agents[g * p.intervals + i];
+            let gs = &mut self.groups[g];
+            let effective = gs.present - gs.leaving;
+            if target > effective {
+                let mut add = target - effective;
+                // Agents about to leave stay instead.
+                let stay = add.min(gs.leaving);
+                gs.leaving -= stay;
+                add -= stay;
+                self.change_present(g, add as i64);
+                for _ in 0..add {
+                    let now = self.now;
+                    match self.next_call(g) {
+                        Some((q, w)) => self.start_service(g, q, w.arrival, w.ivl as usize),
+                        None => self.groups[g].idle.push_back(now),
+                    }
+                }
+            } else if target < effective {
+                let mut remove = effective - target;
+                let idle_out = remove.min(self.groups[g].idle.len() as u32);
+                for _ in 0..idle_out {
+                    self.groups[g].idle.pop_back();
+                }
+                self.change_present(g, -i64::from(idle_out));
+                remove -= idle_out;
+                self.groups[g].leaving += remove;
+            }
+        }
+    }
+
+    /// Integrates presence up to now and changes group `g`'s head count by `delta`.
+    fn change_present(&mut self, g: usize, delta: i64) {
+        self.integrate_presence(g);
+        let gs = &mut self.groups[g];
+        gs.present = (i64::from(gs.present) + delta).max(0) as u32;
+    }
+
+    fn integrate_presence(&mut self, g: usize) {
+        let p = self.p;
+        let now = self.now;
+        let gs = &mut self.groups[g];
+        if self.ivl < p.intervals {
+            self.out.groups[g * p.intervals + self.ivl].present_secs +=
+                f64::from(gs.present) * (now - gs.since);
+        }
+        gs.since = now;
+    }
+
+    fn flush_presence(&mut self) {
+        for g in 0..self.groups.len() {
+            self.integrate_presence(g);
+        }
+    }
+
+    /// Counts the calls still waiting when no event is left.
+    fn finish(&mut self) {
+        for q in 0..self.waiting.len() {
+            while let Some(w) = self.waiting[q].pop_front() {
+                if w.deadline.is_finite() {
+                    self.count_abandon(q, w);
+                } else {
+                    self.out.unserved += 1;
+                }
+            }
+        }
+    }
+}
