@@ -185,3 +185,55 @@ fn scenario_volume_written_as_a_percentage_is_an_error_saying_how_to_write_it() 
     assert!(err.contains("volume") && err.contains("1.10"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn sl_is_the_same_as_the_old_flags_and_percentages_show_only_in_table_output() {
+    let dir = std::env::temp_dir().join(format!("wfm-vocab-sl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.csv");
+    std::fs::write(
+        &input,
+        "interval_start,queue,offered,aht_seconds\n2026-01-05T09:00:00,q,100,180\n2026-01-05T09:30:00,q,120,180\n",
+    )
+    .unwrap();
+    let inp = input.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut a = vec!["staff", "--input", inp, "--quiet"];
+        a.extend_from_slice(extra);
+        let o = wfm(&a);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let new = run(&["--sl", "90/15", "--format", "csv"]);
+    let old = run(&[
+        "--sl-target",
+        "0.9",
+        "--sl-seconds",
+        "15",
+        "--format",
+        "csv",
+    ]);
+    let pct = run(&[
+        "--sl-target",
+        "90%",
+        "--sl-seconds",
+        "15",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(new, old);
+    assert_eq!(new, pct);
+    let default = run(&["--format", "csv"]);
+    assert_ne!(new, default, "a 90/15 target staffs differently from 80/20");
+    // CSV: service_level a fraction; table: a percentage
+    let mut rdr = csv::Reader::from_reader(new.as_bytes());
+    let h = rdr.headers().unwrap().clone();
+    let c = h.iter().position(|x| x == "service_level").unwrap();
+    for r in rdr.records() {
+        let v: f64 = r.unwrap()[c].parse().unwrap();
+        assert!((0.9..=1.0).contains(&v), "{v}");
+    }
+    let table = run(&["--sl", "90/15"]);
+    assert!(table.contains(" %"), "{table}");
+    std::fs::remove_dir_all(&dir).ok();
+}

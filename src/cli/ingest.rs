@@ -193,7 +193,7 @@ fn finish(ing: Ingested, common: &CommonArgs, inputs: &[PathBuf]) -> anyhow::Res
     let kpis = match &common.pool {
         Some(name) => ing.kpis.pooled(
             QueueId::new(name)
-                .with_context(|| format!("--pool `{name}`: not a valid queue name"))?,
+                .ok_or_else(|| usage(format!("--pool `{name}`: not a valid queue name")))?,
         ),
         None => ing.kpis,
     };

@@ -114,7 +114,13 @@ fn parse_out_file(text: &str) -> Result<PathBuf, String> {
     let path = PathBuf::from(text);
     match path.extension().and_then(|e| e.to_str()) {
         None => Ok(path),
-        Some(e) if OUT_EXTENSIONS.iter().any(|(x, _)| x.eq_ignore_ascii_case(e)) => Ok(path),
+        Some(e)
+            if OUT_EXTENSIONS
+                .iter()
+                .any(|(x, _)| x.eq_ignore_ascii_case(e)) =>
+        {
+            Ok(path)
+        }
         // Parquet: recognised here, written by the commands that have a Parquet writer (the
         // others say so when they run).
         Some(e) if e.eq_ignore_ascii_case("parquet") => Ok(path),
