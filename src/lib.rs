@@ -6,11 +6,13 @@
 extern crate cbc_src;
 
 pub mod audit;
+pub mod capacity;
 pub mod data;
 pub mod error;
 pub mod forecast;
 pub mod io;
 pub mod model;
+pub mod pipeline;
 pub mod report;
 pub mod schedule;
 pub mod simulate;

@@ -29,6 +29,7 @@ fn feb(agent_states: &str, facts: bool) -> Audit {
         facts: facts.then(|| root("data/audit/facts_1999-02.toml")),
         previous_facts: facts.then(|| root("data/audit/facts_1999-01.toml")),
         scorecard: Some(root("models/scorecard.toml")),
+        ..InputPaths::default()
     };
     audit(&AuditInputs::load(&paths, &options).unwrap(), &options).unwrap()
 }

@@ -28,6 +28,7 @@ fn paths_all() -> InputPaths {
             env!("CARGO_MANIFEST_DIR"),
             "/models/scorecard.toml"
         ))),
+        ..InputPaths::default()
     }
 }
 
@@ -66,11 +67,18 @@ fn volume_and_service_kpis_match_hand_computation() {
     close(&a, "average_time_to_abandon", 310.0 / 7.0);
     // ASA over all answered, immediate answers (queue B, wait 0) included: 540 / 43.
     close(&a, "asa", (120.0 + 180.0 + 0.0 + 240.0) / 43.0);
-    // Talk, hold, ACW: Σ mean × answered ÷ answered.
+    // Talk, hold, ACW: Σ mean × answered ÷ answered (talk without hold: its own key).
+    close(
+        &a,
+        "average_talk_time_excl_hold",
+        (120.0 * 8.0 + 80.0 * 18.0 + 170.0 * 5.0 + 100.0 * 12.0) / 43.0,
+    );
+    // 平均通话时长 as the seed defines it: pick-up to hang-up, hold included.
     close(
         &a,
         "average_talk_time",
-        (120.0 * 8.0 + 80.0 * 18.0 + 170.0 * 5.0 + 100.0 * 12.0) / 43.0,
+        (120.0 * 8.0 + 80.0 * 18.0 + 170.0 * 5.0 + 100.0 * 12.0) / 43.0
+            + (10.0 * 8.0 + 5.0 * 18.0 + 5.0 * 12.0) / 43.0,
     );
     close(
         &a,
@@ -104,8 +112,12 @@ fn agent_state_kpis_match_hand_computation() {
         (5320.0 + 1800.0) / (5320.0 + 1800.0 + 580.0),
     );
     close(&a, "productivity", 5320.0 / 7700.0);
-    // Adherence: Σ min(handle + ready, scheduled) = 1600+1600+1620+0+1740 over 7200 scheduled.
-    close(&a, "adherence", 6560.0 / 7200.0);
+    // Adherence capped per agent-interval: Σ min(handle + ready, scheduled) =
+    // 1600+1600+1620+0+1740 over 7200 scheduled.
+    close(&a, "adherence_capped", 6560.0 / 7200.0);
+    // 实际工作率 as the seed defines it, a plain ratio: Σ (handle + ready) = 5320 + 1800 over
+    // 7200 scheduled.
+    close(&a, "adherence", (5320.0 + 1800.0) / 7200.0);
     // Conformance: signed in 7700 ÷ scheduled 7200 (> 100 %).
     close(&a, "conformance", 7700.0 / 7200.0);
     // Agent-shifts: (ann, 1 Feb), (bob, 1 Feb), (ann, 2 Feb).
@@ -128,7 +140,18 @@ fn fact_kpis_match_hand_computation() {
     close(&a, "async_on_time_rate", 30.0 / 40.0);
     close(&a, "cost_per_call", 8600.0 / 43.0);
     close(&a, "attrition", 3.0 / 12.5);
-    close(&a, "training_hours_per_head", 45.0 / 10.0);
+    close(&a, "training_hours_per_head_month", 45.0 / 10.0);
+    // The handbook's 人均年度培训时长 is per year: hours of the last 12 months ÷ headcount.
+    close(&a, "training_hours_per_head", 520.0 / 10.0);
+    // The facts-based handbook KPIs (fixture facts.toml).
+    close(&a, "assisted_marketing_revenue_ratio", 1500.0 / 20000.0);
+    close(&a, "active_marketing_revenue_ratio", 900.0 / 20000.0);
+    close(&a, "customer_satisfaction", 45.0 / 50.0);
+    close(&a, "employee_satisfaction", 8.0 / 10.0);
+    close(&a, "internal_promotion_rate", 1.0 / 2.0);
+    close(&a, "business_error_rate", 3.0 / 600.0);
+    close(&a, "follow_up_completion_rate", 18.0 / 20.0);
+    close(&a, "complaint_rate", 2.0 / 70.0);
 }
 
 #[test]
@@ -242,7 +265,10 @@ fn missing_inputs_are_not_computable_never_zero() {
         .find(|r| r[2] == wfm::table::Cell::text("cost_per_call"))
         .unwrap();
     assert_eq!(row[5], wfm::table::Cell::Empty);
-    assert!(matches!(&row[9], wfm::table::Cell::Text(s) if s.starts_with("not computable: needs")));
+    let status = t.columns.iter().position(|c| c == "status").unwrap();
+    assert!(
+        matches!(&row[status], wfm::table::Cell::Text(s) if s.starts_with("not computable: needs"))
+    );
 }
 
 #[test]

@@ -23,6 +23,7 @@ fn small(all: bool) -> Audit {
             facts: Some(p("facts.toml")),
             previous_facts: Some(p("facts_prev.toml")),
             scorecard: Some(root("models/scorecard.toml")),
+            ..InputPaths::default()
         }
     } else {
         InputPaths {

@@ -76,7 +76,7 @@ pub fn service_level(
     }
 }
 
-/// Answer rate (人工接通率): `answered ÷ offered`.
+/// Answer rate (受话业务接通率): `answered ÷ offered`.
 pub fn answer_rate(answered: f64, offered: f64) -> Option<f64> {
     ratio(answered, offered)
 }
@@ -194,9 +194,48 @@ pub fn attrition(leavers_12m: f64, average_monthly_headcount: f64) -> Option<f64
     ratio(leavers_12m, average_monthly_headcount)
 }
 
-/// Training hours per head: `training hours ÷ headcount`.
+/// Training hours per head (人均年度培训时长, per year in the handbook):
+/// `training hours ÷ headcount` (pass the last 12 months' hours for the handbook's figure).
 pub fn training_hours_per_head(training_hours: f64, headcount: f64) -> Option<f64> {
     ratio(training_hours, headcount)
+}
+
+/// Actual work rate (实际工作率) as the handbook writes it: `time signed in and able to answer
+/// (talk + hold + ACW + ready) ÷ scheduled time`, a plain ratio of the month's sums (it may
+/// exceed 100 % when agents work beyond their schedule; [`adherence`] is the capped variant).
+pub fn actual_work_rate(available_secs: f64, scheduled_secs: f64) -> Option<f64> {
+    ratio(available_secs, scheduled_secs)
+}
+
+/// Marketing revenue ratio (辅助营销收入比 / 主动营销收入比): `marketing revenue ÷ total revenue`.
+pub fn revenue_share(marketing_revenue: f64, total_revenue: f64) -> Option<f64> {
+    ratio(marketing_revenue, total_revenue)
+}
+
+/// Satisfaction (客户综合满意度 / 员工满意度): `satisfied answers ÷ survey answers`.
+pub fn satisfaction(satisfied: f64, responses: f64) -> Option<f64> {
+    ratio(satisfied, responses)
+}
+
+/// Internal promotion rate (内部员工提升率): `posts filled by internal promotion ÷ posts filled
+/// by promotion`.
+pub fn internal_promotion_rate(internal: f64, posts: f64) -> Option<f64> {
+    ratio(internal, posts)
+}
+
+/// Business error rate (业务差错率): `erroneous transactions ÷ transactions`.
+pub fn business_error_rate(errors: f64, transactions: f64) -> Option<f64> {
+    ratio(errors, transactions)
+}
+
+/// Follow-up completion rate (回访完成率): `follow-ups made ÷ follow-ups due`.
+pub fn follow_up_completion_rate(made: f64, due: f64) -> Option<f64> {
+    ratio(made, due)
+}
+
+/// Customer complaint rate (客户投诉率): `complaints ÷ customer contacts`.
+pub fn complaint_rate(complaints: f64, contacts: f64) -> Option<f64> {
+    ratio(complaints, contacts)
 }
 
 /// Error measures of one set of (actual, forecast) pairs.

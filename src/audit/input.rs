@@ -67,6 +67,86 @@ pub struct Actuals {
 }
 
 impl Actuals {
+    /// The actual intervals of a model panel (every observed queue × interval, time-major);
+    /// `thresholds` are the service-level thresholds of the cells' `answered_le` counts, of
+    /// which `threshold_secs` is used.
+    ///
+    /// # Errors
+    /// A message when `threshold_secs` is not among `thresholds` or a cell lacks answered or
+    /// abandoned counts.
+    pub fn from_panel(
+        panel: &crate::model::Panel<Option<crate::model::Actual>>,
+        thresholds: &[u32],
+        threshold_secs: u32,
+    ) -> Result<Self, String> {
+        let k = thresholds
+            .iter()
+            .position(|t| *t == threshold_secs)
+            .ok_or_else(|| {
+                format!("the actuals have no service-level counts at {threshold_secs} s")
+            })?;
+        let grid = panel.grid();
+        let mut rows = Vec::new();
+        let mut known: BTreeMap<&'static str, bool> = BTreeMap::new();
+        let mut mark = |key: &'static str, v: Option<f64>| {
+            let e = known.entry(key).or_insert(true);
+            *e &= v.is_some();
+        };
+        for (t, q, cell) in panel.iter_time_major() {
+            let Some(a) = cell else { continue };
+            let (Some(answered), Some(abandoned)) = (a.answered, a.abandoned) else {
+                return Err(format!(
+                    "queue {q} at {}: answered and abandoned counts are unknown",
+                    grid.timestamp(t)
+                ));
+            };
+            let within = |v: &[Option<f64>]| v.get(k).copied().flatten();
+            let row = ActualInterval {
+                interval_start: grid.timestamp(t),
+                queue: q.to_string(),
+                offered: a.offered,
+                answered,
+                abandoned,
+                aht_secs: a
+                    .sum_service_secs
+                    .map(|s| if answered > 0.0 { s / answered } else { 0.0 }),
+                asa_secs: a.sum_wait_answered_secs.map(|s| {
+                    if answered > 0.0 {
+                        s / answered
+                    } else {
+                        0.0
+                    }
+                }),
+                answered_within: within(&a.answered_le),
+                abandoned_within: within(&a.abandoned_le),
+                sum_wait_abandoned_secs: a.sum_wait_abandoned_secs,
+                vru_only: a.vru_only,
+                talk_secs: None,
+                hold_secs: None,
+                acw_secs: None,
+                transferred: None,
+            };
+            mark("aht", row.aht_secs);
+            mark("asa", row.asa_secs);
+            mark("answered_within", row.answered_within);
+            mark("abandoned_within", row.abandoned_within);
+            mark("sum_wait_abandoned", row.sum_wait_abandoned_secs);
+            mark("vru_only", row.vru_only);
+            rows.push(row);
+        }
+        let provided = known
+            .into_iter()
+            .filter(|(_, all)| *all)
+            .map(|(key, _)| (key, "model panel".to_string()))
+            .collect();
+        Ok(Actuals {
+            path: PathBuf::from("<pipeline>"),
+            rows,
+            provided,
+            threshold_secs,
+        })
+    }
+
     /// True when the optional quantity `key` was read (see [`Actuals::provided`]).
     pub fn has(&self, key: &str) -> bool {
         self.provided.contains_key(key)
@@ -278,6 +358,22 @@ pub struct Forecast {
     /// The snapshot metadata: `origin`, `created_at`, `history`, `horizon`, `models` as text
     /// (sorted keys), empty when no sidecar exists.
     pub meta: BTreeMap<String, String>,
+}
+
+impl Forecast {
+    /// The model per queue: the sidecar's `models` map, else the rows' `model` column.
+    pub fn models(&self) -> BTreeMap<String, String> {
+        let from_meta: Option<BTreeMap<String, String>> = self
+            .meta
+            .get("models")
+            .and_then(|m| serde_json::from_str(m).ok());
+        from_meta.unwrap_or_else(|| {
+            self.rows
+                .iter()
+                .filter_map(|r| Some((r.queue.clone(), r.model.clone()?)))
+                .collect()
+        })
+    }
 }
 
 /// Reads a forecast (`interval_start,queue,forecast[,lo80,hi80,lo95,hi95,aht_forecast,model]`) and
@@ -590,6 +686,38 @@ pub struct Facts {
     pub major_complaints: Option<f64>,
     /// Errors in reports delivered.
     pub report_errors: Option<f64>,
+    /// Training hours delivered in the last 12 months (all staff).
+    pub training_hours_12m: Option<f64>,
+    /// Revenue from marketing assisted by the center (辅助营销).
+    pub assisted_marketing_revenue: Option<f64>,
+    /// Revenue from the center's own (outbound) marketing (主动营销).
+    pub active_marketing_revenue: Option<f64>,
+    /// Total revenue the marketing ratios divide by.
+    pub total_revenue: Option<f64>,
+    /// Customer-survey answers rating the service satisfied.
+    pub customer_survey_satisfied: Option<f64>,
+    /// Customer-survey answers.
+    pub customer_survey_responses: Option<f64>,
+    /// Employee-survey answers rating satisfied.
+    pub employee_survey_satisfied: Option<f64>,
+    /// Employee-survey answers.
+    pub employee_survey_responses: Option<f64>,
+    /// Posts filled by promoting an internal employee.
+    pub internal_promotions: Option<f64>,
+    /// Posts filled by promotion (internal or external).
+    pub promoted_posts: Option<f64>,
+    /// Transactions with a business error.
+    pub erroneous_transactions: Option<f64>,
+    /// Transactions processed.
+    pub transactions: Option<f64>,
+    /// Follow-up (回访) calls made.
+    pub follow_ups_made: Option<f64>,
+    /// Follow-up calls due.
+    pub follow_ups_due: Option<f64>,
+    /// Customer complaints (all, not only major ones).
+    pub complaints: Option<f64>,
+    /// Customer contacts (the complaint rate's denominator).
+    pub customer_contacts: Option<f64>,
     /// Values that override or add scorecard sources, keyed by source name (e.g.
     /// `answer_rate_pct = 87`).
     #[serde(default)]
@@ -641,6 +769,25 @@ impl Facts {
             ("performance_average", self.performance_average),
             ("major_complaints", self.major_complaints),
             ("report_errors", self.report_errors),
+            ("training_hours_12m", self.training_hours_12m),
+            (
+                "assisted_marketing_revenue",
+                self.assisted_marketing_revenue,
+            ),
+            ("active_marketing_revenue", self.active_marketing_revenue),
+            ("total_revenue", self.total_revenue),
+            ("customer_survey_satisfied", self.customer_survey_satisfied),
+            ("customer_survey_responses", self.customer_survey_responses),
+            ("employee_survey_satisfied", self.employee_survey_satisfied),
+            ("employee_survey_responses", self.employee_survey_responses),
+            ("internal_promotions", self.internal_promotions),
+            ("promoted_posts", self.promoted_posts),
+            ("erroneous_transactions", self.erroneous_transactions),
+            ("transactions", self.transactions),
+            ("follow_ups_made", self.follow_ups_made),
+            ("follow_ups_due", self.follow_ups_due),
+            ("complaints", self.complaints),
+            ("customer_contacts", self.customer_contacts),
         ];
         let mut v: Vec<(String, f64)> = fixed
             .into_iter()

@@ -10,11 +10,25 @@ fn pct(v: Option<f64>) -> Cell {
 
 impl Audit {
     /// The KPI table: one row per KPI and scope; values in display units (fractions as %);
-    /// a KPI that cannot be computed says what it needs in `status`, with an empty value.
+    /// `status` is met / near / missed against the target, `no target`, or for a KPI that
+    /// cannot be computed what it needs (with an empty value).
     pub fn kpi_table(&self) -> Table {
         let mut t = Table::new([
-            "period", "scope", "key", "kpi", "handbook", "value", "unit", "previous", "change",
-            "status", "formula", "source",
+            "period",
+            "scope",
+            "key",
+            "kpi",
+            "handbook",
+            "value",
+            "unit",
+            "previous",
+            "change",
+            "mean_4m",
+            "months_4m",
+            "target",
+            "status",
+            "formula",
+            "source",
         ]);
         let period = self.options.period.to_string();
         for k in &self.kpis {
@@ -22,14 +36,18 @@ impl Audit {
             let disp =
                 |v: Option<f64>| Cell::float(v.map(|x| x * u.display_factor()), u.decimals());
             let (status, value) = match &k.value {
-                KpiValue::Value(v) => ("ok".to_string(), Some(*v)),
+                KpiValue::Value(v) => (
+                    k.status()
+                        .map_or_else(|| "no target".to_string(), |s| s.as_str().to_string()),
+                    Some(*v),
+                ),
                 KpiValue::NotComputable { needs } => {
                     (format!("not computable: needs {needs}"), None)
                 }
             };
             t.push(vec![
                 Cell::text(&period),
-                Cell::text(&k.scope),
+                Cell::text(k.scope.as_str()),
                 Cell::text(k.def.key),
                 Cell::text(k.def.name),
                 Cell::text(k.def.handbook),
@@ -37,6 +55,10 @@ impl Audit {
                 Cell::text(u.label()),
                 disp(k.previous),
                 disp(k.change()),
+                disp(k.mean_4m.map(|m| m.value)),
+                k.mean_4m
+                    .map_or(Cell::Empty, |m| Cell::Int(m.months as i64)),
+                disp(k.target.as_ref().map(|t| t.value)),
                 Cell::text(status),
                 Cell::text(k.def.formula),
                 Cell::text(&k.source),
@@ -62,8 +84,8 @@ impl Audit {
         ]);
         for r in &self.accuracy {
             t.push(vec![
-                Cell::text(r.measure),
-                Cell::text(r.grouping),
+                Cell::text(r.measure.as_str()),
+                Cell::text(r.grouping.as_str()),
                 Cell::text(&r.key),
                 Cell::Int(r.m.n as i64),
                 Cell::Float(r.m.actual, 1),

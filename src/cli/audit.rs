@@ -99,9 +99,32 @@ pub(crate) struct AuditArgs {
     section: Section,
     #[command(flatten)]
     output: OutputArgs,
+    /// KPI targets (TOML: per KPI, optionally per queue; docs/audit.md). Defaults: the
+    /// staffing config's (--config) and the scorecard's full-marks thresholds.
+    #[arg(long, value_name = "FILE")]
+    targets: Option<PathBuf>,
+    /// Staffing config (models/staffing.toml): its SL / ASA / abandon / occupancy targets are
+    /// default KPI targets.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Label an input as illustrative on the report (agent-states, facts, planned, …); facts
+    /// whose `source` says "illustrative" are labelled without it. Repeatable.
+    #[arg(long, value_name = "NAME")]
+    illustrative: Vec<String>,
     /// Write the HTML report (index.html with inline SVG charts) into DIR.
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
+    /// `wfm schedule` output directory (coverage.csv, plan.csv): the report's week coverage and
+    /// shift Gantt.
+    #[arg(long, value_name = "DIR", requires = "report")]
+    schedule: Option<PathBuf>,
+    /// `wfm scenario` output (CSV): the report's scenario page.
+    #[arg(long, value_name = "FILE", requires = "report")]
+    scenarios: Option<PathBuf>,
+    /// Also print the report to this PDF through headless Chromium (skipped with a warning
+    /// when Chromium is not installed).
+    #[arg(long, value_name = "FILE", requires = "report")]
+    pdf: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -132,6 +155,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         facts: args.facts.clone(),
         previous_facts: args.previous_facts.clone(),
         scorecard: args.scorecard.clone(),
+        targets: args.targets.clone(),
+        staffing_config: args.config.clone(),
+        illustrative: args.illustrative.clone(),
     };
     let inputs = AuditInputs::load(&paths, &options).context("failed to read the audit inputs")?;
     let audit = wfm::audit::audit(&inputs, &options).context("audit failed")?;

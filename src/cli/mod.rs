@@ -13,6 +13,7 @@ use wfm::table::{OutputFormat, Table};
 
 mod audit;
 mod backtest;
+mod capacity;
 mod demo;
 mod demo_headline;
 mod forecast;
@@ -29,6 +30,10 @@ pub(crate) mod vocab;
     after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 target unmet / infeasible."
 )]
 pub(crate) struct Cli {
+    /// Worker threads for per-queue work (forecast, backtest, staffing) [all cores, or
+    /// RAYON_NUM_THREADS]; outputs are the same for every thread count.
+    #[arg(long, global = true, value_name = "N")]
+    threads: Option<std::num::NonZeroUsize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -48,6 +53,8 @@ enum Command {
     Scenario(scenario::Args),
     /// Optimise shifts and breaks against a staffing requirement.
     Schedule(schedule::Args),
+    /// Long-range capacity plan: hires per week over 12–18 months (weekly MIP).
+    Capacity(capacity::Args),
     /// Monthly audit of KPIs, forecast accuracy and scorecard.
     Audit(audit::Args),
     /// Run the pipeline on the embedded sample data and print a summary.
@@ -55,6 +62,12 @@ enum Command {
 }
 
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Some(n) = cli.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.get())
+            .build_global()
+            .context("--threads: the thread pool could not be built")?;
+    }
     match cli.command {
         Command::Ingest(c) => ingest::run(c),
         Command::Forecast(a) => forecast::run(a),
@@ -62,6 +75,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Staff(a) => staff::run(a),
         Command::Scenario(a) => scenario::run(a),
         Command::Schedule(a) => schedule::run(a),
+        Command::Capacity(a) => capacity::run(a),
         Command::Audit(a) => audit::run(a),
         Command::Demo(a) => demo::run(a),
     }

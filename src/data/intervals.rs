@@ -19,6 +19,7 @@ use super::calls::Ingested;
 use super::kpi::{KpiRow, KpiTable, QueueId, SlThresholds};
 use super::DataError;
 use crate::io::Location;
+use crate::model::gcd;
 use crate::table::{CsvInput, TableError};
 use crate::time::{format_timestamp, parse_timestamp, NaiveDate, NaiveDateTime, Timelike};
 use crate::units::IntervalLength;
@@ -417,14 +418,6 @@ fn known_template(rows: &[RowIn], n: usize) -> Template {
         given_sl: vec![None; n],
     };
     Template { row }
-}
-
-fn gcd(a: i64, b: i64) -> i64 {
-    if b == 0 {
-        a.abs()
-    } else {
-        gcd(b, a % b)
-    }
 }
 
 fn infer_interval(

@@ -109,6 +109,7 @@ impl KpiRow {
                 .sum_wait_answered_secs
                 .or_else(|| times(self.given_asa_secs, answered)),
             sum_wait_abandoned_secs: self.sum_wait_abandoned_secs,
+            vru_only: self.vru_only,
         }
     }
 
@@ -179,7 +180,7 @@ impl KpiRow {
             self.sum_wait_abandoned_secs,
             self.abandoned,
         ) {
-            (Some(a), Some(b), Some(n)) if n > 0.0 => Some((a + b) / n),
+            (Some(a), Some(b), Some(n)) => crate::model::measures::patience_mle_secs(n, b, a),
             _ => None,
         }
     }

@@ -171,7 +171,7 @@ impl History {
         let mut gcd: i64 = 0;
         for r in &rows {
             let off = (r.ts - start).num_seconds();
-            gcd = gcd_i64(gcd, off);
+            gcd = crate::model::gcd(gcd, off);
         }
         let step = IntervalLength::SUPPORTED
             .iter()
@@ -403,14 +403,6 @@ impl History {
         let days = (t.date() - self.start.date()).num_days() as usize;
         Ok(days * self.step.per_day())
     }
-}
-
-fn gcd_i64(a: i64, b: i64) -> i64 {
-    let (mut a, mut b) = (a.abs(), b.abs());
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use super::{
     ModelChoice, ModelSpec, QueueSummary, RankEntry,
 };
 use crate::time::Datelike;
+use rayon::prelude::*;
 
 /// How many of the best candidates `auto` averages into its ensemble.
 pub(crate) const ENSEMBLE_SIZE: usize = 3;
@@ -100,10 +101,7 @@ fn apply_calendar(
 
 /// WAPE of pairs `(actual, forecast)`; `None` when Σ actual = 0.
 pub(crate) fn wape(pairs: &[(f64, f64)]) -> Option<f64> {
-    let (num, den) = pairs
-        .iter()
-        .fold((0.0, 0.0), |(n, d), &(y, f)| (n + (y - f).abs(), d + y));
-    (den > 0.0).then(|| num / den)
+    crate::model::measures::wape(pairs.iter().map(|&(y, f)| (1.0, y, f)))
 }
 
 /// Forecasts one queue from `origin_day` for `horizon` steps.
@@ -354,16 +352,25 @@ pub(crate) fn forecast_all(
     let d = history.step().per_day();
     let mut rows = Vec::new();
     let mut queues = Vec::new();
-    for q in history.queues() {
-        let run = run_queue(
-            history,
-            q,
-            calendar,
-            origin_day,
-            horizon,
-            &options.model,
-            &options.inner,
-        )?;
+    // Queues are independent: forecast them in parallel, then assemble in queue order (the
+    // first failing queue in that order is reported, whatever the thread count).
+    let runs: Vec<Result<QueueRun, ForecastError>> = history
+        .queues()
+        .par_iter()
+        .map(|q| {
+            run_queue(
+                history,
+                q,
+                calendar,
+                origin_day,
+                horizon,
+                &options.model,
+                &options.inner,
+            )
+        })
+        .collect();
+    for (q, run) in history.queues().iter().zip(runs) {
+        let run = run?;
         for t in 0..horizon {
             if !run.open[t] {
                 continue;

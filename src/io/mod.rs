@@ -8,10 +8,12 @@
 //! - [`panels`]: model panels ([`crate::model::Panel`]) to and from tables, with the
 //!   provenance of every cell.
 
+pub mod capacity;
 mod location;
 pub mod panels;
 pub mod schema;
 pub mod table;
+pub mod targets;
 
 pub use location::Location;
 pub use table::write_atomic;

@@ -57,6 +57,26 @@ pub const SCHEDULED: &str = "scheduled";
 pub const DATE: &str = "date";
 /// First day of a week (long-range plans).
 pub const WEEK_START: &str = "week_start";
+/// Required effective FTE of a week (long-range plans).
+pub const REQUIRED_FTE: &str = "required_fte";
+/// A weekly attrition rate (a fraction of the floor per week).
+pub const ATTRITION: &str = "attrition";
+/// Shrinkage (a fraction of paid time).
+pub const SHRINKAGE: &str = "shrinkage";
+/// The columns of a weekly capacity plan, in output order (issue #15).
+pub const CAPACITY_COLUMNS: [&str; 11] = [
+    WEEK_START,
+    REQUIRED_FTE,
+    "productive",
+    "in_training",
+    "joiners",
+    "leavers",
+    "effective_fte",
+    "overtime",
+    "under",
+    "hires_started",
+    "cost",
+];
 
 /// Names accepted for the timestamp column, in order of preference.
 pub const TIMESTAMP_ALIASES: [&str; 5] =

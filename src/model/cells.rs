@@ -42,6 +42,8 @@ pub struct Actual {
     pub sum_wait_answered_secs: Option<f64>,
     /// Sum of waits of abandoned calls (time to abandon), seconds.
     pub sum_wait_abandoned_secs: Option<f64>,
+    /// Calls that ended in the IVR/VRU without reaching the agent queue (not offered).
+    pub vru_only: Option<f64>,
 }
 
 impl Actual {
@@ -81,6 +83,7 @@ impl Combine for Actual {
             sum_service_secs: Some(0.0),
             sum_wait_answered_secs: Some(0.0),
             sum_wait_abandoned_secs: Some(0.0),
+            vru_only: Some(0.0),
             ..Actual::default()
         }
     }
@@ -91,6 +94,7 @@ impl Combine for Actual {
         add_opt(&mut self.sum_service_secs, o.sum_service_secs);
         add_opt(&mut self.sum_wait_answered_secs, o.sum_wait_answered_secs);
         add_opt(&mut self.sum_wait_abandoned_secs, o.sum_wait_abandoned_secs);
+        add_opt(&mut self.vru_only, o.vru_only);
         for (v, other) in [
             (&mut self.answered_le, &o.answered_le),
             (&mut self.abandoned_le, &o.abandoned_le),
@@ -339,6 +343,7 @@ mod tests {
             sum_service_secs: Some(800.0),
             sum_wait_answered_secs: Some(80.0),
             sum_wait_abandoned_secs: Some(40.0),
+            vru_only: Some(3.0),
         };
         let b = Actual {
             offered: 5.0,
@@ -349,6 +354,7 @@ mod tests {
             sum_service_secs: Some(1000.0),
             sum_wait_answered_secs: Some(0.0),
             sum_wait_abandoned_secs: None,
+            vru_only: Some(1.0),
         };
         let mut p = Actual::zero();
         p.pool(&a);
@@ -358,6 +364,7 @@ mod tests {
         assert_eq!(p.service_level(0), Some(11.0 / 15.0));
         assert_eq!(p.abandoned, None, "unknown stays unknown");
         assert_eq!(p.abandoned_le, vec![None]);
+        assert_eq!(p.vru_only, Some(4.0));
     }
 
     #[test]

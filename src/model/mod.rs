@@ -8,6 +8,7 @@
 
 mod cells;
 mod grid;
+pub mod measures;
 mod panel;
 mod progress;
 mod queue;

@@ -131,20 +131,16 @@ impl Lp {
     /// objective coefficient is integer and the coefficients are multiples of a common `g`
     /// (to 1e-3), the optimum is a multiple of `g` and a bound can be rounded to one.
     pub(crate) fn objective_step(&self) -> Option<f64> {
-        fn gcd(a: u64, b: u64) -> u64 {
-            if b == 0 {
-                a
-            } else {
-                gcd(b, a % b)
-            }
-        }
-        let mut g = 0u64;
+        let mut g = 0i64;
         for c in self.cols.iter().filter(|c| c.obj != 0.0) {
             let scaled = c.obj.abs() * 1000.0;
             if !c.integer || (scaled - scaled.round()).abs() > 1e-6 {
                 return None;
             }
-            g = gcd(g, scaled.round() as u64);
+            if scaled >= 9.0e15 {
+                return None;
+            }
+            g = crate::model::gcd(g, scaled.round() as i64);
         }
         (g > 0).then(|| g as f64 / 1000.0)
     }

@@ -10,7 +10,7 @@
 //! handle time, agent-hours = agents × hours.
 
 mod greedy;
-mod lp;
+pub(crate) mod lp;
 mod model;
 pub mod requirement;
 pub mod roster;

@@ -343,6 +343,20 @@ impl Requirement {
         })
     }
 
+    /// The same requirement dated: day 0 is `date` (its weekday must be the requirement's first
+    /// weekday, which a requirement built from dated intervals has).
+    pub fn with_start_date(mut self, date: NaiveDate) -> Self {
+        debug_assert_eq!(weekday_sun0(date), self.first_weekday);
+        self.start_date = Some(date);
+        self
+    }
+
+    /// The same requirement, naming the queues it pools.
+    pub fn with_queues(mut self, queues: Vec<String>) -> Self {
+        self.queues = queues;
+        self
+    }
+
     /// Splits every interval into `interval` pieces (e.g. 30 → 15 min): each piece keeps the
     /// required agents, the load in Erlangs (a rate) and the AHT of its parent.
     ///

@@ -27,6 +27,7 @@
 //! counted as late.
 
 use crate::io::schema;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
@@ -408,6 +409,15 @@ impl StaffInput {
             self.patience.entry(q).or_insert(e);
         }
         Ok(self)
+    }
+
+    /// Adds patience estimates computed elsewhere (e.g. from in-memory actuals); queues already
+    /// estimated from the input itself keep theirs.
+    pub fn with_patience(mut self, estimates: BTreeMap<String, PatienceEstimate>) -> Self {
+        for (q, e) in estimates {
+            self.patience.entry(q).or_insert(e);
+        }
+        self
     }
 
     /// Replaces every row's `agents` (for evaluating a plan against other demand).
@@ -846,6 +856,9 @@ pub fn evaluate(input: &StaffInput, config: &StaffConfig) -> Result<StaffPlan, S
     run(input, config, Mode::Evaluate)
 }
 
+/// One async queue: its index, its rows (input indices, by start) and its plan.
+type AsyncRun = (usize, Vec<usize>, Result<Vec<PlanRow>, StaffingError>);
+
 fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan, StaffingError> {
     let interval = config
         .interval()
@@ -873,7 +886,24 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
         let f = &mut first_start[r.queue];
         *f = Some(f.map_or(r.start, |s| s.min(r.start)));
     }
-    for (i, r) in input.rows.iter().enumerate() {
+    // Inbound intervals are independent: sized in parallel, then checked and collected in row
+    // order below (the first failing row in input order is reported, whatever the thread
+    // count). Rows the checks below reject are not sized.
+    let inbound: Vec<Option<Result<PlanRow, StaffingError>>> = input
+        .rows
+        .par_iter()
+        .map(|r| {
+            let p = &policies[r.queue];
+            let skip = p.kind == QueueKind::Async || (mode == Mode::Evaluate && r.agents.is_none());
+            (!skip).then(|| {
+                inbound_row(r, p, t, mode).map_err(|e| StaffingError::Row {
+                    at: at(r, "offered"),
+                    source: Box::new(e),
+                })
+            })
+        })
+        .collect();
+    for ((i, r), row) in input.rows.iter().enumerate().zip(inbound) {
         let p = &policies[r.queue];
         let off = (r.start - first_start[r.queue].expect("set above")).num_seconds();
         if off % i64::from(interval.seconds()) != 0 {
@@ -894,10 +924,7 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
             async_rows[r.queue].push(i);
             continue;
         }
-        let row = inbound_row(r, p, t, mode).map_err(|e| StaffingError::Row {
-            at: at(r, "offered"),
-            source: Box::new(e),
-        })?;
+        let row = row.expect("sized above")?;
         out[i] = Some(
             PlanRow {
                 queue: input.queues[r.queue].clone(),
@@ -907,14 +934,21 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
             .with_bases(p),
         );
     }
-    for (q, ix) in async_rows.iter().enumerate() {
-        if ix.is_empty() {
-            continue;
-        }
-        let mut ix = ix.clone();
-        ix.sort_by_key(|&i| input.rows[i].start);
-        let rows: Vec<PlanRow> = async_queue(&ix, input, &policies[q], interval, mode)?;
-        for (i, row) in ix.into_iter().zip(rows) {
+    // Async queues carry work over between intervals: one queue is sequential, queues are
+    // independent and run in parallel.
+    let async_runs: Vec<AsyncRun> = async_rows
+        .par_iter()
+        .enumerate()
+        .filter(|(_, ix)| !ix.is_empty())
+        .map(|(q, ix)| {
+            let mut ix = ix.clone();
+            ix.sort_by_key(|&i| input.rows[i].start);
+            let rows = async_queue(&ix, input, &policies[q], interval, mode);
+            (q, ix, rows)
+        })
+        .collect();
+    for (q, ix, rows) in async_runs {
+        for (i, row) in ix.into_iter().zip(rows?) {
             out[i] = Some(PlanRow { hours, ..row }.with_bases(&policies[q]));
         }
     }

@@ -258,7 +258,12 @@ pub fn estimate_patience(
 ) -> PatienceEstimate {
     let total = sum_wait_abandoned_secs + sum_wait_answered_secs;
     PatienceEstimate {
-        mean_secs: (abandoned > 0.0 && total > 0.0).then(|| total / abandoned),
+        mean_secs: crate::model::measures::patience_mle_secs(
+            abandoned,
+            sum_wait_abandoned_secs,
+            sum_wait_answered_secs,
+        )
+        .filter(|m| *m > 0.0),
         abandoned,
         total_wait_secs: total,
     }

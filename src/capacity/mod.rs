@@ -1,0 +1,65 @@
+//! Long-range capacity planning (issue #15): how many people to hire, and when, so that the
+//! floor meets next year's weekly requirement given attrition, training and ramp-up.
+//!
+//! - [`CapacityInput`] ([`input`]): the validated plan on a weekly [`TimeGrid`](crate::model::TimeGrid);
+//! - [`plan_capacity`]: the exact weekly hiring MIP ([`mip`]), solved with the project's MIP
+//!   solver (CBC, or microlp without the `cbc` feature), reporting status, objective, bound and
+//!   gap, and — when no plan can meet the hard limits — the first week that cannot be covered;
+//! - [`evaluate()`]: the recurrences of the model evaluated forward from a hiring decision, which
+//!   produce the weekly rows ([`WeekRow`]) of every plan;
+//!
+//! Plan files are read by [`crate::io::capacity`]; this module sees no text.
+
+mod evaluate;
+mod input;
+mod mip;
+mod solve;
+
+pub use evaluate::{evaluate, WeekRow};
+pub use input::{Attrition, Budget, CapacityInput, CapacitySpec, Costs, Hiring, Training, Weekly};
+pub use solve::{plan_capacity, CapacityPlan, PlanStatus, SolveOptions, Totals, Uncoverable};
+
+use chrono::NaiveDate;
+
+/// Errors of the capacity planner: inputs outside their domain.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CapacityError {
+    /// A scalar input is outside its domain.
+    #[error("`{field}`: expected {expected}, got {value}")]
+    Invalid {
+        /// The input (plan-file key).
+        field: &'static str,
+        /// The value given.
+        value: String,
+        /// The domain.
+        expected: &'static str,
+    },
+    /// A per-week input is outside its domain in one week.
+    #[error("`{field}` in week {week} ({week_start}): expected {expected}, got {value}")]
+    InvalidWeek {
+        /// The input.
+        field: &'static str,
+        /// The week index.
+        week: usize,
+        /// Its first day.
+        week_start: NaiveDate,
+        /// The value given.
+        value: f64,
+        /// The domain.
+        expected: &'static str,
+    },
+    /// A per-week input does not have one value per week of the horizon.
+    #[error("`{field}`: {got} weekly value(s) for a horizon of {weeks} week(s)")]
+    Length {
+        /// The input.
+        field: &'static str,
+        /// Values given.
+        got: usize,
+        /// Weeks in the horizon.
+        weeks: usize,
+    },
+    /// The weekly grid cannot be built (e.g. the start is not a midnight).
+    #[error("weekly grid: {0}")]
+    Grid(String),
+}
