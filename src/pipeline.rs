@@ -511,5 +511,7 @@ pub fn audit_inputs(
         facts: None,
         previous_facts: None,
         scorecard: None,
+        targets: audit::Targets::default(),
+        illustrative: Vec::new(),
     })
 }
