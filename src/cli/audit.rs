@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::ValueEnum;
 use wfm::audit::{AuditInputs, AuditOptions, InputPaths, Period, SlConvention};
-use wfm::table::{OutputFormat, Table};
+use wfm::table::{Cell, OutputFormat, Table};
 
 use super::vocab::{parse_sl, usage, Sl};
 use super::{deliver, output_format, OutputArgs};
@@ -127,6 +127,31 @@ pub(crate) struct AuditArgs {
     pdf: Option<PathBuf>,
 }
 
+/// The KPI table with its percentage rows (unit `%`) as fractions (unit `fraction`, two more
+/// decimals): 52.08 % → 0.5208, for CSV and JSON.
+fn percent_rows_as_fractions(mut t: Table) -> Table {
+    let col = |name: &str| t.columns.iter().position(|c| c == name);
+    let Some(unit) = col("unit") else {
+        return t;
+    };
+    let values: Vec<usize> = ["value", "previous", "change", "mean_4m", "target"]
+        .iter()
+        .filter_map(|c| col(c))
+        .collect();
+    for row in &mut t.rows {
+        if row[unit] != Cell::text("%") {
+            continue;
+        }
+        row[unit] = Cell::text("fraction");
+        for &c in &values {
+            if let Cell::Float(v, dp) = row[c] {
+                row[c] = Cell::Float(v / 100.0, dp + 2);
+            }
+        }
+    }
+    t
+}
+
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let args = *args.inner;
     let period = Period::parse(&args.period).map_err(|e| usage(format!("--period: {e}")))?;
@@ -187,8 +212,18 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("failed to write the report into `{}`", dir.display()))?;
         eprintln!("report written to {}", path.display());
     }
+    let fmt = output_format(&args.output)?;
+    // KPI values: percentages for people, fractions in CSV/JSON (docs/cli.md).
+    let kpis = || {
+        let t = audit.kpi_table();
+        if matches!(fmt, OutputFormat::Table) {
+            t
+        } else {
+            percent_rows_as_fractions(t)
+        }
+    };
     let sections: Vec<(&str, Table)> = match args.section {
-        Section::Kpis => vec![("kpis", audit.kpi_table())],
+        Section::Kpis => vec![("kpis", kpis())],
         Section::Accuracy => vec![("accuracy", audit.accuracy_table())],
         Section::Scorecard => vec![("scorecard", audit.scorecard_table())],
         Section::ModelCheck => vec![("model_check", audit.model_check_table())],
@@ -197,7 +232,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Section::Inputs => vec![("inputs", audit.inputs_table())],
         Section::All => vec![
             ("inputs", audit.inputs_table()),
-            ("kpis", audit.kpi_table()),
+            ("kpis", kpis()),
             ("scorecard", audit.scorecard_table()),
             ("accuracy", audit.accuracy_table()),
             ("model_check", audit.model_check_table()),
@@ -205,7 +240,6 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             ("staffing", audit.staffing_table()),
         ],
     };
-    let fmt = output_format(&args.output)?;
     let mut out: Vec<u8> = Vec::new();
     use std::io::Write;
     if sections.len() == 1 {

@@ -334,27 +334,33 @@ impl Lp {
         if raw.is_continuous_unbounded() {
             return self.failed(LpKind::Unbounded);
         }
-        // CBC's presolve can prove infeasibility without setting the "proven infeasible" flag;
-        // it then hands back a point that violates the rows, told apart by the flags below.
-        let infeasible =
-            raw.is_proven_infeasible() || raw.is_initial_solve_proven_primal_infeasible();
-        let values: Vec<f64> = raw.col_solution().to_vec();
         let stopped = match raw.secondary_status() {
             SecondaryStatus::StoppedOnNodes => Some(Stop::Nodes),
             SecondaryStatus::StoppedOnTime => Some(Stop::Time),
             _ => None,
         };
+        let values: Vec<f64> = raw.col_solution().to_vec();
+        let feasible_point = self.is_feasible_as(&values, relax);
+        // The order of good_lp's checks, which the tests were written against: proven
+        // infeasible first; a limit; then a point that satisfies every row is the optimum (or
+        // within the requested gap). CBC's presolve can prove infeasibility without setting
+        // the "proven infeasible" flag and hand back a point that violates the rows: the other
+        // flags tell that case apart. (The "initial solve" flags describe the last LP solved,
+        // which after branch-and-bound may be an infeasible node: never trusted alone.)
         let kind = match (raw.status(), stopped) {
             (Status::Abandoned, _) => LpKind::Failed("CBC abandoned the search".into()),
             (Status::UserEvent, _) => LpKind::Failed("CBC stopped on a user event".into()),
+            _ if stopped.is_none() && raw.is_proven_infeasible() => LpKind::Infeasible,
             (_, Some(stop)) => LpKind::Stopped(stop),
-            (Status::Stopped, None) => {
-                LpKind::Failed(format!("CBC stopped: {:?}", raw.secondary_status() as i32))
+            (Status::Stopped, None) => LpKind::Failed(format!(
+                "CBC stopped (secondary status {})",
+                raw.secondary_status() as i32
+            )),
+            _ if feasible_point => LpKind::Optimal,
+            _ if raw.is_initial_solve_proven_primal_infeasible() || !raw.is_proven_optimal() => {
+                LpKind::Infeasible
             }
-            _ if infeasible => LpKind::Infeasible,
-            _ if raw.is_proven_optimal() || relax => LpKind::Optimal,
-            _ if !self.is_feasible_as(&values, relax) => LpKind::Infeasible,
-            _ => LpKind::Optimal,
+            _ => LpKind::Failed("CBC reported a solution that violates the model".into()),
         };
         if kind == LpKind::Infeasible {
             return self.failed(kind);
