@@ -164,13 +164,21 @@ impl Pipeline {
         let audit = match &c.audit {
             Some(options) => {
                 progress.begin("audit", 0);
-                let inputs = audit_inputs(
+                let mut inputs = audit_inputs(
                     actuals,
                     inputs.sl_thresholds,
                     options.threshold_secs,
                     &forecast_output,
                     &staffing,
                 )?;
+                // Every queue's service level, ASA and abandon rate against its staffing targets.
+                let queues: Vec<String> =
+                    staffing.queues().iter().map(ToString::to_string).collect();
+                inputs.targets = audit::targets::Targets::from_staffing(
+                    &c.staffing,
+                    &queues,
+                    options.threshold_secs,
+                );
                 let a = audit::audit(&inputs, options)
                     .map_err(|e| PipelineError::Audit(e.to_string()))?;
                 progress.end();
@@ -511,7 +519,7 @@ pub fn audit_inputs(
         facts: None,
         previous_facts: None,
         scorecard: None,
-        targets: audit::Targets::default(),
+        targets: audit::targets::Targets::new(),
         illustrative: Vec::new(),
     })
 }

@@ -116,7 +116,7 @@ fn bad_inputs_are_reported_with_location() {
         "--history",
         &fixture("vru_5w.csv"),
         "--start",
-        "1999-01-20T10:00:00",
+        "1999-01-20T10:07:00",
     ]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("00:00"));
 }

@@ -173,7 +173,14 @@ fn same_command_beats_baselines_on_a_business_hours_center_with_missing_days() {
         return;
     };
     let (bytes, dropped_weekdays) = business_hours_csv(&vru);
-    let h = History::from_csv(&CsvInput::from_bytes(Path::new("bh.csv"), &bytes).unwrap()).unwrap();
+    let h = History::from_panel(
+        wfm::io::history::history_from_csv(
+            &CsvInput::from_bytes(Path::new("bh.csv"), &bytes).unwrap(),
+        )
+        .unwrap()
+        .panel,
+    )
+    .unwrap();
     // 39 weeks: 78 weekend days plus the dropped weekdays are missing (not zero).
     assert_eq!(h.report().missing_queue_days, 78 + dropped_weekdays);
     let cal = Calendar::read(Path::new(&cal)).unwrap();
@@ -208,8 +215,14 @@ fn business_hours_shape_on_the_fixture() {
             text.push_str(&format!("{},BH,{}\n", input.text(r, 0), input.text(r, 2)));
         }
     }
-    let h = History::from_csv(&CsvInput::from_bytes(Path::new("bh.csv"), text.as_bytes()).unwrap())
-        .unwrap();
+    let h = History::from_panel(
+        wfm::io::history::history_from_csv(
+            &CsvInput::from_bytes(Path::new("bh.csv"), text.as_bytes()).unwrap(),
+        )
+        .unwrap()
+        .panel,
+    )
+    .unwrap();
     let out = wfm::forecast::forecast(
         &h,
         None,

@@ -296,13 +296,12 @@ fn long_functions(tree: &Tree, limit: usize) -> Vec<(String, String, usize)> {
 
 /// The functions over 150 lines when the rule came in (issue "core model": 15 of them). Split
 /// them and remove their entry; never add one.
-const LONG_FUNCTIONS_LEFT: [(&str, &str); 12] = [
+const LONG_FUNCTIONS_LEFT: [(&str, &str); 11] = [
     ("audit/model_check.rs", "check"),
     ("cli/schedule.rs", "run"),
     ("data/anonbank.rs", "parse_line"),
     ("data/calls.rs", "ingest_calls_bytes"),
     ("data/intervals.rs", "parse_file"),
-    ("forecast/pipeline.rs", "run_queue"),
     ("forecast/prepare.rs", "prepare"),
     ("report/mod.rs", "charts"),
     ("schedule/model.rs", "build"),
@@ -343,7 +342,7 @@ const TEXT_MARKERS: [&str; 7] = [
 
 /// Modules outside `src/io/` that still read or write text when the rule came in. Move their
 /// reading into `src/io/` and remove their entry; never add one.
-const TEXT_OUTSIDE_IO_LEFT: [&str; 19] = [
+const TEXT_OUTSIDE_IO_LEFT: [&str; 18] = [
     "audit/input.rs",
     "audit/mod.rs",
     "audit/scorecard.rs",
@@ -353,7 +352,6 @@ const TEXT_OUTSIDE_IO_LEFT: [&str; 19] = [
     "data/kpi.rs",
     "forecast/backtest.rs",
     "forecast/calendar.rs",
-    "forecast/history.rs",
     "forecast/mod.rs",
     "schedule/mod.rs",
     "schedule/requirement.rs",

@@ -29,7 +29,9 @@ pub(crate) struct Args {
     /// wmean-<k>w, ets-profile, taylor-hw, decomposition; `all` = every candidate plus auto.
     #[arg(long, default_value = "auto", value_delimiter = ',')]
     model: Vec<String>,
-    /// Origins (midnights), comma-separated.
+    /// Origins, comma-separated: midnights, or any interval boundary for intraday reforecasts
+    /// (e.g. 1999-10-04T12:00:00; the rest-of-day WAPE against the day-ahead forecast of the
+    /// same intervals is reported per origin time of day).
     #[arg(long, value_delimiter = ',', conflicts_with_all = ["from", "to"], required_unless_present = "from")]
     origins: Vec<String>,
     /// First origin (with --to and --every).
@@ -145,6 +147,17 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         &inputs,
     )?;
+    if let Some(t) = report.intraday_table() {
+        println!();
+        emit(
+            &t,
+            &OutputArgs {
+                format: args.format,
+                out: None,
+            },
+            &inputs,
+        )?;
+    }
     for s in &report.scores {
         if s.picks.len() > 1 || s.picks.keys().next().is_some_and(|k| *k != s.model) {
             let picks: Vec<String> = s.picks.iter().map(|(m, n)| format!("{m} ×{n}")).collect();

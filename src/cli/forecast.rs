@@ -27,7 +27,9 @@ pub(crate) struct Args {
     /// `auto` (ranked by an inner rolling-origin backtest per queue) or a model name.
     #[arg(long, default_value = "auto")]
     model: String,
-    /// Forecast origin (a midnight); history rows before it are used. Default: end of history.
+    /// Forecast origin, any interval boundary (e.g. 1999-10-04T12:00:00 to reforecast the rest
+    /// of the day from the morning's arrivals); history rows before it are used. Default: end
+    /// of history.
     #[arg(long, value_name = "T")]
     start: Option<String>,
     /// Forecast horizon (e.g. 14d).

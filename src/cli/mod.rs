@@ -16,6 +16,7 @@ mod backtest;
 mod capacity;
 mod demo;
 mod demo_headline;
+mod evaluate;
 mod forecast;
 mod ingest;
 mod scenario;
@@ -49,6 +50,8 @@ enum Command {
     Backtest(backtest::Args),
     /// Required agents per interval (Erlang C / Erlang A), or evaluate a given staffing.
     Staff(staff::Args),
+    /// Service per queue × interval or day that a schedule delivers against demand.
+    Evaluate(evaluate::Args),
     /// What-if scenarios against a baseline staffing plan.
     Scenario(scenario::Args),
     /// Optimise shifts and breaks against a staffing requirement.
@@ -73,6 +76,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Forecast(a) => forecast::run(a),
         Command::Backtest(a) => backtest::run(a),
         Command::Staff(a) => staff::run(a),
+        Command::Evaluate(a) => evaluate::run(a),
         Command::Scenario(a) => scenario::run(a),
         Command::Schedule(a) => schedule::run(a),
         Command::Capacity(a) => capacity::run(a),

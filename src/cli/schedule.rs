@@ -290,6 +290,19 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         schedule::requirement::Basis::Given => {}
     }
     let req = window(&args, req)?;
+    let agents = match &args.agents {
+        Some(path) => {
+            let agents = schedule::roster::read_agents(path)
+                .with_context(|| format!("failed to load `{}`", path.display()))?;
+            let templates: Vec<&str> = rules.templates.iter().map(|t| t.name.as_str()).collect();
+            if let Err(e) = schedule::roster::check_agents(&agents, req.queues(), &templates) {
+                eprintln!("error: `{}`: {e}", path.display());
+                return Ok(ExitCode::from(3));
+            }
+            Some(agents)
+        }
+        None => None,
+    };
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
@@ -297,7 +310,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     bar.enable_steady_tick(Duration::from_millis(200));
     let mut spinner = Spinner(bar, std::time::Instant::now());
-    let solved = solve_all(&args, &req, &rules, &opts, &mut spinner)?;
+    let solved = solve_all(&args, &req, &rules, &opts, agents.as_deref(), &mut spinner)?;
     spinner.0.finish_and_clear();
     let sched = &solved.sched;
     eprintln!(
@@ -319,6 +332,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     );
     print_summary(&solved, &summary_json, args.format)?;
+    let failed = failures(&solved);
+    for f in &failed {
+        eprintln!("error: {f} (exit code 3)");
+    }
+    if !failed.is_empty() {
+        return Ok(ExitCode::from(3));
+    }
     let unmet = matches!(sched.termination, Termination::Infeasible { .. })
         || (matches!(opts.objective(), Objective::Cost)
             && sched.summary.understaffed_intervals > 0);
@@ -327,6 +347,34 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What the tours or the roster failed to do at all (exit code 3).
+fn failures(solved: &Solved) -> Vec<String> {
+    let sched = &solved.sched;
+    let mut failed = Vec::new();
+    if let Some(tp) = &solved.tour_plan {
+        if tp.tours.is_empty() && !sched.shifts.is_empty() {
+            failed.push(format!(
+                "the tour solve built no employee's tour ({}: {}); the day-by-day plan needs {} shifts",
+                tp.schedule.summary.status,
+                tp.schedule.summary.status_detail.as_deref().unwrap_or("no detail"),
+                sched.shifts.len()
+            ));
+        }
+    }
+    if let Some((r, base)) = &solved.roster {
+        let assigned = r.assignment.iter().filter(|a| a.is_some()).count();
+        if assigned == 0 && !base.shifts.is_empty() {
+            failed.push(format!(
+                "the roster assigned none of the {} shifts to the {} agents ({}): check availability windows, leave and contracted hours against the shift times",
+                base.shifts.len(),
+                r.agents.len(),
+                r.status
+            ));
+        }
+    }
+    failed
 }
 
 /// Everything one `wfm schedule` run solved.
@@ -344,6 +392,7 @@ fn solve_all(
     req: &Requirement,
     rules: &ShiftRules,
     opts: &SolveOptions,
+    agents: Option<&[schedule::roster::Agent]>,
     spinner: &mut Spinner,
 ) -> anyhow::Result<Solved> {
     let sched = schedule::solve_observed(req, rules, opts, spinner)?;
@@ -363,10 +412,8 @@ fn solve_all(
     } else {
         None
     };
-    let roster = match &args.agents {
-        Some(path) => {
-            let agents = schedule::roster::read_agents(path)
-                .with_context(|| format!("failed to load `{}`", path.display()))?;
+    let roster = match agents {
+        Some(agents) => {
             spinner.stage(&format!("rostering {} agents", agents.len()));
             let rr = schedule::roster::RosterRules {
                 min_rest_min: rules.tours.as_ref().map_or(660, |t| t.min_rest_min),
@@ -376,7 +423,7 @@ fn solve_all(
             let base = tour_plan.as_ref().map_or(&sched, |t| &t.schedule);
             let r = schedule::roster::assign(
                 base,
-                &agents,
+                agents,
                 req.queues(),
                 &rr,
                 Backend::best_available(),

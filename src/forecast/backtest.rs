@@ -33,7 +33,8 @@ use crate::time::{format_timestamp, NaiveDateTime};
 /// Options of [`backtest`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct BacktestOptions {
-    /// Origins (midnights), each fitted from scratch on the history before it.
+    /// Origins (interval boundaries), each fitted from scratch on the history before it; an
+    /// intraday origin also uses the morning of its own day.
     pub origins: Vec<NaiveDateTime>,
     /// Horizon in seconds.
     pub horizon_secs: i64,
@@ -66,6 +67,24 @@ pub struct BacktestRow {
     pub lo95: f64,
     /// 95 % upper bound.
     pub hi95: f64,
+    /// For an intraday origin: the day-ahead (midnight) forecast of the same interval.
+    pub day_ahead: Option<f64>,
+}
+
+/// Intraday reforecasts of one model from origins at one time of day: the rest of the
+/// origin's day, reforecast versus the day-ahead forecast of the same intervals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntradayScore {
+    /// The origins' time of day.
+    pub time_of_day: crate::time::NaiveTime,
+    /// Number of origins at that time.
+    pub origins: usize,
+    /// WAPE of the reforecast over the rest of each origin's day, pooled.
+    pub reforecast_wape: f64,
+    /// WAPE of the day-ahead forecast over the same intervals.
+    pub day_ahead_wape: f64,
+    /// Scored intervals.
+    pub points: usize,
 }
 
 /// Scores of one model over the whole backtest.
@@ -97,6 +116,8 @@ pub struct ModelScore {
     pub total_actual: f64,
     /// How often each concrete model was used (for `auto`: the per-queue picks), by name.
     pub picks: BTreeMap<String, usize>,
+    /// Per time of day of the intraday origins (none for midnight origins).
+    pub intraday: Vec<IntradayScore>,
 }
 
 /// Result of [`backtest`].
@@ -142,7 +163,41 @@ impl BacktestReport {
         t
     }
 
-    /// The per-interval table `origin,interval_start,queue,actual,forecast,lo80,hi80,lo95,hi95,model`.
+    /// Rest-of-day accuracy of intraday origins, per model and origin time of day:
+    /// `model,origin_time,origins,reforecast_wape,day_ahead_wape,improvement,points`
+    /// (`improvement` = 1 − reforecast ÷ day-ahead). `None` without intraday origins.
+    pub fn intraday_table(&self) -> Option<Table> {
+        if self.scores.iter().all(|s| s.intraday.is_empty()) {
+            return None;
+        }
+        let mut t = Table::new([
+            "model",
+            "origin_time",
+            "origins",
+            "reforecast_wape",
+            "day_ahead_wape",
+            "improvement",
+            "points",
+        ]);
+        for s in &self.scores {
+            for i in &s.intraday {
+                t.push(vec![
+                    Cell::text(&s.model),
+                    Cell::text(i.time_of_day.format("%H:%M").to_string()),
+                    Cell::Int(i.origins as i64),
+                    Cell::Float(i.reforecast_wape, 4),
+                    Cell::Float(i.day_ahead_wape, 4),
+                    Cell::Float(1.0 - i.reforecast_wape / i.day_ahead_wape, 4),
+                    Cell::Int(i.points as i64),
+                ]);
+            }
+        }
+        Some(t)
+    }
+
+    /// The per-interval table `origin,interval_start,queue,actual,forecast,lo80,hi80,lo95,hi95,model`
+    /// (plus `day_ahead`, the midnight forecast of the same interval, when an origin is
+    /// intraday).
     pub fn rows_table(&self) -> Table {
         let mut t = Table::new([
             "origin",
@@ -156,8 +211,24 @@ impl BacktestReport {
             "hi95",
             "model",
         ]);
+        let intraday = self.rows.iter().any(|r| r.day_ahead.is_some());
+        if intraday {
+            t = Table::new([
+                "origin",
+                schema::INTERVAL_START,
+                "queue",
+                "actual",
+                "forecast",
+                "lo80",
+                "hi80",
+                "lo95",
+                "hi95",
+                "model",
+                "day_ahead",
+            ]);
+        }
         for r in &self.rows {
-            t.push(vec![
+            let mut row = vec![
                 Cell::text(format_timestamp(r.origin)),
                 Cell::text(format_timestamp(r.interval_start)),
                 Cell::text(&r.queue),
@@ -168,7 +239,11 @@ impl BacktestReport {
                 Cell::Float(r.lo95, 3),
                 Cell::Float(r.hi95, 3),
                 Cell::text(&r.model),
-            ]);
+            ];
+            if intraday {
+                row.push(Cell::float(r.day_ahead, 3));
+            }
+            t.push(row);
         }
         t
     }
@@ -186,7 +261,6 @@ pub fn backtest(
     options: &BacktestOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<BacktestReport, ForecastError> {
-    let d = history.step().per_day();
     let mut origins = Vec::new();
     let mut horizon = 0;
     for &o in &options.origins {
@@ -231,7 +305,7 @@ pub fn backtest(
                 seconds += secs;
                 *picks.entry(run.model.clone()).or_insert(0) += 1;
                 for t in 0..horizon {
-                    let i = od * d + t;
+                    let i = od + t;
                     let Some(actual) = q.actual(i) else {
                         continue;
                     };
@@ -247,6 +321,7 @@ pub fn backtest(
                         hi80: b.hi80,
                         lo95: b.lo95,
                         hi95: b.hi95,
+                        day_ahead: run.day_ahead.as_ref().map(|v| v[t]),
                     });
                 }
             }
@@ -310,5 +385,45 @@ fn score(
         points: rows.len(),
         total_actual: sum_y,
         picks,
+        intraday: intraday_scores(rows),
     }
+}
+
+/// Rest-of-day WAPEs per origin time of day (rows of intraday origins only).
+fn intraday_scores(rows: &[BacktestRow]) -> Vec<IntradayScore> {
+    type Acc = (
+        f64,
+        f64,
+        f64,
+        usize,
+        std::collections::BTreeSet<NaiveDateTime>,
+    );
+    let mut by_time: BTreeMap<crate::time::NaiveTime, Acc> = BTreeMap::new();
+    for r in rows {
+        let Some(g) = r.day_ahead else { continue };
+        if r.interval_start.date() != r.origin.date() {
+            continue;
+        }
+        let e = by_time
+            .entry(r.origin.time())
+            .or_insert((0.0, 0.0, 0.0, 0, Default::default()));
+        e.0 += (r.actual - r.forecast).abs();
+        e.1 += (r.actual - g).abs();
+        e.2 += r.actual;
+        e.3 += 1;
+        e.4.insert(r.origin);
+    }
+    by_time
+        .into_iter()
+        .filter(|(_, a)| a.2 > 0.0)
+        .map(
+            |(time_of_day, (re, da, y, points, origins))| IntradayScore {
+                time_of_day,
+                origins: origins.len(),
+                reforecast_wape: re / y,
+                day_ahead_wape: da / y,
+                points,
+            },
+        )
+        .collect()
 }

@@ -1,29 +1,18 @@
-//! Interval history per queue on a regular grid, read from an ingest export or the VRU file.
-//!
-//! Accepted inputs: any CSV with a timestamp column ([`TIMESTAMP_ALIASES`](crate::io::schema::TIMESTAMP_ALIASES), e.g.
-//! `interval_start`) and a volume column ([`VOLUME_ALIASES`](crate::io::schema::VOLUME_ALIASES), e.g. `offered`), optionally a queue
-//! column ([`QUEUE_ALIASES`](crate::io::schema::QUEUE_ALIASES); default queue `ALL`) and `aht_seconds`. This covers `wfm ingest`
-//! output, `intervals_30min_by_queue.csv`, `vru_arrivals_30min.csv` and statsforecast's long
-//! format `unique_id,ds,y`.
+//! Interval history per queue on a regular grid: the forecast's input, on a
+//! [`Panel`] of [`Demand`] cells (read from files by [`crate::io::history`]).
 //!
 //! Missing versus closed: a *day* with no row at all for a queue is **missing** (unknown, never
 //! read as zero). Inside a day that has rows, an interval without a row is **closed** (zero
 //! volume): exports that omit closed intervals (weekdays 07:00–21:00 only) and exports that
 //! zero-fill 24 × 7 therefore read the same.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::table::CsvInput;
+use crate::model::{Demand, Panel, QueueId, TimeGrid};
 use crate::time::{format_timestamp, weekday_sun0, NaiveDate, NaiveDateTime};
 use crate::units::IntervalLength;
 
 use super::ForecastError;
-
-use crate::io::schema::{
-    QUEUE_ALIASES as QUEUE_COLUMNS, TIMESTAMP_ALIASES as TIMESTAMP_COLUMNS,
-    VOLUME_ALIASES as VOLUME_COLUMNS,
-};
 
 /// One queue's history on the common grid.
 #[derive(Debug, Clone)]
@@ -67,6 +56,37 @@ impl QueueHistory {
     }
 }
 
+impl QueueHistory {
+    /// The per-queue view of `cells` (whole days of `per_day` intervals).
+    fn from_cells(queue: &str, cells: &[Option<Demand>], per_day: usize) -> Self {
+        let days = cells.len() / per_day;
+        let has_row: Vec<bool> = cells.iter().map(Option::is_some).collect();
+        let day_present: Vec<bool> = (0..days)
+            .map(|d| has_row[d * per_day..(d + 1) * per_day].iter().any(|&r| r))
+            .collect();
+        let volume = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match c {
+                Some(c) => Some(c.offered),
+                None if day_present[i / per_day] => Some(0.0),
+                None => None,
+            })
+            .collect();
+        let aht_secs = cells
+            .iter()
+            .map(|c| c.and_then(|c| c.aht_secs.filter(|_| c.offered > 0.0)))
+            .collect();
+        QueueHistory {
+            queue: queue.to_string(),
+            volume,
+            aht_secs,
+            day_present,
+            has_row,
+        }
+    }
+}
+
 /// Counts of what was read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LoadReport {
@@ -91,10 +111,12 @@ pub struct SeriesInput {
     pub aht_secs: Vec<Option<f64>>,
 }
 
-/// A history of interval volumes (and AHT) per queue on one regular grid starting at midnight.
+/// A history of interval volumes (and AHT) per queue on one regular grid starting at midnight:
+/// a [`Panel`] of [`Demand`] cells (`None` = no row) plus the per-queue views the models use.
+/// It knows nothing of files: [`crate::io::history`] reads tables into the panel.
 #[derive(Debug, Clone)]
 pub struct History {
-    source: PathBuf,
+    panel: Panel<Option<Demand>>,
     start: NaiveDateTime,
     step: IntervalLength,
     days: usize,
@@ -103,148 +125,82 @@ pub struct History {
 }
 
 impl History {
-    /// Reads a history CSV (see the module docs for the accepted columns).
+    /// Reads a history CSV (see [`crate::io::history`] for the accepted columns).
     ///
     /// # Errors
-    /// [`ForecastError::Table`] for unreadable files, missing columns, bad numbers or timestamps
-    /// (with line and column); [`ForecastError::DuplicateInterval`];
-    /// [`ForecastError::UnsupportedStep`] when the timestamps do not sit on a 5/6/10/15/30/60-minute
-    /// grid.
+    /// [`ForecastError::Table`] for unreadable files, missing columns, bad numbers or
+    /// timestamps, duplicate intervals and timestamps off the inferred interval grid (with
+    /// line and column).
     pub fn read(path: &Path) -> Result<Self, ForecastError> {
-        let input = CsvInput::read(path)?;
-        Self::from_csv(&input)
+        let table = crate::io::history::read_history(path)?;
+        let mut h = Self::from_panel(table.panel)?;
+        h.report.rows_read = table.rows_read;
+        Ok(h)
     }
 
-    /// Builds a history from an already-read CSV.
+    /// A history from a panel of demand cells on an intraday grid (`None` = no row: a day
+    /// without any row is missing, an interval without a row inside a present day is closed).
+    /// A grid that does not start at midnight or end at one is padded with `None`.
     ///
     /// # Errors
-    /// As [`History::read`].
-    pub fn from_csv(input: &CsvInput) -> Result<Self, ForecastError> {
-        let missing = |names: &[&str]| crate::table::TableError::MissingColumns {
-            path: input.path().to_path_buf(),
-            missing: vec![names.join("|")],
-            found: input.headers().to_vec(),
+    /// [`ForecastError::BadSeries`] for a grid that is not intraday, an empty panel, or a
+    /// volume or AHT that is negative or not finite (naming the queue).
+    pub fn from_panel(panel: Panel<Option<Demand>>) -> Result<Self, ForecastError> {
+        let bad = |queue: &str, reason: &'static str| ForecastError::BadSeries {
+            queue: queue.to_string(),
+            reason,
         };
-        let ts_col = TIMESTAMP_COLUMNS
-            .iter()
-            .find_map(|c| input.column(c))
-            .ok_or_else(|| missing(&TIMESTAMP_COLUMNS))?;
-        let vol_col = VOLUME_COLUMNS
-            .iter()
-            .find_map(|c| input.column(c))
-            .ok_or_else(|| missing(&VOLUME_COLUMNS))?;
-        let queue_col = QUEUE_COLUMNS.iter().find_map(|c| input.column(c));
-        let aht_col = input.column("aht_seconds");
-
-        struct Row {
-            ts: NaiveDateTime,
-            queue: String,
-            volume: f64,
-            aht: Option<f64>,
-            row: usize,
+        let grid = *panel.grid();
+        let Some(step) = grid.interval() else {
+            return Err(bad(
+                "",
+                "a history needs an intraday grid (5–60 min intervals)",
+            ));
+        };
+        if panel.queues().is_empty() || grid.is_empty() {
+            return Err(bad("", "the history is empty"));
         }
-        let mut rows = Vec::with_capacity(input.len());
-        for r in 0..input.len() {
-            let ts = input.timestamp(r, ts_col)?;
-            let queue = match queue_col {
-                Some(c) => input.non_empty(r, c)?.to_string(),
-                None => "ALL".to_string(),
-            };
-            let volume = input.non_negative(r, vol_col)?;
-            let aht = match aht_col {
-                Some(c) => input.opt_non_negative(r, c)?,
-                None => None,
-            };
-            rows.push(Row {
-                ts,
-                queue,
-                volume,
-                aht,
-                row: r,
-            });
-        }
-        let first = rows.iter().map(|r| r.ts).min().expect("non-empty table");
-        let start = first.date().and_hms_opt(0, 0, 0).expect("midnight");
-        // The grid step: the largest supported length that every offset from midnight is a
-        // multiple of (a file with only full hours on a 30-min grid reads as hourly, which is
-        // then simply what it is).
-        let mut gcd: i64 = 0;
-        for r in &rows {
-            let off = (r.ts - start).num_seconds();
-            gcd = crate::model::gcd(gcd, off);
-        }
-        let step = IntervalLength::SUPPORTED
-            .iter()
-            .rev()
-            .map(|&m| i64::from(m) * 60)
-            .find(|s| gcd == 0 || gcd % s == 0)
-            .ok_or_else(|| {
-                let bad = rows
-                    .iter()
-                    .find(|r| {
-                        (r.ts - start).num_seconds() % 300 != 0
-                            && (r.ts - start).num_seconds() % 360 != 0
-                    })
-                    .unwrap_or(&rows[0]);
-                ForecastError::UnsupportedStep {
-                    at: input.location(bad.row, ts_col),
-                    value: format_timestamp(bad.ts),
-                }
-            })?;
-        let step = IntervalLength::from_minutes(step / 60).expect("supported step");
         let per_day = step.per_day();
-        let last = rows.iter().map(|r| r.ts).max().expect("non-empty");
-        let days = ((last.date() - start.date()).num_days() + 1) as usize;
+        let start = grid.start().date().and_time(chrono::NaiveTime::MIN);
+        let lead = ((grid.start() - start).num_seconds() / i64::from(step.seconds())) as usize;
+        let days = (lead + grid.len()).div_ceil(per_day);
         let n = days * per_day;
-
-        let mut by_queue: BTreeMap<String, QueueHistory> = BTreeMap::new();
-        let mut seen: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-        for r in &rows {
-            let q = by_queue
-                .entry(r.queue.clone())
-                .or_insert_with(|| QueueHistory {
-                    queue: r.queue.clone(),
-                    volume: vec![None; n],
-                    aht_secs: vec![None; n],
-                    day_present: vec![false; days],
-                    has_row: vec![false; n],
-                });
-            let idx = ((r.ts - start).num_seconds() / i64::from(step.seconds())) as usize;
-            let line_of = seen.entry(r.queue.clone()).or_insert_with(|| vec![0; n]);
-            if line_of[idx] != 0 {
-                return Err(ForecastError::DuplicateInterval {
-                    at: input.location(r.row, ts_col),
-                    queue: r.queue.clone(),
-                    first_line: u64::from(line_of[idx]),
-                });
-            }
-            line_of[idx] = input.line(r.row) as u32;
-            q.day_present[idx / per_day] = true;
-            q.has_row[idx] = true;
-            q.volume[idx] = Some(r.volume);
-            q.aht_secs[idx] = r.aht.filter(|_| r.volume > 0.0);
-        }
+        let full = TimeGrid::days(start.date(), step, days);
+        let mut cells = Vec::with_capacity(panel.queues().len() * n);
+        let mut queues = Vec::with_capacity(panel.queues().len());
         let mut report = LoadReport {
-            rows_read: input.len(),
-            rows_used: rows.len(),
             days,
-            missing_queue_days: 0,
+            ..LoadReport::default()
         };
-        let mut queues: Vec<QueueHistory> = by_queue.into_values().collect();
-        for q in &mut queues {
-            // Intervals without a row inside a present day are closed: zero volume.
-            for d in 0..days {
-                if q.day_present[d] {
-                    for v in &mut q.volume[d * per_day..(d + 1) * per_day] {
-                        v.get_or_insert(0.0);
-                    }
-                } else {
-                    report.missing_queue_days += 1;
-                }
+        for (qi, id) in panel.queues().iter().enumerate() {
+            let s = panel.series(qi);
+            if s.iter()
+                .flatten()
+                .any(|c| !(c.offered.is_finite() && c.offered >= 0.0))
+            {
+                return Err(bad(id.as_str(), "volumes must be finite and ≥ 0"));
             }
+            if s.iter()
+                .flatten()
+                .filter_map(|c| c.aht_secs)
+                .any(|a| !(a.is_finite() && a >= 0.0))
+            {
+                return Err(bad(id.as_str(), "AHT must be finite and ≥ 0"));
+            }
+            let first = cells.len();
+            cells.resize(first + lead, None);
+            cells.extend_from_slice(s);
+            cells.resize(first + n, None);
+            let q = QueueHistory::from_cells(id.as_str(), &cells[first..], per_day);
+            report.rows_used += q.has_row.iter().filter(|&&r| r).count();
+            report.missing_queue_days += q.day_present.iter().filter(|&&p| !p).count();
+            queues.push(q);
         }
+        report.rows_read = report.rows_used;
+        let panel = Panel::from_cells(panel.queues().to_vec(), full, cells)
+            .map_err(|_| bad("", "inconsistent panel shape"))?;
         Ok(History {
-            source: input.path().to_path_buf(),
+            panel,
             start,
             step,
             days,
@@ -259,7 +215,7 @@ impl History {
     ///
     /// # Errors
     /// [`ForecastError::BadSeries`] when `start` is not a midnight, a series is not a whole
-    /// number of days, or a value is negative or not finite.
+    /// number of days, a queue name is invalid, or a value is negative or not finite.
     pub fn from_series(
         start: NaiveDateTime,
         step: IntervalLength,
@@ -279,64 +235,35 @@ impl History {
                 reason: "series must cover a whole, non-zero number of days",
             });
         }
-        let days = n / per_day;
-        let mut queues = Vec::new();
-        let mut report = LoadReport {
-            days,
-            ..LoadReport::default()
-        };
         let mut sorted = series;
         sorted.sort_by(|a, b| a.queue.cmp(&b.queue));
-        for SeriesInput {
-            queue,
-            mut volume,
-            aht_secs: mut aht,
-        } in sorted
-        {
-            if volume.iter().flatten().any(|v| !v.is_finite() || *v < 0.0) {
-                return Err(ForecastError::BadSeries {
-                    queue,
-                    reason: "volumes must be finite and ≥ 0",
-                });
+        let mut ids = Vec::with_capacity(sorted.len());
+        let mut cells = Vec::with_capacity(sorted.len() * n);
+        for s in &sorted {
+            ids.push(
+                QueueId::new(&s.queue).ok_or_else(|| ForecastError::BadSeries {
+                    queue: s.queue.clone(),
+                    reason: "not a valid queue name",
+                })?,
+            );
+            for t in 0..n {
+                cells.push(s.volume.get(t).copied().flatten().map(|v| Demand {
+                    offered: v,
+                    aht_secs: s.aht_secs.get(t).copied().flatten(),
+                }));
             }
-            volume.resize(n, None);
-            aht.resize(n, None);
-            let has_row: Vec<bool> = volume.iter().map(Option::is_some).collect();
-            let mut day_present = vec![false; days];
-            for d in 0..days {
-                let day = &mut volume[d * per_day..(d + 1) * per_day];
-                day_present[d] = day.iter().any(Option::is_some);
-                if day_present[d] {
-                    report.rows_used += day.iter().filter(|v| v.is_some()).count();
-                    for v in day {
-                        v.get_or_insert(0.0);
-                    }
-                } else {
-                    report.missing_queue_days += 1;
-                }
-            }
-            queues.push(QueueHistory {
-                queue,
-                volume,
-                aht_secs: aht,
-                day_present,
-                has_row,
-            });
         }
-        report.rows_read = report.rows_used;
-        Ok(History {
-            source: PathBuf::from("<memory>"),
-            start,
-            step,
-            days,
-            queues,
-            report,
-        })
+        let grid = TimeGrid::days(start.date(), step, n / per_day);
+        let panel = Panel::from_cells(ids, grid, cells).map_err(|_| ForecastError::BadSeries {
+            queue: String::new(),
+            reason: "a queue occurs twice",
+        })?;
+        Self::from_panel(panel)
     }
 
-    /// The file the history was read from.
-    pub fn source(&self) -> &Path {
-        &self.source
+    /// The history as a panel of demand cells (`None` = no row), whole days from midnight.
+    pub fn panel(&self) -> &Panel<Option<Demand>> {
+        &self.panel
     }
     /// Start of the grid (midnight of the first day).
     pub fn start(&self) -> NaiveDateTime {
@@ -382,26 +309,29 @@ impl History {
     pub fn date(&self, d: usize) -> NaiveDate {
         self.start.date() + chrono::TimeDelta::days(d as i64)
     }
-    /// Grid index of a timestamp that must be a midnight on or after the first day.
+    /// Grid index of an origin: an interval boundary after the first interval of the history
+    /// (it may lie beyond the history's end).
     ///
     /// # Errors
-    /// [`ForecastError::BadOrigin`] when `t` is not at 00:00 or lies before the history.
+    /// [`ForecastError::BadOrigin`] when `t` is not on an interval boundary or leaves no
+    /// history before it.
     pub fn origin_index(&self, t: NaiveDateTime) -> Result<usize, ForecastError> {
         let bad = |reason: &'static str| ForecastError::BadOrigin {
             value: format_timestamp(t),
             first: format_timestamp(self.start),
             reason,
         };
-        if t.time() != chrono::NaiveTime::MIN {
+        let step = i64::from(self.step.seconds());
+        let secs = (t - self.start).num_seconds();
+        if secs % step != 0 || t.and_utc().timestamp_subsec_nanos() != 0 {
             return Err(bad(
-                "origins and forecast starts must be at 00:00 (whole days)",
+                "origins and forecast starts must be on an interval boundary of the history, counted from 00:00",
             ));
         }
         if t <= self.start {
             return Err(bad("there is no history before it"));
         }
-        let days = (t.date() - self.start.date()).num_days() as usize;
-        Ok(days * self.step.per_day())
+        Ok((secs / step) as usize)
     }
 }
 
@@ -410,8 +340,11 @@ mod tests {
     use super::*;
 
     fn load(text: &str) -> Result<History, ForecastError> {
-        let input = CsvInput::from_bytes(Path::new("h.csv"), text.as_bytes())?;
-        History::from_csv(&input)
+        let t = crate::io::history::history_from_csv(&crate::io::table::CsvInput::from_bytes(
+            Path::new("h.csv"),
+            text.as_bytes(),
+        )?)?;
+        History::from_panel(t.panel)
     }
 
     #[test]

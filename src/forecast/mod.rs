@@ -23,6 +23,7 @@ mod intervals;
 mod optim;
 mod pipeline;
 mod prepare;
+mod queue;
 pub mod seasonal_naive;
 pub mod weekly_mean;
 
@@ -38,6 +39,7 @@ pub use double_seasonal::{DoubleSeasonalHw, FittedDoubleSeasonalHw, HwTerminatio
 pub use ets_profile::{EtsProfile, FittedEtsProfile};
 pub use history::{History, LoadReport, QueueHistory, SeriesInput};
 pub use optim::FitTermination;
+pub use queue::{forecast_queue, QueueForecast};
 pub use seasonal_naive::{FittedSeasonalNaive, Season, SeasonalNaive};
 pub use weekly_mean::{FittedWeeklyMean, WeeklyMean};
 
@@ -344,7 +346,9 @@ impl Default for InnerBacktest {
 pub struct ForecastOptions {
     /// The model. Default `auto`.
     pub model: ModelChoice,
-    /// Forecast origin (a midnight): history before it is used. Default: the end of history.
+    /// Forecast origin, any interval boundary: every interval before it is used (an intraday
+    /// origin updates the rest of its day from the morning's arrivals). Default: the end of
+    /// history.
     pub start: Option<NaiveDateTime>,
     /// Horizon in seconds (a multiple of the interval). Default 14 days.
     pub horizon_secs: i64,
@@ -419,6 +423,8 @@ pub struct ForecastOutput {
     pub rows: Vec<ForecastRow>,
     /// Per-queue model and ranking.
     pub queues: Vec<QueueSummary>,
+    /// Every queue × interval of the horizon (closed intervals: zeros), queue-major.
+    pub panel: crate::model::Panel<crate::model::Forecast>,
 }
 
 impl ForecastOutput {
@@ -493,5 +499,5 @@ pub fn forecast(
     calendar: Option<&Calendar>,
     options: &ForecastOptions,
 ) -> Result<ForecastOutput, ForecastError> {
-    pipeline::forecast_all(history, calendar, options)
+    queue::forecast_all(history, calendar, options)
 }

@@ -5,12 +5,8 @@ use super::calendar::Calendar;
 use super::history::{History, QueueHistory};
 use super::intervals::{Bounds, Calibration};
 use super::prepare::{prepare, Prepared};
-use super::{
-    FitData, ForecastError, ForecastOptions, ForecastOutput, ForecastRow, InnerBacktest,
-    ModelChoice, ModelSpec, QueueSummary, RankEntry,
-};
+use super::{FitData, ForecastError, InnerBacktest, ModelChoice, ModelSpec, RankEntry};
 use crate::time::Datelike;
-use rayon::prelude::*;
 
 /// How many of the best candidates `auto` averages into its ensemble.
 pub(crate) const ENSEMBLE_SIZE: usize = 3;
@@ -32,6 +28,9 @@ pub(crate) struct QueueRun {
     pub inner_origins: usize,
     /// AHT per step (seconds), when known.
     pub aht: Option<Vec<f64>>,
+    /// For an intraday origin: the day-ahead (midnight) forecast of the same steps, before the
+    /// morning's level update.
+    pub day_ahead: Option<Vec<f64>>,
 }
 
 /// Predicts `horizon` steps after the prepared history with `spec`, applying the template,
@@ -104,144 +103,216 @@ pub(crate) fn wape(pairs: &[(f64, f64)]) -> Option<f64> {
     crate::model::measures::wape(pairs.iter().map(|&(y, f)| (1.0, y, f)))
 }
 
-/// Forecasts one queue from `origin_day` for `horizon` steps.
-pub(crate) fn run_queue(
-    history: &History,
-    q: &QueueHistory,
-    calendar: Option<&Calendar>,
-    origin_day: usize,
-    horizon: usize,
-    choice: &ModelChoice,
-    inner: &InnerBacktest,
-) -> Result<QueueRun, ForecastError> {
-    let d = history.step().per_day();
-    let mut candidates = match choice {
-        ModelChoice::Auto => ModelSpec::auto_candidates(),
-        ModelChoice::Named(m) => vec![m.clone()],
-    };
-    // Inner rolling-origin backtest: weekly origins ending at the forecast origin, horizon
-    // min(horizon, 7 days) in whole days; visited earliest first so that parameters are tuned
-    // once, at the earliest inner origin.
-    let h_days = horizon.min(7 * d).div_ceil(d);
-    let h_in = h_days * d;
-    let inner_days: Vec<usize> = (0..inner.origins)
-        .map_while(|j| origin_day.checked_sub(h_days + 7 * j))
-        .take_while(|&od| od >= inner.min_train_days)
-        .collect();
-    let k_n = inner_days.len();
-    // fcs[c][k]: candidate c's forecast at inner origin k (earliest first), if it could fit.
-    let mut fcs: Vec<Vec<Option<Vec<f64>>>> = vec![vec![None; k_n]; candidates.len()];
-    let mut tuned = vec![false; candidates.len()];
-    let mut actuals: Vec<Vec<Option<f64>>> = Vec::with_capacity(k_n);
-    for (k, &od) in inner_days.iter().rev().enumerate() {
-        let p = prepare(history, q, calendar, od);
-        for (c, spec) in candidates.iter_mut().enumerate() {
-            if !tuned[c] {
-                match spec.tuned(&fit_data(spec, &p)) {
-                    Ok(t) => {
-                        *spec = t;
-                        tuned[c] = true;
+/// The inner rolling-origin backtest of one queue: every candidate's forecast at weekly inner
+/// origins ending at the forecast origin.
+struct Inner<'a> {
+    history: &'a History,
+    calendar: Option<&'a Calendar>,
+    d: usize,
+    /// The candidates, with smoothing parameters tuned at the earliest inner origin.
+    candidates: Vec<ModelSpec>,
+    /// Inner origin days, earliest first.
+    origins: Vec<usize>,
+    /// `fcs[c][k]`: candidate `c`'s forecast at inner origin `k`, if it could fit.
+    fcs: Vec<Vec<Option<Vec<f64>>>>,
+    /// `actuals[k][t]`: the observed value (rows present in the input only).
+    actuals: Vec<Vec<Option<f64>>>,
+}
+
+impl<'a> Inner<'a> {
+    /// Runs the inner backtest: weekly origins ending at `origin_day`, horizon
+    /// min(horizon, 7 days) in whole days; visited earliest first so that parameters are tuned
+    /// once, at the earliest inner origin.
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        history: &'a History,
+        q: &QueueHistory,
+        calendar: Option<&'a Calendar>,
+        origin_day: usize,
+        horizon: usize,
+        mut candidates: Vec<ModelSpec>,
+        inner: &InnerBacktest,
+    ) -> Result<Self, ForecastError> {
+        let d = history.step().per_day();
+        let h_days = horizon.min(7 * d).div_ceil(d);
+        let h_in = h_days * d;
+        let mut origins: Vec<usize> = (0..inner.origins)
+            .map_while(|j| origin_day.checked_sub(h_days + 7 * j))
+            .take_while(|&od| od >= inner.min_train_days)
+            .collect();
+        origins.reverse();
+        let k_n = origins.len();
+        let mut fcs: Vec<Vec<Option<Vec<f64>>>> = vec![vec![None; k_n]; candidates.len()];
+        let mut tuned = vec![false; candidates.len()];
+        let mut actuals = Vec::with_capacity(k_n);
+        for (k, &od) in origins.iter().enumerate() {
+            let p = prepare(history, q, calendar, od);
+            for (c, spec) in candidates.iter_mut().enumerate() {
+                if !tuned[c] {
+                    match spec.tuned(&fit_data(spec, &p)) {
+                        Ok(t) => {
+                            *spec = t;
+                            tuned[c] = true;
+                        }
+                        Err(ForecastError::NotEnoughHistory { .. }) => continue,
+                        Err(e) => return Err(e),
                     }
-                    Err(ForecastError::NotEnoughHistory { .. }) => continue,
+                }
+                match predict_prepared(spec, &p, history, calendar, h_in) {
+                    Ok(f) => fcs[c][k] = Some(f),
+                    Err(ForecastError::NotEnoughHistory { .. }) => {}
                     Err(e) => return Err(e),
                 }
             }
-            match predict_prepared(spec, &p, history, calendar, h_in) {
-                Ok(f) => fcs[c][k] = Some(f),
-                Err(ForecastError::NotEnoughHistory { .. }) => {}
-                Err(e) => return Err(e),
-            }
+            actuals.push((0..h_in).map(|t| q.actual(od * d + t)).collect());
         }
-        actuals.push((0..h_in).map(|t| q.actual(od * d + t)).collect());
+        Ok(Inner {
+            history,
+            calendar,
+            d,
+            candidates,
+            origins,
+            fcs,
+            actuals,
+        })
     }
-    let candidates = candidates;
-    let origins_earliest_first: Vec<usize> = inner_days.iter().rev().copied().collect();
-    // (actual, mean forecast of `members`) over the inner origins where every member could fit.
-    let pairs_of = |members: &[usize], normal_days_only: bool| -> Vec<(f64, f64)> {
+
+    /// Whether `date` is a special day of the calendar.
+    fn special(&self, day: usize) -> bool {
+        self.calendar
+            .is_some_and(|c| c.get(self.history.date(day)).is_some())
+    }
+
+    /// `(actual, mean forecast of members)` over the inner origins where every member could
+    /// fit; with `normal_days_only`, calendar special days are left out.
+    fn pairs(&self, members: &[usize], normal_days_only: bool) -> Vec<(f64, f64)> {
         let mut out = Vec::new();
-        for (k, &od) in origins_earliest_first.iter().enumerate() {
-            if members.iter().any(|&c| fcs[c][k].is_none()) {
+        for (k, &od) in self.origins.iter().enumerate() {
+            if members.iter().any(|&c| self.fcs[c][k].is_none()) {
                 continue;
             }
-            for (t, a) in actuals[k].iter().enumerate() {
+            for (t, a) in self.actuals[k].iter().enumerate() {
                 let Some(a) = a else { continue };
-                if normal_days_only
-                    && calendar.is_some_and(|c| c.get(history.date(od + t / d)).is_some())
-                {
+                if normal_days_only && self.special(od + t / self.d) {
                     continue;
                 }
                 let f = members
                     .iter()
-                    .map(|&c| fcs[c][k].as_ref().map_or(0.0, |f| f[t]))
+                    .map(|&c| self.fcs[c][k].as_ref().map_or(0.0, |f| f[t]))
                     .sum::<f64>()
                     / members.len() as f64;
                 out.push((*a, f));
             }
         }
         out
-    };
-    // Only candidates that forecast at every inner origin are ranked (comparable errors).
-    let mut ranking: Vec<(usize, Option<f64>)> = (0..candidates.len())
-        .map(|c| {
-            let complete = k_n > 0 && fcs[c].iter().all(Option::is_some);
-            (
-                c,
-                if complete {
-                    wape(&pairs_of(&[c], false))
-                } else {
-                    None
-                },
-            )
-        })
-        .collect();
-    ranking.sort_by(|a, b| by_wape(a.1, b.1).then(a.0.cmp(&b.0)));
-    let mut rank_out: Vec<RankEntry> = ranking
-        .iter()
-        .map(|&(c, w)| RankEntry {
-            model: candidates[c].name(),
-            wape: w,
-        })
-        .collect();
+    }
 
-    let scored: Vec<usize> = ranking
-        .iter()
-        .filter(|r| r.1.is_some())
-        .map(|r| r.0)
-        .collect();
-    let members: Vec<usize> = match choice {
-        ModelChoice::Named(_) => vec![0],
-        // No inner backtest possible: the fallback below picks the first model that fits.
-        ModelChoice::Auto if scored.is_empty() => vec![],
-        ModelChoice::Auto => {
-            let mut chosen = vec![scored[0]];
-            if scored.len() >= ENSEMBLE_SIZE {
-                let top: Vec<usize> = scored[..ENSEMBLE_SIZE].to_vec();
-                let ew = wape(&pairs_of(&top, false));
-                rank_out.push(RankEntry {
-                    model: ensemble_name(&top, &candidates),
-                    wape: ew,
-                });
-                rank_out.sort_by(|a, b| by_wape(a.wape, b.wape));
-                if let (Some(e), Some(b)) = (ew, ranking[0].1) {
-                    if e < b {
-                        chosen = top;
+    /// Relative variance of the members' daily totals beyond Poisson noise on normal days:
+    /// `σ² = max(0, mean((Y − F)² − F) / mean(F²))` over (inner origin, day) totals — the
+    /// uncertainty of a day's level that the intraday update weighs the morning against.
+    fn day_level_variance(&self, members: &[usize]) -> Option<f64> {
+        let (mut num, mut den, mut n) = (0.0, 0.0, 0usize);
+        for (k, &od) in self.origins.iter().enumerate() {
+            if members.iter().any(|&c| self.fcs[c][k].is_none()) {
+                continue;
+            }
+            for day in 0..self.actuals[k].len() / self.d {
+                if self.special(od + day) {
+                    continue;
+                }
+                let (mut y, mut f) = (0.0, 0.0);
+                let mut complete = true;
+                for t in day * self.d..(day + 1) * self.d {
+                    match self.actuals[k][t] {
+                        Some(a) => y += a,
+                        None => complete = false,
+                    }
+                    f += members
+                        .iter()
+                        .map(|&c| self.fcs[c][k].as_ref().map_or(0.0, |v| v[t]))
+                        .sum::<f64>()
+                        / members.len() as f64;
+                }
+                if !complete || f <= 0.0 {
+                    continue;
+                }
+                num += (y - f).powi(2) - f;
+                den += f * f;
+                n += 1;
+            }
+        }
+        (n >= 3 && den > 0.0).then(|| (num / den).max(0.0))
+    }
+
+    /// Ranks the candidates by inner WAPE (only those that forecast at every inner origin, so
+    /// that errors are comparable) and chooses the members of the forecast: the best, or the
+    /// mean of the best [`ENSEMBLE_SIZE`] when that scores better.
+    fn choose(&self, choice: &ModelChoice) -> (Vec<usize>, Vec<RankEntry>) {
+        let k_n = self.origins.len();
+        let mut ranking: Vec<(usize, Option<f64>)> = (0..self.candidates.len())
+            .map(|c| {
+                let complete = k_n > 0 && self.fcs[c].iter().all(Option::is_some);
+                (
+                    c,
+                    complete.then(|| wape(&self.pairs(&[c], false))).flatten(),
+                )
+            })
+            .collect();
+        ranking.sort_by(|a, b| by_wape(a.1, b.1).then(a.0.cmp(&b.0)));
+        let mut rank_out: Vec<RankEntry> = ranking
+            .iter()
+            .map(|&(c, w)| RankEntry {
+                model: self.candidates[c].name(),
+                wape: w,
+            })
+            .collect();
+        let scored: Vec<usize> = ranking
+            .iter()
+            .filter(|r| r.1.is_some())
+            .map(|r| r.0)
+            .collect();
+        let members = match choice {
+            ModelChoice::Named(_) => vec![0],
+            // No inner backtest possible: the caller picks the first model that fits.
+            ModelChoice::Auto if scored.is_empty() => vec![],
+            ModelChoice::Auto => {
+                let mut chosen = vec![scored[0]];
+                if scored.len() >= ENSEMBLE_SIZE {
+                    let top: Vec<usize> = scored[..ENSEMBLE_SIZE].to_vec();
+                    let ew = wape(&self.pairs(&top, false));
+                    rank_out.push(RankEntry {
+                        model: ensemble_name(&top, &self.candidates),
+                        wape: ew,
+                    });
+                    rank_out.sort_by(|a, b| by_wape(a.wape, b.wape));
+                    if let (Some(e), Some(b)) = (ew, ranking[0].1) {
+                        if e < b {
+                            chosen = top;
+                        }
                     }
                 }
+                chosen
             }
-            chosen
-        }
-    };
+        };
+        (members, rank_out)
+    }
+}
 
-    let p = prepare(history, q, calendar, origin_day);
-    let (forecast, model) = if members.is_empty() {
-        // Fallback order for `auto` on a very short history.
-        let mut out = None;
-        for spec in &candidates {
-            match predict_prepared(spec, &p, history, calendar, horizon) {
-                Ok(f) => {
-                    out = Some((f, spec.name()));
-                    break;
-                }
+/// The point forecast of `members` (their mean) from the prepared history, or for `auto`
+/// without any inner backtest the first candidate that fits (seasonal naive over a day as the
+/// last resort).
+fn final_forecast(
+    members: &[usize],
+    candidates: &[ModelSpec],
+    p: &Prepared,
+    history: &History,
+    calendar: Option<&Calendar>,
+    horizon: usize,
+) -> Result<(Vec<f64>, String), ForecastError> {
+    if members.is_empty() {
+        for spec in candidates {
+            match predict_prepared(spec, p, history, calendar, horizon) {
+                Ok(f) => return Ok((f, spec.name())),
                 Err(ForecastError::NotEnoughHistory { .. }) => continue,
                 Err(e) => return Err(e),
             }
@@ -249,54 +320,121 @@ pub(crate) fn run_queue(
         let fallback = ModelSpec::SeasonalNaive(super::SeasonalNaive {
             season: super::Season::Day,
         });
-        match out {
-            Some(o) => o,
-            None => (
-                predict_prepared(&fallback, &p, history, calendar, horizon)?,
-                fallback.name(),
-            ),
+        let f = predict_prepared(&fallback, p, history, calendar, horizon)?;
+        return Ok((f, fallback.name()));
+    }
+    let mut sum = vec![0.0; horizon];
+    for &c in members {
+        let f = predict_prepared(&candidates[c], p, history, calendar, horizon)?;
+        for (s, v) in sum.iter_mut().zip(f) {
+            *s += v;
         }
+    }
+    for s in &mut sum {
+        *s /= members.len() as f64;
+    }
+    let name = if members.len() == 1 {
+        candidates[members[0]].name()
     } else {
-        let mut sum = vec![0.0; horizon];
-        for &c in &members {
-            let f = predict_prepared(&candidates[c], &p, history, calendar, horizon)?;
-            for (s, v) in sum.iter_mut().zip(f) {
-                *s += v;
-            }
-        }
-        for s in &mut sum {
-            *s /= members.len() as f64;
-        }
-        let name = if members.len() == 1 {
-            candidates[members[0]].name()
-        } else {
-            ensemble_name(&members, &candidates)
-        };
-        (sum, name)
+        ensemble_name(members, candidates)
     };
+    Ok((sum, name))
+}
+
+/// Intraday level update (the morning's evidence about today's level).
+///
+/// With the day's forecast `F` for the intervals before the origin and the observed `A`, the
+/// day's level multiplier `r` gets a Gamma prior with mean 1 and variance `σ²` (the inner
+/// backtest's day-level variance beyond Poisson noise) and Poisson observations with means
+/// `r·f_t`; its posterior mean is `r̂ = (A + 1/σ²) / (F + 1/σ²)` (gamma–Poisson conjugacy).
+/// The rest of the day is multiplied by `r̂`; later days are left as forecast.
+/// References: Weinberg, J., Brown, L. D. & Stroud, J. R. (2007), "Bayesian forecasting of an
+/// inhomogeneous Poisson process with applications to call center data", JASA 102(480):
+/// 1185–1198; Shen, H. & Huang, J. Z. (2008), "Interday forecasting and intraday updating of
+/// call center arrivals", M&SOM 10(3):391–410.
+pub(crate) fn level_update(morning: &[(f64, f64)], sigma2: Option<f64>) -> f64 {
+    let (a, f) = morning
+        .iter()
+        .fold((0.0, 0.0), |(a, f), &(y, g)| (a + y, f + g));
+    match sigma2 {
+        Some(s2) if s2 > 0.0 && f > 0.0 => {
+            let k = 1.0 / s2;
+            (a + k) / (f + k)
+        }
+        _ => 1.0,
+    }
+}
+
+/// Forecasts one queue from interval `origin` (any interval boundary) for `horizon` steps.
+///
+/// A midnight origin is the day-ahead forecast. An intraday origin forecasts from the
+/// midnight before it and updates the rest of that day by [`level_update`] from the
+/// intervals observed since midnight; [`QueueRun::day_ahead`] keeps the forecast before the
+/// update, for comparison.
+pub(crate) fn run_queue(
+    history: &History,
+    q: &QueueHistory,
+    calendar: Option<&Calendar>,
+    origin: usize,
+    horizon: usize,
+    choice: &ModelChoice,
+    inner: &InnerBacktest,
+) -> Result<QueueRun, ForecastError> {
+    let d = history.step().per_day();
+    let (origin_day, off) = (origin / d, origin % d);
+    let full = off + horizon;
+    let candidates = match choice {
+        ModelChoice::Auto => ModelSpec::auto_candidates(),
+        ModelChoice::Named(m) => vec![m.clone()],
+    };
+    let inn = Inner::run(history, q, calendar, origin_day, full, candidates, inner)?;
+    let (members, ranking) = inn.choose(choice);
+    let p = prepare(history, q, calendar, origin_day);
+    let (mut forecast, model) =
+        final_forecast(&members, &inn.candidates, &p, history, calendar, full)?;
+    let day_ahead = (off > 0).then(|| forecast[off..].to_vec());
+    if off > 0 {
+        let morning: Vec<(f64, f64)> = (0..off)
+            .filter_map(|t| q.volume()[origin_day * d + t].map(|y| (y, forecast[t])))
+            .collect();
+        let sigma2 = if members.is_empty() {
+            None
+        } else {
+            inn.day_level_variance(&members)
+        };
+        let r = if morning.len() == off {
+            level_update(&morning, sigma2)
+        } else {
+            1.0
+        };
+        for v in &mut forecast[off..d.min(full)] {
+            *v *= r;
+        }
+    }
     // Interval calibration: the chosen forecast's inner errors on normal days (special days
     // are few and their effects are estimated from fewer occurrences; letting them into the
     // quantiles widens every normal day's interval).
     let calib = if members.is_empty() {
         Vec::new()
     } else {
-        pairs_of(&members, true)
+        inn.pairs(&members, true)
     };
     let cal = if calib.is_empty() {
         Calibration::poisson()
     } else {
         Calibration::from_errors(&calib)
     };
-    let open: Vec<bool> = (0..horizon)
+    let open: Vec<bool> = (off..full)
         .map(|t| p.open[p.weekday(p.days + t / d) * d + t % d])
         .collect();
+    let forecast = forecast.split_off(off);
     let bounds = forecast
         .iter()
         .zip(&open)
         .map(|(&f, &o)| cal.bounds(f, o))
         .collect();
     let aht = aht_profile(q, d, p.first_wd, origin_day).map(|prof| {
-        (0..horizon)
+        (off..full)
             .map(|t| prof[p.weekday(p.days + t / d) * d + t % d])
             .collect()
     });
@@ -305,9 +443,10 @@ pub(crate) fn run_queue(
         bounds,
         open,
         model,
-        ranking: rank_out,
-        inner_origins: k_n,
+        ranking,
+        inner_origins: inn.origins.len(),
         aht,
+        day_ahead,
     })
 }
 
@@ -326,7 +465,7 @@ fn ensemble_name(members: &[usize], candidates: &[ModelSpec]) -> String {
     format!("ensemble({})", names.join("+"))
 }
 
-/// Resolves the origin day and horizon steps of a forecast.
+/// Resolves the origin (an interval index) and the horizon steps of a forecast.
 pub(crate) fn origin_and_horizon(
     history: &History,
     start: Option<crate::time::NaiveDateTime>,
@@ -340,66 +479,21 @@ pub(crate) fn origin_and_horizon(
         });
     }
     let o = history.origin_index(start.unwrap_or_else(|| history.end()))?;
-    Ok((o / history.step().per_day(), (horizon_secs / step) as usize))
+    Ok((o, (horizon_secs / step) as usize))
 }
 
-pub(crate) fn forecast_all(
-    history: &History,
-    calendar: Option<&Calendar>,
-    options: &ForecastOptions,
-) -> Result<ForecastOutput, ForecastError> {
-    let (origin_day, horizon) = origin_and_horizon(history, options.start, options.horizon_secs)?;
-    let d = history.step().per_day();
-    let mut rows = Vec::new();
-    let mut queues = Vec::new();
-    // Queues are independent: forecast them in parallel, then assemble in queue order (the
-    // first failing queue in that order is reported, whatever the thread count).
-    let runs: Vec<Result<QueueRun, ForecastError>> = history
-        .queues()
-        .par_iter()
-        .map(|q| {
-            run_queue(
-                history,
-                q,
-                calendar,
-                origin_day,
-                horizon,
-                &options.model,
-                &options.inner,
-            )
-        })
-        .collect();
-    for (q, run) in history.queues().iter().zip(runs) {
-        let run = run?;
-        for t in 0..horizon {
-            if !run.open[t] {
-                continue;
-            }
-            let b = run.bounds[t];
-            rows.push(ForecastRow {
-                interval_start: history.timestamp(origin_day * d + t),
-                queue: q.queue().to_string(),
-                forecast: run.forecast[t],
-                lo80: b.lo80,
-                hi80: b.hi80,
-                lo95: b.lo95,
-                hi95: b.hi95,
-                aht_forecast_secs: run.aht.as_ref().map(|a| a[t]),
-                model: run.model.clone(),
-            });
-        }
-        queues.push(QueueSummary {
-            queue: q.queue().to_string(),
-            model: run.model,
-            ranking: run.ranking,
-            inner_origins: run.inner_origins,
-        });
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_update_is_the_gamma_poisson_posterior_mean() {
+        // Prior Gamma(shape 1/σ², rate 1/σ²), σ² = 0.04 → κ = 25; the morning forecast 100,
+        // observed 130: posterior mean (130 + 25) / (100 + 25) = 1.24.
+        let morning = [(60.0, 40.0), (70.0, 60.0)];
+        assert!((level_update(&morning, Some(0.04)) - 1.24).abs() < 1e-12);
+        // No day-level uncertainty beyond Poisson: the forecast stands.
+        assert_eq!(level_update(&morning, Some(0.0)), 1.0);
+        assert_eq!(level_update(&morning, None), 1.0);
     }
-    rows.sort_by(|a, b| (a.interval_start, &a.queue).cmp(&(b.interval_start, &b.queue)));
-    Ok(ForecastOutput {
-        origin: history.timestamp(origin_day * d),
-        horizon_secs: options.horizon_secs,
-        rows,
-        queues,
-    })
 }

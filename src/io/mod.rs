@@ -5,10 +5,13 @@
 //! - [`schema`]: every column name and accepted alias, once;
 //! - [`table`]: the CSV reader ([`table::CsvInput`]), the output [`table::Table`] and
 //!   [`table::write_atomic`];
+//! - [`history`]: interval histories (forecast input) as a panel of demand cells;
 //! - [`panels`]: model panels ([`crate::model::Panel`]) to and from tables, with the
 //!   provenance of every cell.
 
 pub mod capacity;
+pub mod coverage;
+pub mod history;
 mod location;
 pub mod panels;
 pub mod schema;

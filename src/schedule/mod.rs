@@ -91,6 +91,12 @@ pub enum ScheduleError {
         /// The value.
         value: f64,
     },
+    /// A roster or tour solve cannot produce a usable plan (nobody skilled, nothing assigned).
+    #[error("roster: {reason}")]
+    Unrosterable {
+        /// Why, in the planner's terms.
+        reason: String,
+    },
     /// The agents file is invalid.
     #[error("{at}: {reason}, got `{value}`")]
     BadAgent {

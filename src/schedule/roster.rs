@@ -313,6 +313,53 @@ impl Roster {
     }
 }
 
+/// Checks that the agents can work the plan at all: some agent's skills match a queue of the
+/// requirement, and every `template:NAME` preference names one of `templates`.
+///
+/// # Errors
+/// [`ScheduleError::Unrosterable`] saying which agents and which queues or templates.
+pub fn check_agents(
+    agents: &[Agent],
+    queues: &[String],
+    templates: &[&str],
+) -> Result<(), ScheduleError> {
+    let named: Vec<&String> = queues.iter().filter(|q| !q.is_empty()).collect();
+    let skilled = |a: &Agent| {
+        a.skills.is_empty() || named.is_empty() || a.skills.iter().any(|s| queues.contains(s))
+    };
+    if !agents.is_empty() && !agents.iter().any(skilled) {
+        let mut skills: Vec<&str> = agents
+            .iter()
+            .flat_map(|a| a.skills.iter().map(String::as_str))
+            .collect();
+        skills.sort_unstable();
+        skills.dedup();
+        return Err(ScheduleError::Unrosterable {
+            reason: format!(
+                "no agent's skills ({}) match a queue of the requirement ({}); use the queue names, or `any`",
+                skills.join(", "),
+                named.iter().map(|q| q.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        });
+    }
+    for a in agents {
+        for p in &a.preferences {
+            if let Preference::Template(t) = p {
+                if !templates.contains(&t.as_str()) {
+                    return Err(ScheduleError::Unrosterable {
+                        reason: format!(
+                            "agent {}: preference template:{t} names no template of the shift rules ({})",
+                            a.id,
+                            templates.join(", ")
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn available(a: &Agent, s: &Shift) -> bool {
     let off = s.start_min - s.start_min % 1440;
     let (st, en) = (s.start_min - off, s.end_min - off);
@@ -348,9 +395,10 @@ pub fn assign(
         });
     }
     let shifts = &schedule.shifts;
-    let skilled = |a: &Agent| {
-        a.skills.is_empty() || queues.is_empty() || a.skills.iter().any(|s| queues.contains(s))
-    };
+    // A requirement without a queue column pools one unnamed queue: every agent may work it.
+    let named = queues.iter().any(|q| !q.is_empty());
+    let skilled =
+        |a: &Agent| a.skills.is_empty() || !named || a.skills.iter().any(|s| queues.contains(s));
     let unskilled: Vec<String> = agents
         .iter()
         .filter(|a| !skilled(a))

@@ -24,6 +24,7 @@ pub mod config;
 pub mod erlang_a;
 pub mod erlang_b;
 pub mod erlang_c;
+pub mod evaluate;
 pub mod plan;
 pub mod requirement;
 pub mod scenario;

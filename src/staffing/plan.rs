@@ -411,6 +411,14 @@ impl StaffInput {
         Ok(self)
     }
 
+    /// The same input with `other`'s Erlang A patience estimates for queues it has none of.
+    pub(crate) fn with_patience_of(mut self, other: &StaffInput) -> Self {
+        for (q, e) in &other.patience {
+            self.patience.entry(q.clone()).or_insert(*e);
+        }
+        self
+    }
+
     /// Adds patience estimates computed elsewhere (e.g. from in-memory actuals); queues already
     /// estimated from the input itself keep theirs.
     pub fn with_patience(mut self, estimates: BTreeMap<String, PatienceEstimate>) -> Self {

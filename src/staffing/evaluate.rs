@@ -1,0 +1,374 @@
+//! Service per queue for a published schedule: the schedule's agents (on shift and not on a
+//! break, per interval) are set against each queue's demand and judged against each queue's
+//! own targets, per queue × interval and per queue × day.
+//!
+//! # Pooling assumption (stated on every output)
+//! A schedule's coverage is one pool of agents. How they serve the queues is an assumption:
+//! - [`Pooling::Separate`]: each queue has its own agents, the scheduled agents split in
+//!   proportion to each queue's own requirement on the scheduled basis in that interval (what
+//!   the schedule was built to cover); every queue is then its own Erlang C / A / async queue.
+//! - [`Pooling::Pool`]: every agent takes every queue's contacts; all queues' demand is one
+//!   queue (offered summed, AHT offered-weighted), evaluated under each queue's own model and
+//!   answer-time threshold (in M/M/N the wait distribution is the same for every contact, so
+//!   the pooled figure at a queue's threshold is that queue's service).
+//!
+//! Expected agents on the phones = scheduled × (1 − unplanned shrinkage): the scheduled
+//! categories (breaks) are already out of the coverage. A fractional agent count is evaluated
+//! by linear interpolation between ⌊n⌋ and ⌈n⌉ agents (exact at whole numbers).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::config::StaffConfig;
+use super::plan::{self, Demand, PlanRow, StaffInput, StaffPlan};
+use super::StaffingError;
+use crate::model::{Coverage, Panel};
+use crate::time::{NaiveDate, NaiveDateTime};
+
+/// How the schedule's agents serve the queues (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pooling {
+    /// Agents split by each queue's requirement; queues independent.
+    Separate,
+    /// One pool of agents answers every queue.
+    Pool,
+}
+
+impl Pooling {
+    /// `separate` / `pool`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pooling::Separate => "separate",
+            Pooling::Pool => "pool",
+        }
+    }
+}
+
+/// One queue × interval of an evaluated schedule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalRow {
+    /// Interval start.
+    pub start: NaiveDateTime,
+    /// Queue.
+    pub queue: String,
+    /// The queue's contacts offered.
+    pub offered: f64,
+    /// Scheduled agents (on shift, not on a break) serving this queue.
+    pub scheduled: f64,
+    /// Expected agents on the phones: scheduled × (1 − unplanned shrinkage).
+    pub agents: f64,
+    /// Service level.
+    pub service_level: Option<f64>,
+    /// ASA, seconds (`None`: unbounded).
+    pub asa_secs: Option<f64>,
+    /// Abandon rate (Erlang A).
+    pub abandon_rate: Option<f64>,
+    /// Occupancy.
+    pub occupancy: Option<f64>,
+    /// The queue's service-level target.
+    pub target: Option<f64>,
+    /// Every service target of the queue met (SL, ASA, abandon; async: all work within the SLA).
+    pub met: bool,
+    /// Interval length, hours.
+    pub hours: f64,
+}
+
+/// One queue × day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalDay {
+    /// The date.
+    pub date: NaiveDate,
+    /// Queue.
+    pub queue: String,
+    /// Intervals evaluated.
+    pub intervals: usize,
+    /// Contacts offered.
+    pub offered: f64,
+    /// Scheduled agent-hours serving the queue.
+    pub scheduled_hours: f64,
+    /// Offered-weighted service level.
+    pub service_level: Option<f64>,
+    /// Answered-weighted ASA (`None` when some interval is unbounded).
+    pub asa_secs: Option<f64>,
+    /// Offered-weighted abandon rate.
+    pub abandon_rate: Option<f64>,
+    /// Busy ÷ on-phone agent-hours.
+    pub occupancy: Option<f64>,
+    /// The queue's service-level target.
+    pub target: Option<f64>,
+    /// The day's service level meets the target (and the day's ASA and abandon theirs).
+    pub met: bool,
+    /// Intervals of the day missing a target.
+    pub missed_intervals: usize,
+}
+
+/// A schedule judged against demand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    /// The pooling assumption.
+    pub pooling: Pooling,
+    /// Queue × interval, intervals inside the coverage only, in demand order.
+    pub rows: Vec<EvalRow>,
+    /// Queue × day, sorted by date then queue.
+    pub days: Vec<EvalDay>,
+    /// Demand intervals outside the coverage (not evaluated).
+    pub outside: usize,
+}
+
+/// Mean scheduled agents over `[start, start + secs)` from the coverage, when the coverage
+/// spans the whole interval.
+fn mean_scheduled(cov: &Panel<Coverage>, start: NaiveDateTime, secs: i64) -> Option<f64> {
+    let g = cov.grid();
+    let step = i64::from(g.interval()?.seconds());
+    if secs % step != 0 {
+        return None;
+    }
+    let k = (secs / step) as usize;
+    let t0 = g.position(start)?;
+    if t0 + k > g.len() {
+        return None;
+    }
+    let s = &cov.series(0)[t0..t0 + k];
+    Some(s.iter().map(|c| c.scheduled).sum::<f64>() / k as f64)
+}
+
+fn interp(a: Option<f64>, b: Option<f64>, f: f64) -> Option<f64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x + f * (y - x)),
+        (x, _) if f == 0.0 => x,
+        (_, y) if f == 1.0 => y,
+        _ => None,
+    }
+}
+
+/// Evaluates `coverage` against the demand of `input` under `config` (module docs).
+///
+/// # Errors
+/// What [`plan::staff`] and [`plan::evaluate`] return for the demand (unknown interval,
+/// unknown patience, bad rows).
+pub fn evaluate_schedule(
+    input: &StaffInput,
+    config: &StaffConfig,
+    coverage: &Panel<Coverage>,
+    pooling: Pooling,
+) -> Result<Evaluation, StaffingError> {
+    let base = plan::staff(input, config)?;
+    let secs = i64::from(base.interval.seconds());
+    // Σ over queues of the scheduled-basis requirement, and of demand, per interval start.
+    let mut by_start: BTreeMap<NaiveDateTime, (f64, f64, f64)> = BTreeMap::new();
+    for r in &base.rows {
+        let e = by_start.entry(r.start).or_default();
+        e.0 += r.agents_scheduled;
+        e.1 += r.offered;
+        e.2 += r.offered * r.aht_secs.unwrap_or(0.0);
+    }
+    let scheduled: Vec<Option<f64>> = base
+        .rows
+        .iter()
+        .map(|r| {
+            let total = mean_scheduled(coverage, r.start, secs)?;
+            Some(match pooling {
+                Pooling::Pool => total,
+                Pooling::Separate => {
+                    let sum = by_start[&r.start].0;
+                    if sum > 0.0 {
+                        total * r.agents_scheduled / sum
+                    } else {
+                        0.0
+                    }
+                }
+            })
+        })
+        .collect();
+    let on_phone: Vec<f64> = base
+        .rows
+        .iter()
+        .zip(&scheduled)
+        .map(|(r, s)| s.unwrap_or(0.0) * (1.0 - base.policies[&r.queue].unplanned.value()))
+        .collect();
+    let (lo, hi) = match pooling {
+        Pooling::Separate => bracket(input, config, &on_phone)?,
+        Pooling::Pool => {
+            let pooled = pooled_input(input, &base, &by_start)?;
+            bracket(&pooled, config, &on_phone)?
+        }
+    };
+    let mut rows = Vec::new();
+    let mut outside = 0;
+    for (i, r) in base.rows.iter().enumerate() {
+        let Some(s) = scheduled[i] else {
+            outside += 1;
+            continue;
+        };
+        rows.push(judge(r, &lo.rows[i], &hi.rows[i], s, on_phone[i], &base));
+    }
+    let days = per_day(&rows, &base);
+    Ok(Evaluation {
+        pooling,
+        rows,
+        days,
+        outside,
+    })
+}
+
+/// The metrics at ⌊agents⌋ and ⌈agents⌉ for every row.
+fn bracket(
+    input: &StaffInput,
+    config: &StaffConfig,
+    agents: &[f64],
+) -> Result<(StaffPlan, StaffPlan), StaffingError> {
+    let floor: Vec<u32> = agents.iter().map(|a| (a + 1e-9).floor() as u32).collect();
+    let ceil: Vec<u32> = agents.iter().map(|a| (a - 1e-9).ceil() as u32).collect();
+    let lo = plan::evaluate(&input.clone().with_agents(&floor), config)?;
+    let hi = plan::evaluate(&input.clone().with_agents(&ceil), config)?;
+    Ok((lo, hi))
+}
+
+/// Every queue's rows carrying the pooled demand of their interval (so that each queue's own
+/// policy judges the pooled queue).
+fn pooled_input(
+    input: &StaffInput,
+    base: &StaffPlan,
+    by_start: &BTreeMap<NaiveDateTime, (f64, f64, f64)>,
+) -> Result<StaffInput, StaffingError> {
+    let demand: Vec<Demand> = base
+        .rows
+        .iter()
+        .map(|r| {
+            let (_, offered, work) = by_start[&r.start];
+            Demand {
+                start: r.start,
+                queue: r.queue.clone(),
+                offered,
+                aht_secs: (offered > 0.0).then(|| work / offered),
+                agents: None,
+            }
+        })
+        .collect();
+    Ok(StaffInput::from_demand(Path::new("pooled demand"), &demand)?.with_patience_of(input))
+}
+
+fn judge(
+    r: &PlanRow,
+    lo: &PlanRow,
+    hi: &PlanRow,
+    scheduled: f64,
+    agents: f64,
+    base: &StaffPlan,
+) -> EvalRow {
+    let f = agents - (agents + 1e-9).floor();
+    let f = if f < 1e-9 { 0.0 } else { f };
+    let p = &base.policies[&r.queue];
+    let t = &p.targets;
+    let sl = interp(lo.service_level, hi.service_level, f);
+    let asa = interp(lo.asa_secs, hi.asa_secs, f);
+    let ab = interp(lo.abandon_rate, hi.abandon_rate, f);
+    let occ = interp(lo.occupancy, hi.occupancy, f);
+    let tol = 1e-9;
+    let met = if p.kind == super::config::QueueKind::Async {
+        sl.is_some_and(|s| s >= 1.0 - tol)
+    } else {
+        t.service_level()
+            .is_none_or(|x| sl.is_some_and(|s| s + tol >= x))
+            && t.max_asa()
+                .is_none_or(|x| asa.is_some_and(|a| a <= x.value() + tol))
+            && t.max_abandon()
+                .is_none_or(|x| ab.is_none_or(|a| a <= x + tol))
+    };
+    EvalRow {
+        start: r.start,
+        queue: r.queue.clone(),
+        offered: r.offered,
+        scheduled,
+        agents,
+        service_level: sl,
+        asa_secs: asa,
+        abandon_rate: ab,
+        occupancy: occ,
+        target: t.service_level(),
+        met: met || r.offered == 0.0,
+        hours: r.hours,
+    }
+}
+
+fn per_day(rows: &[EvalRow], base: &StaffPlan) -> Vec<EvalDay> {
+    #[derive(Default)]
+    struct Acc {
+        n: usize,
+        offered: f64,
+        sched_h: f64,
+        sl: (f64, f64),
+        asa: (f64, f64),
+        asa_unbounded: bool,
+        ab: (f64, f64),
+        busy: f64,
+        phone_h: f64,
+        missed: usize,
+    }
+    let mut acc: BTreeMap<(NaiveDate, &str), Acc> = BTreeMap::new();
+    for r in rows {
+        let a = acc.entry((r.start.date(), r.queue.as_str())).or_default();
+        a.n += 1;
+        a.offered += r.offered;
+        a.sched_h += r.scheduled * r.hours;
+        a.phone_h += r.agents * r.hours;
+        if let Some(s) = r.service_level {
+            a.sl.0 += r.offered * s;
+            a.sl.1 += r.offered;
+        }
+        let answered = r.offered * (1.0 - r.abandon_rate.unwrap_or(0.0));
+        match r.asa_secs {
+            Some(w) => {
+                a.asa.0 += answered * w;
+                a.asa.1 += answered;
+            }
+            None if r.offered > 0.0 => a.asa_unbounded = true,
+            None => {}
+        }
+        if let Some(x) = r.abandon_rate {
+            a.ab.0 += r.offered * x;
+            a.ab.1 += r.offered;
+        }
+        if let Some(o) = r.occupancy {
+            a.busy += o * r.agents * r.hours;
+        }
+        if !r.met {
+            a.missed += 1;
+        }
+    }
+    let ratio = |(n, d): (f64, f64)| (d > 0.0).then(|| n / d);
+    acc.into_iter()
+        .map(|((date, q), a)| {
+            let p = &base.policies[q];
+            let t = &p.targets;
+            let sl = ratio(a.sl);
+            let asa = if a.asa_unbounded { None } else { ratio(a.asa) };
+            let ab = ratio(a.ab);
+            let met = a.offered == 0.0
+                || if p.kind == super::config::QueueKind::Async {
+                    a.missed == 0
+                } else {
+                    t.service_level()
+                        .is_none_or(|x| sl.is_some_and(|s| s + 1e-9 >= x))
+                        && t.max_asa()
+                            .is_none_or(|x| asa.is_some_and(|w| w <= x.value() + 1e-9))
+                        && t.max_abandon()
+                            .is_none_or(|x| ab.is_none_or(|v| v <= x + 1e-9))
+                };
+            EvalDay {
+                date,
+                queue: q.to_string(),
+                intervals: a.n,
+                offered: a.offered,
+                scheduled_hours: a.sched_h,
+                service_level: sl,
+                asa_secs: asa,
+                abandon_rate: ab,
+                occupancy: (a.phone_h > 0.0).then(|| a.busy / a.phone_h),
+                target: t.service_level(),
+                met,
+                missed_intervals: a.missed,
+            }
+        })
+        .collect()
+}

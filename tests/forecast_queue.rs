@@ -1,0 +1,100 @@
+//! The per-queue entry point and intraday reforecasts, on the committed 5-week VRU fixture.
+
+use std::path::Path;
+
+use wfm::forecast::{
+    backtest, forecast, forecast_queue, BacktestOptions, ForecastOptions, History, InnerBacktest,
+    ModelChoice,
+};
+use wfm::model::{Demand, Grain, TimeGrid};
+use wfm::time::parse_timestamp;
+
+fn fixture() -> History {
+    let p = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/forecast/vru_5w.csv"
+    );
+    History::read(Path::new(p)).unwrap()
+}
+
+#[test]
+fn forecast_queue_on_a_slice_equals_the_whole_history_forecast() {
+    let h = fixture();
+    let options = ForecastOptions {
+        start: Some(parse_timestamp("1999-01-31").unwrap()),
+        horizon_secs: 3 * 86_400,
+        ..ForecastOptions::default()
+    };
+    let all = forecast(&h, None, &options).unwrap();
+    let p = h.panel();
+    let one = forecast_queue(&p.queues()[0], p.series(0), p.grid(), None, &options).unwrap();
+    assert_eq!(one.cells.as_slice(), all.panel.series(0));
+    assert_eq!(one.grid, *all.panel.grid());
+    assert_eq!(one.grid.start(), parse_timestamp("1999-01-31").unwrap());
+    // The panel holds every interval, the rows the open ones, with the same values.
+    let open_rows = all.rows.len();
+    assert_eq!(open_rows, one.open.iter().filter(|&&o| o).count());
+    for r in &all.rows {
+        let t = one.grid.position(r.interval_start).unwrap();
+        assert_eq!(r.forecast, one.cells[t].offered);
+    }
+    // The grid must match the slice.
+    let short = TimeGrid::new(p.grid().start(), Grain::Interval(h.step()), 10).unwrap();
+    assert!(forecast_queue(&p.queues()[0], p.series(0), &short, None, &options).is_err());
+}
+
+#[test]
+fn intraday_origin_uses_the_morning() {
+    let h = fixture();
+    let noon = parse_timestamp("1999-02-01T12:00:00").unwrap();
+    let base = ForecastOptions {
+        model: ModelChoice::parse("mean-2w").unwrap(),
+        start: Some(noon),
+        horizon_secs: 12 * 3600,
+        inner: InnerBacktest::default(),
+    };
+    let p = h.panel();
+    // Double the morning of 1999-02-01: the rest of the day must go up, not down.
+    let mut hot: Vec<Option<Demand>> = p.series(0).to_vec();
+    let day = p
+        .grid()
+        .position(parse_timestamp("1999-02-01").unwrap())
+        .unwrap();
+    for c in hot[day..day + 24].iter_mut().flatten() {
+        c.offered *= 2.0;
+    }
+    let plain = forecast_queue(&p.queues()[0], p.series(0), p.grid(), None, &base).unwrap();
+    let up = forecast_queue(&p.queues()[0], &hot, p.grid(), None, &base).unwrap();
+    assert_eq!(plain.grid.start(), noon);
+    assert_eq!(plain.cells.len(), 24);
+    let sum = |c: &[wfm::model::Forecast]| c.iter().map(|f| f.offered).sum::<f64>();
+    assert!(
+        sum(&up.cells) > 1.05 * sum(&plain.cells),
+        "{} vs {}",
+        sum(&up.cells),
+        sum(&plain.cells)
+    );
+    // The backtest reports the rest of the day against the day-ahead forecast.
+    let r = backtest(
+        &h,
+        None,
+        &BacktestOptions {
+            origins: vec![noon],
+            horizon_secs: 12 * 3600,
+            models: vec![ModelChoice::parse("mean-2w").unwrap()],
+            inner: InnerBacktest::default(),
+        },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let s = &r.scores[0].intraday;
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].points, 24);
+    assert!(r.rows.iter().all(|row| row.day_ahead.is_some()));
+    // Off-grid origins are errors.
+    let bad = ForecastOptions {
+        start: Some(parse_timestamp("1999-02-01T12:10:00").unwrap()),
+        ..base
+    };
+    assert!(forecast(&h, None, &bad).is_err());
+}

@@ -1,0 +1,95 @@
+//! Issue #14: a roster that cannot work is an error (exit 3) that says why, and the shipped
+//! example agents file rosters the demo's queues.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wfm-plans-roster-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// A one-day `wfm staff`-shaped requirement for queue PS: 3 agents 09:00–13:00.
+fn requirement(name: &str) -> PathBuf {
+    let mut text = String::from("interval_start,queue,agents\n");
+    for h in 9..13 {
+        for m in [0, 30] {
+            text.push_str(&format!("1999-02-08T{h:02}:{m:02}:00,PS,3\n"));
+        }
+    }
+    let p = tmp(&format!("req_{name}.csv"));
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn schedule(agents: &Path, out: &str) -> (i32, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = Command::new(env!("CARGO_BIN_EXE_wfm"))
+        .args(["schedule", "--requirement"])
+        .arg(requirement(out))
+        .arg("--shifts")
+        .arg(root.join("models/shifts.toml"))
+        .arg("--agents")
+        .arg(agents)
+        .args(["--time-limit", "5s", "--out"])
+        .arg(tmp(out))
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn skills_matching_no_queue_are_exit_3_with_why() {
+    let a = tmp("agents_nomatch.csv");
+    std::fs::write(
+        &a,
+        "id,weekly_hours,availability,skills,preferences\nX1,40,any,ALL,\nX2,40,any,SALES,\n",
+    )
+    .unwrap();
+    let (code, err) = schedule(&a, "nomatch");
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("match a queue") && err.contains("PS"), "{err}");
+}
+
+#[test]
+fn a_template_preference_must_name_a_template() {
+    let a = tmp("agents_tpl.csv");
+    std::fs::write(
+        &a,
+        "id,weekly_hours,availability,skills,preferences\nX1,40,any,PS,template:4h\n",
+    )
+    .unwrap();
+    let (code, err) = schedule(&a, "tpl");
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("template:4h") && err.contains("full, part"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_roster_assigning_nothing_is_exit_3() {
+    let a = tmp("agents_never.csv");
+    // Available only on Sundays; the requirement is a Monday.
+    std::fs::write(
+        &a,
+        "id,weekly_hours,availability,skills,preferences\nX1,40,Sun 06:00-22:00,PS,\n",
+    )
+    .unwrap();
+    let (code, err) = schedule(&a, "never");
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("assigned none"), "{err}");
+}
+
+#[test]
+fn the_example_agents_roster_the_demo_queues() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, err) = schedule(&root.join("models/agents_example.csv"), "example");
+    assert_eq!(code, 0, "{err}");
+    let roster = std::fs::read_to_string(tmp("example").join("roster.csv")).unwrap();
+    assert!(!roster.contains("UNASSIGNED"), "{roster}");
+}
