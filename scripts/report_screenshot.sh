@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
 # Renders a `wfm audit --report` page in headless Chromium, takes a screenshot, and checks that
 #  - the browser logged no console error (console messages are read from --enable-logging=stderr),
-#  - the DOM Chromium built holds every chart of the report (figure.chart) with an <svg> inside,
-#    each with drawn content (at least one path/line/rect/polyline/text element).
+#  - the DOM Chromium built holds every view of the report (an element with `data-view="…"`:
+#    cards, kpi-table, sl-heatmap, asa-heatmap, day-forecast, week-coverage, shift-gantt,
+#    scenarios, fidelity, trend, and at least one queue-<name>),
+#  - every chart (figure.chart) has an <svg> with drawn marks (path/line/rect/polyline/text),
+#    and every view holds at least one drawn chart or table.
+# The page has no script, so what Chromium shows is also what a browser with JavaScript disabled
+# shows.
 #
-# Usage: scripts/report_screenshot.sh REPORT_DIR [SCREENSHOT.png]
+# Usage: scripts/report_screenshot.sh REPORT_DIR [SCREENSHOT.png [VIEW_ID [HEIGHT]]]
+#   VIEW_ID: screenshot only this view (e.g. queue-PS), the rest of the page hidden by CSS in a
+#   temporary copy; the checks always run on the whole page.
 # Exit: 0 ok; 1 a check failed; 2 usage error; 77 Chromium not found (tests skip on it).
 set -euo pipefail
 
-dir="${1:?usage: report_screenshot.sh REPORT_DIR [SCREENSHOT.png]}"
+dir="${1:?usage: report_screenshot.sh REPORT_DIR [SCREENSHOT.png [VIEW_ID [HEIGHT]]]}"
 html="$dir/index.html"
 shot="${2:-$dir/screenshot.png}"
-expected_charts="forecast-daily forecast-intraday accuracy-heatmap service-daily asa-daily staffing occupancy model-check scorecard"
+view="${3:-}"
+height="${4:-1600}"
+expected_views="cards kpi-table sl-heatmap asa-heatmap day-forecast week-coverage shift-gantt scenarios fidelity trend"
 
 [ -f "$html" ] || { echo "report_screenshot: $html not found" >&2; exit 2; }
 chrome="${CHROMIUM:-}"
@@ -29,13 +38,24 @@ flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
   --disable-background-networking --disable-component-update --disable-sync
   --hide-scrollbars --enable-logging=stderr --v=0)
 
-# 1. Screenshot (full report height).
-timeout 120 "$chrome" "${flags[@]}" --user-data-dir="$work/p1" --window-size=1280,6000 \
-  --screenshot="$shot" "file://$abs_html" >"$work/shot.out" 2>"$work/shot.err" || {
+# 1. Screenshot (the top of the page, or one view alone).
+page="$abs_html"
+if [ -n "$view" ]; then
+  page="$work/view.html"
+  python3 - "$abs_html" "$page" "$view" <<'PY'
+import sys
+src, dst, view = sys.argv[1:]
+html = open(src, encoding="utf-8").read()
+css = "<style>body>*{display:none!important}body>h1,body>#%s{display:block!important}</style></head>" % view
+open(dst, "w", encoding="utf-8").write(html.replace("</head>", css, 1))
+PY
+fi
+timeout 120 "$chrome" "${flags[@]}" --user-data-dir="$work/p1" --window-size="1280,$height" \
+  --screenshot="$shot" "file://$page" >"$work/shot.out" 2>"$work/shot.err" || {
   echo "report_screenshot: chromium failed taking the screenshot:" >&2; tail -20 "$work/shot.err" >&2; exit 1; }
 [ -s "$shot" ] || { echo "report_screenshot: no screenshot written" >&2; exit 1; }
 
-# 2. The DOM after load.
+# 2. The DOM after load (the page has no script: the same with JavaScript disabled).
 timeout 120 "$chrome" "${flags[@]}" --user-data-dir="$work/p2" --dump-dom "file://$abs_html" \
   >"$work/dom.html" 2>"$work/dom.err" || {
   echo "report_screenshot: chromium failed dumping the DOM:" >&2; tail -20 "$work/dom.err" >&2; exit 1; }
@@ -47,26 +67,41 @@ if grep -E 'CONSOLE|console\.|Uncaught|ERROR:.*(html|svg|script)' "$work/shot.er
   echo "report_screenshot: console errors:" >&2; cat "$work/console.txt" >&2; exit 1
 fi
 
-# 4. Every chart present with a drawn <svg>.
-python3 - "$work/dom.html" $expected_charts <<'PY'
+# 4. Every view present; every chart drawn.
+python3 - "$work/dom.html" $expected_views <<'PY'
 import re, sys
 dom = open(sys.argv[1], encoding="utf-8").read()
-missing = []
-for cid in sys.argv[2:]:
-    m = re.search(r'<figure[^>]*id="%s"[^>]*>(.*?)</figure>' % re.escape(cid), dom, re.S)
-    if not m:
-        missing.append(cid + " (no figure)"); continue
-    body = m.group(1)
+problems = []
+drawn = {}
+for m in re.finditer(r'<figure class="chart[^"]*" id="([^"]+)"[^>]*>(.*?)</figure>', dom, re.S):
+    cid, body = m.group(1), m.group(2)
     svg = re.search(r'<svg\b.*?</svg>', body, re.S)
-    if not svg:
-        missing.append(cid + " (no svg)"); continue
-    drawn = len(re.findall(r'<(path|line|rect|polyline|text|circle)\b', svg.group(0)))
-    if drawn < 2:
-        missing.append(cid + " (empty svg)")
+    n = len(re.findall(r'<(path|line|rect|polyline|text|circle)\b', svg.group(0))) if svg else 0
+    drawn[cid] = n
+    if n < 2:
+        problems.append("chart %s (no drawn marks)" % cid)
     else:
-        print("chart %-18s ok (%d elements)" % (cid, drawn))
-if missing:
-    print("report_screenshot: charts missing or empty: " + ", ".join(missing), file=sys.stderr)
+        print("chart %-26s ok (%d elements)" % (cid, n))
+# The views: an element carrying data-view="NAME", up to its closing tag.
+views = {}
+for m in re.finditer(r'<(section|figure)\b[^>]*data-view="([^"]+)"', dom):
+    tag, name = m.group(1), m.group(2)
+    end = dom.find("</%s>" % tag, m.end())
+    views[name] = dom[m.end():end]
+expected = sys.argv[2:]
+if not any(v.startswith("queue-") for v in views):
+    problems.append("no queue-<name> view")
+for name in expected + sorted(v for v in views if v.startswith("queue-")):
+    body = views.get(name)
+    if body is None:
+        problems.append("view %s missing" % name); continue
+    marks = len(re.findall(r'<(path|line|rect|polyline|circle)\b', body)) + body.count("<td") + body.count('class="card"')
+    if marks < 2:
+        problems.append("view %s empty" % name)
+    else:
+        print("view %-27s ok (%d marks)" % (name, marks))
+if problems:
+    print("report_screenshot: " + ", ".join(problems), file=sys.stderr)
     sys.exit(1)
 PY
 echo "report_screenshot: ok — screenshot $shot, no console errors"

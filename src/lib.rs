@@ -6,6 +6,7 @@
 extern crate cbc_src;
 
 pub mod audit;
+pub mod calibrate;
 pub mod capacity;
 pub mod data;
 pub mod error;

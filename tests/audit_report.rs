@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use wfm::audit::{audit, Audit, AuditInputs, AuditOptions, InputPaths, Period};
-use wfm::report::{charts, render_html, write_html, CHART_IDS};
+use wfm::report::{
+    charts, render_html, write_html, Extras, ScenarioRows, ScheduleOutput, CHART_IDS, VIEWS,
+};
 
 fn root(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
@@ -41,32 +43,92 @@ fn tmp(name: &str) -> PathBuf {
     d
 }
 
+/// The schedule and scenario outputs of a small plan (tests/fixtures/report/).
+fn extras() -> Extras {
+    Extras {
+        schedule: Some(ScheduleOutput::read(&root("tests/fixtures/report/schedule")).unwrap()),
+        scenarios: Some(ScenarioRows::read(&root("tests/fixtures/report/scenarios.csv")).unwrap()),
+        day: None,
+    }
+}
+
 #[test]
 fn every_chart_is_drawn_with_data_when_inputs_are_complete() {
     let a = small(true);
-    let cs = charts(&a).unwrap();
-    let ids: Vec<&str> = cs.iter().map(|c| c.id).collect();
-    assert_eq!(ids, CHART_IDS.to_vec());
+    let x = extras();
+    let cs = charts(&a, &x).unwrap();
+    let ids: Vec<&str> = cs.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids[..CHART_IDS.len()], CHART_IDS[..]);
+    // The day view (worst and best day), the trends, one chart per queue.
+    for id in [
+        "day-forecast-worst",
+        "day-forecast-best",
+        "trend-service_level",
+        "queue-A-daily",
+        "queue-B-daily",
+    ] {
+        assert!(ids.contains(&id), "case {id}: {ids:?}");
+    }
     for c in &cs {
         assert!(c.svg.starts_with("<svg"), "case {}", c.id);
         assert!(c.needs.is_none(), "case {}: {:?}", c.id, c.needs);
         assert!(c.svg.contains("<text"), "case {}: no labels", c.id);
     }
-    let html = render_html(&a).unwrap();
-    // Self-contained: no external resource, no script (the only URL is the SVG namespace).
-    for bad in ["<script", "<link", "<img", " src=", " href=", "url("] {
+    let html = render_html(&a, &x).unwrap();
+    // Self-contained: no external resource, no script (the only links are in-page anchors).
+    for bad in ["<script", "<link", "<img", " src=", "href=\"http", "url("] {
         assert!(!html.contains(bad), "the report contains `{bad}`");
     }
-    assert_eq!(
-        html.matches("<figure class=\"chart\"").count(),
-        CHART_IDS.len()
-    );
+    assert!(!html.replace("href=\"#", "").contains("href="));
+    assert_eq!(html.matches("<figure class=\"chart").count(), cs.len());
+    for v in VIEWS.iter().chain(&["queue-A", "queue-B"]) {
+        assert!(
+            html.contains(&format!("data-view=\"{v}\"")),
+            "case {v}: no view"
+        );
+    }
+}
+
+#[test]
+fn every_kpi_with_a_target_shows_its_status_in_text() {
+    let a = small(true);
+    let html = render_html(&a, &extras()).unwrap();
+    // The scorecard's thresholds are default targets: answer rate ≥ 90 %, talk time ≤ 120 s…
+    let k = a.kpi("answer_rate").unwrap();
+    assert!(k.target.is_some() && k.status().is_some());
+    for k in a
+        .kpis
+        .iter()
+        .filter(|k| k.target.is_some() && k.value.value().is_some())
+    {
+        assert!(k.status().is_some(), "case {} {}", k.def.key, k.scope);
+    }
+    // Status in words, not colour alone; "ok" (computable) is no status.
+    assert!(html.contains("✓ met") || html.contains("✗ missed") || html.contains("≈ near"));
+    assert!(!a
+        .kpi_table()
+        .rows
+        .iter()
+        .any(|r| r.iter().any(|c| *c == wfm::table::Cell::text("ok"))));
+    // The seeds' labels.
+    for label in [
+        "受话业务接通率",
+        "非受话业务处理率",
+        "人均年度培训时长",
+        "平均通话时长",
+        "实际工作率",
+    ] {
+        assert!(html.contains(label), "case {label}");
+    }
+    for old in ["人工接通率", "非话务工作处理率", "人均培训时长<"] {
+        assert!(!html.contains(old), "case {old}");
+    }
 }
 
 #[test]
 fn missing_inputs_draw_a_panel_that_says_what_is_needed() {
     let a = small(false);
-    let cs = charts(&a).unwrap();
+    let cs = charts(&a, &Extras::default()).unwrap();
     let heat = cs.iter().find(|c| c.id == "accuracy-heatmap").unwrap();
     assert!(heat.needs.as_deref().unwrap().contains("--forecast"));
     assert!(heat.svg.contains("not computable: needs"));
@@ -75,6 +137,14 @@ fn missing_inputs_draw_a_panel_that_says_what_is_needed() {
     // The volume chart still shows the actuals.
     let fd = cs.iter().find(|c| c.id == "forecast-daily").unwrap();
     assert!(fd.title.contains("actual only"));
+    for (id, needs) in [
+        ("week-coverage", "--schedule"),
+        ("shift-gantt", "--schedule"),
+        ("scenarios-fte", "--scenarios"),
+    ] {
+        let c = cs.iter().find(|c| c.id == id).unwrap();
+        assert!(c.needs.as_deref().unwrap().contains(needs), "case {id}");
+    }
 }
 
 #[test]
@@ -84,7 +154,7 @@ fn write_html_refuses_to_overwrite_an_input() {
     std::fs::create_dir_all(&dir).unwrap();
     let input = dir.join("index.html");
     std::fs::write(&input, "input").unwrap();
-    assert!(write_html(&a, &dir, std::slice::from_ref(&input)).is_err());
+    assert!(write_html(&a, &Extras::default(), &dir, std::slice::from_ref(&input)).is_err());
     assert_eq!(std::fs::read_to_string(&input).unwrap(), "input");
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -102,7 +172,7 @@ fn report_renders_in_headless_chromium_without_console_errors() {
     };
     let a = small(true);
     let dir = tmp("chromium");
-    let path = write_html(&a, &dir, &[]).unwrap();
+    let path = write_html(&a, &extras(), &dir, &[]).unwrap();
     assert!(path.ends_with("index.html"));
     let shot = dir.join("screenshot.png");
     let out = Command::new("bash")
@@ -121,8 +191,14 @@ fn report_renders_in_headless_chromium_without_console_errors() {
     );
     for id in CHART_IDS {
         assert!(
-            stdout.contains(&format!("chart {id:<18} ok")),
+            stdout.contains(&format!("chart {id:<26} ok")),
             "case {id}: {stdout}"
+        );
+    }
+    for v in VIEWS.iter().chain(&["queue-A", "queue-B"]) {
+        assert!(
+            stdout.contains(&format!("view {v:<27} ok")),
+            "case {v}: {stdout}"
         );
     }
     // A PNG was written.

@@ -296,14 +296,13 @@ fn long_functions(tree: &Tree, limit: usize) -> Vec<(String, String, usize)> {
 
 /// The functions over 150 lines when the rule came in (issue "core model": 15 of them). Split
 /// them and remove their entry; never add one.
-const LONG_FUNCTIONS_LEFT: [(&str, &str); 11] = [
+const LONG_FUNCTIONS_LEFT: [(&str, &str); 10] = [
     ("audit/model_check.rs", "check"),
     ("cli/schedule.rs", "run"),
     ("data/anonbank.rs", "parse_line"),
     ("data/calls.rs", "ingest_calls_bytes"),
     ("data/intervals.rs", "parse_file"),
     ("forecast/prepare.rs", "prepare"),
-    ("report/mod.rs", "charts"),
     ("schedule/model.rs", "build"),
     ("schedule/mod.rs", "solve_impl"),
     ("schedule/roster.rs", "assign"),

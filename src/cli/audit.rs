@@ -121,6 +121,9 @@ pub(crate) struct AuditArgs {
     /// `wfm scenario` output (CSV): the report's scenario page.
     #[arg(long, value_name = "FILE", requires = "report")]
     scenarios: Option<PathBuf>,
+    /// The day of the report's day view, YYYY-MM-DD (default: the worst and the best day).
+    #[arg(long, value_name = "DATE", requires = "report")]
+    day: Option<String>,
     /// Also print the report to this PDF through headless Chromium (skipped with a warning
     /// when Chromium is not installed).
     #[arg(long, value_name = "FILE", requires = "report")]
@@ -208,9 +211,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     .flatten()
     .collect();
     if let Some(dir) = &args.report {
-        let path = wfm::report::write_html(&audit, dir, &inputs)
+        let extras = report_extras(&args)?;
+        let path = wfm::report::write_html(&audit, &extras, dir, &inputs)
             .with_context(|| format!("failed to write the report into `{}`", dir.display()))?;
         eprintln!("report written to {}", path.display());
+        if let Some(pdf) = &args.pdf {
+            print_pdf(&path, pdf, &inputs)?;
+        }
     }
     let fmt = output_format(&args.output)?;
     // KPI values: percentages for people, fractions in CSV/JSON (docs/cli.md).
@@ -273,4 +280,88 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     deliver(&out, &args.output, &inputs)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The report's inputs besides the audit (`--schedule`, `--scenarios`, `--day`).
+fn report_extras(args: &AuditArgs) -> anyhow::Result<wfm::report::Extras> {
+    let schedule = args
+        .schedule
+        .as_deref()
+        .map(wfm::report::ScheduleOutput::read)
+        .transpose()
+        .context("failed to read --schedule")?;
+    let scenarios = args
+        .scenarios
+        .as_deref()
+        .map(wfm::report::ScenarioRows::read)
+        .transpose()
+        .context("failed to read --scenarios")?;
+    let day = args
+        .day
+        .as_deref()
+        .map(|d| {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| usage(format!("--day: expected YYYY-MM-DD, got `{d}`")))
+        })
+        .transpose()?;
+    Ok(wfm::report::Extras {
+        schedule,
+        scenarios,
+        day,
+    })
+}
+
+/// Prints `html` to `pdf` with headless Chromium; warns and skips when Chromium is absent.
+fn print_pdf(
+    html: &std::path::Path,
+    pdf: &std::path::Path,
+    inputs: &[PathBuf],
+) -> anyhow::Result<()> {
+    let chromium = std::env::var_os("CHROMIUM").map(PathBuf::from).or_else(|| {
+        [
+            "/usr/bin/chromium",
+            "/usr/bin/chromium-browser",
+            "/usr/bin/google-chrome",
+        ]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+    });
+    let Some(chromium) = chromium else {
+        eprintln!("warning: --pdf skipped: no Chromium found (set CHROMIUM=/path/to/chromium)");
+        return Ok(());
+    };
+    anyhow::ensure!(
+        !inputs.iter().any(|i| i == pdf),
+        "--pdf `{}` is one of the inputs: refusing to overwrite it",
+        pdf.display()
+    );
+    let abs = std::fs::canonicalize(html)?;
+    let tmp = pdf.with_extension("pdf.tmp");
+    let profile = std::env::temp_dir().join(format!("wfm-pdf-{}", std::process::id()));
+    let out = std::process::Command::new(&chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", tmp.display()))
+        .arg(format!("file://{}", abs.display()))
+        .output()
+        .with_context(|| format!("failed to run `{}`", chromium.display()))?;
+    let _ = std::fs::remove_dir_all(&profile);
+    anyhow::ensure!(
+        out.status.success() && tmp.exists(),
+        "chromium could not print the PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .last()
+            .unwrap_or("")
+    );
+    std::fs::rename(&tmp, pdf).with_context(|| format!("failed to write `{}`", pdf.display()))?;
+    eprintln!("PDF written to {}", pdf.display());
+    Ok(())
 }

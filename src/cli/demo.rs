@@ -155,6 +155,7 @@ fn steps(out: &Path, time_limit: Option<&str>) -> Vec<Step> {
            "--facts", "@data/audit/facts_1999-02.toml",
            "--previous-facts", "@data/audit/facts_1999-01.toml",
            "--scorecard", "@models/scorecard.toml", "--report", "@06_report",
+           "--schedule", "@05_schedule", "--scenarios", "@04_scenarios.csv",
            "--out", "@06_audit_kpis.csv"]),
     ];
     script

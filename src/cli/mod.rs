@@ -21,6 +21,7 @@ mod forecast;
 mod ingest;
 mod scenario;
 mod schedule;
+mod simulate;
 mod staff;
 pub(crate) mod vocab;
 
@@ -56,6 +57,8 @@ enum Command {
     Scenario(scenario::Args),
     /// Optimise shifts and breaks against a staffing requirement.
     Schedule(schedule::Args),
+    /// Discrete-event simulation of a plan: SL, ASA, abandonment, occupancy with percentiles.
+    Simulate(simulate::Args),
     /// Long-range capacity plan: hires per week over 12–18 months (weekly MIP).
     Capacity(capacity::Args),
     /// Monthly audit of KPIs, forecast accuracy and scorecard.
@@ -79,6 +82,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Evaluate(a) => evaluate::run(a),
         Command::Scenario(a) => scenario::run(a),
         Command::Schedule(a) => schedule::run(a),
+        Command::Simulate(a) => simulate::run(a),
         Command::Capacity(a) => capacity::run(a),
         Command::Audit(a) => audit::run(a),
         Command::Demo(a) => demo::run(a),

@@ -15,6 +15,7 @@ pub mod history;
 mod location;
 pub mod panels;
 pub mod schema;
+pub mod simulate;
 pub mod table;
 pub mod targets;
 

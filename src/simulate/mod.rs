@@ -34,7 +34,7 @@
 
 mod dist;
 mod engine;
-mod rng;
+pub(crate) mod rng;
 mod routing;
 mod summary;
 
@@ -90,7 +90,8 @@ pub struct SimOptions {
     pub seed: u64,
     /// Service-level answer-time threshold, seconds (≥ 0). Default 20.
     pub threshold_secs: f64,
-    /// Worker threads; `None` = the machine's parallelism. Results do not depend on it.
+    /// Worker threads; `None` = rayon's global pool (all cores, or `RAYON_NUM_THREADS`).
+    /// Results do not depend on it.
     pub threads: Option<usize>,
 }
 
@@ -262,41 +263,33 @@ pub fn simulate(
 ) -> Result<SimResult, SimulateError> {
     let p = prepare(model, options)?;
     let reps = options.reps as usize;
-    let threads = options
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, reps);
     progress.begin("simulate", reps as u64);
-    let mut slots: Vec<Option<RepTally>> = vec![None; reps];
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|k| {
-                let p = &p;
-                s.spawn(move || {
-                    (k..reps)
-                        .step_by(threads)
-                        .map(|r| {
-                            let t = engine::run(p, options.seed, r as u64);
-                            progress.advance(1);
-                            (r, t)
-                        })
-                        .collect::<Vec<_>>()
-                })
+    let work = || -> Vec<RepTally> {
+        use rayon::prelude::*;
+        (0..reps)
+            .into_par_iter()
+            .map(|r| {
+                let t = engine::run(&p, options.seed, r as u64);
+                progress.advance(1);
+                t
             })
-            .collect();
-        for h in handles {
-            for (r, t) in h.join().expect("a simulation thread panicked") {
-                slots[r] = Some(t);
-            }
-        }
-    });
+            .collect()
+    };
+    let slots = match options.threads {
+        None => work(),
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+            .map_err(|e| SimulateError::Parameter(format!("thread pool: {e}")))?
+            .install(work),
+    };
     progress.end();
     Ok(SimResult {
         queues: p.routing.queues().to_vec(),
         routing: p.routing,
         grid: *model.demand.grid(),
         threshold_secs: options.threshold_secs,
-        reps: slots.into_iter().flatten().collect(),
+        reps: slots,
     })
 }
 

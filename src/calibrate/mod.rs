@@ -1,0 +1,204 @@
+//! Calibration: how this center behaves, learned from its own history.
+//!
+//! - [`kaplan_meier`]: the distribution of patience (time to abandon) with answered calls as
+//!   censored observations — a caller answered after waiting `w` had a patience > `w`
+//!   (Brown et al. 2005, §6; Kaplan & Meier 1958) — and its exponential-equivalent mean, the
+//!   maximum-likelihood mean of an exponential patience under the same censoring,
+//!   `Σ waits ÷ abandons` (Mandelbaum & Zeltyn 2005, §7), which is what Erlang A takes.
+//! - [`fit_service`]: handle-time mean, coefficient of variation and quantiles.
+//! - [`detect_pools`]: which queues share agents, from who served what.
+//! - [`fit_availability`]: the share of *recorded* agents that effectively serves the queue,
+//!   fitted so that Erlang A reproduces the observed service level and abandonment (Azriel,
+//!   Feigin & Mandelbaum 2018, "Erlang-S": model server availability explicitly).
+//!
+//! Everything here computes on plain values; reading call logs and writing `calibration.toml`
+//! is [`crate::io::calibration`]'s.
+
+mod availability;
+mod pools;
+
+pub use availability::{fit_availability, AvailabilityFit, FitInterval, FitOptions};
+pub use pools::{detect_pools, PoolDetection, DEDICATED_SHARE, SHARED_POOL, SPECIALIST_SHARE};
+
+/// One call of a call log, as calibration needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallSample {
+    /// The queue.
+    pub queue: String,
+    /// Waited in the agent queue (`false`: served directly or ended in the VRU).
+    pub queued: bool,
+    /// Answered by an agent (`false`: abandoned).
+    pub answered: bool,
+    /// Time in queue, seconds.
+    pub wait_secs: f64,
+    /// Handle time of an answered call, seconds.
+    pub handle_secs: f64,
+    /// The agent who answered, when the log names one.
+    pub server: Option<String>,
+}
+
+/// A Kaplan–Meier patience estimate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatienceFit {
+    /// Queued calls used (abandoned + answered after a wait).
+    pub calls: usize,
+    /// Abandons (events).
+    pub abandoned: usize,
+    /// CDF points `(seconds, P(patience ≤ seconds))` at the event times, thinned to at most
+    /// ~40 points (every 2.5 % of probability and the last event).
+    pub cdf: Vec<(f64, f64)>,
+    /// Exponential-equivalent mean patience `Σ waits ÷ abandons`, seconds.
+    pub exp_mean_secs: Option<f64>,
+    /// Median patience, seconds, when the estimate reaches 0.5.
+    pub median_secs: Option<f64>,
+}
+
+/// Kaplan–Meier estimate of patience from `(wait_secs, abandoned)` of queued calls.
+///
+/// `S(t) = Π_{t_i ≤ t} (1 − d_i ÷ n_i)`, `d_i` abandons at `t_i`, `n_i` calls still waiting
+/// just before `t_i` (answered calls leave the risk set at their wait: censored).
+///
+/// # References
+/// Kaplan, E. L. and Meier, P. (1958), "Nonparametric estimation from incomplete
+/// observations", *JASA* 53(282), 457–481.
+pub fn kaplan_meier(waits: &[(f64, bool)]) -> PatienceFit {
+    let mut v: Vec<(f64, bool)> = waits
+        .iter()
+        .copied()
+        .filter(|(w, _)| w.is_finite() && *w >= 0.0)
+        .collect();
+    // At equal times events come before censorings (the usual convention).
+    v.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+    let n = v.len();
+    let abandoned = v.iter().filter(|x| x.1).count();
+    let total_wait: f64 = v.iter().map(|x| x.0).sum();
+    let mut at_risk = n as f64;
+    let mut s = 1.0;
+    let mut cdf: Vec<(f64, f64)> = Vec::new();
+    let mut next_mark = 0.025;
+    let mut median = None;
+    let mut i = 0;
+    while i < n {
+        let t = v[i].0;
+        let (mut d, mut c) = (0.0, 0.0);
+        while i < n && v[i].0 == t {
+            if v[i].1 {
+                d += 1.0;
+            } else {
+                c += 1.0;
+            }
+            i += 1;
+        }
+        if d > 0.0 {
+            s *= 1.0 - d / at_risk;
+            let f = 1.0 - s;
+            if median.is_none() && f >= 0.5 {
+                median = Some(t);
+            }
+            let last_event = !v[i..].iter().any(|x| x.1);
+            if f >= next_mark || last_event {
+                cdf.push((t, f));
+                while next_mark <= f {
+                    next_mark += 0.025;
+                }
+            }
+        }
+        at_risk -= d + c;
+    }
+    PatienceFit {
+        calls: n,
+        abandoned,
+        cdf,
+        exp_mean_secs: (abandoned > 0).then(|| total_wait / abandoned as f64),
+        median_secs: median,
+    }
+}
+
+/// Handle-time statistics of one queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceFit {
+    /// Answered calls with a handle time > 0.
+    pub calls: usize,
+    /// Mean, seconds.
+    pub mean_secs: f64,
+    /// Coefficient of variation (sd ÷ mean).
+    pub cv: f64,
+    /// Empirical CDF at every 5 % `(seconds, probability)`, 5 % … 100 %.
+    pub cdf: Vec<(f64, f64)>,
+}
+
+/// Mean, CV and quantiles of positive handle times; `None` with fewer than two.
+pub fn fit_service(handles: &[f64]) -> Option<ServiceFit> {
+    let mut v: Vec<f64> = handles
+        .iter()
+        .copied()
+        .filter(|h| h.is_finite() && *h > 0.0)
+        .collect();
+    if v.len() < 2 {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let cdf = (1..=20)
+        .map(|k| {
+            let p = f64::from(k) * 0.05;
+            let idx = ((p * n).ceil() as usize).clamp(1, v.len()) - 1;
+            (v[idx], p)
+        })
+        .collect();
+    Some(ServiceFit {
+        calls: v.len(),
+        mean_secs: mean,
+        cv: sd / mean,
+        cdf,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kaplan_meier_matches_the_textbook_example() {
+        // Kaplan & Meier style example (Klein & Moeschberger 2003, Table 4.1A style by hand):
+        // times 1, 2+, 3, 3, 4+, 5 (+ = censored). S(1) = 5/6, S(3) = 5/6 · (1 − 2/4) = 5/12,
+        // S(5) = 5/12 · (1 − 1/1) = 0.
+        let w = [
+            (1.0, true),
+            (2.0, false),
+            (3.0, true),
+            (3.0, true),
+            (4.0, false),
+            (5.0, true),
+        ];
+        let f = kaplan_meier(&w);
+        assert_eq!(f.abandoned, 4);
+        let at = |t: f64| f.cdf.iter().find(|p| p.0 == t).unwrap().1;
+        assert!((at(1.0) - 1.0 / 6.0).abs() < 1e-12);
+        assert!((at(3.0) - 7.0 / 12.0).abs() < 1e-12);
+        assert!((at(5.0) - 1.0).abs() < 1e-12);
+        assert_eq!(f.median_secs, Some(3.0));
+        // Exponential MLE: total exposure 18 s over 4 events.
+        assert_eq!(f.exp_mean_secs, Some(4.5));
+    }
+
+    #[test]
+    fn exponential_patience_is_recovered_under_censoring() {
+        let mut rng = crate::simulate::rng::Rng::for_replication(3, 0);
+        let w: Vec<(f64, bool)> = (0..50_000)
+            .map(|_| {
+                let patience = 200.0 * rng.exp1();
+                let wait = 150.0 * rng.exp1();
+                (patience.min(wait), patience < wait)
+            })
+            .collect();
+        let f = kaplan_meier(&w);
+        assert!((f.exp_mean_secs.unwrap() / 200.0 - 1.0).abs() < 0.03);
+        // Median of Exp(200) = 200 ln 2.
+        assert!((f.median_secs.unwrap() / (200.0 * 2f64.ln()) - 1.0).abs() < 0.05);
+        let s = fit_service(&[100.0, 200.0, 300.0]).unwrap();
+        assert!((s.mean_secs - 200.0).abs() < 1e-12 && (s.cv - 0.5).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,211 @@
+//! `wfm simulate`: discrete-event simulation of a plan (see `docs/simulate.md`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::ValueEnum;
+use wfm::io::simulate::{
+    read_agents, read_demand, read_sim_config, sim_table, AgentsInput, SimLevel,
+};
+use wfm::model::{Demand, Panel, Progress, QueueId};
+use wfm::simulate::{simulate, Arrivals, Dist, Routing, SimModel, SimOptions};
+
+use super::{emit, OutputArgs};
+
+/// Arguments of `wfm simulate`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Simulation config (TOML): queues with service and patience distributions, agent groups
+    /// and the queues they serve in priority order. Without it: one group per queue (or one pool
+    /// `ALL` when the staffing has no key column), exponential handle times.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Demand per queue × interval: `wfm forecast`, `wfm ingest` or `wfm staff` output.
+    #[arg(long, value_name = "FILE")]
+    demand: PathBuf,
+    /// Agents per group (or queue) × interval: `wfm staff` output (`agents`), a schedule's
+    /// coverage (`scheduled`), or `interval_start,group,agents`.
+    #[arg(long, value_name = "FILE")]
+    staffing: PathBuf,
+    /// Replications [default: the config's, else 30].
+    #[arg(long)]
+    reps: Option<u32>,
+    /// Seed of the random streams [default: the config's, else 1].
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Service-level threshold, seconds [default: the config's, else 20].
+    #[arg(long, value_name = "SECONDS")]
+    threshold_seconds: Option<f64>,
+    /// Mean patience (exponential) for queues whose patience the config does not give;
+    /// without either, callers never abandon.
+    #[arg(long, value_name = "SECONDS")]
+    patience_seconds: Option<f64>,
+    /// Rows per queue × interval, per day, or over the horizon.
+    #[arg(long, value_enum, default_value_t = Level::Interval)]
+    level: Level,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Level {
+    Interval,
+    Day,
+    Horizon,
+}
+
+struct Bar(indicatif::ProgressBar);
+
+impl Progress for Bar {
+    fn begin(&self, _stage: &str, total: u64) {
+        self.0.set_length(total);
+    }
+    fn advance(&self, n: u64) {
+        self.0.inc(n);
+    }
+    fn end(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let demand = read_demand(&args.demand)?;
+    if demand.filled > 0 {
+        eprintln!(
+            "note: {}: {} queue × interval cell(s) absent from the file are taken as zero demand",
+            args.demand.display(),
+            demand.filled
+        );
+    }
+    let grid = *demand.demand.grid();
+    let agents = read_agents(&args.staffing, &grid)?;
+    if agents.outside > 0 {
+        eprintln!(
+            "note: {}: {} row(s) outside the demand's horizon {} … {} are not used",
+            args.staffing.display(),
+            agents.outside,
+            grid.start(),
+            grid.end()
+        );
+    }
+    let config = args.config.as_deref().map(read_sim_config).transpose()?;
+    let routing = match config.as_ref().and_then(|c| c.routing.clone()) {
+        Some(r) => r,
+        None => default_routing(demand.demand.queues(), agents.agents.queues())?,
+    };
+    check_missing(&agents, &routing, &demand.demand, &args.staffing)?;
+    let patience_default = args
+        .patience_seconds
+        .map(Dist::exponential)
+        .transpose()
+        .context("--patience-seconds")?;
+    let mut service = Vec::new();
+    let mut patience = Vec::new();
+    for q in routing.queues() {
+        let c = config.as_ref();
+        service.push(
+            c.and_then(|c| c.service.get(q).cloned())
+                .unwrap_or(Dist::Exponential { mean_secs: 1.0 }),
+        );
+        patience.push(match c.and_then(|c| c.patience.get(q).cloned()) {
+            Some(p) => p,
+            None => patience_default.clone(),
+        });
+    }
+    if patience.iter().all(Option::is_none) {
+        eprintln!("note: no patience given (--patience-seconds or the config): nobody abandons");
+    }
+    let c = config.as_ref();
+    let options = SimOptions {
+        reps: args.reps.or(c.and_then(|c| c.reps)).unwrap_or(30),
+        seed: args.seed.or(c.and_then(|c| c.seed)).unwrap_or(1),
+        threshold_secs: args
+            .threshold_seconds
+            .or(c.and_then(|c| c.threshold_secs))
+            .unwrap_or(20.0),
+        // The global `--threads` sizes rayon's pool, which runs the replications.
+        threads: None,
+    };
+    let model = SimModel {
+        demand: &demand.demand,
+        agents: &agents.agents,
+        routing: &routing,
+        service,
+        patience,
+        arrivals: Arrivals::Poisson,
+    };
+    let bar = Bar(indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template(
+            "simulate {bar:30} {pos}/{len} replications {elapsed}",
+        )
+        .expect("valid template"),
+    ));
+    let result = simulate(&model, &options, &bar)?;
+    let unserved: u64 = result
+        .replications()
+        .iter()
+        .map(|r| u64::from(r.unserved))
+        .sum();
+    if unserved > 0 {
+        eprintln!(
+            "warning: {unserved} call(s) over all replications were still waiting at the end with no agent to serve them (counted as offered, neither answered nor abandoned)"
+        );
+    }
+    let level = match args.level {
+        Level::Interval => SimLevel::Interval,
+        Level::Day => SimLevel::Day,
+        Level::Horizon => SimLevel::Horizon,
+    };
+    let mut inputs = vec![args.demand.clone(), args.staffing.clone()];
+    inputs.extend(args.config.clone());
+    emit(&sim_table(&result, level), &args.output, &inputs)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Without a config: one pool when the staffing is pooled, else one group per queue.
+fn default_routing(queues: &[QueueId], groups: &[QueueId]) -> anyhow::Result<Routing> {
+    if groups.len() == 1 && groups[0].as_str() == QueueId::ALL && !queues.contains(&groups[0]) {
+        return Ok(Routing::pooled(queues.to_vec(), QueueId::all())?);
+    }
+    Ok(Routing::dedicated(queues.to_vec()))
+}
+
+/// A group with no agents listed for an interval is an error when a queue it serves has calls
+/// then, and a note otherwise (0 agents).
+fn check_missing(
+    agents: &AgentsInput,
+    routing: &Routing,
+    demand: &Panel<Demand>,
+    file: &std::path::Path,
+) -> anyhow::Result<()> {
+    let mut idle = 0;
+    for &(g, t) in &agents.missing {
+        let gid = &agents.agents.queues()[g];
+        let busy = routing
+            .groups()
+            .iter()
+            .filter(|grp| &grp.id == gid)
+            .flat_map(|grp| grp.skills().iter().map(|&(q, _)| &routing.queues()[q]))
+            .find(|q| {
+                demand
+                    .series_of(q.as_str())
+                    .is_some_and(|s| s[t].offered > 0.0)
+            });
+        match busy {
+            Some(q) => anyhow::bail!(
+                "{}: group `{gid}` has no agents listed for {}, when queue `{q}` has calls",
+                file.display(),
+                demand.grid().timestamp(t)
+            ),
+            None => idle += 1,
+        }
+    }
+    if idle > 0 {
+        eprintln!(
+            "note: {}: {idle} group × interval cell(s) without demand are not listed: 0 agents",
+            file.display()
+        );
+    }
+    Ok(())
+}
