@@ -29,6 +29,7 @@ mod calls;
 mod catalogue;
 mod compute;
 mod facts_kpis;
+pub mod fidelity;
 mod forecast_kpis;
 pub mod formulas;
 mod handling;

@@ -14,7 +14,7 @@
 //! Everything here computes on plain values; reading call logs and writing `calibration.toml`
 //! is [`crate::io::calibration`]'s.
 
-mod availability;
+pub(crate) mod availability;
 mod pools;
 
 pub use availability::{fit_availability, AvailabilityFit, FitInterval, FitOptions};
@@ -200,5 +200,66 @@ mod tests {
         assert!((f.median_secs.unwrap() / (200.0 * 2f64.ln()) - 1.0).abs() < 0.05);
         let s = fit_service(&[100.0, 200.0, 300.0]).unwrap();
         assert!((s.mean_secs - 200.0).abs() < 1e-12 && (s.cv - 0.5).abs() < 1e-12);
+    }
+}
+
+/// A pool's calibration.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PoolCalibration {
+    /// Pool name (`ALL` when every queue is pooled).
+    pub name: String,
+    /// Its queues.
+    pub queues: Vec<String>,
+    /// Availability of recorded agents, when agent counts for the pool were given.
+    pub availability: Option<AvailabilityFit>,
+    /// Exponential-equivalent mean patience of the pool's queued calls, seconds.
+    pub patience_exp_mean_secs: Option<f64>,
+    /// Detection from the call log, when pools were detected.
+    pub detection: Option<PoolDetection>,
+}
+
+/// A queue's calibration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueCalibration {
+    /// The queue.
+    pub name: String,
+    /// Patience (Kaplan–Meier).
+    pub patience: PatienceFit,
+    /// Handle times.
+    pub service: Option<ServiceFit>,
+}
+
+/// Everything `wfm calibrate` learns; written to and read from `calibration.toml`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Calibration {
+    /// First and last day of the history.
+    pub period: (String, String),
+    /// Input files.
+    pub sources: Vec<String>,
+    /// SL threshold of the fit, seconds.
+    pub threshold_secs: f64,
+    /// Busy-interval threshold (offered calls) of the fit.
+    pub min_offered: f64,
+    /// Pools.
+    pub pools: Vec<PoolCalibration>,
+    /// Queues.
+    pub queues: Vec<QueueCalibration>,
+}
+
+impl Calibration {
+    /// The pool named `name`.
+    pub fn pool(&self, name: &str) -> Option<&PoolCalibration> {
+        self.pools.iter().find(|p| p.name == name)
+    }
+    /// Availability of pool `name` at `hour` (the hour-of-day estimate when there is one, else
+    /// the pool level).
+    pub fn availability(&self, name: &str, hour: u32) -> Option<f64> {
+        let fit = self.pool(name)?.availability.as_ref()?;
+        Some(
+            fit.by_hour
+                .iter()
+                .find(|(h, _, _)| *h == hour)
+                .map_or(fit.availability, |&(_, a, _)| a),
+        )
     }
 }

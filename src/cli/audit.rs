@@ -22,6 +22,11 @@ pub(crate) enum Section {
     Scorecard,
     /// Erlang C / Erlang A predictions against what happened.
     ModelCheck,
+    /// Per pool × interval: Erlang C, Erlang A and the simulator, with and without
+    /// `--calibration`, predicted against observed SL, abandonment and ASA.
+    ModelCheckIntervals,
+    /// The fidelity report: errors per model on busy intervals, noise floor, verdict.
+    Fidelity,
     /// Per-day volumes, SL, ASA, abandon rate, occupancy.
     Daily,
     /// Per-interval required, scheduled and actual agents.
@@ -94,6 +99,12 @@ pub(crate) struct AuditArgs {
     /// Mean patience for Erlang A in seconds (default: estimated from the period's waits).
     #[arg(long)]
     patience: Option<f64>,
+    /// `wfm calibrate` output: adds calibrated predictions to the model check sections.
+    #[arg(long, value_name = "FILE")]
+    calibration: Option<PathBuf>,
+    /// Replications of the simulator in the model check sections.
+    #[arg(long, default_value_t = 20)]
+    sim_reps: u32,
     /// Which part to print.
     #[arg(long, value_enum, default_value_t = Section::Kpis)]
     section: Section,
@@ -130,6 +141,15 @@ pub(crate) struct AuditArgs {
     pdf: Option<PathBuf>,
 }
 
+/// The answer-time threshold of `--sl` (or its old spelling `--threshold`) [20 s].
+fn threshold_secs(args: &AuditArgs) -> u32 {
+    match (args.sl, args.threshold) {
+        (Some(sl), _) => sl.threshold_secs,
+        (None, Some(t)) => t,
+        (None, None) => 20,
+    }
+}
+
 /// The KPI table with its percentage rows (unit `%`) as fractions (unit `fraction`, two more
 /// decimals): 52.08 % → 0.5208, for CSV and JSON.
 fn percent_rows_as_fractions(mut t: Table) -> Table {
@@ -159,11 +179,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let args = *args.inner;
     let period = Period::parse(&args.period).map_err(|e| usage(format!("--period: {e}")))?;
     let mut options = AuditOptions::new(period);
-    options.threshold_secs = match (args.sl, args.threshold) {
-        (Some(sl), _) => sl.threshold_secs,
-        (None, Some(t)) => t,
-        (None, None) => 20,
-    };
+    options.threshold_secs = threshold_secs(&args);
     options.sl_convention = match args.sl_convention {
         Convention::Offered => SlConvention::Offered,
         Convention::Answered => SlConvention::Answered,
@@ -234,6 +250,24 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Section::Accuracy => vec![("accuracy", audit.accuracy_table())],
         Section::Scorecard => vec![("scorecard", audit.scorecard_table())],
         Section::ModelCheck => vec![("model_check", audit.model_check_table())],
+        Section::ModelCheckIntervals | Section::Fidelity => {
+            let f = fidelity(&audit, &args)?;
+            if let Some((model, cal)) = f.verdict {
+                eprintln!(
+                    "fidelity: best fit {model}{} (score: offered-weighted ΔSL² + Δabandon² on intervals with ≥ {} offered)",
+                    if cal { " calibrated" } else { "" },
+                    f.min_offered
+                );
+            }
+            if args.section == Section::Fidelity {
+                vec![("fidelity", wfm::io::calibration::fidelity_table(&f))]
+            } else {
+                vec![(
+                    "model_check_intervals",
+                    wfm::io::calibration::model_check_intervals_table(&f),
+                )]
+            }
+        }
         Section::Daily => vec![("daily", audit.daily_table())],
         Section::Staffing => vec![("staffing", audit.staffing_table())],
         Section::Inputs => vec![("inputs", audit.inputs_table())],
@@ -364,4 +398,36 @@ fn print_pdf(
     std::fs::rename(&tmp, pdf).with_context(|| format!("failed to write `{}`", pdf.display()))?;
     eprintln!("PDF written to {}", pdf.display());
     Ok(())
+}
+
+/// The fidelity report of the audit's model check, with `--calibration` when given.
+fn fidelity(
+    audit: &wfm::audit::Audit,
+    args: &AuditArgs,
+) -> anyhow::Result<wfm::audit::fidelity::Fidelity> {
+    let calibration = args
+        .calibration
+        .as_deref()
+        .map(wfm::io::calibration::read_calibration)
+        .transpose()?;
+    if let Some(c) = &calibration {
+        if c.availability(wfm::model::QueueId::ALL, 12).is_none() {
+            eprintln!("warning: the calibration has no availability for pool ALL: calibrated rows are left out");
+        }
+    }
+    if !audit.model_check.needs.is_empty() {
+        eprintln!("model check needs: {}", audit.model_check.needs.join("; "));
+    }
+    let interval = wfm::units::IntervalLength::from_minutes(i64::from(audit.interval_secs / 60))?;
+    let options = wfm::audit::fidelity::FidelityOptions {
+        interval,
+        threshold_secs: f64::from(threshold_secs(args)),
+        reps: args.sim_reps.max(1),
+        seed: 1,
+    };
+    Ok(wfm::audit::fidelity::fidelity(
+        &audit.model_check,
+        calibration.as_ref(),
+        &options,
+    )?)
 }

@@ -13,6 +13,7 @@ use wfm::table::{OutputFormat, Table};
 
 mod audit;
 mod backtest;
+mod calibrate;
 mod capacity;
 mod demo;
 mod demo_headline;
@@ -61,6 +62,8 @@ enum Command {
     Simulate(simulate::Args),
     /// Long-range capacity plan: hires per week over 12–18 months (weekly MIP).
     Capacity(capacity::Args),
+    /// Learn availability, patience, handle times and pools from history (calibration.toml).
+    Calibrate(calibrate::Args),
     /// Monthly audit of KPIs, forecast accuracy and scorecard.
     Audit(audit::Args),
     /// Run the pipeline on the embedded sample data and print a summary.
@@ -84,6 +87,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Schedule(a) => schedule::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Capacity(a) => capacity::run(a),
+        Command::Calibrate(a) => calibrate::run(a),
         Command::Audit(a) => audit::run(a),
         Command::Demo(a) => demo::run(a),
     }
@@ -210,6 +214,35 @@ pub(crate) fn emit(table: &Table, out: &OutputArgs, inputs: &[PathBuf]) -> anyho
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());
             table.write(out.format.into(), &mut lock)?;
+            lock.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// As [`emit`], for a large table produced row by row by `rows` (streamed to the file or to
+/// stdout; only the aligned text format buffers).
+pub(crate) fn emit_rows(
+    columns: &[&str],
+    out: &OutputArgs,
+    inputs: &[PathBuf],
+    rows: impl FnOnce(&mut wfm::table::RowWriter<'_>) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let run = |fmt: OutputFormat, w: &mut dyn Write| -> std::io::Result<()> {
+        let mut rw = wfm::table::RowWriter::new(columns, fmt, w)?;
+        rows(&mut rw)?;
+        rw.finish()
+    };
+    match &out.out {
+        Some(path) => {
+            let fmt = output_format(out)?;
+            wfm::table::write_atomic_with(path, inputs, |w| run(fmt, w))
+                .with_context(|| format!("failed to write `{}`", path.display()))?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            run(out.format.into(), &mut lock)?;
             lock.flush()?;
         }
     }

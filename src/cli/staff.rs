@@ -12,7 +12,7 @@ use wfm::table::OutputFormat;
 use wfm::units::{Fraction, IntervalLength, Secs};
 
 use super::vocab::{parse_sl, usage, Sl, SL_HELP};
-use super::{emit, Format, OutputArgs};
+use super::{emit_rows, Format, OutputArgs};
 
 /// Queueing model on the command line.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -229,7 +229,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         Precision::Full
     };
-    emit(&plan.to_table(precision), &args.output, &inputs)?;
+    // Streamed row by row: a million intervals never exist as a table of cells.
+    emit_rows(&plan::COLUMNS, &args.output, &inputs, |w| {
+        plan.write_rows(precision, w)
+    })?;
     let totals = plan.totals_table(precision);
     if human {
         let mut out = std::io::stdout().lock();

@@ -199,3 +199,21 @@ pub(crate) fn parse_record<'a>(
         key: RecordKey::Text(call_id.into()),
     })
 }
+
+/// The header and records of a generic call CSV, fields as text (`None` for a record the CSV
+/// reader rejects).
+pub(crate) fn split_csv(text: &str) -> (Vec<String>, Vec<Option<Vec<String>>>) {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header = rdr
+        .headers()
+        .map(|h| h.iter().map(str::to_string).collect())
+        .unwrap_or_default();
+    let records = rdr
+        .records()
+        .map(|r| r.ok().map(|r| r.iter().map(str::to_string).collect()))
+        .collect();
+    (header, records)
+}

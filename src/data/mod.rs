@@ -20,6 +20,7 @@ mod generic;
 mod intervals;
 mod kpi;
 mod record;
+pub mod samples;
 
 use std::path::PathBuf;
 

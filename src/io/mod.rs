@@ -9,6 +9,7 @@
 //! - [`panels`]: model panels ([`crate::model::Panel`]) to and from tables, with the
 //!   provenance of every cell.
 
+pub mod calibration;
 pub mod capacity;
 pub mod coverage;
 pub mod history;

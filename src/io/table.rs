@@ -455,9 +455,14 @@ impl Table {
     /// Any error of the writer.
     pub fn write(&self, format: OutputFormat, w: &mut dyn Write) -> std::io::Result<()> {
         match format {
-            OutputFormat::Csv => self.write_csv(w),
-            OutputFormat::Json => self.write_json(w),
             OutputFormat::Table => self.write_text(w),
+            _ => {
+                let mut out = RowWriter::new(&self.columns, format, w)?;
+                for r in &self.rows {
+                    out.row(r)?;
+                }
+                out.finish()
+            }
         }
     }
 
@@ -466,21 +471,7 @@ impl Table {
     /// # Errors
     /// Any error of the writer.
     pub fn write_csv(&self, w: &mut dyn Write) -> std::io::Result<()> {
-        // Keep the kind of an I/O error (a closed pipe must stay `BrokenPipe`, which the binary
-        // treats as a normal end); csv's own conversion turns every error into `Other`.
-        fn io_of(e: csv::Error) -> std::io::Error {
-            match e.kind() {
-                csv::ErrorKind::Io(inner) => std::io::Error::new(inner.kind(), e.to_string()),
-                _ => std::io::Error::other(e),
-            }
-        }
-        let mut wtr = csv::Writer::from_writer(w);
-        wtr.write_record(&self.columns).map_err(io_of)?;
-        for r in &self.rows {
-            wtr.write_record(r.iter().map(Cell::render))
-                .map_err(io_of)?;
-        }
-        wtr.flush()
+        self.write(OutputFormat::Csv, w)
     }
 
     /// Writes a JSON array of objects, one per row, keys in column order.
@@ -488,18 +479,7 @@ impl Table {
     /// # Errors
     /// Any error of the writer.
     pub fn write_json(&self, w: &mut dyn Write) -> std::io::Result<()> {
-        writeln!(w, "[")?;
-        for (i, r) in self.rows.iter().enumerate() {
-            write!(w, "  {{")?;
-            for (j, (c, v)) in self.columns.iter().zip(r).enumerate() {
-                if j > 0 {
-                    write!(w, ", ")?;
-                }
-                write!(w, "{}: {}", serde_json::Value::String(c.clone()), v.json())?;
-            }
-            writeln!(w, "}}{}", if i + 1 < self.rows.len() { "," } else { "" })?;
-        }
-        writeln!(w, "]")
+        self.write(OutputFormat::Json, w)
     }
 
     /// Writes aligned text columns (numbers right-aligned).
@@ -563,6 +543,123 @@ impl Table {
     }
 }
 
+/// Writes a table row by row, so that a large result never exists twice in memory (once as
+/// typed rows, once as cells): CSV and JSON rows go straight to the writer; the aligned text
+/// format needs every width first and buffers its rows. The bytes are those of
+/// [`Table::write`].
+pub struct RowWriter<'w> {
+    format: OutputFormat,
+    columns: Vec<String>,
+    csv: Option<csv::Writer<&'w mut dyn Write>>,
+    raw: Option<&'w mut dyn Write>,
+    text: Option<Table>,
+    rows: usize,
+}
+
+impl std::fmt::Debug for RowWriter<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowWriter")
+            .field("format", &self.format)
+            .field("rows", &self.rows)
+            .finish()
+    }
+}
+
+/// Keeps the kind of an I/O error (a closed pipe must stay `BrokenPipe`, which the binary
+/// treats as a normal end); csv's own conversion turns every error into `Other`.
+fn io_of(e: csv::Error) -> std::io::Error {
+    match e.kind() {
+        csv::ErrorKind::Io(inner) => std::io::Error::new(inner.kind(), e.to_string()),
+        _ => std::io::Error::other(e),
+    }
+}
+
+impl<'w> RowWriter<'w> {
+    /// Starts a table with `columns` in `format` on `w` (writes the header or the opening
+    /// bracket).
+    ///
+    /// # Errors
+    /// Any error of the writer.
+    pub fn new<S: AsRef<str>>(
+        columns: &[S],
+        format: OutputFormat,
+        w: &'w mut dyn Write,
+    ) -> std::io::Result<Self> {
+        let columns: Vec<String> = columns.iter().map(|c| c.as_ref().to_string()).collect();
+        let mut out = RowWriter {
+            format,
+            columns,
+            csv: None,
+            raw: None,
+            text: None,
+            rows: 0,
+        };
+        match format {
+            OutputFormat::Csv => {
+                let mut wtr = csv::Writer::from_writer(w);
+                wtr.write_record(&out.columns).map_err(io_of)?;
+                out.csv = Some(wtr);
+            }
+            OutputFormat::Json => {
+                writeln!(w, "[")?;
+                out.raw = Some(w);
+            }
+            OutputFormat::Table => {
+                out.text = Some(Table::new(out.columns.clone()));
+                out.raw = Some(w);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes one row (one cell per column).
+    ///
+    /// # Errors
+    /// Any error of the writer.
+    pub fn row(&mut self, cells: &[Cell]) -> std::io::Result<()> {
+        debug_assert_eq!(cells.len(), self.columns.len());
+        if let Some(wtr) = &mut self.csv {
+            wtr.write_record(cells.iter().map(Cell::render))
+                .map_err(io_of)?;
+        } else if let Some(t) = &mut self.text {
+            t.push(cells.to_vec());
+        } else if let Some(w) = &mut self.raw {
+            if self.rows > 0 {
+                writeln!(w, ",")?;
+            }
+            write!(w, "  {{")?;
+            for (j, (c, v)) in self.columns.iter().zip(cells).enumerate() {
+                if j > 0 {
+                    write!(w, ", ")?;
+                }
+                write!(w, "{}: {}", serde_json::Value::String(c.clone()), v.json())?;
+            }
+            write!(w, "}}")?;
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Ends the table (the closing bracket, the buffered text, the last flush).
+    ///
+    /// # Errors
+    /// Any error of the writer.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        if let Some(mut wtr) = self.csv.take() {
+            return wtr.flush();
+        }
+        let w = self.raw.take().expect("JSON and text hold the writer");
+        if let Some(t) = self.text.take() {
+            return t.write_text(w);
+        }
+        if self.rows > 0 {
+            writeln!(w)?;
+        }
+        writeln!(w, "]")?;
+        w.flush()
+    }
+}
+
 /// Writes `bytes` to `path` atomically: to a temporary file in the same folder, then renamed
 /// over the target, so a reader never sees a half-written file. Refuses to write over any of
 /// `inputs` (an output must never overwrite an input).
@@ -570,6 +667,19 @@ impl Table {
 /// # Errors
 /// [`TableError::Io`] on failure, or when `path` is one of `inputs`.
 pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), TableError> {
+    write_atomic_with(path, inputs, |w| w.write_all(bytes))
+}
+
+/// As [`write_atomic`], streaming: `write` fills the temporary file through a buffered writer
+/// (a large output is never held in memory as a whole).
+///
+/// # Errors
+/// As [`write_atomic`], or the error `write` returned (the temporary file is removed).
+pub fn write_atomic_with(
+    path: &Path,
+    inputs: &[PathBuf],
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), TableError> {
     let io = |source| TableError::Io {
         path: path.to_path_buf(),
         source,
@@ -589,7 +699,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(),
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(format!(".{}.tmp", std::process::id()));
     let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).map_err(io)?;
+    let written = std::fs::File::create(&tmp).and_then(|f| {
+        let mut w = std::io::BufWriter::new(f);
+        write(&mut w)?;
+        w.flush()?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(e));
+    }
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         io(e)
@@ -599,6 +718,59 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(),
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn streamed_rows_write_the_documented_bytes() {
+        let mut t = Table::new(["a", "b"]);
+        t.push(vec![Cell::Int(1), Cell::text("x,y")]);
+        t.push(vec![Cell::Float(-0.0001, 2), Cell::Empty]);
+        let render = |t: &Table, f| {
+            let mut buf = Vec::new();
+            t.write(f, &mut buf).unwrap();
+            String::from_utf8(buf).unwrap()
+        };
+        assert_eq!(render(&t, OutputFormat::Csv), "a,b\n1,\"x,y\"\n0.00,\n");
+        assert_eq!(
+            render(&t, OutputFormat::Json),
+            "[\n  {\"a\": 1, \"b\": \"x,y\"},\n  {\"a\": 0.0, \"b\": null}\n]\n"
+        );
+        assert_eq!(render(&Table::new(["a"]), OutputFormat::Json), "[\n]\n");
+        // Row by row gives the same bytes as the whole table.
+        for f in [OutputFormat::Csv, OutputFormat::Json, OutputFormat::Table] {
+            let mut buf = Vec::new();
+            let mut w = RowWriter::new(&t.columns, f, &mut buf).unwrap();
+            for r in &t.rows {
+                w.row(r).unwrap();
+            }
+            w.finish().unwrap();
+            assert_eq!(String::from_utf8(buf).unwrap(), render(&t, f));
+        }
+    }
+
+    #[test]
+    fn atomic_writes_leave_no_partial_file_on_error() {
+        let dir = std::env::temp_dir().join(format!("wfm-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("out.csv");
+        let r = write_atomic_with(&p, &[], |w| {
+            w.write_all(b"half")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        assert!(r.is_err());
+        assert!(!p.exists());
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            0,
+            "temporary file removed"
+        );
+        write_atomic(&p, b"ok\n", &[]).unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"ok\n");
+        assert!(
+            write_atomic(&p, b"x", std::slice::from_ref(&p)).is_err(),
+            "never over an input"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
 
     #[test]
     fn empty_and_header_only_are_errors() {

@@ -36,7 +36,7 @@ use super::requirement::{required_agents, Binding, Model};
 use super::workforce::{estimate_patience, gross_agents, staff_async, PatienceEstimate};
 use super::{QueueMetrics, StaffingError};
 use crate::io::Location;
-use crate::table::{Cell, CsvInput, Table, TableError};
+use crate::table::{Cell, CsvInput, RowWriter, Table, TableError};
 use crate::time::{format_timestamp, NaiveDate, NaiveDateTime};
 use crate::units::{Erlangs, IntervalLength, Secs};
 
@@ -1243,24 +1243,21 @@ impl StaffPlan {
     pub fn to_table(&self, precision: Precision) -> Table {
         let mut t = Table::new(COLUMNS);
         for r in &self.rows {
-            t.push(vec![
-                Cell::text(format_timestamp(r.start)),
-                Cell::text(r.queue.clone()),
-                number(Some(r.offered), precision, 2),
-                number(r.aht_secs, precision, 1),
-                number(Some(r.load_erlangs), precision, 3),
-                Cell::Int(i64::from(r.agents)),
-                Cell::Int(i64::from(r.agents_gross)),
-                number(Some(r.agents_scheduled), precision, 2),
-                number(r.service_level, precision, 4),
-                number(r.asa_secs, precision, 2),
-                number(r.occupancy, precision, 4),
-                number(r.p_wait, precision, 4),
-                number(r.abandon_rate, precision, 4),
-                Cell::text(r.outcome.label()),
-            ]);
+            t.push(row_cells(r, precision));
         }
         t
+    }
+
+    /// Writes the per-interval table row by row (the same bytes as [`StaffPlan::to_table`]
+    /// written in that format, without holding every row's cells at once).
+    ///
+    /// # Errors
+    /// Any error of the writer.
+    pub fn write_rows(&self, precision: Precision, w: &mut RowWriter<'_>) -> std::io::Result<()> {
+        for r in &self.rows {
+            w.row(&row_cells(r, precision))?;
+        }
+        Ok(())
     }
 
     /// The totals table in [`TOTAL_COLUMNS`] order.
@@ -1287,6 +1284,26 @@ impl StaffPlan {
             .last()
             .expect("totals always end with the horizon")
     }
+}
+
+/// The cells of one row of the per-interval table, in [`COLUMNS`] order.
+fn row_cells(r: &PlanRow, precision: Precision) -> Vec<Cell> {
+    vec![
+        Cell::text(format_timestamp(r.start)),
+        Cell::text(r.queue.clone()),
+        number(Some(r.offered), precision, 2),
+        number(r.aht_secs, precision, 1),
+        number(Some(r.load_erlangs), precision, 3),
+        Cell::Int(i64::from(r.agents)),
+        Cell::Int(i64::from(r.agents_gross)),
+        number(Some(r.agents_scheduled), precision, 2),
+        number(r.service_level, precision, 4),
+        number(r.asa_secs, precision, 2),
+        number(r.occupancy, precision, 4),
+        number(r.p_wait, precision, 4),
+        number(r.abandon_rate, precision, 4),
+        Cell::text(r.outcome.label()),
+    ]
 }
 
 /// Renders totals in [`TOTAL_COLUMNS`] order.

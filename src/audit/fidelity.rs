@@ -1,0 +1,393 @@
+//! The model check as a fidelity report: per interval, what Erlang C, Erlang A and the
+//! simulator predict — each with and without a calibration — against what happened, and which
+//! model fits best by a proper score.
+//!
+//! - *Uncalibrated*: recorded agents as they are, the period's own maximum-likelihood patience
+//!   (as the model check always did).
+//! - *Calibrated*: available agents = recorded × the calibration's availability of pool `ALL`
+//!   at the interval's hour, the calibration's exponential-equivalent patience. Erlang C and
+//!   Erlang A at a fractional agent count are interpolated linearly between the two whole
+//!   counts around it; the simulator staffs the nearest whole count.
+//! - *Simulation*: `wfm simulate`'s engine over the whole period at once (the queue carries over
+//!   between intervals), Poisson arrivals at the interval's offered calls, exponential handle
+//!   times at its AHT and exponential patience; the mean over replications.
+//! - **Scores** are over busy intervals (offered ≥ the calibration's `busy_min_offered`, else
+//!   20): offered-weighted mean absolute error and bias of SL (answered within the threshold ÷
+//!   offered) and abandonment (÷ offered), answered-weighted ASA error, and the daily SL error
+//!   (offered-weighted per day). Erlang C's unstable intervals (agents ≤ load) predict SL 0 and
+//!   Erlang C always predicts no abandonment: both are scored as predicted, not left out.
+//!   The verdict is the smallest offered-weighted mean of `(ΔSL)² + (Δabandon)²` (the Brier
+//!   score of the two probabilities, a proper score: it is minimised in expectation by the true
+//!   probabilities; Gneiting & Raftery 2007, *JASA* 102(477)).
+//! - **Noise floor**: what a perfect model would still miss — the offered-weighted mean
+//!   absolute deviation of single replications of the calibrated simulation around their mean,
+//!   i.e. the interval-to-interval randomness of the fitted model itself.
+
+use std::collections::BTreeMap;
+
+use super::model_check::{ModelCheck, ModelCheckRow};
+use crate::calibrate::availability::interpolate;
+use crate::calibrate::Calibration;
+use crate::model::{Agents, Demand, Grain, Panel, QueueId, Silent, TimeGrid};
+use crate::simulate::{simulate, Arrivals, Dist, Routing, SimModel, SimOptions, SimulateError};
+use crate::staffing::{erlang_a, erlang_c};
+use crate::time::{NaiveDateTime, Timelike};
+use crate::units::IntervalLength;
+
+/// The models compared.
+pub const MODELS: [&str; 3] = ["erlang-c", "erlang-a", "simulation"];
+
+/// One pool × interval × model × calibration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FidelityRow {
+    /// Interval start.
+    pub interval_start: NaiveDateTime,
+    /// Pool (`ALL`: queues pooled).
+    pub pool: String,
+    /// Offered calls.
+    pub offered: f64,
+    /// Recorded agents.
+    pub agents: u32,
+    /// One of [`MODELS`].
+    pub model: &'static str,
+    /// With the calibration.
+    pub calibrated: bool,
+    /// Predicted SL.
+    pub predicted_sl: f64,
+    /// Observed SL.
+    pub observed_sl: Option<f64>,
+    /// Predicted abandoned ÷ offered.
+    pub predicted_abandon: f64,
+    /// Observed abandoned ÷ offered.
+    pub observed_abandon: f64,
+    /// Predicted ASA, seconds (`None`: unstable Erlang C).
+    pub predicted_asa: Option<f64>,
+    /// Observed ASA, seconds.
+    pub observed_asa: Option<f64>,
+    answered: f64,
+}
+
+/// One model's fit on busy intervals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FidelitySummary {
+    /// Model.
+    pub model: &'static str,
+    /// With the calibration.
+    pub calibrated: bool,
+    /// Busy intervals scored.
+    pub intervals: usize,
+    /// Days they span.
+    pub days: usize,
+    /// SL mean absolute error (offered-weighted).
+    pub sl_mae: f64,
+    /// SL bias, predicted − observed.
+    pub sl_bias: f64,
+    /// Daily SL mean absolute error.
+    pub daily_sl_mae: f64,
+    /// Abandonment mean absolute error.
+    pub abandon_mae: f64,
+    /// ASA mean absolute error, seconds (answered-weighted, intervals with a prediction).
+    pub asa_mae: Option<f64>,
+    /// Offered-weighted mean of ΔSL² + Δabandon².
+    pub score: f64,
+}
+
+/// The fidelity report.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Fidelity {
+    /// Every interval's predictions.
+    pub rows: Vec<FidelityRow>,
+    /// Per model and calibration.
+    pub summaries: Vec<FidelitySummary>,
+    /// Noise floor of SL and abandonment MAE (calibrated simulation, else uncalibrated).
+    pub noise_floor: Option<(f64, f64)>,
+    /// The best `(model, calibrated)` by score.
+    pub verdict: Option<(&'static str, bool)>,
+    /// Busy-interval threshold used.
+    pub min_offered: f64,
+}
+
+/// Options of [`fidelity`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FidelityOptions {
+    /// Interval length.
+    pub interval: IntervalLength,
+    /// SL threshold, seconds.
+    pub threshold_secs: f64,
+    /// Simulation replications. Default 20.
+    pub reps: u32,
+    /// Simulation seed. Default 1.
+    pub seed: u64,
+}
+
+/// Erlang C at a fractional agent count (interpolated; SL 0 when unstable).
+fn erlang_c_at(n: f64, r: &ModelCheckRow, t: f64) -> (f64, f64, Option<f64>) {
+    let at = |k: u32| {
+        erlang_c::metrics(
+            k,
+            crate::units::Erlangs::new(r.load_erlangs).ok()?,
+            crate::units::Secs::new(r.aht_secs).ok()?,
+            crate::units::Secs::new(t).ok()?,
+        )
+        .ok()
+    };
+    let (lo, hi) = (n.floor().max(0.0) as u32, n.ceil().max(0.0) as u32);
+    let f = n - f64::from(lo);
+    match (at(lo), at(hi)) {
+        (Some(a), Some(b)) => (
+            a.service_level + f * (b.service_level - a.service_level),
+            0.0,
+            Some(a.asa_secs + f * (b.asa_secs - a.asa_secs)),
+        ),
+        (None, Some(b)) => (f * b.service_level, 0.0, None),
+        _ => (0.0, 0.0, None),
+    }
+}
+
+/// Erlang A at a fractional agent count (interpolated).
+fn erlang_a_at(n: f64, r: &ModelCheckRow, patience: f64, t: f64) -> (f64, f64, Option<f64>) {
+    let (lo, hi) = (n.floor().max(0.0) as u32, n.ceil().max(0.0) as u32);
+    let m = |k| erlang_a::compute(k, r.load_erlangs, r.aht_secs, patience, t);
+    let (a, b) = (m(lo), m(hi));
+    let tab = [
+        (a.service_level, a.abandon_rate.unwrap_or(0.0)),
+        (b.service_level, b.abandon_rate.unwrap_or(0.0)),
+    ];
+    let (sl, ab) = interpolate(&tab, n - f64::from(lo));
+    let f = n - f64::from(lo);
+    (sl, ab, Some(a.asa_secs + f * (b.asa_secs - a.asa_secs)))
+}
+
+/// Per row: `(SL, abandon, ASA)` means of the simulation and the mean absolute deviations of
+/// single replications `(SL, abandon)`.
+type SimOut = Vec<((f64, f64, Option<f64>), (f64, f64))>;
+
+fn simulate_rows(
+    rows: &[ModelCheckRow],
+    agents: &[f64],
+    patience: f64,
+    o: &FidelityOptions,
+) -> Result<SimOut, SimulateError> {
+    let step = i64::from(o.interval.seconds());
+    let first = rows
+        .iter()
+        .map(|r| r.interval_start)
+        .min()
+        .unwrap_or_default();
+    let last = rows
+        .iter()
+        .map(|r| r.interval_start)
+        .max()
+        .unwrap_or_default();
+    let n = ((last - first).num_seconds() / step) as usize + 1;
+    let grid = TimeGrid::new(first, Grain::Interval(o.interval), n)
+        .map_err(|e| SimulateError::Shape(e.to_string()))?;
+    let all = QueueId::all();
+    let mut demand = Panel::filled(vec![all.clone()], grid, Demand::default());
+    let mut staff = Panel::filled(vec![all.clone()], grid, Agents(0));
+    let pos: Vec<usize> = rows
+        .iter()
+        .map(|r| ((r.interval_start - first).num_seconds() / step) as usize)
+        .collect();
+    for (i, r) in rows.iter().enumerate() {
+        *demand.get_mut(0, pos[i]) = Demand {
+            offered: r.offered,
+            aht_secs: Some(r.aht_secs),
+        };
+        *staff.get_mut(0, pos[i]) = Agents(agents[i].round().max(0.0) as u32);
+    }
+    let routing = Routing::dedicated(vec![all]);
+    let model = SimModel {
+        demand: &demand,
+        agents: &staff,
+        routing: &routing,
+        service: vec![Dist::exponential(1.0)?],
+        patience: vec![Some(Dist::exponential(patience)?)],
+        arrivals: Arrivals::Poisson,
+    };
+    let opts = SimOptions {
+        reps: o.reps,
+        seed: o.seed,
+        threshold_secs: o.threshold_secs,
+        threads: None,
+    };
+    let res = simulate(&model, &opts, &Silent)?;
+    Ok(pos
+        .iter()
+        .map(|&t| {
+            let mut sl = Vec::new();
+            let mut ab = Vec::new();
+            let (mut wait, mut answered) = (0.0, 0.0);
+            for rep in res.replications() {
+                let c = &rep.cells[t];
+                if c.offered > 0 {
+                    sl.push(f64::from(c.answered_within) / f64::from(c.offered));
+                    ab.push(f64::from(c.abandoned) / f64::from(c.offered));
+                }
+                wait += c.wait_answered_secs;
+                answered += f64::from(c.answered);
+            }
+            let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+            let mad = |v: &[f64], m: f64| {
+                v.iter().map(|x| (x - m).abs()).sum::<f64>() / v.len().max(1) as f64
+            };
+            let (ms, ma) = (mean(&sl), mean(&ab));
+            (
+                (ms, ma, (answered > 0.0).then(|| wait / answered)),
+                (mad(&sl, ms), mad(&ab, ma)),
+            )
+        })
+        .collect())
+}
+
+/// The fidelity report of a model check (see the module docs).
+///
+/// # Errors
+/// [`SimulateError`] when the simulation cannot be set up (not expected on a model check).
+pub fn fidelity(
+    check: &ModelCheck,
+    calibration: Option<&Calibration>,
+    o: &FidelityOptions,
+) -> Result<Fidelity, SimulateError> {
+    let rows = &check.rows;
+    let mut out = Fidelity {
+        min_offered: calibration.map_or(20.0, |c| c.min_offered),
+        ..Fidelity::default()
+    };
+    let Some(period_patience) = check.patience_secs else {
+        return Ok(out);
+    };
+    if rows.is_empty() {
+        return Ok(out);
+    }
+    let t = o.threshold_secs;
+    let mut variants: Vec<(bool, Vec<f64>, f64)> = vec![(
+        false,
+        rows.iter().map(|r| f64::from(r.agents)).collect(),
+        period_patience,
+    )];
+    if let Some(c) = calibration {
+        let agents: Option<Vec<f64>> = rows
+            .iter()
+            .map(|r| {
+                c.availability(QueueId::ALL, r.interval_start.hour())
+                    .map(|a| a * f64::from(r.agents))
+            })
+            .collect();
+        if let Some(agents) = agents {
+            let p = c
+                .pool(QueueId::ALL)
+                .and_then(|p| p.patience_exp_mean_secs)
+                .unwrap_or(period_patience);
+            variants.push((true, agents, p));
+        }
+    }
+    for (calibrated, agents, patience) in &variants {
+        let sim = simulate_rows(rows, agents, *patience, o)?;
+        if *calibrated || out.noise_floor.is_none() {
+            let (mut w, mut s, mut a) = (0.0, 0.0, 0.0);
+            for (r, (_, mad)) in rows.iter().zip(&sim) {
+                if r.offered >= out.min_offered {
+                    w += r.offered;
+                    s += r.offered * mad.0;
+                    a += r.offered * mad.1;
+                }
+            }
+            out.noise_floor = (w > 0.0).then(|| (s / w, a / w));
+        }
+        for model in MODELS {
+            for (i, r) in rows.iter().enumerate() {
+                let n = agents[i];
+                let (sl, ab, asa) = match model {
+                    "erlang-c" => erlang_c_at(n, r, t),
+                    "erlang-a" => erlang_a_at(n, r, *patience, t),
+                    _ => sim[i].0,
+                };
+                out.rows.push(FidelityRow {
+                    interval_start: r.interval_start,
+                    pool: QueueId::ALL.to_string(),
+                    offered: r.offered,
+                    agents: r.agents,
+                    model,
+                    calibrated: *calibrated,
+                    predicted_sl: sl,
+                    observed_sl: r.actual_sl,
+                    predicted_abandon: ab,
+                    observed_abandon: r.actual_abandon,
+                    predicted_asa: asa,
+                    observed_asa: r.actual_asa_secs,
+                    answered: r.answered,
+                });
+            }
+        }
+    }
+    out.rows.sort_by(|a, b| {
+        (a.interval_start, a.calibrated, a.model).cmp(&(b.interval_start, b.calibrated, b.model))
+    });
+    for (calibrated, _, _) in &variants {
+        for model in MODELS {
+            let mine: Vec<&FidelityRow> = out
+                .rows
+                .iter()
+                .filter(|r| {
+                    r.model == model && r.calibrated == *calibrated && r.offered >= out.min_offered
+                })
+                .collect();
+            if let Some(s) = summarize(model, *calibrated, &mine) {
+                out.summaries.push(s);
+            }
+        }
+    }
+    out.verdict = out
+        .summaries
+        .iter()
+        .min_by(|a, b| a.score.total_cmp(&b.score))
+        .map(|s| (s.model, s.calibrated));
+    Ok(out)
+}
+
+fn summarize(
+    model: &'static str,
+    calibrated: bool,
+    rows: &[&FidelityRow],
+) -> Option<FidelitySummary> {
+    let (mut w, mut mae, mut bias, mut ab, mut score) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut wa, mut asa) = (0.0, 0.0);
+    let mut days: BTreeMap<chrono::NaiveDate, (f64, f64, f64)> = BTreeMap::new();
+    let mut n = 0;
+    for r in rows {
+        let Some(obs) = r.observed_sl else { continue };
+        n += 1;
+        let e = r.predicted_sl - obs;
+        let ea = r.predicted_abandon - r.observed_abandon;
+        w += r.offered;
+        mae += r.offered * e.abs();
+        bias += r.offered * e;
+        ab += r.offered * ea.abs();
+        score += r.offered * (e * e + ea * ea);
+        let d = days.entry(r.interval_start.date()).or_default();
+        d.0 += r.offered;
+        d.1 += r.offered * r.predicted_sl;
+        d.2 += r.offered * obs;
+        if let (Some(p), Some(o)) = (r.predicted_asa, r.observed_asa) {
+            wa += r.answered;
+            asa += r.answered * (p - o).abs();
+        }
+    }
+    if w <= 0.0 {
+        return None;
+    }
+    let daily = days.values().map(|d| (d.1 - d.2).abs()).sum::<f64>() / w;
+    Some(FidelitySummary {
+        model,
+        calibrated,
+        intervals: n,
+        days: days.len(),
+        sl_mae: mae / w,
+        sl_bias: bias / w,
+        daily_sl_mae: daily,
+        abandon_mae: ab / w,
+        asa_mae: (wa > 0.0).then(|| asa / wa),
+        score: score / w,
+    })
+}

@@ -1,0 +1,229 @@
+//! `wfm calibrate`: learn availability, patience, handle times and pools from history
+//! (see `docs/calibrate.md`).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use wfm::audit::{AuditInputs, AuditOptions, InputPaths, Period};
+use wfm::calibrate::{
+    detect_pools, fit_availability, fit_service, kaplan_meier, Calibration, FitInterval,
+    FitOptions, PoolCalibration, QueueCalibration,
+};
+use wfm::model::QueueId;
+use wfm::time::{Datelike, Timelike};
+
+/// Per queue: `(wait, abandoned)` of queued calls, handle times of answered calls.
+type QueueData = (Vec<(f64, bool)>, Vec<f64>);
+
+/// Arguments of `wfm calibrate`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  wfm calibrate --actuals data/audit/actuals_1999-01_02.csv \\\n    --agent-states data/audit/agents_30min_1999-01_02.csv --calls january.txt february.txt \\\n    --out calibration.toml"
+)]
+pub(crate) struct Args {
+    /// Actual intervals (`wfm ingest` output) of the history.
+    #[arg(long, value_name = "FILE")]
+    actuals: PathBuf,
+    /// Recorded agents per interval (agent states, or the pooled proxy `distinct_named_agents`).
+    #[arg(long, value_name = "FILE")]
+    agent_states: PathBuf,
+    /// Call logs of the same history (patience, handle times, pools).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    calls: Vec<PathBuf>,
+    /// Where to write calibration.toml (atomically).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Service-level threshold X in seconds.
+    #[arg(long, default_value_t = 20)]
+    threshold: u32,
+    /// Busy intervals (used in the availability fit) have at least this many offered calls.
+    #[arg(long, default_value_t = 20.0)]
+    min_offered: f64,
+    /// Bootstrap resamples (over days) for the availability's uncertainty.
+    #[arg(long, default_value_t = 200)]
+    bootstrap: usize,
+}
+
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        args.min_offered.is_finite() && args.min_offered >= 1.0,
+        "--min-offered: expected ≥ 1, got {}",
+        args.min_offered
+    );
+    let paths = InputPaths {
+        actuals: args.actuals.clone(),
+        forecast: None,
+        planned: None,
+        agent_states: Some(args.agent_states.clone()),
+        facts: None,
+        previous_facts: None,
+        scorecard: None,
+        targets: None,
+        staffing_config: None,
+        illustrative: Vec::new(),
+    };
+    let first_month = Period::parse("2000-01")?;
+    let mut options = AuditOptions::new(first_month);
+    options.threshold_secs = args.threshold;
+    let inputs = AuditInputs::load(&paths, &options).context("failed to read the history")?;
+    let mut months: Vec<String> = inputs
+        .actuals
+        .rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{:04}-{:02}",
+                r.interval_start.year(),
+                r.interval_start.month()
+            )
+        })
+        .collect();
+    months.sort();
+    months.dedup();
+    anyhow::ensure!(
+        !months.is_empty(),
+        "{}: no actual intervals",
+        args.actuals.display()
+    );
+    let mut history = Vec::new();
+    let mut monthly_patience = Vec::new();
+    for m in &months {
+        options.period = Period::parse(m)?;
+        let audit =
+            wfm::audit::audit(&inputs, &options).with_context(|| format!("model check of {m}"))?;
+        let mc = &audit.model_check;
+        if !mc.needs.is_empty() {
+            eprintln!("note: {m}: the model check needs {}", mc.needs.join("; "));
+        }
+        monthly_patience.extend(mc.patience_secs.map(|p| (p, mc.rows.len() as f64)));
+        for r in &mc.rows {
+            let Some(sl) = r.actual_sl else { continue };
+            history.push(FitInterval {
+                day: r.interval_start.date(),
+                hour: r.interval_start.hour(),
+                offered: r.offered,
+                load_erlangs: r.load_erlangs,
+                aht_secs: r.aht_secs,
+                agents: f64::from(r.agents),
+                observed_sl: sl,
+                observed_abandon: r.actual_abandon,
+            });
+        }
+    }
+    let mut cal = Calibration {
+        period: (
+            history
+                .iter()
+                .map(|h| h.day)
+                .min()
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            history
+                .iter()
+                .map(|h| h.day)
+                .max()
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        ),
+        sources: std::iter::once(&args.actuals)
+            .chain(std::iter::once(&args.agent_states))
+            .chain(&args.calls)
+            .map(|p| p.display().to_string())
+            .collect(),
+        threshold_secs: f64::from(args.threshold),
+        min_offered: args.min_offered,
+        ..Calibration::default()
+    };
+    let pooled_patience = if args.calls.is_empty() {
+        None
+    } else {
+        from_calls(&mut cal, &args.calls)?
+    };
+    let patience = pooled_patience.or_else(|| {
+        let w: f64 = monthly_patience.iter().map(|p| p.1).sum();
+        (w > 0.0).then(|| monthly_patience.iter().map(|p| p.0 * p.1).sum::<f64>() / w)
+    });
+    let Some(patience) = patience else {
+        anyhow::bail!("no patience could be estimated: give --calls, or actuals with abandoned calls and their waits");
+    };
+    let mut fo = FitOptions::new(patience, f64::from(args.threshold));
+    fo.min_offered = args.min_offered;
+    fo.bootstrap = args.bootstrap;
+    let fit = fit_availability(&history, &fo);
+    match &fit {
+        Some(f) => eprintln!(
+            "availability (pool ALL): {:.3} ± {:.3} (90 % {:.3}–{:.3}) over {} busy intervals on {} days; in-sample SL MAE {:.1} pp, bias {:+.1} pp",
+            f.availability, f.se, f.ci90.0, f.ci90.1, f.intervals, f.days, 100.0 * f.sl_mae, 100.0 * f.sl_bias
+        ),
+        None => eprintln!("warning: no busy interval (≥ {} offered with agents): availability not fitted", args.min_offered),
+    }
+    let mut queues: Vec<String> = inputs
+        .actuals
+        .rows
+        .iter()
+        .map(|r| r.queue.clone())
+        .collect();
+    queues.sort();
+    queues.dedup();
+    cal.pools.insert(
+        0,
+        PoolCalibration {
+            name: QueueId::ALL.to_string(),
+            queues,
+            availability: fit,
+            patience_exp_mean_secs: Some(patience),
+            detection: None,
+        },
+    );
+    let text = wfm::io::calibration::calibration_toml(&cal);
+    let mut inputs_list = vec![args.actuals.clone(), args.agent_states.clone()];
+    inputs_list.extend(args.calls.clone());
+    wfm::io::write_atomic(&args.out, text.as_bytes(), &inputs_list)
+        .with_context(|| format!("failed to write `{}`", args.out.display()))?;
+    eprintln!("calibration written to {}", args.out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Patience, handle times and pools from the call logs; returns the pooled patience.
+fn from_calls(cal: &mut Calibration, calls: &[PathBuf]) -> anyhow::Result<Option<f64>> {
+    let s = wfm::data::samples::call_samples(calls)?;
+    eprintln!(
+        "calls: {} read, {} offered, {} rejected, {} not offered",
+        s.read,
+        s.calls.len(),
+        s.rejected,
+        s.not_offered
+    );
+    let mut by_queue: BTreeMap<&str, QueueData> = BTreeMap::new();
+    let mut all = Vec::new();
+    for c in &s.calls {
+        let e = by_queue.entry(&c.queue).or_default();
+        if c.queued {
+            e.0.push((c.wait_secs, !c.answered));
+            all.push((c.wait_secs, !c.answered));
+        }
+        if c.answered {
+            e.1.push(c.handle_secs);
+        }
+    }
+    for (q, (waits, handles)) in &by_queue {
+        cal.queues.push(QueueCalibration {
+            name: q.to_string(),
+            patience: kaplan_meier(waits),
+            service: fit_service(handles),
+        });
+    }
+    let pooled = kaplan_meier(&all).exp_mean_secs;
+    for d in detect_pools(&s.calls) {
+        cal.pools.push(PoolCalibration {
+            name: d.name.clone(),
+            queues: d.queues.clone(),
+            availability: None,
+            patience_exp_mean_secs: None,
+            detection: Some(d),
+        });
+    }
+    Ok(pooled)
+}

@@ -1,0 +1,364 @@
+//! `calibration.toml`: written by `wfm calibrate`, read by `--calibration FILE`.
+//!
+//! Human-readable: every estimate with its sample size, the period and the method, in plain
+//! TOML that a planner may edit (e.g. to override the pools). See `docs/calibrate.md`.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::calibrate::{
+    AvailabilityFit, Calibration, PatienceFit, PoolCalibration, PoolDetection, QueueCalibration,
+    ServiceFit,
+};
+use crate::io::table::TableError;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Head {
+    period_start: String,
+    period_end: String,
+    sources: Vec<String>,
+    threshold_seconds: f64,
+    busy_min_offered: f64,
+    method: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PoolToml {
+    name: String,
+    queues: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    availability: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    availability_se: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    availability_ci90: Option<(f64, f64)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fit_intervals: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fit_days: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fit_sl_mae: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fit_sl_bias: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fit_abandon_mae: Option<f64>,
+    /// `[hour, availability (shrunk), intervals]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    availability_by_hour: Vec<(u32, f64, usize)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    patience_exp_mean_seconds: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agents_in_log: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answered_calls_in_log: Option<usize>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    specialist_share: Vec<f64>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QueueToml {
+    name: String,
+    patience_calls: usize,
+    patience_abandoned: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    patience_exp_mean_seconds: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    patience_median_seconds: Option<f64>,
+    /// Kaplan–Meier CDF `[seconds, P(patience ≤ seconds)]`.
+    patience_cdf: Vec<(f64, f64)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_calls: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_mean_seconds: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_cv: Option<f64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    service_cdf: Vec<(f64, f64)>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileToml {
+    calibration: Head,
+    #[serde(default)]
+    pools: Vec<PoolToml>,
+    #[serde(default)]
+    queues: Vec<QueueToml>,
+}
+
+const METHOD: &str = "availability: share of recorded agents fitted so that Erlang A reproduces observed SL and abandonment on busy intervals (offered-weighted squared error), bootstrap over days for the SE and 90 % interval, by hour of day shrunk toward the pool level with a prior of 20 intervals; patience: Kaplan-Meier with answered calls censored, exponential-equivalent mean = total queue wait / abandons; service: mean, CV and 5 % quantiles of handle times > 0; pools: a queue whose answered calls are >= 80 % taken by its specialists (agents with >= 80 % of their calls from it) is a dedicated pool, the rest are SHARED";
+
+fn round(v: f64, dp: i32) -> f64 {
+    let f = 10f64.powi(dp);
+    (v * f).round() / f
+}
+
+fn pool_toml(p: &PoolCalibration) -> PoolToml {
+    let a = p.availability.as_ref();
+    PoolToml {
+        name: p.name.clone(),
+        queues: p.queues.clone(),
+        availability: a.map(|a| round(a.availability, 4)),
+        availability_se: a.map(|a| round(a.se, 4)),
+        availability_ci90: a.map(|a| (round(a.ci90.0, 4), round(a.ci90.1, 4))),
+        fit_intervals: a.map(|a| a.intervals),
+        fit_days: a.map(|a| a.days),
+        fit_sl_mae: a.map(|a| round(a.sl_mae, 4)),
+        fit_sl_bias: a.map(|a| round(a.sl_bias, 4)),
+        fit_abandon_mae: a.map(|a| round(a.abandon_mae, 4)),
+        availability_by_hour: a
+            .map(|a| {
+                a.by_hour
+                    .iter()
+                    .map(|&(h, v, n)| (h, round(v, 4), n))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        patience_exp_mean_seconds: p.patience_exp_mean_secs.map(|v| round(v, 1)),
+        agents_in_log: p.detection.as_ref().map(|d| d.agents),
+        answered_calls_in_log: p.detection.as_ref().map(|d| d.calls),
+        specialist_share: p
+            .detection
+            .as_ref()
+            .map(|d| d.specialist_share.iter().map(|v| round(*v, 4)).collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// The calibration as TOML text.
+pub fn calibration_toml(c: &Calibration) -> String {
+    let file = FileToml {
+        calibration: Head {
+            period_start: c.period.0.clone(),
+            period_end: c.period.1.clone(),
+            sources: c.sources.clone(),
+            threshold_seconds: c.threshold_secs,
+            busy_min_offered: c.min_offered,
+            method: METHOD.to_string(),
+        },
+        pools: c.pools.iter().map(pool_toml).collect(),
+        queues: c
+            .queues
+            .iter()
+            .map(|q| QueueToml {
+                name: q.name.clone(),
+                patience_calls: q.patience.calls,
+                patience_abandoned: q.patience.abandoned,
+                patience_exp_mean_seconds: q.patience.exp_mean_secs.map(|v| round(v, 1)),
+                patience_median_seconds: q.patience.median_secs,
+                patience_cdf: q
+                    .patience
+                    .cdf
+                    .iter()
+                    .map(|&(s, p)| (s, round(p, 4)))
+                    .collect(),
+                service_calls: q.service.as_ref().map(|s| s.calls),
+                service_mean_seconds: q.service.as_ref().map(|s| round(s.mean_secs, 1)),
+                service_cv: q.service.as_ref().map(|s| round(s.cv, 4)),
+                service_cdf: q
+                    .service
+                    .as_ref()
+                    .map(|s| s.cdf.clone())
+                    .unwrap_or_default(),
+            })
+            .collect(),
+    };
+    let body = toml::to_string(&file).unwrap_or_default();
+    format!(
+        "# wfm calibration: how this center behaved in {} .. {}.\n\
+         # Written by `wfm calibrate`; read by `--calibration FILE` (docs/calibrate.md).\n\
+         # Staffing with a calibration plans recorded agents = available agents / availability.\n\n{body}",
+        c.period.0, c.period.1
+    )
+}
+
+/// Reads `calibration.toml`.
+///
+/// # Errors
+/// [`TableError::Toml`] for a syntax error, an unknown key or a value out of its domain
+/// (availability outside (0, 2], a negative mean).
+pub fn read_calibration(path: &Path) -> Result<Calibration, TableError> {
+    let f: FileToml = crate::io::table::read_toml(path)?;
+    let err = |message: String| TableError::Toml {
+        path: PathBuf::from(path),
+        message,
+    };
+    let mut pools = Vec::new();
+    for p in f.pools {
+        if let Some(a) = p.availability {
+            if !(a.is_finite() && a > 0.0 && a <= 2.0) {
+                return Err(err(format!(
+                    "pool `{}`: availability must be in (0, 2], got {a}",
+                    p.name
+                )));
+            }
+        }
+        if let Some((h, v, _)) = p
+            .availability_by_hour
+            .iter()
+            .find(|(h, v, _)| *h > 23 || !(*v > 0.0 && *v <= 2.0))
+        {
+            return Err(err(format!(
+                "pool `{}`: availability_by_hour [{h}, {v}]: hour 0–23, availability in (0, 2]",
+                p.name
+            )));
+        }
+        let availability = p.availability.map(|a| AvailabilityFit {
+            availability: a,
+            se: p.availability_se.unwrap_or(f64::NAN),
+            ci90: p.availability_ci90.unwrap_or((a, a)),
+            intervals: p.fit_intervals.unwrap_or(0),
+            days: p.fit_days.unwrap_or(0),
+            by_hour: p.availability_by_hour.clone(),
+            sl_mae: p.fit_sl_mae.unwrap_or(f64::NAN),
+            sl_bias: p.fit_sl_bias.unwrap_or(f64::NAN),
+            abandon_mae: p.fit_abandon_mae.unwrap_or(f64::NAN),
+        });
+        if let Some(m) = p
+            .patience_exp_mean_seconds
+            .filter(|m| m.is_nan() || *m <= 0.0)
+        {
+            return Err(err(format!(
+                "pool `{}`: patience_exp_mean_seconds must be > 0, got {m}",
+                p.name
+            )));
+        }
+        pools.push(PoolCalibration {
+            name: p.name.clone(),
+            queues: p.queues.clone(),
+            availability,
+            patience_exp_mean_secs: p.patience_exp_mean_seconds,
+            detection: p.agents_in_log.map(|agents| PoolDetection {
+                name: p.name,
+                queues: p.queues,
+                agents,
+                specialist_share: p.specialist_share,
+                calls: p.answered_calls_in_log.unwrap_or(0),
+            }),
+        });
+    }
+    let queues = f
+        .queues
+        .into_iter()
+        .map(|q| QueueCalibration {
+            name: q.name,
+            patience: PatienceFit {
+                calls: q.patience_calls,
+                abandoned: q.patience_abandoned,
+                cdf: q.patience_cdf,
+                exp_mean_secs: q.patience_exp_mean_seconds,
+                median_secs: q.patience_median_seconds,
+            },
+            service: match (q.service_calls, q.service_mean_seconds, q.service_cv) {
+                (Some(calls), Some(mean_secs), Some(cv)) => Some(ServiceFit {
+                    calls,
+                    mean_secs,
+                    cv,
+                    cdf: q.service_cdf,
+                }),
+                _ => None,
+            },
+        })
+        .collect();
+    Ok(Calibration {
+        period: (f.calibration.period_start, f.calibration.period_end),
+        sources: f.calibration.sources,
+        threshold_secs: f.calibration.threshold_seconds,
+        min_offered: f.calibration.busy_min_offered,
+        pools,
+        queues,
+    })
+}
+
+/// `--section model-check-intervals`: one row per pool × interval × model × calibration.
+pub fn model_check_intervals_table(
+    f: &crate::audit::fidelity::Fidelity,
+) -> crate::io::table::Table {
+    use crate::io::table::{Cell, Table};
+    let mut t = Table::new([
+        "interval_start",
+        "pool",
+        "offered",
+        "agents",
+        "model",
+        "calibrated",
+        "predicted_sl",
+        "observed_sl",
+        "predicted_abandon",
+        "observed_abandon",
+        "predicted_asa",
+        "observed_asa",
+    ]);
+    for r in &f.rows {
+        t.push(vec![
+            Cell::text(r.interval_start.format("%Y-%m-%dT%H:%M:%S").to_string()),
+            Cell::text(r.pool.clone()),
+            Cell::float(Some(r.offered), 0),
+            Cell::Int(i64::from(r.agents)),
+            Cell::text(r.model),
+            Cell::text(if r.calibrated { "true" } else { "false" }),
+            Cell::float(Some(r.predicted_sl), 4),
+            Cell::float(r.observed_sl, 4),
+            Cell::float(Some(r.predicted_abandon), 4),
+            Cell::float(Some(r.observed_abandon), 4),
+            Cell::float(r.predicted_asa, 1),
+            Cell::float(r.observed_asa, 1),
+        ]);
+    }
+    t
+}
+
+/// `--section fidelity`: per model × calibration on busy intervals, the noise floor and the
+/// verdict.
+pub fn fidelity_table(f: &crate::audit::fidelity::Fidelity) -> crate::io::table::Table {
+    use crate::io::table::{Cell, Table};
+    let mut t = Table::new([
+        "model",
+        "calibrated",
+        "busy_intervals",
+        "days",
+        "sl_mae",
+        "sl_bias",
+        "daily_sl_mae",
+        "abandon_mae",
+        "asa_mae_seconds",
+        "score",
+        "verdict",
+    ]);
+    for s in &f.summaries {
+        let best = f.verdict == Some((s.model, s.calibrated));
+        t.push(vec![
+            Cell::text(s.model),
+            Cell::text(if s.calibrated { "true" } else { "false" }),
+            Cell::Int(s.intervals as i64),
+            Cell::Int(s.days as i64),
+            Cell::float(Some(s.sl_mae), 4),
+            Cell::float(Some(s.sl_bias), 4),
+            Cell::float(Some(s.daily_sl_mae), 4),
+            Cell::float(Some(s.abandon_mae), 4),
+            Cell::float(s.asa_mae, 1),
+            Cell::float(Some(s.score), 5),
+            Cell::text(if best { "best" } else { "" }),
+        ]);
+    }
+    if let Some((sl, ab)) = f.noise_floor {
+        t.push(vec![
+            Cell::text("noise-floor"),
+            Cell::text(""),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::float(Some(sl), 4),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::float(Some(ab), 4),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::text(""),
+        ]);
+    }
+    t
+}
