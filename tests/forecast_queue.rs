@@ -98,3 +98,45 @@ fn intraday_origin_uses_the_morning() {
     };
     assert!(forecast(&h, None, &bad).is_err());
 }
+
+#[test]
+fn a_planner_factor_scales_its_date_exactly_and_nothing_else() {
+    use wfm::forecast::{Adjustment, Calendar, Effect, SpecialDay};
+    let h = fixture();
+    let options = ForecastOptions {
+        start: Some(parse_timestamp("1999-01-31").unwrap()),
+        horizon_secs: 3 * 86_400,
+        ..ForecastOptions::default()
+    };
+    let date = parse_timestamp("1999-02-01").unwrap().date();
+    let plain = forecast(&h, Some(&Calendar::default()), &options).unwrap();
+    let cal = Calendar::default().with_adjustments([Adjustment {
+        date,
+        name: "campaign".into(),
+        factor: 1.3,
+        queue: None,
+    }]);
+    let adj = forecast(&h, Some(&cal), &options).unwrap();
+    for (a, b) in plain.rows.iter().zip(&adj.rows) {
+        assert_eq!(a.interval_start, b.interval_start);
+        if a.interval_start.date() == date {
+            assert_eq!(b.forecast, a.forecast * 1.3, "{}", a.interval_start);
+        } else {
+            assert_eq!(b.forecast, a.forecast, "{}", a.interval_start);
+        }
+    }
+    assert_eq!(adj.adjustments.len(), 1);
+    let meta = adj.meta_json(Path::new("h.csv"), "now");
+    assert_eq!(meta["adjustments"][0]["factor"], 1.3);
+    // A special day whose class never occurred before the origin: a warning naming it.
+    let purim = Calendar::from_days([(
+        parse_timestamp("1999-02-02").unwrap().date(),
+        SpecialDay {
+            name: "Purim".into(),
+            effect: Effect::Reduced,
+        },
+    )]);
+    let w = forecast(&h, Some(&purim), &options).unwrap().warnings;
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("1999-02-02 Purim"), "{}", w[0]);
+}

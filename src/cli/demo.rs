@@ -41,7 +41,7 @@ pub(crate) struct Args {
 }
 
 /// The sample inputs, embedded at build time (provenance: data/README.md, data/audit/README.md).
-const SAMPLES: [(&str, &[u8]); 13] = [
+const SAMPLES: [(&str, &[u8]); 14] = [
     ("data/README.md", include_bytes!("../../data/README.md")),
     (
         "data/anonbank/january_01-14.txt",
@@ -86,6 +86,10 @@ const SAMPLES: [(&str, &[u8]); 13] = [
     (
         "models/scorecard.toml",
         include_bytes!("../../models/scorecard.toml"),
+    ),
+    (
+        "models/targets.toml",
+        include_bytes!("../../models/targets.toml"),
     ),
     (
         "models/agents_example.csv",
@@ -154,9 +158,10 @@ fn steps(out: &Path, time_limit: Option<&str>) -> Vec<Step> {
            "--agent-states", "@data/audit/agent_states_1999-02.csv",
            "--facts", "@data/audit/facts_1999-02.toml",
            "--previous-facts", "@data/audit/facts_1999-01.toml",
-           "--scorecard", "@models/scorecard.toml", "--report", "@06_report",
-           "--schedule", "@05_schedule", "--scenarios", "@04_scenarios.csv",
-           "--out", "@06_audit_kpis.csv"]),
+           "--scorecard", "@models/scorecard.toml", "--targets", "@models/targets.toml",
+           "--config", "@models/staffing.toml", "--illustrative", "agent-states",
+           "--report", "@06_report", "--schedule", "@05_schedule",
+           "--scenarios", "@04_scenarios.csv", "--out", "@06_audit_kpis.csv"]),
     ];
     script
         .iter()

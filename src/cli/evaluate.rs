@@ -142,6 +142,7 @@ fn interval_table(ev: &Evaluation, p: Precision) -> Table {
         "asa_seconds",
         "abandon_rate",
         "occupancy",
+        wfm::io::schema::P_MEET_TARGET,
         "pooling",
     ]);
     for r in &ev.rows {
@@ -157,6 +158,7 @@ fn interval_table(ev: &Evaluation, p: Precision) -> Table {
             number(r.asa_secs, p, 1),
             number(r.abandon_rate, p, 4),
             number(r.occupancy, p, 4),
+            number(r.p_meet_target, p, 4),
             Cell::text(ev.pooling.name()),
         ]);
     }

@@ -21,7 +21,9 @@ pub(crate) struct Args {
     /// History CSV: `interval_start,[queue,]offered[,aht_seconds]` (ingest output or the VRU file).
     #[arg(long, value_name = "FILE")]
     history: PathBuf,
-    /// Special days CSV `date,name,effect` (effect closed|eve|reduced).
+    /// Special days CSV `date,name,effect[,factor][,queue]` (effect closed|eve|reduced, or
+    /// `factor` with a multiplier applied to that date's forecast after the model; an empty
+    /// queue = all queues).
     #[arg(long, value_name = "FILE")]
     calendar: Option<PathBuf>,
     /// `auto` (ranked by an inner rolling-origin backtest per queue) or a model name.
@@ -82,6 +84,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         let text = serde_json::to_string_pretty(&meta)? + "\n";
         wfm::table::write_atomic(&meta_path, text.as_bytes(), &inputs)
             .with_context(|| format!("failed to write `{}`", meta_path.display()))?;
+    }
+    for w in &out.warnings {
+        eprintln!("warning: {w}");
     }
     for q in &out.queues {
         let rank: Vec<String> = q

@@ -181,7 +181,8 @@ impl PolicyArgs {
     after_help = "Output columns: interval_start, queue, offered, aht_seconds, load_erlangs, \
 agents (basis net), agents_gross (gross/paid, whole people), agents_scheduled (what a schedule \
 must cover: net ÷ (1 − unplanned shrinkage)), service_level, asa_seconds, occupancy, p_wait, \
-abandon_rate, binding.\n\
+abandon_rate, binding, p_meet_target (probability of meeting the targets under the forecast's \
+prediction bounds; --risk P sizes for it).\n\
 service_level = answered within the --sl threshold ÷ OFFERED (Erlang A: abandons count against); \
 asa_seconds = mean wait of ANSWERED calls; abandon_rate empty under Erlang C. \
 Totals per queue and day (agent-hours, FTE): after the table with --format table, else the \
@@ -194,6 +195,11 @@ pub(crate) struct Args {
     input: PathBuf,
     #[command(flatten)]
     policy: Box<PolicyArgs>,
+    /// Staff every interval so that its service targets hold with probability ≥ P under the
+    /// forecast's predictive distribution (from its lo80/hi80/lo95/hi95 bounds), e.g. 0.8.
+    /// The p_meet_target column is written with or without it.
+    #[arg(long, value_name = "P")]
+    risk: Option<f64>,
     /// Compute the metrics of the input's `agents` column (net agents) instead of sizing.
     #[arg(long)]
     evaluate: bool,
@@ -211,7 +217,14 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let cfg = args.policy.config()?;
+    let mut cfg = args.policy.config()?;
+    if let Some(p) = args.risk {
+        anyhow::ensure!(
+            !args.evaluate,
+            "--risk sizes the staffing; it does not apply to --evaluate"
+        );
+        cfg = cfg.with_risk(p).context("--risk")?;
+    }
     let options = ReadOptions {
         agents_column: args.agents_column.clone(),
     };

@@ -1,4 +1,10 @@
-//! Special days (holidays, eves, reduced days) known in advance: `date,name,effect`.
+//! Special days (holidays, eves, reduced days) known in advance, and planner adjustments:
+//! `date,name,effect[,factor][,queue]`.
+//!
+//! A row with `effect` = `factor` is an adjustment, not a special day: the model's forecast for
+//! that date (of `queue`, or of every queue when `queue` is empty) is multiplied by `factor`
+//! after the model, the calendar effects and the intraday update ("campaign on the 12th:
+//! +30 %" is `1999-10-12,campaign,factor,1.3`). Adjustments of one date multiply.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -48,10 +54,24 @@ pub struct SpecialDay {
     pub effect: Effect,
 }
 
-/// A calendar of special days.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A planner's adjustment: the forecast of `date` (of one queue, or of all) × `factor`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adjustment {
+    /// The date.
+    pub date: NaiveDate,
+    /// Its name (e.g. `campaign`).
+    pub name: String,
+    /// The multiplier (finite, ≥ 0).
+    pub factor: f64,
+    /// The queue; `None` = every queue.
+    pub queue: Option<String>,
+}
+
+/// A calendar of special days and planner adjustments.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Calendar {
     days: BTreeMap<NaiveDate, SpecialDay>,
+    adjustments: Vec<Adjustment>,
 }
 
 impl Calendar {
@@ -72,7 +92,10 @@ impl Calendar {
     pub fn from_csv(input: &CsvInput) -> Result<Self, ForecastError> {
         let cols = input.require(&["date", "effect"])?;
         let name_col = input.column("name");
+        let factor_col = input.column("factor");
+        let queue_col = input.column("queue");
         let mut days = BTreeMap::new();
+        let mut adjustments: Vec<Adjustment> = Vec::new();
         for r in 0..input.len() {
             let bad = |col: usize, reason: &str| TableError::BadValue {
                 at: input.location(r, col),
@@ -81,25 +104,61 @@ impl Calendar {
             };
             let date = parse_date(input.text(r, cols[0]))
                 .ok_or_else(|| bad(cols[0], "expected a date YYYY-MM-DD"))?;
+            let name = name_col.map_or(String::new(), |c| input.text(r, c).to_string());
             let effect = match input.text(r, cols[1]).to_ascii_lowercase().as_str() {
                 "closed" => Effect::Closed,
                 "eve" => Effect::Eve,
                 "reduced" => Effect::Reduced,
-                _ => return Err(bad(cols[1], "expected closed, eve or reduced").into()),
+                "factor" => {
+                    let a = adjustment(input, r, date, name, factor_col, queue_col)?;
+                    if adjustments
+                        .iter()
+                        .any(|b| b.date == a.date && b.queue == a.queue)
+                    {
+                        return Err(bad(
+                            cols[0],
+                            "an adjustment for this date and queue is listed twice",
+                        )
+                        .into());
+                    }
+                    adjustments.push(a);
+                    continue;
+                }
+                _ => return Err(bad(cols[1], "expected closed, eve, reduced or factor").into()),
             };
-            let name = name_col.map_or(String::new(), |c| input.text(r, c).to_string());
             if days.insert(date, SpecialDay { name, effect }).is_some() {
                 return Err(bad(cols[0], "date listed twice").into());
             }
         }
-        Ok(Calendar { days })
+        Ok(Calendar { days, adjustments })
     }
 
     /// A calendar from `(date, effect)` pairs.
     pub fn from_days(days: impl IntoIterator<Item = (NaiveDate, SpecialDay)>) -> Self {
         Calendar {
             days: days.into_iter().collect(),
+            adjustments: Vec::new(),
         }
+    }
+
+    /// The same calendar with `adjustments` added.
+    pub fn with_adjustments(mut self, adjustments: impl IntoIterator<Item = Adjustment>) -> Self {
+        self.adjustments.extend(adjustments);
+        self
+    }
+
+    /// The planner adjustments.
+    pub fn adjustments(&self) -> &[Adjustment] {
+        &self.adjustments
+    }
+
+    /// The product of the adjustments of `date` that apply to `queue` (1 without any).
+    pub fn factor(&self, date: NaiveDate, queue: &str) -> f64 {
+        self.adjustments
+            .iter()
+            .filter(|a| a.date == date && a.queue.as_deref().is_none_or(|q| q == queue))
+            .map(|a| a.factor)
+            .product()
     }
 
     /// The special day on `date`, if any.
@@ -116,6 +175,34 @@ impl Calendar {
     pub fn is_empty(&self) -> bool {
         self.days.is_empty()
     }
+}
+
+/// The adjustment on row `r` (effect `factor`).
+fn adjustment(
+    input: &CsvInput,
+    r: usize,
+    date: NaiveDate,
+    name: String,
+    factor_col: Option<usize>,
+    queue_col: Option<usize>,
+) -> Result<Adjustment, TableError> {
+    let Some(fc) = factor_col else {
+        return Err(TableError::MissingColumns {
+            path: input.path().to_path_buf(),
+            missing: vec!["factor".into()],
+            found: input.headers().to_vec(),
+        });
+    };
+    let factor = input.non_negative(r, fc)?;
+    let queue = queue_col
+        .map(|c| input.text(r, c).trim().to_string())
+        .filter(|q| !q.is_empty());
+    Ok(Adjustment {
+        date,
+        name,
+        factor,
+        queue,
+    })
 }
 
 #[cfg(test)]
@@ -139,5 +226,29 @@ mod tests {
             .unwrap();
         let e = Calendar::from_csv(&t).unwrap_err().to_string();
         assert!(e.contains("c.csv:2, column `effect`"), "{e}");
+    }
+
+    #[test]
+    fn factor_rows_are_adjustments() {
+        let t = CsvInput::from_bytes(
+            Path::new("c.csv"),
+            b"date,name,effect,factor,queue\n1999-10-12,campaign,factor,1.3,\n\
+              1999-10-12,mailing,factor,2,PS\n1999-10-13,x,closed,,\n",
+        )
+        .unwrap();
+        let c = Calendar::from_csv(&t).unwrap();
+        let d = parse_date("1999-10-12").unwrap();
+        assert_eq!(c.len(), 1);
+        assert!(c.get(d).is_none(), "an adjustment is not a special day");
+        assert!((c.factor(d, "NE") - 1.3).abs() < 1e-15);
+        assert!((c.factor(d, "PS") - 2.6).abs() < 1e-15);
+        assert_eq!(c.factor(parse_date("1999-10-13").unwrap(), "PS"), 1.0);
+        let t = CsvInput::from_bytes(
+            Path::new("c.csv"),
+            b"date,name,effect,factor\n1999-10-12,campaign,factor,-1\n",
+        )
+        .unwrap();
+        let e = Calendar::from_csv(&t).unwrap_err().to_string();
+        assert!(e.contains("c.csv:2, column `factor`"), "{e}");
     }
 }

@@ -33,7 +33,7 @@ use crate::table::{Cell, Table};
 use crate::time::{format_timestamp, NaiveDateTime};
 
 pub use backtest::{backtest, BacktestOptions, BacktestReport, BacktestRow, ModelScore};
-pub use calendar::{Calendar, Effect, SpecialDay};
+pub use calendar::{Adjustment, Calendar, Effect, SpecialDay};
 pub use decomposition::{Decomposition, FittedDecomposition};
 pub use double_seasonal::{DoubleSeasonalHw, FittedDoubleSeasonalHw, HwTermination};
 pub use ets_profile::{EtsProfile, FittedEtsProfile};
@@ -425,6 +425,10 @@ pub struct ForecastOutput {
     pub queues: Vec<QueueSummary>,
     /// Every queue × interval of the horizon (closed intervals: zeros), queue-major.
     pub panel: crate::model::Panel<crate::model::Forecast>,
+    /// The planner adjustments applied (calendar rows with effect `factor` in the horizon).
+    pub adjustments: Vec<Adjustment>,
+    /// Special days of the horizon whose effect has no past occurrence in the history.
+    pub warnings: Vec<String>,
 }
 
 impl ForecastOutput {
@@ -485,6 +489,13 @@ impl ForecastOutput {
             "horizon_days": self.horizon_secs as f64 / 86_400.0,
             "models": models,
             "ranking": ranking,
+            "adjustments": self.adjustments.iter().map(|a| serde_json::json!({
+                "date": a.date.to_string(),
+                "name": a.name,
+                "factor": a.factor,
+                "queue": a.queue,
+            })).collect::<Vec<_>>(),
+            "warnings": self.warnings,
         })
     }
 }

@@ -1,12 +1,16 @@
 //! One queue, one origin: prepare, rank (inner backtest), fit, predict, calendar, intervals.
 
 use super::aht::aht_profile;
-use super::calendar::Calendar;
+use super::calendar::{Calendar, Effect};
 use super::history::{History, QueueHistory};
 use super::intervals::{Bounds, Calibration};
 use super::prepare::{prepare, Prepared};
 use super::{FitData, ForecastError, InnerBacktest, ModelChoice, ModelSpec, RankEntry};
 use crate::time::Datelike;
+
+/// Fewest inner-backtest days the intraday update coefficient is learned from (else the
+/// gamma–Poisson update is used).
+pub(crate) const MIN_UPDATE_DAYS: usize = 10;
 
 /// How many of the best candidates `auto` averages into its ensemble.
 pub(crate) const ENSEMBLE_SIZE: usize = 3;
@@ -31,6 +35,8 @@ pub(crate) struct QueueRun {
     /// For an intraday origin: the day-ahead (midnight) forecast of the same steps, before the
     /// morning's level update.
     pub day_ahead: Option<Vec<f64>>,
+    /// Special days of the horizon whose effect has no past occurrence.
+    pub warnings: Vec<String>,
 }
 
 /// Predicts `horizon` steps after the prepared history with `spec`, applying the template,
@@ -244,6 +250,74 @@ impl<'a> Inner<'a> {
         (n >= 3 && den > 0.0).then(|| (num / den).max(0.0))
     }
 
+    /// How much of the morning's relative error carries into the rest of the day, learned from
+    /// the inner backtest: over its normal days, with `m = A/F` on slots `from..off` and
+    /// `a = A/F` from it, the weighted least-squares slope through the origin
+    /// `β = Σ F_a (m − 1)(a − 1) / Σ F_a (m − 1)²`, clipped to [0, 1] (the best linear
+    /// predictor of the afternoon's ratio from the morning's, noise in `m` included), with its
+    /// residual sum of squares. `None` with fewer than [`MIN_UPDATE_DAYS`] usable days.
+    /// Reference: Shen, H. & Huang, J. Z. (2008), M&SOM 10(3):391–410 (intraday updating by
+    /// regressing the rest of the day on the morning).
+    fn update_coefficient(&self, members: &[usize], from: usize, off: usize) -> Option<(f64, f64)> {
+        let (mut sxy, mut sxx, mut syy, mut n) = (0.0, 0.0, 0.0, 0usize);
+        for (k, &od) in self.origins.iter().enumerate() {
+            if members.iter().any(|&c| self.fcs[c][k].is_none()) {
+                continue;
+            }
+            let fc = |t: usize| {
+                members
+                    .iter()
+                    .map(|&c| self.fcs[c][k].as_ref().map_or(0.0, |v| v[t]))
+                    .sum::<f64>()
+                    / members.len() as f64
+            };
+            for day in 0..self.actuals[k].len() / self.d {
+                if self.special(od + day) {
+                    continue;
+                }
+                let sums = |r: std::ops::Range<usize>| {
+                    r.map(|s| (self.actuals[k][day * self.d + s], fc(day * self.d + s)))
+                        .try_fold((0.0, 0.0), |(y, f), (a, g)| a.map(|a| (y + a, f + g)))
+                };
+                let (Some((ym, fm)), Some((ya, fa))) = (sums(from..off), sums(off..self.d)) else {
+                    continue;
+                };
+                if fm <= 0.0 || fa <= 0.0 {
+                    continue;
+                }
+                let (x, y) = (ym / fm - 1.0, ya / fa - 1.0);
+                sxy += fa * x * y;
+                sxx += fa * x * x;
+                syy += fa * y * y;
+                n += 1;
+            }
+        }
+        (n >= MIN_UPDATE_DAYS && sxx > 0.0).then(|| {
+            let b = (sxy / sxx).clamp(0.0, 1.0);
+            (b, syy - 2.0 * b * sxy + b * b * sxx)
+        })
+    }
+
+    /// The morning window (the last 3 h, the last 6 h, or everything since midnight) and its
+    /// coefficient that predict the rest of the day best in the inner backtest (least
+    /// residual sum of squares of [`Inner::update_coefficient`]).
+    fn update_rule(&self, members: &[usize], off: usize) -> Option<(usize, f64)> {
+        let per_hour = self.d / 24;
+        let mut froms: Vec<usize> = [off, 6 * per_hour.max(1), 3 * per_hour.max(1)]
+            .iter()
+            .map(|&w| off.saturating_sub(w))
+            .collect();
+        froms.dedup();
+        froms
+            .into_iter()
+            .filter_map(|from| {
+                self.update_coefficient(members, from, off)
+                    .map(|(b, rss)| (from, b, rss))
+            })
+            .min_by(|a, b| a.2.total_cmp(&b.2))
+            .map(|(from, b, _)| (from, b))
+    }
+
     /// Ranks the candidates by inner WAPE (only those that forecast at every inner origin, so
     /// that errors are comparable) and chooses the members of the forecast: the best, or the
     /// mean of the best [`ENSEMBLE_SIZE`] when that scores better.
@@ -387,7 +461,17 @@ pub(crate) fn run_queue(
         ModelChoice::Auto => ModelSpec::auto_candidates(),
         ModelChoice::Named(m) => vec![m.clone()],
     };
-    let inn = Inner::run(history, q, calendar, origin_day, full, candidates, inner)?;
+    // An intraday origin learns its update from a week of inner days per inner origin.
+    let inner_horizon = if off > 0 { full.max(7 * d) } else { full };
+    let inn = Inner::run(
+        history,
+        q,
+        calendar,
+        origin_day,
+        inner_horizon,
+        candidates,
+        inner,
+    )?;
     let (members, ranking) = inn.choose(choice);
     let p = prepare(history, q, calendar, origin_day);
     let (mut forecast, model) =
@@ -397,15 +481,19 @@ pub(crate) fn run_queue(
         let morning: Vec<(f64, f64)> = (0..off)
             .filter_map(|t| q.volume()[origin_day * d + t].map(|y| (y, forecast[t])))
             .collect();
-        let sigma2 = if members.is_empty() {
-            None
-        } else {
-            inn.day_level_variance(&members)
-        };
-        let r = if morning.len() == off {
-            level_update(&morning, sigma2)
-        } else {
+        let r = if morning.len() < off || members.is_empty() {
             1.0
+        } else if let Some((from, beta)) = inn.update_rule(&members, off) {
+            let (a, f) = morning[from..]
+                .iter()
+                .fold((0.0, 0.0), |(a, f), &(y, g)| (a + y, f + g));
+            if f > 0.0 {
+                (1.0 + beta * (a / f - 1.0)).max(0.0)
+            } else {
+                1.0
+            }
+        } else {
+            level_update(&morning, inn.day_level_variance(&members))
         };
         for v in &mut forecast[off..d.min(full)] {
             *v *= r;
@@ -427,7 +515,18 @@ pub(crate) fn run_queue(
     let open: Vec<bool> = (off..full)
         .map(|t| p.open[p.weekday(p.days + t / d) * d + t % d])
         .collect();
-    let forecast = forecast.split_off(off);
+    let mut forecast = forecast.split_off(off);
+    let mut day_ahead = day_ahead;
+    if let Some(c) = calendar.filter(|c| !c.adjustments().is_empty()) {
+        for (t, v) in forecast.iter_mut().enumerate() {
+            let f = c.factor(history.date(origin_day + (off + t) / d), q.queue());
+            *v *= f;
+            if let Some(g) = day_ahead.as_mut() {
+                g[t] *= f;
+            }
+        }
+    }
+    let warnings = unknown_effects(history, q, calendar, &p, origin_day, full.div_ceil(d));
     let bounds = forecast
         .iter()
         .zip(&open)
@@ -447,7 +546,52 @@ pub(crate) fn run_queue(
         inner_origins: inn.origins.len(),
         aht,
         day_ahead,
+        warnings,
     })
+}
+
+/// Warnings for the special days of the horizon whose effect class has no past occurrence in
+/// the history before the origin (the effect cannot be estimated; what is done instead is
+/// said).
+fn unknown_effects(
+    history: &History,
+    q: &QueueHistory,
+    calendar: Option<&Calendar>,
+    p: &Prepared,
+    origin_day: usize,
+    days: usize,
+) -> Vec<String> {
+    let Some(c) = calendar else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for day in origin_day..origin_day + days {
+        let date = history.date(day);
+        let Some(sd) = c.get(date) else { continue };
+        if p.occurrences[sd.effect.index()] > 0 {
+            continue;
+        }
+        let other = match sd.effect {
+            Effect::Eve => Some(Effect::Reduced),
+            Effect::Reduced => Some(Effect::Eve),
+            Effect::Closed => None,
+        };
+        let instead = match other {
+            None => "forecast as closed (0) unless a factor is given".to_string(),
+            Some(o) if p.occurrences[o.index()] > 0 => {
+                format!("the `{}` effect is used instead", o.name())
+            }
+            Some(_) => "forecast as a normal day unless a factor is given".to_string(),
+        };
+        out.push(format!(
+            "{date} {} ({}): no past `{}` day in the history of queue {}; {instead}",
+            sd.name,
+            sd.effect.name(),
+            sd.effect.name(),
+            q.queue()
+        ));
+    }
+    out
 }
 
 /// Orders WAPEs ascending, unscored last.

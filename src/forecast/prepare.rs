@@ -54,6 +54,8 @@ pub(crate) struct Prepared {
     pub open: Vec<bool>,
     /// Per effect class, the per-slot volume ratio on such days (index [`Effect::index`]).
     pub effects: [Vec<f64>; 3],
+    /// Per effect class, the number of past occurrences the effect was estimated from.
+    pub occurrences: [usize; 3],
     /// Day-of-month factor, index 1..=31 (index 0 unused); all 1 when not supported by data.
     pub month_day: [f64; 32],
 }
@@ -242,6 +244,7 @@ pub(crate) fn prepare(
         clean,
         open,
         effects: [closed, eve, reduced],
+        occurrences: occ,
         month_day,
     }
 }

@@ -3,7 +3,7 @@
 //! split the work into. [`crate::forecast::forecast`] is this, queue by queue, on a whole
 //! [`History`].
 
-use super::calendar::Calendar;
+use super::calendar::{Adjustment, Calendar};
 use super::history::History;
 use super::pipeline::{origin_and_horizon, run_queue};
 use super::{ForecastError, ForecastOptions, ForecastOutput, ForecastRow, QueueSummary, RankEntry};
@@ -27,6 +27,8 @@ pub struct QueueForecast {
     pub ranking: Vec<RankEntry>,
     /// Inner origins used for ranking and intervals.
     pub inner_origins: usize,
+    /// Special days of the horizon whose effect class has no past occurrence in the history.
+    pub warnings: Vec<String>,
 }
 
 /// Forecasts one queue from its series: `history[t]` is the demand of interval `t` of `grid`
@@ -115,6 +117,7 @@ pub(crate) fn run_one(
         model: run.model,
         ranking: run.ranking,
         inner_origins: run.inner_origins,
+        warnings: run.warnings,
     })
 }
 
@@ -129,6 +132,7 @@ pub(crate) fn forecast_all(
     let mut queues = Vec::new();
     let mut cells = Vec::new();
     let mut grid = None;
+    let mut warnings = Vec::new();
     // Queues are independent: forecast them in parallel, then assemble in queue order (the
     // first failing queue in that order is reported, whatever the thread count).
     let runs: Vec<Result<QueueForecast, ForecastError>> = (0..history.queues().len())
@@ -154,6 +158,7 @@ pub(crate) fn forecast_all(
             });
         }
         cells.extend(run.cells);
+        warnings.extend(run.warnings);
         grid = Some(run.grid);
         queues.push(QueueSummary {
             queue: run.queue.to_string(),
@@ -172,5 +177,24 @@ pub(crate) fn forecast_all(
         rows,
         queues,
         panel,
+        adjustments: applied_adjustments(calendar, &grid),
+        warnings,
     })
+}
+
+/// The calendar's adjustments that fall inside the forecast's grid, by date.
+fn applied_adjustments(calendar: Option<&Calendar>, grid: &TimeGrid) -> Vec<Adjustment> {
+    let (first, last) = (
+        grid.start().date(),
+        grid.timestamp(grid.len().max(1) - 1).date(),
+    );
+    let mut out: Vec<Adjustment> = calendar
+        .map(|c| c.adjustments())
+        .unwrap_or(&[])
+        .iter()
+        .filter(|a| (first..=last).contains(&a.date))
+        .cloned()
+        .collect();
+    out.sort_by(|a, b| (a.date, &a.queue).cmp(&(b.date, &b.queue)));
+    out
 }

@@ -160,6 +160,7 @@ pub struct StaffConfig {
     hours_per_fte_week: f64,
     interval: Option<IntervalLength>,
     source: Option<PathBuf>,
+    risk: Option<f64>,
 }
 
 impl Default for StaffConfig {
@@ -179,6 +180,7 @@ impl StaffConfig {
             hours_per_fte_week: DEFAULT_HOURS_PER_FTE_WEEK,
             interval: None,
             source: None,
+            risk: None,
         }
     }
 
@@ -264,6 +266,28 @@ impl StaffConfig {
     pub fn with_interval(mut self, interval: IntervalLength) -> Self {
         self.interval = Some(interval);
         self
+    }
+
+    /// Staff each interval so that its service targets hold with probability ≥ `p` under the
+    /// forecast's predictive distribution (rows with prediction bounds; see
+    /// [`super::risk`]).
+    ///
+    /// # Errors
+    /// [`StaffingError::InvalidParameter`] unless `0 < p < 1`.
+    pub fn with_risk(mut self, p: f64) -> Result<Self, StaffingError> {
+        if !(p > 0.0 && p < 1.0) {
+            return Err(StaffingError::InvalidParameter {
+                name: "risk (probability of meeting the target)",
+                value: p,
+                range: "(0, 1)",
+            });
+        }
+        self.risk = Some(p);
+        Ok(self)
+    }
+    /// The risk level of [`StaffConfig::with_risk`], if any.
+    pub fn risk(&self) -> Option<f64> {
+        self.risk
     }
 
     /// Paid hours per FTE per day.

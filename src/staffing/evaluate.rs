@@ -67,6 +67,9 @@ pub struct EvalRow {
     pub occupancy: Option<f64>,
     /// The queue's service-level target.
     pub target: Option<f64>,
+    /// Probability of meeting the targets under the demand's predictive distribution (when the
+    /// demand is a forecast with bounds).
+    pub p_meet_target: Option<f64>,
     /// Every service target of the queue met (SL, ASA, abandon; async: all work within the SLA).
     pub met: bool,
     /// Interval length, hours.
@@ -286,6 +289,7 @@ fn judge(
         abandon_rate: ab,
         occupancy: occ,
         target: t.service_level(),
+        p_meet_target: interp(lo.p_meet_target, hi.p_meet_target, f),
         met: met || r.offered == 0.0,
         hours: r.hours,
     }

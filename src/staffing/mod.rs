@@ -27,6 +27,7 @@ pub mod erlang_c;
 pub mod evaluate;
 pub mod plan;
 pub mod requirement;
+pub mod risk;
 pub mod scenario;
 pub mod workforce;
 

@@ -33,6 +33,7 @@ use std::path::{Path, PathBuf};
 
 use super::config::{QueueKind, QueuePolicy, StaffConfig};
 use super::requirement::{required_agents, Binding, Model};
+use super::risk::{p_meet_target, Predictive};
 use super::workforce::{estimate_patience, gross_agents, staff_async, PatienceEstimate};
 use super::{QueueMetrics, StaffingError};
 use crate::io::Location;
@@ -41,7 +42,7 @@ use crate::time::{format_timestamp, NaiveDate, NaiveDateTime};
 use crate::units::{Erlangs, IntervalLength, Secs};
 
 /// The output columns of a staffing plan, in order.
-pub const COLUMNS: [&str; 14] = [
+pub const COLUMNS: [&str; 15] = [
     schema::INTERVAL_START,
     "queue",
     "offered",
@@ -56,6 +57,7 @@ pub const COLUMNS: [&str; 14] = [
     "p_wait",
     "abandon_rate",
     "binding",
+    schema::P_MEET_TARGET,
 ];
 
 /// The columns of the totals table, in order.
@@ -91,6 +93,7 @@ pub fn definitions() -> Vec<(&'static str, &'static str)> {
         ("occupancy", "carried load ÷ agents (Erlang A: abandoned calls take no agent time); async: work done ÷ agent time"),
         ("p_wait", "probability that an arriving call finds every agent busy (abandoners included)"),
         ("abandon_rate", "abandoned ÷ offered (Erlang A); empty under Erlang C, which has no abandonment"),
+        (schema::P_MEET_TARGET, "probability that the row's agents meet its service targets (SL, ASA, abandon) under the forecast's predictive distribution, from its point and 80 %/95 % bounds (see wfm::staffing::risk); empty without bounds or for async work. With --risk P every interval is sized for the offered P-quantile, so p_meet_target ≥ P"),
         ("binding", "sizing: the target that one agent fewer would miss (service_level, asa, abandon, occupancy, stability = Erlang C needs agents > load, sla_window for async, none = no traffic); --evaluate: met, miss:<target>, or unstable (Erlang C, agents ≤ load: the queue grows without bound)"),
     ]
 }
@@ -118,6 +121,8 @@ struct Row {
     offered: f64,
     aht: Option<f64>,
     agents: Option<u32>,
+    /// The forecast's predictive distribution, when the input has prediction bounds.
+    dist: Option<Predictive>,
     line: u64,
 }
 
@@ -202,6 +207,8 @@ impl StaffInput {
             },
         };
         let agents_c = csv.column(&options.agents_column);
+        let bounds_c =
+            [schema::LO80, schema::HI80, schema::LO95, schema::HI95].map(|n| csv.column(n));
         let hist = History::columns(csv);
         let answered_c = csv.column("answered");
         let mut aht_acc: HashMap<usize, (f64, f64)> = HashMap::new();
@@ -271,12 +278,25 @@ impl StaffInput {
                     e.2 += wans;
                 }
             }
+            let dist = match bounds_c {
+                [Some(l8), Some(h8), Some(l9), Some(h9)] => {
+                    let v = |c| csv.opt_non_negative(r, c);
+                    match (v(l8)?, v(h8)?, v(l9)?, v(h9)?) {
+                        (Some(a), Some(b), Some(c), Some(d)) => {
+                            Predictive::from_bounds(offered, a, b, c, d)
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
             rows.push(Row {
                 start,
                 queue,
                 offered,
                 aht,
                 agents,
+                dist,
                 line: csv.line(r),
             });
         }
@@ -348,6 +368,7 @@ impl StaffInput {
                 offered: d.offered,
                 aht: d.aht_secs,
                 agents: d.agents,
+                dist: None,
                 line,
             });
         }
@@ -603,6 +624,9 @@ pub struct PlanRow {
     pub p_wait: Option<f64>,
     /// Abandon rate (Erlang A only).
     pub abandon_rate: Option<f64>,
+    /// Probability that the row's agents meet the service targets under the forecast's
+    /// predictive distribution (`None` without prediction bounds, or for async work).
+    pub p_meet_target: Option<f64>,
     /// The binding target, or the evaluation outcome.
     pub outcome: Outcome,
     /// Interval length, hours.
@@ -904,7 +928,7 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
             let p = &policies[r.queue];
             let skip = p.kind == QueueKind::Async || (mode == Mode::Evaluate && r.agents.is_none());
             (!skip).then(|| {
-                inbound_row(r, p, t, mode).map_err(|e| StaffingError::Row {
+                inbound_row(r, p, t, mode, config.risk()).map_err(|e| StaffingError::Row {
                     at: at(r, "offered"),
                     source: Box::new(e),
                 })
@@ -979,7 +1003,13 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
     })
 }
 
-fn inbound_row(r: &Row, p: &QueuePolicy, t: f64, mode: Mode) -> Result<PlanRow, StaffingError> {
+fn inbound_row(
+    r: &Row,
+    p: &QueuePolicy,
+    t: f64,
+    mode: Mode,
+    risk: Option<f64>,
+) -> Result<PlanRow, StaffingError> {
     let aht = r.aht.unwrap_or(0.0);
     let aht_eff = Secs::new(aht / p.concurrency)?;
     let load = if r.offered > 0.0 && aht > 0.0 {
@@ -1002,18 +1032,35 @@ fn inbound_row(r: &Row, p: &QueuePolicy, t: f64, mode: Mode) -> Result<PlanRow, 
         occupancy: None,
         p_wait: None,
         abandon_rate: None,
+        p_meet_target: None,
         outcome: Outcome::Met,
         hours: 0.0,
     };
     match mode {
         Mode::Size => {
-            let req = required_agents(p.model, load, aht_eff, &p.targets)?;
+            let risky = risk.zip(r.dist).filter(|_| aht > 0.0);
+            let req = match risky {
+                None => required_agents(p.model, load, aht_eff, &p.targets)?,
+                Some((prob, dist)) => {
+                    // Size for the offered P-quantile; report the metrics at the point.
+                    let q_load = Erlangs::new(dist.quantile(prob) * aht_eff.value() / t)?;
+                    let mut req = required_agents(p.model, q_load, aht_eff, &p.targets)?;
+                    if let Ok(m) = p
+                        .model
+                        .metrics(req.agents, load, aht_eff, p.targets.threshold())
+                    {
+                        req.metrics = m;
+                    }
+                    req
+                }
+            };
             let gross = gross_agents(req.agents, p.shrinkage)?;
             Ok(PlanRow::from_metrics(
                 PlanRow {
                     agents: req.agents,
                     agents_gross: gross,
                     outcome: Outcome::Binding(req.binding),
+                    p_meet_target: r.dist.map(|d| p_meet_target(p, &d, req.agents, aht, t)),
                     ..base
                 },
                 &req.metrics,
@@ -1025,6 +1072,7 @@ fn inbound_row(r: &Row, p: &QueuePolicy, t: f64, mode: Mode) -> Result<PlanRow, 
             let base = PlanRow {
                 agents: n,
                 agents_gross: gross,
+                p_meet_target: r.dist.map(|d| p_meet_target(p, &d, n, aht, t)),
                 ..base
             };
             match p.model.metrics(n, load, aht_eff, p.targets.threshold()) {
@@ -1135,6 +1183,7 @@ fn async_queue(
             }),
             p_wait: None,
             abandon_rate: None,
+            p_meet_target: None,
             outcome,
             hours: 0.0,
         });
@@ -1303,6 +1352,7 @@ fn row_cells(r: &PlanRow, precision: Precision) -> Vec<Cell> {
         number(r.p_wait, precision, 4),
         number(r.abandon_rate, precision, 4),
         Cell::text(r.outcome.label()),
+        number(r.p_meet_target, precision, 4),
     ]
 }
 

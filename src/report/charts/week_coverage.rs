@@ -119,11 +119,15 @@ pub(crate) fn chart(c: &Ctx<'_>) -> Result<Chart, ReportError> {
                     .map_err(draw_err(id))?;
             }
         }
+        let act_step = f64::from(c.audit.interval_secs) / 86_400.0;
         let act: Vec<(f64, f64)> = actual
             .iter()
-            .map(|(ts, v)| (days(t0, *ts) + step / 2.0, *v))
+            .flat_map(|(ts, v)| {
+                let x = days(t0, *ts);
+                [(x, *v), (x + act_step, *v)]
+            })
             .collect();
-        for run in runs(&act, 1.5 * step) {
+        for run in runs(&act, 1.5 * act_step) {
             chart
                 .draw_series(LineSeries::new(run, BLUE.stroke_width(2)))
                 .map_err(draw_err(id))?;
