@@ -44,6 +44,13 @@ fn compute<T: Send>(
     }
 }
 
+/// The history columns through the CLI's reader (`wfm::io::history`), as `History::read`.
+fn read_history(columns: &[ColumnIn<'_>]) -> PyResult<History> {
+    let table =
+        wfm::io::history::history_from_csv(&to_input("<history>", columns)?).map_err(to_py)?;
+    History::from_panel(table.panel).map_err(to_py)
+}
+
 fn timestamp(flag: &str, text: &str) -> PyResult<NaiveDateTime> {
     parse_timestamp(text).ok_or_else(|| {
         PyValueError::new_err(format!("{flag} `{text}`: expected YYYY-MM-DDTHH:MM:SS"))
@@ -87,7 +94,7 @@ fn forecast<'py>(
     inner_origins: u16,
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let h = History::from_csv(&to_input("<history>", &history)?).map_err(to_py)?;
+    let h = read_history(&history)?;
     let cal = self::calendar(calendar)?;
     let options = ForecastOptions {
         model: ModelChoice::parse(model).map_err(to_py)?,
@@ -114,7 +121,7 @@ fn backtest<'py>(
     inner_origins: u16,
     threads: Option<usize>,
 ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>)> {
-    let h = History::from_csv(&to_input("<history>", &history)?).map_err(to_py)?;
+    let h = read_history(&history)?;
     let cal = self::calendar(calendar)?;
     let mut models = Vec::new();
     for m in &model {

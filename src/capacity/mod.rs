@@ -10,9 +10,12 @@
 //!
 //! Plan files are read by [`crate::io::capacity`]; this module sees no text.
 
+pub mod demand;
 mod evaluate;
 mod input;
+pub mod long_range;
 mod mip;
+pub mod outlook;
 mod solve;
 
 pub use evaluate::{evaluate, WeekRow};

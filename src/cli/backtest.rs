@@ -11,6 +11,7 @@ use wfm::time::{format_timestamp, parse_timestamp, NaiveDateTime};
 use wfm::units::parse_duration_secs;
 
 use super::vocab::usage;
+use super::long_range::{GrainArg, WeekStart};
 use super::{emit, Format, OutputArgs};
 
 /// Arguments of `wfm backtest`.
@@ -32,7 +33,7 @@ pub(crate) struct Args {
     /// Origins, comma-separated: midnights, or any interval boundary for intraday reforecasts
     /// (e.g. 1999-10-04T12:00:00; the rest-of-day WAPE against the day-ahead forecast of the
     /// same intervals is reported per origin time of day).
-    #[arg(long, value_delimiter = ',', conflicts_with_all = ["from", "to"], required_unless_present = "from")]
+    #[arg(long, value_delimiter = ',', conflicts_with_all = ["from", "to"], required_unless_present_any = ["from", "grain"])]
     origins: Vec<String>,
     /// First origin (with --to and --every).
     #[arg(long, requires = "to")]
@@ -49,6 +50,16 @@ pub(crate) struct Args {
     /// Weekly inner origins used for `auto` ranking and the prediction intervals.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=12))]
     inner_origins: u16,
+    /// Time grain: intraday intervals, or weekly / monthly totals (long-range; origins default
+    /// to every `--every` period over the last year that leaves the longest horizon to score).
+    #[arg(long, value_enum, default_value_t = GrainArg::Interval)]
+    grain: GrainArg,
+    /// First day of a week for `--grain week`.
+    #[arg(long, value_enum, default_value_t = WeekStart::Monday)]
+    week_start: WeekStart,
+    /// Horizons (periods) to score with `--grain week|month`: WAPE over steps 1…H for each.
+    #[arg(long, value_delimiter = ',', default_value = "13,26")]
+    horizons: Vec<String>,
     /// Summary format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -64,6 +75,24 @@ fn timestamp(flag: &str, text: &str) -> anyhow::Result<NaiveDateTime> {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(grain) = args.grain.long_range() {
+        anyhow::ensure!(
+            args.origins.is_empty() && args.from.is_none(),
+            "--grain {grain}: origins are chosen from --every (explicit --origins/--from are for intraday backtests)"
+        );
+        return super::long_range::backtest(
+            &args.history,
+            args.calendar.as_ref(),
+            grain,
+            args.week_start,
+            &args.horizons,
+            &args.every,
+            &OutputArgs {
+                format: args.format,
+                out: args.out.clone(),
+            },
+        );
+    }
     let history = History::read(&args.history)
         .with_context(|| format!("failed to load history `{}`", args.history.display()))?;
     let calendar = match &args.calendar {

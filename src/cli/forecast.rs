@@ -9,6 +9,7 @@ use wfm::time::parse_timestamp;
 use wfm::units::parse_duration_secs;
 
 use super::vocab::usage;
+use super::long_range::{GrainArg, WeekStart};
 use super::{emit, OutputArgs};
 
 /// Arguments of `wfm forecast`.
@@ -40,11 +41,28 @@ pub(crate) struct Args {
     /// Weekly inner origins used for `auto` ranking and the prediction intervals.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=12))]
     inner_origins: u16,
+    /// Time grain: intraday intervals, or weekly / monthly totals for long-range planning
+    /// (then `--horizon` counts periods: 26, 26w, 18m; history may be daily or intervals).
+    #[arg(long, value_enum, default_value_t = GrainArg::Interval)]
+    grain: GrainArg,
+    /// First day of a week for `--grain week`.
+    #[arg(long, value_enum, default_value_t = WeekStart::Monday)]
+    week_start: WeekStart,
     #[command(flatten)]
     output: OutputArgs,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(grain) = args.grain.long_range() {
+        return super::long_range::forecast(
+            &args.history,
+            args.calendar.as_ref(),
+            grain,
+            args.week_start,
+            &args.horizon,
+            &args.output,
+        );
+    }
     let history = History::read(&args.history)
         .with_context(|| format!("failed to load history `{}`", args.history.display()))?;
     let calendar = match &args.calendar {

@@ -20,6 +20,7 @@ mod demo_headline;
 mod evaluate;
 mod forecast;
 mod ingest;
+mod long_range;
 mod scenario;
 mod schedule;
 mod simulate;

@@ -12,6 +12,7 @@
 pub mod calibration;
 pub mod capacity;
 pub mod coverage;
+pub mod daily;
 pub mod history;
 mod location;
 pub mod panels;

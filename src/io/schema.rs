@@ -57,6 +57,8 @@ pub const SCHEDULED: &str = "scheduled";
 pub const DATE: &str = "date";
 /// First day of a week (long-range plans).
 pub const WEEK_START: &str = "week_start";
+/// First day of a month (long-range forecasts).
+pub const MONTH_START: &str = "month_start";
 /// Required effective FTE of a week (long-range plans).
 pub const REQUIRED_FTE: &str = "required_fte";
 /// A weekly attrition rate (a fraction of the floor per week).
