@@ -10,8 +10,8 @@ use wfm::forecast::{
 use wfm::time::{format_timestamp, parse_timestamp, NaiveDateTime};
 use wfm::units::parse_duration_secs;
 
-use super::vocab::usage;
 use super::long_range::{GrainArg, WeekStart};
+use super::vocab::usage;
 use super::{emit, Format, OutputArgs};
 
 /// Arguments of `wfm backtest`.

@@ -8,8 +8,8 @@ use wfm::forecast::{forecast, Calendar, ForecastOptions, History, InnerBacktest,
 use wfm::time::parse_timestamp;
 use wfm::units::parse_duration_secs;
 
-use super::vocab::usage;
 use super::long_range::{GrainArg, WeekStart};
+use super::vocab::usage;
 use super::{emit, OutputArgs};
 
 /// Arguments of `wfm forecast`.
