@@ -21,7 +21,10 @@ fn bench(c: &mut Criterion) {
             backend,
             time_limit: Duration::from_secs(60),
         };
-        assert_eq!(plan_capacity(&plan.input, &opts).status, PlanStatus::Optimal);
+        assert_eq!(
+            plan_capacity(&plan.input, &opts).status,
+            PlanStatus::Optimal
+        );
         g.bench_function(format!("plan_78_weeks_{}", backend.name()), |b| {
             b.iter(|| plan_capacity(&plan.input, &opts))
         });

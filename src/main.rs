@@ -21,6 +21,11 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {e:#}");
+            if cli::vocab::is_usage(&e) {
+                // an argument value outside its domain: the usage code, as clap's own checks
+                eprintln!("\nFor more information, try '--help'.");
+                return ExitCode::from(2);
+            }
             ExitCode::from(1)
         }
     }

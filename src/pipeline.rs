@@ -141,7 +141,8 @@ impl Pipeline {
             None => patience_from_actuals(actuals, origin),
         };
         let input = StaffInput::from_demand(Path::new("<pipeline>"), &demand_rows(&forecast))?
-            .with_patience(patience);
+            .with_patience(patience)
+            .with_bounds(&bound_rows(&forecast));
         let staff_plan = plan::staff(&input, &c.staffing)?;
         let staffing = staffing_panel(&staff_plan, forecast.grid(), forecast.queues())?;
         progress.end();
@@ -349,6 +350,15 @@ fn demand_rows(forecast: &Panel<Option<Forecast>>) -> Vec<plan::Demand> {
             aht_secs: f.aht_secs.or((f.offered == 0.0).then_some(0.0)),
             agents: None,
         })
+        .collect()
+}
+
+/// The forecast bounds of [`demand_rows`]' rows, in the same order (for `p_meet_target`).
+fn bound_rows(forecast: &Panel<Option<Forecast>>) -> Vec<Option<[f64; 4]>> {
+    forecast
+        .iter_time_major()
+        .filter_map(|(_, _, f)| f.as_ref())
+        .map(|f| Some([f.lo80, f.hi80, f.lo95, f.hi95]))
         .collect()
 }
 

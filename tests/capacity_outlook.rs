@@ -75,11 +75,6 @@ fn weekly_backtest_beats_both_naive_baselines_on_the_committed_sample() {
 fn weekly_backtest_beats_both_naive_baselines_on_the_shared_daily_kpi() {
     let p =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/kaggle_daily_kpi/daily_kpi.csv");
-    let p = if p.exists() {
-        p
-    } else {
-        PathBuf::from("/work/shared/data/kaggle_daily_kpi/daily_kpi.csv")
-    };
     if !p.exists() {
         eprintln!("skipped: ../shared/data/kaggle_daily_kpi/daily_kpi.csv is absent");
         return;

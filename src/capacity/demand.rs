@@ -18,7 +18,7 @@
 //! in the period} w(d)`, with `w` the weekday profile and `m_e` the effect's ratio: the effect
 //! lands on the holiday's date in the forecast year.
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, Weekday};
 
 use crate::forecast::{Calendar, Effect};
 use crate::model::{Combine, Grain, GridError, Panel, TimeGrid};
@@ -224,12 +224,4 @@ impl HolidayEffects {
             1.0
         }
     }
-}
-
-/// Start of week `d` falls in, for weeks starting on `week_start`.
-pub fn week_of(d: NaiveDate, week_start: Weekday) -> NaiveDate {
-    let back = (7 + d.weekday().num_days_from_monday() as i64
-        - week_start.num_days_from_monday() as i64)
-        % 7;
-    d - chrono::TimeDelta::days(back)
 }

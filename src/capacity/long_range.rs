@@ -331,7 +331,7 @@ pub fn forecast_series(
             best = Some((*c, p.clone(), w));
         }
     }
-    let (chosen, pairs, inner_wape) = best.expect("at least one candidate");
+    let (chosen, _, inner_wape) = best.expect("at least one candidate");
     let point = run(
         &chosen,
         y,
@@ -341,7 +341,6 @@ pub fn forecast_series(
     );
     // Interval errors from every candidate's inner forecasts, not only the chosen one's: the
     // chosen candidate's own inner errors are optimistic (it was chosen for them).
-    let _ = &pairs;
     let points = intervals(&point, &all.concat(), h_in);
     SeriesForecast {
         points,

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use crate::capacity::evaluate::{evaluate, first_violation, WeekRow};
 use crate::capacity::mip::{formulate, Formulation, Limits};
 use crate::capacity::CapacityInput;
-use crate::schedule::lp::{LpKind, LpResult};
+use crate::schedule::lp::{self, LpKind, LpResult};
 use crate::schedule::Backend;
 
 /// How to solve.
@@ -150,7 +150,11 @@ pub struct CapacityPlan {
 const OBJ_TOL: f64 = 1e-6;
 
 fn solve_lp(f: &Formulation, opts: &SolveOptions, initial: Option<&[f64]>) -> LpResult {
-    f.lp.solve(false, opts.backend, opts.time_limit, 0.0, initial)
+    let limits = lp::Limits {
+        nodes: None,
+        time: Some(opts.time_limit),
+    };
+    f.lp.solve(false, opts.backend, limits, 0.0, initial)
 }
 
 /// The optimal hiring plan of `input` (issue #15's weekly MIP).
@@ -180,9 +184,9 @@ pub fn plan_capacity(input: &CapacityInput, opts: &SolveOptions) -> CapacityPlan
     };
     let status = match &res.kind {
         LpKind::Optimal => PlanStatus::Optimal,
-        LpKind::TimeLimit if res.has_incumbent => PlanStatus::TimeLimit,
+        LpKind::Stopped(_) if res.has_incumbent => PlanStatus::TimeLimit,
         LpKind::Infeasible => return no_plan(PlanStatus::Infeasible(diagnose(input, opts))),
-        LpKind::TimeLimit => {
+        LpKind::Stopped(_) => {
             return no_plan(PlanStatus::NoPlan(format!(
                 "the time limit of {:?} ended the search before a first plan",
                 opts.time_limit
@@ -228,7 +232,7 @@ fn feasible(input: &CapacityInput, prefix: usize, limits: Limits, opts: &SolveOp
     let f = formulate(input, prefix, limits);
     matches!(
         solve_lp(&f, opts, None).kind,
-        LpKind::Optimal | LpKind::TimeLimit
+        LpKind::Optimal | LpKind::Stopped(_)
     )
 }
 

@@ -6,9 +6,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::ValueEnum;
 use wfm::audit::{AuditInputs, AuditOptions, InputPaths, Period, SlConvention};
-use wfm::table::{OutputFormat, Table};
+use wfm::table::{Cell, OutputFormat, Table};
 
-use super::Format;
+use super::vocab::{parse_sl, usage, Sl};
+use super::{deliver, output_format, OutputArgs};
 
 /// Which part of the audit to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -84,9 +85,14 @@ pub(crate) struct AuditArgs {
     /// Scorecard definition (TOML), e.g. models/scorecard.toml.
     #[arg(long, value_name = "FILE")]
     scorecard: Option<PathBuf>,
-    /// Service-level threshold X in seconds (the actuals need answered_le{X}; sl_20s serves X = 20).
-    #[arg(long, default_value_t = 20)]
-    threshold: u32,
+    /// Service level as TARGET/THRESHOLD, e.g. 80/20: the threshold X selects the actuals'
+    /// answered_le{X} columns (sl_20s serves X = 20) [80/20]. The KPI table shows percentages;
+    /// CSV and JSON carry fractions.
+    #[arg(long, value_name = "TARGET/THRESHOLD", value_parser = parse_sl)]
+    sl: Option<Sl>,
+    /// Old spelling of the threshold of --sl, seconds.
+    #[arg(long, hide = true, conflicts_with = "sl")]
+    threshold: Option<u32>,
     /// Convention of the headline service level (all three are reported).
     #[arg(long, value_enum, default_value_t = Convention::Offered)]
     sl_convention: Convention,
@@ -102,9 +108,8 @@ pub(crate) struct AuditArgs {
     /// Which part to print.
     #[arg(long, value_enum, default_value_t = Section::Kpis)]
     section: Section,
-    /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    #[command(flatten)]
+    output: OutputArgs,
     /// KPI targets (TOML: per KPI, optionally per queue; docs/audit.md). Defaults: the
     /// staffing config's (--config) and the scorecard's full-marks thresholds.
     #[arg(long, value_name = "FILE")]
@@ -136,21 +141,54 @@ pub(crate) struct AuditArgs {
     pdf: Option<PathBuf>,
 }
 
+/// The answer-time threshold of `--sl` (or its old spelling `--threshold`) [20 s].
+fn threshold_secs(args: &AuditArgs) -> u32 {
+    match (args.sl, args.threshold) {
+        (Some(sl), _) => sl.threshold_secs,
+        (None, Some(t)) => t,
+        (None, None) => 20,
+    }
+}
+
+/// The KPI table with its percentage rows (unit `%`) as fractions (unit `fraction`, two more
+/// decimals): 52.08 % → 0.5208, for CSV and JSON.
+fn percent_rows_as_fractions(mut t: Table) -> Table {
+    let col = |name: &str| t.columns.iter().position(|c| c == name);
+    let Some(unit) = col("unit") else {
+        return t;
+    };
+    let values: Vec<usize> = ["value", "previous", "change", "mean_4m", "target"]
+        .iter()
+        .filter_map(|c| col(c))
+        .collect();
+    for row in &mut t.rows {
+        if row[unit] != Cell::text("%") {
+            continue;
+        }
+        row[unit] = Cell::text("fraction");
+        for &c in &values {
+            if let Cell::Float(v, dp) = row[c] {
+                row[c] = Cell::Float(v / 100.0, dp + 2);
+            }
+        }
+    }
+    t
+}
+
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let args = *args.inner;
-    let period = Period::parse(&args.period)?;
+    let period = Period::parse(&args.period).map_err(|e| usage(format!("--period: {e}")))?;
     let mut options = AuditOptions::new(period);
-    options.threshold_secs = args.threshold;
+    options.threshold_secs = threshold_secs(&args);
     options.sl_convention = match args.sl_convention {
         Convention::Offered => SlConvention::Offered,
         Convention::Answered => SlConvention::Answered,
         Convention::ExcludeShortAbandons => SlConvention::ExcludeShortAbandons,
     };
     if let Some(p) = args.patience {
-        anyhow::ensure!(
-            p.is_finite() && p > 0.0,
-            "--patience: expected seconds > 0, got {p}"
-        );
+        if !(p.is_finite() && p > 0.0) {
+            return Err(usage(format!("--patience: expected seconds > 0, got {p}")));
+        }
         options.patience_secs = Some(p);
     }
     let paths = InputPaths {
@@ -176,19 +214,19 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         "audit {period}: {} KPIs (scope all), {not_computable} not computable",
         audit.kpis.iter().filter(|k| k.scope == "all").count()
     );
+    let inputs: Vec<PathBuf> = [
+        Some(args.actuals.clone()),
+        args.forecast.clone(),
+        args.planned.clone(),
+        args.agent_states.clone(),
+        args.facts.clone(),
+        args.previous_facts.clone(),
+        args.scorecard.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     if let Some(dir) = &args.report {
-        let inputs: Vec<PathBuf> = [
-            Some(args.actuals.clone()),
-            args.forecast.clone(),
-            args.planned.clone(),
-            args.agent_states.clone(),
-            args.facts.clone(),
-            args.previous_facts.clone(),
-            args.scorecard.clone(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
         let extras = report_extras(&args)?;
         let path = wfm::report::write_html(&audit, &extras, dir, &inputs)
             .with_context(|| format!("failed to write the report into `{}`", dir.display()))?;
@@ -197,8 +235,18 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             print_pdf(&path, pdf, &inputs)?;
         }
     }
+    let fmt = output_format(&args.output)?;
+    // KPI values: percentages for people, fractions in CSV/JSON (docs/cli.md).
+    let kpis = || {
+        let t = audit.kpi_table();
+        if matches!(fmt, OutputFormat::Table) {
+            t
+        } else {
+            percent_rows_as_fractions(t)
+        }
+    };
     let sections: Vec<(&str, Table)> = match args.section {
-        Section::Kpis => vec![("kpis", audit.kpi_table())],
+        Section::Kpis => vec![("kpis", kpis())],
         Section::Accuracy => vec![("accuracy", audit.accuracy_table())],
         Section::Scorecard => vec![("scorecard", audit.scorecard_table())],
         Section::ModelCheck => vec![("model_check", audit.model_check_table())],
@@ -225,7 +273,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Section::Inputs => vec![("inputs", audit.inputs_table())],
         Section::All => vec![
             ("inputs", audit.inputs_table()),
-            ("kpis", audit.kpi_table()),
+            ("kpis", kpis()),
             ("scorecard", audit.scorecard_table()),
             ("accuracy", audit.accuracy_table()),
             ("model_check", audit.model_check_table()),
@@ -233,16 +281,17 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             ("staffing", audit.staffing_table()),
         ],
     };
-    let fmt: OutputFormat = args.format.into();
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out: Vec<u8> = Vec::new();
     use std::io::Write;
     if sections.len() == 1 {
         sections[0].1.write(fmt, &mut out)?;
     } else {
         match fmt {
-            OutputFormat::Csv => anyhow::bail!(
-                "--section all cannot be one CSV (the sections have different columns): pick a section, or use --format table|json"
-            ),
+            OutputFormat::Csv => {
+                return Err(usage(
+                    "--section all cannot be one CSV (the sections have different columns): pick a section, or use --format table|json (or --out FILE.json)",
+                ))
+            }
             OutputFormat::Json => {
                 writeln!(out, "{{")?;
                 for (i, (name, t)) in sections.iter().enumerate() {
@@ -263,7 +312,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    out.flush()?;
+    deliver(&out, &args.output, &inputs)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -286,7 +335,7 @@ fn report_extras(args: &AuditArgs) -> anyhow::Result<wfm::report::Extras> {
         .as_deref()
         .map(|d| {
             chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .with_context(|| format!("--day: expected YYYY-MM-DD, got `{d}`"))
+                .map_err(|_| usage(format!("--day: expected YYYY-MM-DD, got `{d}`")))
         })
         .transpose()?;
     Ok(wfm::report::Extras {
@@ -372,7 +421,7 @@ fn fidelity(
     let interval = wfm::units::IntervalLength::from_minutes(i64::from(audit.interval_secs / 60))?;
     let options = wfm::audit::fidelity::FidelityOptions {
         interval,
-        threshold_secs: f64::from(args.threshold),
+        threshold_secs: f64::from(threshold_secs(args)),
         reps: args.sim_reps.max(1),
         seed: 1,
     };

@@ -11,6 +11,7 @@ use wfm::time::{format_timestamp, parse_timestamp, NaiveDateTime};
 use wfm::units::parse_duration_secs;
 
 use super::long_range::{GrainArg, WeekStart};
+use super::vocab::usage;
 use super::{emit, Format, OutputArgs};
 
 /// Arguments of `wfm backtest`.
@@ -70,7 +71,7 @@ pub(crate) struct Args {
 
 fn timestamp(flag: &str, text: &str) -> anyhow::Result<NaiveDateTime> {
     parse_timestamp(text)
-        .with_context(|| format!("--{flag} `{text}`: expected YYYY-MM-DDTHH:MM:SS"))
+        .ok_or_else(|| usage(format!("--{flag} `{text}`: expected YYYY-MM-DDTHH:MM:SS")))
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -111,14 +112,18 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
             models.push(ModelChoice::Auto);
         } else {
-            models.push(ModelChoice::parse(m)?);
+            models.push(ModelChoice::parse(m).map_err(|e| usage(format!("--model: {e}")))?);
         }
     }
     let origins = if let (Some(from), Some(to)) = (&args.from, &args.to) {
         let (from, to) = (timestamp("from", from)?, timestamp("to", to)?);
-        let every = parse_duration_secs(&args.every)?;
-        anyhow::ensure!(every > 0, "--every must be positive");
-        anyhow::ensure!(from <= to, "--from must not be after --to");
+        let every = parse_duration_secs(&args.every).map_err(|e| usage(format!("--every: {e}")))?;
+        if every == 0 {
+            return Err(usage("--every must be positive"));
+        }
+        if from > to {
+            return Err(usage("--from must not be after --to"));
+        }
         let mut v = Vec::new();
         let mut t = from;
         while t <= to {
@@ -134,7 +139,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let options = BacktestOptions {
         origins,
-        horizon_secs: parse_duration_secs(&args.horizon)?,
+        horizon_secs: parse_duration_secs(&args.horizon)
+            .map_err(|e| usage(format!("--horizon: {e}")))?,
         models,
         inner: InnerBacktest {
             origins: usize::from(args.inner_origins),

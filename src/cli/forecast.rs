@@ -9,6 +9,7 @@ use wfm::time::parse_timestamp;
 use wfm::units::parse_duration_secs;
 
 use super::long_range::{GrainArg, WeekStart};
+use super::vocab::usage;
 use super::{emit, OutputArgs};
 
 /// Arguments of `wfm forecast`.
@@ -74,14 +75,15 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let start = match &args.start {
         Some(s) => Some(
             parse_timestamp(s)
-                .with_context(|| format!("--start `{s}`: expected YYYY-MM-DDTHH:MM:SS"))?,
+                .ok_or_else(|| usage(format!("--start `{s}`: expected YYYY-MM-DDTHH:MM:SS")))?,
         ),
         None => None,
     };
     let options = ForecastOptions {
-        model: ModelChoice::parse(&args.model)?,
+        model: ModelChoice::parse(&args.model).map_err(|e| usage(format!("--model: {e}")))?,
         start,
-        horizon_secs: parse_duration_secs(&args.horizon)?,
+        horizon_secs: parse_duration_secs(&args.horizon)
+            .map_err(|e| usage(format!("--horizon: {e}")))?,
         inner: InnerBacktest {
             origins: usize::from(args.inner_origins),
             ..InnerBacktest::default()

@@ -35,9 +35,18 @@ pub(crate) enum IngestCommand {
 /// Options shared by both readers.
 #[derive(Debug, clap::Args)]
 pub(crate) struct CommonArgs {
-    /// Service-level answer-time threshold (e.g. 20s, 30, 1m); repeatable. Each adds the
-    /// columns sl_<T>s, answered_le<T>, abandoned_le<T>.
-    #[arg(long = "sl-threshold", value_name = "DURATION", default_values_t = vec!["20s".to_string()])]
+    /// Service level as TARGET/THRESHOLD (e.g. 80/20); repeatable. Each threshold T adds the
+    /// columns sl_<T>s (a fraction), answered_le<T>, abandoned_le<T>; the target is not used
+    /// by ingestion [80/20].
+    #[arg(long, value_name = "TARGET/THRESHOLD", value_parser = parse_sl)]
+    sl: Vec<Sl>,
+    /// Old spelling of the threshold of --sl (e.g. 20s, 30, 1m); repeatable.
+    #[arg(
+        long = "sl-threshold",
+        value_name = "DURATION",
+        hide = true,
+        conflicts_with = "sl"
+    )]
     sl_threshold: Vec<String>,
     /// Any rejected record is an error (exit code 1, no output written).
     #[arg(long)]
@@ -108,21 +117,31 @@ pub(crate) enum InputFormat {
     Generic,
 }
 
+use super::vocab::{parse_sl, usage, Sl};
+
 fn parse_interval(s: &str) -> Result<IntervalLength, String> {
     s.parse::<IntervalLength>().map_err(|e| e.to_string())
 }
 
-fn thresholds(args: &[String]) -> anyhow::Result<SlThresholds> {
+fn thresholds(common: &CommonArgs) -> anyhow::Result<SlThresholds> {
+    if common.sl_threshold.is_empty() {
+        let secs: Vec<u32> = common.sl.iter().map(|s| s.threshold_secs).collect();
+        return Ok(SlThresholds::new(secs).unwrap_or_default());
+    }
+    old_thresholds(&common.sl_threshold)
+}
+
+fn old_thresholds(args: &[String]) -> anyhow::Result<SlThresholds> {
     let mut secs = Vec::new();
     for a in args {
-        let s = parse_duration_secs(a).with_context(|| format!("--sl-threshold `{a}`"))?;
+        let s = parse_duration_secs(a).map_err(|e| usage(format!("--sl-threshold `{a}`: {e}")))?;
         let s = u32::try_from(s)
             .ok()
             .filter(|s| *s <= 86_400)
-            .with_context(|| format!("--sl-threshold `{a}`: at most one day"))?;
+            .ok_or_else(|| usage(format!("--sl-threshold `{a}`: at most one day")))?;
         secs.push(s);
     }
-    SlThresholds::new(secs).context("--sl-threshold: at least one threshold is needed")
+    Ok(SlThresholds::new(secs).unwrap_or_default())
 }
 
 /// Lists repairs and rejections on stderr in input order (file as given, then line), then the
@@ -166,7 +185,7 @@ fn finish(ing: Ingested, common: &CommonArgs, inputs: &[PathBuf]) -> anyhow::Res
     let kpis = match &common.pool {
         Some(name) => ing.kpis.pooled(
             QueueId::new(name)
-                .with_context(|| format!("--pool `{name}`: not a valid queue name"))?,
+                .ok_or_else(|| usage(format!("--pool `{name}`: not a valid queue name")))?,
         ),
         None => ing.kpis,
     };
@@ -177,7 +196,7 @@ fn finish(ing: Ingested, common: &CommonArgs, inputs: &[PathBuf]) -> anyhow::Res
 fn run_calls(a: CallsArgs) -> anyhow::Result<ExitCode> {
     let opts = CallOptions::default()
         .with_interval(a.interval)
-        .with_thresholds(thresholds(&a.common.sl_threshold)?)
+        .with_thresholds(thresholds(&a.common)?)
         .with_format(match a.input_format {
             InputFormat::Auto => CallFormat::Auto,
             InputFormat::Anonbank => CallFormat::AnonBank,
@@ -202,7 +221,7 @@ fn run_intervals(a: IntervalsArgs) -> anyhow::Result<ExitCode> {
     let opts = IntervalOptions {
         mapping,
         interval: a.interval,
-        thresholds: thresholds(&a.common.sl_threshold)?,
+        thresholds: thresholds(&a.common)?,
         no_fill: a.no_fill,
         zone: wfm::table::default_zone(),
     };

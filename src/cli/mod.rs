@@ -16,6 +16,7 @@ mod backtest;
 mod calibrate;
 mod capacity;
 mod demo;
+mod demo_headline;
 mod evaluate;
 mod forecast;
 mod ingest;
@@ -24,6 +25,7 @@ mod scenario;
 mod schedule;
 mod simulate;
 mod staff;
+pub(crate) mod vocab;
 
 /// Contact-center workforce management: ingest history, forecast, staff, schedule, audit.
 #[derive(Debug, Parser)]
@@ -134,14 +136,90 @@ pub(crate) struct OutputArgs {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
-    /// Write the result to FILE instead of stdout (format by extension: .csv, .json, .parquet;
-    /// atomic write).
-    #[arg(long, value_name = "FILE")]
+    /// Write the result to FILE instead of stdout (format by extension: .csv, .json, .txt, or
+    /// .parquet for commands whose output is a table; atomic write, never over an input).
+    #[arg(long, value_name = "FILE", value_parser = parse_out_file)]
     pub(crate) out: Option<PathBuf>,
 }
 
+/// The extensions `--out FILE` takes, and the format each writes.
+const OUT_EXTENSIONS: [(&str, OutputFormat); 3] = [
+    ("csv", OutputFormat::Csv),
+    ("json", OutputFormat::Json),
+    ("txt", OutputFormat::Table),
+];
+
+/// `--out FILE`: checked when the command line is parsed, so that a bad extension is a usage
+/// error (exit code 2) before any work is done.
+fn parse_out_file(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    match path.extension().and_then(|e| e.to_str()) {
+        None => Ok(path),
+        Some(e)
+            if OUT_EXTENSIONS
+                .iter()
+                .any(|(x, _)| x.eq_ignore_ascii_case(e)) =>
+        {
+            Ok(path)
+        }
+        // Parquet: recognised here, written by the commands that have a Parquet writer (the
+        // others say so when they run).
+        Some(e) if e.eq_ignore_ascii_case("parquet") => Ok(path),
+        Some(e) => Err(format!(
+            "unsupported output extension `.{e}` (use {})",
+            OUT_EXTENSIONS
+                .iter()
+                .map(|(x, _)| format!(".{x}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// The format of the output: by `--out`'s extension when given, else `--format`.
+///
+/// # Errors
+/// A usage error (exit code 2) for an extension that is not .csv, .json or .txt.
+pub(crate) fn output_format(out: &OutputArgs) -> anyhow::Result<OutputFormat> {
+    let Some(path) = &out.out else {
+        return Ok(out.format.into());
+    };
+    let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+        return Ok(OutputFormat::Csv);
+    };
+    OUT_EXTENSIONS
+        .iter()
+        .find(|(x, _)| x.eq_ignore_ascii_case(ext))
+        .map(|(_, f)| *f)
+        .ok_or_else(|| {
+            let why = match parse_out_file(&path.display().to_string()) {
+                // Parquet is a valid extension, but only for commands whose output is one table.
+                Ok(_) => format!(
+                    "this command's output is not a single table; `.{ext}` is not available here \
+                     (use .csv, .json or .txt)"
+                ),
+                Err(why) => why,
+            };
+            vocab::usage(format!("--out {}: {why}", path.display()))
+        })
+}
+
+/// Writes rendered output `bytes` to `--out` (atomically, never over one of `inputs`) or to
+/// stdout.
+pub(crate) fn deliver(bytes: &[u8], out: &OutputArgs, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    match &out.out {
+        Some(path) => wfm::table::write_atomic(path, bytes, inputs)
+            .with_context(|| format!("failed to write `{}`", path.display())),
+        None => {
+            let mut lock = std::io::stdout().lock();
+            lock.write_all(bytes)?;
+            lock.flush()?;
+            Ok(())
+        }
+    }
+}
+
 /// Renders `table` to `--out` (atomically, never over an input) or to stdout in `--format`.
-#[allow(dead_code)] // used by the subcommands as they land
 pub(crate) fn emit(table: &Table, out: &OutputArgs, inputs: &[PathBuf]) -> anyhow::Result<()> {
     match &out.out {
         Some(path) => {
@@ -151,7 +229,7 @@ pub(crate) fn emit(table: &Table, out: &OutputArgs, inputs: &[PathBuf]) -> anyho
                     .with_context(|| format!("failed to write `{}`", path.display()))?;
                 return Ok(());
             }
-            let fmt = out_format(path)?;
+            let fmt = output_format(out)?;
             let mut buf = Vec::new();
             table.write(fmt, &mut buf)?;
             wfm::table::write_atomic(path, &buf, inputs)
@@ -182,7 +260,7 @@ pub(crate) fn emit_rows(
     };
     match &out.out {
         Some(path) => {
-            let fmt = out_format(path)?;
+            let fmt = output_format(out)?;
             wfm::table::write_atomic_with(path, inputs, |w| run(fmt, w))
                 .with_context(|| format!("failed to write `{}`", path.display()))?;
         }
@@ -194,19 +272,6 @@ pub(crate) fn emit_rows(
         }
     }
     Ok(())
-}
-
-/// The table format of an output file, by its extension.
-fn out_format(path: &std::path::Path) -> anyhow::Result<OutputFormat> {
-    Ok(match path.extension().and_then(|e| e.to_str()) {
-        Some("json") => OutputFormat::Json,
-        Some("csv") | None => OutputFormat::Csv,
-        Some("txt") => OutputFormat::Table,
-        Some(other) => anyhow::bail!(
-            "{}: unsupported output extension `.{other}` (use .csv, .json, .parquet or .txt)",
-            path.display()
-        ),
-    })
 }
 
 #[cfg(test)]

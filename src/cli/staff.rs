@@ -11,6 +11,7 @@ use wfm::staffing::plan::{self, Precision, ReadOptions, StaffInput, StaffPlan};
 use wfm::table::OutputFormat;
 use wfm::units::{Fraction, IntervalLength, Secs};
 
+use super::vocab::{parse_sl, usage, Sl, SL_HELP};
 use super::{emit_rows, Format, OutputArgs};
 
 /// Queueing model on the command line.
@@ -32,11 +33,18 @@ pub(crate) struct PolicyArgs {
     /// Queueing model [config or erlang-c].
     #[arg(long, value_enum)]
     pub(crate) model: Option<ModelArg>,
-    /// Service-level target: share of offered calls answered within --sl-seconds [0.8]; 0 = none.
-    #[arg(long, value_name = "FRACTION")]
+    #[arg(long, value_name = "TARGET/THRESHOLD", value_parser = parse_sl, help = SL_HELP,
+          long_help = concat!("Service level as TARGET/THRESHOLD: `80/20` = 80 % of offered calls ",
+          "answered within 20 s (the target in percent, `80` or `80%`; the threshold in seconds, ",
+          "`20`, `20s` or `1m`) [config, else 80/20]. Output columns carry fractions in CSV/JSON ",
+          "(0.8) and percentages in table output."))]
+    pub(crate) sl: Option<Sl>,
+    /// Old spelling of the target of --sl (a percentage such as 80 or 80%, or a fraction ≤ 1);
+    /// 0 = no service-level target.
+    #[arg(long, value_name = "TARGET", hide = true, value_parser = parse_target, conflicts_with = "sl")]
     pub(crate) sl_target: Option<f64>,
-    /// Service-level answer-time threshold in seconds [20].
-    #[arg(long, value_name = "SECONDS")]
+    /// Old spelling of the threshold of --sl, seconds.
+    #[arg(long, value_name = "SECONDS", hide = true, conflicts_with = "sl")]
     pub(crate) sl_seconds: Option<f64>,
     /// Maximum ASA (mean wait of answered calls), seconds.
     #[arg(long, value_name = "SECONDS")]
@@ -71,13 +79,30 @@ pub(crate) struct PolicyArgs {
     pub(crate) history: Option<PathBuf>,
 }
 
+/// `--sl-target` (hidden alias): `80`, `80%` (percent) or a fraction ≤ 1 (`0.8`, `0` = none).
+fn parse_target(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let (num, pct) = match t.strip_suffix('%') {
+        Some(n) => (n.trim(), true),
+        None => (t, false),
+    };
+    let v: f64 = num
+        .parse()
+        .map_err(|_| format!("`{text}` is not a service-level target: write e.g. --sl 80/20"))?;
+    let f = if pct || v > 1.0 { v / 100.0 } else { v };
+    if !(0.0..=1.0).contains(&f) {
+        return Err(format!("`{text}` is outside 0 … 100 %"));
+    }
+    Ok(f)
+}
+
 fn fraction(flag: &str, v: Option<f64>) -> anyhow::Result<Option<Fraction>> {
-    v.map(|x| Fraction::new(x).with_context(|| format!("--{flag}")))
+    v.map(|x| Fraction::new(x).map_err(|e| usage(format!("--{flag}: {e}"))))
         .transpose()
 }
 
 fn secs(flag: &str, v: Option<f64>) -> anyhow::Result<Option<Secs>> {
-    v.map(|x| Secs::new(x).with_context(|| format!("--{flag}")))
+    v.map(|x| Secs::new(x).map_err(|e| usage(format!("--{flag}: {e}"))))
         .transpose()
 }
 
@@ -90,10 +115,11 @@ impl PolicyArgs {
             None => StaffConfig::new(),
         };
         if let Some(c) = self.concurrency {
-            anyhow::ensure!(
-                c.is_finite() && c >= 1.0,
-                "--concurrency: expected a value ≥ 1, got {c}"
-            );
+            if !(c.is_finite() && c >= 1.0) {
+                return Err(usage(format!(
+                    "--concurrency: expected a value ≥ 1, got {c}"
+                )));
+            }
         }
         cfg = cfg.with_overrides(Settings {
             model: self.model.map(|m| match m {
@@ -101,8 +127,13 @@ impl PolicyArgs {
                 ModelArg::ErlangA => ModelKind::ErlangA,
             }),
             kind: None,
-            sl_target: fraction("sl-target", self.sl_target)?,
-            sl_seconds: secs("sl-seconds", self.sl_seconds)?,
+            sl_target: fraction("sl", self.sl.map(|s| s.target).or(self.sl_target))?,
+            sl_seconds: secs(
+                "sl",
+                self.sl
+                    .map(|s| f64::from(s.threshold_secs))
+                    .or(self.sl_seconds),
+            )?,
             asa_seconds: secs("asa-seconds", self.asa_seconds)?,
             max_abandon: fraction("max-abandon", self.max_abandon)?,
             patience_seconds: secs("patience-seconds", self.patience_seconds)?,
@@ -152,7 +183,7 @@ agents (basis net), agents_gross (gross/paid, whole people), agents_scheduled (w
 must cover: net ÷ (1 − unplanned shrinkage)), service_level, asa_seconds, occupancy, p_wait, \
 abandon_rate, binding, p_meet_target (probability of meeting the targets under the forecast's \
 prediction bounds; --risk P sizes for it).\n\
-service_level = answered within --sl-seconds ÷ OFFERED (Erlang A: abandons count against); \
+service_level = answered within the --sl threshold ÷ OFFERED (Erlang A: abandons count against); \
 asa_seconds = mean wait of ANSWERED calls; abandon_rate empty under Erlang C. \
 Totals per queue and day (agent-hours, FTE): after the table with --format table, else the \
 horizon rows on stderr; every day as data with --totals FILE. Exit code 3: --evaluate found an interval missing a \

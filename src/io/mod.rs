@@ -15,8 +15,8 @@
 pub mod calibration;
 pub mod capacity;
 pub mod coverage;
-mod error;
 pub mod daily;
+mod error;
 pub mod history;
 mod location;
 pub mod panels;

@@ -105,8 +105,68 @@ pub fn find_column<'a>(headers: &[String], aliases: &[&'a str]) -> Option<(usize
         .find_map(|a| headers.iter().position(|h| h == a).map(|i| (i, *a)))
 }
 
+/// Columns that hold a rate or share in [0, 1] (service level, occupancy, abandon rate, P(wait),
+/// expected SL): fractions in CSV, JSON and every file; shown as percentages in `table` output.
+pub const FRACTION_COLUMNS: [&str; 6] = [
+    SERVICE_LEVEL,
+    OCCUPANCY,
+    ABANDON_RATE,
+    "p_wait",
+    "expected_sl",
+    P_MEET_TARGET,
+];
+
+/// How a numeric column reads to a person: a fraction shown as a percentage, a difference of
+/// fractions shown in percentage points, or a plain number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Share {
+    /// A fraction in [0, 1]: `0.853` shows as `85.30 %`.
+    Fraction,
+    /// A difference of two fractions: `0.0038` shows as `+0.38 pp`.
+    Points,
+    /// Not a share.
+    Plain,
+}
+
+/// Whether `column` holds a fraction (`service_level`, `hit_occupancy`, `sl_20s`, …), a
+/// difference of fractions (`service_level_delta`), or neither.
+pub fn share(column: &str) -> Share {
+    let (base, delta) = match column.strip_suffix("_delta") {
+        Some(b) => (b, true),
+        None => (column, false),
+    };
+    let base = base.strip_prefix("hit_").unwrap_or(base);
+    let sl_n = base
+        .strip_prefix("sl_")
+        .and_then(|r| r.strip_suffix('s'))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    match (FRACTION_COLUMNS.contains(&base) || sl_n, delta) {
+        (true, false) => Share::Fraction,
+        (true, true) => Share::Points,
+        (false, _) => Share::Plain,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn shares_by_column_name() {
+        use super::{share, Share};
+        for c in [
+            "service_level",
+            "hit_occupancy",
+            "sl_20s",
+            "abandon_rate",
+            "expected_sl",
+        ] {
+            assert_eq!(share(c), Share::Fraction, "{c}");
+        }
+        assert_eq!(share("service_level_delta"), Share::Points);
+        for c in ["asa_seconds", "sl_s", "sl_20x", "agents", "fte_delta"] {
+            assert_eq!(share(c), Share::Plain, "{c}");
+        }
+    }
+
     use super::*;
 
     #[test]

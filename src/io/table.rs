@@ -373,6 +373,28 @@ impl Cell {
             Cell::Text(t) => t.clone(),
         }
     }
+    /// As a person reads it in `table` output: a fraction as a percentage (two decimals fewer
+    /// than the fraction had, at least one), a difference of fractions in percentage points.
+    fn render_human(&self, share: super::schema::Share) -> String {
+        use super::schema::Share;
+        match (self, share) {
+            (Cell::Float(v, dp), Share::Fraction) => {
+                let p = dp.saturating_sub(2).max(1);
+                Cell::Float(100.0 * v, p).render() + " %"
+            }
+            (Cell::Float(v, dp), Share::Points) => {
+                let p = dp.saturating_sub(2).max(1);
+                let s = Cell::Float(100.0 * v, p).render();
+                let sign = if s.starts_with('-') || s.chars().all(|c| c == '0' || c == '.') {
+                    ""
+                } else {
+                    "+"
+                };
+                format!("{sign}{s} pp")
+            }
+            _ => self.render(),
+        }
+    }
     fn json(&self) -> serde_json::Value {
         match self {
             Cell::Empty => serde_json::Value::Null,
@@ -462,10 +484,21 @@ impl Table {
     /// # Errors
     /// Any error of the writer.
     pub fn write_text(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        // Rates and shares read as percentages here (fractions in CSV/JSON: schema::share).
+        let shares: Vec<super::schema::Share> = self
+            .columns
+            .iter()
+            .map(|c| super::schema::share(c))
+            .collect();
         let rendered: Vec<Vec<String>> = self
             .rows
             .iter()
-            .map(|r| r.iter().map(Cell::render).collect())
+            .map(|r| {
+                r.iter()
+                    .zip(&shares)
+                    .map(|(c, s)| c.render_human(*s))
+                    .collect()
+            })
             .collect();
         let mut width: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
         for r in &rendered {
@@ -775,5 +808,37 @@ mod tests {
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v[0]["v"], serde_json::json!(0.333));
         assert!(v[1]["v"].is_null());
+    }
+
+    #[test]
+    fn shares_are_percentages_in_table_output_and_fractions_in_files() {
+        let mut t = Table::new(["queue", "service_level", "service_level_delta", "agents"]);
+        t.push(vec![
+            Cell::text("PS"),
+            Cell::Float(0.8634, 4),
+            Cell::Float(0.0038, 4),
+            Cell::Float(12.0, 0),
+        ]);
+        t.push(vec![
+            Cell::text("NE"),
+            Cell::Float(0.9, 4),
+            Cell::Float(-0.0012, 4),
+            Cell::Empty,
+        ]);
+        let mut out = Vec::new();
+        t.write(OutputFormat::Table, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("86.34 %") && text.contains("+0.38 pp"),
+            "{text}"
+        );
+        assert!(
+            text.contains("90.00 %") && text.contains("-0.12 pp"),
+            "{text}"
+        );
+        let mut out = Vec::new();
+        t.write(OutputFormat::Csv, &mut out).unwrap();
+        let csv = String::from_utf8(out).unwrap();
+        assert!(csv.contains("PS,0.8634,0.0038,12"), "{csv}");
     }
 }

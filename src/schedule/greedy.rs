@@ -13,9 +13,9 @@
 //! Chvátal, V. (1979), "A greedy heuristic for the set-covering problem", *Mathematics of
 //! Operations Research* 4(3), 233–235.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use super::lp::{Backend, LpKind};
+use super::lp::{Backend, Limits, LpKind};
 use super::model::{Formulation, GridObjective, Instance, ShiftInstance};
 
 /// Per-interval penalty `f_t(n)` to minimise (plus cost for the cost objective).
@@ -301,30 +301,41 @@ pub(crate) fn round_lp(
     greedy(inst, obj, shifts)
 }
 
+/// Most LP re-solves of one dive (each fixes at least one more shift count).
+pub(crate) const DIVE_ROUNDS: usize = 200;
+
 /// LP diving: solve the relaxation, fix the shift counts that are nearly integral (or the most
 /// fractional one) at their rounded-up value as lower bounds, re-solve, until the shift counts
 /// are integral; then place breaks and repair greedily. A standard LP-based primal heuristic
 /// (Berthold 2006, "Primal heuristics for mixed integer programs", §3.3, diving).
+///
+/// Work is bounded by counts: at most [`DIVE_ROUNDS`] LP re-solves, and `budget.nodes`
+/// branch-and-bound nodes for the break placement; `budget.time`, when given, also stops it
+/// (and makes the result timing-dependent).
 pub(crate) fn dive(
     inst: &Instance,
     form: &Formulation,
     obj: &GridObjective<'_>,
     backend: Backend,
     root_values: &[f64],
-    deadline: Instant,
+    budget: Limits,
 ) -> Option<Vec<ShiftInstance>> {
+    let deadline = budget.time.map(|t| Instant::now() + t);
+    let left =
+        |floor: Duration| deadline.map(|d| d.saturating_duration_since(Instant::now()).max(floor));
     let mut lp = form.lp.clone();
     let mut last: Option<Vec<f64>> = None;
     let mut next = Some(root_values.to_vec());
-    for _ in 0..200 {
+    for _ in 0..DIVE_ROUNDS {
         let rel_values = match next.take() {
             Some(v) => v,
             None => {
-                let left = deadline.saturating_duration_since(Instant::now());
-                if left.is_zero() {
+                let time = left(Duration::ZERO);
+                if time.is_some_and(|t| t.is_zero()) {
                     break;
                 }
-                let rel = lp.solve(true, backend, left, 0.0, None);
+                let limits = Limits { nodes: None, time };
+                let rel = lp.solve(true, backend, limits, 0.0, None);
                 if rel.kind != LpKind::Optimal {
                     break;
                 }
@@ -365,10 +376,11 @@ pub(crate) fn dive(
             fixed.cols[c].lo = n;
             fixed.cols[c].hi = n;
         }
-        let left = deadline
-            .saturating_duration_since(Instant::now())
-            .max(std::time::Duration::from_secs(2));
-        let res = fixed.solve(false, backend, left, 0.0, None);
+        let limits = Limits {
+            nodes: budget.nodes,
+            time: left(Duration::from_secs(2)),
+        };
+        let res = fixed.solve(false, backend, limits, 0.0, None);
         let exact = (res.has_incumbent).then(|| {
             let mut s = form.extract(inst, &res.values);
             improve(inst, obj, &mut s);

@@ -1,14 +1,13 @@
-//! A solver-independent sparse (mixed-integer) linear program and its two back ends through
-//! `good_lp`: CBC (feature `cbc`, COIN-OR branch-and-cut, needs the system library) and
-//! microlp (pure Rust, always available).
+//! A solver-independent sparse (mixed-integer) linear program and its two back ends: CBC
+//! (feature `cbc`, COIN-OR branch-and-cut built from source by `cbc-src`, through `coin_cbc`)
+//! and microlp (pure Rust, always available).
 //!
 //! Keeping our own model lets the scheduler solve the same program as an LP relaxation (for the
-//! bound and LP rounding) or as a MIP, check an incumbent against every row itself, and read
-//! CBC's best bound after a time limit, which good_lp's generic API does not expose.
+//! bound and LP rounding) or as a MIP, check an incumbent against every row itself, read the
+//! best bound after a limit, and stop the search on a deterministic node limit with the
+//! incumbent kept (good_lp's generic API exposes none of the three).
 
 use std::time::Duration;
-
-use good_lp::{variable, Expression, ProblemVariables, Solution, SolverModel, Variable};
 
 /// Which MIP engine solves the program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,13 +59,33 @@ pub(crate) struct Lp {
     pub(crate) maximise: bool,
 }
 
+/// When a search may stop before it proves optimality: at the first limit reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Limits {
+    /// Branch-and-bound nodes (the root LP is not a node). Deterministic: the same program
+    /// explores the same nodes on an idle or a loaded machine. `None`: no node limit.
+    pub(crate) nodes: Option<u64>,
+    /// Wall-clock time. Timing-dependent: how far the search gets depends on the machine and
+    /// its load. `None`: no time limit.
+    pub(crate) time: Option<Duration>,
+}
+
+/// Which limit ended a search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// The node limit (deterministic).
+    Nodes,
+    /// The wall-clock limit.
+    Time,
+}
+
 /// How a solve ended.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum LpKind {
     /// Proven optimal (within the requested relative gap).
     Optimal,
-    /// The time limit ended the search; `values` hold the incumbent if `has_incumbent`.
-    TimeLimit,
+    /// A limit ended the search; `values` hold the incumbent if `has_incumbent`.
+    Stopped(Stop),
     /// No solution exists.
     Infeasible,
     /// The objective is unbounded.
@@ -82,7 +101,7 @@ pub(crate) struct LpResult {
     pub(crate) values: Vec<f64>,
     pub(crate) has_incumbent: bool,
     pub(crate) objective: f64,
-    /// Best proven bound on the optimum (CBC), if known.
+    /// Best proven bound on the optimum, if known.
     pub(crate) bound: Option<f64>,
 }
 
@@ -159,67 +178,37 @@ impl Lp {
             })
     }
 
-    fn build(&self, relax: bool) -> (ProblemVariables, Vec<Variable>, Expression) {
-        let mut pv = ProblemVariables::new();
-        let vars: Vec<Variable> = self
-            .cols
-            .iter()
-            .map(|c| {
-                let mut d = variable().min(c.lo);
-                if c.hi.is_finite() {
-                    d = d.max(c.hi);
-                }
-                if c.integer && !relax {
-                    d = d.integer();
-                }
-                pv.add(d)
-            })
-            .collect();
-        let mut obj = Expression::with_capacity(self.cols.len());
-        for (c, v) in self.cols.iter().zip(&vars) {
-            if c.obj != 0.0 {
-                obj.add_mul(c.obj, *v);
+    /// Row terms with repeated columns summed and zero coefficients dropped, sorted by column.
+    fn merged_terms(r: &Row) -> Vec<(usize, f64)> {
+        let mut t = r.terms.clone();
+        t.sort_by_key(|&(j, _)| j);
+        let mut out: Vec<(usize, f64)> = Vec::with_capacity(t.len());
+        for (j, a) in t {
+            match out.last_mut() {
+                Some((k, b)) if *k == j => *b += a,
+                _ => out.push((j, a)),
             }
         }
-        (pv, vars, obj)
-    }
-
-    fn constraints(&self, vars: &[Variable]) -> Vec<good_lp::Constraint> {
-        let mut out = Vec::with_capacity(self.rows.len());
-        for r in &self.rows {
-            let mut e = Expression::with_capacity(r.terms.len());
-            for &(j, c) in &r.terms {
-                e.add_mul(c, vars[j]);
-            }
-            if r.lo == r.hi {
-                out.push(e.eq(r.lo));
-            } else {
-                if r.lo.is_finite() {
-                    out.push(e.clone().geq(r.lo));
-                }
-                if r.hi.is_finite() {
-                    out.push(e.leq(r.hi));
-                }
-            }
-        }
+        out.retain(|&(_, a)| a != 0.0);
         out
     }
 
-    /// Solves the program (or its LP relaxation when `relax`).
+    /// Solves the program (or its LP relaxation when `relax`), stopping at the first of
+    /// `limits` reached (see [`Limits`]).
     pub(crate) fn solve(
         &self,
         relax: bool,
         backend: Backend,
-        time_limit: Duration,
+        limits: Limits,
         mip_gap: f64,
         initial: Option<&[f64]>,
     ) -> LpResult {
         match backend {
             #[cfg(feature = "cbc")]
-            Backend::Cbc => self.solve_cbc(relax, time_limit, mip_gap, initial),
+            Backend::Cbc => self.solve_cbc(relax, limits, mip_gap, initial),
             #[cfg(not(feature = "cbc"))]
-            Backend::Cbc => self.solve_microlp(relax, time_limit, mip_gap, initial),
-            Backend::MicroLp => self.solve_microlp(relax, time_limit, mip_gap, initial),
+            Backend::Cbc => self.solve_microlp(relax, limits, mip_gap, initial),
+            Backend::MicroLp => self.solve_microlp(relax, limits, mip_gap, initial),
         }
     }
 
@@ -233,18 +222,35 @@ impl Lp {
         }
     }
 
-    fn on_error(&self, e: good_lp::ResolutionError) -> LpResult {
-        match e {
-            good_lp::ResolutionError::Infeasible => self.failed(LpKind::Infeasible),
-            good_lp::ResolutionError::Unbounded => self.failed(LpKind::Unbounded),
-            other => {
-                let msg = other.to_string();
-                if msg.contains("Time limit") {
-                    self.failed(LpKind::TimeLimit)
-                } else {
-                    self.failed(LpKind::Failed(msg))
-                }
+    /// The result of a solve that stopped on a limit or finished, from the engine's point.
+    fn finish(
+        &self,
+        relax: bool,
+        values: Vec<f64>,
+        kind: LpKind,
+        raw_bound: Option<f64>,
+    ) -> LpResult {
+        let has_incumbent = self.is_feasible_as(&values, relax);
+        let objective = self.objective(&values);
+        let kind = match kind {
+            LpKind::Optimal if !has_incumbent => {
+                LpKind::Failed("the solver reported a solution that violates the model".into())
             }
+            k => k,
+        };
+        let bound = if relax || (kind == LpKind::Optimal && has_incumbent) {
+            (kind == LpKind::Optimal).then_some(objective)
+        } else {
+            raw_bound
+                .filter(|b| b.is_finite() && b.abs() < 1e40)
+                .map(|b| self.round_bound(b))
+        };
+        LpResult {
+            kind,
+            values,
+            has_incumbent,
+            objective,
+            bound,
         }
     }
 
@@ -252,153 +258,218 @@ impl Lp {
     fn solve_cbc(
         &self,
         relax: bool,
-        time_limit: Duration,
+        limits: Limits,
         mip_gap: f64,
         initial: Option<&[f64]>,
     ) -> LpResult {
-        use good_lp::{WithInitialSolution, WithMipGap, WithTimeLimit};
+        use coin_cbc::raw::{SecondaryStatus, Status};
+        use coin_cbc::{Model, Sense};
         // CBC's C interface keeps some state outside the model (parameter parsing, the clock
-        // of `timeMode elapsed`); coin_cbc only locks `solve`. Serialise the whole life of a
-        // model so that concurrent callers (tests, `wfm demo`) cannot interleave.
+        // of `timeMode elapsed`). Serialise the whole life of a model so that concurrent callers
+        // (tests, `wfm demo`, the roster) cannot interleave.
         static CBC: std::sync::Mutex<()> = std::sync::Mutex::new(());
         let _guard = CBC
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (pv, vars, obj) = self.build(relax);
-        let problem = if self.maximise {
-            pv.maximise(obj)
+        let mut m = Model::default();
+        // The library never prints: `log 0` silences branch-and-cut, `slogLevel 0` the LP
+        // solver (Clp otherwise reports postsolve repairs on stdout).
+        m.set_log_level(0);
+        m.set_parameter("slogLevel", "0");
+        let cols: Vec<coin_cbc::Col> = self
+            .cols
+            .iter()
+            .map(|c| {
+                let col = m.add_col();
+                m.set_col_lower(col, c.lo);
+                m.set_col_upper(col, c.hi);
+                m.set_obj_coeff(col, c.obj);
+                if c.integer && !relax {
+                    m.set_integer(col);
+                }
+                col
+            })
+            .collect();
+        for r in &self.rows {
+            let row = m.add_row();
+            for (j, a) in Self::merged_terms(r) {
+                m.set_weight(row, cols[j], a);
+            }
+            m.set_row_lower(row, r.lo);
+            m.set_row_upper(row, r.hi);
+        }
+        m.set_obj_sense(if self.maximise {
+            Sense::Maximize
         } else {
-            pv.minimise(obj)
-        };
-        let mut model = problem
-            .using(good_lp::solvers::coin_cbc::coin_cbc)
-            .with_time_limit(time_limit.as_secs_f64().max(1.0));
+            Sense::Minimize
+        });
         // One thread: `cbc-src` builds CBC without its threads option (CBC 2.10.12's parser then
         // prints "No match for threads" on stdout), and a single thread keeps the search
         // deterministic, so no `threads` parameter is passed.
-        // CBC counts CPU seconds by default; on a shared machine that lets a 60-s limit run for
-        // minutes of wall-clock time. The limit we promise is wall-clock.
-        model.set_parameter("timeMode", "elapsed");
         // Measured on the 15-min week with breaks (docs/schedule.md): CBC's default strong
         // branching and primal heuristics took most of the node time (≈4 nodes/s); without them
         // it runs ≈25 nodes/s and finds the 728-hour plan in a third of the time. The caller
         // always supplies a warm start or falls back to its own heuristics.
-        model.set_parameter("strongBranching", "0");
-        model.set_parameter("heuristicsOnOff", "off");
-        // The library never prints: silence the LP solver's own messages too (`log 0` only
-        // covers the branch-and-cut ones; Clp still reports postsolve repairs on stdout).
-        model.set_parameter("slogLevel", "0");
+        m.set_parameter("strongBranching", "0");
+        m.set_parameter("heuristicsOnOff", "off");
+        if let Some(n) = limits.nodes {
+            // Deterministic: the same model and options explore the same nodes on any machine.
+            m.set_parameter("maxNodes", &n.min(i32::MAX as u64).to_string());
+        }
+        if let Some(t) = limits.time {
+            // CBC counts CPU seconds by default; the limit we promise is wall-clock.
+            m.set_parameter("timeMode", "elapsed");
+            m.set_parameter("seconds", &format!("{:.3}", t.as_secs_f64().max(0.001)));
+        }
         if mip_gap > 0.0 {
-            model = match model.with_mip_gap(mip_gap as f32) {
-                Ok(m) => m,
-                Err(e) => return self.failed(LpKind::Failed(e.to_string())),
-            };
+            m.set_parameter("ratioGap", &mip_gap.to_string());
         }
         if let Some(x0) = initial.filter(|x| self.is_feasible(x)) {
-            model = model.with_initial_solution(vars.iter().copied().zip(x0.iter().copied()));
-        }
-        for c in self.constraints(&vars) {
-            model.add_constraint(c);
-        }
-        match model.solve() {
-            Ok(sol) => {
-                let values: Vec<f64> = vars.iter().map(|v| sol.value(*v)).collect();
-                let raw = sol.model();
-                let proven = raw.is_proven_optimal();
-                let has_incumbent = self.is_feasible_as(&values, relax);
-                let objective = self.objective(&values);
-                let bound = raw.best_possible_value();
-                let bound = if relax || (proven && has_incumbent) {
-                    Some(objective)
-                } else if bound.is_finite() && bound.abs() < 1e40 {
-                    Some(self.round_bound(bound))
-                } else {
-                    None
-                };
-                let kind = match sol.status() {
-                    good_lp::SolutionStatus::Optimal if has_incumbent => LpKind::Optimal,
-                    good_lp::SolutionStatus::GapLimit if has_incumbent => LpKind::Optimal,
-                    // CBC's presolve can prove infeasibility without setting the "proven
-                    // infeasible" flag that good_lp checks; it then hands back a point that
-                    // violates the rows. The status flags below tell the two cases apart.
-                    good_lp::SolutionStatus::Optimal | good_lp::SolutionStatus::GapLimit
-                        if raw.is_proven_infeasible()
-                            || raw.is_initial_solve_proven_primal_infeasible()
-                            || !raw.is_proven_optimal() =>
-                    {
-                        LpKind::Infeasible
-                    }
-                    good_lp::SolutionStatus::Optimal | good_lp::SolutionStatus::GapLimit => {
-                        LpKind::Failed("CBC reported a solution that violates the model".into())
-                    }
-                    good_lp::SolutionStatus::TimeLimit => LpKind::TimeLimit,
-                };
-                LpResult {
-                    kind,
-                    values,
-                    has_incumbent,
-                    objective,
-                    bound,
-                }
+            for (&c, &v) in cols.iter().zip(x0) {
+                m.set_col_initial_solution(c, v);
             }
-            Err(e) => self.on_error(e),
         }
+        let sol = m.solve();
+        let raw = sol.raw();
+        if raw.is_continuous_unbounded() {
+            return self.failed(LpKind::Unbounded);
+        }
+        let stopped = match raw.secondary_status() {
+            SecondaryStatus::StoppedOnNodes => Some(Stop::Nodes),
+            SecondaryStatus::StoppedOnTime => Some(Stop::Time),
+            _ => None,
+        };
+        let values: Vec<f64> = raw.col_solution().to_vec();
+        let feasible_point = self.is_feasible_as(&values, relax);
+        // The order of good_lp's checks, which the tests were written against: proven
+        // infeasible first; a limit; then a point that satisfies every row is the optimum (or
+        // within the requested gap). CBC's presolve can prove infeasibility without setting
+        // the "proven infeasible" flag and hand back a point that violates the rows: the other
+        // flags tell that case apart. (The "initial solve" flags describe the last LP solved,
+        // which after branch-and-bound may be an infeasible node: never trusted alone.)
+        let kind = match (raw.status(), stopped) {
+            (Status::Abandoned, _) => LpKind::Failed("CBC abandoned the search".into()),
+            (Status::UserEvent, _) => LpKind::Failed("CBC stopped on a user event".into()),
+            _ if stopped.is_none() && raw.is_proven_infeasible() => LpKind::Infeasible,
+            (_, Some(stop)) => LpKind::Stopped(stop),
+            (Status::Stopped, None) => LpKind::Failed(format!(
+                "CBC stopped (secondary status {})",
+                raw.secondary_status() as i32
+            )),
+            _ if feasible_point => LpKind::Optimal,
+            _ if raw.is_initial_solve_proven_primal_infeasible() || !raw.is_proven_optimal() => {
+                LpKind::Infeasible
+            }
+            _ => LpKind::Failed("CBC reported a solution that violates the model".into()),
+        };
+        if kind == LpKind::Infeasible {
+            return self.failed(kind);
+        }
+        let bound = raw.best_possible_value();
+        self.finish(relax, values, kind, Some(bound))
     }
 
     fn solve_microlp(
         &self,
         relax: bool,
-        time_limit: Duration,
+        limits: Limits,
         mip_gap: f64,
         initial: Option<&[f64]>,
     ) -> LpResult {
-        use good_lp::{WithInitialSolution, WithMipGap, WithTimeLimit};
-        let (pv, vars, obj) = self.build(relax);
-        let problem = if self.maximise {
-            pv.maximise(obj)
+        use microlp::{ComparisonOp, OptimizationDirection, TerminationReason};
+        let mut p = microlp::Problem::new(if self.maximise {
+            OptimizationDirection::Maximize
         } else {
-            pv.minimise(obj)
-        };
-        let mut model = problem
-            .using(good_lp::solvers::microlp::microlp)
-            .with_time_limit(time_limit.as_secs_f64());
-        if mip_gap > 0.0 {
-            model = match model.with_mip_gap(mip_gap as f32) {
-                Ok(m) => m,
-                Err(e) => return self.failed(LpKind::Failed(e.to_string())),
-            };
-        }
-        if let Some(x0) = initial.filter(|x| self.is_feasible(x)) {
-            model = model.with_initial_solution(vars.iter().copied().zip(x0.iter().copied()));
-        }
-        for c in self.constraints(&vars) {
-            model.add_constraint(c);
-        }
-        match model.solve() {
-            Ok(sol) => {
-                let values: Vec<f64> = vars.iter().map(|v| sol.value(*v)).collect();
-                let has_incumbent = self.is_feasible_as(&values, relax);
-                let objective = self.objective(&values);
-                let kind = match sol.status() {
-                    good_lp::SolutionStatus::Optimal | good_lp::SolutionStatus::GapLimit
-                        if has_incumbent =>
-                    {
-                        LpKind::Optimal
-                    }
-                    good_lp::SolutionStatus::TimeLimit => LpKind::TimeLimit,
-                    _ => {
-                        LpKind::Failed("microlp returned a solution that violates the model".into())
+            OptimizationDirection::Minimize
+        });
+        let mut vars = Vec::with_capacity(self.cols.len());
+        for c in &self.cols {
+            let v = if c.integer && !relax {
+                let to_i32 = |x: f64, inf: i32| {
+                    if x.is_infinite() {
+                        Some(inf)
+                    } else {
+                        (f64::from(i32::MIN)..=f64::from(i32::MAX))
+                            .contains(&x)
+                            .then_some(x as i32)
                     }
                 };
-                LpResult {
-                    bound: (kind == LpKind::Optimal).then_some(objective),
-                    kind,
-                    values,
-                    has_incumbent,
-                    objective,
+                match (
+                    to_i32(c.lo.ceil(), i32::MIN),
+                    to_i32(c.hi.floor(), i32::MAX),
+                ) {
+                    (Some(lo), Some(hi)) if lo <= hi => p.add_integer_var(c.obj, (lo, hi)),
+                    (Some(_), Some(_)) => return self.failed(LpKind::Infeasible),
+                    _ => {
+                        return self.failed(LpKind::Failed(
+                            "microlp takes integer bounds within the i32 range only".into(),
+                        ))
+                    }
+                }
+            } else {
+                p.add_var(c.obj, (c.lo, c.hi))
+            };
+            vars.push(v);
+        }
+        for r in &self.rows {
+            let mut e = microlp::LinearExpr::empty();
+            for (j, a) in Self::merged_terms(r) {
+                e.add(vars[j], a);
+            }
+            if r.lo == r.hi {
+                p.add_constraint(e, ComparisonOp::Eq, r.lo);
+            } else {
+                if r.lo.is_finite() {
+                    p.add_constraint(e.clone(), ComparisonOp::Ge, r.lo);
+                }
+                if r.hi.is_finite() {
+                    p.add_constraint(e, ComparisonOp::Le, r.hi);
                 }
             }
-            Err(e) => self.on_error(e),
+        }
+        let mut opts = microlp::SolveOptions::default();
+        opts.node_limit = limits.nodes;
+        opts.time_limit = limits.time;
+        opts.mip_gap = mip_gap;
+        if let Some(x0) = initial.filter(|x| self.is_feasible(x)) {
+            opts.warm_start = Some(vars.iter().copied().zip(x0.iter().copied()).collect());
+        }
+        let stop_of = |r: TerminationReason| match r {
+            TerminationReason::NodeLimit => Some(Stop::Nodes),
+            TerminationReason::TimeLimit => Some(Stop::Time),
+            _ => None,
+        };
+        match p.solve_with(opts) {
+            Ok(microlp::SolveOutcome::Solution(sol)) => {
+                let values: Vec<f64> = vars
+                    .iter()
+                    .zip(&self.cols)
+                    .map(|(&v, c)| {
+                        let x = sol.var_value_raw(v);
+                        if c.integer && !relax {
+                            x.round()
+                        } else {
+                            x
+                        }
+                    })
+                    .collect();
+                let kind =
+                    stop_of(sol.termination_reason()).map_or(LpKind::Optimal, LpKind::Stopped);
+                self.finish(relax, values, kind, sol.stats().best_bound)
+            }
+            Ok(microlp::SolveOutcome::Interrupted(i)) => {
+                let stop = stop_of(i.termination_reason()).unwrap_or(Stop::Time);
+                let mut r = self.failed(LpKind::Stopped(stop));
+                r.bound = i
+                    .stats()
+                    .best_bound
+                    .filter(|b| b.is_finite())
+                    .map(|b| self.round_bound(b));
+                r
+            }
+            Err(microlp::Error::Infeasible) => self.failed(LpKind::Infeasible),
+            Err(microlp::Error::Unbounded) => self.failed(LpKind::Unbounded),
+            Err(e) => self.failed(LpKind::Failed(e.to_string())),
         }
     }
 }
@@ -421,10 +492,10 @@ mod tests {
     fn mip_and_relaxation_on_each_backend() {
         for b in [Backend::MicroLp, Backend::best_available()] {
             let lp = tiny();
-            let mip = lp.solve(false, b, Duration::from_secs(10), 0.0, None);
+            let mip = lp.solve(false, b, Limits::default(), 0.0, None);
             assert_eq!(mip.kind, LpKind::Optimal, "{b:?}: {mip:?}");
             assert!((mip.objective - 3.0).abs() < 1e-6, "{b:?}: {mip:?}");
-            let rel = lp.solve(true, b, Duration::from_secs(10), 0.0, None);
+            let rel = lp.solve(true, b, Limits::default(), 0.0, None);
             assert!((rel.objective - 7.0 / 3.0).abs() < 1e-6, "{b:?}");
         }
     }
@@ -434,7 +505,7 @@ mod tests {
         for b in [Backend::MicroLp, Backend::best_available()] {
             let mut lp = tiny();
             lp.add_row(vec![(0, 1.0), (1, 1.0)], f64::NEG_INFINITY, 1.0);
-            let r = lp.solve(false, b, Duration::from_secs(10), 0.0, None);
+            let r = lp.solve(false, b, Limits::default(), 0.0, None);
             assert_eq!(r.kind, LpKind::Infeasible, "{b:?}");
         }
     }

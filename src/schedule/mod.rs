@@ -148,7 +148,8 @@ pub enum Method {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SolveOptions {
     objective: Objective,
-    time_limit: Duration,
+    node_limit: Option<u64>,
+    time_limit: Option<Duration>,
     mip_gap: f64,
     method: Method,
     backend: Backend,
@@ -160,7 +161,8 @@ impl Default for SolveOptions {
     fn default() -> Self {
         SolveOptions {
             objective: Objective::Cost,
-            time_limit: Duration::from_secs(30),
+            node_limit: Some(DEFAULT_NODE_LIMIT),
+            time_limit: None,
             mip_gap: 0.0,
             method: Method::Auto,
             backend: Backend::best_available(),
@@ -170,9 +172,16 @@ impl Default for SolveOptions {
     }
 }
 
+/// Default work limit of the MIP search, in branch-and-bound nodes (see
+/// [`SolveOptions::with_node_limit`]). Measured in docs/schedule.md: the demo's week proves
+/// optimality well within it; the 15-min week with breaks stops on it within 1 % of its bound.
+pub const DEFAULT_NODE_LIMIT: u64 = 2_000;
+
 impl SolveOptions {
-    /// Defaults: objective cost, time limit 30 s, MIP gap 0 (prove optimality), method auto,
-    /// the best available back end (CBC when built), SL threshold 20 s, no budget.
+    /// Defaults: objective cost, a work limit of [`DEFAULT_NODE_LIMIT`] branch-and-bound nodes
+    /// and no wall-clock limit (so the plan does not depend on the machine or its load), MIP
+    /// gap 0 (prove optimality), method auto, the best available back end (CBC when built), SL
+    /// threshold 20 s, no budget.
     pub fn new() -> Self {
         Self::default()
     }
@@ -181,9 +190,23 @@ impl SolveOptions {
         self.objective = o;
         self
     }
-    /// Wall-clock limit of the MIP search. Default 30 s.
+    /// Deterministic work limit of the MIP search: at most `nodes` branch-and-bound nodes (the
+    /// LP re-solves of the heuristics are bounded by counts too). The same inputs and options
+    /// give the same plan on an idle or a loaded machine. Default [`DEFAULT_NODE_LIMIT`].
+    pub fn with_node_limit(mut self, nodes: u64) -> Self {
+        self.node_limit = Some(nodes);
+        self
+    }
+    /// No node limit: the MIP search runs to proven optimality (or the time limit, if any).
+    pub fn without_node_limit(mut self) -> Self {
+        self.node_limit = None;
+        self
+    }
+    /// Wall-clock limit of the whole solve, on top of the node limit (the first reached stops
+    /// the search). Default none. **Makes the plan timing-dependent**: how far the search gets
+    /// depends on the machine and its load, so two runs may return different plans.
     pub fn with_time_limit(mut self, d: Duration) -> Self {
-        self.time_limit = d;
+        self.time_limit = Some(d);
         self
     }
     /// Relative MIP gap at which the search may stop and report optimal. Default 0; in [0, 1).
@@ -236,9 +259,20 @@ impl SolveOptions {
     pub fn objective(&self) -> Objective {
         self.objective
     }
-    /// The time limit.
-    pub fn time_limit(&self) -> Duration {
+    /// The wall-clock limit, if any.
+    pub fn time_limit(&self) -> Option<Duration> {
         self.time_limit
+    }
+    /// The node limit, if any.
+    pub fn node_limit(&self) -> Option<u64> {
+        self.node_limit
+    }
+    /// The solver limits left when `elapsed` of the wall-clock budget is spent.
+    fn limits_after(&self, elapsed: Duration) -> lp::Limits {
+        lp::Limits {
+            nodes: self.node_limit,
+            time: self.time_limit.map(|t| t.saturating_sub(elapsed)),
+        }
     }
 }
 
@@ -247,7 +281,16 @@ impl SolveOptions {
 pub enum Termination {
     /// The plan is proven optimal (within the requested MIP gap).
     Optimal,
-    /// The time limit ended the MIP search with an incumbent.
+    /// The node limit (deterministic work limit) ended the MIP search with an incumbent.
+    NodeLimit {
+        /// Objective of the plan returned.
+        incumbent: f64,
+        /// Best proven bound on the optimum, when known.
+        bound: Option<f64>,
+        /// Relative gap `|incumbent − bound| / |incumbent|`, when the bound is known.
+        gap: Option<f64>,
+    },
+    /// The wall-clock limit ended the MIP search with an incumbent (timing-dependent).
     TimeLimit {
         /// Objective of the plan returned.
         incumbent: f64,
@@ -273,10 +316,11 @@ pub enum Termination {
 }
 
 impl Termination {
-    /// Short status name: `optimal`, `time_limit`, `heuristic`, `infeasible`.
+    /// Short status name: `optimal`, `node_limit`, `time_limit`, `heuristic`, `infeasible`.
     pub fn name(&self) -> &'static str {
         match self {
             Termination::Optimal => "optimal",
+            Termination::NodeLimit { .. } => "node_limit",
             Termination::TimeLimit { .. } => "time_limit",
             Termination::Heuristic { .. } => "heuristic",
             Termination::Infeasible { .. } => "infeasible",
@@ -381,8 +425,13 @@ pub struct Summary {
     pub status_detail: Option<String>,
     /// Which solver produced the plan (`cbc`, `microlp`, `greedy`).
     pub solver: String,
-    /// Wall-clock seconds.
+    /// Wall-clock seconds (not written to summary.json: timing is not part of the plan).
+    #[serde(skip)]
     pub seconds: f64,
+    /// The node limit the MIP search ran under, if any (deterministic).
+    pub node_limit: Option<u64>,
+    /// The wall-clock limit, seconds, if any: a plan stopped by it is timing-dependent.
+    pub time_limit_seconds: Option<f64>,
     /// Planning interval in minutes.
     pub interval_minutes: u32,
     /// Number of shifts.
@@ -512,7 +561,14 @@ impl Schedule {
             row("status detail", Cell::text(d.clone()));
         }
         row("solver", Cell::text(s.solver.clone()));
-        row("seconds", Cell::Float(s.seconds, 3));
+        row(
+            "node limit",
+            s.node_limit
+                .map_or(Cell::text("none"), |n| Cell::Int(n as i64)),
+        );
+        if let Some(t) = s.time_limit_seconds {
+            row("time limit (s, timing-dependent)", Cell::Float(t, 0));
+        }
         row("interval (min)", Cell::Int(i64::from(s.interval_minutes)));
         row("shifts", Cell::Int(s.shifts as i64));
         row("requirement basis", Cell::text(s.requirement_basis.clone()));
@@ -773,9 +829,13 @@ fn solve_impl(
     let tour_cols = tour_rules.map(|t| tours::add_tour_model(&inst, &mut form, t));
     let mut mip_values: Option<Vec<f64>> = None;
     obs.stage("LP relaxation");
-    let root = form
-        .lp
-        .solve(true, opts.backend, opts.time_limit, 0.0, None);
+    let root = form.lp.solve(
+        true,
+        opts.backend,
+        opts.limits_after(started.elapsed()),
+        0.0,
+        None,
+    );
     let root_bound =
         (root.kind == lp::LpKind::Optimal).then(|| form.lp.round_bound(root.objective));
     let root_infeasible = root.kind == lp::LpKind::Infeasible;
@@ -784,9 +844,9 @@ fn solve_impl(
         match opts.method {
             Method::Heuristic => {
                 obs.stage("LP diving");
-                let deadline = started + opts.time_limit;
+                let budget = opts.limits_after(started.elapsed());
                 if let Some(d) =
-                    greedy::dive(&inst, &form, &obj, opts.backend, &root.values, deadline)
+                    greedy::dive(&inst, &form, &obj, opts.backend, &root.values, budget)
                 {
                     heur = best_of(&inst, &obj, maximise, heur, d);
                 }
@@ -795,7 +855,7 @@ fn solve_impl(
         }
     }
     let heur_ok = feasible(&inst, &obj, &heur);
-    let remaining = opts.time_limit.saturating_sub(started.elapsed());
+    let limits = opts.limits_after(started.elapsed());
     let heuristic_result = |why: String, bound: Option<f64>, proven_infeasible: bool| {
         let v = grid_value(&inst, &obj, &heur);
         if heur_ok {
@@ -821,13 +881,15 @@ fn solve_impl(
         }
         // CBC crashed (SIGSEGV, CBC 2.10.8) when started with under a second left and a warm
         // start on the 28-day demo instance; with no time left the heuristic plan is the answer.
-        Method::Auto if !root_infeasible && remaining < Duration::from_secs(1) => (
+        Method::Auto
+            if !root_infeasible && limits.time.is_some_and(|t| t < Duration::from_secs(1)) =>
+        (
             heur.clone(),
             heuristic_result(
                 format!(
                     "no time left for the MIP: the greedy plan and the LP relaxation used {:.1} s of the {:.0}-s limit",
                     started.elapsed().as_secs_f64(),
-                    opts.time_limit.as_secs_f64()
+                    opts.time_limit.unwrap_or_default().as_secs_f64()
                 ),
                 root_bound,
                 false,
@@ -843,11 +905,11 @@ fn solve_impl(
         ),
         Method::Auto => {
             obs.stage(&format!(
-                "solving the MIP with {} ({} columns, {} rows; time limit {:.0} s; warm start {:.2})",
+                "solving the MIP with {} ({} columns, {} rows; {}; warm start {:.2})",
                 opts.backend.name(),
                 form.lp.cols.len(),
                 form.lp.rows.len(),
-                remaining.as_secs_f64(),
+                limits_text(limits),
                 grid_value(&inst, &obj, &heur),
             ));
             let warm = if heur_ok {
@@ -855,13 +917,9 @@ fn solve_impl(
             } else {
                 None
             };
-            let res = form.lp.solve(
-                false,
-                opts.backend,
-                remaining,
-                opts.mip_gap,
-                warm.as_deref(),
-            );
+            let res = form
+                .lp
+                .solve(false, opts.backend, limits, opts.mip_gap, warm.as_deref());
             let backend = opts.backend.name().to_string();
             match res.kind {
                 lp::LpKind::Optimal => {
@@ -879,7 +937,7 @@ fn solve_impl(
                     },
                     backend,
                 ),
-                lp::LpKind::TimeLimit if res.has_incumbent => {
+                lp::LpKind::Stopped(stop) if res.has_incumbent => {
                     let mip = form.extract(&inst, &res.values);
                     mip_values = Some(res.values.clone());
                     // With tours the heuristic plans ignore the tour rows: keep the MIP's.
@@ -890,33 +948,41 @@ fn solve_impl(
                     };
                     let v = grid_value(&inst, &obj, &pick);
                     let bound = best_bound(maximise, res.bound, root_bound);
-                    (
-                        pick,
-                        Termination::TimeLimit {
+                    let gap = bound.map(|b| rel_gap(maximise, v, b));
+                    let term = match stop {
+                        lp::Stop::Nodes => Termination::NodeLimit {
                             incumbent: v,
                             bound,
-                            gap: bound.map(|b| rel_gap(maximise, v, b)),
+                            gap,
                         },
-                        backend,
-                    )
+                        lp::Stop::Time => Termination::TimeLimit {
+                            incumbent: v,
+                            bound,
+                            gap,
+                        },
+                    };
+                    (pick, term, backend)
                 }
                 other => {
                     let why = match other {
-                        lp::LpKind::TimeLimit => format!(
-                            "the MIP found no incumbent within {:.0} s",
-                            remaining.as_secs_f64()
-                        ),
+                        lp::LpKind::Stopped(_) => {
+                            format!("the MIP found no incumbent within {}", limits_text(limits))
+                        }
                         lp::LpKind::Failed(m) => format!("the MIP solver failed: {m}"),
                         k => format!("the MIP solver stopped: {k:?}"),
                     };
                     let bound = best_bound(maximise, res.bound, root_bound);
-                    // LP diving gets a tenth of the time limit on top (see docs/schedule.md).
+                    // LP diving: bounded by its round count and the node limit, and by a tenth
+                    // of the time limit on top when one is given (see docs/schedule.md).
                     let mut plan = heur.clone();
                     if root.kind == lp::LpKind::Optimal {
                         obs.stage("no MIP incumbent: LP diving fallback");
-                        let deadline = Instant::now() + opts.time_limit / 10;
+                        let budget = lp::Limits {
+                            nodes: opts.node_limit,
+                            time: opts.time_limit.map(|t| t / 10),
+                        };
                         if let Some(d) =
-                            greedy::dive(&inst, &form, &obj, opts.backend, &root.values, deadline)
+                            greedy::dive(&inst, &form, &obj, opts.backend, &root.values, budget)
                         {
                             plan = best_of(&inst, &obj, maximise, plan, d);
                         }
@@ -941,12 +1007,16 @@ fn solve_impl(
     let value = grid_value(&inst, &obj, &shifts);
     let bound = match &termination {
         Termination::Optimal => Some(value),
-        Termination::TimeLimit { bound, .. } | Termination::Heuristic { bound, .. } => *bound,
+        Termination::NodeLimit { bound, .. }
+        | Termination::TimeLimit { bound, .. }
+        | Termination::Heuristic { bound, .. } => *bound,
         Termination::Infeasible { .. } => None,
     };
     let gap = match &termination {
         Termination::Optimal => Some(0.0),
-        Termination::TimeLimit { gap, .. } | Termination::Heuristic { gap, .. } => *gap,
+        Termination::NodeLimit { gap, .. }
+        | Termination::TimeLimit { gap, .. }
+        | Termination::Heuristic { gap, .. } => *gap,
         Termination::Infeasible { .. } => None,
     };
     let counts = match (&tour_cols, &mip_values) {
@@ -968,6 +1038,17 @@ fn solve_impl(
         started,
     );
     Ok((sched, counts))
+}
+
+/// The limits for a stage message: `node limit 2000`, `node limit 2000, time limit 30 s`.
+fn limits_text(l: lp::Limits) -> String {
+    let nodes = l
+        .nodes
+        .map_or("no node limit".to_string(), |n| format!("node limit {n}"));
+    match l.time {
+        Some(t) => format!("{nodes}, time limit {:.0} s", t.as_secs_f64()),
+        None => nodes,
+    }
 }
 
 /// The tighter of two bounds.
@@ -1189,6 +1270,8 @@ fn assemble(
         status_detail,
         solver,
         seconds: started.elapsed().as_secs_f64(),
+        node_limit: opts.node_limit,
+        time_limit_seconds: opts.time_limit.map(|t| t.as_secs_f64()),
         interval_minutes: m,
         shifts: out.len(),
         paid_agent_hours: out.iter().map(|s| s.paid_hours).sum(),

@@ -24,7 +24,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::lp::{Backend, Lp, LpKind};
+use super::lp::{Backend, Limits, Lp, LpKind, Stop};
 use super::rules::DAY_NAMES;
 use super::{Schedule, ScheduleError, Shift};
 use crate::table::{Cell, CsvInput, Table};
@@ -519,10 +519,15 @@ pub fn assign(
             lp.add_row(row, f64::NEG_INFINITY, fair);
         }
     }
-    let res = lp.solve(false, backend, time_limit, 0.0, None);
+    let limits = Limits {
+        nodes: None,
+        time: Some(time_limit),
+    };
+    let res = lp.solve(false, backend, limits, 0.0, None);
     let status = match res.kind {
         LpKind::Optimal => "optimal".to_string(),
-        LpKind::TimeLimit if res.has_incumbent => "time_limit".to_string(),
+        LpKind::Stopped(Stop::Time) if res.has_incumbent => "time_limit".to_string(),
+        LpKind::Stopped(Stop::Nodes) if res.has_incumbent => "node_limit".to_string(),
         ref k => format!("failed: {k:?}"),
     };
     let mut assignment = vec![None; shifts.len()];

@@ -440,6 +440,21 @@ impl StaffInput {
         self
     }
 
+    /// Sets each row's predictive distribution from forecast bounds `[lo80, hi80, lo95, hi95]`
+    /// given in row order (as the CSV reader does from those columns); `None` leaves a row
+    /// without one.
+    ///
+    /// # Panics
+    /// When `bounds.len()` differs from the number of rows.
+    pub fn with_bounds(mut self, bounds: &[Option<[f64; 4]>]) -> Self {
+        assert_eq!(bounds.len(), self.rows.len(), "one bound set per row");
+        for (r, b) in self.rows.iter_mut().zip(bounds) {
+            r.dist =
+                b.and_then(|[l8, h8, l9, h9]| Predictive::from_bounds(r.offered, l8, h8, l9, h9));
+        }
+        self
+    }
+
     /// Adds patience estimates computed elsewhere (e.g. from in-memory actuals); queues already
     /// estimated from the input itself keep theirs.
     pub fn with_patience(mut self, estimates: BTreeMap<String, PatienceEstimate>) -> Self {

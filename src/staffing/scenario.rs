@@ -70,11 +70,19 @@ impl Scenario {
     }
 }
 
+/// Smallest `volume` / `aht_factor` of a scenario (−90 %).
+pub const FACTOR_MIN: f64 = 0.1;
+/// Bound (exclusive) of `volume` / `aht_factor`: 10 is far more often a percentage written as a
+/// factor (+10 %) than a tenfold volume.
+pub const FACTOR_MAX: f64 = 10.0;
+
 /// Reads a `models/scenarios.toml`-style file.
 ///
 /// # Errors
 /// [`StaffingError::Table`] for TOML syntax; [`StaffingError::Config`] for a value out of range
-/// (naming the scenario).
+/// (naming the scenario), including a `volume` or `aht_factor` outside
+/// [[`FACTOR_MIN`], [`FACTOR_MAX`]) — `volume = 10` meant as +10 % is an error saying to write
+/// 1.10.
 pub fn read_scenarios(path: &Path) -> Result<Vec<Scenario>, StaffingError> {
     let raw: RawFile = crate::table::read_toml(path)?;
     let file = path.to_path_buf();
@@ -94,12 +102,6 @@ pub fn read_scenarios(path: &Path) -> Result<Vec<Scenario>, StaffingError> {
     let mut out = Vec::with_capacity(raw.scenario.len());
     for (i, s) in raw.scenario.into_iter().enumerate() {
         let key = |k: &str| format!("scenario[{i}] ({}).{k}", s.name);
-        let nonneg = |k: &str, v: Option<f64>| -> Result<Option<f64>, StaffingError> {
-            match v {
-                Some(x) if !(x.is_finite() && x >= 0.0) => Err(err(key(k), x, "[0, ∞)")),
-                v => Ok(v),
-            }
-        };
         for (k, v) in [
             ("hours_per_fte_day", s.hours_per_fte_day),
             ("hours_per_fte_week", s.hours_per_fte_week),
@@ -112,9 +114,21 @@ pub fn read_scenarios(path: &Path) -> Result<Vec<Scenario>, StaffingError> {
         if !aht_delta.is_finite() {
             return Err(err(key("aht_delta_seconds"), aht_delta, "a finite number"));
         }
+        // A factor, not a percentage: `volume = 10` meant as +10 % would staff ten times the
+        // calls without a word, so factors outside [0.1, 10) are errors that say how to write it.
+        let factor = |k: &str, v: Option<f64>| -> Result<Option<f64>, StaffingError> {
+            match v {
+                Some(x) if !(x.is_finite() && (FACTOR_MIN..FACTOR_MAX).contains(&x)) => Err(err(
+                    key(k),
+                    x,
+                    "0.1 … 10 (exclusive): it is a factor, so write +10 % as 1.10 and −10 % as 0.90",
+                )),
+                v => Ok(v),
+            }
+        };
         out.push(Scenario {
-            volume_factor: nonneg("volume", s.volume)?.unwrap_or(1.0),
-            aht_factor: nonneg("aht_factor", s.aht_factor)?.unwrap_or(1.0),
+            volume_factor: factor("volume", s.volume)?.unwrap_or(1.0),
+            aht_factor: factor("aht_factor", s.aht_factor)?.unwrap_or(1.0),
             aht_delta_secs: aht_delta,
             settings: RawSettings {
                 model: s.model,
