@@ -6,12 +6,12 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use wfm::data::{
-    ingest_calls, ingest_intervals, Accounting, CallFormat, CallMapping, CallOptions,
+    ingest_intervals, read_calls, Accounting, CallDays, CallFormat, CallMapping, CallOptions,
     ColumnMapping, Ingested, IntervalOptions, QueueId, SlThresholds,
 };
 use wfm::units::{parse_duration_secs, IntervalLength};
 
-use super::{emit, OutputArgs};
+use super::{emit, emit_rows, OutputArgs};
 
 /// The `ingest` subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -182,11 +182,8 @@ fn finish(ing: Ingested, common: &CommonArgs, inputs: &[PathBuf]) -> anyhow::Res
     if common.strict {
         ing.accounting.ensure_none_rejected()?;
     }
-    let kpis = match &common.pool {
-        Some(name) => ing.kpis.pooled(
-            QueueId::new(name)
-                .ok_or_else(|| usage(format!("--pool `{name}`: not a valid queue name")))?,
-        ),
+    let kpis = match pool_name(common)? {
+        Some(name) => ing.kpis.pooled(name),
         None => ing.kpis,
     };
     emit(&kpis.to_table(), &common.output, inputs)?;
@@ -206,8 +203,62 @@ fn run_calls(a: CallsArgs) -> anyhow::Result<ExitCode> {
     if let Some(p) = &a.mapping {
         opts = opts.with_mapping(CallMapping::from_toml(p)?);
     }
-    let ing = ingest_calls(&a.files, &opts).context("failed to ingest call logs")?;
-    finish(ing, &a.common, &a.files)
+    let calls = read_calls(&a.files, &opts).context("failed to ingest call logs")?;
+    finish_calls(calls, &a.common, &a.files)
+}
+
+/// As [`finish`], streaming the table one covered day at a time (CSV, JSON and text output):
+/// zero-filled rows of many queues × days at a short interval never exist all at once.
+fn finish_calls(
+    calls: CallDays,
+    common: &CommonArgs,
+    inputs: &[PathBuf],
+) -> anyhow::Result<ExitCode> {
+    let parquet = common.output.out.as_ref().is_some_and(|p| {
+        p.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+    });
+    if parquet {
+        // The Parquet writer takes a whole table.
+        return finish(calls.into_ingested(), common, inputs);
+    }
+    report(calls.accounting(), common.quiet, inputs);
+    if common.strict {
+        calls.accounting().ensure_none_rejected()?;
+    }
+    let pool = pool_name(common)?;
+    let mut header = calls.header();
+    if let Some(name) = &pool {
+        header = header.pooled(name.clone());
+    }
+    let columns = header.column_names();
+    let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+    emit_rows(&columns, &common.output, inputs, |w| {
+        for d in 0..calls.n_days() {
+            let mut day = calls.header();
+            day.rows = calls.day(d);
+            if let Some(name) = &pool {
+                day = day.pooled(name.clone());
+            }
+            for r in &day.rows {
+                w.row(&header.row_cells(r))?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--pool NAME` as a queue id.
+fn pool_name(common: &CommonArgs) -> anyhow::Result<Option<QueueId>> {
+    common
+        .pool
+        .as_ref()
+        .map(|name| {
+            QueueId::new(name)
+                .ok_or_else(|| usage(format!("--pool `{name}`: not a valid queue name")))
+        })
+        .transpose()
 }
 
 fn run_intervals(a: IntervalsArgs) -> anyhow::Result<ExitCode> {

@@ -164,6 +164,11 @@ pub fn ingest_calls<P: AsRef<Path>>(
     paths: &[P],
     opts: &CallOptions,
 ) -> Result<Ingested, DataError> {
+    Ok(read_calls(paths, opts)?.into_ingested())
+}
+
+/// Every input file's bytes (`-` = standard input).
+fn read_files<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<(PathBuf, Vec<u8>)>, DataError> {
     let mut files = Vec::with_capacity(paths.len());
     for p in paths {
         let p = p.as_ref();
@@ -180,8 +185,7 @@ pub fn ingest_calls<P: AsRef<Path>>(
         };
         files.push((p.to_path_buf(), bytes));
     }
-    let refs: Vec<(&Path, &[u8])> = files.iter().map(|(p, b)| (p.as_path(), &b[..])).collect();
-    ingest_calls_bytes(&refs, opts)
+    Ok(files)
 }
 
 /// [`ingest_calls`] on in-memory inputs: `(name used in messages, contents)`.
@@ -192,6 +196,30 @@ pub fn ingest_calls_bytes(
     inputs: &[(&Path, &[u8])],
     opts: &CallOptions,
 ) -> Result<Ingested, DataError> {
+    Ok(read_calls_bytes(inputs, opts)?.into_ingested())
+}
+
+/// Reads call logs like [`ingest_calls`] but keeps the accepted calls instead of the table:
+/// [`CallDays::day`] builds one covered day's zero-filled rows at a time, so that a writer
+/// can stream a table whose zero-filled rows would not fit in memory (10,000 calls over
+/// 100 queues × 100 days at 5 min are 2.9 million rows).
+///
+/// # Errors
+/// As [`ingest_calls`].
+pub fn read_calls<P: AsRef<Path>>(paths: &[P], opts: &CallOptions) -> Result<CallDays, DataError> {
+    let files = read_files(paths)?;
+    let refs: Vec<(&Path, &[u8])> = files.iter().map(|(p, b)| (p.as_path(), &b[..])).collect();
+    read_calls_bytes(&refs, opts)
+}
+
+/// [`read_calls`] on in-memory inputs: `(name used in messages, contents)`.
+///
+/// # Errors
+/// As [`ingest_calls`] (without I/O errors).
+pub fn read_calls_bytes(
+    inputs: &[(&Path, &[u8])],
+    opts: &CallOptions,
+) -> Result<CallDays, DataError> {
     let mut acc = Accounting::default();
     // A call record is ~100 bytes: reserve once instead of rehashing as the set grows.
     let expected = inputs.iter().map(|(_, b)| b.len() / 100).sum::<usize>();
@@ -215,30 +243,7 @@ pub fn ingest_calls_bytes(
             String::from_utf8_lossy(bytes)
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let first = if tabular {
-            Some("")
-        } else {
-            text.lines().find(|l| !l.trim().is_empty())
-        };
-        let Some(first) = first else {
-            return Err(DataError::Empty {
-                path: path.to_path_buf(),
-            });
-        };
-        let format = match opts.format {
-            // A workbook or a Parquet file is a table: the generic call-level columns.
-            CallFormat::Auto if tabular => CallFormat::Generic,
-            CallFormat::Auto if anonbank::is_header(first) => CallFormat::AnonBank,
-            CallFormat::Auto if generic::is_header(first) => CallFormat::Generic,
-            CallFormat::Auto if anonbank::looks_like_record(first) => CallFormat::AnonBank,
-            CallFormat::Auto => {
-                return Err(DataError::UnknownFormat {
-                    path: path.to_path_buf(),
-                    first_line: first.chars().take(120).collect(),
-                })
-            }
-            f => f,
-        };
+        let format = detect_format(path, text, tabular, opts.format)?;
         let before = acc.read;
         let mut on_record = |line: u64,
                              parsed: Result<ParsedRecord, (RejectReason, Option<String>)>,
@@ -329,34 +334,7 @@ pub fn ingest_calls_bytes(
     }
 
     // Second pass: the spill check (it needs the days every file covers), then aggregation.
-    let mut offered_queues: BTreeSet<u32> = BTreeSet::new();
-    let mut accepted: Vec<Pending> = Vec::with_capacity(pending.len());
-    for mut p in pending {
-        if !covered.contains(&p.day) {
-            acc.reject(
-                loc(p.file, p.line, None),
-                RejectReason::SpillsIntoUncoveredDay { day: p.day },
-            );
-            continue;
-        }
-        acc.used += 1;
-        for kind in p.repairs.drain(..) {
-            acc.repairs.push(Repair {
-                at: loc(p.file, p.line, None),
-                kind,
-            });
-        }
-        for n in &p.notes {
-            acc.note(n);
-        }
-        if p.offered {
-            acc.offered += 1;
-            offered_queues.insert(p.queue);
-        } else {
-            acc.vru_only += 1;
-        }
-        accepted.push(p);
-    }
+    let (accepted, offered_queues) = spill_check(pending, &covered, &paths, &mut acc);
     let rank = |l: &Location| {
         (
             paths
@@ -374,18 +352,93 @@ pub fn ingest_calls_bytes(
             rejected: acc.rejected,
         });
     }
-    let kpis = aggregate(
-        &accepted,
+    Ok(CallDays::new(
+        accepted,
         &covered,
         &queues.names,
         &offered_queues,
         opts,
-        &mut acc,
-    );
-    Ok(Ingested {
-        kpis,
-        accounting: acc,
+        acc,
+    ))
+}
+
+/// The format of one input: a table (workbook, Parquet) is the generic call-level format; a
+/// text file is detected from its first non-blank line unless `forced`.
+fn detect_format(
+    path: &Path,
+    text: &str,
+    tabular: bool,
+    forced: CallFormat,
+) -> Result<CallFormat, DataError> {
+    let first = if tabular {
+        Some("")
+    } else {
+        text.lines().find(|l| !l.trim().is_empty())
+    };
+    let Some(first) = first else {
+        return Err(DataError::Empty {
+            path: path.to_path_buf(),
+        });
+    };
+    Ok(match forced {
+        // A workbook or a Parquet file is a table: the generic call-level columns.
+        CallFormat::Auto if tabular => CallFormat::Generic,
+        CallFormat::Auto if anonbank::is_header(first) => CallFormat::AnonBank,
+        CallFormat::Auto if generic::is_header(first) => CallFormat::Generic,
+        CallFormat::Auto if anonbank::looks_like_record(first) => CallFormat::AnonBank,
+        CallFormat::Auto => {
+            return Err(DataError::UnknownFormat {
+                path: path.to_path_buf(),
+                first_line: first.chars().take(120).collect(),
+            })
+        }
+        f => f,
     })
+}
+
+/// Rejects the calls whose day no file covers (a call that spilled over midnight into a day
+/// the logs do not hold); accounts the others and returns them with the queues that had an
+/// offered call.
+fn spill_check(
+    pending: Vec<Pending>,
+    covered: &BTreeSet<NaiveDate>,
+    paths: &[PathBuf],
+    acc: &mut Accounting,
+) -> (Vec<Pending>, BTreeSet<u32>) {
+    let loc = |file: u32, line: u64| Location {
+        file: paths[file as usize].clone(),
+        line,
+        column: None,
+    };
+    let mut offered_queues: BTreeSet<u32> = BTreeSet::new();
+    let mut accepted: Vec<Pending> = Vec::with_capacity(pending.len());
+    for mut p in pending {
+        if !covered.contains(&p.day) {
+            acc.reject(
+                loc(p.file, p.line),
+                RejectReason::SpillsIntoUncoveredDay { day: p.day },
+            );
+            continue;
+        }
+        acc.used += 1;
+        for kind in p.repairs.drain(..) {
+            acc.repairs.push(Repair {
+                at: loc(p.file, p.line),
+                kind,
+            });
+        }
+        for n in &p.notes {
+            acc.note(n);
+        }
+        if p.offered {
+            acc.offered += 1;
+            offered_queues.insert(p.queue);
+        } else {
+            acc.vru_only += 1;
+        }
+        accepted.push(p);
+    }
+    (accepted, offered_queues)
 }
 
 type OnRecord<'r> = dyn FnMut(
@@ -458,131 +511,208 @@ fn read_generic(
     Ok(())
 }
 
-fn aggregate(
-    calls: &[Pending],
-    covered: &BTreeSet<NaiveDate>,
-    names: &[QueueId],
-    offered_queues: &BTreeSet<u32>,
-    opts: &CallOptions,
-    acc: &mut Accounting,
-) -> KpiTable {
-    let days: Vec<NaiveDate> = covered.iter().copied().collect();
-    // Output queues sorted by name; `slot_of[interned index]` = column, or None for a queue
-    // that only had VRU-only calls.
-    let mut queues: Vec<(QueueId, u32)> = offered_queues
-        .iter()
-        .map(|&i| (names[i as usize].clone(), i))
-        .collect();
-    queues.sort();
-    let mut slot_of: Vec<Option<usize>> = vec![None; names.len()];
-    for (col, (_, i)) in queues.iter().enumerate() {
-        slot_of[*i as usize] = Some(col);
+/// Accepted calls, accounted and grouped by covered day, not yet laid on the interval grid:
+/// [`CallDays::day`] builds one day's zero-filled rows (every interval × every queue with an
+/// offered call), [`CallDays::into_ingested`] the whole table.
+pub struct CallDays {
+    accounting: Accounting,
+    interval: IntervalLength,
+    thresholds: SlThresholds,
+    zone: Option<chrono_tz::Tz>,
+    /// Output queues, sorted by name.
+    queues: Vec<QueueId>,
+    /// Covered days, sorted.
+    days: Vec<NaiveDate>,
+    /// The offered or VRU-only calls of queues with a row, grouped by day (index into `days`).
+    by_day: Vec<Vec<Pending>>,
+    /// `column[interned queue]` = the queue's index in `queues`.
+    column: Vec<Option<usize>>,
+}
+
+impl std::fmt::Debug for CallDays {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallDays")
+            .field("queues", &self.queues.len())
+            .field("days", &self.days.len())
+            .field("accounting", &self.accounting)
+            .finish()
     }
-    let queues: Vec<QueueId> = queues.into_iter().map(|(q, _)| q).collect();
-    let len = opts.interval.seconds();
-    let nq = queues.len();
-    let thr = opts.thresholds.secs();
-    let zone = opts.zone.or_else(|| {
-        opts.mapping
-            .as_ref()
-            .and_then(|m| m.shape.time_zone.as_deref())
-            .and_then(|z| crate::io::shape::parse_zone(z).ok())
-    });
-    // The intervals of each covered local day (46, 48 or 50 half-hours in a zone with DST)
-    // and the index of each day's first interval.
-    let slots: Vec<Vec<LocalStamp>> = days
-        .iter()
-        .map(|d| day_intervals(*d, opts.interval, zone))
-        .collect();
-    let mut first_slot = Vec::with_capacity(days.len());
-    let mut total = 0;
-    for s in &slots {
-        first_slot.push(total);
-        total += s.len();
-    }
-    let mut rows: Vec<KpiRow> = Vec::with_capacity(total * nq);
-    for s in slots.iter().flatten() {
-        for q in &queues {
-            let mut r = KpiRow::zero(s.local, q.clone(), thr.len());
-            r.utc_offset_secs = s.offset_secs;
-            rows.push(r);
+}
+
+impl CallDays {
+    fn new(
+        calls: Vec<Pending>,
+        covered: &BTreeSet<NaiveDate>,
+        names: &[QueueId],
+        offered_queues: &BTreeSet<u32>,
+        opts: &CallOptions,
+        mut accounting: Accounting,
+    ) -> Self {
+        let days: Vec<NaiveDate> = covered.iter().copied().collect();
+        // Output queues sorted by name; `column[interned index]` = column, or None for a
+        // queue that only had VRU-only calls.
+        let mut queues: Vec<(QueueId, u32)> = offered_queues
+            .iter()
+            .map(|&i| (names[i as usize].clone(), i))
+            .collect();
+        queues.sort();
+        let mut column: Vec<Option<usize>> = vec![None; names.len()];
+        for (col, (_, i)) in queues.iter().enumerate() {
+            column[*i as usize] = Some(col);
+        }
+        let queues: Vec<QueueId> = queues.into_iter().map(|(q, _)| q).collect();
+        let zone = opts.zone.or_else(|| {
+            opts.mapping
+                .as_ref()
+                .and_then(|m| m.shape.time_zone.as_deref())
+                .and_then(|z| crate::io::shape::parse_zone(z).ok())
+        });
+        let mut by_day: Vec<Vec<Pending>> = (0..days.len()).map(|_| Vec::new()).collect();
+        for c in calls {
+            if column[c.queue as usize].is_none() {
+                // A VRU-only call of a queue that never had an offered call: counted in the
+                // accounting, but it has no row of its own.
+                accounting.note("VRU-only call of a queue with no offered calls (no row)");
+                continue;
+            }
+            // Covered days are sorted; every accepted call's day is covered.
+            let d = days
+                .binary_search(&c.day)
+                .expect("spill check kept covered days only");
+            by_day[d].push(c);
+        }
+        CallDays {
+            accounting,
+            interval: opts.interval,
+            thresholds: opts.thresholds.clone(),
+            zone,
+            queues,
+            days,
+            by_day,
+            column,
         }
     }
+
+    /// What happened to every input record.
+    pub fn accounting(&self) -> &Accounting {
+        &self.accounting
+    }
+
+    /// A table with this ingestion's interval, thresholds, queues and days, and no rows: the
+    /// header every day's rows belong to.
+    pub fn header(&self) -> KpiTable {
+        KpiTable {
+            interval: self.interval,
+            thresholds: self.thresholds.clone(),
+            queues: self.queues.clone(),
+            days: self.days.clone(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// The number of covered days.
+    pub fn n_days(&self) -> usize {
+        self.days.len()
+    }
+
+    /// The zero-filled rows of covered day `d` (`0 ≤ d <` [`CallDays::n_days`]), sorted by
+    /// `(interval_start, queue)`: 46, 48 or 50 half-hours in a zone with daylight saving.
+    ///
+    /// # Panics
+    /// When `d` is not a covered day's index.
+    pub fn day(&self, d: usize) -> Vec<KpiRow> {
+        let len = self.interval.seconds();
+        let nq = self.queues.len();
+        let thr = self.thresholds.secs();
+        let slots = day_intervals(self.days[d], self.interval, self.zone);
+        let mut rows: Vec<KpiRow> = Vec::with_capacity(slots.len() * nq);
+        for s in &slots {
+            for q in &self.queues {
+                let mut r = KpiRow::zero(s.local, q.clone(), thr.len());
+                r.utc_offset_secs = s.offset_secs;
+                rows.push(r);
+            }
+        }
+        for c in &self.by_day[d] {
+            let qi = self.column[c.queue as usize].expect("calls without a row were noted");
+            let slot = match (self.zone, c.utc_offset_secs) {
+                (None, _) => (c.secs_of_day / len) as usize,
+                (Some(z), offset) => {
+                    let local = c.day.and_time(chrono::NaiveTime::MIN)
+                        + chrono::TimeDelta::seconds(i64::from(c.secs_of_day));
+                    let at = match offset {
+                        Some(o) => LocalStamp {
+                            local,
+                            offset_secs: Some(o),
+                        },
+                        // A naive time (e.g. the Anonymous Bank log): the earlier of a
+                        // repeated hour.
+                        None => {
+                            localize(Stamp::Naive(local), Some(z), false).unwrap_or(LocalStamp {
+                                local,
+                                offset_secs: slots[0].offset_secs,
+                            })
+                        }
+                    };
+                    let from_first = (at.utc() - slots[0].utc()).num_seconds().max(0);
+                    ((from_first / i64::from(len)) as usize).min(slots.len() - 1)
+                }
+            };
+            add_call(&mut rows[slot * nq + qi], c, thr);
+        }
+        rows
+    }
+
+    /// The whole table: every covered day's rows.
+    pub fn into_ingested(self) -> Ingested {
+        let mut kpis = self.header();
+        for d in 0..self.n_days() {
+            kpis.rows.extend(self.day(d));
+        }
+        Ingested {
+            kpis,
+            accounting: self.accounting,
+        }
+    }
+}
+
+/// Adds one accepted call to its interval's row.
+fn add_call(r: &mut KpiRow, c: &Pending, thr: &[u32]) {
     let add = |v: &mut Option<f64>, x: f64| {
         if let Some(v) = v {
             *v += x;
         }
     };
-    for c in calls {
-        let Some(qi) = slot_of[c.queue as usize] else {
-            // A VRU-only call of a queue that never had an offered call: counted in the
-            // accounting, but it has no row of its own.
-            acc.note("VRU-only call of a queue with no offered calls (no row)");
-            continue;
-        };
-        // Covered days are sorted; every accepted call's day is covered.
-        let d = days
-            .binary_search(&c.day)
-            .expect("spill check kept covered days only");
-        let slot = match (zone, c.utc_offset_secs) {
-            (None, _) => (c.secs_of_day / len) as usize,
-            (Some(z), offset) => {
-                let local = c.day.and_time(chrono::NaiveTime::MIN)
-                    + chrono::TimeDelta::seconds(i64::from(c.secs_of_day));
-                let at = match offset {
-                    Some(o) => LocalStamp {
-                        local,
-                        offset_secs: Some(o),
-                    },
-                    // A naive time (e.g. the Anonymous Bank log): the earlier of a repeated hour.
-                    None => localize(Stamp::Naive(local), Some(z), false).unwrap_or(LocalStamp {
-                        local,
-                        offset_secs: slots[d][0].offset_secs,
-                    }),
-                };
-                let from_first = (at.utc() - slots[d][0].utc()).num_seconds().max(0);
-                ((from_first / i64::from(len)) as usize).min(slots[d].len() - 1)
-            }
-        };
-        let r = &mut rows[(first_slot[d] + slot) * nq + qi];
-        if !c.offered {
-            add(&mut r.vru_only, 1.0);
-            continue;
-        }
-        r.offered += 1.0;
-        if c.queued {
-            add(&mut r.queued, 1.0);
-        }
-        match c.outcome {
-            Outcome::Answered => {
-                add(&mut r.answered, 1.0);
-                add(&mut r.sum_service_secs, c.handle_secs);
-                add(&mut r.sum_wait_answered_secs, c.wait_secs);
-                if c.handle_secs == 0.0 {
-                    add(&mut r.answered_service0, 1.0);
-                }
-                for (i, t) in thr.iter().enumerate() {
-                    if c.wait_secs <= f64::from(*t) {
-                        add(&mut r.answered_le[i], 1.0);
-                    }
-                }
-            }
-            Outcome::Abandoned => {
-                add(&mut r.abandoned, 1.0);
-                add(&mut r.sum_wait_abandoned_secs, c.wait_secs);
-                for (i, t) in thr.iter().enumerate() {
-                    if c.wait_secs <= f64::from(*t) {
-                        add(&mut r.abandoned_le[i], 1.0);
-                    }
-                }
-            }
-        }
+    if !c.offered {
+        add(&mut r.vru_only, 1.0);
+        return;
     }
-    KpiTable {
-        interval: opts.interval,
-        thresholds: opts.thresholds.clone(),
-        queues,
-        days,
-        rows,
+    r.offered += 1.0;
+    if c.queued {
+        add(&mut r.queued, 1.0);
+    }
+    match c.outcome {
+        Outcome::Answered => {
+            add(&mut r.answered, 1.0);
+            add(&mut r.sum_service_secs, c.handle_secs);
+            add(&mut r.sum_wait_answered_secs, c.wait_secs);
+            if c.handle_secs == 0.0 {
+                add(&mut r.answered_service0, 1.0);
+            }
+            for (i, t) in thr.iter().enumerate() {
+                if c.wait_secs <= f64::from(*t) {
+                    add(&mut r.answered_le[i], 1.0);
+                }
+            }
+        }
+        Outcome::Abandoned => {
+            add(&mut r.abandoned, 1.0);
+            add(&mut r.sum_wait_abandoned_secs, c.wait_secs);
+            for (i, t) in thr.iter().enumerate() {
+                if c.wait_secs <= f64::from(*t) {
+                    add(&mut r.abandoned_le[i], 1.0);
+                }
+            }
+        }
     }
 }

@@ -268,31 +268,37 @@ impl KpiTable {
     /// Renders the table for output (CSV/JSON/text), with fixed decimals.
     pub fn to_table(&self) -> Table {
         let mut t = Table::new(self.column_names());
-        let n = self.thresholds.secs().len();
         for r in &self.rows {
-            let mut row = vec![
-                Cell::text(r.interval_label()),
-                Cell::text(r.queue.as_str()),
-                count_cell(Some(r.offered)),
-                count_cell(r.answered),
-                count_cell(r.abandoned),
-                Cell::float(r.aht_secs(), SECS_DECIMALS),
-                Cell::float(r.asa_secs(), SECS_DECIMALS),
-            ];
-            row.extend((0..n).map(|i| Cell::float(r.service_level(i), SL_DECIMALS)));
-            row.push(count_cell(r.queued));
-            row.extend(r.answered_le.iter().map(|v| count_cell(*v)));
-            row.extend(r.abandoned_le.iter().map(|v| count_cell(*v)));
-            row.push(count_cell(r.sum_service_secs));
-            row.push(count_cell(r.sum_wait_answered_secs));
-            row.push(count_cell(r.sum_wait_abandoned_secs));
-            row.push(count_cell(r.answered_service0));
-            row.push(count_cell(r.vru_only));
-            row.push(Cell::float(r.mean_wait_abandoned_secs(), SECS_DECIMALS));
-            row.push(Cell::float(r.patience_mle_secs(), SECS_DECIMALS));
-            t.push(row);
+            t.push(self.row_cells(r));
         }
         t
+    }
+
+    /// The cells of one row in the columns of [`KpiTable::column_names`] (what
+    /// [`KpiTable::to_table`] writes for it).
+    pub fn row_cells(&self, r: &KpiRow) -> Vec<Cell> {
+        let n = self.thresholds.secs().len();
+        let mut row = vec![
+            Cell::text(r.interval_label()),
+            Cell::text(r.queue.as_str()),
+            count_cell(Some(r.offered)),
+            count_cell(r.answered),
+            count_cell(r.abandoned),
+            Cell::float(r.aht_secs(), SECS_DECIMALS),
+            Cell::float(r.asa_secs(), SECS_DECIMALS),
+        ];
+        row.extend((0..n).map(|i| Cell::float(r.service_level(i), SL_DECIMALS)));
+        row.push(count_cell(r.queued));
+        row.extend(r.answered_le.iter().map(|v| count_cell(*v)));
+        row.extend(r.abandoned_le.iter().map(|v| count_cell(*v)));
+        row.push(count_cell(r.sum_service_secs));
+        row.push(count_cell(r.sum_wait_answered_secs));
+        row.push(count_cell(r.sum_wait_abandoned_secs));
+        row.push(count_cell(r.answered_service0));
+        row.push(count_cell(r.vru_only));
+        row.push(Cell::float(r.mean_wait_abandoned_secs(), SECS_DECIMALS));
+        row.push(Cell::float(r.patience_mle_secs(), SECS_DECIMALS));
+        row
     }
 
     /// Total offered calls over all rows.

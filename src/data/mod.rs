@@ -25,7 +25,10 @@ pub mod samples;
 use std::path::PathBuf;
 
 pub use accounting::{Accounting, RejectReason, Rejection, Repair, RepairKind};
-pub use calls::{ingest_calls, ingest_calls_bytes, CallFormat, CallOptions, Ingested};
+pub use calls::{
+    ingest_calls, ingest_calls_bytes, read_calls, read_calls_bytes, CallDays, CallFormat,
+    CallOptions, Ingested,
+};
 pub use generic::CallMapping;
 pub use intervals::{
     ingest_intervals, ingest_intervals_bytes, ColumnMapping, IntervalOptions, SlUnit,
