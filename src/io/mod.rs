@@ -14,6 +14,7 @@ pub mod capacity;
 pub mod coverage;
 pub mod daily;
 pub mod history;
+pub mod multiskill;
 mod location;
 pub mod panels;
 pub mod schema;
