@@ -35,7 +35,9 @@ use crate::io::simulate::{read_sim_config, Groups};
 use crate::io::table::TableError;
 use crate::io::Location;
 use crate::simulate::Dist;
-use crate::staffing::multiskill::{GroupPolicy, MultiSkillOptions, MultiSkillProblem, QueueTargets};
+use crate::staffing::multiskill::{
+    GroupPolicy, MultiSkillOptions, MultiSkillProblem, QueueTargets,
+};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -108,9 +110,12 @@ impl Ctx<'_> {
     }
     fn fraction(&self, v: &Option<Spanned<f64>>, key: &str) -> Result<Option<f64>, TableError> {
         match v {
-            Some(s) if !(s.get_ref().is_finite() && (0.0..=1.0).contains(s.get_ref())) => Err(
-                self.at(s, key, format!("expected a fraction in [0, 1], got {}", s.get_ref())),
-            ),
+            Some(s) if !(s.get_ref().is_finite() && (0.0..=1.0).contains(s.get_ref())) => Err(self
+                .at(
+                    s,
+                    key,
+                    format!("expected a fraction in [0, 1], got {}", s.get_ref()),
+                )),
             v => Ok(v.as_ref().map(|s| *s.get_ref())),
         }
     }
@@ -170,7 +175,9 @@ pub fn read_multiskill_config(path: &Path) -> Result<MultiSkillConfig, TableErro
     let cx = Ctx { path, text: &text };
     let mut groups = Vec::with_capacity(view.groups.0.len());
     for (_, g) in &view.groups.0 {
-        let cost = cx.positive(&g.cost_per_hour, "cost_per_hour")?.unwrap_or(1.0);
+        let cost = cx
+            .positive(&g.cost_per_hour, "cost_per_hour")?
+            .unwrap_or(1.0);
         let min = cx.count(&g.min_agents, "min_agents", 0)?.unwrap_or(0);
         let max = cx.count(&g.max_agents, "max_agents", 0)?;
         if let (Some(m), Some(s)) = (max, &g.max_agents) {
@@ -253,4 +260,93 @@ pub fn read_multiskill_config(path: &Path) -> Result<MultiSkillConfig, TableErro
         },
         options,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(name: &str, text: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("wfm_multiskill_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    const BASE: &str = r#"
+[[queues]]
+name = "A"
+patience = { dist = "exponential", mean_seconds = 100 }
+
+[groups.a_team]
+queues = ["A"]
+
+[groups.cross]
+queues = [["A", "B"]]
+cost_per_hour = 1.5
+max_agents = 9
+"#;
+
+    #[test]
+    fn both_group_forms_and_the_staffing_keys_are_read() {
+        let p = write(
+            "ok.toml",
+            &format!(
+                "{BASE}\n[staffing]\nsl_target = 0.7\n[staffing.queues.B]\nmax_abandon = 0.1\n"
+            ),
+        );
+        let c = read_multiskill_config(&p).unwrap();
+        let r = &c.problem.routing;
+        assert_eq!(r.groups()[0].id.as_str(), "a_team");
+        assert_eq!(r.groups()[1].id.as_str(), "cross");
+        assert_eq!(c.problem.groups[1].cost_per_hour, 1.5);
+        assert_eq!(c.problem.groups[1].max_agents, Some(9));
+        assert_eq!(c.problem.targets[0].service_level, Some(0.7));
+        assert_eq!(c.problem.targets[1].max_abandon, Some(0.1));
+        assert!(c.problem.patience[0].is_some() && c.problem.patience[1].is_none());
+        assert!(is_multiskill_config(&p).unwrap());
+        let list = write(
+            "list.toml",
+            "[[groups]]\nname = \"g\"\nserves = [\"A\"]\ncost_per_hour = 2\n",
+        );
+        let c = read_multiskill_config(&list).unwrap();
+        assert_eq!(c.problem.groups[0].cost_per_hour, 2.0);
+        assert_eq!(c.problem.targets[0].service_level, Some(0.8));
+    }
+
+    #[test]
+    fn errors_name_the_line_and_key() {
+        let cases = [
+            (
+                BASE.replace("cost_per_hour = 1.5", "cost_per_hour = -1"),
+                ":11, column `cost_per_hour`: expected a value > 0",
+            ),
+            (
+                format!("{BASE}min_agents = 10\n"),
+                "column `max_agents`: 9 is below min_agents 10",
+            ),
+            (
+                format!("{BASE}\n[staffing]\nsl_target = 1.5\n"),
+                ":15, column `sl_target`: expected a fraction in [0, 1]",
+            ),
+            (
+                format!("{BASE}\n[staffing.queues.Z]\nsl_target = 0.5\n"),
+                "column `staffing.queues.Z`: no group serves this queue",
+            ),
+            (
+                format!("{BASE}\n[staffing]\ntarget = 0.5\n"),
+                "unknown field `target`",
+            ),
+            (
+                BASE.replace("cost_per_hour = 1.5", "cost = 1.5"),
+                "unknown field `cost`",
+            ),
+        ];
+        for (i, (text, want)) in cases.iter().enumerate() {
+            let p = write(&format!("bad{i}.toml"), text);
+            let e = read_multiskill_config(&p).unwrap_err().to_string();
+            assert!(e.contains(want), "case {i}: {e}");
+        }
+    }
 }

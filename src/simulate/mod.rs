@@ -263,7 +263,31 @@ pub fn simulate(
     options: &SimOptions,
     progress: &dyn Progress,
 ) -> Result<SimResult, SimulateError> {
-    let p = prepare(model, options)?;
+    simulate_as(model, options, progress, false)
+}
+
+/// As [`simulate`], with the synchronized per-queue streams of [`CrnModel`]: the k-th call of
+/// a queue has the same arrival time, patience and handle time whatever the staffing, so two
+/// staffings simulated with the same seed differ only by what the staffing changes (#20).
+///
+/// # Errors
+/// As [`simulate`].
+pub fn simulate_common_random_numbers(
+    model: &SimModel<'_>,
+    options: &SimOptions,
+    progress: &dyn Progress,
+) -> Result<SimResult, SimulateError> {
+    simulate_as(model, options, progress, true)
+}
+
+fn simulate_as(
+    model: &SimModel<'_>,
+    options: &SimOptions,
+    progress: &dyn Progress,
+    synchronized: bool,
+) -> Result<SimResult, SimulateError> {
+    let mut p = prepare(model, options)?;
+    p.synchronized = synchronized;
     let reps = options.reps as usize;
     progress.begin("simulate", reps as u64);
     let work = || -> Vec<RepTally> {
@@ -469,7 +493,11 @@ impl CrnModel {
     /// # Panics
     /// When `agents` does not have groups × intervals entries.
     pub fn run(&mut self, agents: &[u32]) -> Vec<RepTally> {
-        assert_eq!(agents.len(), self.p.agents.len(), "agents: groups × intervals");
+        assert_eq!(
+            agents.len(),
+            self.p.agents.len(),
+            "agents: groups × intervals"
+        );
         self.p.agents.copy_from_slice(agents);
         (0..u64::from(self.reps))
             .map(|r| engine::run(&self.p, self.seed, r))

@@ -189,12 +189,12 @@ pub(super) fn bounds(
     let mut pooled = Vec::with_capacity(n);
     for t in 0..n {
         let (mut calls, mut work, mut pat) = (0.0, 0.0, 0.0);
-        for q in 0..queues.len() {
+        for (q, pat_q) in patience.iter().enumerate() {
             let d = demand.get(q, t);
             if d.offered > 0.0 {
                 calls += d.offered;
                 work += d.offered * d.aht_secs.unwrap_or(0.0);
-                pat += d.offered * patience[q].unwrap_or(0.0);
+                pat += d.offered * pat_q.unwrap_or(0.0);
             }
         }
         let (aht, patience) = if calls > 0.0 {
@@ -202,7 +202,14 @@ pub(super) fn bounds(
         } else {
             (0.0, None)
         };
-        pooled.push(erlang(calls, aht, patience, &pooled_targets, secs, "pooled")?);
+        pooled.push(erlang(
+            calls,
+            aht,
+            patience,
+            &pooled_targets,
+            secs,
+            "pooled",
+        )?);
     }
     Ok(Bounds {
         separate,

@@ -2,9 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{
-    IntervalSolve, MultiSkillError, MultiSkillOptions, MultiSkillProblem, Termination,
-};
+use super::{IntervalSolve, MultiSkillError, MultiSkillOptions, MultiSkillProblem, Termination};
 use crate::model::{Agents, Demand, Panel, Progress, TimeGrid};
 use crate::schedule::lp::{Backend, Limits, Lp, LpKind};
 use crate::simulate::{Arrivals, CrnModel, SimModel, SimOptions, Tally};
@@ -52,10 +50,7 @@ impl Case<'_> {
             return v.clone();
         }
         let n = self.sim.intervals();
-        let agents: Vec<u32> = y
-            .iter()
-            .flat_map(|&a| std::iter::repeat_n(a, n))
-            .collect();
+        let agents: Vec<u32> = y.iter().flat_map(|&a| std::iter::repeat_n(a, n)).collect();
         let reps = self.sim.run(&agents);
         let nq = self.problem.routing.queues().len();
         let mut tot = vec![Tally::default(); nq];
@@ -97,7 +92,10 @@ impl Case<'_> {
     }
 
     fn cost_of(&self, y: &[u32]) -> f64 {
-        y.iter().zip(&self.cost).map(|(&a, c)| f64::from(a) * c).sum()
+        y.iter()
+            .zip(&self.cost)
+            .map(|(&a, c)| f64::from(a) * c)
+            .sum()
     }
 
     fn room(&self, y: &[u32], g: usize) -> bool {
@@ -177,7 +175,9 @@ fn solve_interval(
     let grid = demand.grid();
     let nq = problem.routing.queues().len();
     let ng = problem.routing.groups().len();
-    let busy: Vec<usize> = (0..nq).filter(|&q| demand.get(q, t).offered > 0.0).collect();
+    let busy: Vec<usize> = (0..nq)
+        .filter(|&q| demand.get(q, t).offered > 0.0)
+        .collect();
     let lo: Vec<u32> = problem.groups.iter().map(|g| g.min_agents).collect();
     if busy.is_empty() {
         let idle = IntervalSolve {
@@ -191,9 +191,16 @@ fn solve_interval(
     }
     let sub = TimeGrid::new(grid.timestamp(t), grid.grain(), WARM_UP + 1)
         .map_err(|e| MultiSkillError::Shape(e.to_string()))?;
-    let d = Panel::from_fn(problem.routing.queues().to_vec(), sub, |q, _| *demand.get(q, t));
+    let d = Panel::from_fn(problem.routing.queues().to_vec(), sub, |q, _| {
+        *demand.get(q, t)
+    });
     let a = Panel::filled(
-        problem.routing.groups().iter().map(|g| g.id.clone()).collect(),
+        problem
+            .routing
+            .groups()
+            .iter()
+            .map(|g| g.id.clone())
+            .collect(),
         sub,
         Agents(0),
     );
@@ -216,13 +223,25 @@ fn solve_interval(
     for &q in &busy {
         let tg = &problem.targets[q];
         if let Some(s) = tg.service_level {
-            constraints.push(Constraint { queue: q, kind: Kind::ServiceLevel, bound: s });
+            constraints.push(Constraint {
+                queue: q,
+                kind: Kind::ServiceLevel,
+                bound: s,
+            });
         }
         if let Some(a) = tg.max_asa_secs {
-            constraints.push(Constraint { queue: q, kind: Kind::Asa, bound: -a });
+            constraints.push(Constraint {
+                queue: q,
+                kind: Kind::Asa,
+                bound: -a,
+            });
         }
         if let Some(b) = tg.max_abandon {
-            constraints.push(Constraint { queue: q, kind: Kind::Abandon, bound: -b });
+            constraints.push(Constraint {
+                queue: q,
+                kind: Kind::Abandon,
+                bound: -b,
+            });
         }
     }
     let mut case = Case {
@@ -352,7 +371,10 @@ fn search(case: &mut Case<'_>, mut lp: Lp, max_iterations: u32) -> (Vec<u32>, In
             } else {
                 // m(ŷ) + Σ q_g (y_g − ŷ_g) ≥ b  ⇔  Σ q_g y_g ≥ b − m(ŷ) + Σ q_g ŷ_g
                 let rhs = case.constraints[j].bound - v[j]
-                    + q.iter().zip(&y).map(|(a, &b)| a * f64::from(b)).sum::<f64>();
+                    + q.iter()
+                        .zip(&y)
+                        .map(|(a, &b)| a * f64::from(b))
+                        .sum::<f64>();
                 let terms = q
                     .iter()
                     .enumerate()
@@ -409,7 +431,10 @@ fn raise(case: &mut Case<'_>, mut y: Vec<u32>) -> Option<Vec<u32>> {
         if violated.is_empty() {
             return Some(y);
         }
-        let bounds: Vec<f64> = violated.iter().map(|&j| case.constraints[j].bound).collect();
+        let bounds: Vec<f64> = violated
+            .iter()
+            .map(|&j| case.constraints[j].bound)
+            .collect();
         let shortfall = |w: &[f64]| -> f64 {
             violated
                 .iter()

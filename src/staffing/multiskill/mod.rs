@@ -224,7 +224,14 @@ impl MultiSkillPlan {
     pub fn agent_hours(&self) -> Vec<f64> {
         let h = self.interval_hours();
         (0..self.agents.queues().len())
-            .map(|g| self.agents.series(g).iter().map(|a| a.as_f64()).sum::<f64>() * h)
+            .map(|g| {
+                self.agents
+                    .series(g)
+                    .iter()
+                    .map(|a| a.as_f64())
+                    .sum::<f64>()
+                    * h
+            })
             .collect()
     }
     /// Total agent-hours.
@@ -252,7 +259,8 @@ impl MultiSkillPlan {
 }
 
 pub(crate) fn interval_hours(grid: &TimeGrid) -> f64 {
-    grid.interval().map_or(0.0, |i| f64::from(i.seconds()) / 3600.0)
+    grid.interval()
+        .map_or(0.0, |i| f64::from(i.seconds()) / 3600.0)
 }
 
 /// Agents per group × interval meeting every queue's targets at least cost (see the module
@@ -274,10 +282,18 @@ pub fn staff(
     let demand = in_routing_order(&problem.routing, demand)?;
     let bounds = bounds::bounds(problem, &demand, options)?;
     let (mut agents, solves) = cuts::solve_all(problem, &demand, options, progress)?;
-    let verification =
-        verify::verify_and_repair(problem, &demand, &mut agents, options, progress)?;
-    let groups: Vec<QueueId> = problem.routing.groups().iter().map(|g| g.id.clone()).collect();
-    let agents = Panel::from_cells(groups, *demand.grid(), agents.into_iter().map(Agents).collect())
+    let verification = verify::verify_and_repair(problem, &demand, &mut agents, options, progress)?;
+    let groups: Vec<QueueId> = problem
+        .routing
+        .groups()
+        .iter()
+        .map(|g| g.id.clone())
+        .collect();
+    let agents = Panel::from_cells(
+        groups,
+        *demand.grid(),
+        agents.into_iter().map(Agents).collect(),
+    )
     .map_err(|e| MultiSkillError::Shape(e.to_string()))?;
     Ok(MultiSkillPlan {
         agents,
@@ -327,7 +343,10 @@ fn check(
         }
     }
     for (q, t) in problem.routing.queues().iter().zip(&problem.targets) {
-        for (name, v) in [("sl_target", t.service_level), ("max_abandon", t.max_abandon)] {
+        for (name, v) in [
+            ("sl_target", t.service_level),
+            ("max_abandon", t.max_abandon),
+        ] {
             if let Some(v) = v.filter(|v| !(v.is_finite() && (0.0..=1.0).contains(v))) {
                 return param(
                     &format!("queue `{q}` {name}"),

@@ -4,8 +4,8 @@
 
 use super::*;
 use crate::model::{Grain, Silent};
-use crate::units::IntervalLength;
 use crate::staffing::{required_agents, Model, Targets};
+use crate::units::IntervalLength;
 use crate::units::{Erlangs, Fraction, Secs};
 
 fn q(s: &str) -> QueueId {
@@ -17,7 +17,12 @@ fn grid(n: usize) -> TimeGrid {
         .unwrap()
         .and_hms_opt(8, 0, 0)
         .unwrap();
-    TimeGrid::new(start, Grain::Interval(IntervalLength::from_minutes(30).unwrap()), n).unwrap()
+    TimeGrid::new(
+        start,
+        Grain::Interval(IntervalLength::from_minutes(30).unwrap()),
+        n,
+    )
+    .unwrap()
 }
 
 fn demand(queues: &[&str], offered: &[f64], aht: f64) -> Panel<Demand> {
@@ -29,10 +34,8 @@ fn demand(queues: &[&str], offered: &[f64], aht: f64) -> Panel<Demand> {
 }
 
 fn erlang(model: Model, offered: f64, aht: f64, target: f64) -> u32 {
-    let targets = Targets::new().with_service_level(
-        Fraction::new(target).unwrap(),
-        Secs::new(20.0).unwrap(),
-    );
+    let targets =
+        Targets::new().with_service_level(Fraction::new(target).unwrap(), Secs::new(20.0).unwrap());
     let load = Erlangs::new(offered * aht / 1800.0).unwrap();
     required_agents(model, load, Secs::new(aht).unwrap(), &targets)
         .unwrap()
@@ -159,7 +162,12 @@ fn expensive_cross_skill_moves_toward_all_separate() {
     let cheap = staff(&two_queue_problem(1.05), &d, &options(100), &Silent).unwrap();
     let dear = staff(&two_queue_problem(3.0), &d, &options(100), &Silent).unwrap();
     let hours = |p: &MultiSkillPlan| p.agent_hours()[2];
-    assert!(hours(&dear) < hours(&cheap), "{} vs {}", hours(&dear), hours(&cheap));
+    assert!(
+        hours(&dear) < hours(&cheap),
+        "{} vs {}",
+        hours(&dear),
+        hours(&cheap)
+    );
     for p in [&cheap, &dear] {
         assert!(p.total_cost() <= p.bounds.separate_cost() + 1e-9);
     }

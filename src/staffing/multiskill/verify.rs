@@ -1,11 +1,18 @@
 //! The final check: one simulation of the whole plan, with the queue carried over between
 //! intervals (the per-interval search simulates each interval on its own), and a repair of the
 //! queue × intervals whose mean misses a target.
+//!
+//! The check draws with common random numbers
+//! ([`crate::simulate::simulate_common_random_numbers`]): an agent added to one interval
+//! changes that interval and those its queue carries over into, not the random numbers of the
+//! whole horizon, so the repair converges instead of chasing sampling noise. `wfm simulate`
+//! (one stream per replication) is then an independent simulation of the same plan.
 
 use super::{MultiSkillError, MultiSkillOptions, MultiSkillProblem, QueueTargets};
 use crate::model::{Agents, Demand, Panel, Progress, QueueId};
 use crate::simulate::{
-    simulate, Arrivals, SimCell, SimModel, SimOptions, SimResult, SlConvention, Tally,
+    simulate_common_random_numbers, Arrivals, SimCell, SimModel, SimOptions, SimResult,
+    SlConvention, Tally,
 };
 
 /// How one queue does in the horizon simulation of the final plan.
@@ -53,12 +60,11 @@ pub struct Verification {
 
 fn meets(t: &QueueTargets, c: &SimCell) -> bool {
     let sl = c.sl(SlConvention::OfOffered).map(|s| s.mean);
-    t.service_level.is_none_or(|s| sl.is_none_or(|v| v >= s - 1e-12))
-        && t
-            .max_asa_secs
+    t.service_level
+        .is_none_or(|s| sl.is_none_or(|v| v >= s - 1e-12))
+        && t.max_asa_secs
             .is_none_or(|a| c.asa_secs.is_none_or(|v| v.mean <= a + 1e-12))
-        && t
-            .max_abandon
+        && t.max_abandon
             .is_none_or(|b| c.abandon_rate.is_none_or(|v| v.mean <= b + 1e-12))
 }
 
@@ -100,9 +106,18 @@ fn run(
     options: &MultiSkillOptions,
     progress: &dyn Progress,
 ) -> Result<SimResult, MultiSkillError> {
-    let groups = problem.routing.groups().iter().map(|g| g.id.clone()).collect();
-    let panel = Panel::from_cells(groups, *demand.grid(), agents.iter().map(|&a| Agents(a)).collect())
-        .map_err(|e| MultiSkillError::Shape(e.to_string()))?;
+    let groups = problem
+        .routing
+        .groups()
+        .iter()
+        .map(|g| g.id.clone())
+        .collect();
+    let panel = Panel::from_cells(
+        groups,
+        *demand.grid(),
+        agents.iter().map(|&a| Agents(a)).collect(),
+    )
+    .map_err(|e| MultiSkillError::Shape(e.to_string()))?;
     let model = SimModel {
         demand,
         agents: &panel,
@@ -117,7 +132,7 @@ fn run(
         threshold_secs: options.threshold_secs,
         threads: options.threads,
     };
-    Ok(simulate(&model, &opts, progress)?)
+    Ok(simulate_common_random_numbers(&model, &opts, progress)?)
 }
 
 /// Simulates the plan over the horizon; while a busy queue × interval misses a target in the
@@ -147,19 +162,37 @@ pub(super) fn verify_and_repair(
             }
         }
         if misses.is_empty() || simulations > options.repair_rounds {
-            return Ok(summarize(problem, demand, &result, &cells, simulations, added, options));
+            return Ok(summarize(
+                problem,
+                demand,
+                &result,
+                &cells,
+                simulations,
+                added,
+                options,
+            ));
         }
         let mut bumped = std::collections::BTreeSet::new();
         for (q, t) in misses {
             let g = repair_group(problem, q);
-            let room = problem.groups[g].max_agents.is_none_or(|m| agents[g * n + t] < m);
+            let room = problem.groups[g]
+                .max_agents
+                .is_none_or(|m| agents[g * n + t] < m);
             if room && bumped.insert((g, t)) {
                 agents[g * n + t] += 1;
                 added += 1;
             }
         }
         if bumped.is_empty() {
-            return Ok(summarize(problem, demand, &result, &cells, simulations, added, options));
+            return Ok(summarize(
+                problem,
+                demand,
+                &result,
+                &cells,
+                simulations,
+                added,
+                options,
+            ));
         }
     }
 }
