@@ -216,6 +216,40 @@ pub(crate) fn lines(c: LineChart<'_>) -> Result<Chart, ReportError> {
     })
 }
 
+/// `HH:MM` of an hour-of-day x (the axis is in hours, so ticks fall on whole hours).
+pub(crate) fn hour_label(x: &f64) -> String {
+    format!(
+        "{:02}:{:02}",
+        (x.floor() as i64).rem_euclid(24),
+        ((x.fract()) * 60.0).round() as i64 % 60
+    )
+}
+
+/// A line chart over the hours of one day (hour ticks; a gap of more than 1.5 intervals
+/// breaks the line).
+pub(crate) fn time_of_day_chart(
+    id: &str,
+    title: String,
+    y_desc: &str,
+    series: Vec<Series>,
+    interval_secs: u32,
+) -> Result<Chart, ReportError> {
+    lines(LineChart {
+        id: id.to_string(),
+        title,
+        x_desc: "time of day",
+        y_desc,
+        x_range: (0.0, 24.0),
+        x_labels: 13,
+        xlabel: &hour_label,
+        y_min_zero: true,
+        max_gap: 1.5 * f64::from(interval_secs) / 3600.0,
+        series,
+        targets: Vec::new(),
+        height: H,
+    })
+}
+
 /// Red (≤ 0) → yellow (0.5) → green (1).
 pub(crate) fn ramp(a: f64) -> RGBColor {
     let a = a.clamp(0.0, 1.0);
