@@ -334,7 +334,7 @@ impl AuditInputs {
             }
         }
         let pools = match &paths.pools {
-            Some(p) => crate::io::calibration::read_pools(p)?
+            Some(p) => crate::io::pools::read_pools(p)?
                 .into_iter()
                 .map(|(name, qs)| Scope::pool(&name, qs))
                 .collect(),

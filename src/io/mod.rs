@@ -16,6 +16,7 @@ pub mod daily;
 pub mod history;
 mod location;
 pub mod panels;
+pub mod pools;
 pub mod schema;
 pub mod simulate;
 pub mod table;
