@@ -113,6 +113,18 @@ pub(crate) fn headline(name: &str, out: &Path, stderr: &str) -> anyhow::Result<S
                 v["understaffed_intervals"]
             ))
         }
+        "capacity" => {
+            // `totals: 16 hire(s) in 3 class(es); cost 2164990.73 = …; …`
+            let l = line_with(stderr, "totals:")?;
+            let l = l.trim_start_matches("totals: ");
+            let mut parts = l.split("; ");
+            let hires = parts.next().unwrap_or_default();
+            let cost = parts
+                .next()
+                .and_then(|c| c.split(" = ").next())
+                .unwrap_or_default();
+            Ok(format!("{hires}, {cost}"))
+        }
         "audit" => {
             let l = line_with(stderr, "KPIs")?;
             Ok(l.split_once(": ").map_or(l, |(_, r)| r).to_string())

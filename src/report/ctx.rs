@@ -42,6 +42,10 @@ impl<'a> Ctx<'a> {
     pub(crate) fn date_label(&self) -> impl Fn(&f64) -> String {
         let first = self.first;
         move |x: &f64| {
+            // Ticks between days (a short axis) carry no label: no repeated dates.
+            if (x - x.round()).abs() > 1e-6 {
+                return String::new();
+            }
             let d = first + chrono::Days::new(x.max(0.0).round() as u64);
             d.format("%d %b").to_string()
         }

@@ -199,6 +199,13 @@ pub(crate) fn lines(c: LineChart<'_>) -> Result<Chart, ReportError> {
         }
         for s in &c.series {
             for run in runs(&s.points, c.max_gap) {
+                // A lone point (one day with data, a gap on both sides) is a dot, not nothing.
+                if let [p] = run[..] {
+                    chart
+                        .draw_series(std::iter::once(Circle::new(p, 3, s.color.filled())))
+                        .map_err(draw_err(id))?;
+                    continue;
+                }
                 chart
                     .draw_series(LineSeries::new(run, s.color.stroke_width(2)))
                     .map_err(draw_err(id))?;

@@ -22,12 +22,8 @@ pub(crate) fn chart(c: &Ctx<'_>) -> Result<Chart, ReportError> {
     };
     let weeks = &p.weeks;
     let n = weeks.len();
+    // Required FTE last: drawn on top of the effective FTE it usually equals.
     let series: [(&str, RGBColor, Vec<f64>); 4] = [
-        (
-            "required FTE",
-            ORANGE,
-            weeks.iter().map(|w| w.required_fte).collect(),
-        ),
         (
             "productive (on the floor)",
             BLUE,
@@ -42,6 +38,11 @@ pub(crate) fn chart(c: &Ctx<'_>) -> Result<Chart, ReportError> {
             "in training",
             PURPLE,
             weeks.iter().map(|w| w.in_training).collect(),
+        ),
+        (
+            "required FTE",
+            ORANGE,
+            weeks.iter().map(|w| w.required_fte).collect(),
         ),
     ];
     let ymax = series
