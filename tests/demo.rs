@@ -33,7 +33,7 @@ fn demo_runs_the_pipeline_on_the_sample_data() {
     // One screen: a title, per step a headline and its command, the closing lines.
     assert!(screen.lines().count() <= 24, "{screen}");
     assert!(
-        screen.contains("07_report/index.html in a browser"),
+        screen.contains("06_report/index.html in a browser"),
         "{screen}"
     );
     // The sample inputs are written next to the outputs, so the printed commands re-run.
@@ -49,8 +49,7 @@ fn demo_runs_the_pipeline_on_the_sample_data() {
         "05_schedule/plan.csv",
         "05_schedule/coverage.csv",
         "05_schedule/summary.json",
-        "06_capacity.csv",
-        "07_report/index.html",
+        "06_report/index.html",
     ] {
         let p = out.join(f);
         let len = std::fs::metadata(&p)

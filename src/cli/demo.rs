@@ -41,7 +41,7 @@ pub(crate) struct Args {
 }
 
 /// The sample inputs, embedded at build time (provenance: data/README.md, data/audit/README.md).
-const SAMPLES: [(&str, &[u8]); 16] = [
+const SAMPLES: [(&str, &[u8]); 14] = [
     ("data/README.md", include_bytes!("../../data/README.md")),
     (
         "data/anonbank/january_01-14.txt",
@@ -95,14 +95,6 @@ const SAMPLES: [(&str, &[u8]); 16] = [
         "models/agents_example.csv",
         include_bytes!("../../models/agents_example.csv"),
     ),
-    (
-        "models/capacity_plan.toml",
-        include_bytes!("../../models/capacity_plan.toml"),
-    ),
-    (
-        "models/capacity_requirement.csv",
-        include_bytes!("../../models/capacity_requirement.csv"),
-    ),
 ];
 
 /// One step of the demo: a short name, what it does, and a `wfm` command line.
@@ -134,7 +126,7 @@ fn steps(out: &Path, time_limit: Option<&str>) -> Vec<Step> {
         &'static [&'static str],
     );
     #[rustfmt::skip]
-    let script: [Script; 7] = [
+    let script: [Script; 6] = [
         ("ingest", "raw call log (1–14 Jan 1999) → interval KPIs, every record accounted for",
          "01_ingest_jan01-14.csv",
          &["ingest", "calls", "@data/anonbank/january_01-14.txt", "--interval", "30m",
@@ -158,13 +150,10 @@ fn steps(out: &Path, time_limit: Option<&str>) -> Vec<Step> {
          "05_schedule/",
          &["schedule", "--requirement", "@03_staff_feb.csv", "--from", "1999-02-07",
            "--days", "7", "--shifts", "@models/shifts.toml", "--objective", "cost",
+           "--config", "@models/staffing.toml", "--history", "@01_ingest_jan01-14.csv",
            "--out", "@05_schedule"]),
-        ("capacity", "a 78-week hiring plan: classes, training, attrition, ramp (MIP)",
-         "06_capacity.csv",
-         &["capacity", "--plan", "@models/capacity_plan.toml", "--format", "csv",
-           "--out", "@06_capacity.csv"]),
         ("audit", "February against actuals, scorecard, HTML report",
-         "07_report/index.html",
+         "06_report/index.html",
          &["audit", "--period", "1999-02", "--actuals", "@data/audit/actuals_1999-01_02.csv",
            "--forecast", "@02_forecast_feb.csv", "--planned", "@03_staff_feb.csv",
            "--agent-states", "@data/audit/agent_states_1999-02.csv",
@@ -172,9 +161,8 @@ fn steps(out: &Path, time_limit: Option<&str>) -> Vec<Step> {
            "--previous-facts", "@data/audit/facts_1999-01.toml",
            "--scorecard", "@models/scorecard.toml", "--targets", "@models/targets.toml",
            "--config", "@models/staffing.toml", "--illustrative", "agent-states",
-           "--report", "@07_report", "--schedule", "@05_schedule",
-           "--scenarios", "@04_scenarios.csv", "--capacity", "@06_capacity.csv",
-           "--out", "@07_audit_kpis.csv"]),
+           "--report", "@06_report", "--schedule", "@05_schedule",
+           "--scenarios", "@04_scenarios.csv", "--out", "@06_audit_kpis.csv"]),
     ];
     script
         .iter()
@@ -227,7 +215,7 @@ fn clear_previous(out: &Path) -> anyhow::Result<()> {
         let e = e?;
         let name = e.file_name();
         let name = name.to_string_lossy();
-        let ours = ["01_", "02_", "03_", "04_", "05_", "06_", "07_"]
+        let ours = ["01_", "02_", "03_", "04_", "05_", "06_"]
             .iter()
             .any(|p| name.starts_with(p))
             || name == "logs"
@@ -353,7 +341,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let sh = args.out.join("commands.sh");
     wfm::table::write_atomic(&sh, script.as_bytes(), &[])
         .with_context(|| format!("cannot write `{}`", sh.display()))?;
-    let report = args.out.join("07_report/index.html");
+    let report = args.out.join("06_report/index.html");
     let mut buf = Vec::new();
     if matches!(fmt, wfm::table::OutputFormat::Table) {
         screen(&mut buf, &steps, &outcomes, &args.out)?;
