@@ -15,8 +15,11 @@ fn wfm(args: &[&str]) -> std::process::Output {
         .expect("run wfm")
 }
 
-/// `(model, horizon, wape, coverage80, coverage95)` from the backtest's CSV summary.
-fn backtest(history: &Path) -> Vec<(String, usize, f64, Option<f64>, Option<f64>)> {
+/// `(model, horizon, wape, coverage80, coverage95)`.
+type Row = (String, usize, f64, Option<f64>, Option<f64>);
+
+/// The rows of the backtest's CSV summary.
+fn backtest(history: &Path) -> Vec<Row> {
     let out = wfm(&[
         "backtest",
         "--grain",
@@ -51,8 +54,6 @@ fn backtest(history: &Path) -> Vec<(String, usize, f64, Option<f64>, Option<f64>
         })
         .collect()
 }
-
-type Row = (String, usize, f64, Option<f64>, Option<f64>);
 
 fn assert_beats_baselines(rows: &[Row], what: &str) {
     for h in [13, 26] {

@@ -78,7 +78,7 @@ pub fn weekly_requirement(
             "hours in (0, 168]",
         ));
     }
-    if !(reference.weeks > 0.0) || reference.interval_secs == 0 {
+    if reference.weeks.is_nan() || reference.weeks <= 0.0 || reference.interval_secs == 0 {
         return Err(invalid(
             "requirement.staffing",
             format!("{} week(s)", reference.weeks),

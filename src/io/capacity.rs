@@ -665,9 +665,7 @@ pub fn comparison_table(plans: &[(String, Result<CapacityPlan, CapacityError>)])
         "delta_under_weeks",
     ]);
     let solved = |p: &Result<CapacityPlan, _>| match p {
-        Ok(p) if matches!(p.status, PlanStatus::Optimal | PlanStatus::TimeLimit) => {
-            Some(p.totals.clone())
-        }
+        Ok(p) if matches!(p.status, PlanStatus::Optimal | PlanStatus::TimeLimit) => Some(p.totals),
         _ => None,
     };
     let base = plans.first().and_then(|(_, p)| solved(p));
