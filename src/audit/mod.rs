@@ -94,7 +94,7 @@ pub enum AuditError {
         found: Vec<String>,
     },
     /// A fact is negative or not finite.
-    #[error("{}: fact `{name}` must be a finite number ≥ 0, got {value}", path.display())]
+    #[error("{}: fact `{name}` must be a finite number ≥ 0, got {}", path.display(), crate::units::Shown(*.value))]
     Fact {
         /// The facts file.
         path: PathBuf,

@@ -89,7 +89,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             ..InnerBacktest::default()
         },
     };
-    let out = forecast(&history, calendar.as_ref(), &options)?;
+    let out = forecast(&history, calendar.as_ref(), &options)
+        .with_context(|| format!("failed to forecast from `{}`", args.history.display()))?;
     let mut inputs = vec![args.history.clone()];
     inputs.extend(args.calendar.clone());
     emit(&out.to_table(), &args.output, &inputs)?;
