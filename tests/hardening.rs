@@ -318,3 +318,178 @@ fn backtest_origin_at_the_end_or_twice_is_an_error_not_nan() {
     ]);
     fails_with(&r, &["1999-01-25T00:00:00", "given twice"]);
 }
+
+// ---- audit ----------------------------------------------------------------------------------
+
+fn small(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/audit/small/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn audit_duplicate_or_off_grid_actuals_are_located_not_counted() {
+    let clean = wfm(&[
+        "audit",
+        "--period",
+        "1999-02",
+        "--actuals",
+        &small("actuals.csv"),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(clean.code, 0, "{}", clean.stderr);
+    assert!(clean
+        .stdout
+        .contains("1999-02,all,offered,calls offered,人工呼入量,50,"));
+    let r = wfm(&[
+        "audit",
+        "--period",
+        "1999-02",
+        "--actuals",
+        &bad("audit_actuals_duplicate_row.csv"),
+        "--format",
+        "csv",
+    ]);
+    fails_with(
+        &r,
+        &[
+            "audit_actuals_duplicate_row.csv:9",
+            "duplicate row",
+            "line 4",
+        ],
+    );
+    let r = wfm(&[
+        "audit",
+        "--period",
+        "1999-02",
+        "--actuals",
+        &bad("audit_actuals_off_grid_row.csv"),
+        "--format",
+        "csv",
+    ]);
+    fails_with(&r, &["audit_actuals_off_grid_row.csv:5", "10:10"]);
+}
+
+#[test]
+fn audit_duplicates_in_planned_agent_states_and_forecast_are_located() {
+    for (flag, file, line) in [
+        ("--planned", "audit_planned_duplicate_row.csv", ":7"),
+        (
+            "--agent-states",
+            "audit_agent_states_duplicate_row.csv",
+            ":7",
+        ),
+        ("--forecast", "audit_forecast_duplicate_row.csv", ":7"),
+    ] {
+        let r = wfm(&[
+            "audit",
+            "--period",
+            "1999-02",
+            "--actuals",
+            &small("actuals.csv"),
+            flag,
+            &bad(file),
+            "--format",
+            "csv",
+        ]);
+        fails_with(&r, &[&format!("{file}{line}"), "duplicate row"]);
+    }
+}
+
+#[test]
+fn audit_15min_plan_against_30min_actuals_is_an_error_not_half_the_rows() {
+    let r = wfm(&[
+        "audit",
+        "--period",
+        "1999-02",
+        "--actuals",
+        &small("actuals.csv"),
+        "--planned",
+        &bad("audit_planned_15min.csv"),
+        "--format",
+        "csv",
+    ]);
+    fails_with(&r, &["audit_planned_15min.csv:4", "09:15", "30-min grid"]);
+}
+
+// ---- schedule and roster --------------------------------------------------------------------
+
+fn schedule(requirement: &str, agents: Option<&str>, out: &str) -> Run {
+    let shifts = format!("{}/models/shifts.toml", env!("CARGO_MANIFEST_DIR"));
+    let out = tmp(out);
+    let mut args = vec![
+        "schedule",
+        "--requirement",
+        requirement,
+        "--shifts",
+        &shifts,
+        "--time-limit",
+        "5s",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    if let Some(a) = agents {
+        args.extend_from_slice(&["--agents", a]);
+    }
+    wfm(&args)
+}
+
+#[test]
+fn schedule_requirement_one_15min_row_is_located_not_a_15min_week() {
+    let r = schedule(&bad("requirement_one_15min_row.csv"), None, "req15");
+    fails_with(
+        &r,
+        &["requirement_one_15min_row.csv:5", "mixed interval lengths"],
+    );
+}
+
+#[test]
+fn schedule_absurd_requirement_or_weekly_hours_is_an_error_not_a_solver_abort() {
+    let r = schedule(&bad("requirement_1e308.csv"), None, "req1e308");
+    fails_with(&r, &["requirement_1e308.csv:4", "[0, 1e6]"]);
+    let r = schedule(
+        &bad("requirement_30min.csv"),
+        Some(&bad("agents_weekly_hours_1e308.csv")),
+        "hours1e308",
+    );
+    fails_with(
+        &r,
+        &[
+            "agents_weekly_hours_1e308.csv:2",
+            "weekly hours in [0, 168]",
+        ],
+    );
+}
+
+#[test]
+fn roster_availability_past_24h_is_an_error_not_a_never_available_agent() {
+    let r = schedule(
+        &bad("requirement_30min.csv"),
+        Some(&bad("agents_availability_25h.csv")),
+        "avail25",
+    );
+    fails_with(
+        &r,
+        &[
+            "agents_availability_25h.csv:2",
+            "availability",
+            "00:00–24:00",
+        ],
+    );
+}
+
+// ---- history span ---------------------------------------------------------------------------
+
+#[test]
+fn forecast_history_with_a_stray_year_1_row_is_located_not_a_hang() {
+    let r = wfm(&[
+        "forecast",
+        "--history",
+        &bad("history_stray_year_1.csv"),
+        "--horizon",
+        "1d",
+    ]);
+    fails_with(&r, &["history_stray_year_1.csv:2", "stray date", "3660"]);
+}

@@ -121,7 +121,7 @@ fn check(load: Erlangs, aht: Secs, patience: Secs) -> Result<(f64, f64, f64), St
     // bound only keeps direct library calls finite.
     if load.value() > 0.0 && aht.value() > 0.0 {
         let y = load.value() * patience.value() / aht.value();
-        if !(y <= MAX_SERIES_ARG) {
+        if !(y.is_finite() && y <= MAX_SERIES_ARG) {
             return Err(StaffingError::InvalidParameter {
                 name: "load × patience ÷ AHT (the Erlang A series argument)",
                 value: y,

@@ -153,7 +153,7 @@ pub enum StaffingError {
         /// Where.
         at: Location,
         /// What is wrong with the row's start.
-        source: crate::model::GridError,
+        source: Box<crate::model::GridError>,
         /// What to do about it.
         hint: &'static str,
     },

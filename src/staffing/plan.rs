@@ -251,7 +251,7 @@ impl StaffInput {
                 }
                 (None, None) => unreachable!("checked above"),
             };
-            if let Some(a) = aht.filter(|a| !(*a <= MAX_DURATION_SECS)) {
+            if let Some(a) = aht.filter(|a| *a > MAX_DURATION_SECS) {
                 let col = aht_c.or(service_c.map(|(s, _)| s)).unwrap_or(offered_c);
                 return Err(bad(csv.location(r, col), a, AHT_DOMAIN));
             }
@@ -950,7 +950,7 @@ fn interval_of(
                 line: input.rows[i].line,
                 column: Some(schema::INTERVAL_START.to_string()),
             },
-            source: e,
+            source: Box::new(e),
             hint: if declared.is_some() {
                 " (the interval length is given by --interval or the config's `interval`)"
             } else {
