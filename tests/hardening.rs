@@ -493,3 +493,116 @@ fn forecast_history_with_a_stray_year_1_row_is_located_not_a_hang() {
     ]);
     fails_with(&r, &["history_stray_year_1.csv:2", "stray date", "3660"]);
 }
+
+// ---- files and messages ---------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn out_through_a_symlink_writes_its_target_and_keeps_the_link() {
+    let target = tmp("target.csv");
+    let link = tmp("link.csv");
+    std::fs::write(&target, "old\n").unwrap();
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let r = wfm(&[
+        "staff",
+        "--input",
+        &bad("staff_30min.csv"),
+        "-q",
+        "--out",
+        link.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&target)
+        .unwrap()
+        .starts_with("interval_start,"));
+    // A link to a device: refused, the link left alone (as root the device was replaced).
+    let dev = tmp("dev.csv");
+    let _ = std::fs::remove_file(&dev);
+    std::os::unix::fs::symlink("/dev/null", &dev).unwrap();
+    let r = wfm(&[
+        "staff",
+        "--input",
+        &bad("staff_30min.csv"),
+        "-q",
+        "--out",
+        dev.to_str().unwrap(),
+    ]);
+    fails_with(&r, &["/dev/null", "not a regular file"]);
+    assert!(std::fs::symlink_metadata(&dev)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+#[test]
+fn a_header_naming_a_column_twice_is_an_error_not_the_first_copy() {
+    let f = tmp("dup_header.csv");
+    std::fs::write(
+        &f,
+        "interval_start,queue,offered,aht_seconds,offered\n1999-01-04T08:00:00,A,100,180,5\n1999-01-04T08:30:00,A,100,180,5\n",
+    )
+    .unwrap();
+    let r = wfm(&["staff", "--input", f.to_str().unwrap(), "-q"]);
+    fails_with(
+        &r,
+        &["dup_header.csv:1", "`offered` twice", "columns 3 and 5"],
+    );
+}
+
+#[test]
+fn a_huge_bad_field_is_echoed_clipped() {
+    let f = tmp("huge_field.csv");
+    let huge = "9".repeat(100_000) + "x";
+    std::fs::write(
+        &f,
+        format!("interval_start,queue,offered,aht_seconds\n1999-01-04T08:00:00,A,{huge},180\n1999-01-04T08:30:00,A,1,180\n"),
+    )
+    .unwrap();
+    let r = wfm(&["staff", "--input", f.to_str().unwrap(), "-q"]);
+    fails_with(&r, &["huge_field.csv:2", "bytes in all"]);
+    assert!(r.stderr.len() < 1_000, "{} bytes of stderr", r.stderr.len());
+}
+
+#[test]
+fn audit_refuses_a_sidecar_written_for_another_forecast() {
+    let f = tmp("fc.csv");
+    let r = wfm(&[
+        "forecast",
+        "--history",
+        &bad("history_5w_mon_peak.csv"),
+        "--model",
+        "seasonal-naive-week",
+        "--horizon",
+        "7d",
+        "--out",
+        f.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let audit = |f: &PathBuf| {
+        wfm(&[
+            "audit",
+            "--period",
+            "1999-02",
+            "--actuals",
+            &small("actuals.csv"),
+            "--forecast",
+            f.to_str().unwrap(),
+            "--format",
+            "csv",
+        ])
+    };
+    let ok = audit(&f);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    // A new CSV beside the old sidecar (as after a kill between the two writes).
+    let text = std::fs::read_to_string(&f)
+        .unwrap()
+        .replacen("100.000", "101.000", 1);
+    std::fs::write(&f, text).unwrap();
+    let r = audit(&f);
+    fails_with(&r, &["fc.csv.meta.json", "other bytes"]);
+}

@@ -499,6 +499,22 @@ pub fn read_forecast(
             path: meta_path.clone(),
             message: e.to_string(),
         })?;
+        if let Some(stored) = v.get("csv_fnv1a64").and_then(|h| h.as_str()) {
+            let bytes = std::fs::read(path).map_err(|source| TableError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let actual = crate::table::content_hash(&bytes);
+            if actual != stored {
+                return Err(AuditError::Meta {
+                    path: meta_path.clone(),
+                    message: format!(
+                        "this sidecar was written for other bytes than `{}` (content hash {stored}, the file's is {actual}): the forecast was rewritten or its writing interrupted; re-run `wfm forecast`",
+                        path.display()
+                    ),
+                });
+            }
+        }
         if let serde_json::Value::Object(map) = v {
             for (k, v) in map {
                 let s = match v {

@@ -31,5 +31,6 @@ pub mod table;
 pub mod targets;
 mod workbook;
 
+pub use error::clip;
 pub use location::Location;
 pub use table::write_atomic;

@@ -98,7 +98,7 @@ pub enum ScheduleError {
         reason: String,
     },
     /// The agents file is invalid.
-    #[error("{at}: {reason}, got `{value}`")]
+    #[error("{at}: {reason}, got `{}`", crate::io::clip(value))]
     BadAgent {
         /// Where.
         at: Location,
