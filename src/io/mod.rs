@@ -19,6 +19,7 @@ pub mod daily;
 mod error;
 pub mod history;
 mod location;
+pub mod multiskill;
 pub mod panels;
 mod parquet;
 pub mod parquet_out;

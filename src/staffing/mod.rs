@@ -26,6 +26,7 @@ pub mod erlang_b;
 pub mod erlang_c;
 pub mod evaluate;
 pub mod limits;
+pub mod multiskill;
 pub mod plan;
 pub mod requirement;
 pub mod risk;
