@@ -11,7 +11,11 @@ use wfm::schedule::{
     self, Backend, Method, Objective, Observer as _, Requirement, ShiftRules, SolveOptions,
     Termination,
 };
+use wfm::staffing::config::{Settings, StaffConfig};
+use wfm::staffing::evaluate::{Pooling, QueueService};
+use wfm::staffing::plan::StaffInput;
 use wfm::table::{OutputFormat, Table};
+use wfm::units::Fraction;
 
 use super::vocab::{parse_sl, usage, Sl};
 use super::Format;
@@ -105,6 +109,15 @@ pub(crate) struct Args {
     /// Old spelling of the threshold of --sl (e.g. 20s).
     #[arg(long, hide = true, value_parser = parse_limit, conflicts_with = "sl")]
     sl_threshold: Option<Duration>,
+    /// The staffing config of `wfm staff` (models/staffing.toml): each queue's targets and
+    /// unplanned shrinkage for `per_queue` in summary.json [built-in: 80/20, Erlang C, no
+    /// shrinkage].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// A history with abandon columns (`wfm ingest` output) for the Erlang A queues' patience,
+    /// as given to `wfm staff`.
+    #[arg(long, value_name = "FILE")]
+    history: Option<PathBuf>,
     /// Also solve without breaks and overnight shifts, and report what they cost or save.
     #[arg(long)]
     compare: bool,
@@ -310,7 +323,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     bar.enable_steady_tick(Duration::from_millis(200));
     let mut spinner = Spinner(bar, std::time::Instant::now());
-    let solved = solve_all(&args, &req, &rules, &opts, agents.as_deref(), &mut spinner)?;
+    let mut solved = solve_all(&args, &req, &rules, &opts, agents.as_deref(), &mut spinner)?;
+    spinner.stage("service per queue");
+    per_queue(&args, &req, &mut solved.sched)?;
     spinner.0.finish_and_clear();
     let sched = &solved.sched;
     eprintln!(
@@ -319,7 +334,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         sched.summary.status,
         sched.summary.solver
     );
-    let inputs = vec![args.requirement.clone(), args.shifts.clone()];
+    let mut inputs = vec![args.requirement.clone(), args.shifts.clone()];
+    inputs.extend(args.config.iter().cloned());
+    inputs.extend(args.history.iter().cloned());
     let summary_json = summary_json(&solved)?;
     write_files(&dir, &solved, &summary_json, &inputs)?;
     eprintln!(
@@ -347,6 +364,100 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `per_queue` of summary.json: the plan against each queue's demand and own targets
+/// (`--config`, `--history`; `--sl` overrides every queue's target as in `wfm staff`). A
+/// requirement without dates or queues (day/slot rows) has none.
+fn per_queue(
+    args: &Args,
+    req: &Requirement,
+    sched: &mut schedule::Schedule,
+) -> anyhow::Result<()> {
+    let Some(start) = req.start_date() else {
+        return Ok(());
+    };
+    if req.queues().is_empty() {
+        return Ok(());
+    }
+    let mut cfg = match &args.config {
+        Some(p) => StaffConfig::from_toml(p)
+            .with_context(|| format!("failed to load `{}`", p.display()))?,
+        None => {
+            eprintln!(
+                "note: per-queue service judged against 80/20 (Erlang C, no absence allowance) for every queue: pass the staffing config of `wfm staff` with --config for each queue's own targets"
+            );
+            StaffConfig::new()
+        }
+    };
+    if let Some(sl) = args.sl {
+        cfg = cfg.with_overrides(Settings {
+            sl_target: Some(
+                Fraction::new(sl.target).map_err(|e| usage(format!("--sl: {e}")))?,
+            ),
+            sl_seconds: Some(sl_threshold(args)?),
+            ..Settings::default()
+        });
+    }
+    let mut input = StaffInput::read(&args.requirement)
+        .with_context(|| format!("failed to load `{}`", args.requirement.display()))?;
+    if let Some(h) = &args.history {
+        input = input
+            .with_history(h)
+            .with_context(|| format!("failed to load history `{}`", h.display()))?;
+    }
+    match sched.evaluate_per_queue(start, &input, &cfg, Pooling::Separate) {
+        Ok(Some(ev)) => {
+            for q in ev.queues.iter().filter(|q| !q.met) {
+                eprintln!(
+                    "warning: queue {} misses its targets over the plan: service level {} against {} ({} of {} intervals miss; days: {})",
+                    q.queue,
+                    q.service_level
+                        .map_or("-".into(), |s| format!("{:.1} %", 100.0 * s)),
+                    q.target
+                        .map_or("- (ASA/abandon)".into(), |t| format!("{:.0} %", 100.0 * t)),
+                    q.missed_intervals,
+                    q.intervals,
+                    if q.missed_days.is_empty() {
+                        "none".to_string()
+                    } else {
+                        q.missed_days.join(", ")
+                    }
+                );
+            }
+        }
+        Ok(None) => {}
+        Err(e) => eprintln!("warning: per-queue service not computed: {e}"),
+    }
+    Ok(())
+}
+
+/// `per_queue` as a table for the terminal.
+fn per_queue_table(qs: &[QueueService]) -> Table {
+    let pct = |v: Option<f64>| wfm::table::Cell::float(v.map(|x| 100.0 * x), 1);
+    let mut t = Table::new([
+        "queue",
+        "service_level_%",
+        "target_%",
+        "met",
+        "asa_seconds",
+        "abandon_%",
+        "occupancy_%",
+        "missed_days",
+    ]);
+    for q in qs {
+        t.push(vec![
+            wfm::table::Cell::text(q.queue.clone()),
+            pct(q.service_level),
+            pct(q.target),
+            wfm::table::Cell::text(if q.met { "yes" } else { "no" }),
+            wfm::table::Cell::float(q.asa_seconds, 1),
+            pct(q.abandon_rate),
+            pct(q.occupancy),
+            wfm::table::Cell::Int(q.missed_days.len() as i64),
+        ]);
+    }
+    t
 }
 
 /// What the tours or the roster failed to do at all (exit code 3).
@@ -566,6 +677,14 @@ fn print_summary(
         roster,
     } = solved;
     sched.summary_table().write(OutputFormat::Table, &mut out)?;
+    if let Some(qs) = &sched.summary.per_queue {
+        writeln!(
+            out,
+            "\nservice per queue, each against its own target (pooling: {}):",
+            sched.summary.per_queue_pooling.as_deref().unwrap_or("?")
+        )?;
+        per_queue_table(qs).write(OutputFormat::Table, &mut out)?;
+    }
     if let Some((base, mid)) = &comparison {
         writeln!(out)?;
         let mut t = Table::new(["variant", "paid_agent_hours", "status", "gap_pct"]);

@@ -114,8 +114,45 @@ pub struct Evaluation {
     pub rows: Vec<EvalRow>,
     /// Queue × day, sorted by date then queue.
     pub days: Vec<EvalDay>,
+    /// Queue over every evaluated interval, sorted by queue.
+    pub queues: Vec<QueueService>,
     /// Demand intervals outside the coverage (not evaluated).
     pub outside: usize,
+}
+
+/// One queue over the whole evaluated horizon, against its own targets (a schedule's
+/// `summary.json` `per_queue`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct QueueService {
+    /// Queue.
+    pub queue: String,
+    /// Offered-weighted service level over the horizon.
+    pub service_level: Option<f64>,
+    /// The queue's service-level target (none: judged on ASA / abandonment, or async).
+    pub target: Option<f64>,
+    /// Every target of the queue met over the horizon (SL, ASA, abandonment; async: every
+    /// interval within the SLA).
+    pub met: bool,
+    /// Answered-weighted ASA, seconds (none: unbounded somewhere, or nothing answered).
+    pub asa_seconds: Option<f64>,
+    /// The queue's maximum ASA, seconds.
+    pub max_asa_seconds: Option<f64>,
+    /// Offered-weighted abandon rate (Erlang A).
+    pub abandon_rate: Option<f64>,
+    /// The queue's maximum abandon rate.
+    pub max_abandon: Option<f64>,
+    /// Busy ÷ on-phone agent-hours.
+    pub occupancy: Option<f64>,
+    /// Contacts offered.
+    pub offered: f64,
+    /// Scheduled agent-hours (on shift, not on a break) serving the queue.
+    pub scheduled_agent_hours: f64,
+    /// Intervals evaluated.
+    pub intervals: usize,
+    /// Intervals missing a target.
+    pub missed_intervals: usize,
+    /// Days (YYYY-MM-DD) whose service misses a target.
+    pub missed_days: Vec<String>,
 }
 
 /// Mean scheduled agents over `[start, start + secs)` from the coverage, when the coverage
@@ -206,10 +243,12 @@ pub fn evaluate_schedule(
         rows.push(judge(r, &lo.rows[i], &hi.rows[i], s, on_phone[i], &base));
     }
     let days = per_day(&rows, &base);
+    let queues = per_queue(&rows, &days, &base);
     Ok(Evaluation {
         pooling,
         rows,
         days,
+        queues,
         outside,
     })
 }
@@ -295,83 +334,151 @@ fn judge(
     }
 }
 
-fn per_day(rows: &[EvalRow], base: &StaffPlan) -> Vec<EvalDay> {
-    #[derive(Default)]
-    struct Acc {
-        n: usize,
-        offered: f64,
-        sched_h: f64,
-        sl: (f64, f64),
-        asa: (f64, f64),
-        asa_unbounded: bool,
-        ab: (f64, f64),
-        busy: f64,
-        phone_h: f64,
-        missed: usize,
-    }
-    let mut acc: BTreeMap<(NaiveDate, &str), Acc> = BTreeMap::new();
-    for r in rows {
-        let a = acc.entry((r.start.date(), r.queue.as_str())).or_default();
-        a.n += 1;
-        a.offered += r.offered;
-        a.sched_h += r.scheduled * r.hours;
-        a.phone_h += r.agents * r.hours;
+/// Sums of a set of evaluated intervals (one queue × day, or one queue × horizon).
+#[derive(Default)]
+struct Acc {
+    n: usize,
+    offered: f64,
+    sched_h: f64,
+    sl: (f64, f64),
+    asa: (f64, f64),
+    asa_unbounded: bool,
+    ab: (f64, f64),
+    busy: f64,
+    phone_h: f64,
+    missed: usize,
+}
+
+/// An aggregate's measures and whether it meets the queue's targets.
+struct Judged {
+    sl: Option<f64>,
+    asa: Option<f64>,
+    ab: Option<f64>,
+    occ: Option<f64>,
+    met: bool,
+}
+
+impl Acc {
+    fn add(&mut self, r: &EvalRow) {
+        self.n += 1;
+        self.offered += r.offered;
+        self.sched_h += r.scheduled * r.hours;
+        self.phone_h += r.agents * r.hours;
         if let Some(s) = r.service_level {
-            a.sl.0 += r.offered * s;
-            a.sl.1 += r.offered;
+            self.sl.0 += r.offered * s;
+            self.sl.1 += r.offered;
         }
         let answered = r.offered * (1.0 - r.abandon_rate.unwrap_or(0.0));
         match r.asa_secs {
             Some(w) => {
-                a.asa.0 += answered * w;
-                a.asa.1 += answered;
+                self.asa.0 += answered * w;
+                self.asa.1 += answered;
             }
-            None if r.offered > 0.0 => a.asa_unbounded = true,
+            None if r.offered > 0.0 => self.asa_unbounded = true,
             None => {}
         }
         if let Some(x) = r.abandon_rate {
-            a.ab.0 += r.offered * x;
-            a.ab.1 += r.offered;
+            self.ab.0 += r.offered * x;
+            self.ab.1 += r.offered;
         }
         if let Some(o) = r.occupancy {
-            a.busy += o * r.agents * r.hours;
+            self.busy += o * r.agents * r.hours;
         }
         if !r.met {
-            a.missed += 1;
+            self.missed += 1;
         }
     }
-    let ratio = |(n, d): (f64, f64)| (d > 0.0).then(|| n / d);
+
+    /// Offered-weighted SL and abandonment, answered-weighted ASA, judged against `p`'s targets
+    /// (async: every interval within the SLA).
+    fn judge(&self, p: &super::config::QueuePolicy) -> Judged {
+        let ratio = |(n, d): (f64, f64)| (d > 0.0).then(|| n / d);
+        let t = &p.targets;
+        let sl = ratio(self.sl);
+        let asa = if self.asa_unbounded {
+            None
+        } else {
+            ratio(self.asa)
+        };
+        let ab = ratio(self.ab);
+        let met = self.offered == 0.0
+            || if p.kind == super::config::QueueKind::Async {
+                self.missed == 0
+            } else {
+                t.service_level()
+                    .is_none_or(|x| sl.is_some_and(|s| s + 1e-9 >= x))
+                    && t.max_asa()
+                        .is_none_or(|x| asa.is_some_and(|w| w <= x.value() + 1e-9))
+                    && t.max_abandon()
+                        .is_none_or(|x| ab.is_none_or(|v| v <= x + 1e-9))
+            };
+        Judged {
+            sl,
+            asa,
+            ab,
+            occ: (self.phone_h > 0.0).then(|| self.busy / self.phone_h),
+            met,
+        }
+    }
+}
+
+fn per_day(rows: &[EvalRow], base: &StaffPlan) -> Vec<EvalDay> {
+    let mut acc: BTreeMap<(NaiveDate, &str), Acc> = BTreeMap::new();
+    for r in rows {
+        acc.entry((r.start.date(), r.queue.as_str()))
+            .or_default()
+            .add(r);
+    }
     acc.into_iter()
         .map(|((date, q), a)| {
             let p = &base.policies[q];
-            let t = &p.targets;
-            let sl = ratio(a.sl);
-            let asa = if a.asa_unbounded { None } else { ratio(a.asa) };
-            let ab = ratio(a.ab);
-            let met = a.offered == 0.0
-                || if p.kind == super::config::QueueKind::Async {
-                    a.missed == 0
-                } else {
-                    t.service_level()
-                        .is_none_or(|x| sl.is_some_and(|s| s + 1e-9 >= x))
-                        && t.max_asa()
-                            .is_none_or(|x| asa.is_some_and(|w| w <= x.value() + 1e-9))
-                        && t.max_abandon()
-                            .is_none_or(|x| ab.is_none_or(|v| v <= x + 1e-9))
-                };
+            let j = a.judge(p);
             EvalDay {
                 date,
                 queue: q.to_string(),
                 intervals: a.n,
                 offered: a.offered,
                 scheduled_hours: a.sched_h,
-                service_level: sl,
-                asa_secs: asa,
-                abandon_rate: ab,
-                occupancy: (a.phone_h > 0.0).then(|| a.busy / a.phone_h),
-                target: t.service_level(),
-                met,
+                service_level: j.sl,
+                asa_secs: j.asa,
+                abandon_rate: j.ab,
+                occupancy: j.occ,
+                target: p.targets.service_level(),
+                met: j.met,
                 missed_intervals: a.missed,
+            }
+        })
+        .collect()
+}
+
+fn per_queue(rows: &[EvalRow], days: &[EvalDay], base: &StaffPlan) -> Vec<QueueService> {
+    let mut acc: BTreeMap<&str, Acc> = BTreeMap::new();
+    for r in rows {
+        acc.entry(r.queue.as_str()).or_default().add(r);
+    }
+    acc.into_iter()
+        .map(|(q, a)| {
+            let p = &base.policies[q];
+            let j = a.judge(p);
+            QueueService {
+                queue: q.to_string(),
+                service_level: j.sl,
+                target: p.targets.service_level(),
+                met: j.met,
+                asa_seconds: j.asa,
+                max_asa_seconds: p.targets.max_asa().map(|s| s.value()),
+                abandon_rate: j.ab,
+                max_abandon: p.targets.max_abandon(),
+                occupancy: j.occ,
+                offered: a.offered,
+                scheduled_agent_hours: a.sched_h,
+                intervals: a.n,
+                missed_intervals: a.missed,
+                missed_days: days
+                    .iter()
+                    .filter(|d| d.queue == q && !d.met)
+                    .map(|d| d.date.to_string())
+                    .collect(),
             }
         })
         .collect()
