@@ -19,11 +19,15 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::config::StaffConfig;
+use super::config::{QueuePolicy, StaffConfig};
+use super::scope::Scope;
 use super::plan::{self, Demand, PlanRow, StaffInput, StaffPlan};
 use super::StaffingError;
 use crate::model::{Coverage, Panel};
 use crate::time::{NaiveDate, NaiveDateTime};
+
+/// Every queue's resolved policy, by name.
+type Policies = BTreeMap<String, QueuePolicy>;
 
 /// How the schedule's agents serve the queues (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,7 +150,7 @@ pub struct QueueService {
     /// Contacts offered.
     pub offered: f64,
     /// Scheduled agent-hours (on shift, not on a break) serving the queue.
-    pub scheduled_agent_hours: f64,
+    pub on_shift_agent_hours: f64,
     /// Intervals evaluated.
     pub intervals: usize,
     /// Intervals missing a target.
@@ -192,31 +196,93 @@ pub fn evaluate_schedule(
     coverage: &Panel<Coverage>,
     pooling: Pooling,
 ) -> Result<Evaluation, StaffingError> {
+    let hit = Hit {
+        input,
+        config,
+        absent_agents: 0.0,
+        absent_scope: None,
+    };
+    evaluate_hit(input, config, coverage, pooling, &hit)
+}
+
+/// A variant hitting a fixed schedule: other demand, another policy, agents absent.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit<'a> {
+    /// The variant's demand: the baseline input's rows, in the same order, changed.
+    pub input: &'a StaffInput,
+    /// The variant's policy (targets, shrinkage, model).
+    pub config: &'a StaffConfig,
+    /// Agents of the schedule absent in every interval of `absent_scope` (on top of the
+    /// unplanned shrinkage allowance).
+    pub absent_agents: f64,
+    /// Where they are absent (`None`: everywhere). With queues in the scope and separate
+    /// queues, the absence falls on those queues' shares, split by their requirement; else
+    /// on the whole pool.
+    pub absent_scope: Option<&'a Scope>,
+}
+
+/// Evaluates `coverage`, built for the demand of `input` under `config` (which splits the
+/// schedule's agents between separate queues), against the variant `hit`: the schedule stays
+/// as it is, the variant's demand and policy meet it, minus the absent agents.
+///
+/// # Errors
+/// What [`plan::staff`] and [`plan::evaluate`] return for the baseline or the variant.
+///
+/// # Panics
+/// When the variant's input has another number of rows than `input`.
+pub fn evaluate_hit(
+    input: &StaffInput,
+    config: &StaffConfig,
+    coverage: &Panel<Coverage>,
+    pooling: Pooling,
+    hit: &Hit<'_>,
+) -> Result<Evaluation, StaffingError> {
+    assert_eq!(input.len(), hit.input.len(), "the variant keeps the rows");
     let base = plan::staff(input, config)?;
+    let policies = plan::policies(hit.input, hit.config)?;
+    let demand: Vec<(f64, Option<f64>)> = hit.input.offered_aht().collect();
     let secs = i64::from(base.interval.seconds());
-    // Σ over queues of the scheduled-basis requirement, and of demand, per interval start.
-    let mut by_start: BTreeMap<NaiveDateTime, (f64, f64, f64)> = BTreeMap::new();
-    for r in &base.rows {
+    let everywhere = Scope::default();
+    let scope = hit.absent_scope.unwrap_or(&everywhere);
+    let absent_on_queues = !scope.queues.is_empty() && pooling == Pooling::Separate;
+    // Per interval start: Σ requirement (scheduled basis), Σ offered and Σ work of the
+    // variant, Σ requirement of the queues the absence falls on.
+    let mut by_start: BTreeMap<NaiveDateTime, [f64; 4]> = BTreeMap::new();
+    for (r, &(offered, aht)) in base.rows.iter().zip(&demand) {
         let e = by_start.entry(r.start).or_default();
-        e.0 += r.agents_scheduled;
-        e.1 += r.offered;
-        e.2 += r.offered * r.aht_secs.unwrap_or(0.0);
+        e[0] += r.agents_scheduled;
+        e[1] += offered;
+        e[2] += offered * aht.unwrap_or(0.0);
+        if scope.has_queue(&r.queue) {
+            e[3] += r.agents_scheduled;
+        }
     }
+    let absent = |t: NaiveDateTime| {
+        if hit.absent_agents > 0.0 && scope.has_time(t) {
+            hit.absent_agents
+        } else {
+            0.0
+        }
+    };
     let scheduled: Vec<Option<f64>> = base
         .rows
         .iter()
         .map(|r| {
-            let total = mean_scheduled(coverage, r.start, secs)?;
+            let mut total = mean_scheduled(coverage, r.start, secs)?;
+            if !absent_on_queues {
+                total = (total - absent(r.start)).max(0.0);
+            }
+            let [sum, .., scoped] = by_start[&r.start];
             Some(match pooling {
                 Pooling::Pool => total,
-                Pooling::Separate => {
-                    let sum = by_start[&r.start].0;
-                    if sum > 0.0 {
-                        total * r.agents_scheduled / sum
-                    } else {
-                        0.0
+                Pooling::Separate if sum > 0.0 => {
+                    let mut share = total * r.agents_scheduled / sum;
+                    if absent_on_queues && scope.has_queue(&r.queue) && scoped > 0.0 {
+                        share -= absent(r.start) * r.agents_scheduled / scoped;
                     }
+                    share.max(0.0)
                 }
+                Pooling::Separate => 0.0,
             })
         })
         .collect();
@@ -224,13 +290,13 @@ pub fn evaluate_schedule(
         .rows
         .iter()
         .zip(&scheduled)
-        .map(|(r, s)| s.unwrap_or(0.0) * (1.0 - base.policies[&r.queue].unplanned.value()))
+        .map(|(r, s)| s.unwrap_or(0.0) * (1.0 - policies[&r.queue].unplanned.value()))
         .collect();
     let (lo, hi) = match pooling {
-        Pooling::Separate => bracket(input, config, &on_phone)?,
+        Pooling::Separate => bracket(hit.input, hit.config, &on_phone)?,
         Pooling::Pool => {
-            let pooled = pooled_input(input, &base, &by_start)?;
-            bracket(&pooled, config, &on_phone)?
+            let pooled = pooled_input(hit.input, &base, &by_start)?;
+            bracket(&pooled, hit.config, &on_phone)?
         }
     };
     let mut rows = Vec::new();
@@ -240,10 +306,12 @@ pub fn evaluate_schedule(
             outside += 1;
             continue;
         };
-        rows.push(judge(r, &lo.rows[i], &hi.rows[i], s, on_phone[i], &base));
+        let mut r = r.clone();
+        r.offered = demand[i].0;
+        rows.push(judge(&r, &lo.rows[i], &hi.rows[i], s, on_phone[i], &policies));
     }
-    let days = per_day(&rows, &base);
-    let queues = per_queue(&rows, &days, &base);
+    let days = per_day(&rows, &policies);
+    let queues = per_queue(&rows, &days, &policies);
     Ok(Evaluation {
         pooling,
         rows,
@@ -271,13 +339,13 @@ fn bracket(
 fn pooled_input(
     input: &StaffInput,
     base: &StaffPlan,
-    by_start: &BTreeMap<NaiveDateTime, (f64, f64, f64)>,
+    by_start: &BTreeMap<NaiveDateTime, [f64; 4]>,
 ) -> Result<StaffInput, StaffingError> {
     let demand: Vec<Demand> = base
         .rows
         .iter()
         .map(|r| {
-            let (_, offered, work) = by_start[&r.start];
+            let [_, offered, work, _] = by_start[&r.start];
             Demand {
                 start: r.start,
                 queue: r.queue.clone(),
@@ -296,11 +364,11 @@ fn judge(
     hi: &PlanRow,
     scheduled: f64,
     agents: f64,
-    base: &StaffPlan,
+    policies: &Policies,
 ) -> EvalRow {
     let f = agents - (agents + 1e-9).floor();
     let f = if f < 1e-9 { 0.0 } else { f };
-    let p = &base.policies[&r.queue];
+    let p = &policies[&r.queue];
     let t = &p.targets;
     let sl = interp(lo.service_level, hi.service_level, f);
     let asa = interp(lo.asa_secs, hi.asa_secs, f);
@@ -422,7 +490,7 @@ impl Acc {
     }
 }
 
-fn per_day(rows: &[EvalRow], base: &StaffPlan) -> Vec<EvalDay> {
+fn per_day(rows: &[EvalRow], policies: &Policies) -> Vec<EvalDay> {
     let mut acc: BTreeMap<(NaiveDate, &str), Acc> = BTreeMap::new();
     for r in rows {
         acc.entry((r.start.date(), r.queue.as_str()))
@@ -431,7 +499,7 @@ fn per_day(rows: &[EvalRow], base: &StaffPlan) -> Vec<EvalDay> {
     }
     acc.into_iter()
         .map(|((date, q), a)| {
-            let p = &base.policies[q];
+            let p = &policies[q];
             let j = a.judge(p);
             EvalDay {
                 date,
@@ -451,14 +519,14 @@ fn per_day(rows: &[EvalRow], base: &StaffPlan) -> Vec<EvalDay> {
         .collect()
 }
 
-fn per_queue(rows: &[EvalRow], days: &[EvalDay], base: &StaffPlan) -> Vec<QueueService> {
+fn per_queue(rows: &[EvalRow], days: &[EvalDay], policies: &Policies) -> Vec<QueueService> {
     let mut acc: BTreeMap<&str, Acc> = BTreeMap::new();
     for r in rows {
         acc.entry(r.queue.as_str()).or_default().add(r);
     }
     acc.into_iter()
         .map(|(q, a)| {
-            let p = &base.policies[q];
+            let p = &policies[q];
             let j = a.judge(p);
             QueueService {
                 queue: q.to_string(),
@@ -471,7 +539,7 @@ fn per_queue(rows: &[EvalRow], days: &[EvalDay], base: &StaffPlan) -> Vec<QueueS
                 max_abandon: p.targets.max_abandon(),
                 occupancy: j.occ,
                 offered: a.offered,
-                scheduled_agent_hours: a.sched_h,
+                on_shift_agent_hours: a.sched_h,
                 intervals: a.n,
                 missed_intervals: a.missed,
                 missed_days: days

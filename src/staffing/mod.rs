@@ -29,6 +29,7 @@ pub mod plan;
 pub mod requirement;
 pub mod risk;
 pub mod scenario;
+pub mod scope;
 pub mod workforce;
 
 pub use requirement::{required_agents, Binding, Model, Requirement, Targets};
@@ -145,6 +146,14 @@ pub enum StaffingError {
         at: Location,
         /// What failed.
         source: Box<StaffingError>,
+    },
+    /// A what-if cannot be applied to the input (its scope names no queue or interval of it).
+    #[error("scenario `{name}`: {reason}")]
+    Scenario {
+        /// The scenario's name.
+        name: String,
+        /// Why, in the planner's terms.
+        reason: String,
     },
     /// The same queue and interval appear twice.
     #[error(
