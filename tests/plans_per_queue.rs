@@ -182,7 +182,10 @@ fn a_plan_cut_below_the_requirement_lists_the_queue_days_it_misses() {
         assert_eq!(q["met"], false, "{q}");
         assert_eq!(q["missed_days"][0], "1999-02-08");
         assert!(
-            err.contains(&format!("queue {} misses its targets", q["queue"].as_str().unwrap())),
+            err.contains(&format!(
+                "queue {} misses its targets",
+                q["queue"].as_str().unwrap()
+            )),
             "{err}"
         );
     }

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use wfm::staffing::plan::Precision;
 use wfm::staffing::evaluate::Pooling;
+use wfm::staffing::plan::Precision;
 use wfm::staffing::scenario;
 
 use super::evaluate::PoolingArg;

@@ -14,6 +14,8 @@ pub mod capacity;
 pub mod coverage;
 pub mod daily;
 pub mod history;
+pub mod ics;
+pub mod leave;
 mod location;
 pub mod panels;
 pub mod schema;

@@ -20,8 +20,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::config::{QueuePolicy, StaffConfig};
-use super::scope::Scope;
 use super::plan::{self, Demand, PlanRow, StaffInput, StaffPlan};
+use super::scope::Scope;
 use super::StaffingError;
 use crate::model::{Coverage, Panel};
 use crate::time::{NaiveDate, NaiveDateTime};
@@ -308,7 +308,14 @@ pub fn evaluate_hit(
         };
         let mut r = r.clone();
         r.offered = demand[i].0;
-        rows.push(judge(&r, &lo.rows[i], &hi.rows[i], s, on_phone[i], &policies));
+        rows.push(judge(
+            &r,
+            &lo.rows[i],
+            &hi.rows[i],
+            s,
+            on_phone[i],
+            &policies,
+        ));
     }
     let days = per_day(&rows, &policies);
     let queues = per_queue(&rows, &days, &policies);

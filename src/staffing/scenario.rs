@@ -18,11 +18,11 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::config::{ModelKind, RawSettings, Settings, StaffConfig};
-use super::plan::{self, number, Precision, StaffInput, StaffPlan, Totals};
 use super::evaluate::{evaluate_hit, evaluate_schedule, Evaluation, Hit, Pooling};
-use crate::model::{Coverage, Panel};
+use super::plan::{self, number, Precision, StaffInput, StaffPlan, Totals};
 use super::scope::{parse_time_range, parse_weekday, Scope};
 use super::StaffingError;
+use crate::model::{Coverage, Panel};
 use crate::table::{Cell, Table};
 
 /// Relative slack of `⌊G·(1 − s)⌋` (the product may land a few ulps below an integer).
@@ -280,7 +280,11 @@ fn scope_of(
         Some(OneOrMany::Many(v)) => v.clone(),
     };
     if s.queue.is_some() && (queues.is_empty() || queues.iter().any(|q| q.trim().is_empty())) {
-        return Err(err(key("queue"), f64::NAN, "a queue name or a list of them"));
+        return Err(err(
+            key("queue"),
+            f64::NAN,
+            "a queue name or a list of them",
+        ));
     }
     let date = |k: &str, v: &Option<DateText>| match v {
         None => Ok(None),
@@ -298,7 +302,10 @@ fn scope_of(
         .weekdays
         .iter()
         .flatten()
-        .map(|w| parse_weekday(w).ok_or_else(|| err(key("weekdays"), f64::NAN, "weekday names Mon … Sun")))
+        .map(|w| {
+            parse_weekday(w)
+                .ok_or_else(|| err(key("weekdays"), f64::NAN, "weekday names Mon … Sun"))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let intervals = s
         .intervals
@@ -306,7 +313,11 @@ fn scope_of(
         .flatten()
         .map(|w| {
             parse_time_range(w).ok_or_else(|| {
-                err(key("intervals"), f64::NAN, "times of day such as \"09:00-12:00\"")
+                err(
+                    key("intervals"),
+                    f64::NAN,
+                    "times of day such as \"09:00-12:00\"",
+                )
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -722,7 +733,16 @@ pub fn schedule_hits_table(hits: &[ScheduleHit], precision: Precision, by_day: b
         for q in &ev.queues {
             let b = base.evaluation.queues.iter().find(|x| x.queue == q.queue);
             let b_sl = b.and_then(|b| b.service_level);
-            let mut push = |period: String, offered: f64, hours: f64, sl: Option<f64>, base_sl: Option<f64>, met: bool, asa: Option<f64>, ab: Option<f64>, occ: Option<f64>, missed: usize| {
+            let mut push = |period: String,
+                            offered: f64,
+                            hours: f64,
+                            sl: Option<f64>,
+                            base_sl: Option<f64>,
+                            met: bool,
+                            asa: Option<f64>,
+                            ab: Option<f64>,
+                            occ: Option<f64>,
+                            missed: usize| {
                 t.push(vec![
                     Cell::text(h.name.clone()),
                     Cell::text(q.queue.clone()),

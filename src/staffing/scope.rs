@@ -31,7 +31,10 @@ impl Scope {
 
     /// True when the dates, weekdays or times of day are restricted.
     pub fn restricts_time(&self) -> bool {
-        self.from.is_some() || self.to.is_some() || !self.weekdays.is_empty() || !self.intervals.is_empty()
+        self.from.is_some()
+            || self.to.is_some()
+            || !self.weekdays.is_empty()
+            || !self.intervals.is_empty()
     }
 
     /// Whether `queue` is in scope.
@@ -45,7 +48,8 @@ impl Scope {
         if self.from.is_some_and(|f| d < f) || self.to.is_some_and(|l| d > l) {
             return false;
         }
-        if !self.weekdays.is_empty() && !self.weekdays.contains(&d.weekday().num_days_from_monday()) {
+        if !self.weekdays.is_empty() && !self.weekdays.contains(&d.weekday().num_days_from_monday())
+        {
             return false;
         }
         let m = t.hour() * 60 + t.minute();
@@ -71,7 +75,11 @@ impl Scope {
             parts.push(self.queues.join(", "));
         }
         if !self.weekdays.is_empty() {
-            let w: Vec<&str> = self.weekdays.iter().map(|&d| WEEKDAYS[d as usize % 7]).collect();
+            let w: Vec<&str> = self
+                .weekdays
+                .iter()
+                .map(|&d| WEEKDAYS[d as usize % 7])
+                .collect();
             parts.push(w.join(", "));
         }
         match (self.from, self.to) {
