@@ -592,12 +592,23 @@ impl Calendar {
     }
 }
 
-/// The roster MIP: `y[a][s]` columns and the hard and soft rows.
+/// The deviation columns of one agent's contracted-hours row of a 7-day block: (dev⁺, dev⁻,
+/// day range, target hours).
+type WeekRow = (usize, usize, std::ops::Range<usize>, f64);
+
+/// The roster MIP: `y[a][s]` columns and the hard and soft rows, with the columns a warm
+/// start must set.
 struct Model {
     lp: Lp,
     y: Vec<Vec<Option<usize>>>,
     fair_weekend: f64,
     fair_late: f64,
+    /// Unassigned indicator per shift.
+    unassigned: Vec<usize>,
+    /// Per agent: (dev⁺, dev⁻, day range, target) of every 7-day block.
+    weeks: Vec<Vec<WeekRow>>,
+    /// Per agent: (slack, weekend?, fair share) of the fairness rows.
+    fairness: Vec<Vec<(usize, bool, f64)>>,
 }
 
 /// Assigns the shifts of `schedule` to `agents`.
@@ -638,15 +649,11 @@ pub fn assign(
         nodes: None,
         time: Some(time_limit),
     };
-    let res = m.lp.solve(false, backend, limits, 0.0, None);
-    let status = match res.kind {
-        LpKind::Optimal => "optimal".to_string(),
-        LpKind::Stopped(Stop::Time) if res.has_incumbent => "time_limit".to_string(),
-        LpKind::Stopped(Stop::Nodes) if res.has_incumbent => "node_limit".to_string(),
-        ref k => format!("failed: {k:?}"),
-    };
+    let greedy = greedy(schedule, agents, rules, &cal, &m);
+    let warm = warm_start(schedule, &m, &greedy);
+    let res = m.lp.solve(false, backend, limits, 0.0, Some(&warm));
     let mut assignment = vec![None; schedule.shifts.len()];
-    if res.has_incumbent {
+    let status = if res.has_incumbent {
         for (a, row) in m.y.iter().enumerate() {
             for (s, c) in row.iter().enumerate() {
                 if c.is_some_and(|c| res.values[c] > 0.5) {
@@ -654,7 +661,17 @@ pub fn assign(
                 }
             }
         }
-    }
+        match res.kind {
+            LpKind::Optimal => "optimal".to_string(),
+            LpKind::Stopped(Stop::Time) => "time_limit".to_string(),
+            LpKind::Stopped(Stop::Nodes) => "node_limit".to_string(),
+            ref k => format!("{k:?}"),
+        }
+    } else {
+        // No incumbent within the limit: the greedy roster (every hard rule holds).
+        assignment = greedy;
+        format!("greedy (the MIP found no roster: {:?})", res.kind)
+    };
     Ok(report(
         schedule,
         agents,
@@ -688,8 +705,10 @@ fn columns(schedule: &Schedule, agents: &[Agent], skilled: &[bool], cal: &Calend
             }
         }
     }
+    let mut unassigned = Vec::with_capacity(shifts.len());
     for s in 0..shifts.len() {
         let u = lp.add_col(0.0, 1.0, false, 1000.0);
+        unassigned.push(u);
         let mut row: Vec<(usize, f64)> = y
             .iter()
             .filter_map(|per_shift| per_shift[s].map(|c| (c, 1.0)))
@@ -705,6 +724,9 @@ fn columns(schedule: &Schedule, agents: &[Agent], skilled: &[bool], cal: &Calend
         y,
         fair_weekend: (n_weekend / n_active).ceil(),
         fair_late: (n_late / n_active).ceil(),
+        unassigned,
+        weeks: vec![Vec::new(); agents.len()],
+        fairness: vec![Vec::new(); agents.len()],
     }
 }
 
@@ -794,6 +816,7 @@ fn agent_rows(
         row.push((plus, -1.0));
         row.push((minus, 1.0));
         lp.add_row(row, target, target);
+        m.weeks[a].push((plus, minus, week, target));
     }
     // monthly cap, pro rata for a month the horizon covers in part
     if let Some(cap) = ag.monthly_hours {
@@ -805,10 +828,8 @@ fn agent_rows(
         }
     }
     // fairness: weekend and late shifts above the fair share
-    for (pred, fair) in [
-        (is_weekend as fn(&Shift) -> bool, m.fair_weekend),
-        (is_late, m.fair_late),
-    ] {
+    for (weekend, fair) in [(true, m.fair_weekend), (false, m.fair_late)] {
+        let pred = if weekend { is_weekend } else { is_late };
         let mut row: Vec<(usize, f64)> = (0..shifts.len())
             .filter(|&s| pred(&shifts[s]))
             .filter_map(|s| y[s].map(|c| (c, 1.0)))
@@ -819,7 +840,148 @@ fn agent_rows(
         let slack = lp.add_col(0.0, f64::INFINITY, false, 3.0);
         row.push((slack, -1.0));
         lp.add_row(row, f64::NEG_INFINITY, fair);
+        m.fairness[a].push((slack, weekend, fair));
     }
+}
+
+/// A roster by hand: shifts in time order, each to the allowed agent with the most contracted
+/// hours left in that week (fewest preferences broken first), keeping every hard rule (a shift
+/// a day, rest, consecutive days, monthly cap). The MIP's warm start, and its fallback.
+fn greedy(
+    schedule: &Schedule,
+    agents: &[Agent],
+    rules: &RosterRules,
+    cal: &Calendar,
+    m: &Model,
+) -> Vec<Option<usize>> {
+    let shifts = &schedule.shifts;
+    let days = cal.days;
+    let mut order: Vec<usize> = (0..shifts.len()).collect();
+    order.sort_by_key(|&s| (shifts[s].start_min, s));
+    let mut day_of: Vec<Vec<Option<usize>>> = vec![vec![None; days]; agents.len()];
+    let mut week_h = vec![vec![0.0; cal.weeks().len()]; agents.len()];
+    let months = cal.months();
+    let mut month_h = vec![vec![0.0; months.len()]; agents.len()];
+    let mut out = vec![None; shifts.len()];
+    let horizon = days as u32 * 1440;
+    let rest_ok = |a: usize, sh: &Shift, day_of: &Vec<Vec<Option<usize>>>| {
+        let before = if sh.day > 0 {
+            Some((sh.day - 1, 0))
+        } else if rules.week_wraps {
+            Some((days - 1, horizon))
+        } else {
+            None
+        };
+        let after = if sh.day + 1 < days {
+            Some((sh.day + 1, 0))
+        } else if rules.week_wraps {
+            Some((0, horizon))
+        } else {
+            None
+        };
+        before.is_none_or(|(d, add)| {
+            day_of[a][d]
+                .is_none_or(|p| shifts[p].end_min + rules.min_rest_min <= sh.start_min + add)
+        }) && after.is_none_or(|(d, add)| {
+            day_of[a][d]
+                .is_none_or(|n| sh.end_min + rules.min_rest_min <= shifts[n].start_min + add)
+        })
+    };
+    let run_ok = |a: usize, d: usize, day_of: &Vec<Vec<Option<usize>>>| {
+        let k = rules.max_consecutive_days;
+        if k >= days {
+            return true;
+        }
+        let works = |x: i64| -> bool {
+            let x = if rules.week_wraps {
+                x.rem_euclid(days as i64)
+            } else if x < 0 || x >= days as i64 {
+                return false;
+            } else {
+                x
+            } as usize;
+            x == d || day_of[a][x].is_some()
+        };
+        let d = d as i64;
+        let (mut lo, mut hi) = (d, d);
+        while works(lo - 1) && d - lo < days as i64 {
+            lo -= 1;
+        }
+        while works(hi + 1) && hi - d < days as i64 {
+            hi += 1;
+        }
+        (hi - lo + 1) as usize <= k
+    };
+    for s in order {
+        let sh = &shifts[s];
+        let w = sh.day / 7;
+        let mi = months.iter().position(|(r, _)| r.contains(&sh.day));
+        let date = cal.date(sh.day);
+        let best = (0..agents.len())
+            .filter(|&a| m.y[a][s].is_some() && day_of[a][sh.day].is_none())
+            .filter(|&a| rest_ok(a, sh, &day_of) && run_ok(a, sh.day, &day_of))
+            .filter(|&a| {
+                let cap = agents[a].monthly_hours;
+                match (cap, mi) {
+                    (Some(c), Some(i)) => month_h[a][i] + sh.paid_hours <= c * months[i].1 + 1e-6,
+                    _ => true,
+                }
+            })
+            .map(|a| {
+                let left = contracted(&agents[a], cal, cal.weeks()[w].clone()) - week_h[a][w];
+                let broken = agents[a]
+                    .preferences
+                    .iter()
+                    .filter(|p| !p.satisfied_by(sh, date))
+                    .count() as f64;
+                (left - 2.0 * broken, a)
+            })
+            .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
+        if let Some((_, a)) = best {
+            out[s] = Some(a);
+            day_of[a][sh.day] = Some(s);
+            week_h[a][w] += sh.paid_hours;
+            if let Some(i) = mi {
+                month_h[a][i] += sh.paid_hours;
+            }
+        }
+    }
+    out
+}
+
+/// Every column's value for an assignment (the solver checks it before using it).
+fn warm_start(schedule: &Schedule, m: &Model, assignment: &[Option<usize>]) -> Vec<f64> {
+    let shifts = &schedule.shifts;
+    let mut x = vec![0.0; m.lp.cols.len()];
+    for (s, a) in assignment.iter().enumerate() {
+        match a {
+            Some(a) => x[m.y[*a][s].expect("an allowed column")] = 1.0,
+            None => x[m.unassigned[s]] = 1.0,
+        }
+    }
+    for (a, weeks) in m.weeks.iter().enumerate() {
+        let mine = |pred: &dyn Fn(&Shift) -> bool| -> Vec<&Shift> {
+            assignment
+                .iter()
+                .enumerate()
+                .filter(|(s, x)| **x == Some(a) && pred(&shifts[*s]))
+                .map(|(s, _)| &shifts[s])
+                .collect()
+        };
+        for (plus, minus, range, target) in weeks {
+            let h: f64 = mine(&|sh| range.contains(&sh.day))
+                .iter()
+                .map(|sh| sh.paid_hours)
+                .sum();
+            x[*plus] = (h - target).max(0.0);
+            x[*minus] = (target - h).max(0.0);
+        }
+        for (slack, weekend, fair) in &m.fairness[a] {
+            let pred: fn(&Shift) -> bool = if *weekend { is_weekend } else { is_late };
+            x[*slack] = (mine(&pred).len() as f64 - fair).max(0.0);
+        }
+    }
+    x
 }
 
 /// The roster with every soft rule recomputed from the assignment and the per-agent summary.
