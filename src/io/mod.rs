@@ -21,6 +21,7 @@ pub mod history;
 pub mod ics;
 pub mod leave;
 mod location;
+pub mod multiskill;
 pub mod panels;
 mod parquet;
 pub mod parquet_out;

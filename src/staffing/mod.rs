@@ -25,6 +25,7 @@ pub mod erlang_a;
 pub mod erlang_b;
 pub mod erlang_c;
 pub mod evaluate;
+pub mod multiskill;
 pub mod plan;
 pub mod requirement;
 pub mod risk;
