@@ -18,6 +18,8 @@ pub mod coverage;
 pub mod daily;
 mod error;
 pub mod history;
+pub mod ics;
+pub mod leave;
 mod location;
 pub mod multiskill;
 pub mod panels;

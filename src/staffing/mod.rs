@@ -31,6 +31,7 @@ pub mod plan;
 pub mod requirement;
 pub mod risk;
 pub mod scenario;
+pub mod scope;
 pub mod workforce;
 
 pub use requirement::{required_agents, Binding, Model, Requirement, Targets};
@@ -157,6 +158,14 @@ pub enum StaffingError {
         source: Box<crate::model::GridError>,
         /// What to do about it.
         hint: &'static str,
+    },
+    /// A what-if cannot be applied to the input (its scope names no queue or interval of it).
+    #[error("scenario `{name}`: {reason}")]
+    Scenario {
+        /// The scenario's name.
+        name: String,
+        /// Why, in the planner's terms.
+        reason: String,
     },
     /// The same queue and interval appear twice.
     #[error(

@@ -503,6 +503,31 @@ impl StaffInput {
         self
     }
 
+    /// [`Self::with_demand_change`] on the rows in `scope` only (their queue and interval
+    /// start); returns the input and the number of rows changed.
+    pub fn with_demand_change_in(
+        mut self,
+        scope: &super::scope::Scope,
+        factor: f64,
+        aht_factor: f64,
+        aht_delta: f64,
+    ) -> (Self, usize) {
+        let mut n = 0;
+        for r in &mut self.rows {
+            if scope.contains(&self.queues[r.queue], r.start) {
+                r.offered *= factor;
+                r.aht = r.aht.map(|a| (a * aht_factor + aht_delta).max(0.0));
+                n += 1;
+            }
+        }
+        (self, n)
+    }
+
+    /// Offered contacts and AHT of every row, in row order.
+    pub(crate) fn offered_aht(&self) -> impl Iterator<Item = (f64, Option<f64>)> + '_ {
+        self.rows.iter().map(|r| (r.offered, r.aht))
+    }
+
     /// The input file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -923,6 +948,24 @@ pub fn evaluate(input: &StaffInput, config: &StaffConfig) -> Result<StaffPlan, S
 
 /// One async queue: its index, its rows (input indices, by start) and its plan.
 type AsyncRun = (usize, Vec<usize>, Result<Vec<PlanRow>, StaffingError>);
+
+/// Every queue's resolved policy under `config`, Erlang A patience from the input's estimates.
+///
+/// # Errors
+/// As [`StaffConfig::resolve`].
+pub(crate) fn policies(
+    input: &StaffInput,
+    config: &StaffConfig,
+) -> Result<BTreeMap<String, QueuePolicy>, StaffingError> {
+    input
+        .queues
+        .iter()
+        .map(|q| {
+            let hist = input.patience.get(q).and_then(|e| e.mean_secs);
+            Ok((q.clone(), config.resolve(q, hist)?))
+        })
+        .collect()
+}
 
 /// The interval length of `input`: `declared` checked against every start, else inferred by the
 /// crate's one inference ([`infer_interval`]): one 15-min row in a 30-min file is an error
