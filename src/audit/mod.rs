@@ -94,7 +94,7 @@ pub enum AuditError {
         found: Vec<String>,
     },
     /// A fact is negative or not finite.
-    #[error("{}: fact `{name}` must be a finite number ≥ 0, got {value}", path.display())]
+    #[error("{}: fact `{name}` must be a finite number ≥ 0, got {}", path.display(), crate::units::Shown(*.value))]
     Fact {
         /// The facts file.
         path: PathBuf,
@@ -264,22 +264,25 @@ impl AuditInputs {
     /// a facts file names another month.
     pub fn load(paths: &InputPaths, options: &AuditOptions) -> Result<Self, AuditError> {
         let actuals = input::read_actuals(&paths.actuals, options.threshold_secs)?;
+        // Every other interval file must lie on the actuals' grid: a 15-min plan against 30-min
+        // actuals would otherwise be matched on its :00 and :30 rows only.
+        let grid = input::actuals_grid(&actuals.rows).map(|l| (l, paths.actuals.as_path()));
         let forecast = paths
             .forecast
             .as_deref()
-            .map(input::read_forecast)
+            .map(|p| input::read_forecast(p, grid))
             .transpose()?;
         let planned = paths
             .planned
             .as_deref()
-            .map(input::read_planned)
+            .map(|p| input::read_planned(p, grid))
             .transpose()?;
         let (mut agent_states, mut staffing_proxy) = (None, None);
         if let Some(p) = &paths.agent_states {
             if is_proxy(p)? {
-                staffing_proxy = Some(input::read_staffing_proxy(p)?);
+                staffing_proxy = Some(input::read_staffing_proxy(p, grid)?);
             } else {
-                agent_states = Some(input::read_agent_states(p)?);
+                agent_states = Some(input::read_agent_states(p, grid)?);
             }
         }
         let facts = paths
@@ -421,16 +424,10 @@ impl Audit {
     }
 }
 
-/// Infers the interval length as the smallest positive step between distinct starts
-/// (1800 s when there is only one start).
+/// The interval length of the actuals by the crate's one inference (checked when they were
+/// read); 1800 s when a single interval start cannot tell.
 fn interval_secs(rows: &[ActualInterval]) -> u32 {
-    let starts: BTreeSet<NaiveDateTime> = rows.iter().map(|r| r.interval_start).collect();
-    let v: Vec<_> = starts.into_iter().collect();
-    v.windows(2)
-        .map(|w| (w[1] - w[0]).num_seconds())
-        .filter(|&s| s > 0)
-        .min()
-        .map_or(1800, |s| s.min(86_400) as u32)
+    input::actuals_grid(rows).map_or(1800, |l| l.seconds())
 }
 
 fn empty_period(act: &Actuals, period: Period) -> AuditError {

@@ -44,7 +44,7 @@ pub enum CapacityError {
         expected: &'static str,
     },
     /// A per-week input is outside its domain in one week.
-    #[error("`{field}` in week {week} ({week_start}): expected {expected}, got {value}")]
+    #[error("`{field}` in week {week} ({week_start}): expected {expected}, got {}", crate::units::Shown(*.value))]
     InvalidWeek {
         /// The input.
         field: &'static str,

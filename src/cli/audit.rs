@@ -194,8 +194,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Convention::ExcludeShortAbandons => SlConvention::ExcludeShortAbandons,
     };
     if let Some(p) = args.patience {
-        if !(p.is_finite() && p > 0.0) {
-            return Err(usage(format!("--patience: expected seconds > 0, got {p}")));
+        let domain = wfm::staffing::limits::PATIENCE_SECONDS;
+        if wfm::staffing::limits::check(domain, p).is_err() {
+            return Err(usage(format!(
+                "--patience: expected a value in {}, got {}",
+                domain.1,
+                wfm::units::Shown(p)
+            )));
         }
         options.patience_secs = Some(p);
     }

@@ -18,7 +18,10 @@ pub mod coverage;
 pub mod daily;
 mod error;
 pub mod history;
+pub mod ics;
+pub mod leave;
 mod location;
+pub mod multiskill;
 pub mod panels;
 mod parquet;
 pub mod parquet_out;
@@ -32,5 +35,6 @@ pub mod table;
 pub mod targets;
 mod workbook;
 
+pub use error::clip;
 pub use location::Location;
 pub use table::write_atomic;
