@@ -304,7 +304,6 @@ const LONG_FUNCTIONS_LEFT: [(&str, &str); 9] = [
     ("forecast/prepare.rs", "prepare"),
     ("schedule/model.rs", "build"),
     ("schedule/mod.rs", "solve_impl"),
-    ("schedule/roster.rs", "assign"),
     ("schedule/rules.rs", "from_toml_str"),
 ];
 
