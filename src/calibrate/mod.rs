@@ -287,6 +287,36 @@ impl Calibration {
                     .and_then(|p| p.patience_exp_mean_secs)
             })
     }
+    /// The availability of recorded agents for staffing: each queue of a detected pool with
+    /// an availability gets that pool's, every other queue pool `ALL`'s (hour-of-day
+    /// estimates included).
+    ///
+    /// # Errors
+    /// [`crate::staffing::StaffingError::InvalidParameter`] for an availability outside (0, 2].
+    pub fn staffing_availability(
+        &self,
+    ) -> Result<crate::staffing::availability::Availability, crate::staffing::StaffingError> {
+        use crate::staffing::availability::{Availability, QueueAvailability};
+        let of = |p: &PoolCalibration| {
+            p.availability.as_ref().map(|f| QueueAvailability {
+                pool: p.name.clone(),
+                level: f.availability,
+                by_hour: f.by_hour.iter().map(|&(h, a, _)| (h, a)).collect(),
+            })
+        };
+        let mut out = Availability::new();
+        if let Some(a) = self.pool(crate::model::QueueId::ALL).and_then(of) {
+            out = out.with_default(a)?;
+        }
+        for p in &self.pools {
+            for q in &p.queues {
+                if let Some(a) = self.pool_of(q).and_then(of) {
+                    out = out.with_queue(q.clone(), a)?;
+                }
+            }
+        }
+        Ok(out)
+    }
     /// Availability of pool `name` at `hour` (the hour-of-day estimate when there is one, else
     /// the pool level).
     pub fn availability(&self, name: &str, hour: u32) -> Option<f64> {

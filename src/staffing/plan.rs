@@ -31,6 +31,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
+use super::availability::Availability;
 use super::config::{QueueKind, QueuePolicy, StaffConfig};
 use super::requirement::{required_agents, Binding, Model};
 use super::risk::{p_meet_target, Predictive};
@@ -38,7 +39,7 @@ use super::workforce::{estimate_patience, gross_agents, staff_async, PatienceEst
 use super::{QueueMetrics, StaffingError};
 use crate::io::Location;
 use crate::table::{Cell, CsvInput, RowWriter, Table, TableError};
-use crate::time::{format_timestamp, NaiveDate, NaiveDateTime};
+use crate::time::{format_timestamp, NaiveDate, NaiveDateTime, Timelike};
 use crate::units::{Erlangs, IntervalLength, Secs};
 
 /// The output columns of a staffing plan, in order.
@@ -906,6 +907,14 @@ pub fn evaluate(input: &StaffInput, config: &StaffConfig) -> Result<StaffPlan, S
 /// One async queue: its index, its rows (input indices, by start) and its plan.
 type AsyncRun = (usize, Vec<usize>, Result<Vec<PlanRow>, StaffingError>);
 
+/// The availability of recorded agents of `queue` at `start`, when planning in recorded agents.
+fn availability_at(config: &StaffConfig, queue: &str, start: NaiveDateTime) -> Option<f64> {
+    config
+        .availability()
+        .and_then(|av| av.for_queue(queue))
+        .map(|qa| qa.at(start.hour()))
+}
+
 fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan, StaffingError> {
     let interval = config
         .interval()
@@ -943,8 +952,17 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
             let p = &policies[r.queue];
             let skip = p.kind == QueueKind::Async || (mode == Mode::Evaluate && r.agents.is_none());
             (!skip).then(|| {
-                inbound_row(r, p, t, mode, config.risk()).map_err(|e| StaffingError::Row {
-                    at: at(r, "offered"),
+                // Evaluation with an availability: the given agents are recorded.
+                let a = availability_at(config, &input.queues[r.queue], r.start);
+                let r = match (a, r.agents) {
+                    (Some(a), Some(n)) => Row {
+                        agents: Some(Availability::available(n, a)),
+                        ..*r
+                    },
+                    _ => *r,
+                };
+                inbound_row(&r, p, t, mode, config.risk()).map_err(|e| StaffingError::Row {
+                    at: at(&r, "offered"),
                     source: Box::new(e),
                 })
             })
@@ -971,7 +989,15 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
             async_rows[r.queue].push(i);
             continue;
         }
-        let row = row.expect("sized above")?;
+        let mut row = row.expect("sized above")?;
+        if let Some(a) = availability_at(config, &input.queues[r.queue], r.start) {
+            // Recorded agents: sized as ⌈available ÷ a⌉, evaluated as given.
+            row.agents = match mode {
+                Mode::Size => Availability::recorded(row.agents, a),
+                Mode::Evaluate => r.agents.expect("checked above"),
+            };
+            row.agents_gross = gross_agents(row.agents, p.shrinkage)?;
+        }
         out[i] = Some(
             PlanRow {
                 queue: input.queues[r.queue].clone(),
