@@ -132,12 +132,26 @@ patience_exp_mean_seconds = 300.0
     .unwrap();
     let inp = input.to_str().unwrap();
     let (plain, _) = wfm(&[
-        "staff", "--input", inp, "--model", "erlang-a", "--patience-seconds", "300",
-        "--format", "csv",
+        "staff",
+        "--input",
+        inp,
+        "--model",
+        "erlang-a",
+        "--patience-seconds",
+        "300",
+        "--format",
+        "csv",
     ]);
     let out = dir.join("plan.csv");
     let (_, err) = wfm(&[
-        "staff", "--input", inp, "--calibration", cal_s, "--format", "csv", "--out",
+        "staff",
+        "--input",
+        inp,
+        "--calibration",
+        cal_s,
+        "--format",
+        "csv",
+        "--out",
         out.to_str().unwrap(),
     ]);
     assert!(err.contains("RECORDED agents"), "{err}");
@@ -152,23 +166,44 @@ patience_exp_mean_seconds = 300.0
     assert_eq!(a.len(), 4);
     for (i, (&avail, &rec)) in a.iter().zip(&r).enumerate() {
         let share = if i >= 2 { 0.8 } else { 0.7 };
-        assert_eq!(rec, (f64::from(avail) / share - 1e-9).ceil() as u32, "row {i}");
+        assert_eq!(
+            rec,
+            (f64::from(avail) / share - 1e-9).ceil() as u32,
+            "row {i}"
+        );
     }
     let meta = std::fs::read_to_string(dir.join("plan.csv.meta.json")).unwrap();
     assert!(meta.contains("\"agents_basis\": \"recorded\""), "{meta}");
     // Evaluating the plan's recorded agents: every interval meets its targets (exit 0).
     wfm(&[
-        "staff", "--input", out.to_str().unwrap(), "--calibration", cal_s, "--evaluate",
-        "--format", "csv",
+        "staff",
+        "--input",
+        out.to_str().unwrap(),
+        "--calibration",
+        cal_s,
+        "--evaluate",
+        "--format",
+        "csv",
     ]);
     let (_, err) = wfm(&[
-        "simulate", "--demand", inp, "--staffing", out.to_str().unwrap(), "--calibration",
-        cal_s, "--reps", "5", "--format", "csv",
+        "simulate",
+        "--demand",
+        inp,
+        "--staffing",
+        out.to_str().unwrap(),
+        "--calibration",
+        cal_s,
+        "--reps",
+        "5",
+        "--format",
+        "csv",
     ]);
     let available: u32 = a.iter().sum();
     assert!(
-        err.contains(&format!("{} recorded agent-intervals → ", r.iter().sum::<u32>()))
-            && err.contains(&format!("→ {available} available")),
+        err.contains(&format!(
+            "{} recorded agent-intervals → ",
+            r.iter().sum::<u32>()
+        )) && err.contains(&format!("→ {available} available")),
         "{err}"
     );
     std::fs::remove_dir_all(&dir).ok();

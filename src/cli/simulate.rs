@@ -290,7 +290,11 @@ fn to_available(
                 served
                     .first()
                     .and_then(|q| cal.pool_of(q.as_str()))
-                    .filter(|p| served.iter().all(|q| p.queues.iter().any(|x| x == q.as_str())))
+                    .filter(|p| {
+                        served
+                            .iter()
+                            .all(|q| p.queues.iter().any(|x| x == q.as_str()))
+                    })
             })
             .or_else(|| cal.pool(QueueId::ALL).filter(|p| p.availability.is_some()))
             .ok_or_else(|| anyhow::anyhow!("`{}` has no availability", path.display()))?;

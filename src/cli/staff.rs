@@ -200,7 +200,11 @@ pub(crate) fn with_calibration(cfg: StaffConfig, path: &Path) -> anyhow::Result<
         ..defaults
     });
     let mut queues: Vec<&str> = cal.queues.iter().map(|q| q.name.as_str()).collect();
-    queues.extend(cal.pools.iter().flat_map(|p| p.queues.iter().map(String::as_str)));
+    queues.extend(
+        cal.pools
+            .iter()
+            .flat_map(|p| p.queues.iter().map(String::as_str)),
+    );
     queues.sort_unstable();
     queues.dedup();
     for q in queues {
