@@ -9,7 +9,9 @@ use wfm::io::simulate::{
     read_agents, read_demand, read_sim_config, sim_table, AgentsInput, SimLevel,
 };
 use wfm::model::{Demand, Panel, Progress, QueueId};
-use wfm::simulate::{simulate, Arrivals, Dist, Routing, SimModel, SimOptions};
+use wfm::simulate::{
+    simulate_with_retrials, Arrivals, Dist, Retrial, Routing, SimModel, SimOptions,
+};
 
 use super::{emit, OutputArgs};
 
@@ -47,6 +49,13 @@ pub(crate) struct Args {
     /// shape and Kaplan–Meier patience.
     #[arg(long, value_name = "FILE")]
     calibration: Option<PathBuf>,
+    /// Probability that an abandoned caller calls again (queues whose config has no `retrial`);
+    /// with --retrial-delay-seconds.
+    #[arg(long, value_name = "P", requires = "retrial_delay_seconds")]
+    retrial_probability: Option<f64>,
+    /// Mean delay before an abandoned caller calls again, seconds (exponential).
+    #[arg(long, value_name = "SECONDS", requires = "retrial_probability")]
+    retrial_delay_seconds: Option<f64>,
     /// Rows per queue × interval, per day, or over the horizon.
     #[arg(long, value_enum, default_value_t = Level::Interval)]
     level: Level,
@@ -163,7 +172,31 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         )
         .expect("valid template"),
     ));
-    let result = simulate(&model, &options, &bar)?;
+    let retry_default = match (args.retrial_probability, args.retrial_delay_seconds) {
+        (Some(p), Some(d)) => {
+            Some(Retrial::new(p, d).map_err(|e| super::vocab::usage(format!("--retrial-*: {e}")))?)
+        }
+        _ => None,
+    };
+    let retrials: Vec<Option<Retrial>> = routing
+        .queues()
+        .iter()
+        .map(|q| c.and_then(|c| c.retrials.get(q).copied()).or(retry_default))
+        .collect();
+    let result = simulate_with_retrials(&model, &options, &retrials, &bar)?;
+    if retrials.iter().any(Option::is_some) {
+        let (mut offered, mut retried) = (0u64, 0u64);
+        for rep in result.replications() {
+            for c in &rep.cells {
+                offered += u64::from(c.offered);
+                retried += u64::from(c.retrials);
+            }
+        }
+        eprintln!(
+            "note: retrials: {:.1} % of the offered calls are abandoned callers calling again (counted as offered in the interval they come back)",
+            100.0 * retried as f64 / offered.max(1) as f64
+        );
+    }
     let unserved: u64 = result
         .replications()
         .iter()
