@@ -383,8 +383,11 @@ fn out_file_csv_json_and_parquet() {
         "--out",
         dir.join("k.parquet").to_str().unwrap(),
     ]);
-    assert_eq!(code, 1);
-    assert!(err.contains("Parquet output is not supported"), "{err}");
+    // Parquet by extension (issue #12 replaced the old refusal; tests/io_formats.rs reads it back).
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read(dir.join("k.parquet"))
+        .unwrap()
+        .starts_with(b"PAR1"));
     // Never over an input.
     let (_, err, code) = run_wfm(&[
         "ingest",

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use wfm::data::{
-    ingest_calls, ingest_intervals, Accounting, CallFormat, CallOptions, ColumnMapping, Ingested,
-    IntervalOptions, QueueId, SlThresholds,
+    ingest_calls, ingest_intervals, Accounting, CallFormat, CallMapping, CallOptions,
+    ColumnMapping, Ingested, IntervalOptions, QueueId, SlThresholds,
 };
 use wfm::units::{parse_duration_secs, IntervalLength};
 
@@ -74,6 +74,11 @@ pub(crate) struct CallsArgs {
     /// Input format (auto = detect from the first line).
     #[arg(long = "input-format", value_enum, default_value_t = InputFormat::Auto)]
     input_format: InputFormat,
+    /// Column mapping TOML of a generic call log: other column names, outcome words, and the
+    /// export's shape (delimiter, decimal comma, lines to skip, date/time/duration formats,
+    /// time zone). Implies --input-format generic.
+    #[arg(long, value_name = "TOML")]
+    mapping: Option<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -139,19 +144,6 @@ fn old_thresholds(args: &[String]) -> anyhow::Result<SlThresholds> {
     Ok(SlThresholds::new(secs).unwrap_or_default())
 }
 
-fn check_output(out: &OutputArgs) -> anyhow::Result<()> {
-    if let Some(p) = &out.out {
-        if p.extension().and_then(|e| e.to_str()) == Some("parquet") {
-            anyhow::bail!(
-                "{}: Parquet output is not supported (no Parquet writer is built into wfm); \
-                 write .csv or .json instead",
-                p.display()
-            );
-        }
-    }
-    Ok(())
-}
-
 /// Lists repairs and rejections on stderr in input order (file as given, then line), then the
 /// summary.
 fn report(acc: &Accounting, quiet: bool, inputs: &[PathBuf]) {
@@ -202,7 +194,6 @@ fn finish(ing: Ingested, common: &CommonArgs, inputs: &[PathBuf]) -> anyhow::Res
 }
 
 fn run_calls(a: CallsArgs) -> anyhow::Result<ExitCode> {
-    check_output(&a.common.output)?;
     let opts = CallOptions::default()
         .with_interval(a.interval)
         .with_thresholds(thresholds(&a.common)?)
@@ -211,12 +202,15 @@ fn run_calls(a: CallsArgs) -> anyhow::Result<ExitCode> {
             InputFormat::Anonbank => CallFormat::AnonBank,
             InputFormat::Generic => CallFormat::Generic,
         });
+    let mut opts = opts.with_zone(wfm::table::default_zone());
+    if let Some(p) = &a.mapping {
+        opts = opts.with_mapping(CallMapping::from_toml(p)?);
+    }
     let ing = ingest_calls(&a.files, &opts).context("failed to ingest call logs")?;
     finish(ing, &a.common, &a.files)
 }
 
 fn run_intervals(a: IntervalsArgs) -> anyhow::Result<ExitCode> {
-    check_output(&a.common.output)?;
     let mut mapping = match &a.mapping {
         Some(p) => ColumnMapping::from_toml(Path::new(p))?,
         None => ColumnMapping::default(),
@@ -229,6 +223,7 @@ fn run_intervals(a: IntervalsArgs) -> anyhow::Result<ExitCode> {
         interval: a.interval,
         thresholds: thresholds(&a.common)?,
         no_fill: a.no_fill,
+        zone: wfm::table::default_zone(),
     };
     let ing = ingest_intervals(&a.files, &opts).context("failed to ingest interval exports")?;
     finish(ing, &a.common, &a.files)

@@ -34,6 +34,14 @@ pub(crate) mod vocab;
     after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 target unmet / infeasible."
 )]
 pub(crate) struct Cli {
+    /// Worksheet to read from every XLSX/XLS/ODS input (default: the first sheet).
+    #[arg(long, global = true, value_name = "NAME")]
+    sheet: Option<String>,
+    /// The site's time zone (IANA name, e.g. America/New_York): timestamps with `Z` or a UTC
+    /// offset are converted to its clock, naive ones are its wall clock, and ingestion writes
+    /// interval_start with its UTC offset (a fall-back day has 50 half-hours).
+    #[arg(long, global = true, value_name = "ZONE", value_parser = parse_zone)]
+    tz: Option<chrono_tz::Tz>,
     /// Worker threads for per-queue work (forecast, backtest, staffing) [all cores, or
     /// RAYON_NUM_THREADS]; outputs are the same for every thread count.
     #[arg(long, global = true, value_name = "N")]
@@ -72,6 +80,8 @@ enum Command {
 }
 
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    wfm::table::set_default_sheet(cli.sheet);
+    wfm::table::set_default_zone(cli.tz);
     if let Some(n) = cli.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n.get())
@@ -92,6 +102,10 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(a) => audit::run(a),
         Command::Demo(a) => demo::run(a),
     }
+}
+
+fn parse_zone(s: &str) -> Result<chrono_tz::Tz, String> {
+    wfm::io::shape::parse_zone(s)
 }
 
 /// `--format`, shared by every command that prints a table.
@@ -122,8 +136,8 @@ pub(crate) struct OutputArgs {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
-    /// Write the result to FILE instead of stdout (format by extension: .csv, .json, .txt;
-    /// atomic write, never over an input).
+    /// Write the result to FILE instead of stdout (format by extension: .csv, .json, .txt, or
+    /// .parquet for commands whose output is a table; atomic write, never over an input).
     #[arg(long, value_name = "FILE", value_parser = parse_out_file)]
     pub(crate) out: Option<PathBuf>,
 }
@@ -178,11 +192,15 @@ pub(crate) fn output_format(out: &OutputArgs) -> anyhow::Result<OutputFormat> {
         .find(|(x, _)| x.eq_ignore_ascii_case(ext))
         .map(|(_, f)| *f)
         .ok_or_else(|| {
-            vocab::usage(format!(
-                "--out {}: {}",
-                path.display(),
-                parse_out_file(&path.display().to_string()).unwrap_err()
-            ))
+            let why = match parse_out_file(&path.display().to_string()) {
+                // Parquet is a valid extension, but only for commands whose output is one table.
+                Ok(_) => format!(
+                    "this command's output is not a single table; `.{ext}` is not available here \
+                     (use .csv, .json or .txt)"
+                ),
+                Err(why) => why,
+            };
+            vocab::usage(format!("--out {}: {why}", path.display()))
         })
 }
 
@@ -205,6 +223,12 @@ pub(crate) fn deliver(bytes: &[u8], out: &OutputArgs, inputs: &[PathBuf]) -> any
 pub(crate) fn emit(table: &Table, out: &OutputArgs, inputs: &[PathBuf]) -> anyhow::Result<()> {
     match &out.out {
         Some(path) => {
+            if path.extension().and_then(|e| e.to_str()) == Some("parquet") {
+                let buf = wfm::io::parquet_out::write_table(table, path)?;
+                wfm::table::write_atomic(path, &buf, inputs)
+                    .with_context(|| format!("failed to write `{}`", path.display()))?;
+                return Ok(());
+            }
             let fmt = output_format(out)?;
             let mut buf = Vec::new();
             table.write(fmt, &mut buf)?;

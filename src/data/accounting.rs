@@ -27,6 +27,16 @@ pub enum RejectReason {
         /// Its text.
         value: String,
     },
+    /// A timestamp was read but cannot be placed on the site's clock (an instant without
+    /// `--tz`, a wall-clock time skipped by a spring-forward change).
+    BadTimestamp {
+        /// The field.
+        column: String,
+        /// Its text.
+        value: String,
+        /// Why.
+        reason: String,
+    },
     /// A date could not be parsed.
     UnparseableDate {
         /// The field.
@@ -92,6 +102,7 @@ impl RejectReason {
             RejectReason::WrongFieldCount { .. } => "wrong field count",
             RejectReason::UnparseableTime { .. } => "unparseable time",
             RejectReason::UnparseableDate { .. } => "unparseable date",
+            RejectReason::BadTimestamp { .. } => "timestamp not on the site's clock",
             RejectReason::UnparseableNumber { .. } => "unparseable number",
             RejectReason::MissingValue { .. } => "missing value",
             RejectReason::NegativeDuration { .. } => "negative duration",
@@ -118,6 +129,11 @@ impl fmt::Display for RejectReason {
             RejectReason::UnparseableTime { column, value } => {
                 write!(f, "unparseable time in `{column}`: `{value}`")
             }
+            RejectReason::BadTimestamp {
+                column,
+                value,
+                reason,
+            } => write!(f, "timestamp in `{column}`: `{value}`: {reason}"),
             RejectReason::UnparseableDate { column, value } => {
                 write!(f, "unparseable date in `{column}`: `{value}`")
             }

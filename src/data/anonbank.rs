@@ -331,6 +331,7 @@ pub(crate) fn parse_line<'a>(
             queue,
             day,
             secs_of_day: secs_of_day as u32,
+            utc_offset_secs: None,
             outcome,
             offered,
             queued,

@@ -12,10 +12,15 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::accounting::{Accounting, RejectReason, Repair, RepairKind};
+use super::generic::CallMapping;
+use super::kpi::day_intervals;
 use super::kpi::{KpiRow, KpiTable, QueueId, SlThresholds};
 use super::record::{Outcome, ParsedRecord, RecordKey};
 use super::{anonbank, generic, DataError};
+use crate::io::shape::{localize, LocalStamp, Stamp};
+use crate::io::source::{ReadOptions, SourceKind};
 use crate::io::Location;
+use crate::table::{CsvInput, TableError};
 use crate::time::NaiveDate;
 use crate::units::IntervalLength;
 
@@ -43,6 +48,13 @@ pub struct CallOptions {
     pub thresholds: SlThresholds,
     /// Input format. Defaults to [`CallFormat::Auto`].
     pub format: CallFormat,
+    /// Column mapping and export shape of a generic (table) call log; `None` = the generic
+    /// format's own names.
+    pub mapping: Option<CallMapping>,
+    /// The site's time zone (`--tz`): arrival instants are converted to its clock, naive times
+    /// are its wall clock, and every interval carries its UTC offset (a fall-back day has 50
+    /// half-hours). Overrides the mapping's `time_zone`.
+    pub zone: Option<chrono_tz::Tz>,
 }
 
 impl Default for CallOptions {
@@ -51,6 +63,8 @@ impl Default for CallOptions {
             interval: IntervalLength::from_minutes(30).expect("30 is a supported length"),
             thresholds: SlThresholds::default(),
             format: CallFormat::Auto,
+            mapping: None,
+            zone: None,
         }
     }
 }
@@ -64,6 +78,17 @@ impl CallOptions {
     /// Sets the service-level thresholds.
     pub fn with_thresholds(mut self, thresholds: SlThresholds) -> Self {
         self.thresholds = thresholds;
+        self
+    }
+    /// Reads generic call logs through a column mapping (implies [`CallFormat::Generic`]).
+    pub fn with_mapping(mut self, mapping: CallMapping) -> Self {
+        self.mapping = Some(mapping);
+        self.format = CallFormat::Generic;
+        self
+    }
+    /// Sets the site's time zone.
+    pub fn with_zone(mut self, zone: Option<chrono_tz::Tz>) -> Self {
+        self.zone = zone;
         self
     }
     /// Forces the input format.
@@ -93,6 +118,7 @@ struct Pending {
     queue: u32,
     day: NaiveDate,
     secs_of_day: u32,
+    utc_offset_secs: Option<i32>,
     outcome: Outcome,
     offered: bool,
     queued: bool,
@@ -182,15 +208,26 @@ pub fn ingest_calls_bytes(
 
     for (file_idx, (path, bytes)) in inputs.iter().enumerate() {
         let file_idx = file_idx as u32;
-        let text = String::from_utf8_lossy(bytes);
+        let tabular = SourceKind::sniff(bytes) != SourceKind::Csv;
+        let text = if tabular {
+            std::borrow::Cow::Borrowed("")
+        } else {
+            String::from_utf8_lossy(bytes)
+        };
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let first = text.lines().find(|l| !l.trim().is_empty());
+        let first = if tabular {
+            Some("")
+        } else {
+            text.lines().find(|l| !l.trim().is_empty())
+        };
         let Some(first) = first else {
             return Err(DataError::Empty {
                 path: path.to_path_buf(),
             });
         };
         let format = match opts.format {
+            // A workbook or a Parquet file is a table: the generic call-level columns.
+            CallFormat::Auto if tabular => CallFormat::Generic,
             CallFormat::Auto if anonbank::is_header(first) => CallFormat::AnonBank,
             CallFormat::Auto if generic::is_header(first) => CallFormat::Generic,
             CallFormat::Auto if anonbank::looks_like_record(first) => CallFormat::AnonBank,
@@ -241,6 +278,7 @@ pub fn ingest_calls_bytes(
                         queue: queues.get(call.queue),
                         day: call.day,
                         secs_of_day: call.secs_of_day,
+                        utc_offset_secs: call.utc_offset_secs,
                         outcome: call.outcome,
                         offered: call.offered,
                         queued: call.queued,
@@ -280,59 +318,7 @@ pub fn ingest_calls_bytes(
                 }
             }
             CallFormat::Generic => {
-                let mut rdr = csv::ReaderBuilder::new()
-                    .has_headers(true)
-                    .flexible(true)
-                    .from_reader(text.as_bytes());
-                let header: Vec<String> = match rdr.headers() {
-                    Ok(h) => h.iter().map(str::to_string).collect(),
-                    Err(_) => Vec::new(),
-                };
-                let cols = generic::Columns::from_header(&header).map_err(|missing| {
-                    DataError::MissingColumns {
-                        path: path.to_path_buf(),
-                        missing,
-                        found: header.clone(),
-                    }
-                })?;
-                let mut rec = csv::StringRecord::new();
-                loop {
-                    match rdr.read_record(&mut rec) {
-                        Ok(false) => break,
-                        Ok(true) => {
-                            let line = rec.position().map_or(0, |p| p.line());
-                            let fields: Vec<String> = rec.iter().map(str::to_string).collect();
-                            if fields.iter().all(|f| f.trim().is_empty()) {
-                                acc.blank_lines += 1;
-                                continue;
-                            }
-                            let mut repairs = Vec::new();
-                            let mut notes = Vec::new();
-                            let parsed =
-                                generic::parse_record(&cols, &fields, &mut repairs, &mut notes);
-                            on_record(line, parsed, repairs, notes, &mut acc);
-                        }
-                        Err(e) => {
-                            // CSV syntax errors (e.g. an unterminated quote): the reader cannot
-                            // resynchronise reliably, so the rest of the file is one rejection.
-                            let line = e.position().map_or(0, |p| p.line());
-                            on_record(
-                                line,
-                                Err((
-                                    RejectReason::WrongFieldCount {
-                                        expected: header.len(),
-                                        found: 0,
-                                    },
-                                    None,
-                                )),
-                                Vec::new(),
-                                Vec::new(),
-                                &mut acc,
-                            );
-                            break;
-                        }
-                    }
-                }
+                read_generic(path, text, bytes, opts, &mut acc, &mut on_record)?;
             }
         }
         if acc.read == before {
@@ -402,6 +388,76 @@ pub fn ingest_calls_bytes(
     })
 }
 
+type OnRecord<'r> = dyn FnMut(
+        u64,
+        Result<ParsedRecord, (RejectReason, Option<String>)>,
+        Vec<RepairKind>,
+        Vec<&'static str>,
+        &mut Accounting,
+    ) + 'r;
+
+/// Reads a generic call-level table (CSV, workbook or Parquet) through the one table reader
+/// of `crate::io`, record by record; fields keep their spaces (each trim is a repair) and a
+/// record with another field count is a rejection, not an error.
+fn read_generic(
+    path: &Path,
+    text: &str,
+    bytes: &[u8],
+    call_opts: &CallOptions,
+    acc: &mut Accounting,
+    on_record: &mut OnRecord<'_>,
+) -> Result<(), DataError> {
+    let default = CallMapping::default();
+    let mapping = call_opts.mapping.as_ref().unwrap_or(&default);
+    let bad_mapping = |detail| DataError::BadMapping { detail };
+    let opts = ReadOptions {
+        trim: false,
+        flexible: true,
+        sheet: crate::table::default_sheet(),
+        ..mapping.shape.read_options().map_err(bad_mapping)?
+    };
+    let zone = mapping.shape.zone(call_opts.zone).map_err(bad_mapping)?;
+    // CSV text was decoded leniently above (invalid UTF-8 becomes U+FFFD, then a rejection of
+    // that record's field); other formats are read from their bytes.
+    let input = if SourceKind::sniff(bytes) == SourceKind::Csv {
+        CsvInput::from_bytes_with(path, text.as_bytes(), &opts)
+    } else {
+        CsvInput::from_bytes_with(path, bytes, &opts)
+    };
+    let input = match input {
+        Ok(t) => t,
+        Err(TableError::HeaderOnly { .. }) => {
+            return Err(DataError::NoRecords {
+                path: path.to_path_buf(),
+            })
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let header: Vec<String> = input.headers().to_vec();
+    let cols = generic::Columns::from_header(&header, mapping, zone).map_err(|missing| {
+        DataError::MissingColumns {
+            path: path.to_path_buf(),
+            missing,
+            found: header.clone(),
+        }
+    })?;
+    for row in 0..input.len() {
+        let fields: Vec<String> = (0..input.width(row))
+            .map(|c| input.text(row, c).to_string())
+            .collect();
+        let typed: Vec<bool> = (0..fields.len()).map(|c| input.is_typed(row, c)).collect();
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            acc.blank_lines += 1;
+            continue;
+        }
+        let mut repairs = Vec::new();
+        let mut notes = Vec::new();
+        let parsed = generic::parse_record(&cols, &fields, &typed, &mut repairs, &mut notes);
+        on_record(input.line(row), parsed, repairs, notes, acc);
+    }
+    Ok(())
+}
+
 fn aggregate(
     calls: &[Pending],
     covered: &BTreeSet<NaiveDate>,
@@ -423,18 +479,33 @@ fn aggregate(
         slot_of[*i as usize] = Some(col);
     }
     let queues: Vec<QueueId> = queues.into_iter().map(|(q, _)| q).collect();
-    let per_day = opts.interval.per_day();
     let len = opts.interval.seconds();
     let nq = queues.len();
     let thr = opts.thresholds.secs();
-    let mut rows: Vec<KpiRow> = Vec::with_capacity(days.len() * per_day * nq);
-    for d in &days {
-        let midnight = d.and_hms_opt(0, 0, 0).expect("midnight exists");
-        for s in 0..per_day {
-            let start = midnight + chrono::TimeDelta::seconds(i64::from(len) * s as i64);
-            for q in &queues {
-                rows.push(KpiRow::zero(start, q.clone(), thr.len()));
-            }
+    let zone = opts.zone.or_else(|| {
+        opts.mapping
+            .as_ref()
+            .and_then(|m| m.shape.time_zone.as_deref())
+            .and_then(|z| crate::io::shape::parse_zone(z).ok())
+    });
+    // The intervals of each covered local day (46, 48 or 50 half-hours in a zone with DST)
+    // and the index of each day's first interval.
+    let slots: Vec<Vec<LocalStamp>> = days
+        .iter()
+        .map(|d| day_intervals(*d, opts.interval, zone))
+        .collect();
+    let mut first_slot = Vec::with_capacity(days.len());
+    let mut total = 0;
+    for s in &slots {
+        first_slot.push(total);
+        total += s.len();
+    }
+    let mut rows: Vec<KpiRow> = Vec::with_capacity(total * nq);
+    for s in slots.iter().flatten() {
+        for q in &queues {
+            let mut r = KpiRow::zero(s.local, q.clone(), thr.len());
+            r.utc_offset_secs = s.offset_secs;
+            rows.push(r);
         }
     }
     let add = |v: &mut Option<f64>, x: f64| {
@@ -449,12 +520,31 @@ fn aggregate(
             acc.note("VRU-only call of a queue with no offered calls (no row)");
             continue;
         };
-        let slot = (c.secs_of_day / len) as usize;
         // Covered days are sorted; every accepted call's day is covered.
         let d = days
             .binary_search(&c.day)
             .expect("spill check kept covered days only");
-        let r = &mut rows[(d * per_day + slot) * nq + qi];
+        let slot = match (zone, c.utc_offset_secs) {
+            (None, _) => (c.secs_of_day / len) as usize,
+            (Some(z), offset) => {
+                let local = c.day.and_time(chrono::NaiveTime::MIN)
+                    + chrono::TimeDelta::seconds(i64::from(c.secs_of_day));
+                let at = match offset {
+                    Some(o) => LocalStamp {
+                        local,
+                        offset_secs: Some(o),
+                    },
+                    // A naive time (e.g. the Anonymous Bank log): the earlier of a repeated hour.
+                    None => localize(Stamp::Naive(local), Some(z), false).unwrap_or(LocalStamp {
+                        local,
+                        offset_secs: slots[d][0].offset_secs,
+                    }),
+                };
+                let from_first = (at.utc() - slots[d][0].utc()).num_seconds().max(0);
+                ((from_first / i64::from(len)) as usize).min(slots[d].len() - 1)
+            }
+        };
+        let r = &mut rows[(first_slot[d] + slot) * nq + qi];
         if !c.offered {
             add(&mut r.vru_only, 1.0);
             continue;

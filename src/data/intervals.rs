@@ -11,17 +11,20 @@
 //! the row and column, never a silently dropped row.
 
 use crate::io::schema;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::accounting::Accounting;
 use super::calls::Ingested;
+use super::kpi::day_intervals;
 use super::kpi::{KpiRow, KpiTable, QueueId, SlThresholds};
 use super::DataError;
+use crate::io::shape::{localize, ExportShape, Stamp};
+use crate::io::source::ReadOptions;
 use crate::io::Location;
 use crate::model::gcd;
 use crate::table::{CsvInput, TableError};
-use crate::time::{format_timestamp, parse_timestamp, NaiveDate, NaiveDateTime, Timelike};
+use crate::time::{format_timestamp, NaiveDate, NaiveDateTime, Timelike};
 use crate::units::IntervalLength;
 
 /// How service levels are written in the export.
@@ -37,7 +40,7 @@ pub enum SlUnit {
 
 /// Which export column holds which field. Defaults are the shared schema's names.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 pub struct ColumnMapping {
     /// Version of the TOML schema; must be 1.
     pub schema_version: u32,
@@ -63,8 +66,17 @@ pub struct ColumnMapping {
     pub sl_threshold_secs: u32,
     /// Unit of the service-level columns. Default fraction.
     pub sl_unit: SlUnit,
-    /// A chrono format for `interval_start` when it is not ISO 8601 (e.g. `%d/%m/%Y %H:%M`).
-    pub timestamp_format: Option<String>,
+    /// The date column, when date and time are in separate columns (then `interval_start` is
+    /// not read); its format is `date_format`.
+    pub date_column: Option<String>,
+    /// The time-of-day column beside `date_column`; its format is `time_format`.
+    pub time_column: Option<String>,
+    /// The export has no offered column: offered = answered + abandoned (both required).
+    pub derive_offered: bool,
+    /// How the file and its values are written: delimiter, lines before the header, decimal
+    /// comma, timestamp / date / time formats, durations, time zone (see [`ExportShape`]).
+    #[serde(flatten)]
+    pub shape: ExportShape,
     /// Keys set explicitly (by TOML or flag): a column named explicitly must exist.
     #[serde(skip)]
     explicit: BTreeSet<String>,
@@ -85,11 +97,36 @@ impl Default for ColumnMapping {
             sl_column: None,
             sl_threshold_secs: 20,
             sl_unit: SlUnit::Fraction,
-            timestamp_format: None,
+            date_column: None,
+            time_column: None,
+            derive_offered: false,
+            shape: ExportShape::default(),
             explicit: BTreeSet::new(),
         }
     }
 }
+
+/// Every other key of a mapping (beside the column keys).
+const OTHER_KEYS: [&str; 18] = [
+    "schema_version",
+    "queue_constant",
+    "sl_column",
+    "sl_threshold_secs",
+    "sl_unit",
+    "timestamp_format",
+    "date_column",
+    "time_column",
+    "derive_offered",
+    "delimiter",
+    "skip_lines",
+    "decimal_comma",
+    "thousands_separator",
+    "date_format",
+    "time_format",
+    "duration_format",
+    "time_zone",
+    "encoding",
+];
 
 const COLUMN_KEYS: [&str; 7] = [
     schema::INTERVAL_START,
@@ -129,7 +166,21 @@ impl ColumnMapping {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
+        if let Some(k) = table
+            .keys()
+            .find(|k| !COLUMN_KEYS.contains(&k.as_str()) && !OTHER_KEYS.contains(&k.as_str()))
+        {
+            return Err(DataError::BadMapping {
+                detail: format!(
+                    "{}: unknown key `{k}` (expected one of {}, {})",
+                    path.display(),
+                    COLUMN_KEYS.join(", "),
+                    OTHER_KEYS.join(", ")
+                ),
+            });
+        }
         m.explicit = table.keys().cloned().collect();
+        m.validate()?;
         Ok(m)
     }
 
@@ -171,21 +222,71 @@ impl ColumnMapping {
                     }
                 }
             }
-            "timestamp_format" => self.timestamp_format = Some(v),
+            "timestamp_format" => self.shape.timestamp_format = Some(v),
+            "date_column" => self.date_column = Some(v),
+            "time_column" => self.time_column = Some(v),
+            "derive_offered" => self.derive_offered = parse_bool(k, &v)?,
+            "delimiter" => self.shape.delimiter = Some(v),
+            "skip_lines" => {
+                self.shape.skip_lines = v
+                    .parse()
+                    .map_err(|_| bad(format!("skip_lines: expected a whole number, got `{v}`")))?
+            }
+            "decimal_comma" => self.shape.decimal_comma = parse_bool(k, &v)?,
+            "thousands_separator" => self.shape.thousands_separator = Some(v),
+            "date_format" => self.shape.date_format = Some(v),
+            "time_format" => self.shape.time_format = Some(v),
+            "duration_format" => {
+                self.shape.duration_format = v
+                    .parse()
+                    .map_err(|e| bad(format!("duration_format: {e}")))?
+            }
+            "time_zone" => self.shape.time_zone = Some(v),
             _ => {
                 return Err(bad(format!(
-                    "unknown key `{k}` (expected one of {}, queue_constant, sl_column, \
-                     sl_threshold_secs, sl_unit, timestamp_format)",
-                    COLUMN_KEYS.join(", ")
+                    "unknown key `{k}` (expected one of {}, {})",
+                    COLUMN_KEYS.join(", "),
+                    OTHER_KEYS.join(", ")
                 )))
             }
         }
         self.explicit.insert(k.to_string());
+        self.validate()
+    }
+
+    /// Checks the parts of a mapping that do not depend on a file.
+    fn validate(&self) -> Result<(), DataError> {
+        let bad = |detail: String| DataError::BadMapping { detail };
+        self.shape.read_options().map_err(bad)?;
+        if let Some(z) = &self.shape.time_zone {
+            crate::io::shape::parse_zone(z).map_err(bad)?;
+        }
+        if self.time_column.is_some() != self.date_column.is_some() {
+            return Err(bad(
+                "date_column and time_column go together (date and time in separate columns)"
+                    .into(),
+            ));
+        }
         Ok(())
+    }
+
+    /// The column holding the interval start, as located in errors.
+    fn start_column(&self) -> &str {
+        self.date_column.as_deref().unwrap_or(&self.interval_start)
     }
 
     fn is_explicit(&self, key: &str) -> bool {
         self.explicit.contains(key)
+    }
+}
+
+fn parse_bool(key: &str, v: &str) -> Result<bool, DataError> {
+    match v {
+        "true" | "yes" | "1" => Ok(true),
+        "false" | "no" | "0" => Ok(false),
+        _ => Err(DataError::BadMapping {
+            detail: format!("{key}: expected true or false, got `{v}`"),
+        }),
     }
 }
 
@@ -202,10 +303,17 @@ pub struct IntervalOptions {
     /// Keep the rows as given instead of zero-filling every covered day × interval × queue.
     /// Defaults to `false` (zero-fill, so closures show as `offered = 0`).
     pub no_fill: bool,
+    /// The site's time zone (`--tz`): instants are converted to its clock, naive timestamps are
+    /// its wall clock, and every interval carries its UTC offset (a fall-back day has 50
+    /// half-hours, a spring-forward day 46). Overrides the mapping's `time_zone`.
+    pub zone: Option<chrono_tz::Tz>,
 }
 
 struct RowIn {
     row: KpiRow,
+    /// The instant (UTC when the offset is known, else the wall clock): the key of duplicates,
+    /// order and spacing.
+    at: NaiveDateTime,
     file: usize,
     line: u64,
 }
@@ -226,9 +334,10 @@ pub fn ingest_intervals<P: AsRef<Path>>(
     paths: &[P],
     opts: &IntervalOptions,
 ) -> Result<Ingested, DataError> {
+    let ropts = read_options(opts)?;
     let inputs: Vec<CsvInput> = paths
         .iter()
-        .map(|p| CsvInput::read(p.as_ref()))
+        .map(|p| CsvInput::read_with(p.as_ref(), &ropts))
         .collect::<Result<_, _>>()?;
     ingest_parsed(&inputs, opts)
 }
@@ -241,11 +350,22 @@ pub fn ingest_intervals_bytes(
     inputs: &[(&Path, &[u8])],
     opts: &IntervalOptions,
 ) -> Result<Ingested, DataError> {
+    let ropts = read_options(opts)?;
     let inputs: Vec<CsvInput> = inputs
         .iter()
-        .map(|(p, b)| CsvInput::from_bytes(p, b))
+        .map(|(p, b)| CsvInput::from_bytes_with(p, b, &ropts))
         .collect::<Result<_, _>>()?;
     ingest_parsed(&inputs, opts)
+}
+
+fn read_options(opts: &IntervalOptions) -> Result<ReadOptions, DataError> {
+    let mut r = opts
+        .mapping
+        .shape
+        .read_options()
+        .map_err(|detail| DataError::BadMapping { detail })?;
+    r.sheet = crate::table::default_sheet();
+    Ok(r)
 }
 
 fn thresholds_with_mapping(opts: &IntervalOptions) -> SlThresholds {
@@ -265,8 +385,12 @@ fn ingest_parsed(inputs: &[CsvInput], opts: &IntervalOptions) -> Result<Ingested
         interval_rows: true,
         ..Accounting::default()
     };
+    let zone = m
+        .shape
+        .zone(opts.zone)
+        .map_err(|detail| DataError::BadMapping { detail })?;
     for (fi, t) in inputs.iter().enumerate() {
-        parse_file(fi, t, m, &thr, &mut rows)?;
+        parse_file(fi, t, m, zone, &thr, &mut rows)?;
     }
     acc.read = rows.len() as u64;
     acc.used = rows.len() as u64;
@@ -278,34 +402,36 @@ fn ingest_parsed(inputs: &[CsvInput], opts: &IntervalOptions) -> Result<Ingested
         line: r.line,
         column: column.map(str::to_string),
     };
+    let col = m.start_column();
+    let shown = |r: &RowIn| r.row.interval_start;
     let mut first: HashMap<(NaiveDateTime, &QueueId), u64> = HashMap::new();
     for r in &rows {
-        if let Some(&l) = first.get(&(r.row.interval_start, &r.row.queue)) {
+        if let Some(&l) = first.get(&(r.at, &r.row.queue)) {
             return Err(DataError::DuplicateInterval {
-                at: loc(r, Some(m.interval_start.as_str())),
-                interval_start: r.row.interval_start,
+                at: loc(r, Some(col)),
+                interval_start: shown(r),
                 queue: r.row.queue.to_string(),
                 first_line: l,
             });
         }
-        first.insert((r.row.interval_start, &r.row.queue), r.line);
+        first.insert((r.at, &r.row.queue), r.line);
     }
-    let mut last: HashMap<(usize, &QueueId), (NaiveDateTime, u64)> = HashMap::new();
+    let mut last: HashMap<(usize, &QueueId), (NaiveDateTime, NaiveDateTime, u64)> = HashMap::new();
     let mut steps: Vec<(i64, usize)> = Vec::new(); // (step seconds, row index)
     for (i, r) in rows.iter().enumerate() {
-        if let Some(&(prev, pl)) = last.get(&(r.file, &r.row.queue)) {
-            if r.row.interval_start <= prev {
+        if let Some(&(prev, prev_shown, pl)) = last.get(&(r.file, &r.row.queue)) {
+            if r.at <= prev {
                 return Err(DataError::Unsorted {
-                    at: loc(r, Some(m.interval_start.as_str())),
-                    interval_start: r.row.interval_start,
+                    at: loc(r, Some(col)),
+                    interval_start: shown(r),
                     queue: r.row.queue.to_string(),
-                    previous: prev,
+                    previous: prev_shown,
                     previous_line: pl,
                 });
             }
-            steps.push(((r.row.interval_start - prev).num_seconds(), i));
+            steps.push(((r.at - prev).num_seconds(), i));
         }
-        last.insert((r.file, &r.row.queue), (r.row.interval_start, r.line));
+        last.insert((r.file, &r.row.queue), (r.at, shown(r), r.line));
     }
 
     let interval = infer_interval(&rows, &steps, opts, inputs, &loc)?;
@@ -314,7 +440,7 @@ fn ingest_parsed(inputs: &[CsvInput], opts: &IntervalOptions) -> Result<Ingested
         let s = i64::from(r.row.interval_start.time().num_seconds_from_midnight());
         if s % len != 0 {
             return Err(DataError::MixedIntervals {
-                at: loc(r, Some(m.interval_start.as_str())),
+                at: loc(r, Some(col)),
                 detail: format!(
                     "{} is not on the {}-minute grid (starts must be multiples of {} min after midnight)",
                     format_timestamp(r.row.interval_start),
@@ -332,7 +458,7 @@ fn ingest_parsed(inputs: &[CsvInput], opts: &IntervalOptions) -> Result<Ingested
     let template = known_template(&rows, thr.len());
     let mut by_key: BTreeMap<(NaiveDateTime, QueueId), KpiRow> = rows
         .into_iter()
-        .map(|r| ((r.row.interval_start, r.row.queue.clone()), r.row))
+        .map(|r| ((r.at, r.row.queue.clone()), r.row))
         .collect();
     let out_rows: Vec<KpiRow> = if opts.no_fill {
         by_key.into_values().collect()
@@ -340,15 +466,16 @@ fn ingest_parsed(inputs: &[CsvInput], opts: &IntervalOptions) -> Result<Ingested
         let mut out = Vec::with_capacity(days.len() * interval.per_day() * queues.len());
         let mut filled = 0u64;
         for d in &days {
-            let midnight = d.and_hms_opt(0, 0, 0).expect("midnight exists");
-            for s in 0..interval.per_day() {
-                let start = midnight + chrono::TimeDelta::seconds(len * s as i64);
+            for start in day_intervals(*d, interval, zone) {
+                let key = start.utc();
                 for q in &queues {
-                    match by_key.remove(&(start, q.clone())) {
+                    match by_key.remove(&(key, q.clone())) {
                         Some(r) => out.push(r),
                         None => {
                             filled += 1;
-                            out.push(template.zero_row(start, q.clone()));
+                            let mut z = template.zero_row(start.local, q.clone());
+                            z.utc_offset_secs = start.offset_secs;
+                            out.push(z);
                         }
                     }
                 }
@@ -397,6 +524,7 @@ fn known_template(rows: &[RowIn], n: usize) -> Template {
         .expect("valid date");
     let row = KpiRow {
         interval_start: placeholder,
+        utc_offset_secs: None,
         queue: QueueId::new("_").expect("valid queue"),
         offered: 0.0,
         answered: z(any(&|r| r.answered.is_some())),
@@ -427,7 +555,7 @@ fn infer_interval(
     inputs: &[CsvInput],
     loc: &dyn Fn(&RowIn, Option<&str>) -> Location,
 ) -> Result<IntervalLength, DataError> {
-    let col = opts.mapping.interval_start.as_str();
+    let col = opts.mapping.start_column();
     if let Some(len) = opts.interval {
         let l = i64::from(len.seconds());
         if let Some(&(s, i)) = steps.iter().find(|(s, _)| s % l != 0) {
@@ -523,112 +651,258 @@ fn bad_value(t: &CsvInput, row: usize, col: usize, reason: &str) -> DataError {
     })
 }
 
+/// Where the interval start is: one timestamp column, or a date and a time column.
+enum StartCols {
+    Timestamp(usize),
+    DateTime(usize, usize),
+}
+
+/// The columns of one file, resolved from its header through the mapping.
+struct Cols {
+    start: StartCols,
+    queue: Option<usize>,
+    offered: Option<usize>,
+    answered: Option<usize>,
+    abandoned: Option<usize>,
+    aht: Option<usize>,
+    asa: Option<usize>,
+    sl: Vec<Option<usize>>,
+    answered_le: Vec<Option<usize>>,
+    abandoned_le: Vec<Option<usize>>,
+    queued: Option<usize>,
+    sum_service: Option<usize>,
+    sum_wait_answered: Option<usize>,
+    sum_wait_abandoned: Option<usize>,
+    service0: Option<usize>,
+    vru: Option<usize>,
+}
+
+impl Cols {
+    fn resolve(t: &CsvInput, m: &ColumnMapping, thr: &[u32]) -> Result<Self, DataError> {
+        let mut required: Vec<&str> = Vec::new();
+        match (&m.date_column, &m.time_column) {
+            (Some(d), Some(tc)) => {
+                required.push(d);
+                required.push(tc);
+            }
+            _ => required.push(&m.interval_start),
+        }
+        if !m.derive_offered {
+            required.push(&m.offered);
+        } else {
+            required.push(&m.answered);
+            required.push(&m.abandoned);
+        }
+        if m.queue_constant.is_none() {
+            required.push(&m.queue);
+        }
+        // Columns named explicitly in the mapping must exist; default names are optional.
+        for (k, c) in [
+            ("answered", &m.answered),
+            ("abandoned", &m.abandoned),
+            ("aht_seconds", &m.aht_seconds),
+            ("asa_seconds", &m.asa_seconds),
+        ] {
+            if m.is_explicit(k) {
+                required.push(c);
+            }
+        }
+        if let Some(c) = &m.sl_column {
+            required.push(c);
+        }
+        t.require(&required)?;
+        let opt = |name: &str| t.column(name);
+        let start = match (&m.date_column, &m.time_column) {
+            (Some(d), Some(tc)) => {
+                StartCols::DateTime(opt(d).expect("required"), opt(tc).expect("required"))
+            }
+            _ => StartCols::Timestamp(opt(&m.interval_start).expect("required")),
+        };
+        let per = |f: &dyn Fn(u32) -> String| thr.iter().map(|s| opt(&f(*s))).collect::<Vec<_>>();
+        Ok(Cols {
+            start,
+            queue: m.queue_constant.is_none().then(|| opt(&m.queue)).flatten(),
+            offered: if m.derive_offered {
+                None
+            } else {
+                opt(&m.offered)
+            },
+            answered: opt(&m.answered),
+            abandoned: opt(&m.abandoned),
+            aht: opt(&m.aht_seconds),
+            asa: opt(&m.asa_seconds),
+            sl: thr
+                .iter()
+                .map(|s| match &m.sl_column {
+                    Some(c) if *s == m.sl_threshold_secs => opt(c),
+                    _ => opt(&format!("sl_{s}s")),
+                })
+                .collect(),
+            answered_le: per(&|s| format!("answered_le{s}")),
+            abandoned_le: per(&|s| format!("abandoned_le{s}")),
+            queued: opt("queued"),
+            sum_service: opt("sum_service_s"),
+            sum_wait_answered: opt("sum_wait_answered_s"),
+            sum_wait_abandoned: opt("sum_wait_abandoned_s"),
+            service0: opt("answered_service0"),
+            vru: opt("vru_only"),
+        })
+    }
+}
+
+/// Reads one row's values through the mapping's shape.
+struct RowReader<'a> {
+    t: &'a CsvInput,
+    m: &'a ColumnMapping,
+    row: usize,
+}
+
+impl RowReader<'_> {
+    fn bad(&self, col: usize, reason: &str) -> DataError {
+        bad_value(self.t, self.row, col, reason)
+    }
+    fn typed(&self, col: usize) -> bool {
+        self.t.is_typed(self.row, col)
+    }
+    /// An optional count or sum ≥ 0.
+    fn count(&self, c: Option<usize>) -> Result<Option<f64>, DataError> {
+        let Some(c) = c else { return Ok(None) };
+        let text = self.t.text(self.row, c);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let v = self
+            .m
+            .shape
+            .number(text, self.typed(c))
+            .map_err(|e| self.bad(c, &e))?;
+        if v < 0.0 {
+            return Err(self.bad(c, "expected a value ≥ 0"));
+        }
+        Ok(Some(v))
+    }
+    fn duration(&self, c: Option<usize>) -> Result<Option<f64>, DataError> {
+        let Some(c) = c else { return Ok(None) };
+        let text = self.t.text(self.row, c);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        self.m
+            .shape
+            .duration_secs(text, self.typed(c))
+            .map(Some)
+            .map_err(|e| self.bad(c, &e))
+    }
+    fn service_level(&self, c: Option<usize>) -> Result<Option<f64>, DataError> {
+        let Some(c) = c else { return Ok(None) };
+        let text = self.t.text(self.row, c);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let pct = self.m.sl_unit == SlUnit::Percent;
+        let v = self
+            .m
+            .shape
+            .fraction(text, self.typed(c), pct)
+            .map_err(|e| self.bad(c, &e))?;
+        if v < 0.0 {
+            return Err(self.bad(c, "expected a value ≥ 0"));
+        }
+        if v > 1.0 + 1e-9 {
+            return Err(self.bad(
+                c,
+                match self.m.sl_unit {
+                    SlUnit::Fraction => "expected a service level in [0, 1] (set sl_unit = \"percent\" for percentages)",
+                    SlUnit::Percent => "expected a service level in [0, 100] %",
+                },
+            ));
+        }
+        Ok(Some(v))
+    }
+    fn start(&self, cols: &StartCols) -> Result<(Stamp, usize), DataError> {
+        let shape = &self.m.shape;
+        match *cols {
+            StartCols::Timestamp(c) => shape
+                .timestamp(self.t.text(self.row, c), self.typed(c))
+                .map(|s| (s, c))
+                .map_err(|e| self.bad(c, &e)),
+            StartCols::DateTime(dc, tc) => {
+                let d = shape
+                    .date(self.t.text(self.row, dc), self.typed(dc))
+                    .map_err(|e| self.bad(dc, &e))?;
+                let tm = shape
+                    .time(self.t.text(self.row, tc), self.typed(tc))
+                    .map_err(|e| self.bad(tc, &e))?;
+                Ok((Stamp::Naive(d.and_time(tm)), tc))
+            }
+        }
+    }
+}
+
 fn parse_file(
     fi: usize,
     t: &CsvInput,
     m: &ColumnMapping,
+    zone: Option<chrono_tz::Tz>,
     thr: &[u32],
     out: &mut Vec<RowIn>,
 ) -> Result<(), DataError> {
-    let mut required: Vec<&str> = vec![m.interval_start.as_str(), m.offered.as_str()];
-    if m.queue_constant.is_none() {
-        required.push(m.queue.as_str());
-    }
-    // Columns named explicitly in the mapping must exist; default names are optional.
-    let optional = [
-        ("answered", m.answered.as_str()),
-        ("abandoned", m.abandoned.as_str()),
-        ("aht_seconds", m.aht_seconds.as_str()),
-        ("asa_seconds", m.asa_seconds.as_str()),
-    ];
-    for (k, c) in optional {
-        if m.is_explicit(k) {
-            required.push(c);
-        }
-    }
-    if let Some(c) = &m.sl_column {
-        required.push(c.as_str());
-    }
-    let req = t.require(&required)?;
-    let (c_ts, c_off) = (req[0], req[1]);
-    let c_queue = if m.queue_constant.is_none() {
-        Some(req[2])
-    } else {
-        None
-    };
-    let opt = |name: &str| t.column(name);
-    let c_ans = opt(&m.answered);
-    let c_abn = opt(&m.abandoned);
-    let c_aht = opt(&m.aht_seconds);
-    let c_asa = opt(&m.asa_seconds);
-    let c_sl: Vec<Option<usize>> = thr
-        .iter()
-        .map(|s| match &m.sl_column {
-            Some(c) if *s == m.sl_threshold_secs => opt(c),
-            _ => opt(&format!("sl_{s}s")),
-        })
-        .collect();
-    let c_ale: Vec<Option<usize>> = thr
-        .iter()
-        .map(|s| opt(&format!("answered_le{s}")))
-        .collect();
-    let c_ble: Vec<Option<usize>> = thr
-        .iter()
-        .map(|s| opt(&format!("abandoned_le{s}")))
-        .collect();
-    let c_queued = opt("queued");
-    let c_sum_srv = opt("sum_service_s");
-    let c_sum_wa = opt("sum_wait_answered_s");
-    let c_sum_wb = opt("sum_wait_abandoned_s");
-    let c_srv0 = opt("answered_service0");
-    let c_vru = opt("vru_only");
+    let cols = Cols::resolve(t, m, thr)?;
     let const_queue = match &m.queue_constant {
         Some(q) => Some(QueueId::new(q).ok_or_else(|| DataError::BadMapping {
             detail: format!("queue_constant `{q}` is not a valid queue name"),
         })?),
         None => None,
     };
-
+    // Wall-clock times already seen per queue: the second of a fall-back night's repeated
+    // times is the later instant.
+    let mut seen: HashSet<(NaiveDateTime, QueueId)> = HashSet::new();
     for row in 0..t.len() {
-        let num = |c: Option<usize>| -> Result<Option<f64>, DataError> {
-            match c {
-                Some(c) => Ok(t.opt_non_negative(row, c)?),
-                None => Ok(None),
-            }
-        };
-        let ts = match &m.timestamp_format {
-            Some(f) => NaiveDateTime::parse_from_str(t.text(row, c_ts), f).map_err(|_| {
-                bad_value(
-                    t,
-                    row,
-                    c_ts,
-                    &format!("expected a timestamp in format `{f}`"),
-                )
-            })?,
-            None => match parse_timestamp(t.text(row, c_ts)) {
-                Some(ts) => ts,
-                None => t.timestamp(row, c_ts)?,
-            },
-        };
-        let queue = match (&const_queue, c_queue) {
+        let r = RowReader { t, m, row };
+        let queue = match (&const_queue, cols.queue) {
             (Some(q), _) => q.clone(),
             (None, Some(c)) => QueueId::new(t.text(row, c)).ok_or_else(|| {
-                bad_value(
-                    t,
-                    row,
-                    c,
-                    "expected a queue name (non-empty, no commas or quotes)",
-                )
+                r.bad(c, "expected a queue name (non-empty, no commas or quotes)")
             })?,
             (None, None) => unreachable!("queue column required when no constant"),
         };
-        let offered = t.non_negative(row, c_off)?;
-        let answered = num(c_ans)?;
-        let abandoned = num(c_abn)?;
+        let (stamp, c_ts) = r.start(&cols.start)?;
+        let naive = match stamp {
+            Stamp::Naive(n) => Some(n),
+            Stamp::Instant(_) => None,
+        };
+        let later = naive.is_some_and(|n| seen.contains(&(n, queue.clone())));
+        let ts = localize(stamp, zone, later).map_err(|e| r.bad(c_ts, &e))?;
+        if let Some(n) = naive {
+            seen.insert((n, queue.clone()));
+        }
+        let answered = r.count(cols.answered)?;
+        let abandoned = r.count(cols.abandoned)?;
+        let offered = match cols.offered {
+            Some(c) => r
+                .count(Some(c))?
+                .ok_or_else(|| r.bad(c, "expected a number, the field is empty"))?,
+            None => {
+                // derive_offered: both columns are required by the mapping.
+                let need = |v: Option<f64>, name: &str| {
+                    v.ok_or_else(|| {
+                        let c = t.column(name).unwrap_or(0);
+                        r.bad(c, "expected a number (offered = answered + abandoned), the field is empty")
+                    })
+                };
+                need(answered, &m.answered)? + need(abandoned, &m.abandoned)?
+            }
+        };
         let handled = answered.unwrap_or(0.0) + abandoned.unwrap_or(0.0);
         if handled > offered + 1e-9 {
             return Err(DataError::InconsistentCounts {
-                at: t.location(row, c_ans.or(c_abn).unwrap_or(c_off)),
+                at: t.location(
+                    row,
+                    cols.answered
+                        .or(cols.abandoned)
+                        .or(cols.offered)
+                        .unwrap_or(0),
+                ),
                 detail: format!(
                     "answered + abandoned > offered ({} + {} > {offered})",
                     answered.unwrap_or(0.0),
@@ -636,53 +910,43 @@ fn parse_file(
                 ),
             });
         }
-        let mut given_sl = Vec::with_capacity(thr.len());
-        for c in &c_sl {
-            let v = num(*c)?;
-            let v = match (v, m.sl_unit) {
-                (Some(x), SlUnit::Percent) => Some(x / 100.0),
-                (v, _) => v,
-            };
-            if let (Some(x), Some(c)) = (v, c) {
-                if x > 1.0 + 1e-9 {
-                    return Err(bad_value(
-                        t,
-                        row,
-                        *c,
-                        match m.sl_unit {
-                            SlUnit::Fraction => "expected a service level in [0, 1] (set sl_unit = \"percent\" for percentages)",
-                            SlUnit::Percent => "expected a service level in [0, 100] %",
-                        },
-                    ));
-                }
-            }
-            given_sl.push(v);
-        }
-        let answered_le: Vec<Option<f64>> =
-            c_ale.iter().map(|c| num(*c)).collect::<Result<_, _>>()?;
-        let abandoned_le: Vec<Option<f64>> =
-            c_ble.iter().map(|c| num(*c)).collect::<Result<_, _>>()?;
+        let given_sl: Vec<Option<f64>> = cols
+            .sl
+            .iter()
+            .map(|c| r.service_level(*c))
+            .collect::<Result<_, _>>()?;
+        let answered_le: Vec<Option<f64>> = cols
+            .answered_le
+            .iter()
+            .map(|c| r.count(*c))
+            .collect::<Result<_, _>>()?;
+        let abandoned_le: Vec<Option<f64>> = cols
+            .abandoned_le
+            .iter()
+            .map(|c| r.count(*c))
+            .collect::<Result<_, _>>()?;
         for (i, v) in answered_le.iter().enumerate() {
             if let (Some(v), Some(a)) = (v, answered) {
                 if *v > a + 1e-9 {
                     return Err(DataError::InconsistentCounts {
-                        at: t.location(row, c_ale[i].unwrap_or(c_off)),
+                        at: t.location(row, cols.answered_le[i].unwrap_or(0)),
                         detail: format!("answered_le{} > answered ({v} > {a})", thr[i]),
                     });
                 }
             }
         }
-        let queued = num(c_queued)?;
+        let queued = r.count(cols.queued)?;
         if let Some(q) = queued {
             if q > offered + 1e-9 {
                 return Err(DataError::InconsistentCounts {
-                    at: t.location(row, c_queued.unwrap_or(c_off)),
+                    at: t.location(row, cols.queued.unwrap_or(0)),
                     detail: format!("queued > offered ({q} > {offered})"),
                 });
             }
         }
-        let r = KpiRow {
-            interval_start: ts,
+        let row_out = KpiRow {
+            interval_start: ts.local,
+            utc_offset_secs: ts.offset_secs,
             queue,
             offered,
             answered,
@@ -690,17 +954,18 @@ fn parse_file(
             queued,
             answered_le,
             abandoned_le,
-            sum_service_secs: num(c_sum_srv)?,
-            sum_wait_answered_secs: num(c_sum_wa)?,
-            sum_wait_abandoned_secs: num(c_sum_wb)?,
-            answered_service0: num(c_srv0)?,
-            vru_only: num(c_vru)?,
-            given_aht_secs: num(c_aht)?,
-            given_asa_secs: num(c_asa)?,
+            sum_service_secs: r.count(cols.sum_service)?,
+            sum_wait_answered_secs: r.count(cols.sum_wait_answered)?,
+            sum_wait_abandoned_secs: r.count(cols.sum_wait_abandoned)?,
+            answered_service0: r.count(cols.service0)?,
+            vru_only: r.count(cols.vru)?,
+            given_aht_secs: r.duration(cols.aht)?,
+            given_asa_secs: r.duration(cols.asa)?,
             given_sl,
         };
         out.push(RowIn {
-            row: r,
+            row: row_out,
+            at: ts.utc(),
             file: fi,
             line: t.line(row),
         });

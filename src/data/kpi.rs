@@ -5,9 +5,10 @@
 //! exactly by adding rows and dividing once. The means (AHT, ASA, SL) are derived on output.
 
 use crate::io::schema;
+use crate::io::shape::{localize, LocalStamp, Stamp};
 use crate::model::{Actual, Panel, TimeGrid};
 use crate::table::{Cell, Table};
-use crate::time::{format_timestamp, NaiveDate, NaiveDateTime};
+use crate::time::{NaiveDate, NaiveDateTime};
 use crate::units::IntervalLength;
 
 pub use crate::model::QueueId;
@@ -44,6 +45,9 @@ impl Default for SlThresholds {
 pub struct KpiRow {
     /// Left edge of the interval (local wall-clock time).
     pub interval_start: NaiveDateTime,
+    /// UTC offset of `interval_start`, seconds east, when the site's time zone is known
+    /// (`--tz`): the two intervals of a fall-back night's repeated hour differ only here.
+    pub utc_offset_secs: Option<i32>,
     /// The queue.
     pub queue: QueueId,
     /// Calls offered to agents: queued, or served by an agent directly.
@@ -117,6 +121,7 @@ impl KpiRow {
     pub fn zero(interval_start: NaiveDateTime, queue: QueueId, thresholds: usize) -> Self {
         KpiRow {
             interval_start,
+            utc_offset_secs: None,
             queue,
             offered: 0.0,
             answered: Some(0.0),
@@ -133,6 +138,16 @@ impl KpiRow {
             given_asa_secs: None,
             given_sl: vec![None; thresholds],
         }
+    }
+
+    /// `interval_start` as written in outputs: `YYYY-MM-DDTHH:MM:SS`, with the UTC offset
+    /// (RFC 3339) when it is known.
+    pub fn interval_label(&self) -> String {
+        LocalStamp {
+            local: self.interval_start,
+            offset_secs: self.utc_offset_secs,
+        }
+        .to_rfc3339()
     }
 
     /// Average handle time of answered calls: `sum_service_s / answered`; `None` when nothing
@@ -256,7 +271,7 @@ impl KpiTable {
         let n = self.thresholds.secs().len();
         for r in &self.rows {
             let mut row = vec![
-                Cell::text(format_timestamp(r.interval_start)),
+                Cell::text(r.interval_label()),
                 Cell::text(r.queue.as_str()),
                 count_cell(Some(r.offered)),
                 count_cell(r.answered),
@@ -294,7 +309,12 @@ impl KpiTable {
         let mut groups: Vec<Vec<&KpiRow>> = Vec::new();
         for r in &self.rows {
             match groups.last_mut() {
-                Some(g) if g[0].interval_start == r.interval_start => g.push(r),
+                Some(g)
+                    if g[0].interval_start == r.interval_start
+                        && g[0].utc_offset_secs == r.utc_offset_secs =>
+                {
+                    g.push(r)
+                }
                 _ => groups.push(vec![r]),
             }
         }
@@ -350,16 +370,18 @@ impl KpiTable {
             });
         }
         let len = i64::from(length.seconds());
-        let mut groups: std::collections::BTreeMap<(NaiveDateTime, &QueueId), Vec<&KpiRow>> =
+        type Key<'a> = (NaiveDateTime, Option<i32>, &'a QueueId);
+        let mut groups: std::collections::BTreeMap<Key, Vec<&KpiRow>> =
             std::collections::BTreeMap::new();
         for r in &self.rows {
             let secs = i64::from(crate::time::seconds_of_day(r.interval_start));
             let start = r.interval_start - chrono::TimeDelta::seconds(secs % len);
-            groups.entry((start, &r.queue)).or_default().push(r);
+            let utc = r.utc_offset_secs.map(|o| -o);
+            groups.entry((start, utc, &r.queue)).or_default().push(r);
         }
         let rows = groups
             .into_iter()
-            .map(|((start, q), g)| combine(&g, start, q.clone()))
+            .map(|((start, _, q), g)| combine(&g, start, q.clone()))
             .collect();
         Ok(KpiTable {
             interval: length,
@@ -402,6 +424,7 @@ fn combine(g: &[&KpiRow], interval_start: NaiveDateTime, queue: QueueId) -> KpiR
     let answered_le: Vec<Option<f64>> = (0..n).map(|i| sum_opt(g, |r| r.answered_le[i])).collect();
     KpiRow {
         interval_start,
+        utc_offset_secs: g[0].utc_offset_secs,
         queue,
         offered: g.iter().map(|r| r.offered).sum(),
         answered: sum_opt(g, |r| r.answered),
@@ -440,4 +463,48 @@ impl From<&KpiTable> for Table {
     fn from(k: &KpiTable) -> Table {
         k.to_table()
     }
+}
+
+/// The intervals of local calendar day `d`: from local midnight to the next, `interval` apart
+/// in elapsed time. Without a zone every day has `per_day` intervals; in a zone with daylight
+/// saving time a fall-back day has one hour more (its repeated hour twice, with two offsets)
+/// and a spring-forward day one hour less.
+pub(crate) fn day_intervals(
+    d: NaiveDate,
+    interval: IntervalLength,
+    zone: Option<chrono_tz::Tz>,
+) -> Vec<LocalStamp> {
+    let step = chrono::TimeDelta::seconds(i64::from(interval.seconds()));
+    let midnight = d.and_time(chrono::NaiveTime::MIN);
+    let Some(z) = zone else {
+        return (0..interval.per_day())
+            .map(|i| LocalStamp {
+                local: midnight + step * i as i32,
+                offset_secs: None,
+            })
+            .collect();
+    };
+    // Local midnight (or the first instant of the day when midnight itself is skipped).
+    let first_instant = |day: NaiveDate| {
+        let mut t = day.and_time(chrono::NaiveTime::MIN);
+        loop {
+            if let Ok(l) = localize(Stamp::Naive(t), Some(z), false) {
+                return l.utc();
+            }
+            t += chrono::TimeDelta::minutes(15);
+        }
+    };
+    let (from, to) = (
+        first_instant(d),
+        first_instant(d + chrono::TimeDelta::days(1)),
+    );
+    let mut out = Vec::new();
+    let mut t = from;
+    while t < to {
+        let l = localize(Stamp::Instant(t.and_utc().fixed_offset()), Some(z), false)
+            .expect("an instant always has a local time");
+        out.push(l);
+        t += step;
+    }
+    out
 }

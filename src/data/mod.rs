@@ -26,6 +26,7 @@ use std::path::PathBuf;
 
 pub use accounting::{Accounting, RejectReason, Rejection, Repair, RepairKind};
 pub use calls::{ingest_calls, ingest_calls_bytes, CallFormat, CallOptions, Ingested};
+pub use generic::CallMapping;
 pub use intervals::{
     ingest_intervals, ingest_intervals_bytes, ColumnMapping, IntervalOptions, SlUnit,
 };

@@ -22,6 +22,8 @@ pub(crate) struct Call<'a> {
     pub(crate) day: NaiveDate,
     /// Queue-arrival time, seconds since midnight of `day`.
     pub(crate) secs_of_day: u32,
+    /// UTC offset of the arrival time, when the site's zone is known.
+    pub(crate) utc_offset_secs: Option<i32>,
     /// Outcome.
     pub(crate) outcome: Outcome,
     /// Offered to agents (queued or served); `false` = ended in the VRU.

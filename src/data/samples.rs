@@ -94,13 +94,13 @@ pub fn call_samples<P: AsRef<Path>>(paths: &[P]) -> Result<Samples, DataError> {
         let mut notes = Vec::new();
         if generic::is_header(first) {
             let (header, records) = generic::split_csv(text);
-            let cols = generic::Columns::from_header(&header).map_err(|missing| {
-                DataError::MissingColumns {
-                    path: path.to_path_buf(),
-                    missing,
-                    found: header.clone(),
-                }
-            })?;
+            let cols =
+                generic::Columns::from_header(&header, &generic::CallMapping::default(), None)
+                    .map_err(|missing| DataError::MissingColumns {
+                        path: path.to_path_buf(),
+                        missing,
+                        found: header.clone(),
+                    })?;
             let agent = header.iter().position(|h| h.trim() == "agent");
             for rec in records {
                 let Some(fields) = rec else {
@@ -109,7 +109,7 @@ pub fn call_samples<P: AsRef<Path>>(paths: &[P]) -> Result<Samples, DataError> {
                     continue;
                 };
                 let server = agent.and_then(|i| fields.get(i).cloned());
-                let parsed = generic::parse_record(&cols, &fields, &mut repairs, &mut notes);
+                let parsed = generic::parse_record(&cols, &fields, &[], &mut repairs, &mut notes);
                 push(&mut out, &mut seen, parsed, server.as_deref());
             }
         } else if anonbank::is_header(first) || anonbank::looks_like_record(first) {

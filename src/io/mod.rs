@@ -3,7 +3,10 @@
 //!
 //! - [`Location`]: file, line and column — the provenance readers keep beside model values;
 //! - [`schema`]: every column name and accepted alias, once;
-//! - [`table`]: the CSV reader ([`table::CsvInput`]), the output [`table::Table`] and
+//! - [`source`]: the one path every table is read by — CSV (delimiter sniffed or declared,
+//!   report lines skipped), XLSX/XLS/ODS workbooks (calamine, typed cells) and Parquet
+//!   (arrow-rs) — with file line numbers that CRLF never shifts;
+//! - [`table`]: the table reader ([`table::CsvInput`]), the output [`table::Table`] and
 //!   [`table::write_atomic`];
 //! - [`history`]: interval histories (forecast input) as a panel of demand cells;
 //! - [`panels`]: model panels ([`crate::model::Panel`]) to and from tables, with the
@@ -13,13 +16,20 @@ pub mod calibration;
 pub mod capacity;
 pub mod coverage;
 pub mod daily;
+mod error;
 pub mod history;
 mod location;
 pub mod panels;
+mod parquet;
+pub mod parquet_out;
+mod raw;
 pub mod schema;
+pub mod shape;
 pub mod simulate;
+pub mod source;
 pub mod table;
 pub mod targets;
+mod workbook;
 
 pub use location::Location;
 pub use table::write_atomic;

@@ -9,173 +9,158 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use super::raw::{ReadOptions, SourceKind, Typed};
+use super::source::read_bytes;
 use crate::io::Location;
 use crate::time::{parse_timestamp, NaiveDateTime};
 
-/// Errors reading or writing tables.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum TableError {
-    /// The file could not be opened or read.
-    #[error("{}: {source}", path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
-    },
-    /// The file is empty (no header).
-    #[error("{}: the file is empty (expected a header line and data rows)", path.display())]
-    Empty {
-        /// The file.
-        path: PathBuf,
-    },
-    /// The file has a header but no data rows.
-    #[error("{}: the file has a header but no data rows", path.display())]
-    HeaderOnly {
-        /// The file.
-        path: PathBuf,
-    },
-    /// Required columns are missing from the header.
-    #[error("{}:1: missing column(s) {}; the header has: {}", path.display(), missing.join(", "), found.join(", "))]
-    MissingColumns {
-        /// The file.
-        path: PathBuf,
-        /// The missing column names.
-        missing: Vec<String>,
-        /// The columns found.
-        found: Vec<String>,
-    },
-    /// A field could not be parsed or is outside its domain.
-    #[error("{at}: {reason}, got `{value}`")]
-    BadValue {
-        /// Where.
-        at: Location,
-        /// The field's text.
-        value: String,
-        /// What was expected.
-        reason: String,
-    },
-    /// A row is malformed (CSV syntax, field count).
-    #[error("{at}: {reason}")]
-    BadRow {
-        /// Where.
-        at: Location,
-        /// What is wrong.
-        reason: String,
-    },
-    /// A TOML configuration could not be parsed.
-    #[error("{}: {message}", path.display())]
-    Toml {
-        /// The file.
-        path: PathBuf,
-        /// The parser's message (includes line and column).
-        message: String,
-    },
-}
+pub use super::error::TableError;
 
-/// A CSV file read into memory, with the line number of every record.
+/// A table read into memory — from CSV, a workbook or Parquet, through the one reader of
+/// [`super::source`] — with the file line (or sheet row) of every record.
 #[derive(Debug, Clone)]
 pub struct CsvInput {
     path: PathBuf,
     headers: Vec<String>,
     records: Vec<csv::StringRecord>,
     lines: Vec<u64>,
+    raw_typed: Typed,
+    kind: Option<SourceKind>,
+}
+
+/// The reader settings the binary chose for every input (its global `--sheet`), used by
+/// [`CsvInput::read`]; library callers pass [`ReadOptions`] to [`CsvInput::read_with`] instead.
+static DEFAULT_SHEET: std::sync::RwLock<Option<String>> = std::sync::RwLock::new(None);
+
+/// Sets the worksheet [`CsvInput::read`] reads from workbooks (the CLI's `--sheet`).
+pub fn set_default_sheet(sheet: Option<String>) {
+    if let Ok(mut s) = DEFAULT_SHEET.write() {
+        *s = sheet;
+    }
+}
+
+/// The site's time zone the binary chose for every reader (its global `--tz`).
+static DEFAULT_ZONE: std::sync::RwLock<Option<chrono_tz::Tz>> = std::sync::RwLock::new(None);
+
+/// Sets the site's time zone every reader places timestamps in (the CLI's `--tz`): instants
+/// (`Z`, `±hh:mm`) are converted to it, and ingestion writes every interval with its offset.
+pub fn set_default_zone(zone: Option<chrono_tz::Tz>) {
+    if let Ok(mut z) = DEFAULT_ZONE.write() {
+        *z = zone;
+    }
+}
+
+/// The zone set by [`set_default_zone`].
+pub fn default_zone() -> Option<chrono_tz::Tz> {
+    DEFAULT_ZONE.read().ok().and_then(|z| *z)
+}
+
+/// The worksheet set by [`set_default_sheet`].
+pub fn default_sheet() -> Option<String> {
+    DEFAULT_SHEET.read().ok().and_then(|s| s.clone())
+}
+
+fn default_options() -> ReadOptions {
+    ReadOptions {
+        sheet: DEFAULT_SHEET.read().ok().and_then(|s| s.clone()),
+        ..ReadOptions::default()
+    }
+}
+
+/// Reads a whole file (`-` = standard input) into memory.
+///
+/// # Errors
+/// [`TableError::Io`].
+pub fn read_file(path: &Path) -> Result<Vec<u8>, TableError> {
+    let io = |source| TableError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).map_err(io)?;
+        Ok(bytes)
+    } else {
+        std::fs::read(path).map_err(io)
+    }
 }
 
 impl CsvInput {
-    /// Reads a whole CSV file (`-` = standard input). Fields are trimmed of surrounding spaces.
+    /// Reads a whole table file (`-` = standard input): CSV (delimiter sniffed), a workbook
+    /// (the first sheet, or the CLI's `--sheet`) or Parquet, recognised by content. Fields are
+    /// trimmed of surrounding spaces.
     ///
     /// # Errors
     /// [`TableError::Empty`], [`TableError::HeaderOnly`], [`TableError::BadRow`] (wrong field
     /// count or invalid UTF-8, with the line), [`TableError::Io`].
     pub fn read(path: &Path) -> Result<Self, TableError> {
-        let mut bytes = Vec::new();
-        let io = |source| TableError::Io {
-            path: path.to_path_buf(),
-            source,
-        };
-        if path == Path::new("-") {
-            std::io::stdin().read_to_end(&mut bytes).map_err(io)?;
-        } else {
-            bytes = std::fs::read(path).map_err(io)?;
-        }
-        Self::from_bytes(path, &bytes)
+        Self::read_with(path, &default_options())
     }
 
-    /// Parses CSV from memory; `path` is used in messages only.
+    /// [`CsvInput::read`] with explicit reader options.
+    ///
+    /// # Errors
+    /// As [`CsvInput::read`].
+    pub fn read_with(path: &Path, opts: &ReadOptions) -> Result<Self, TableError> {
+        let bytes = read_file(path)?;
+        Self::from_bytes_with(path, &bytes, opts)
+    }
+
+    /// Parses a table from memory; `path` is used in messages only.
     ///
     /// # Errors
     /// As [`CsvInput::read`].
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Self, TableError> {
-        let path = path.to_path_buf();
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .trim(csv::Trim::All)
-            .flexible(false)
-            .from_reader(bytes);
-        let headers: Vec<String> = match rdr.headers() {
-            Ok(h) => h
-                .iter()
-                .map(|s| s.trim_start_matches('\u{feff}').to_string())
-                .collect(),
-            Err(e) => {
-                return Err(TableError::BadRow {
-                    at: Location {
-                        file: path,
-                        line: 1,
-                        column: None,
-                    },
-                    reason: e.to_string(),
-                })
-            }
-        };
-        if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
-            return Err(TableError::Empty { path });
-        }
-        let mut records = Vec::new();
-        let mut lines = Vec::new();
-        let mut rec = csv::StringRecord::new();
-        loop {
-            match rdr.read_record(&mut rec) {
-                Ok(true) => {
-                    let line = rec.position().map_or(0, |p| p.line());
-                    // A blank line is skipped by the csv crate; a record of one empty field is not data either.
-                    lines.push(line);
-                    records.push(rec.clone());
-                }
-                Ok(false) => break,
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    let reason = match e.kind() {
-                        csv::ErrorKind::UnequalLengths {
-                            expected_len, len, ..
-                        } => {
-                            format!("expected {expected_len} fields as in the header, found {len}")
-                        }
-                        csv::ErrorKind::Utf8 { .. } => "invalid UTF-8".to_string(),
-                        _ => e.to_string(),
-                    };
-                    return Err(TableError::BadRow {
-                        at: Location {
-                            file: path,
-                            line,
-                            column: None,
-                        },
-                        reason,
-                    });
-                }
-            }
-        }
-        if records.is_empty() {
-            return Err(TableError::HeaderOnly { path });
+        Self::from_bytes_with(path, bytes, &default_options())
+    }
+
+    /// [`CsvInput::from_bytes`] with explicit reader options.
+    ///
+    /// # Errors
+    /// As [`CsvInput::read`].
+    pub fn from_bytes_with(
+        path: &Path,
+        bytes: &[u8],
+        opts: &ReadOptions,
+    ) -> Result<Self, TableError> {
+        let raw = read_bytes(path, bytes, opts)?;
+        if raw.records.is_empty() {
+            return Err(TableError::HeaderOnly {
+                path: path.to_path_buf(),
+            });
         }
         Ok(CsvInput {
-            path,
-            headers,
-            records,
-            lines,
+            path: path.to_path_buf(),
+            headers: raw.headers,
+            records: raw.records,
+            lines: raw.lines,
+            raw_typed: raw.typed,
+            kind: raw.kind,
         })
+    }
+
+    /// What kind of file the table came from.
+    pub fn kind(&self) -> Option<SourceKind> {
+        self.kind
+    }
+
+    /// True when the source typed this cell (a workbook's number, date or duration, a Parquet
+    /// column that is not text): its text is canonical and is never re-read with an export's
+    /// decimal comma or custom format.
+    pub fn is_typed(&self, row: usize, col: usize) -> bool {
+        match &self.raw_typed {
+            Typed::None => false,
+            Typed::Columns(c) => c.get(col).copied().unwrap_or(false),
+            Typed::Cells(c) => c
+                .get(row * self.headers.len() + col)
+                .copied()
+                .unwrap_or(false),
+        }
+    }
+
+    /// Number of fields of data row `row` (equal to the header's unless read as flexible).
+    pub fn width(&self, row: usize) -> usize {
+        self.records[row].len()
     }
 
     /// The file this table came from.
@@ -297,14 +282,26 @@ impl CsvInput {
     ///
     /// # Errors
     /// [`TableError::BadValue`] when the field is not a timestamp.
+    ///
+    /// A timestamp with a UTC offset or `Z` (an instant, as `wfm ingest --tz` writes) is placed
+    /// on the site's clock of [`default_zone`] (`--tz`), and is an error without one.
     pub fn timestamp(&self, row: usize, col: usize) -> Result<NaiveDateTime, TableError> {
-        parse_timestamp(self.text(row, col)).ok_or_else(|| {
-            self.bad(
+        let text = self.text(row, col);
+        if let Some(t) = parse_timestamp(text) {
+            return Ok(t);
+        }
+        match super::shape::parse_iso(text) {
+            Some(stamp @ super::shape::Stamp::Instant(_)) => {
+                super::shape::localize(stamp, default_zone(), false)
+                    .map(|l| l.local)
+                    .map_err(|e| self.bad(row, col, &e))
+            }
+            _ => Err(self.bad(
                 row,
                 col,
                 "expected a timestamp YYYY-MM-DDTHH:MM:SS (ISO 8601, local time)",
-            )
-        })
+            )),
+        }
     }
 
     /// A required non-empty text field.
@@ -360,7 +357,7 @@ impl Cell {
     pub fn text(s: impl Into<String>) -> Cell {
         Cell::Text(s.into())
     }
-    fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         match self {
             Cell::Empty => String::new(),
             Cell::Int(i) => i.to_string(),
