@@ -17,9 +17,9 @@ use std::path::Path;
 use super::error::TableError;
 #[cfg(not(feature = "parquet"))]
 use super::raw::RawTable;
+use super::Location;
 #[cfg(not(feature = "parquet"))]
 use crate::table::Table;
-use super::Location;
 
 pub(crate) fn bad(path: &Path, reason: String) -> TableError {
     TableError::BadRow {
