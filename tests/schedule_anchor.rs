@@ -116,7 +116,7 @@ fn cli_writes_plan_coverage_and_summary() {
     assert_eq!(shifts, summary["shifts"].as_i64().unwrap());
     let cov = std::fs::read_to_string(out.join("coverage.csv")).unwrap();
     assert_eq!(cov.lines().count(), 337);
-    assert!(cov.starts_with("interval_start,required,scheduled,gap,expected_sl\n"));
+    assert!(cov.starts_with("interval_start,required,scheduled,gap,expected_sl,basis\n"));
     std::fs::remove_dir_all(&out).ok();
 }
 

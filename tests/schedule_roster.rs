@@ -61,6 +61,7 @@ fn roster_respects_hard_rules_and_reports_every_soft_violation() {
                     Preference::Late => sh.start_min % 1440 < 720,
                     Preference::NoLate => sh.end_min - off > 1200,
                     Preference::DayOff(d) => sh.weekday == *d,
+                    Preference::DateOff(_) => false, // an undated week has no dates
                     Preference::Template(t) => &sh.template != t,
                 })
                 .count();

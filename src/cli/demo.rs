@@ -150,6 +150,7 @@ fn steps(out: &Path, time_limit: Option<&str>) -> Vec<Step> {
          "05_schedule/",
          &["schedule", "--requirement", "@03_staff_feb.csv", "--from", "1999-02-07",
            "--days", "7", "--shifts", "@models/shifts.toml", "--objective", "cost",
+           "--config", "@models/staffing.toml", "--history", "@01_ingest_jan01-14.csv",
            "--out", "@05_schedule"]),
         ("audit", "February against actuals, scorecard, HTML report",
          "06_report/index.html",

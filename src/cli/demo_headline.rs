@@ -105,8 +105,12 @@ pub(crate) fn headline(name: &str, out: &Path, stderr: &str) -> anyhow::Result<S
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("cannot read `{}`", path.display()))?;
             let v: serde_json::Value = serde_json::from_str(&text)?;
+            let queues = v["per_queue"].as_array().map_or(String::new(), |qs| {
+                let met = qs.iter().filter(|q| q["met"] == true).count();
+                format!(", {met} of {} queues meet their own targets", qs.len())
+            });
             Ok(format!(
-                "{} paid agent-hours in {} shifts ({}), {} understaffed intervals",
+                "{} paid agent-hours in {} shifts ({}), {} understaffed intervals{queues}",
                 v["paid_agent_hours"].as_f64().unwrap_or(f64::NAN),
                 v["shifts"],
                 v["status"].as_str().unwrap_or("?"),

@@ -21,6 +21,7 @@ mod evaluate;
 mod forecast;
 mod ingest;
 mod long_range;
+mod multiskill;
 mod scenario;
 mod schedule;
 mod simulate;

@@ -4,8 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use wfm::staffing::evaluate::Pooling;
 use wfm::staffing::plan::Precision;
 use wfm::staffing::scenario;
+
+use super::evaluate::PoolingArg;
 
 use super::staff::PolicyArgs;
 use super::{emit, Format, OutputArgs};
@@ -26,10 +29,33 @@ pub(crate) struct Args {
     /// The what-if variants (see models/scenarios.toml).
     #[arg(long, value_name = "FILE")]
     scenarios: PathBuf,
+    /// A published schedule (`wfm schedule --out DIR`, or its coverage.csv): it stays as it
+    /// is and every variant's demand meets it (per queue against each queue's own target).
+    #[arg(long, value_name = "DIR")]
+    schedule: Option<PathBuf>,
+    /// Rows: one per scenario (total, the default without --schedule), per scenario × queue
+    /// over the horizon (queue), or per scenario × queue × day as well (day, the default with
+    /// --schedule).
+    #[arg(long, value_enum)]
+    by: Option<By>,
+    /// With --schedule: how its agents serve the queues (as `wfm evaluate`).
+    #[arg(long, value_enum, default_value_t = PoolingArg::Separate)]
+    pooling: PoolingArg,
     #[command(flatten)]
     policy: Box<PolicyArgs>,
     #[command(flatten)]
     output: OutputArgs,
+}
+
+/// Rows of the scenario table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum By {
+    /// One row per scenario, all queues together.
+    Total,
+    /// One row per scenario × queue over the horizon.
+    Queue,
+    /// One row per scenario × queue over the horizon and per day.
+    Day,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -39,8 +65,6 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         .input(&args.input, &wfm::staffing::plan::ReadOptions::default())?;
     let variants = scenario::read_scenarios(&args.scenarios)
         .with_context(|| format!("failed to load `{}`", args.scenarios.display()))?;
-    let report = scenario::run(&input, &cfg, &variants)
-        .with_context(|| format!("failed to run the scenarios on `{}`", args.input.display()))?;
     let human = args.output.out.is_none() && matches!(args.output.format, Format::Table);
     let precision = if human {
         Precision::Display
@@ -49,7 +73,17 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let mut inputs = args.policy.inputs(&args.input);
     inputs.push(args.scenarios.clone());
-    emit(&report.to_table(precision), &args.output, &inputs)?;
+    if let Some(dir) = &args.schedule {
+        return on_schedule(&args, dir, &input, &cfg, &variants, precision, inputs);
+    }
+    let report = scenario::run(&input, &cfg, &variants)
+        .with_context(|| format!("failed to run the scenarios on `{}`", args.input.display()))?;
+    let table = match args.by.unwrap_or(By::Total) {
+        By::Total => report.to_table(precision),
+        By::Queue => report.to_table_by_queue(precision, false),
+        By::Day => report.to_table_by_queue(precision, true),
+    };
+    emit(&table, &args.output, &inputs)?;
     if let Some(out) = &args.output.out {
         let mut meta_path = out.as_os_str().to_owned();
         meta_path.push(".meta.json");
@@ -77,6 +111,90 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     eprintln!(
         "note: service_level = answered within the threshold ÷ offered (Erlang A: abandons count against); asa_seconds = mean wait of answered calls; hit_* = baseline agents under the variant"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--schedule DIR`: every variant against the published schedule.
+fn on_schedule(
+    args: &Args,
+    dir: &std::path::Path,
+    input: &wfm::staffing::plan::StaffInput,
+    cfg: &wfm::staffing::config::StaffConfig,
+    variants: &[scenario::Scenario],
+    precision: Precision,
+    mut inputs: Vec<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let cov_path = if dir.is_dir() {
+        dir.join("coverage.csv")
+    } else {
+        dir.to_path_buf()
+    };
+    let coverage = wfm::io::coverage::read_coverage(&cov_path)
+        .with_context(|| format!("failed to load `{}`", cov_path.display()))?;
+    let pooling = match args.pooling {
+        PoolingArg::Separate => Pooling::Separate,
+        PoolingArg::Pool => Pooling::Pool,
+    };
+    let hits = scenario::run_on_schedule(input, cfg, &coverage, pooling, variants)
+        .with_context(|| format!("failed to run the scenarios on `{}`", cov_path.display()))?;
+    anyhow::ensure!(
+        !hits[0].evaluation.rows.is_empty(),
+        "no interval of `{}` lies within the schedule's coverage ({} to {})",
+        args.input.display(),
+        wfm::time::format_timestamp(coverage.grid().start()),
+        wfm::time::format_timestamp(coverage.grid().end())
+    );
+    let by = args.by.unwrap_or(By::Day);
+    if by == By::Total {
+        return Err(super::vocab::usage(
+            "--by total: against a schedule every queue keeps its own target; use --by queue or --by day",
+        ));
+    }
+    let table = scenario::schedule_hits_table(&hits, precision, by == By::Day);
+    inputs.push(cov_path.clone());
+    emit(&table, &args.output, &inputs)?;
+    // What changed, in words: every queue × day whose verdict or SL moved.
+    let base = &hits[0].evaluation;
+    for h in &hits[1..] {
+        let mut moved = 0;
+        for d in &h.evaluation.days {
+            let Some(b) = base
+                .days
+                .iter()
+                .find(|x| x.queue == d.queue && x.date == d.date)
+            else {
+                continue;
+            };
+            let (Some(s), Some(bs)) = (d.service_level, b.service_level) else {
+                continue;
+            };
+            if (s - bs).abs() >= 0.0005 || d.met != b.met {
+                moved += 1;
+                eprintln!(
+                    "{}: {} {} {}: service level {:.1} % → {:.1} %{}",
+                    h.name,
+                    d.queue,
+                    d.date.format("%a"),
+                    d.date,
+                    100.0 * bs,
+                    100.0 * s,
+                    match (b.met, d.met) {
+                        (true, false) => " (now misses its target)",
+                        (false, true) => " (now meets its target)",
+                        _ => "",
+                    }
+                );
+            }
+        }
+        if moved == 0 {
+            eprintln!("{}: no queue × day changes its service level", h.name);
+        }
+    }
+    eprintln!(
+        "note: the schedule `{}` is fixed; each variant's demand (scope: queues; weekdays; dates; times of day) meets its agents, split by pooling: {}",
+        cov_path.display(),
+        pooling.name()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -11,7 +11,11 @@ use wfm::schedule::{
     self, Backend, Method, Objective, Observer as _, Requirement, ShiftRules, SolveOptions,
     Termination,
 };
+use wfm::staffing::config::{Settings, StaffConfig};
+use wfm::staffing::evaluate::{Pooling, QueueService};
+use wfm::staffing::plan::StaffInput;
 use wfm::table::{OutputFormat, Table};
+use wfm::units::Fraction;
 
 use super::vocab::{parse_sl, usage, Sl};
 use super::Format;
@@ -69,9 +73,14 @@ pub(crate) struct Args {
     /// serving the requirement's queues (pool ALL when they span pools).
     #[arg(long, value_name = "FILE")]
     calibration: Option<PathBuf>,
-    /// Named agents CSV (id, weekly_hours, availability, skills, preferences) to roster.
+    /// Named agents CSV (id, weekly_hours, availability, skills, preferences[, monthly_hours,
+    /// vacation_days, unavailable]) to roster: writes roster.csv and ics/<agent>.ics.
     #[arg(long, value_name = "FILE")]
     agents: Option<PathBuf>,
+    /// Approved leave of the agents: `agent,from,to[,kind]`, inclusive dates (needs --agents
+    /// and a dated requirement).
+    #[arg(long, value_name = "FILE", requires = "agents")]
+    leave: Option<PathBuf>,
     /// Plan from this date (YYYY-MM-DD; a dated requirement such as `wfm staff` output) [its
     /// first day].
     #[arg(long, value_name = "DATE")]
@@ -110,6 +119,15 @@ pub(crate) struct Args {
     /// Old spelling of the threshold of --sl (e.g. 20s).
     #[arg(long, hide = true, value_parser = parse_limit, conflicts_with = "sl")]
     sl_threshold: Option<Duration>,
+    /// The staffing config of `wfm staff` (models/staffing.toml): each queue's targets and
+    /// unplanned shrinkage for `per_queue` in summary.json [built-in: 80/20, Erlang C, no
+    /// shrinkage].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// A history with abandon columns (`wfm ingest` output) for the Erlang A queues' patience,
+    /// as given to `wfm staff`.
+    #[arg(long, value_name = "FILE")]
+    history: Option<PathBuf>,
     /// Also solve without breaks and overnight shifts, and report what they cost or save.
     #[arg(long)]
     compare: bool,
@@ -301,8 +319,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let req = window(&args, req)?;
     let agents = match &args.agents {
         Some(path) => {
-            let agents = schedule::roster::read_agents(path)
+            let mut agents = schedule::roster::read_agents(path)
                 .with_context(|| format!("failed to load `{}`", path.display()))?;
+            if let Some(lp) = &args.leave {
+                let ids: Vec<&str> = agents.iter().map(|a| a.id.as_str()).collect();
+                let leave = wfm::io::leave::read_leave(lp, &ids)
+                    .with_context(|| format!("failed to load `{}`", lp.display()))?;
+                eprintln!("leave: {} approved range(s) read", leave.len());
+                agents = schedule::roster::with_leave(agents, &leave);
+            }
+            if req.start_date().is_none() && agents.iter().any(|a| !a.leave.is_empty()) {
+                return Err(usage(
+                    "leave and dated unavailability need a dated requirement (interval_start), not day/slot rows",
+                ));
+            }
             let templates: Vec<&str> = rules.templates.iter().map(|t| t.name.as_str()).collect();
             if let Err(e) = schedule::roster::check_agents(&agents, req.queues(), &templates) {
                 eprintln!("error: `{}`: {e}", path.display());
@@ -319,7 +349,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     bar.enable_steady_tick(Duration::from_millis(200));
     let mut spinner = Spinner(bar, std::time::Instant::now());
-    let solved = solve_all(&args, &req, &rules, &opts, agents.as_deref(), &mut spinner)?;
+    let mut solved = solve_all(&args, &req, &rules, &opts, agents.as_deref(), &mut spinner)?;
+    spinner.stage("service per queue");
+    per_queue(&args, &req, &mut solved.sched)?;
     spinner.0.finish_and_clear();
     let sched = &solved.sched;
     eprintln!(
@@ -328,7 +360,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         sched.summary.status,
         sched.summary.solver
     );
-    let inputs = vec![args.requirement.clone(), args.shifts.clone()];
+    let mut inputs = vec![args.requirement.clone(), args.shifts.clone()];
+    inputs.extend(args.config.iter().cloned());
+    inputs.extend(args.history.iter().cloned());
     let summary_json = summary_json(&solved)?;
     write_files(&dir, &solved, &summary_json, &inputs)?;
     eprintln!(
@@ -356,6 +390,99 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `per_queue` of summary.json: the plan against each queue's demand and own targets
+/// (`--config`, `--history`; `--sl` overrides every queue's target as in `wfm staff`). A
+/// requirement without dates or queues (day/slot rows) has none.
+fn per_queue(args: &Args, req: &Requirement, sched: &mut schedule::Schedule) -> anyhow::Result<()> {
+    let Some(start) = req.start_date() else {
+        return Ok(());
+    };
+    if req.queues().is_empty() || req.load().is_none() {
+        return Ok(());
+    }
+    let mut cfg = match &args.config {
+        Some(p) => StaffConfig::from_toml(p)
+            .with_context(|| format!("failed to load `{}`", p.display()))?,
+        None => {
+            eprintln!(
+                "note: per-queue service judged against 80/20 (Erlang C, no absence allowance) for every queue: pass the staffing config of `wfm staff` with --config for each queue's own targets"
+            );
+            StaffConfig::new()
+        }
+    };
+    if let Some(sl) = args.sl {
+        cfg = cfg.with_overrides(Settings {
+            sl_target: Some(Fraction::new(sl.target).map_err(|e| usage(format!("--sl: {e}")))?),
+            sl_seconds: Some(sl_threshold(args)?),
+            ..Settings::default()
+        });
+    }
+    let mut input = match StaffInput::read(&args.requirement) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("warning: per-queue service not computed: {e}");
+            return Ok(());
+        }
+    };
+    if let Some(h) = &args.history {
+        input = input
+            .with_history(h)
+            .with_context(|| format!("failed to load history `{}`", h.display()))?;
+    }
+    match sched.evaluate_per_queue(start, &input, &cfg, Pooling::Separate) {
+        Ok(Some(ev)) => {
+            for q in ev.queues.iter().filter(|q| !q.met) {
+                eprintln!(
+                    "warning: queue {} misses its targets over the plan: service level {} against {} ({} of {} intervals miss; days: {})",
+                    q.queue,
+                    q.service_level
+                        .map_or("-".into(), |s| format!("{:.1} %", 100.0 * s)),
+                    q.target
+                        .map_or("- (ASA/abandon)".into(), |t| format!("{:.0} %", 100.0 * t)),
+                    q.missed_intervals,
+                    q.intervals,
+                    if q.missed_days.is_empty() {
+                        "none".to_string()
+                    } else {
+                        q.missed_days.join(", ")
+                    }
+                );
+            }
+        }
+        Ok(None) => {}
+        Err(e) => eprintln!("warning: per-queue service not computed: {e}"),
+    }
+    Ok(())
+}
+
+/// `per_queue` as a table for the terminal.
+fn per_queue_table(qs: &[QueueService]) -> Table {
+    let pct = |v: Option<f64>| wfm::table::Cell::float(v.map(|x| 100.0 * x), 1);
+    let mut t = Table::new([
+        "queue",
+        "service_level_%",
+        "target_%",
+        "met",
+        "asa_seconds",
+        "abandon_%",
+        "occupancy_%",
+        "missed_days",
+    ]);
+    for q in qs {
+        t.push(vec![
+            wfm::table::Cell::text(q.queue.clone()),
+            pct(q.service_level),
+            pct(q.target),
+            wfm::table::Cell::text(if q.met { "yes" } else { "no" }),
+            wfm::table::Cell::float(q.asa_seconds, 1),
+            pct(q.abandon_rate),
+            pct(q.occupancy),
+            wfm::table::Cell::Int(q.missed_days.len() as i64),
+        ]);
+    }
+    t
 }
 
 /// What the tours or the roster failed to do at all (exit code 3).
@@ -394,6 +521,8 @@ struct Solved {
     tour_plan: Option<schedule::tours::TourPlan>,
     /// `--agents`: the roster and the plan it assigns.
     roster: Option<(schedule::roster::Roster, schedule::Schedule)>,
+    /// The agents rostered, leave included.
+    agents: Option<Vec<schedule::roster::Agent>>,
 }
 
 fn solve_all(
@@ -426,7 +555,8 @@ fn solve_all(
             spinner.stage(&format!("rostering {} agents", agents.len()));
             let rr = schedule::roster::RosterRules {
                 min_rest_min: rules.tours.as_ref().map_or(660, |t| t.min_rest_min),
-                week_wraps: rules.week_wraps,
+                week_wraps: rules.week_wraps && req.days() == 7,
+                start: req.start_date(),
                 ..Default::default()
             };
             let base = tour_plan.as_ref().map_or(&sched, |t| &t.schedule);
@@ -447,7 +577,69 @@ fn solve_all(
         comparison,
         tour_plan,
         roster,
+        agents: agents.map(<[schedule::roster::Agent]>::to_vec),
     })
+}
+
+/// `ics/<agent>.ics`: every agent's shifts and leave days (a dated plan only).
+fn write_ics(
+    dir: &Path,
+    r: &schedule::roster::Roster,
+    base: &schedule::Schedule,
+    agents: &[schedule::roster::Agent],
+    inputs: &[PathBuf],
+) -> anyhow::Result<()> {
+    let Some(start) = r.start else {
+        eprintln!("note: no .ics files: the plan is an undated week");
+        return Ok(());
+    };
+    let ics = dir.join("ics");
+    std::fs::create_dir_all(&ics)
+        .with_context(|| format!("failed to create `{}`", ics.display()))?;
+    let at = |min: u32| {
+        start.and_hms_opt(0, 0, 0).expect("midnight") + chrono::Duration::minutes(i64::from(min))
+    };
+    let rows = r.rows(base);
+    for ag in agents {
+        let shifts: Vec<wfm::io::ics::IcsShift> = rows
+            .iter()
+            .filter(|(a, _)| *a == ag.id)
+            .map(|&(_, i)| {
+                let s = &base.shifts[i];
+                wfm::io::ics::IcsShift {
+                    start: at(s.start_min),
+                    end: at(s.end_min),
+                    template: s.template.clone(),
+                    breaks: s.breaks_text(),
+                }
+            })
+            .collect();
+        let leave: Vec<wfm::io::ics::IcsLeave> = (0..base.day_labels.len())
+            .filter_map(|d| {
+                let date = start + chrono::Duration::days(d as i64);
+                ag.leave_on(date).map(|k| wfm::io::ics::IcsLeave {
+                    date,
+                    kind: k.to_string(),
+                })
+            })
+            .collect();
+        let text = wfm::io::ics::calendar(&ag.id, &shifts, &leave, start);
+        let safe: String = ag
+            .id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let path = ics.join(format!("{safe}.ics"));
+        wfm::table::write_atomic(&path, text.as_bytes(), inputs)
+            .with_context(|| format!("failed to write `{}`", path.display()))?;
+    }
+    Ok(())
 }
 
 /// summary.json: the plan's summary with the comparison, tours and roster when asked for.
@@ -457,6 +649,7 @@ fn summary_json(solved: &Solved) -> anyhow::Result<serde_json::Value> {
         comparison,
         tour_plan,
         roster,
+        ..
     } = solved;
     let mut summary_json = serde_json::to_value(&sched.summary)?;
     if let Some((base, mid)) = &comparison {
@@ -503,6 +696,7 @@ fn summary_json(solved: &Solved) -> anyhow::Result<serde_json::Value> {
             "unassigned_shifts": r.unassigned(),
             "soft_violations": r.violations.len(),
             "unskilled_agents": r.unskilled,
+            "agents_summary": r.summary,
         });
     }
     Ok(summary_json)
@@ -522,6 +716,9 @@ fn write_files(
     if let Some((r, base)) = &solved.roster {
         write_table(dir, "roster.csv", &r.table(base), inputs)?;
         write_table(dir, "roster_violations.csv", &r.violations_table(), inputs)?;
+        if let Some(agents) = &solved.agents {
+            write_ics(dir, r, base, agents, inputs)?;
+        }
     }
     if let Some(tp) = &solved.tour_plan {
         write_table(dir, "tours.csv", &tp.tours_table(), inputs)?;
@@ -573,8 +770,17 @@ fn print_summary(
         comparison,
         tour_plan,
         roster,
+        ..
     } = solved;
     sched.summary_table().write(OutputFormat::Table, &mut out)?;
+    if let Some(qs) = &sched.summary.per_queue {
+        writeln!(
+            out,
+            "\nservice per queue, each against its own target (pooling: {}):",
+            sched.summary.per_queue_pooling.as_deref().unwrap_or("?")
+        )?;
+        per_queue_table(qs).write(OutputFormat::Table, &mut out)?;
+    }
     if let Some((base, mid)) = &comparison {
         writeln!(out)?;
         let mut t = Table::new(["variant", "paid_agent_hours", "status", "gap_pct"]);
@@ -651,6 +857,31 @@ fn print_summary(
             r.unassigned(),
             r.violations.len()
         )?;
+        let mut t = Table::new([
+            "agent",
+            "shifts",
+            "paid_hours",
+            "contracted_hours",
+            "monthly_cap",
+            "leave_days",
+            "vacation_days",
+            "weekend_shifts",
+            "late_shifts",
+        ]);
+        for a in &r.summary {
+            t.push(vec![
+                wfm::table::Cell::text(a.agent.clone()),
+                wfm::table::Cell::Int(a.shifts as i64),
+                wfm::table::Cell::Float(a.paid_hours, 2),
+                wfm::table::Cell::Float(a.contracted_hours, 2),
+                wfm::table::Cell::float(a.monthly_cap_hours, 2),
+                wfm::table::Cell::Int(a.leave_days as i64),
+                wfm::table::Cell::Int(a.vacation_days as i64),
+                wfm::table::Cell::Int(a.weekend_shifts as i64),
+                wfm::table::Cell::Int(a.late_shifts as i64),
+            ]);
+        }
+        t.write(OutputFormat::Table, &mut out)?;
         for v in &r.violations {
             writeln!(out, "  {} {}: {}", v.agent, v.rule, v.detail)?;
         }

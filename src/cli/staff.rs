@@ -289,11 +289,43 @@ pub(crate) struct Args {
     /// No notes on stderr (metric definitions, patience, totals).
     #[arg(long, short)]
     quiet: bool,
+    /// Multi-skill config only: replications per simulated staffing in the search
+    /// [config `[staffing] reps`, else 50].
+    #[arg(long, value_name = "N")]
+    reps: Option<u32>,
+    /// Multi-skill config only: seed of the simulations [config `[simulate] seed`, else 1].
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Multi-skill config only: write the final check's simulated service level per queue ×
+    /// interval to FILE (.csv or .json).
+    #[arg(long, value_name = "FILE")]
+    check: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if super::multiskill::is_multiskill(args.policy.config.as_ref())? {
+        anyhow::ensure!(
+            !args.evaluate && args.risk.is_none(),
+            "--evaluate and --risk do not apply to a multi-skill config (use `wfm simulate`)"
+        );
+        let config = args.policy.config.as_deref().expect("checked above");
+        return super::multiskill::run(super::multiskill::Request {
+            input: &args.input,
+            config,
+            reps: args.reps,
+            seed: args.seed,
+            totals: args.totals.as_deref(),
+            check: args.check.as_deref(),
+            quiet: args.quiet,
+            output: &args.output,
+        });
+    }
+    anyhow::ensure!(
+        args.reps.is_none() && args.seed.is_none() && args.check.is_none(),
+        "--reps, --seed and --check apply to a multi-skill config (one with [groups])"
+    );
     let mut cfg = args.policy.config()?;
     if let Some(p) = args.risk {
         anyhow::ensure!(

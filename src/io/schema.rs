@@ -135,7 +135,10 @@ pub fn share(column: &str) -> Share {
         Some(b) => (b, true),
         None => (column, false),
     };
-    let base = base.strip_prefix("hit_").unwrap_or(base);
+    let base = base
+        .strip_prefix("hit_")
+        .or_else(|| base.strip_prefix("baseline_"))
+        .unwrap_or(base);
     let sl_n = base
         .strip_prefix("sl_")
         .and_then(|r| r.strip_suffix('s'))

@@ -321,7 +321,7 @@ impl DistSpec {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-enum Level {
+pub(crate) enum Level {
     One(String),
     Many(Vec<String>),
 }
@@ -343,11 +343,67 @@ struct RetrialSpec {
     mean_delay_seconds: f64,
 }
 
+/// One agent group in either form of the config: `[[groups]]` with `name`, or
+/// `[groups.<name>]` (the form of issue #20). `queues` and `serves` are the same key. The
+/// staffing keys (`cost_per_hour`, `min_agents`, `max_agents`) are read by
+/// [`crate::io::multiskill`]; the simulator ignores them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GroupBody {
+    #[serde(alias = "queues")]
+    pub(crate) serves: Vec<Level>,
+    pub(crate) cost_per_hour: Option<toml::Spanned<f64>>,
+    pub(crate) min_agents: Option<toml::Spanned<i64>>,
+    pub(crate) max_agents: Option<toml::Spanned<i64>>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct GroupSpec {
     name: String,
+    #[serde(alias = "queues")]
     serves: Vec<Level>,
+    cost_per_hour: Option<toml::Spanned<f64>>,
+    min_agents: Option<toml::Spanned<i64>>,
+    max_agents: Option<toml::Spanned<i64>>,
+}
+
+/// The groups of a config in file order, from either form.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Groups(pub(crate) Vec<(String, GroupBody)>);
+
+impl<'de> Deserialize<'de> for Groups {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Groups;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("`[[groups]]` entries or `[groups.<name>]` tables")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Groups, A::Error> {
+                let mut out = Vec::new();
+                while let Some(g) = a.next_element::<GroupSpec>()? {
+                    let body = GroupBody {
+                        serves: g.serves,
+                        cost_per_hour: g.cost_per_hour,
+                        min_agents: g.min_agents,
+                        max_agents: g.max_agents,
+                    };
+                    out.push((g.name, body));
+                }
+                Ok(Groups(out))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Groups, A::Error> {
+                // Entries in document order: the routing's group order breaks ties.
+                let mut out = Vec::new();
+                while let Some((k, v)) = a.next_entry::<String, GroupBody>()? {
+                    out.push((k, v));
+                }
+                Ok(Groups(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -367,7 +423,10 @@ struct RawConfig {
     #[serde(default)]
     queues: Vec<QueueSpec>,
     #[serde(default)]
-    groups: Vec<GroupSpec>,
+    groups: Groups,
+    /// Multi-skill staffing targets, read by [`crate::io::multiskill`].
+    #[serde(default, rename = "staffing")]
+    _staffing: Option<serde::de::IgnoredAny>,
 }
 
 /// The simulation config, validated.
@@ -438,12 +497,12 @@ pub fn read_sim_config(path: &Path) -> Result<SimConfig, TableError> {
             )))
         }
     };
-    let routing = if raw.groups.is_empty() {
+    let routing = if raw.groups.0.is_empty() {
         None
     } else {
         let mut groups = Vec::new();
         let mut named: BTreeSet<QueueId> = queues.iter().cloned().collect();
-        for g in &raw.groups {
+        for (name, g) in &raw.groups.0 {
             let mut skills = Vec::new();
             for (prio, level) in g.serves.iter().enumerate() {
                 let names = match level {
@@ -458,7 +517,7 @@ pub fn read_sim_config(path: &Path) -> Result<SimConfig, TableError> {
                     skills.push((q, prio as u32));
                 }
             }
-            groups.push((qid(&g.name, "group")?, skills));
+            groups.push((qid(name, "group")?, skills));
         }
         Some(Routing::new(queues, groups, selection).map_err(|e| err(e.to_string()))?)
     };

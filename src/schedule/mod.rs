@@ -12,6 +12,7 @@
 mod greedy;
 pub(crate) mod lp;
 mod model;
+mod per_queue;
 pub mod requirement;
 pub mod roster;
 
@@ -470,10 +471,19 @@ pub struct Summary {
     pub lower_bound: Option<f64>,
     /// Relative optimality gap, when a bound is known.
     pub gap: Option<f64>,
-    /// Call-weighted expected Erlang C SL of the plan, when load and AHT are known.
+    /// Call-weighted expected Erlang C SL of the plan with every queue in one pool at one
+    /// threshold, when load and AHT are known (what the `service` objective maximises; each
+    /// queue against its own target is [`Summary::per_queue`]).
+    #[serde(rename = "expected_sl_pooled")]
     pub expected_sl: Option<f64>,
     /// Paid-hours budget (service objective).
     pub budget_hours: Option<f64>,
+    /// Service per queue over the horizon, each queue against its own targets (filled by
+    /// [`Schedule::evaluate_per_queue`]; `None` until then).
+    pub per_queue: Option<Vec<crate::staffing::evaluate::QueueService>>,
+    /// The pooling assumption of `per_queue` (`separate`: the plan's agents split by each
+    /// queue's requirement; `pool`: every agent answers every queue).
+    pub per_queue_pooling: Option<String>,
 }
 
 /// A solved plan.
@@ -529,7 +539,10 @@ impl Schedule {
         t
     }
 
-    /// Coverage per interval: `interval_start, required, scheduled, gap, expected_sl`.
+    /// Coverage per interval: `interval_start, required, scheduled, gap, expected_sl, basis`.
+    /// `basis` names what `required` counts (`scheduled`: agents on shift and not on a break,
+    /// absence allowance included; `net`: on the phones; `given`); `scheduled` always counts
+    /// agents on shift and not on a break; `expected_sl` is every queue pooled at one threshold.
     pub fn coverage_table(&self) -> Table {
         let mut t = Table::new([
             schema::INTERVAL_START,
@@ -537,6 +550,7 @@ impl Schedule {
             "scheduled",
             "gap",
             "expected_sl",
+            "basis",
         ]);
         for r in &self.coverage {
             t.push(vec![
@@ -545,6 +559,7 @@ impl Schedule {
                 Cell::Float(r.scheduled, 0),
                 Cell::Float(r.gap, 2),
                 Cell::float(r.expected_sl, 4),
+                Cell::text(self.summary.requirement_basis.clone()),
             ]);
         }
         t
@@ -604,7 +619,10 @@ impl Schedule {
         row("objective value", Cell::Float(s.objective_value, 4));
         row("lower bound", Cell::float(s.lower_bound, 4));
         row("optimality gap %", Cell::float(s.gap.map(|g| 100.0 * g), 3));
-        row("expected SL", Cell::float(s.expected_sl, 4));
+        row(
+            "expected SL (queues pooled, one threshold)",
+            Cell::float(s.expected_sl, 4),
+        );
         row("budget (paid hours)", Cell::float(s.budget_hours, 2));
         t
     }
@@ -1292,6 +1310,8 @@ fn assemble(
         gap,
         expected_sl,
         budget_hours: budget,
+        per_queue: None,
+        per_queue_pooling: None,
     };
     Schedule {
         termination,

@@ -71,6 +71,8 @@ struct Waiting {
     arrival: f64,
     deadline: f64,
     ivl: u32,
+    /// The handle time drawn at arrival (synchronized streams), else NaN: drawn when answered.
+    service: f64,
 }
 
 #[derive(Debug, Default)]
@@ -88,6 +90,8 @@ struct GroupState {
 struct Sim<'a> {
     p: &'a Prepared,
     rng: Rng,
+    /// Synchronized streams (arrival, patience, service) per queue; empty: `rng` draws all.
+    streams: Vec<[Rng; 3]>,
     heap: BinaryHeap<Event>,
     seq: u64,
     now: f64,
@@ -106,6 +110,13 @@ pub(super) fn run(p: &Prepared, seed: u64, rep: u64) -> RepTally {
     let mut s = Sim {
         p,
         rng: Rng::for_replication(seed, rep),
+        streams: if p.synchronized {
+            (0..nq as u64)
+                .map(|q| [0, 1, 2].map(|k| Rng::for_stream(seed, rep, 3 * q + k)))
+                .collect()
+        } else {
+            Vec::new()
+        },
         heap: BinaryHeap::with_capacity(64),
         seq: 0,
         now: 0.0,
@@ -149,6 +160,16 @@ pub(super) fn run(p: &Prepared, seed: u64, rep: u64) -> RepTally {
 }
 
 impl Sim<'_> {
+    /// The generator of draw `kind` (0 arrival, 1 patience, 2 service) of queue `q`.
+    #[inline]
+    fn rng_for(&mut self, q: usize, kind: usize) -> &mut Rng {
+        if self.streams.is_empty() {
+            &mut self.rng
+        } else {
+            &mut self.streams[q][kind]
+        }
+    }
+
     #[inline]
     fn push(&mut self, t: f64, what: What) {
         self.seq += 1;
@@ -171,7 +192,7 @@ impl Sim<'_> {
                     let rate = p.rate[q * p.intervals + i];
                     let end = (i + 1) as f64 * p.interval_secs;
                     if rate > 0.0 {
-                        let t = from + self.rng.exp1() / rate;
+                        let t = from + self.rng_for(q, 0).exp1() / rate;
                         if t < end {
                             self.cursor[q] = i;
                             self.push(t, What::Arrival(q as u32));
@@ -208,22 +229,29 @@ impl Sim<'_> {
             self.out.cells[cell].retrials += 1;
         }
         let deadline = match &p.patience[q] {
-            Some(d) => now + d.sample(&mut self.rng),
+            Some(d) => now + d.sample(self.rng_for(q, 1)),
             None => f64::INFINITY,
+        };
+        let service = if self.streams.is_empty() {
+            f64::NAN
+        } else {
+            p.service[q].sample(self.rng_for(q, 2))
         };
         if !retrial {
             self.schedule_arrival(q, now);
         }
+        let w = Waiting {
+            arrival: now,
+            deadline,
+            ivl: ivl as u32,
+            service,
+        };
         if let Some(g) = self.idle_group_for(q) {
             self.groups[g].idle.pop_back();
-            self.start_service(g, q, now, ivl);
+            self.start_service(g, q, w);
         } else {
             self.out.cells[cell].delayed += 1;
-            self.waiting[q].push_back(Waiting {
-                arrival: now,
-                deadline,
-                ivl: ivl as u32,
-            });
+            self.waiting[q].push_back(w);
             if p.retrials[q].is_some() && deadline.is_finite() {
                 self.push(deadline, What::Deadline(q as u32));
             }
@@ -263,11 +291,17 @@ impl Sim<'_> {
         }
     }
 
-    fn start_service(&mut self, g: usize, q: usize, arrival: f64, ivl: usize) {
+    fn start_service(&mut self, g: usize, q: usize, w: Waiting) {
         let p = self.p;
         let now = self.now;
-        let wait = now - arrival;
-        let service = p.service[q].sample(&mut self.rng) * p.service_scale[q * p.intervals + ivl];
+        let ivl = w.ivl as usize;
+        let wait = now - w.arrival;
+        let draw = if w.service.is_nan() {
+            p.service[q].sample(&mut self.rng)
+        } else {
+            w.service
+        };
+        let service = draw * p.service_scale[q * p.intervals + ivl];
         let c = &mut self.out.cells[q * p.intervals + ivl];
         c.answered += 1;
         if wait <= p.threshold_secs {
@@ -301,7 +335,7 @@ impl Sim<'_> {
             return;
         }
         match self.next_call(g) {
-            Some((q, w)) => self.start_service(g, q, w.arrival, w.ivl as usize),
+            Some((q, w)) => self.start_service(g, q, w),
             None => {
                 let now = self.now;
                 self.groups[g].idle.push_back(now);
@@ -379,7 +413,7 @@ impl Sim<'_> {
                 for _ in 0..add {
                     let now = self.now;
                     match self.next_call(g) {
-                        Some((q, w)) => self.start_service(g, q, w.arrival, w.ivl as usize),
+                        Some((q, w)) => self.start_service(g, q, w),
                         None => self.groups[g].idle.push_back(now),
                     }
                 }

@@ -206,6 +206,8 @@ pub(crate) struct Prepared {
     retrials: Vec<Option<Retrial>>,
     /// Per group: its queues by priority level, best level first.
     levels: Vec<Vec<Vec<usize>>>,
+    /// Per-queue synchronized random streams ([`CrnModel`]); `false` for [`simulate`].
+    synchronized: bool,
 }
 
 /// The result of [`simulate`]: every replication's counts, and summaries of them.
@@ -266,7 +268,7 @@ pub fn simulate(
     options: &SimOptions,
     progress: &dyn Progress,
 ) -> Result<SimResult, SimulateError> {
-    run_prepared(prepare(model, options)?, model, options, progress)
+    simulate_as(model, options, progress, false)
 }
 
 /// Retrials of abandoned callers of one queue: an abandoned caller calls again with
@@ -324,6 +326,31 @@ pub fn simulate_with_retrials(
         )));
     }
     p.retrials = retrials.to_vec();
+    run_prepared(p, model, options, progress)
+}
+
+/// As [`simulate`], with the synchronized per-queue streams of [`CrnModel`]: the k-th call of
+/// a queue has the same arrival time, patience and handle time whatever the staffing, so two
+/// staffings simulated with the same seed differ only by what the staffing changes (#20).
+///
+/// # Errors
+/// As [`simulate`].
+pub fn simulate_common_random_numbers(
+    model: &SimModel<'_>,
+    options: &SimOptions,
+    progress: &dyn Progress,
+) -> Result<SimResult, SimulateError> {
+    simulate_as(model, options, progress, true)
+}
+
+fn simulate_as(
+    model: &SimModel<'_>,
+    options: &SimOptions,
+    progress: &dyn Progress,
+    synchronized: bool,
+) -> Result<SimResult, SimulateError> {
+    let mut p = prepare(model, options)?;
+    p.synchronized = synchronized;
     run_prepared(p, model, options, progress)
 }
 
@@ -493,7 +520,62 @@ fn prepare(model: &SimModel<'_>, options: &SimOptions) -> Result<Prepared, Simul
         arrivals: model.arrivals.clone(),
         retrials: vec![None; nq],
         levels,
+        synchronized: false,
     })
+}
+
+/// A model prepared once and simulated for many staffings with common random numbers
+/// (multi-skill staffing, #20, `crate::staffing::multiskill`).
+///
+/// Each queue draws its arrivals, patiences and handle times from streams of its own, seeded
+/// by `(seed, replication, queue, kind)`, and a call's handle time is drawn when it arrives:
+/// the k-th call of a queue has the same arrival time, patience and handle time whatever the
+/// staffing, so differences between two staffings are not blurred by sampling noise
+/// (Cezik & L'Ecuyer 2008, §3). [`simulate`] keeps its single stream per replication.
+#[derive(Debug)]
+pub struct CrnModel {
+    p: Prepared,
+    reps: u32,
+    seed: u64,
+}
+
+impl CrnModel {
+    /// Prepares `model` (its agents panel only gives the groups' order and the grid; the
+    /// staffing comes with each [`CrnModel::run`]). Ignores `options.threads`: replications run
+    /// in order on the calling thread (callers parallelise over independent models).
+    ///
+    /// # Errors
+    /// As [`simulate`].
+    pub fn new(model: &SimModel<'_>, options: &SimOptions) -> Result<Self, SimulateError> {
+        let mut p = prepare(model, options)?;
+        p.synchronized = true;
+        Ok(CrnModel {
+            p,
+            reps: options.reps,
+            seed: options.seed,
+        })
+    }
+
+    /// Intervals of the grid.
+    pub fn intervals(&self) -> usize {
+        self.p.intervals
+    }
+
+    /// Every replication's counts with `agents` (group-major, routing group order × interval).
+    ///
+    /// # Panics
+    /// When `agents` does not have groups × intervals entries.
+    pub fn run(&mut self, agents: &[u32]) -> Vec<RepTally> {
+        assert_eq!(
+            agents.len(),
+            self.p.agents.len(),
+            "agents: groups × intervals"
+        );
+        self.p.agents.copy_from_slice(agents);
+        (0..u64::from(self.reps))
+            .map(|r| engine::run(&self.p, self.seed, r))
+            .collect()
+    }
 }
 
 /// Offered-weighted mean AHT of a queue's series (for intervals without an AHT of their own).

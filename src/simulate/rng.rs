@@ -39,6 +39,15 @@ impl Rng {
         Rng { s }
     }
 
+    /// Stream `stream` of replication `rep`: independent streams per queue and per kind of
+    /// draw, so that with [`super::CrnModel`] the k-th call of a queue gets the same arrival
+    /// time, patience and handle time whatever the staffing (common random numbers, #20).
+    pub(crate) fn for_stream(seed: u64, rep: u64, stream: u64) -> Self {
+        let mut st = seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mixed = splitmix64(&mut st);
+        Self::for_replication(mixed, rep)
+    }
+
     /// The next 64 random bits.
     #[inline]
     pub(crate) fn next_u64(&mut self) -> u64 {

@@ -154,6 +154,8 @@ pub struct QueuePolicy {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StaffConfig {
     overrides: Settings,
+    /// Per-queue layers above the command line (a scenario scoped to some queues).
+    queue_overrides: BTreeMap<String, Settings>,
     queues: BTreeMap<String, Settings>,
     defaults: Settings,
     hours_per_fte_day: f64,
@@ -175,6 +177,7 @@ impl StaffConfig {
     pub fn new() -> Self {
         StaffConfig {
             overrides: Settings::default(),
+            queue_overrides: BTreeMap::new(),
             queues: BTreeMap::new(),
             defaults: Settings::default(),
             hours_per_fte_day: DEFAULT_HOURS_PER_FTE_DAY,
@@ -242,6 +245,14 @@ impl StaffConfig {
     /// Settings applied to every queue over the config (the command-line flags).
     pub fn with_overrides(mut self, s: Settings) -> Self {
         self.overrides = s.or(self.overrides);
+        self
+    }
+    /// Settings applied to `queue` over every other layer, the command line included (a
+    /// what-if scoped to that queue).
+    pub fn with_queue_overrides(mut self, queue: impl Into<String>, s: Settings) -> Self {
+        let q = queue.into();
+        let old = self.queue_overrides.get(&q).copied().unwrap_or_default();
+        self.queue_overrides.insert(q, s.or(old));
         self
     }
     /// The `[defaults]` layer.
@@ -346,7 +357,8 @@ impl StaffConfig {
         history_patience: Option<f64>,
     ) -> Result<QueuePolicy, StaffingError> {
         let own = self.queues.get(queue).copied().unwrap_or_default();
-        let specific = self.overrides.or(own);
+        let scoped = self.queue_overrides.get(queue).copied().unwrap_or_default();
+        let specific = scoped.or(self.overrides).or(own);
         let s = specific.or(self.defaults);
         let kind = s.kind.unwrap_or_default();
         let model_kind = s.model.unwrap_or(ModelKind::ErlangC);

@@ -19,11 +19,15 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::config::StaffConfig;
+use super::config::{QueuePolicy, StaffConfig};
 use super::plan::{self, Demand, PlanRow, StaffInput, StaffPlan};
+use super::scope::Scope;
 use super::StaffingError;
 use crate::model::{Coverage, Panel};
 use crate::time::{NaiveDate, NaiveDateTime};
+
+/// Every queue's resolved policy, by name.
+type Policies = BTreeMap<String, QueuePolicy>;
 
 /// How the schedule's agents serve the queues (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,8 +118,45 @@ pub struct Evaluation {
     pub rows: Vec<EvalRow>,
     /// Queue × day, sorted by date then queue.
     pub days: Vec<EvalDay>,
+    /// Queue over every evaluated interval, sorted by queue.
+    pub queues: Vec<QueueService>,
     /// Demand intervals outside the coverage (not evaluated).
     pub outside: usize,
+}
+
+/// One queue over the whole evaluated horizon, against its own targets (a schedule's
+/// `summary.json` `per_queue`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct QueueService {
+    /// Queue.
+    pub queue: String,
+    /// Offered-weighted service level over the horizon.
+    pub service_level: Option<f64>,
+    /// The queue's service-level target (none: judged on ASA / abandonment, or async).
+    pub target: Option<f64>,
+    /// Every target of the queue met over the horizon (SL, ASA, abandonment; async: every
+    /// interval within the SLA).
+    pub met: bool,
+    /// Answered-weighted ASA, seconds (none: unbounded somewhere, or nothing answered).
+    pub asa_seconds: Option<f64>,
+    /// The queue's maximum ASA, seconds.
+    pub max_asa_seconds: Option<f64>,
+    /// Offered-weighted abandon rate (Erlang A).
+    pub abandon_rate: Option<f64>,
+    /// The queue's maximum abandon rate.
+    pub max_abandon: Option<f64>,
+    /// Busy ÷ on-phone agent-hours.
+    pub occupancy: Option<f64>,
+    /// Contacts offered.
+    pub offered: f64,
+    /// Scheduled agent-hours (on shift, not on a break) serving the queue.
+    pub on_shift_agent_hours: f64,
+    /// Intervals evaluated.
+    pub intervals: usize,
+    /// Intervals missing a target.
+    pub missed_intervals: usize,
+    /// Days (YYYY-MM-DD) whose service misses a target.
+    pub missed_days: Vec<String>,
 }
 
 /// Mean scheduled agents over `[start, start + secs)` from the coverage, when the coverage
@@ -155,31 +196,93 @@ pub fn evaluate_schedule(
     coverage: &Panel<Coverage>,
     pooling: Pooling,
 ) -> Result<Evaluation, StaffingError> {
+    let hit = Hit {
+        input,
+        config,
+        absent_agents: 0.0,
+        absent_scope: None,
+    };
+    evaluate_hit(input, config, coverage, pooling, &hit)
+}
+
+/// A variant hitting a fixed schedule: other demand, another policy, agents absent.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit<'a> {
+    /// The variant's demand: the baseline input's rows, in the same order, changed.
+    pub input: &'a StaffInput,
+    /// The variant's policy (targets, shrinkage, model).
+    pub config: &'a StaffConfig,
+    /// Agents of the schedule absent in every interval of `absent_scope` (on top of the
+    /// unplanned shrinkage allowance).
+    pub absent_agents: f64,
+    /// Where they are absent (`None`: everywhere). With queues in the scope and separate
+    /// queues, the absence falls on those queues' shares, split by their requirement; else
+    /// on the whole pool.
+    pub absent_scope: Option<&'a Scope>,
+}
+
+/// Evaluates `coverage`, built for the demand of `input` under `config` (which splits the
+/// schedule's agents between separate queues), against the variant `hit`: the schedule stays
+/// as it is, the variant's demand and policy meet it, minus the absent agents.
+///
+/// # Errors
+/// What [`plan::staff`] and [`plan::evaluate`] return for the baseline or the variant.
+///
+/// # Panics
+/// When the variant's input has another number of rows than `input`.
+pub fn evaluate_hit(
+    input: &StaffInput,
+    config: &StaffConfig,
+    coverage: &Panel<Coverage>,
+    pooling: Pooling,
+    hit: &Hit<'_>,
+) -> Result<Evaluation, StaffingError> {
+    assert_eq!(input.len(), hit.input.len(), "the variant keeps the rows");
     let base = plan::staff(input, config)?;
+    let policies = plan::policies(hit.input, hit.config)?;
+    let demand: Vec<(f64, Option<f64>)> = hit.input.offered_aht().collect();
     let secs = i64::from(base.interval.seconds());
-    // Σ over queues of the scheduled-basis requirement, and of demand, per interval start.
-    let mut by_start: BTreeMap<NaiveDateTime, (f64, f64, f64)> = BTreeMap::new();
-    for r in &base.rows {
+    let everywhere = Scope::default();
+    let scope = hit.absent_scope.unwrap_or(&everywhere);
+    let absent_on_queues = !scope.queues.is_empty() && pooling == Pooling::Separate;
+    // Per interval start: Σ requirement (scheduled basis), Σ offered and Σ work of the
+    // variant, Σ requirement of the queues the absence falls on.
+    let mut by_start: BTreeMap<NaiveDateTime, [f64; 4]> = BTreeMap::new();
+    for (r, &(offered, aht)) in base.rows.iter().zip(&demand) {
         let e = by_start.entry(r.start).or_default();
-        e.0 += r.agents_scheduled;
-        e.1 += r.offered;
-        e.2 += r.offered * r.aht_secs.unwrap_or(0.0);
+        e[0] += r.agents_scheduled;
+        e[1] += offered;
+        e[2] += offered * aht.unwrap_or(0.0);
+        if scope.has_queue(&r.queue) {
+            e[3] += r.agents_scheduled;
+        }
     }
+    let absent = |t: NaiveDateTime| {
+        if hit.absent_agents > 0.0 && scope.has_time(t) {
+            hit.absent_agents
+        } else {
+            0.0
+        }
+    };
     let scheduled: Vec<Option<f64>> = base
         .rows
         .iter()
         .map(|r| {
-            let total = mean_scheduled(coverage, r.start, secs)?;
+            let mut total = mean_scheduled(coverage, r.start, secs)?;
+            if !absent_on_queues {
+                total = (total - absent(r.start)).max(0.0);
+            }
+            let [sum, .., scoped] = by_start[&r.start];
             Some(match pooling {
                 Pooling::Pool => total,
-                Pooling::Separate => {
-                    let sum = by_start[&r.start].0;
-                    if sum > 0.0 {
-                        total * r.agents_scheduled / sum
-                    } else {
-                        0.0
+                Pooling::Separate if sum > 0.0 => {
+                    let mut share = total * r.agents_scheduled / sum;
+                    if absent_on_queues && scope.has_queue(&r.queue) && scoped > 0.0 {
+                        share -= absent(r.start) * r.agents_scheduled / scoped;
                     }
+                    share.max(0.0)
                 }
+                Pooling::Separate => 0.0,
             })
         })
         .collect();
@@ -187,13 +290,13 @@ pub fn evaluate_schedule(
         .rows
         .iter()
         .zip(&scheduled)
-        .map(|(r, s)| s.unwrap_or(0.0) * (1.0 - base.policies[&r.queue].unplanned.value()))
+        .map(|(r, s)| s.unwrap_or(0.0) * (1.0 - policies[&r.queue].unplanned.value()))
         .collect();
     let (lo, hi) = match pooling {
-        Pooling::Separate => bracket(input, config, &on_phone)?,
+        Pooling::Separate => bracket(hit.input, hit.config, &on_phone)?,
         Pooling::Pool => {
-            let pooled = pooled_input(input, &base, &by_start)?;
-            bracket(&pooled, config, &on_phone)?
+            let pooled = pooled_input(hit.input, &base, &by_start)?;
+            bracket(&pooled, hit.config, &on_phone)?
         }
     };
     let mut rows = Vec::new();
@@ -203,13 +306,24 @@ pub fn evaluate_schedule(
             outside += 1;
             continue;
         };
-        rows.push(judge(r, &lo.rows[i], &hi.rows[i], s, on_phone[i], &base));
+        let mut r = r.clone();
+        r.offered = demand[i].0;
+        rows.push(judge(
+            &r,
+            &lo.rows[i],
+            &hi.rows[i],
+            s,
+            on_phone[i],
+            &policies,
+        ));
     }
-    let days = per_day(&rows, &base);
+    let days = per_day(&rows, &policies);
+    let queues = per_queue(&rows, &days, &policies);
     Ok(Evaluation {
         pooling,
         rows,
         days,
+        queues,
         outside,
     })
 }
@@ -232,13 +346,13 @@ fn bracket(
 fn pooled_input(
     input: &StaffInput,
     base: &StaffPlan,
-    by_start: &BTreeMap<NaiveDateTime, (f64, f64, f64)>,
+    by_start: &BTreeMap<NaiveDateTime, [f64; 4]>,
 ) -> Result<StaffInput, StaffingError> {
     let demand: Vec<Demand> = base
         .rows
         .iter()
         .map(|r| {
-            let (_, offered, work) = by_start[&r.start];
+            let [_, offered, work, _] = by_start[&r.start];
             Demand {
                 start: r.start,
                 queue: r.queue.clone(),
@@ -257,11 +371,11 @@ fn judge(
     hi: &PlanRow,
     scheduled: f64,
     agents: f64,
-    base: &StaffPlan,
+    policies: &Policies,
 ) -> EvalRow {
     let f = agents - (agents + 1e-9).floor();
     let f = if f < 1e-9 { 0.0 } else { f };
-    let p = &base.policies[&r.queue];
+    let p = &policies[&r.queue];
     let t = &p.targets;
     let sl = interp(lo.service_level, hi.service_level, f);
     let asa = interp(lo.asa_secs, hi.asa_secs, f);
@@ -295,83 +409,151 @@ fn judge(
     }
 }
 
-fn per_day(rows: &[EvalRow], base: &StaffPlan) -> Vec<EvalDay> {
-    #[derive(Default)]
-    struct Acc {
-        n: usize,
-        offered: f64,
-        sched_h: f64,
-        sl: (f64, f64),
-        asa: (f64, f64),
-        asa_unbounded: bool,
-        ab: (f64, f64),
-        busy: f64,
-        phone_h: f64,
-        missed: usize,
-    }
-    let mut acc: BTreeMap<(NaiveDate, &str), Acc> = BTreeMap::new();
-    for r in rows {
-        let a = acc.entry((r.start.date(), r.queue.as_str())).or_default();
-        a.n += 1;
-        a.offered += r.offered;
-        a.sched_h += r.scheduled * r.hours;
-        a.phone_h += r.agents * r.hours;
+/// Sums of a set of evaluated intervals (one queue × day, or one queue × horizon).
+#[derive(Default)]
+struct Acc {
+    n: usize,
+    offered: f64,
+    sched_h: f64,
+    sl: (f64, f64),
+    asa: (f64, f64),
+    asa_unbounded: bool,
+    ab: (f64, f64),
+    busy: f64,
+    phone_h: f64,
+    missed: usize,
+}
+
+/// An aggregate's measures and whether it meets the queue's targets.
+struct Judged {
+    sl: Option<f64>,
+    asa: Option<f64>,
+    ab: Option<f64>,
+    occ: Option<f64>,
+    met: bool,
+}
+
+impl Acc {
+    fn add(&mut self, r: &EvalRow) {
+        self.n += 1;
+        self.offered += r.offered;
+        self.sched_h += r.scheduled * r.hours;
+        self.phone_h += r.agents * r.hours;
         if let Some(s) = r.service_level {
-            a.sl.0 += r.offered * s;
-            a.sl.1 += r.offered;
+            self.sl.0 += r.offered * s;
+            self.sl.1 += r.offered;
         }
         let answered = r.offered * (1.0 - r.abandon_rate.unwrap_or(0.0));
         match r.asa_secs {
             Some(w) => {
-                a.asa.0 += answered * w;
-                a.asa.1 += answered;
+                self.asa.0 += answered * w;
+                self.asa.1 += answered;
             }
-            None if r.offered > 0.0 => a.asa_unbounded = true,
+            None if r.offered > 0.0 => self.asa_unbounded = true,
             None => {}
         }
         if let Some(x) = r.abandon_rate {
-            a.ab.0 += r.offered * x;
-            a.ab.1 += r.offered;
+            self.ab.0 += r.offered * x;
+            self.ab.1 += r.offered;
         }
         if let Some(o) = r.occupancy {
-            a.busy += o * r.agents * r.hours;
+            self.busy += o * r.agents * r.hours;
         }
         if !r.met {
-            a.missed += 1;
+            self.missed += 1;
         }
     }
-    let ratio = |(n, d): (f64, f64)| (d > 0.0).then(|| n / d);
+
+    /// Offered-weighted SL and abandonment, answered-weighted ASA, judged against `p`'s targets
+    /// (async: every interval within the SLA).
+    fn judge(&self, p: &super::config::QueuePolicy) -> Judged {
+        let ratio = |(n, d): (f64, f64)| (d > 0.0).then(|| n / d);
+        let t = &p.targets;
+        let sl = ratio(self.sl);
+        let asa = if self.asa_unbounded {
+            None
+        } else {
+            ratio(self.asa)
+        };
+        let ab = ratio(self.ab);
+        let met = self.offered == 0.0
+            || if p.kind == super::config::QueueKind::Async {
+                self.missed == 0
+            } else {
+                t.service_level()
+                    .is_none_or(|x| sl.is_some_and(|s| s + 1e-9 >= x))
+                    && t.max_asa()
+                        .is_none_or(|x| asa.is_some_and(|w| w <= x.value() + 1e-9))
+                    && t.max_abandon()
+                        .is_none_or(|x| ab.is_none_or(|v| v <= x + 1e-9))
+            };
+        Judged {
+            sl,
+            asa,
+            ab,
+            occ: (self.phone_h > 0.0).then(|| self.busy / self.phone_h),
+            met,
+        }
+    }
+}
+
+fn per_day(rows: &[EvalRow], policies: &Policies) -> Vec<EvalDay> {
+    let mut acc: BTreeMap<(NaiveDate, &str), Acc> = BTreeMap::new();
+    for r in rows {
+        acc.entry((r.start.date(), r.queue.as_str()))
+            .or_default()
+            .add(r);
+    }
     acc.into_iter()
         .map(|((date, q), a)| {
-            let p = &base.policies[q];
-            let t = &p.targets;
-            let sl = ratio(a.sl);
-            let asa = if a.asa_unbounded { None } else { ratio(a.asa) };
-            let ab = ratio(a.ab);
-            let met = a.offered == 0.0
-                || if p.kind == super::config::QueueKind::Async {
-                    a.missed == 0
-                } else {
-                    t.service_level()
-                        .is_none_or(|x| sl.is_some_and(|s| s + 1e-9 >= x))
-                        && t.max_asa()
-                            .is_none_or(|x| asa.is_some_and(|w| w <= x.value() + 1e-9))
-                        && t.max_abandon()
-                            .is_none_or(|x| ab.is_none_or(|v| v <= x + 1e-9))
-                };
+            let p = &policies[q];
+            let j = a.judge(p);
             EvalDay {
                 date,
                 queue: q.to_string(),
                 intervals: a.n,
                 offered: a.offered,
                 scheduled_hours: a.sched_h,
-                service_level: sl,
-                asa_secs: asa,
-                abandon_rate: ab,
-                occupancy: (a.phone_h > 0.0).then(|| a.busy / a.phone_h),
-                target: t.service_level(),
-                met,
+                service_level: j.sl,
+                asa_secs: j.asa,
+                abandon_rate: j.ab,
+                occupancy: j.occ,
+                target: p.targets.service_level(),
+                met: j.met,
                 missed_intervals: a.missed,
+            }
+        })
+        .collect()
+}
+
+fn per_queue(rows: &[EvalRow], days: &[EvalDay], policies: &Policies) -> Vec<QueueService> {
+    let mut acc: BTreeMap<&str, Acc> = BTreeMap::new();
+    for r in rows {
+        acc.entry(r.queue.as_str()).or_default().add(r);
+    }
+    acc.into_iter()
+        .map(|(q, a)| {
+            let p = &policies[q];
+            let j = a.judge(p);
+            QueueService {
+                queue: q.to_string(),
+                service_level: j.sl,
+                target: p.targets.service_level(),
+                met: j.met,
+                asa_seconds: j.asa,
+                max_asa_seconds: p.targets.max_asa().map(|s| s.value()),
+                abandon_rate: j.ab,
+                max_abandon: p.targets.max_abandon(),
+                occupancy: j.occ,
+                offered: a.offered,
+                on_shift_agent_hours: a.sched_h,
+                intervals: a.n,
+                missed_intervals: a.missed,
+                missed_days: days
+                    .iter()
+                    .filter(|d| d.queue == q && !d.met)
+                    .map(|d| d.date.to_string())
+                    .collect(),
             }
         })
         .collect()

@@ -26,10 +26,12 @@ pub mod erlang_a;
 pub mod erlang_b;
 pub mod erlang_c;
 pub mod evaluate;
+pub mod multiskill;
 pub mod plan;
 pub mod requirement;
 pub mod risk;
 pub mod scenario;
+pub mod scope;
 pub mod workforce;
 
 pub use requirement::{required_agents, Binding, Model, Requirement, Targets};
@@ -146,6 +148,14 @@ pub enum StaffingError {
         at: Location,
         /// What failed.
         source: Box<StaffingError>,
+    },
+    /// A what-if cannot be applied to the input (its scope names no queue or interval of it).
+    #[error("scenario `{name}`: {reason}")]
+    Scenario {
+        /// The scenario's name.
+        name: String,
+        /// Why, in the planner's terms.
+        reason: String,
     },
     /// The same queue and interval appear twice.
     #[error(

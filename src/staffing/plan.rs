@@ -487,6 +487,31 @@ impl StaffInput {
         self
     }
 
+    /// [`Self::with_demand_change`] on the rows in `scope` only (their queue and interval
+    /// start); returns the input and the number of rows changed.
+    pub fn with_demand_change_in(
+        mut self,
+        scope: &super::scope::Scope,
+        factor: f64,
+        aht_factor: f64,
+        aht_delta: f64,
+    ) -> (Self, usize) {
+        let mut n = 0;
+        for r in &mut self.rows {
+            if scope.contains(&self.queues[r.queue], r.start) {
+                r.offered *= factor;
+                r.aht = r.aht.map(|a| (a * aht_factor + aht_delta).max(0.0));
+                n += 1;
+            }
+        }
+        (self, n)
+    }
+
+    /// Offered contacts and AHT of every row, in row order.
+    pub(crate) fn offered_aht(&self) -> impl Iterator<Item = (f64, Option<f64>)> + '_ {
+        self.rows.iter().map(|r| (r.offered, r.aht))
+    }
+
     /// The input file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -913,6 +938,24 @@ fn availability_at(config: &StaffConfig, queue: &str, start: NaiveDateTime) -> O
         .availability()
         .and_then(|av| av.for_queue(queue))
         .map(|qa| qa.at(start.hour()))
+}
+
+/// Every queue's resolved policy under `config`, Erlang A patience from the input's estimates.
+///
+/// # Errors
+/// As [`StaffConfig::resolve`].
+pub(crate) fn policies(
+    input: &StaffInput,
+    config: &StaffConfig,
+) -> Result<BTreeMap<String, QueuePolicy>, StaffingError> {
+    input
+        .queues
+        .iter()
+        .map(|q| {
+            let hist = input.patience.get(q).and_then(|e| e.mean_secs);
+            Ok((q.clone(), config.resolve(q, hist)?))
+        })
+        .collect()
 }
 
 fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan, StaffingError> {

@@ -18,8 +18,11 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::config::{ModelKind, RawSettings, Settings, StaffConfig};
+use super::evaluate::{evaluate_hit, evaluate_schedule, Evaluation, Hit, Pooling};
 use super::plan::{self, number, Precision, StaffInput, StaffPlan, Totals};
+use super::scope::{parse_time_range, parse_weekday, Scope};
 use super::StaffingError;
+use crate::model::{Coverage, Panel};
 use crate::table::{Cell, Table};
 
 /// Relative slack of `⌊G·(1 − s)⌋` (the product may land a few ulps below an integer).
@@ -42,6 +45,12 @@ pub struct Scenario {
     pub hours_per_fte_day: Option<f64>,
     /// Paid hours per FTE per week, if changed.
     pub hours_per_fte_week: Option<f64>,
+    /// Where the demand changes and the absence apply (queues, dates, weekdays, times of
+    /// day); policy changes apply to the scope's queues over the whole horizon.
+    pub scope: Scope,
+    /// Agents absent in every interval of the scope (sick, in training): taken off the
+    /// schedule (`--schedule`), or off the scoped queue's agents in the hit run.
+    pub absent_agents: u32,
 }
 
 impl Scenario {
@@ -55,11 +64,19 @@ impl Scenario {
             settings: Settings::default(),
             hours_per_fte_day: None,
             hours_per_fte_week: None,
+            scope: Scope::default(),
+            absent_agents: 0,
         }
     }
 
     fn config(&self, base: &StaffConfig) -> Result<StaffConfig, StaffingError> {
-        let mut cfg = base.clone().with_overrides(self.settings);
+        let mut cfg = if self.scope.queues.is_empty() {
+            base.clone().with_overrides(self.settings)
+        } else {
+            self.scope.queues.iter().fold(base.clone(), |c, q| {
+                c.with_queue_overrides(q.clone(), self.settings)
+            })
+        };
         if self.hours_per_fte_day.is_some() || self.hours_per_fte_week.is_some() {
             cfg = cfg.with_hours_per_fte(
                 self.hours_per_fte_day.unwrap_or(base.hours_per_fte_day()),
@@ -67,6 +84,42 @@ impl Scenario {
             )?;
         }
         Ok(cfg)
+    }
+
+    /// The variant's demand: `input` with the volume and AHT changes on the rows in scope.
+    ///
+    /// # Errors
+    /// [`StaffingError::Scenario`] when the scope names a queue the input does not have, or
+    /// matches no row of it.
+    fn demand(&self, input: &StaffInput) -> Result<StaffInput, StaffingError> {
+        let bad = |reason: String| StaffingError::Scenario {
+            name: self.name.clone(),
+            reason,
+        };
+        if let Some(q) = self
+            .scope
+            .queues
+            .iter()
+            .find(|q| !input.queues().contains(q))
+        {
+            return Err(bad(format!(
+                "queue `{q}` is not in the input (its queues: {})",
+                input.queues().join(", ")
+            )));
+        }
+        let (v, n) = input.clone().with_demand_change_in(
+            &self.scope,
+            self.volume_factor,
+            self.aht_factor,
+            self.aht_delta_secs,
+        );
+        if n == 0 && !self.scope.is_everything() {
+            return Err(bad(format!(
+                "its scope ({}) matches no interval of the input",
+                self.scope.describe()
+            )));
+        }
+        Ok(v)
     }
 }
 
@@ -126,7 +179,10 @@ pub fn read_scenarios(path: &Path) -> Result<Vec<Scenario>, StaffingError> {
                 v => Ok(v),
             }
         };
+        let (scope, absent_agents) = scope_of(&s, &err, &key)?;
         out.push(Scenario {
+            scope,
+            absent_agents,
             volume_factor: factor("volume", s.volume)?.unwrap_or(1.0),
             aht_factor: factor("aht_factor", s.aht_factor)?.unwrap_or(1.0),
             aht_delta_secs: aht_delta,
@@ -178,6 +234,142 @@ struct RawScenario {
     concurrency: Option<f64>,
     hours_per_fte_day: Option<f64>,
     hours_per_fte_week: Option<f64>,
+    queue: Option<OneOrMany>,
+    from: Option<DateText>,
+    to: Option<DateText>,
+    weekdays: Option<Vec<String>>,
+    intervals: Option<Vec<String>>,
+    absent_agents: Option<f64>,
+}
+
+/// `queue = "PS"` or `queue = ["PS", "PE"]`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// `from = "1999-02-08"` or a TOML date `from = 1999-02-08`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum DateText {
+    Text(String),
+    Date(toml::value::Datetime),
+}
+
+impl DateText {
+    fn text(&self) -> String {
+        match self {
+            DateText::Text(t) => t.clone(),
+            DateText::Date(d) => d.to_string(),
+        }
+    }
+}
+
+/// The scope keys of one scenario (`queue`, `from`, `to`, `weekdays`, `intervals`) and its
+/// `absent_agents`, validated.
+fn scope_of(
+    s: &RawScenario,
+    err: &dyn Fn(String, f64, &'static str) -> StaffingError,
+    key: &dyn Fn(&str) -> String,
+) -> Result<(Scope, u32), StaffingError> {
+    let queues = match &s.queue {
+        None => Vec::new(),
+        Some(OneOrMany::One(q)) => vec![q.clone()],
+        Some(OneOrMany::Many(v)) => v.clone(),
+    };
+    if s.queue.is_some() && (queues.is_empty() || queues.iter().any(|q| q.trim().is_empty())) {
+        return Err(err(
+            key("queue"),
+            f64::NAN,
+            "a queue name or a list of them",
+        ));
+    }
+    let date = |k: &str, v: &Option<DateText>| match v {
+        None => Ok(None),
+        Some(d) => crate::time::parse_date(&d.text())
+            .map(Some)
+            .ok_or_else(|| err(key(k), f64::NAN, "a date YYYY-MM-DD")),
+    };
+    let (from, to) = (date("from", &s.from)?, date("to", &s.to)?);
+    if let (Some(a), Some(b)) = (from, to) {
+        if a > b {
+            return Err(err(key("to"), f64::NAN, "a date on or after `from`"));
+        }
+    }
+    let weekdays = s
+        .weekdays
+        .iter()
+        .flatten()
+        .map(|w| {
+            parse_weekday(w)
+                .ok_or_else(|| err(key("weekdays"), f64::NAN, "weekday names Mon … Sun"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let intervals = s
+        .intervals
+        .iter()
+        .flatten()
+        .map(|w| {
+            parse_time_range(w).ok_or_else(|| {
+                err(
+                    key("intervals"),
+                    f64::NAN,
+                    "times of day such as \"09:00-12:00\"",
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let scope = Scope {
+        queues,
+        from,
+        to,
+        weekdays,
+        intervals,
+    };
+    let absent = match s.absent_agents {
+        None => 0,
+        Some(a) if a.is_finite() && a >= 0.0 && a.fract() == 0.0 && a <= 1e6 => a as u32,
+        Some(a) => return Err(err(key("absent_agents"), a, "a whole number of agents ≥ 0")),
+    };
+    // Policies are per queue: a policy change limited to some dates or hours would be applied
+    // to the whole horizon without a word, so it is refused.
+    let policy = [
+        ("model", s.model.is_some()),
+        ("sl_target", s.sl_target.is_some()),
+        ("sl_seconds", s.sl_seconds.is_some()),
+        ("asa_seconds", s.asa_seconds.is_some()),
+        ("max_abandon", s.max_abandon.is_some()),
+        ("patience_seconds", s.patience_seconds.is_some()),
+        ("max_occupancy", s.max_occupancy.is_some()),
+        ("shrinkage", s.shrinkage.is_some()),
+        ("concurrency", s.concurrency.is_some()),
+    ];
+    if scope.restricts_time() {
+        if let Some((k, _)) = policy.iter().find(|(_, set)| *set) {
+            return Err(err(
+                key(k),
+                f64::NAN,
+                "no policy change together with from / to / weekdays / intervals (policies apply per queue over the whole horizon): put it in a scenario of its own",
+            ));
+        }
+    }
+    if !scope.queues.is_empty() {
+        for (k, v) in [
+            ("hours_per_fte_day", s.hours_per_fte_day),
+            ("hours_per_fte_week", s.hours_per_fte_week),
+        ] {
+            if v.is_some() {
+                return Err(err(
+                    key(k),
+                    f64::NAN,
+                    "hours per FTE for every queue: not together with `queue`",
+                ));
+            }
+        }
+    }
+    Ok((scope, absent))
 }
 
 /// The result of one variant.
@@ -191,6 +383,13 @@ pub struct ScenarioOutcome {
     pub hit: Totals,
     /// Intervals of the hit run that miss a target or are unstable.
     pub hit_missed_intervals: usize,
+    /// The variant staffed afresh: totals per queue × day, queue and day (as `wfm staff
+    /// --totals`).
+    pub staffed_totals: Vec<Totals>,
+    /// The hit run's totals per queue × day, queue and day.
+    pub hit_totals: Vec<Totals>,
+    /// The scope in words (`all` for an unscoped variant).
+    pub scope: String,
 }
 
 /// Every variant side by side with the baseline (first).
@@ -203,7 +402,7 @@ pub struct ScenarioReport {
 }
 
 /// The columns of [`ScenarioReport::to_table`].
-pub const COLUMNS: [&str; 20] = [
+pub const COLUMNS: [&str; 22] = [
     "scenario",
     "fte",
     "fte_delta",
@@ -224,6 +423,8 @@ pub const COLUMNS: [&str; 20] = [
     "hit_abandon_rate",
     "hit_unstable_intervals",
     "hit_missed_intervals",
+    "agent_hours_scheduled",
+    "scope",
 ];
 
 /// Staffs the baseline (`input` under `config`) and every scenario, and evaluates the baseline's
@@ -273,13 +474,29 @@ pub fn run(
         staffed: baseline.horizon().clone(),
         hit: baseline.horizon().clone(),
         hit_missed_intervals: 0,
+        staffed_totals: baseline.totals.clone(),
+        hit_totals: baseline.totals.clone(),
+        scope: "all".into(),
     }];
     for s in scenarios {
         let cfg = s.config(config)?;
-        let vinput =
-            input
-                .clone()
-                .with_demand_change(s.volume_factor, s.aht_factor, s.aht_delta_secs);
+        let vinput = s.demand(input)?;
+        if s.absent_agents > 0 {
+            let queues = input
+                .queues()
+                .iter()
+                .filter(|q| s.scope.has_queue(q))
+                .count();
+            if queues > 1 {
+                return Err(StaffingError::Scenario {
+                    name: s.name.clone(),
+                    reason: format!(
+                        "absent_agents without a schedule are taken from one queue's agents: set `queue` to one of {} (or give the schedule, --schedule DIR, to take them off the pooled plan)",
+                        input.queues().join(", ")
+                    ),
+                });
+            }
+        }
         let staffed = plan::staff(&vinput, &cfg)?;
         let net: Vec<u32> = staffed
             .rows
@@ -288,10 +505,15 @@ pub fn run(
             .zip(&base_net)
             .map(|((r, &(g, s_base)), &n)| {
                 let s_var = staffed.policies[&r.queue].shrinkage.value();
-                if s_var == s_base {
+                let n = if s_var == s_base {
                     n
                 } else {
                     (f64::from(g) * (1.0 - s_var) * (1.0 + NET_RTOL)).floor() as u32
+                };
+                if s.scope.contains(&r.queue, r.start) {
+                    n.saturating_sub(s.absent_agents)
+                } else {
+                    n
                 }
             })
             .collect();
@@ -301,9 +523,65 @@ pub fn run(
             staffed: staffed.horizon().clone(),
             hit: hit.horizon().clone(),
             hit_missed_intervals: hit.missed(),
+            staffed_totals: staffed.totals,
+            hit_totals: hit.totals,
+            scope: s.scope.describe(),
         });
     }
     Ok(ScenarioReport { outcomes, baseline })
+}
+
+/// One variant hitting a published schedule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduleHit {
+    /// The variant's name (`baseline` for the demand as given).
+    pub name: String,
+    /// The scope in words.
+    pub scope: String,
+    /// Agents absent in the scope.
+    pub absent_agents: u32,
+    /// The schedule under the variant: per queue × interval, × day and over the horizon.
+    pub evaluation: Evaluation,
+}
+
+/// Runs every scenario against a published schedule: the schedule's coverage stays as it is
+/// (split between separate queues by the baseline's requirement, or one pool), the variant's
+/// demand and policy meet it, minus its absent agents. The baseline (the demand as given) is
+/// first.
+///
+/// # Errors
+/// As [`evaluate_hit`]; [`StaffingError::Scenario`] when a scope names an unknown queue or
+/// matches no interval.
+pub fn run_on_schedule(
+    input: &StaffInput,
+    config: &StaffConfig,
+    coverage: &Panel<Coverage>,
+    pooling: Pooling,
+    scenarios: &[Scenario],
+) -> Result<Vec<ScheduleHit>, StaffingError> {
+    let mut out = vec![ScheduleHit {
+        name: "baseline".into(),
+        scope: "all".into(),
+        absent_agents: 0,
+        evaluation: evaluate_schedule(input, config, coverage, pooling)?,
+    }];
+    for s in scenarios {
+        let cfg = s.config(config)?;
+        let vinput = s.demand(input)?;
+        let hit = Hit {
+            input: &vinput,
+            config: &cfg,
+            absent_agents: f64::from(s.absent_agents),
+            absent_scope: Some(&s.scope),
+        };
+        out.push(ScheduleHit {
+            name: s.name.clone(),
+            scope: s.scope.describe(),
+            absent_agents: s.absent_agents,
+            evaluation: evaluate_hit(input, config, coverage, pooling, &hit)?,
+        });
+    }
+    Ok(out)
 }
 
 fn delta(a: Option<f64>, b: Option<f64>) -> Option<f64> {
@@ -338,10 +616,190 @@ impl ScenarioReport {
                 number(o.hit.abandon_rate, precision, 4),
                 Cell::Int(i64::from(o.hit.unstable_intervals)),
                 Cell::Int(o.hit_missed_intervals as i64),
+                number(Some(s.agent_hours_scheduled), precision, 1),
+                Cell::text(o.scope.clone()),
             ]);
         }
         t
     }
+
+    /// One row per scenario × queue (`by_day`: × day as well, the horizon row first), with the
+    /// baseline's figures beside: staffed afresh for the variant, and the baseline's agents hit
+    /// by it.
+    pub fn to_table_by_queue(&self, precision: Precision, by_day: bool) -> Table {
+        let mut t = Table::new([
+            "scenario",
+            "queue",
+            "period",
+            "offered",
+            "agent_hours",
+            "agent_hours_delta",
+            "agent_hours_scheduled",
+            "agent_hours_gross",
+            "service_level",
+            "hit_service_level",
+            "hit_service_level_delta",
+            "hit_asa_seconds",
+            "hit_abandon_rate",
+            "hit_unstable_intervals",
+            "scope",
+        ]);
+        let base: std::collections::BTreeMap<(&str, &str), &Totals> = self.outcomes[0]
+            .staffed_totals
+            .iter()
+            .map(|x| ((x.period.as_str(), x.queue.as_str()), x))
+            .collect();
+        for o in &self.outcomes {
+            let hit: std::collections::BTreeMap<(&str, &str), &Totals> = o
+                .hit_totals
+                .iter()
+                .map(|x| ((x.period.as_str(), x.queue.as_str()), x))
+                .collect();
+            let mut rows: Vec<&Totals> = o
+                .staffed_totals
+                .iter()
+                .filter(|x| x.queue != plan::ALL_QUEUES && (by_day || x.period == plan::HORIZON))
+                .collect();
+            // queue, then the horizon row before the days
+            rows.sort_by(|a, b| {
+                (&a.queue, a.period != plan::HORIZON, &a.period).cmp(&(
+                    &b.queue,
+                    b.period != plan::HORIZON,
+                    &b.period,
+                ))
+            });
+            for x in rows {
+                let key = (x.period.as_str(), x.queue.as_str());
+                let b = base.get(&key);
+                let h = hit.get(&key);
+                t.push(vec![
+                    Cell::text(o.name.clone()),
+                    Cell::text(x.queue.clone()),
+                    Cell::text(x.period.clone()),
+                    number(Some(x.offered), precision, 1),
+                    number(Some(x.agent_hours), precision, 1),
+                    number(b.map(|b| x.agent_hours - b.agent_hours), precision, 1),
+                    number(Some(x.agent_hours_scheduled), precision, 1),
+                    number(Some(x.agent_hours_gross), precision, 1),
+                    number(x.service_level, precision, 4),
+                    number(h.and_then(|h| h.service_level), precision, 4),
+                    number(
+                        delta(
+                            h.and_then(|h| h.service_level),
+                            b.and_then(|b| b.service_level),
+                        ),
+                        precision,
+                        4,
+                    ),
+                    number(h.and_then(|h| h.asa_secs), precision, 2),
+                    number(h.and_then(|h| h.abandon_rate), precision, 4),
+                    h.map_or(Cell::Empty, |h| Cell::Int(i64::from(h.unstable_intervals))),
+                    Cell::text(o.scope.clone()),
+                ]);
+            }
+        }
+        t
+    }
+}
+
+/// Scenarios against a published schedule ([`run_on_schedule`]): one row per scenario × queue
+/// over the horizon (`period` = `total`) and, with `by_day`, per queue × day, each beside the
+/// baseline's figure for the same queue and period.
+pub fn schedule_hits_table(hits: &[ScheduleHit], precision: Precision, by_day: bool) -> Table {
+    let mut t = Table::new([
+        "scenario",
+        "queue",
+        "period",
+        "offered",
+        "on_shift_agent_hours",
+        "service_level",
+        "baseline_service_level",
+        "service_level_delta",
+        "target",
+        "met",
+        "asa_seconds",
+        "abandon_rate",
+        "occupancy",
+        "missed_intervals",
+        "absent_agents",
+        "scope",
+        "pooling",
+    ]);
+    let Some(base) = hits.first() else {
+        return t;
+    };
+    for h in hits {
+        let ev = &h.evaluation;
+        for q in &ev.queues {
+            let b = base.evaluation.queues.iter().find(|x| x.queue == q.queue);
+            let b_sl = b.and_then(|b| b.service_level);
+            let mut push = |period: String,
+                            offered: f64,
+                            hours: f64,
+                            sl: Option<f64>,
+                            base_sl: Option<f64>,
+                            met: bool,
+                            asa: Option<f64>,
+                            ab: Option<f64>,
+                            occ: Option<f64>,
+                            missed: usize| {
+                t.push(vec![
+                    Cell::text(h.name.clone()),
+                    Cell::text(q.queue.clone()),
+                    Cell::text(period),
+                    number(Some(offered), precision, 1),
+                    number(Some(hours), precision, 2),
+                    number(sl, precision, 4),
+                    number(base_sl, precision, 4),
+                    number(delta(sl, base_sl), precision, 4),
+                    number(q.target, precision, 2),
+                    Cell::text(if met { "true" } else { "false" }),
+                    number(asa, precision, 1),
+                    number(ab, precision, 4),
+                    number(occ, precision, 4),
+                    Cell::Int(missed as i64),
+                    Cell::Int(i64::from(h.absent_agents)),
+                    Cell::text(h.scope.clone()),
+                    Cell::text(ev.pooling.name()),
+                ]);
+            };
+            push(
+                plan::HORIZON.to_string(),
+                q.offered,
+                q.on_shift_agent_hours,
+                q.service_level,
+                b_sl,
+                q.met,
+                q.asa_seconds,
+                q.abandon_rate,
+                q.occupancy,
+                q.missed_intervals,
+            );
+            if !by_day {
+                continue;
+            }
+            for d in ev.days.iter().filter(|d| d.queue == q.queue) {
+                let bd = base
+                    .evaluation
+                    .days
+                    .iter()
+                    .find(|x| x.queue == d.queue && x.date == d.date);
+                push(
+                    d.date.to_string(),
+                    d.offered,
+                    d.scheduled_hours,
+                    d.service_level,
+                    bd.and_then(|x| x.service_level),
+                    d.met,
+                    d.asa_secs,
+                    d.abandon_rate,
+                    d.occupancy,
+                    d.missed_intervals,
+                );
+            }
+        }
+    }
+    t
 }
 
 /// Definitions of the scenario columns (for docs and JSON sidecars).
@@ -358,6 +816,8 @@ pub fn definitions() -> Vec<(&'static str, &'static str)> {
         ("*_delta", "variant minus baseline"),
         ("hit_*", "the baseline's gross agents kept, net = ⌊gross·(1 − variant shrinkage)⌋, evaluated under the variant's demand and model; Erlang C intervals with agents ≤ load are unstable: SL 0, ASA unbounded (empty)"),
         ("hit_missed_intervals", "intervals of the hit run that miss a target of the variant or are unstable"),
+        ("agent_hours_scheduled", "scheduled-basis agent-hours: net ÷ (1 − unplanned shrinkage), what a schedule must cover (on shift, not on a break)"),
+        ("scope", "where the variant's demand change and absent agents apply: queues; weekdays; dates; times of day (`all`: everywhere); its policy changes apply to the scope's queues over the whole horizon"),
     ]
 }
 
