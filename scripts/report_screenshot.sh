@@ -3,7 +3,7 @@
 #  - the browser logged no console error (console messages are read from --enable-logging=stderr),
 #  - the DOM Chromium built holds every view of the report (an element with `data-view="…"`:
 #    cards, kpi-table, sl-heatmap, asa-heatmap, day-forecast, week-coverage, shift-gantt,
-#    scenarios, fidelity, trend, and at least one queue-<name>),
+#    scenarios, capacity, fidelity, trend, at least one queue-<name>, and every pool-<name>),
 #  - every chart (figure.chart) has an <svg> with drawn marks (path/line/rect/polyline/text),
 #    and every view holds at least one drawn chart or table.
 # The page has no script, so what Chromium shows is also what a browser with JavaScript disabled
@@ -20,7 +20,7 @@ html="$dir/index.html"
 shot="${2:-$dir/screenshot.png}"
 view="${3:-}"
 height="${4:-1600}"
-expected_views="cards kpi-table sl-heatmap asa-heatmap day-forecast week-coverage shift-gantt scenarios fidelity trend"
+expected_views="cards kpi-table sl-heatmap asa-heatmap day-forecast week-coverage shift-gantt scenarios capacity fidelity trend"
 
 [ -f "$html" ] || { echo "report_screenshot: $html not found" >&2; exit 2; }
 chrome="${CHROMIUM:-}"
@@ -91,7 +91,7 @@ for m in re.finditer(r'<(section|figure)\b[^>]*data-view="([^"]+)"', dom):
 expected = sys.argv[2:]
 if not any(v.startswith("queue-") for v in views):
     problems.append("no queue-<name> view")
-for name in expected + sorted(v for v in views if v.startswith("queue-")):
+for name in expected + sorted(v for v in views if v.startswith(("queue-", "pool-"))):
     body = views.get(name)
     if body is None:
         problems.append("view %s missing" % name); continue

@@ -531,5 +531,6 @@ pub fn audit_inputs(
         scorecard: None,
         targets: audit::targets::Targets::new(),
         illustrative: Vec::new(),
+        pools: Vec::new(),
     })
 }

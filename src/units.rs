@@ -11,7 +11,7 @@ use std::fmt;
 #[non_exhaustive]
 pub enum UnitError {
     /// The value is NaN or infinite.
-    #[error("{quantity}: expected a finite number, got {value}")]
+    #[error("{quantity}: expected a finite number, got {}", Shown(*.value))]
     NotFinite {
         /// Which quantity.
         quantity: &'static str,
@@ -19,7 +19,7 @@ pub enum UnitError {
         value: f64,
     },
     /// The value is outside the allowed range.
-    #[error("{quantity}: expected a value in {range}, got {value}")]
+    #[error("{quantity}: expected a value in {range}, got {}", Shown(*.value))]
     OutOfRange {
         /// Which quantity.
         quantity: &'static str,
@@ -40,6 +40,22 @@ pub enum UnitError {
         /// The offending text.
         text: String,
     },
+}
+
+/// A number as error messages show it: plain when it reads well, in scientific notation when
+/// it would take more than a dozen digits (`1e308`, not a 309-digit integer).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shown(pub f64);
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = self.0;
+        if v.is_finite() && v != 0.0 && (v.abs() >= 1e12 || v.abs() < 1e-6) {
+            write!(f, "{v:e}")
+        } else {
+            write!(f, "{v}")
+        }
+    }
 }
 
 fn finite(quantity: &'static str, v: f64) -> Result<f64, UnitError> {

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use wfm::audit::{audit, Audit, AuditInputs, AuditOptions, InputPaths, Period};
+use wfm::audit::{KpiKey, Scope};
 use wfm::report::{
-    charts, render_html, write_html, Extras, ScenarioRows, ScheduleOutput, CHART_IDS, VIEWS,
+    charts, render_html, write_html, CapacityRows, Extras, ScenarioRows, ScheduleOutput, CHART_IDS,
+    VIEWS,
 };
 
 fn root(rel: &str) -> PathBuf {
@@ -25,6 +27,8 @@ fn small(all: bool) -> Audit {
             facts: Some(p("facts.toml")),
             previous_facts: Some(p("facts_prev.toml")),
             scorecard: Some(root("models/scorecard.toml")),
+            staffing_config: Some(root("tests/fixtures/report/staffing_no_sl.toml")),
+            pools: Some(root("tests/fixtures/report/pools.toml")),
             ..InputPaths::default()
         }
     } else {
@@ -49,8 +53,12 @@ fn extras() -> Extras {
         schedule: Some(ScheduleOutput::read(&root("tests/fixtures/report/schedule")).unwrap()),
         scenarios: Some(ScenarioRows::read(&root("tests/fixtures/report/scenarios.csv")).unwrap()),
         day: None,
+        capacity: Some(CapacityRows::read(&root("tests/fixtures/report/capacity.csv")).unwrap()),
     }
 }
+
+/// The sections of queues and pools, and the pools' charts.
+const SCOPE_VIEWS: [&str; 4] = ["queue-A", "queue-B", "pool-A", "pool-SHARED"];
 
 #[test]
 fn every_chart_is_drawn_with_data_when_inputs_are_complete() {
@@ -66,6 +74,10 @@ fn every_chart_is_drawn_with_data_when_inputs_are_complete() {
         "trend-service_level",
         "queue-A-daily",
         "queue-B-daily",
+        "queue-A-forecast",
+        "queue-B-forecast",
+        "pool-A-forecast",
+        "pool-SHARED-daily",
     ] {
         assert!(ids.contains(&id), "case {id}: {ids:?}");
     }
@@ -81,7 +93,7 @@ fn every_chart_is_drawn_with_data_when_inputs_are_complete() {
     }
     assert!(!html.replace("href=\"#", "").contains("href="));
     assert_eq!(html.matches("<figure class=\"chart").count(), cs.len());
-    for v in VIEWS.iter().chain(&["queue-A", "queue-B"]) {
+    for v in VIEWS.iter().chain(&SCOPE_VIEWS) {
         assert!(
             html.contains(&format!("data-view=\"{v}\"")),
             "case {v}: no view"
@@ -126,6 +138,72 @@ fn every_kpi_with_a_target_shows_its_status_in_text() {
 }
 
 #[test]
+fn a_queue_without_an_sl_target_says_no_target_instead_of_the_centers() {
+    let a = small(true);
+    // The center's 80 % applies to A; B's staffing config says `sl_target = 0`.
+    let sl = |q: &str| {
+        a.get(KpiKey::ServiceLevel, &Scope::Queue(q.into()))
+            .unwrap()
+    };
+    assert_eq!(sl("A").target.as_ref().unwrap().value, 0.8);
+    assert!(sl("B").target.is_none() && sl("B").status().is_none());
+    assert!(sl("B").no_target.as_deref().unwrap().contains("[queues.B]"));
+    let html = render_html(&a, &extras()).unwrap();
+    let b = section(&html, "queue-B");
+    let card = b
+        .split("data-kpi=\"service_level\"")
+        .nth(1)
+        .unwrap()
+        .split("</div>\n")
+        .next()
+        .unwrap();
+    assert!(card.contains("no target"), "{card}");
+    assert!(!card.contains("target ≥ 80"), "{card}");
+    assert!(b.contains("no SL target"), "the chart says so: {b}");
+    assert!(section(&html, "queue-A").contains("target ≥ 80"));
+    // The KPI table says it too.
+    let t = a.kpi_table();
+    assert!(t.rows.iter().any(|r| r[1] == wfm::table::Cell::text("B")
+        && r[2] == wfm::table::Cell::text("service_level")
+        && r.contains(&wfm::table::Cell::text("no target"))));
+}
+
+#[test]
+fn queues_and_pools_have_their_own_forecast_and_service_charts() {
+    let a = small(true);
+    // Pool SHARED is queue B: the same KPIs, its own scope.
+    let pool = Scope::pool("SHARED", vec!["B".into()]);
+    let q = Scope::Queue("B".into());
+    for key in [KpiKey::Offered, KpiKey::ServiceLevel, KpiKey::ForecastWape] {
+        let (p, b) = (a.get(key, &pool).unwrap(), a.get(key, &q).unwrap());
+        assert_eq!(p.value, b.value, "case {key:?}");
+    }
+    assert_eq!(a.scope_daily[&pool], a.scope_daily[&q]);
+    // Each queue's days carry that queue's forecast; they add up to the center's.
+    let total: f64 = a.daily.iter().filter_map(|d| d.forecast).sum();
+    let by_queue: f64 = ["A", "B"]
+        .iter()
+        .flat_map(|q| &a.scope_daily[&Scope::Queue(q.to_string())])
+        .filter_map(|d| d.forecast)
+        .sum();
+    assert!(total > 0.0 && (total - by_queue).abs() < 1e-9 * total);
+    let cs = charts(&a, &extras()).unwrap();
+    let fc = cs.iter().find(|c| c.id == "queue-B-forecast").unwrap();
+    assert!(fc.svg.contains("forecast") && fc.svg.contains("actual offered"));
+    let html = render_html(&a, &extras()).unwrap();
+    assert!(section(&html, "pool-SHARED").contains("Queues served by this pool: B"));
+}
+
+/// The HTML of the section `id`.
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("<section id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no section {id}"));
+    let end = html[start..].find("</section>").unwrap();
+    &html[start..start + end]
+}
+
+#[test]
 fn missing_inputs_draw_a_panel_that_says_what_is_needed() {
     let a = small(false);
     let cs = charts(&a, &Extras::default()).unwrap();
@@ -141,6 +219,7 @@ fn missing_inputs_draw_a_panel_that_says_what_is_needed() {
         ("week-coverage", "--schedule"),
         ("shift-gantt", "--schedule"),
         ("scenarios-fte", "--scenarios"),
+        ("capacity-plan", "--capacity"),
     ] {
         let c = cs.iter().find(|c| c.id == id).unwrap();
         assert!(c.needs.as_deref().unwrap().contains(needs), "case {id}");
@@ -195,7 +274,7 @@ fn report_renders_in_headless_chromium_without_console_errors() {
             "case {id}: {stdout}"
         );
     }
-    for v in VIEWS.iter().chain(&["queue-A", "queue-B"]) {
+    for v in VIEWS.iter().chain(&SCOPE_VIEWS) {
         assert!(
             stdout.contains(&format!("view {v:<27} ok")),
             "case {v}: {stdout}"

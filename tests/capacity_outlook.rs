@@ -1,7 +1,9 @@
 //! Issue #15 "Must show": `wfm backtest --grain week` reports WAPE at 13- and 26-week horizons
 //! below both naive baselines (seasonal naive 52 weeks and the mean of the last 8 weeks) on the
-//! daily KPI table — the committed sample always, the shared copy when it is present — and
-//! `wfm forecast --grain week|month` states whether annual seasonality was estimated.
+//! shared daily KPI table when it is present, and on the committed synthetic series always
+//! (tests/fixtures/capacity/README.md); its prediction intervals cover near their nominal rate
+//! there; `wfm forecast --grain week|month` states whether annual seasonality was estimated
+//! (the Anonymous Bank's 273 real days: absent).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,8 +15,11 @@ fn wfm(args: &[&str]) -> std::process::Output {
         .expect("run wfm")
 }
 
-/// `(model, horizon) → wape` from the backtest's CSV summary.
-fn backtest(history: &Path) -> Vec<(String, usize, f64)> {
+/// `(model, horizon, wape, coverage80, coverage95)`.
+type Row = (String, usize, f64, Option<f64>, Option<f64>);
+
+/// The rows of the backtest's CSV summary.
+fn backtest(history: &Path) -> Vec<Row> {
     let out = wfm(&[
         "backtest",
         "--grain",
@@ -43,12 +48,14 @@ fn backtest(history: &Path) -> Vec<(String, usize, f64)> {
                 f[0].to_string(),
                 f[1].parse().unwrap(),
                 f[4].parse().unwrap(),
+                f[5].parse().ok(),
+                f[6].parse().ok(),
             )
         })
         .collect()
 }
 
-fn assert_beats_baselines(rows: &[(String, usize, f64)], what: &str) {
+fn assert_beats_baselines(rows: &[Row], what: &str) {
     for h in [13, 26] {
         let w = |m: &str| {
             rows.iter()
@@ -65,10 +72,23 @@ fn assert_beats_baselines(rows: &[(String, usize, f64)], what: &str) {
 }
 
 #[test]
-fn weekly_backtest_beats_both_naive_baselines_on_the_committed_sample() {
+fn weekly_backtest_beats_both_naive_baselines_and_covers_on_the_committed_sample() {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/capacity/kaggle_daily_offered.csv");
-    assert_beats_baselines(&backtest(&p), "committed sample");
+        .join("tests/fixtures/capacity/synthetic_daily_offered.csv");
+    let rows = backtest(&p);
+    assert_beats_baselines(&rows, "committed sample");
+    // Intervals calibrated on backtest residuals: near their nominal rate (measured 0.87 / 1.00
+    // at 13 weeks, 0.84 / 0.97 at 26; the uncalibrated inner quantiles gave 0.56 / 0.77 on the
+    // shared daily KPI table).
+    for r in rows.iter().filter(|r| r.0 == "auto") {
+        let (c80, c95) = (r.3.unwrap(), r.4.unwrap());
+        assert!(
+            (0.75..=0.95).contains(&c80),
+            "{} weeks: 80 % covers {c80}",
+            r.1
+        );
+        assert!(c95 >= 0.9, "{} weeks: 95 % covers {c95}", r.1);
+    }
 }
 
 #[test]
@@ -84,18 +104,10 @@ fn weekly_backtest_beats_both_naive_baselines_on_the_shared_daily_kpi() {
 
 #[test]
 fn forecast_says_whether_annual_seasonality_was_estimated() {
-    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/capacity/kaggle_daily_offered.csv");
-    let text = std::fs::read_to_string(&full).unwrap();
-    let dir = std::env::temp_dir().join(format!("wfm-outlook-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    // 300 days: under two years, so the seasonality must be reported absent.
-    let short = dir.join("short.csv");
-    std::fs::write(
-        &short,
-        text.lines().take(301).collect::<Vec<_>>().join("\n"),
-    )
-    .unwrap();
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/capacity");
+    let full = fixtures.join("synthetic_daily_offered.csv");
+    // The bank's 273 real days: under two years, so the seasonality must be reported absent.
+    let short = fixtures.join("anonbank_vru_daily_1999.csv");
     for (file, grain, horizon, expect, rows) in [
         (&full, "week", "78", "annual seasonality estimated", 78),
         (&short, "week", "26w", "annual seasonality absent", 26),
@@ -124,19 +136,20 @@ fn forecast_says_whether_annual_seasonality_was_estimated() {
             "month_start,"
         }));
         for l in &lines[1..] {
-            let f: Vec<f64> = l
+            let f: Vec<Option<f64>> = l
                 .split(',')
                 .skip(2)
                 .take(6)
-                .map(|x| x.parse().unwrap())
+                .map(|x| x.parse().ok())
                 .collect();
-            // lo95 ≤ lo80 ≤ forecast ≤ hi80 ≤ hi95, AHT positive.
+            let f: Vec<f64> = f[..5].iter().map(|x| x.unwrap()).chain(f[5]).collect();
+            // lo95 ≤ lo80 ≤ forecast ≤ hi80 ≤ hi95, AHT positive when the history has it.
             assert!(
                 f[3] <= f[1] && f[1] <= f[0] && f[0] <= f[2] && f[2] <= f[4],
                 "{l}"
             );
-            assert!(f[5] > 0.0, "{l}");
+            assert_eq!(f.len() == 6, file == &full, "{l}");
+            assert!(f.get(5).is_none_or(|a| *a > 0.0), "{l}");
         }
     }
-    std::fs::remove_dir_all(&dir).ok();
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::formulas::{self as f, ErrorMeasures};
 use super::input::{ActualInterval, Forecast, ForecastInterval};
-use super::key::{Grouping, Measure, WEEKDAYS};
+use super::key::{Grouping, Measure, Scope, WEEKDAYS};
 use super::Period;
 use crate::time::{NaiveDate, NaiveDateTime};
 
@@ -31,6 +31,8 @@ pub(crate) struct AccuracyResult {
     pub(crate) note: String,
     /// Forecast per (date, slot) over the matched pairs.
     pub(crate) by_day_slot: BTreeMap<(NaiveDate, u32), f64>,
+    /// The same per queue.
+    pub(crate) by_queue: BTreeMap<String, BTreeMap<(NaiveDate, u32), f64>>,
 }
 
 struct Pair {
@@ -145,11 +147,19 @@ fn pairs(rows: &[&ActualInterval], fc_rows: &[&ForecastInterval]) -> (Vec<Pair>,
 /// The group of a pair: (weekday, slot, key) sorts the groups.
 type GroupKey = (Option<usize>, Option<u32>, String);
 
-fn group_of(g: Grouping, p: &Pair) -> GroupKey {
+/// The groups of a pair (a pair is in every pool that serves its queue).
+fn groups_of(g: Grouping, p: &Pair, pools: &[Scope]) -> Vec<GroupKey> {
     let w = crate::time::weekday_sun0(p.ts.date());
-    match g {
+    let one = match g {
         Grouping::Total => (None, None, "all".to_string()),
         Grouping::Queue => (None, None, p.queue.clone()),
+        Grouping::Pool => {
+            return pools
+                .iter()
+                .filter(|s| s.contains(&p.queue))
+                .map(|s| (None, None, s.as_str().to_string()))
+                .collect()
+        }
         Grouping::Day => (None, None, p.ts.date().to_string()),
         Grouping::Weekday => (Some(w), None, WEEKDAYS[w].to_string()),
         Grouping::WeekdayInterval => {
@@ -160,14 +170,17 @@ fn group_of(g: Grouping, p: &Pair) -> GroupKey {
                 format!("{} {:02}:{:02}", WEEKDAYS[w], s / 3600, s % 3600 / 60),
             )
         }
-    }
+    };
+    vec![one]
 }
 
-/// Matches the forecast of `period` with `rows` and computes the error measures per grouping.
+/// Matches the forecast of `period` with `rows` and computes the error measures per grouping
+/// (per pool for each of `pools`).
 pub(crate) fn accuracy_rows(
     rows: &[&ActualInterval],
     fc: &Forecast,
     period: Period,
+    pools: &[Scope],
 ) -> AccuracyResult {
     let fc_rows: Vec<&ForecastInterval> = fc
         .rows
@@ -179,7 +192,9 @@ pub(crate) fn accuracy_rows(
     for g in Grouping::ALL {
         let mut groups: BTreeMap<GroupKey, Vec<&Pair>> = BTreeMap::new();
         for p in &pairs {
-            groups.entry(group_of(g, p)).or_default().push(p);
+            for k in groups_of(g, p, pools) {
+                groups.entry(k).or_default().push(p);
+            }
         }
         for ((weekday, slot_secs, key), ps) in groups {
             let row = |measure, m| AccuracyRow {
@@ -209,14 +224,20 @@ pub(crate) fn accuracy_rows(
         }
     }
     let mut by_day_slot = BTreeMap::new();
+    let mut by_queue: BTreeMap<String, BTreeMap<(NaiveDate, u32), f64>> = BTreeMap::new();
     for p in &pairs {
-        *by_day_slot
-            .entry((p.ts.date(), crate::time::seconds_of_day(p.ts)))
+        let k = (p.ts.date(), crate::time::seconds_of_day(p.ts));
+        *by_day_slot.entry(k).or_insert(0.0) += p.f;
+        *by_queue
+            .entry(p.queue.clone())
+            .or_default()
+            .entry(k)
             .or_insert(0.0) += p.f;
     }
     AccuracyResult {
         rows: out,
         note,
         by_day_slot,
+        by_queue,
     }
 }

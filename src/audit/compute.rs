@@ -1,23 +1,20 @@
 //! The KPIs of one month: each KPI family (calls and service, handling times, agents, monthly
 //! facts) adds its KPIs per scope.
 
-use std::collections::BTreeSet;
-
 use super::month::{Computed, MonthData, Sink};
 use super::sums::Sums;
 use super::{agents, calls, facts_kpis, handling};
 use super::{AuditOptions, Scope};
 
-/// Every KPI of the month except the forecast family: scope `all` first, then each of
-/// `queues` (actuals-based families only).
+/// Every KPI of the month except the forecast family, for each of `scopes` (`all` first; queues
+/// and pools get the actuals-based families only).
 pub(crate) fn month_kpis(
     data: &MonthData<'_>,
-    queues: &BTreeSet<String>,
+    scopes: &[Scope],
     options: &AuditOptions,
 ) -> Vec<Computed> {
     let mut out = Vec::new();
-    let scopes = std::iter::once(Scope::All).chain(queues.iter().cloned().map(Scope::Queue));
-    for scope in scopes {
+    for scope in scopes.iter().cloned() {
         let s = Sums::of(
             &data.inputs.actuals,
             data.rows

@@ -69,6 +69,9 @@ pub(crate) fn kpis(
                     && match scope {
                         Scope::All => r.grouping == Grouping::Total,
                         Scope::Queue(q) => r.grouping == Grouping::Queue && &r.key == q,
+                        Scope::Pool { label, .. } => {
+                            r.grouping == Grouping::Pool && &r.key == label
+                        }
                     }
             });
             let value = match (accuracy_needs, row) {
@@ -122,7 +125,7 @@ fn four_month(inputs: &AuditInputs, period: Period) -> Computed {
         if rows_m.is_empty() {
             continue;
         }
-        let r = accuracy_rows(&rows_m, fc, m);
+        let r = accuracy_rows(&rows_m, fc, m, &[]);
         if let Some(ratio) = r
             .rows
             .iter()

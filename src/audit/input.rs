@@ -11,8 +11,85 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::AuditError;
+use crate::model::{infer_interval, GridError, Stamp};
 use crate::table::{CsvInput, TableError};
 use crate::time::NaiveDateTime;
+use crate::units::IntervalLength;
+
+/// Duplicates and the interval grid of a table's rows, by the crate's one inference
+/// ([`infer_interval`]): `starts[r]` is data row `r`'s interval start, `series_col` the column
+/// whose value names its series (queue, agent; one series without it). Without `declared` the
+/// length is inferred (`None` when too few rows tell it); with it (the actuals' grid, for the
+/// other inputs) every row must lie on it. A duplicate would be counted twice and an off-grid
+/// row counted in no interval or the wrong one: both are errors naming the row.
+///
+/// # Errors
+/// [`TableError::BadValue`] at the row's timestamp.
+fn check_grid(
+    t: &CsvInput,
+    ts_col: usize,
+    series_col: Option<usize>,
+    starts: &[NaiveDateTime],
+    declared: Option<(IntervalLength, &Path)>,
+) -> Result<Option<IntervalLength>, TableError> {
+    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+    let stamps: Vec<Stamp> = starts
+        .iter()
+        .enumerate()
+        .map(|(r, &at)| {
+            let name = series_col.map_or("", |c| t.text(r, c).trim());
+            let next = ids.len();
+            Stamp {
+                at,
+                series: *ids.entry(name).or_insert(next),
+            }
+        })
+        .collect();
+    match infer_interval(&stamps, declared.map(|d| d.0)) {
+        Ok(l) => Ok(Some(l)),
+        Err(GridError::TooFew) => Ok(None),
+        Err(e) => {
+            let i = e.index().unwrap_or(0);
+            let reason = match (&e, declared) {
+                (GridError::Duplicate { first, .. }, _) => format!(
+                    "duplicate row: {} has this interval already on line {} (it would be counted twice)",
+                    series_col.map_or_else(
+                        || "the file".to_string(),
+                        |c| format!("`{}` {}", t.headers()[c], t.text(i, c).trim())
+                    ),
+                    t.line(*first)
+                ),
+                (_, Some((l, actuals))) => format!(
+                    "{e}: the actuals `{}` are on a {}-min grid; give this file on the same grid",
+                    actuals.display(),
+                    l.minutes()
+                ),
+                (_, None) => e.to_string(),
+            };
+            Err(TableError::BadValue {
+                at: t.location(i, ts_col),
+                value: t.text(i, ts_col).to_string(),
+                reason,
+            })
+        }
+    }
+}
+
+/// The interval length of validated actuals (`None` when a single interval start cannot tell).
+pub fn actuals_grid(rows: &[ActualInterval]) -> Option<IntervalLength> {
+    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+    let stamps: Vec<Stamp> = rows
+        .iter()
+        .map(|r| {
+            let next = ids.len();
+            Stamp {
+                at: r.interval_start,
+                series: *ids.entry(r.queue.as_str()).or_insert(next),
+            }
+        })
+        .collect();
+    infer_interval(&stamps, None).ok()
+}
 
 /// One row of the actual intervals (the output of `wfm ingest`, or any export with the same
 /// header names). Counts are calls; `*_secs` fields are seconds.
@@ -323,6 +400,8 @@ pub fn read_actuals(path: &Path, threshold_secs: u32) -> Result<Actuals, AuditEr
             transferred: opt(r, &c_tr)?,
         });
     }
+    let starts: Vec<NaiveDateTime> = rows.iter().map(|r| r.interval_start).collect();
+    check_grid(&t, req[0], Some(req[1]), &starts, None)?;
     Ok(Actuals {
         path: path.to_path_buf(),
         rows,
@@ -381,7 +460,10 @@ impl Forecast {
 ///
 /// # Errors
 /// [`TableError`] with file, line and column; [`AuditError::Meta`] when the sidecar is not JSON.
-pub fn read_forecast(path: &Path) -> Result<Forecast, AuditError> {
+pub fn read_forecast(
+    path: &Path,
+    grid: Option<(IntervalLength, &Path)>,
+) -> Result<Forecast, AuditError> {
     let t = CsvInput::read(path)?;
     let req = t.require(&[schema::INTERVAL_START, "queue", "forecast"])?;
     let c_aht = t.column("aht_forecast");
@@ -402,6 +484,8 @@ pub fn read_forecast(path: &Path) -> Result<Forecast, AuditError> {
                 .filter(|s| !s.is_empty()),
         });
     }
+    let starts: Vec<NaiveDateTime> = rows.iter().map(|r| r.interval_start).collect();
+    check_grid(&t, req[0], Some(req[1]), &starts, grid)?;
     let mut meta_path = path.as_os_str().to_owned();
     meta_path.push(".meta.json");
     let meta_path = PathBuf::from(meta_path);
@@ -415,6 +499,22 @@ pub fn read_forecast(path: &Path) -> Result<Forecast, AuditError> {
             path: meta_path.clone(),
             message: e.to_string(),
         })?;
+        if let Some(stored) = v.get("csv_fnv1a64").and_then(|h| h.as_str()) {
+            let bytes = std::fs::read(path).map_err(|source| TableError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let actual = crate::table::content_hash(&bytes);
+            if actual != stored {
+                return Err(AuditError::Meta {
+                    path: meta_path.clone(),
+                    message: format!(
+                        "this sidecar was written for other bytes than `{}` (content hash {stored}, the file's is {actual}): the forecast was rewritten or its writing interrupted; re-run `wfm forecast`",
+                        path.display()
+                    ),
+                });
+            }
+        }
         if let serde_json::Value::Object(map) = v {
             for (k, v) in map {
                 let s = match v {
@@ -459,7 +559,10 @@ pub struct Planned {
 ///
 /// # Errors
 /// [`TableError`] located; [`AuditError::PlannedColumns`] when none of the agent columns exists.
-pub fn read_planned(path: &Path) -> Result<Planned, AuditError> {
+pub fn read_planned(
+    path: &Path,
+    grid: Option<(IntervalLength, &Path)>,
+) -> Result<Planned, AuditError> {
     let t = CsvInput::read(path)?;
     let req = t.require(&[schema::INTERVAL_START])?;
     // `agents` is the requirement of `wfm staff` output and of the schedule input.
@@ -471,9 +574,12 @@ pub fn read_planned(path: &Path) -> Result<Planned, AuditError> {
             found: t.headers().to_vec(),
         });
     }
+    let starts = (0..t.len())
+        .map(|r| t.timestamp(r, req[0]))
+        .collect::<Result<Vec<_>, _>>()?;
+    check_grid(&t, req[0], t.column("queue"), &starts, grid)?;
     let mut by: BTreeMap<NaiveDateTime, (Option<f64>, Option<f64>)> = BTreeMap::new();
-    for r in 0..t.len() {
-        let ts = t.timestamp(r, req[0])?;
+    for (r, &ts) in starts.iter().enumerate() {
         let e = by.entry(ts).or_insert((None, None));
         if let Some(c) = c_req {
             let v = t.non_negative(r, c)?;
@@ -539,7 +645,10 @@ pub struct AgentStates {
 /// # Errors
 /// [`TableError`] located, also when talk + hold + ACW + ready + break exceeds
 /// `logged_in_seconds` by more than one second.
-pub fn read_agent_states(path: &Path) -> Result<AgentStates, AuditError> {
+pub fn read_agent_states(
+    path: &Path,
+    grid: Option<(IntervalLength, &Path)>,
+) -> Result<AgentStates, AuditError> {
     let t = CsvInput::read(path)?;
     let c = t.require(&[
         schema::INTERVAL_START,
@@ -581,6 +690,8 @@ pub fn read_agent_states(path: &Path) -> Result<AgentStates, AuditError> {
         )?;
         rows.push(row);
     }
+    let starts: Vec<NaiveDateTime> = rows.iter().map(|r| r.interval_start).collect();
+    check_grid(&t, c[0], Some(c[1]), &starts, grid)?;
     Ok(AgentStates {
         path: path.to_path_buf(),
         rows,
@@ -612,7 +723,10 @@ pub struct StaffingProxy {
 ///
 /// # Errors
 /// [`TableError`] located.
-pub fn read_staffing_proxy(path: &Path) -> Result<StaffingProxy, AuditError> {
+pub fn read_staffing_proxy(
+    path: &Path,
+    grid: Option<(IntervalLength, &Path)>,
+) -> Result<StaffingProxy, AuditError> {
     let t = CsvInput::read(path)?;
     let c = t.require(&[
         schema::INTERVAL_START,
@@ -627,6 +741,8 @@ pub fn read_staffing_proxy(path: &Path) -> Result<StaffingProxy, AuditError> {
             distinct_named_agents: t.non_negative(r, c[2])?,
         });
     }
+    let starts: Vec<NaiveDateTime> = rows.iter().map(|r| r.interval_start).collect();
+    check_grid(&t, c[0], None, &starts, grid)?;
     Ok(StaffingProxy {
         path: path.to_path_buf(),
         rows,

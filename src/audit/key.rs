@@ -4,28 +4,51 @@
 
 use std::fmt;
 
-/// What a KPI covers: the whole center or one queue.
+/// What a KPI covers: the whole center, one queue, or an agent pool (skill group) of queues.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scope {
     /// Every queue pooled (`all`).
     All,
     /// One queue.
     Queue(String),
+    /// The queues one agent pool serves (`wfm calibrate`'s `[[pools]]`, `wfm audit --pools`).
+    Pool {
+        /// The text form, `pool:NAME` (apart from queue names: a dedicated pool is named
+        /// after its queue).
+        label: String,
+        /// Its queues.
+        queues: Vec<String>,
+    },
 }
 
 impl Scope {
-    /// The text form: `all` or the queue's name.
+    /// The pool `name` of `queues`.
+    pub fn pool(name: &str, queues: Vec<String>) -> Scope {
+        Scope::Pool {
+            label: format!("pool:{name}"),
+            queues,
+        }
+    }
+    /// The text form: `all`, the queue's name or `pool:NAME`.
     pub fn as_str(&self) -> &str {
         match self {
             Scope::All => "all",
             Scope::Queue(q) => q,
+            Scope::Pool { label, .. } => label,
         }
     }
     /// The queue, for a queue scope.
     pub fn queue(&self) -> Option<&str> {
         match self {
-            Scope::All => None,
             Scope::Queue(q) => Some(q),
+            _ => None,
+        }
+    }
+    /// The pool's name (without `pool:`), for a pool scope.
+    pub fn pool_name(&self) -> Option<&str> {
+        match self {
+            Scope::Pool { label, .. } => Some(label.trim_start_matches("pool:")),
+            _ => None,
         }
     }
     /// Whether a row of `queue` belongs to this scope.
@@ -33,6 +56,7 @@ impl Scope {
         match self {
             Scope::All => true,
             Scope::Queue(q) => q == queue,
+            Scope::Pool { queues, .. } => queues.iter().any(|q| q == queue),
         }
     }
 }
@@ -75,6 +99,8 @@ pub enum Grouping {
     Total,
     /// Per queue.
     Queue,
+    /// Per agent pool (`pool:NAME`), when pools are given.
+    Pool,
     /// Per date.
     Day,
     /// Per weekday.
@@ -85,18 +111,20 @@ pub enum Grouping {
 
 impl Grouping {
     /// Every grouping, in output order.
-    pub const ALL: [Grouping; 5] = [
+    pub const ALL: [Grouping; 6] = [
         Grouping::Total,
         Grouping::Queue,
+        Grouping::Pool,
         Grouping::Day,
         Grouping::Weekday,
         Grouping::WeekdayInterval,
     ];
-    /// The text form (`total`, `queue`, `day`, `weekday`, `weekday_interval`).
+    /// The text form (`total`, `queue`, `pool`, `day`, `weekday`, `weekday_interval`).
     pub fn as_str(self) -> &'static str {
         match self {
             Grouping::Total => "total",
             Grouping::Queue => "queue",
+            Grouping::Pool => "pool",
             Grouping::Day => "day",
             Grouping::Weekday => "weekday",
             Grouping::WeekdayInterval => "weekday_interval",

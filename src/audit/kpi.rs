@@ -56,6 +56,10 @@ pub struct Kpi {
     pub source: String,
     /// The target, when one is set.
     pub target: Option<Target>,
+    /// Where "no target" was said explicitly for this KPI and scope (e.g. a queue whose
+    /// staffing config sets `sl_target = 0`), so that the report shows "no target" rather than
+    /// the center's.
+    pub no_target: Option<String>,
 }
 
 impl Kpi {

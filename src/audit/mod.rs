@@ -20,7 +20,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::time::NaiveDateTime;
+use crate::time::{NaiveDate, NaiveDateTime};
 
 mod accounting;
 pub mod accuracy;
@@ -94,7 +94,7 @@ pub enum AuditError {
         found: Vec<String>,
     },
     /// A fact is negative or not finite.
-    #[error("{}: fact `{name}` must be a finite number ≥ 0, got {value}", path.display())]
+    #[error("{}: fact `{name}` must be a finite number ≥ 0, got {}", path.display(), crate::units::Shown(*.value))]
     Fact {
         /// The facts file.
         path: PathBuf,
@@ -210,6 +210,9 @@ pub struct InputPaths {
     /// `--illustrative NAME`: inputs to label as illustrative on the report (`agent-states`,
     /// `facts`, …).
     pub illustrative: Vec<String>,
+    /// `--pools`: agent pools (skill groups) as `[[pools]]` `name`, `queues` — `wfm calibrate`'s
+    /// `calibration.toml` or a planner's file; each pool gets its KPIs and report section.
+    pub pools: Option<PathBuf>,
 }
 
 /// Everything the audit reads, typed and validated.
@@ -235,6 +238,8 @@ pub struct AuditInputs {
     pub targets: Targets,
     /// Inputs to label as illustrative, with why (`facts`: its `source`, …).
     pub illustrative: Vec<String>,
+    /// Agent pools ([`Scope::Pool`]), each a scope of its own.
+    pub pools: Vec<Scope>,
 }
 
 fn read_facts(p: &Path, period: Period) -> Result<Facts, AuditError> {
@@ -259,22 +264,25 @@ impl AuditInputs {
     /// a facts file names another month.
     pub fn load(paths: &InputPaths, options: &AuditOptions) -> Result<Self, AuditError> {
         let actuals = input::read_actuals(&paths.actuals, options.threshold_secs)?;
+        // Every other interval file must lie on the actuals' grid: a 15-min plan against 30-min
+        // actuals would otherwise be matched on its :00 and :30 rows only.
+        let grid = input::actuals_grid(&actuals.rows).map(|l| (l, paths.actuals.as_path()));
         let forecast = paths
             .forecast
             .as_deref()
-            .map(input::read_forecast)
+            .map(|p| input::read_forecast(p, grid))
             .transpose()?;
         let planned = paths
             .planned
             .as_deref()
-            .map(input::read_planned)
+            .map(|p| input::read_planned(p, grid))
             .transpose()?;
         let (mut agent_states, mut staffing_proxy) = (None, None);
         if let Some(p) = &paths.agent_states {
             if is_proxy(p)? {
-                staffing_proxy = Some(input::read_staffing_proxy(p)?);
+                staffing_proxy = Some(input::read_staffing_proxy(p, grid)?);
             } else {
-                agent_states = Some(input::read_agent_states(p)?);
+                agent_states = Some(input::read_agent_states(p, grid)?);
             }
         }
         let facts = paths
@@ -328,6 +336,13 @@ impl AuditInputs {
                 }
             }
         }
+        let pools = match &paths.pools {
+            Some(p) => crate::io::pools::read_pools(p)?
+                .into_iter()
+                .map(|(name, qs)| Scope::pool(&name, qs))
+                .collect(),
+            None => Vec::new(),
+        };
         Ok(AuditInputs {
             actuals,
             forecast,
@@ -339,6 +354,7 @@ impl AuditInputs {
             scorecard,
             targets,
             illustrative,
+            pools,
         })
     }
 }
@@ -367,8 +383,10 @@ pub struct Audit {
     pub accuracy_needs: Option<String>,
     /// Per day of the period (all queues).
     pub daily: Vec<DailyRow>,
-    /// Per day of the period, per queue (no forecast column).
-    pub queue_daily: BTreeMap<String, Vec<DailyRow>>,
+    /// Per day of the period, per queue and per pool (with the scope's forecast, when given).
+    pub scope_daily: BTreeMap<Scope, Vec<DailyRow>>,
+    /// The agent pools given (`--pools`), in file order.
+    pub pools: Vec<Scope>,
     /// Mean by time of day.
     pub intraday: Vec<IntradayRow>,
     /// Per interval of the period, pooled over queues.
@@ -406,16 +424,10 @@ impl Audit {
     }
 }
 
-/// Infers the interval length as the smallest positive step between distinct starts
-/// (1800 s when there is only one start).
+/// The interval length of the actuals by the crate's one inference (checked when they were
+/// read); 1800 s when a single interval start cannot tell.
 fn interval_secs(rows: &[ActualInterval]) -> u32 {
-    let starts: BTreeSet<NaiveDateTime> = rows.iter().map(|r| r.interval_start).collect();
-    let v: Vec<_> = starts.into_iter().collect();
-    v.windows(2)
-        .map(|w| (w[1] - w[0]).num_seconds())
-        .filter(|&s| s > 0)
-        .min()
-        .map_or(1800, |s| s.min(86_400) as u32)
+    input::actuals_grid(rows).map_or(1800, |l| l.seconds())
 }
 
 fn empty_period(act: &Actuals, period: Period) -> AuditError {
@@ -435,12 +447,7 @@ type History = BTreeMap<Period, BTreeMap<(KpiKey, Scope), f64>>;
 
 /// The KPIs of the up to 12 months before the period that have actuals (trend, previous
 /// month, 4-month means); the facts of the month before are `--previous-facts`.
-fn history(
-    inputs: &AuditInputs,
-    options: &AuditOptions,
-    queues: &BTreeSet<String>,
-    ivl: u32,
-) -> History {
+fn history(inputs: &AuditInputs, options: &AuditOptions, scopes: &[Scope], ivl: u32) -> History {
     let period = options.period;
     let mut out = History::new();
     for m in period.last_n(13) {
@@ -454,7 +461,7 @@ fn history(
         if data.rows.is_empty() {
             continue;
         }
-        let values = compute::month_kpis(&data, queues, options)
+        let values = compute::month_kpis(&data, scopes, options)
             .into_iter()
             .filter_map(|c| Some(((c.key, c.scope), c.value.ok()?)))
             .collect();
@@ -508,6 +515,7 @@ fn assemble(
                 key: c.key,
                 def: c.key.def(),
                 target: targets.get(c.key, &c.scope).cloned(),
+                no_target: targets.none_origin(c.key, &c.scope).map(str::to_string),
                 scope: c.scope,
                 value,
                 previous,
@@ -542,22 +550,36 @@ pub fn audit(inputs: &AuditInputs, options: &AuditOptions) -> Result<Audit, Audi
     let queues = cur.queues();
     let scopes: Vec<Scope> = std::iter::once(Scope::All)
         .chain(queues.iter().cloned().map(Scope::Queue))
+        // A pool of every queue (calibrate's `ALL`) is the center itself.
+        .chain(
+            inputs
+                .pools
+                .iter()
+                .filter(|p| !queues.iter().all(|q| p.contains(q)))
+                .cloned(),
+        )
         .collect();
-    let history = history(inputs, options, &queues, ivl);
+    let pools: Vec<Scope> = scopes
+        .iter()
+        .filter(|s| matches!(s, Scope::Pool { .. }))
+        .cloned()
+        .collect();
+    let history = history(inputs, options, &scopes, ivl);
 
-    let (accuracy, accuracy_needs, fc_note, fc_by) = match &inputs.forecast {
+    let (accuracy, accuracy_needs, fc_note, fc_by, fc_by_queue) = match &inputs.forecast {
         Some(fc) => {
-            let r = accuracy::accuracy_rows(&cur.rows, fc, period);
-            (r.rows, None, r.note, Some(r.by_day_slot))
+            let r = accuracy::accuracy_rows(&cur.rows, fc, period, &pools);
+            (r.rows, None, r.note, Some(r.by_day_slot), Some(r.by_queue))
         }
         None => (
             Vec::new(),
             Some(forecast_kpis::NEEDS_FORECAST.to_string()),
             String::new(),
             None,
+            None,
         ),
     };
-    let mut computed = compute::month_kpis(&cur, &queues, options);
+    let mut computed = compute::month_kpis(&cur, &scopes, options);
     computed.extend(forecast_kpis::kpis(
         inputs,
         &accuracy,
@@ -570,15 +592,28 @@ pub fn audit(inputs: &AuditInputs, options: &AuditOptions) -> Result<Audit, Audi
     let agents = cur.agents.as_deref();
     let proxy = cur.proxy.as_deref();
     let daily = series::daily_rows(act, &cur.rows, options, fc_by.as_ref(), agents, proxy);
-    let queue_daily = queues
+    // Per queue and pool: the days with the scope's own forecast (Σ of its queues').
+    let scope_daily = scopes
         .iter()
-        .map(|q| {
-            let rows: Vec<&ActualInterval> =
-                cur.rows.iter().copied().filter(|r| &r.queue == q).collect();
-            (
-                q.clone(),
-                series::daily_rows(act, &rows, options, None, None, None),
-            )
+        .filter(|s| **s != Scope::All)
+        .map(|s| {
+            let rows: Vec<&ActualInterval> = cur
+                .rows
+                .iter()
+                .copied()
+                .filter(|r| s.contains(&r.queue))
+                .collect();
+            let fc = fc_by_queue.as_ref().map(|by| {
+                let mut m: BTreeMap<(NaiveDate, u32), f64> = BTreeMap::new();
+                for (_, f) in by.iter().filter(|(q, _)| s.contains(q)) {
+                    for (k, v) in f {
+                        *m.entry(*k).or_insert(0.0) += v;
+                    }
+                }
+                m
+            });
+            let days = series::daily_rows(act, &rows, options, fc.as_ref(), None, None);
+            (s.clone(), days)
         })
         .collect();
     let intraday = series::intraday_rows(&cur.rows, fc_by.as_ref());
@@ -599,7 +634,8 @@ pub fn audit(inputs: &AuditInputs, options: &AuditOptions) -> Result<Audit, Audi
         accuracy,
         accuracy_needs,
         daily,
-        queue_daily,
+        scope_daily,
+        pools,
         intraday,
         intervals,
         staffing,

@@ -95,9 +95,15 @@ impl Target {
 }
 
 /// Targets per KPI, for the center and optionally per queue.
+///
+/// A scope can also have **no target** said explicitly (a queue whose staffing config sets
+/// `sl_target = 0`): such a scope does not fall back to the center's target, and the report
+/// says "no target" with where that was said.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Targets {
     by: BTreeMap<(KpiKey, Scope), Target>,
+    /// (KPI, scope) → where "no target" was said.
+    none: BTreeMap<(KpiKey, Scope), String>,
 }
 
 fn bad(path: &Path, field: &str, message: String) -> AuditError {
@@ -114,16 +120,42 @@ impl Targets {
         Targets::default()
     }
 
-    /// Sets the target of `key` for `scope` (replacing any).
+    /// Sets the target of `key` for `scope` (replacing any, or a "no target").
     pub fn set(&mut self, key: KpiKey, scope: Scope, target: Target) {
+        self.none.remove(&(key, scope.clone()));
         self.by.insert((key, scope), target);
     }
 
-    /// The target of `key` for `scope`: the scope's own, else the center's.
+    /// Says that `scope` has no target for `key` (`origin`: where that is said), so that it
+    /// does not fall back to the center's.
+    pub fn set_none(&mut self, key: KpiKey, scope: Scope, origin: impl Into<String>) {
+        self.by.remove(&(key, scope.clone()));
+        self.none.insert((key, scope), origin.into());
+    }
+
+    /// The target of `key` for `scope`: the scope's own; none when the scope has "no target"
+    /// said explicitly; else the center's.
     pub fn get(&self, key: KpiKey, scope: &Scope) -> Option<&Target> {
-        self.by
+        let own = (key, scope.clone());
+        if let Some(t) = self.by.get(&own) {
+            return Some(t);
+        }
+        if self.none.contains_key(&own) {
+            return None;
+        }
+        self.by.get(&(key, Scope::All))
+    }
+
+    /// Where "no target" was said for `key` of `scope` (its own, else the center's when the
+    /// scope has no target of its own), when it was.
+    pub fn none_origin(&self, key: KpiKey, scope: &Scope) -> Option<&str> {
+        if self.get(key, scope).is_some() {
+            return None;
+        }
+        self.none
             .get(&(key, scope.clone()))
-            .or_else(|| self.by.get(&(key, Scope::All)))
+            .or_else(|| self.none.get(&(key, Scope::All)))
+            .map(String::as_str)
     }
 
     /// Whether no KPI has a target.
@@ -131,10 +163,18 @@ impl Targets {
         self.by.is_empty()
     }
 
-    /// Adds every target of `lower` that `self` lacks (same KPI and scope).
+    /// Adds every target and every "no target" of `lower` for a (KPI, scope) that `self`
+    /// says nothing about.
     pub fn or(mut self, lower: Targets) -> Targets {
         for (k, t) in lower.by {
-            self.by.entry(k).or_insert(t);
+            if !self.none.contains_key(&k) {
+                self.by.entry(k).or_insert(t);
+            }
+        }
+        for (k, o) in lower.none {
+            if !self.by.contains_key(&k) {
+                self.none.entry(k).or_insert(o);
+            }
         }
         self
     }
@@ -240,11 +280,22 @@ impl Targets {
         }
         for (scope, s) in layers {
             let secs = s.sl_seconds.map_or(20.0, |x| x.value());
-            if let Some(sl) = s.sl_target.map(|f| f.value()).filter(|&v| v > 0.0) {
-                if (secs - f64::from(threshold_secs)).abs() < 1e-9 {
+            match s.sl_target.map(|f| f.value()) {
+                // `sl_target = 0`: this scope has no SL target (it must not inherit the
+                // center's).
+                Some(sl) if sl <= 0.0 => out.set_none(
+                    KpiKey::ServiceLevel,
+                    scope.clone(),
+                    match &scope {
+                        Scope::Queue(q) => format!("{origin}: sl_target = 0 in [queues.{q}]"),
+                        _ => format!("{origin}: sl_target = 0 in [defaults]"),
+                    },
+                ),
+                Some(sl) if (secs - f64::from(threshold_secs)).abs() < 1e-9 => {
                     let t = target(sl, Better::Higher, &origin);
                     out.set(KpiKey::ServiceLevel, scope.clone(), t);
                 }
+                _ => {}
             }
             if let Some(a) = s.asa_seconds.map(|x| x.value()) {
                 out.set(
@@ -365,5 +416,37 @@ mod tests {
             0.8
         );
         assert!(ts.get(KpiKey::Asa, &Scope::All).is_none());
+    }
+
+    #[test]
+    fn no_target_for_a_queue_does_not_fall_back_to_the_center() {
+        let center = t(0.8, Better::Higher, 0.04);
+        let mut ts = Targets::new();
+        ts.set(KpiKey::ServiceLevel, Scope::All, center.clone());
+        ts.set_none(KpiKey::ServiceLevel, Scope::Queue("IN".into()), "config");
+        let in_ = Scope::Queue("IN".into());
+        assert!(ts.get(KpiKey::ServiceLevel, &in_).is_none());
+        assert_eq!(ts.none_origin(KpiKey::ServiceLevel, &in_), Some("config"));
+        let ps = Scope::Queue("PS".into());
+        assert_eq!(ts.get(KpiKey::ServiceLevel, &ps), Some(&center));
+        assert_eq!(ts.none_origin(KpiKey::ServiceLevel, &ps), None);
+        // A higher layer's queue target wins over a lower layer's "no target"; a lower layer's
+        // "no target" is kept under a higher layer's center target.
+        let mut top = Targets::new();
+        top.set(
+            KpiKey::ServiceLevel,
+            Scope::All,
+            t(0.7, Better::Higher, 0.0),
+        );
+        let merged = top.clone().or(ts.clone());
+        assert!(merged.get(KpiKey::ServiceLevel, &in_).is_none());
+        assert_eq!(merged.get(KpiKey::ServiceLevel, &ps).unwrap().value, 0.7);
+        top.set(
+            KpiKey::ServiceLevel,
+            in_.clone(),
+            t(0.6, Better::Higher, 0.0),
+        );
+        let merged = top.or(ts);
+        assert_eq!(merged.get(KpiKey::ServiceLevel, &in_).unwrap().value, 0.6);
     }
 }

@@ -20,9 +20,15 @@
 //!    φ = 0.9), with or without the seasonality: the candidate with the least WAPE over 8
 //!    rolling origins inside the history (4 weeks or 1 month apart, horizon min(H, 26 weeks /
 //!    6 months)).
-//! 4. **Prediction intervals**: empirical quantiles of `log(actual / forecast)` of the chosen
-//!    candidate over those inner origins, pooled over steps `h − 3 … h + 3`; beyond the inner
-//!    horizon `Hᵢ` the quantiles of the last band grow as `√(h / Hᵢ)`.
+//! 4. **Prediction intervals**, calibrated on backtest residuals at the period grain: the chosen
+//!    candidate is re-run from every period with at least half a year of history before it
+//!    (seasonality re-estimated on that history only), and the 80 % / 95 % bounds are
+//!    `forecast × exp(∓q)` with `q` the 80 % / 95 % empirical quantile of
+//!    `|log(actual / forecast)|` at steps `h − 3 … h + 3` (split-conformal style, symmetric in
+//!    log space); beyond the inner horizon `Hᵢ` the quantiles of the last band grow as
+//!    `√(h / Hᵢ)`. Calibrating on the whole history, not only the selection's last year, lets
+//!    the bounds see every regime the history holds (`wfm backtest --grain week` prints the
+//!    coverage).
 //!
 //! AHT is forecast by the level-only candidates (α grid) on the periods' offered-weighted AHT.
 
@@ -293,15 +299,16 @@ pub fn forecast_series(
         .filter_map(|k| n.checked_sub(h_in + step * k))
         .filter(|&o| o >= min_hist)
         .collect();
-    // (step, actual, forecast) pairs of each candidate at the inner origins.
-    let pairs_of = |c: &Candidate| -> Vec<(usize, f64, f64)> {
+    // (step, actual, forecast) pairs of a candidate at the origins `at`.
+    let pairs_at = |c: &Candidate, at: &[usize]| -> Vec<(usize, f64, f64)> {
         let mut out = Vec::new();
-        for &o in &origins {
+        for &o in at {
+            let end = (o + h_in).min(n);
             let f = run(
                 c,
                 &y[..o],
                 &season(c, o, 0, o),
-                &season(c, o, o, o + h_in),
+                &season(c, o, o, end),
                 per_year,
             );
             for (k, fk) in f.iter().enumerate() {
@@ -312,6 +319,7 @@ pub fn forecast_series(
         }
         out
     };
+    let pairs_of = |c: &Candidate| pairs_at(c, &origins);
     let wape = |p: &[(usize, f64, f64)]| -> Option<f64> {
         let den: f64 = p.iter().map(|x| x.1.abs()).sum();
         (den > 0.0).then(|| p.iter().map(|x| (x.1 - x.2).abs()).sum::<f64>() / den)
@@ -339,9 +347,11 @@ pub fn forecast_series(
         &season(&chosen, n, n, n + h),
         per_year,
     );
-    // Interval errors from every candidate's inner forecasts, not only the chosen one's: the
-    // chosen candidate's own inner errors are optimistic (it was chosen for them).
-    let points = intervals(&point, &all.concat(), h_in);
+    // Interval errors: the chosen candidate's backtest residuals at every period from half a
+    // year of history on (not only the inner origins of the selection: their last year or so
+    // holds too few regimes, and the selection's own errors are optimistic).
+    let calibration: Vec<usize> = (min_hist..n).collect();
+    let points = intervals(&point, &pairs_at(&chosen, &calibration), h_in);
     SeriesForecast {
         points,
         chosen,
@@ -351,12 +361,15 @@ pub fn forecast_series(
     }
 }
 
-/// Empirical 80 % / 95 % bounds around `point` from the inner (step, actual, forecast) pairs.
+/// 80 % / 95 % bounds around `point` from the backtest (step, actual, forecast) pairs: the
+/// 80 % and 95 % empirical quantiles of `|log(actual ÷ forecast)|` at steps within ±3 of the
+/// step (all steps when fewer than 10 pairs), symmetric in log space; beyond the calibration
+/// horizon `h_in` the quantiles grow as `√(h ÷ h_in)`.
 fn intervals(point: &[f64], pairs: &[(usize, f64, f64)], h_in: usize) -> Vec<Forecast> {
     let logs: Vec<(usize, f64)> = pairs
         .iter()
         .filter(|p| p.1 > 0.0 && p.2 > 0.0)
-        .map(|p| (p.0, (p.1 / p.2).ln()))
+        .map(|p| (p.0, (p.1 / p.2).ln().abs()))
         .collect();
     point
         .iter()
@@ -385,12 +398,13 @@ fn intervals(point: &[f64], pairs: &[(usize, f64, f64)], h_in: usize) -> Vec<For
                     quantile(&band, p) * grow
                 }
             };
+            let (a80, a95) = (q(0.80), q(0.95));
             Forecast {
                 offered: f,
-                lo80: (f * q(0.10).exp()).min(f),
-                hi80: (f * q(0.90).exp()).max(f),
-                lo95: (f * q(0.025).exp()).min(f),
-                hi95: (f * q(0.975).exp()).max(f),
+                lo80: f * (-a80).exp(),
+                hi80: f * a80.exp(),
+                lo95: f * (-a95).exp(),
+                hi95: f * a95.exp(),
                 aht_secs: None,
             }
         })

@@ -7,6 +7,8 @@
 //!   gap, and — when no plan can meet the hard limits — the first week that cannot be covered;
 //! - [`evaluate()`]: the recurrences of the model evaluated forward from a hiring decision, which
 //!   produce the weekly rows ([`WeekRow`]) of every plan;
+//! - [`PlanScenario`]: what-ifs on a plan (attrition, volume, AHT, training, ramp, class sizes,
+//!   a hiring freeze), each solved afresh and compared with the plan;
 //!
 //! Plan files are read by [`crate::io::capacity`]; this module sees no text.
 
@@ -16,11 +18,14 @@ mod input;
 pub mod long_range;
 mod mip;
 pub mod outlook;
+pub mod requirement;
 mod solve;
+mod whatif;
 
 pub use evaluate::{evaluate, WeekRow};
 pub use input::{Attrition, Budget, CapacityInput, CapacitySpec, Costs, Hiring, Training, Weekly};
 pub use solve::{plan_capacity, CapacityPlan, PlanStatus, SolveOptions, Totals, Uncoverable};
+pub use whatif::PlanScenario;
 
 use chrono::NaiveDate;
 
@@ -39,7 +44,7 @@ pub enum CapacityError {
         expected: &'static str,
     },
     /// A per-week input is outside its domain in one week.
-    #[error("`{field}` in week {week} ({week_start}): expected {expected}, got {value}")]
+    #[error("`{field}` in week {week} ({week_start}): expected {expected}, got {}", crate::units::Shown(*.value))]
     InvalidWeek {
         /// The input.
         field: &'static str,

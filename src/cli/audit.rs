@@ -122,6 +122,11 @@ pub(crate) struct AuditArgs {
     /// whose `source` says "illustrative" are labelled without it. Repeatable.
     #[arg(long, value_name = "NAME")]
     illustrative: Vec<String>,
+    /// Agent pools (skill groups): a TOML file with `[[pools]]` `name`, `queues` — `wfm
+    /// calibrate`'s output or a planner's file. Each pool gets its KPIs and a report section.
+    /// Default: the pools of --calibration, when given.
+    #[arg(long, value_name = "FILE")]
+    pools: Option<PathBuf>,
     /// Write the HTML report (index.html with inline SVG charts) into DIR.
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
@@ -132,6 +137,9 @@ pub(crate) struct AuditArgs {
     /// `wfm scenario` output (CSV): the report's scenario page.
     #[arg(long, value_name = "FILE", requires = "report")]
     scenarios: Option<PathBuf>,
+    /// `wfm capacity --format csv --out FILE` hiring plan: the report's capacity view.
+    #[arg(long, value_name = "FILE", requires = "report")]
+    capacity: Option<PathBuf>,
     /// The day of the report's day view, YYYY-MM-DD (default: the worst and the best day).
     #[arg(long, value_name = "DATE", requires = "report")]
     day: Option<String>,
@@ -186,8 +194,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Convention::ExcludeShortAbandons => SlConvention::ExcludeShortAbandons,
     };
     if let Some(p) = args.patience {
-        if !(p.is_finite() && p > 0.0) {
-            return Err(usage(format!("--patience: expected seconds > 0, got {p}")));
+        let domain = wfm::staffing::limits::PATIENCE_SECONDS;
+        if wfm::staffing::limits::check(domain, p).is_err() {
+            return Err(usage(format!(
+                "--patience: expected a value in {}, got {}",
+                domain.1,
+                wfm::units::Shown(p)
+            )));
         }
         options.patience_secs = Some(p);
     }
@@ -202,6 +215,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         targets: args.targets.clone(),
         staffing_config: args.config.clone(),
         illustrative: args.illustrative.clone(),
+        pools: args.pools.clone().or_else(|| args.calibration.clone()),
     };
     let inputs = AuditInputs::load(&paths, &options).context("failed to read the audit inputs")?;
     let audit = wfm::audit::audit(&inputs, &options).context("audit failed")?;
@@ -316,7 +330,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The report's inputs besides the audit (`--schedule`, `--scenarios`, `--day`).
+/// The report's inputs besides the audit (`--schedule`, `--scenarios`, `--capacity`, `--day`).
 fn report_extras(args: &AuditArgs) -> anyhow::Result<wfm::report::Extras> {
     let schedule = args
         .schedule
@@ -330,6 +344,12 @@ fn report_extras(args: &AuditArgs) -> anyhow::Result<wfm::report::Extras> {
         .map(wfm::report::ScenarioRows::read)
         .transpose()
         .context("failed to read --scenarios")?;
+    let capacity = args
+        .capacity
+        .as_deref()
+        .map(wfm::report::CapacityRows::read)
+        .transpose()
+        .context("failed to read --capacity")?;
     let day = args
         .day
         .as_deref()
@@ -342,6 +362,7 @@ fn report_extras(args: &AuditArgs) -> anyhow::Result<wfm::report::Extras> {
         schedule,
         scenarios,
         day,
+        capacity,
     })
 }
 

@@ -154,7 +154,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     let report = backtest(&history, calendar.as_ref(), &options, &mut |done, _| {
         bar.set_position(done as u64)
-    })?;
+    })
+    .with_context(|| format!("failed to backtest `{}`", args.history.display()))?;
     bar.finish_and_clear();
     let mut inputs = vec![args.history.clone()];
     inputs.extend(args.calendar.clone());

@@ -63,6 +63,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         targets: None,
         staffing_config: None,
         illustrative: Vec::new(),
+        pools: None,
     };
     let first_month = Period::parse("2000-01")?;
     let mut options = AuditOptions::new(first_month);

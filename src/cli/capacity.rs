@@ -39,6 +39,10 @@ pub(crate) struct Args {
     /// MIP engine.
     #[arg(long, value_enum, default_value_t = SolverArg::Best)]
     solver: SolverArg,
+    /// What-ifs (TOML `[[scenario]]`, models/capacity_scenarios.toml): the plan and each
+    /// scenario are solved and printed side by side instead of the weekly rows.
+    #[arg(long, value_name = "FILE")]
+    scenarios: Option<PathBuf>,
     /// Wall-clock limit of the MIP solve, seconds.
     #[arg(long, default_value_t = 60.0, value_name = "SECS")]
     time_limit: f64,
@@ -118,6 +122,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     bar.enable_steady_tick(Duration::from_millis(200));
     let plan = plan_capacity(&file.input, &opts);
     bar.finish_and_clear();
+    if let Some(path) = &args.scenarios {
+        let scenarios = wfm::io::capacity::read_plan_scenarios(path)
+            .with_context(|| format!("failed to load scenarios `{}`", path.display()))?;
+        let mut inputs = file.inputs.clone();
+        inputs.push(path.clone());
+        return compare(&file.input, plan, &scenarios, &opts, &args.output, &inputs);
+    }
     match &plan.status {
         PlanStatus::Infeasible(u) => {
             let reach = u.max_coverable.map_or(String::new(), |m| {
@@ -155,4 +166,38 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     emit(&table, &args.output, &file.inputs)?;
     eprintln!("{}", summary(&plan));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The plan and each what-if solved afresh, side by side (`--scenarios`).
+fn compare(
+    base: &wfm::capacity::CapacityInput,
+    plan: CapacityPlan,
+    scenarios: &[wfm::capacity::PlanScenario],
+    opts: &SolveOptions,
+    output: &OutputArgs,
+    inputs: &[PathBuf],
+) -> anyhow::Result<ExitCode> {
+    let bar = indicatif::ProgressBar::new(scenarios.len() as u64);
+    let mut plans = vec![("plan".to_string(), Ok(plan))];
+    for s in scenarios {
+        bar.set_message(s.name.clone());
+        let p = s.apply(base).map(|input| plan_capacity(&input, opts));
+        plans.push((s.name.clone(), p));
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let table = wfm::io::capacity::comparison_table(&plans);
+    emit(&table, output, inputs)?;
+    let base_ok = matches!(
+        plans[0].1,
+        Ok(CapacityPlan {
+            status: PlanStatus::Optimal | PlanStatus::TimeLimit,
+            ..
+        })
+    );
+    Ok(if base_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
 }

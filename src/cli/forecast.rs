@@ -89,13 +89,18 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             ..InnerBacktest::default()
         },
     };
-    let out = forecast(&history, calendar.as_ref(), &options)?;
+    let out = forecast(&history, calendar.as_ref(), &options)
+        .with_context(|| format!("failed to forecast from `{}`", args.history.display()))?;
     let mut inputs = vec![args.history.clone()];
     inputs.extend(args.calendar.clone());
     emit(&out.to_table(), &args.output, &inputs)?;
     if let Some(path) = &args.output.out {
         let created_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        let meta = out.meta_json(&args.history, &created_at);
+        let mut meta = out.meta_json(&args.history, &created_at);
+        // The sidecar names the bytes it belongs to (checked by `wfm audit`).
+        let written =
+            std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+        meta["csv_fnv1a64"] = serde_json::Value::String(wfm::table::content_hash(&written));
         let mut meta_path = path.as_os_str().to_owned();
         meta_path.push(".meta.json");
         let meta_path = PathBuf::from(meta_path);

@@ -101,6 +101,23 @@ fn parse_target(text: &str) -> Result<f64, String> {
     Ok(f)
 }
 
+/// The flag behind a staffing setting outside its domain, with the domain in the flag's units.
+fn flag_out_of_domain(e: &wfm::staffing::limits::OutOfDomain) -> String {
+    match e.key {
+        "sl_target" => format!(
+            "--sl: target {} % is outside (0, 100) %: no finite staffing answers every call within the threshold",
+            e.value * 100.0
+        ),
+        "sl_seconds" => format!("--sl: threshold {} s is outside {}", e.value, e.range),
+        key => format!(
+            "--{}: expected a value in {}, got {}",
+            key.replace('_', "-"),
+            e.range,
+            wfm::units::Shown(e.value)
+        ),
+    }
+}
+
 fn fraction(flag: &str, v: Option<f64>) -> anyhow::Result<Option<Fraction>> {
     v.map(|x| Fraction::new(x).map_err(|e| usage(format!("--{flag}: {e}"))))
         .transpose()
@@ -126,7 +143,7 @@ impl PolicyArgs {
                 )));
             }
         }
-        cfg = cfg.with_overrides(Settings {
+        let overrides = Settings {
             model: self.model.map(|m| match m {
                 ModelArg::ErlangC => ModelKind::ErlangC,
                 ModelArg::ErlangA => ModelKind::ErlangA,
@@ -147,7 +164,11 @@ impl PolicyArgs {
             unplanned_shrinkage: None,
             concurrency: self.concurrency,
             sla: None,
-        });
+        };
+        overrides
+            .check()
+            .map_err(|e| usage(flag_out_of_domain(&e)))?;
+        cfg = cfg.with_overrides(overrides);
         if self.hours_per_fte_day.is_some() || self.hours_per_fte_week.is_some() {
             let day = self.hours_per_fte_day.unwrap_or(cfg.hours_per_fte_day());
             let week = self.hours_per_fte_week.unwrap_or(cfg.hours_per_fte_week());

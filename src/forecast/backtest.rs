@@ -263,8 +263,31 @@ pub fn backtest(
 ) -> Result<BacktestReport, ForecastError> {
     let mut origins = Vec::new();
     let mut horizon = 0;
+    let bad = |o: NaiveDateTime, reason: String| ForecastError::BadBacktestOrigin {
+        origin: format_timestamp(o),
+        reason,
+    };
     for &o in &options.origins {
         let (od, h) = origin_and_horizon(history, Some(o), options.horizon_secs)?;
+        if origins.iter().any(|&(p, _)| p == o) {
+            // Scored twice, it would weigh double in every pooled metric.
+            return Err(bad(o, "given twice".into()));
+        }
+        let end = (od + h).min(history.len());
+        let scored = history
+            .queues()
+            .iter()
+            .any(|q| (od..end).any(|i| q.actual(i).is_some()));
+        if !scored {
+            // Nothing to compare with: WAPE would be 0/0 and accuracy ±∞.
+            return Err(bad(
+                o,
+                format!(
+                    "no interval of its horizon has an actual (the history ends {}); an origin needs history after it",
+                    format_timestamp(history.end())
+                ),
+            ));
+        }
         origins.push((o, od));
         horizon = h;
     }

@@ -108,6 +108,38 @@ pub enum ForecastError {
         /// Why.
         reason: &'static str,
     },
+    /// A queue's history before the origin is shorter than a week: the weekdays it has not
+    /// seen would be forecast as closed.
+    #[error("queue `{queue}`: the history before the origin covers {days} day(s) from {first}; a forecast needs at least 7 (one of each weekday): the weekdays not seen would be forecast as closed")]
+    ShortHistory {
+        /// The queue.
+        queue: String,
+        /// Days from the queue's first day with data to the origin.
+        days: usize,
+        /// The queue's first day with data.
+        first: String,
+    },
+    /// A horizon (counted from the end of the history when the start lies beyond it) longer
+    /// than [`MAX_HORIZON_DAYS`].
+    #[error("{what} ({days:.1} days, {from}): at most {max} days of intervals are forecast; for longer plans use --grain week or month")]
+    HorizonTooLong {
+        /// What is too long.
+        what: &'static str,
+        /// Its length in days.
+        days: f64,
+        /// Where it is counted from.
+        from: String,
+        /// The maximum, days.
+        max: i64,
+    },
+    /// A backtest origin that cannot be scored, or is given twice.
+    #[error("backtest origin {origin}: {reason}")]
+    BadBacktestOrigin {
+        /// The origin.
+        origin: String,
+        /// Why.
+        reason: String,
+    },
     /// A horizon that is not a positive whole number of intervals.
     #[error(
         "horizon of {secs} s: expected a positive multiple of the {step_minutes}-minute interval"
@@ -322,6 +354,14 @@ impl ModelChoice {
         }
     }
 }
+
+/// The longest intraday forecast: a year (and a day) of intervals from the end of the history.
+/// Weekly and monthly plans (`--grain`) have their own limits.
+pub const MAX_HORIZON_DAYS: i64 = 366;
+
+/// The fewest days of a queue's history before the origin: one of each weekday (a weekday never
+/// seen is otherwise taken as closed).
+pub const MIN_HISTORY_DAYS: usize = 7;
 
 /// Settings of the inner (calibration / selection) backtest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

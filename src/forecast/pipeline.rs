@@ -456,6 +456,24 @@ pub(crate) fn run_queue(
 ) -> Result<QueueRun, ForecastError> {
     let d = history.step().per_day();
     let (origin_day, off) = (origin / d, origin % d);
+    debug_assert!(
+        origin_day <= history.days(),
+        "run_one forecasts a gap from the end"
+    );
+    let first = q.day_present()[..origin_day.min(history.days())]
+        .iter()
+        .position(|&p| p);
+    match first {
+        Some(f) if origin_day - f >= super::MIN_HISTORY_DAYS => {}
+        _ => {
+            let f = first.unwrap_or(0);
+            return Err(ForecastError::ShortHistory {
+                queue: q.queue().to_string(),
+                days: origin_day.saturating_sub(f),
+                first: history.date(f).to_string(),
+            });
+        }
+    }
     let full = off + horizon;
     let candidates = match choice {
         ModelChoice::Auto => ModelSpec::auto_candidates(),
@@ -622,7 +640,32 @@ pub(crate) fn origin_and_horizon(
             step_minutes: history.step().minutes(),
         });
     }
-    let o = history.origin_index(start.unwrap_or_else(|| history.end()))?;
+    let max_secs = super::MAX_HORIZON_DAYS * 86_400;
+    if horizon_secs > max_secs {
+        return Err(ForecastError::HorizonTooLong {
+            what: "the horizon",
+            days: horizon_secs as f64 / 86_400.0,
+            from: "from the forecast start".into(),
+            max: super::MAX_HORIZON_DAYS,
+        });
+    }
+    let origin = start.unwrap_or_else(|| history.end());
+    let o = history.origin_index(origin)?;
+    // A start beyond the end of the history is forecast from the end (see `run_one`): the gap
+    // counts towards the horizon.
+    let gap_secs = (origin - history.end()).num_seconds().max(0);
+    if gap_secs + horizon_secs > max_secs {
+        return Err(ForecastError::HorizonTooLong {
+            what: "the gap from the end of the history to the forecast start, plus the horizon",
+            days: (gap_secs + horizon_secs) as f64 / 86_400.0,
+            from: format!(
+                "history ends {}, forecast starts {}",
+                crate::time::format_timestamp(history.end()),
+                crate::time::format_timestamp(origin)
+            ),
+            max: super::MAX_HORIZON_DAYS,
+        });
+    }
     Ok((o, (horizon_secs / step) as usize))
 }
 

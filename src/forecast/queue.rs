@@ -80,15 +80,27 @@ pub(crate) fn run_one(
 ) -> Result<QueueForecast, ForecastError> {
     let (origin, horizon) = origin_and_horizon(history, options.start, options.horizon_secs)?;
     let qh = &history.queues()[q];
-    let run = run_queue(
+    // A start after the end of the history: forecast from the end through the gap and keep the
+    // horizon (the models predict the steps that follow their data, so the weekdays line up).
+    let gap = origin.saturating_sub(history.len());
+    let mut run = run_queue(
         history,
         qh,
         calendar,
-        origin,
-        horizon,
+        origin - gap,
+        horizon + gap,
         &options.model,
         &options.inner,
     )?;
+    if gap > 0 {
+        run.forecast.drain(..gap);
+        run.bounds.drain(..gap);
+        run.open.drain(..gap);
+        if let Some(a) = run.aht.as_mut() {
+            a.drain(..gap);
+        }
+        run.day_ahead = None;
+    }
     let cells = (0..horizon)
         .map(|t| {
             let b = run.bounds[t];

@@ -15,7 +15,7 @@ use toml::Spanned;
 
 use crate::capacity::{
     Attrition, Budget, CapacityError, CapacityInput, CapacityPlan, CapacitySpec, Costs, Hiring,
-    Training, Weekly,
+    PlanScenario, PlanStatus, Training, Weekly,
 };
 use crate::io::schema;
 use crate::io::table::{Cell, CsvInput, Table, TableError};
@@ -58,6 +58,23 @@ pub struct PlanFile {
 enum Requirement {
     File(String),
     Inline(Vec<f64>),
+    Derived(DerivedRequirement),
+}
+
+/// `requirement = { staffing = "…", forecast = "…", hours_per_fte_week = 40 }`: the weekly
+/// requirement from a reference period's `wfm staff` output scaled by a `wfm forecast --grain
+/// week` output ([`crate::capacity::requirement`]).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DerivedRequirement {
+    staffing: String,
+    forecast: String,
+    #[serde(default = "forty")]
+    hours_per_fte_week: f64,
+}
+
+fn forty() -> f64 {
+    40.0
 }
 
 #[derive(Debug, Deserialize)]
@@ -267,6 +284,19 @@ impl Ctx<'_> {
                 "requirement",
                 format!("{} inline value(s) for weeks = {weeks}", v.len()),
             )),
+            Requirement::Derived(d) => {
+                let staffing = self.dir.join(&d.staffing);
+                let forecast = self.dir.join(&d.forecast);
+                let reference = read_reference_staffing(&staffing)?;
+                let weekly = read_weekly_forecast(&forecast, &self.grid)?;
+                self.inputs.extend([staffing, forecast]);
+                crate::capacity::requirement::weekly_requirement(
+                    &reference,
+                    &weekly,
+                    d.hours_per_fte_week,
+                )
+                .map_err(|e| self.keys.error("requirement", e.to_string()))
+            }
         }
     }
 
@@ -535,4 +565,259 @@ pub fn plan_table(plan: &CapacityPlan) -> Table {
         ]);
     }
     t
+}
+
+/// One `[[scenario]]` of a capacity what-if file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlanScenario {
+    name: String,
+    attrition_pp: Option<f64>,
+    volume: Option<f64>,
+    aht_factor: Option<f64>,
+    training_weeks: Option<usize>,
+    ramp: Option<Vec<f64>>,
+    min_class: Option<u32>,
+    max_class: Option<u32>,
+    hiring_freeze_weeks: Option<(usize, usize)>,
+    max_headcount: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlanScenarios {
+    schema_version: u32,
+    #[serde(default, rename = "scenario")]
+    scenarios: Vec<RawPlanScenario>,
+}
+
+/// Reads capacity what-ifs (`wfm capacity --plan FILE --scenarios FILE`): the staffing
+/// scenarios' shape, `schema_version = 1` and `[[scenario]]` tables with `name` and any of
+/// `attrition_pp`, `volume`, `aht_factor`, `training_weeks`, `ramp`, `min_class`, `max_class`,
+/// `hiring_freeze_weeks = [from, to]` (no class starts in weeks from ≤ t < to),
+/// `max_headcount` (models/capacity_scenarios.toml).
+///
+/// # Errors
+/// [`TableError::Toml`] for syntax, unknown keys (with line and column), another schema
+/// version, a duplicate or empty name, or a freeze whose end is not after its start.
+pub fn read_plan_scenarios(path: &Path) -> Result<Vec<PlanScenario>, TableError> {
+    let raw: RawPlanScenarios = crate::io::table::read_toml(path)?;
+    let err = |message: String| TableError::Toml {
+        path: path.to_path_buf(),
+        message,
+    };
+    if raw.schema_version != 1 {
+        return Err(err(format!(
+            "schema_version: expected 1, got {}",
+            raw.schema_version
+        )));
+    }
+    let mut out: Vec<PlanScenario> = Vec::new();
+    for (i, s) in raw.scenarios.into_iter().enumerate() {
+        if s.name.trim().is_empty() || out.iter().any(|o| o.name == s.name) {
+            return Err(err(format!(
+                "scenario {}: name `{}` is empty or given twice",
+                i + 1,
+                s.name
+            )));
+        }
+        if let Some((a, b)) = s.hiring_freeze_weeks {
+            if b <= a {
+                return Err(err(format!(
+                    "scenario `{}`: hiring_freeze_weeks = [{a}, {b}]: the end (exclusive) must be after the start",
+                    s.name
+                )));
+            }
+        }
+        out.push(PlanScenario {
+            name: s.name,
+            attrition_pp: s.attrition_pp,
+            volume: s.volume,
+            aht_factor: s.aht_factor,
+            training_weeks: s.training_weeks,
+            ramp: s.ramp,
+            min_class: s.min_class,
+            max_class: s.max_class,
+            hiring_freeze: s.hiring_freeze_weeks,
+            max_headcount: s.max_headcount,
+        });
+    }
+    Ok(out)
+}
+
+/// The plan and its what-ifs side by side: status, hires, classes, cost, under-staffed and
+/// overtime FTE-weeks, peak headcount, and the deltas of hires, cost and under-staffed weeks
+/// against the first row (the plan). A what-if whose inputs leave their domain, or that no plan
+/// can cover, has its status and empty figures.
+pub fn comparison_table(plans: &[(String, Result<CapacityPlan, CapacityError>)]) -> Table {
+    let mut t = Table::new([
+        "scenario",
+        "status",
+        "hires",
+        "classes",
+        "cost",
+        "under_weeks",
+        "under_fte_weeks",
+        "overtime_fte_weeks",
+        "peak_headcount",
+        "delta_hires",
+        "delta_cost",
+        "delta_under_weeks",
+    ]);
+    let solved = |p: &Result<CapacityPlan, _>| match p {
+        Ok(p) if matches!(p.status, PlanStatus::Optimal | PlanStatus::TimeLimit) => Some(p.totals),
+        _ => None,
+    };
+    let base = plans.first().and_then(|(_, p)| solved(p));
+    for (name, p) in plans {
+        let status = match p {
+            Ok(p) => match &p.status {
+                PlanStatus::Infeasible(u) => format!(
+                    "infeasible: week {} ({}) cannot be covered",
+                    u.week, u.week_start
+                ),
+                PlanStatus::NoPlan(why) => format!("no plan: {why}"),
+                s => s.name().to_string(),
+            },
+            Err(e) => format!("invalid: {e}"),
+        };
+        let mut row = vec![Cell::text(name), Cell::text(status)];
+        match solved(p) {
+            Some(x) => {
+                row.extend([
+                    Cell::Int(x.hires as i64),
+                    Cell::Int(x.classes as i64),
+                    Cell::float(Some(x.cost), 2),
+                    Cell::Int(x.under_weeks as i64),
+                    Cell::float(Some(x.under_fte_weeks), 4),
+                    Cell::float(Some(x.overtime_fte_weeks), 4),
+                    Cell::float(Some(x.peak_headcount), 4),
+                ]);
+                match &base {
+                    Some(b) => row.extend([
+                        Cell::Int(x.hires as i64 - b.hires as i64),
+                        Cell::float(Some(x.cost - b.cost), 2),
+                        Cell::Int(x.under_weeks as i64 - b.under_weeks as i64),
+                    ]),
+                    None => row.extend([Cell::Empty, Cell::Empty, Cell::Empty]),
+                }
+            }
+            None => row.extend(std::iter::repeat_n(Cell::Empty, 10)),
+        }
+        t.push(row);
+    }
+    t
+}
+
+/// A `wfm staff` output as a reference staffing: `interval_start, queue, offered, load_erlangs,
+/// agents` (net); the reference spans its distinct days ÷ 7 weeks.
+///
+/// # Errors
+/// [`TableError`] naming file, line and column (a missing column, a negative value, a bad
+/// timestamp, mixed interval lengths).
+pub fn read_reference_staffing(
+    path: &Path,
+) -> Result<crate::capacity::requirement::ReferenceStaffing, TableError> {
+    let csv = CsvInput::read(path)?;
+    let c = csv.require(&[
+        schema::INTERVAL_START,
+        schema::QUEUE,
+        schema::OFFERED,
+        schema::LOAD_ERLANGS,
+        schema::AGENTS,
+    ])?;
+    let mut intervals = Vec::with_capacity(csv.len());
+    let mut stamps = Vec::with_capacity(csv.len());
+    let mut queues: Vec<String> = Vec::new();
+    let mut days = std::collections::BTreeSet::new();
+    for row in 0..csv.len() {
+        let at = csv.timestamp(row, c[0])?;
+        let queue = csv.non_empty(row, c[1])?.to_string();
+        let series = match queues.iter().position(|q| *q == queue) {
+            Some(i) => i,
+            None => {
+                queues.push(queue.clone());
+                queues.len() - 1
+            }
+        };
+        stamps.push(crate::model::Stamp { at, series });
+        days.insert(at.date());
+        intervals.push(crate::capacity::requirement::ReferenceInterval {
+            queue,
+            offered: csv.non_negative(row, c[2])?,
+            load_erlangs: csv.non_negative(row, c[3])?,
+            agents: csv.non_negative(row, c[4])?,
+        });
+    }
+    let ivl = crate::model::infer_interval(&stamps, None).map_err(|e| TableError::BadRow {
+        at: Location {
+            file: path.to_path_buf(),
+            line: 1,
+            column: Some(schema::INTERVAL_START.to_string()),
+        },
+        reason: e.to_string(),
+    })?;
+    Ok(crate::capacity::requirement::ReferenceStaffing {
+        intervals,
+        interval_secs: ivl.seconds(),
+        weeks: days.len() as f64 / 7.0,
+    })
+}
+
+/// A `wfm forecast --grain week` output on the plan's weeks: queue → one week per plan week
+/// (`week_start, queue, forecast[, aht_forecast]`; rows outside the plan are not used).
+///
+/// # Errors
+/// [`TableError`] naming file, line and column: a week start that is not one of the plan's, a
+/// week given twice, a plan week without a row for a queue.
+pub fn read_weekly_forecast(
+    path: &Path,
+    grid: &TimeGrid,
+) -> Result<BTreeMap<String, Vec<crate::capacity::requirement::WeekDemand>>, TableError> {
+    use crate::capacity::requirement::WeekDemand;
+    let csv = CsvInput::read(path)?;
+    let c = csv.require(&[schema::WEEK_START, schema::QUEUE, schema::FORECAST])?;
+    let aht = csv.column(schema::AHT_FORECAST);
+    let mut out: BTreeMap<String, Vec<Option<WeekDemand>>> = BTreeMap::new();
+    for row in 0..csv.len() {
+        let bad = |reason: String| TableError::BadValue {
+            at: csv.location(row, c[0]),
+            value: csv.text(row, c[0]).to_string(),
+            reason,
+        };
+        let at = parse_timestamp(csv.text(row, c[0]))
+            .ok_or_else(|| bad("expected a date YYYY-MM-DD".into()))?;
+        if at < grid.start() || at >= grid.end() {
+            continue;
+        }
+        let t = grid
+            .position(at)
+            .ok_or_else(|| bad("not a week start of the plan".into()))?;
+        let weeks = out
+            .entry(csv.non_empty(row, c[1])?.to_string())
+            .or_insert_with(|| vec![None; grid.len()]);
+        if weeks[t].is_some() {
+            return Err(bad(format!("week {t} occurs twice for this queue")));
+        }
+        weeks[t] = Some(WeekDemand {
+            offered: csv.non_negative(row, c[2])?,
+            aht_secs: match aht {
+                Some(a) => csv.opt_non_negative(row, a)?,
+                None => None,
+            },
+        });
+    }
+    out.into_iter()
+        .map(|(q, w)| match w.iter().position(Option::is_none) {
+            Some(t) => Err(TableError::BadRow {
+                at: Location {
+                    file: path.to_path_buf(),
+                    line: 1,
+                    column: Some(schema::WEEK_START.to_string()),
+                },
+                reason: format!("queue {q}: no row for week {t} ({})", grid.date(t)),
+            }),
+            None => Ok((q, w.into_iter().flatten().collect())),
+        })
+        .collect()
 }

@@ -41,7 +41,7 @@ pub enum TableError {
         found: Vec<String>,
     },
     /// A field could not be parsed or is outside its domain.
-    #[error("{at}: {reason}, got `{value}`")]
+    #[error("{at}: {reason}, got `{}`", clip(value))]
     BadValue {
         /// Where.
         at: Location,
@@ -66,4 +66,16 @@ pub enum TableError {
         /// The parser's message (includes line and column).
         message: String,
     },
+}
+
+/// The most characters of a field echoed in a message.
+const ECHO_CHARS: usize = 80;
+
+/// A field's text as messages echo it: at most [`ECHO_CHARS`] characters (a 10 MB field was
+/// printed whole to stderr), with the full length said when cut.
+pub fn clip(text: &str) -> String {
+    match text.char_indices().nth(ECHO_CHARS) {
+        None => text.to_string(),
+        Some((end, _)) => format!("{}… ({} bytes in all)", &text[..end], text.len()),
+    }
 }

@@ -23,6 +23,9 @@ use crate::model::{gcd, infer_interval, Demand, GridError, Panel, QueueId, Stamp
 use crate::time::{format_timestamp, NaiveDateTime};
 use crate::units::IntervalLength;
 
+/// The longest history read, in days (ten years of intervals).
+pub const MAX_HISTORY_DAYS: usize = 3_660;
+
 /// A history read from a table.
 #[derive(Debug, Clone)]
 pub struct HistoryTable {
@@ -112,6 +115,21 @@ pub fn history_from_csv(input: &CsvInput) -> Result<HistoryTable, TableError> {
         .max()
         .expect("a table has data rows");
     let days = ((last.date() - first.date()).num_days() + 1) as usize;
+    if days > MAX_HISTORY_DAYS {
+        // One stray row dated year 1 made a grid of 730,000 days (work and memory grow with the
+        // span): name both ends, the stray one is usually obvious.
+        let at = |t: NaiveDateTime| rows.iter().position(|r| r.ts == t).unwrap_or(0);
+        let (i, j) = (at(first), at(last));
+        return Err(TableError::BadValue {
+            at: input.location(i, ts_col),
+            value: input.text(i, ts_col).to_string(),
+            reason: format!(
+                "the history spans {days} days, from this row to {} on line {}; at most {MAX_HISTORY_DAYS} days (10 years) are read: is one of them a stray date?",
+                format_timestamp(last),
+                input.line(j)
+            ),
+        });
+    }
     let grid = TimeGrid::days(first.date(), step, days);
     let n = grid.len();
     // Queues sorted by name; `slot[q]` is the panel position of the queue first seen as `q`.

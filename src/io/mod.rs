@@ -25,6 +25,7 @@ pub mod multiskill;
 pub mod panels;
 mod parquet;
 pub mod parquet_out;
+pub mod pools;
 mod raw;
 pub mod schema;
 pub mod shape;
@@ -34,5 +35,6 @@ pub mod table;
 pub mod targets;
 mod workbook;
 
+pub use error::clip;
 pub use location::Location;
 pub use table::write_atomic;

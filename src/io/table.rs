@@ -124,6 +124,27 @@ impl CsvInput {
         opts: &ReadOptions,
     ) -> Result<Self, TableError> {
         let raw = read_bytes(path, bytes, opts)?;
+        // Two columns of one name: every lookup reads the first and the second is silently
+        // ignored, so the file is ambiguous.
+        for (j, h) in raw.headers.iter().enumerate() {
+            if h.is_empty() {
+                continue;
+            }
+            if let Some(i) = raw.headers[..j].iter().position(|x| x == h) {
+                return Err(TableError::BadRow {
+                    at: Location {
+                        file: path.to_path_buf(),
+                        line: 1,
+                        column: Some(h.clone()),
+                    },
+                    reason: format!(
+                        "the header names column `{h}` twice (columns {} and {}): which one to read is ambiguous; rename or remove one",
+                        i + 1,
+                        j + 1
+                    ),
+                });
+            }
+        }
         if raw.records.is_empty() {
             return Err(TableError::HeaderOnly {
                 path: path.to_path_buf(),
@@ -667,6 +688,57 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(),
     write_atomic_with(path, inputs, |w| w.write_all(bytes))
 }
 
+/// The content hash a sidecar stores of the file it describes (64-bit FNV-1a, lowercase hex):
+/// `wfm audit` refuses a forecast whose `.meta.json` was written for other bytes (a kill between
+/// the CSV and its sidecar left a new CSV beside a stale sidecar, which the audit trusted).
+///
+/// # References
+/// Fowler, Noll, Vo, "FNV hash" (IETF draft-eastlake-fnv), 64-bit FNV-1a: offset basis
+/// 0xcbf29ce484222325, prime 0x100000001b3.
+pub fn content_hash(bytes: &[u8]) -> String {
+    let h = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{h:016x}")
+}
+
+/// Where an output named `path` is written: a symbolic link is followed to its target (the
+/// link itself is never replaced by a regular file: as root, `--out /dev/stdout` replaced the
+/// system's `/dev/stdout`), and an existing target that is not a regular file (a directory, a
+/// device, a pipe) is refused.
+///
+/// # Errors
+/// [`std::io::ErrorKind::InvalidInput`] for a target that is not a regular file or a chain of
+/// more than 40 links.
+fn out_target(path: &Path) -> std::io::Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let t = std::fs::read_link(&p)?;
+                p = match p.parent() {
+                    Some(dir) if t.is_relative() => dir.join(t),
+                    _ => t,
+                };
+            }
+            Ok(m) if !m.is_file() => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!(
+                        "`{}` is not a regular file (a directory, device or pipe): refusing to replace it; write the output to a file, or omit --out for standard output",
+                        p.display()
+                    ),
+                ))
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        "more than 40 symbolic links in a row",
+    ))
+}
+
 /// As [`write_atomic`], streaming: `write` fills the temporary file through a buffered writer
 /// (a large output is never held in memory as a whole).
 ///
@@ -681,6 +753,7 @@ pub fn write_atomic_with(
         path: path.to_path_buf(),
         source,
     };
+    let path = &out_target(path).map_err(io)?;
     let canon = |p: &Path| std::fs::canonicalize(p).ok();
     if let Some(target) = canon(path) {
         if inputs.iter().any(|i| canon(i).as_ref() == Some(&target)) {
@@ -715,6 +788,13 @@ pub fn write_atomic_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn content_hash_is_64_bit_fnv1a() {
+        // Test vectors of the FNV reference (draft-eastlake-fnv, appendix): "" and "a".
+        assert_eq!(content_hash(b""), "cbf29ce484222325");
+        assert_eq!(content_hash(b"a"), "af63dc4c8601ec8c");
+    }
 
     #[test]
     fn streamed_rows_write_the_documented_bytes() {

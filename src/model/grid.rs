@@ -119,6 +119,20 @@ pub enum GridError {
     BadShape(String),
 }
 
+impl GridError {
+    /// The index (in the caller's list of stamps) of the timestamp the error is about, for the
+    /// caller to turn into a file and line.
+    pub fn index(&self) -> Option<usize> {
+        match self {
+            GridError::Duplicate { index, .. }
+            | GridError::OffGrid { index, .. }
+            | GridError::MixedLengths { index, .. }
+            | GridError::Unsupported { index, .. } => Some(*index),
+            _ => None,
+        }
+    }
+}
+
 fn queue_suffix(q: &Option<QueueId>) -> String {
     q.as_ref()
         .map_or_else(String::new, |q| format!(" (queue {q})"))

@@ -1,8 +1,8 @@
 //! What every chart reads: the audit, the report's extra inputs and the period's day axis.
 
-use super::svg::TargetLine;
-use super::Extras;
-use crate::audit::{Audit, KpiKey, Scope};
+use super::svg::{lines, LineChart, Series, TargetLine, H};
+use super::{Chart, Extras, ReportError};
+use crate::audit::{Audit, DailyRow, KpiKey, Scope};
 use crate::time::NaiveDate;
 
 /// The audit, the extras and the day axis of the period.
@@ -42,9 +42,49 @@ impl<'a> Ctx<'a> {
     pub(crate) fn date_label(&self) -> impl Fn(&f64) -> String {
         let first = self.first;
         move |x: &f64| {
+            // Ticks between days (a short axis) carry no label: no repeated dates.
+            if (x - x.round()).abs() > 1e-6 {
+                return String::new();
+            }
             let d = first + chrono::Days::new(x.max(0.0).round() as u64);
             d.format("%d %b").to_string()
         }
+    }
+    /// `(x, value × factor)` of each day of `days` that has a value.
+    pub(crate) fn day_points(
+        &self,
+        days: &[DailyRow],
+        value: impl Fn(&DailyRow) -> Option<f64>,
+        factor: f64,
+    ) -> Vec<(f64, f64)> {
+        days.iter()
+            .filter_map(|d| value(d).map(|v| (self.dx(d.date), v * factor)))
+            .collect()
+    }
+    /// A line chart over the period's days (y from zero, a missing day breaks the line).
+    pub(crate) fn day_chart(
+        &self,
+        id: &str,
+        title: &str,
+        y_desc: &str,
+        series: Vec<Series>,
+        targets: Vec<TargetLine>,
+    ) -> Result<Chart, ReportError> {
+        let label = self.date_label();
+        lines(LineChart {
+            id: id.to_string(),
+            title: title.to_string(),
+            x_desc: "day",
+            y_desc,
+            x_range: self.day_range(),
+            x_labels: 10,
+            xlabel: &label,
+            y_min_zero: true,
+            max_gap: 1.5,
+            series,
+            targets,
+            height: H,
+        })
     }
     /// The target of `key` for `scope` as a line in display units (× `factor`).
     pub(crate) fn target_line(

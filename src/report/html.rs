@@ -104,10 +104,13 @@ pub(crate) fn mean4(k: &Kpi) -> String {
     })
 }
 
-/// The target, when set.
+/// The target, when set; "no target" and where that was said, when it was said explicitly.
 pub(crate) fn target(k: &Kpi) -> String {
     let Some(t) = &k.target else {
-        return String::new();
+        return k
+            .no_target
+            .as_ref()
+            .map_or(String::new(), |why| format!("no target: {why}"));
     };
     let op = match t.better {
         Better::Higher => "≥",

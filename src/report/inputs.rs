@@ -1,5 +1,6 @@
 //! The report's own inputs besides the audit: a `wfm schedule` output directory (`coverage.csv`,
-//! `plan.csv`) and a `wfm scenario` output (CSV). Read here, in the renderer, as text.
+//! `plan.csv`), a `wfm scenario` output (CSV) and a `wfm capacity` plan (CSV). Read here, in the
+//! renderer, as text.
 
 use std::path::{Path, PathBuf};
 
@@ -233,6 +234,77 @@ impl ScenarioRows {
             path: path.to_path_buf(),
             columns,
             rows,
+        })
+    }
+}
+
+/// A `wfm capacity --format csv --out FILE` hiring plan: one row per week.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CapacityRows {
+    /// The file.
+    pub path: PathBuf,
+    /// The weeks, in file order.
+    pub weeks: Vec<crate::capacity::WeekRow>,
+}
+
+impl CapacityRows {
+    /// Reads a `wfm capacity` output (`week_start, required_fte, productive, in_training,
+    /// joiners, leavers, effective_fte, overtime, under, hires_started, cost`).
+    ///
+    /// # Errors
+    /// [`InputError`] naming file, line and column.
+    pub fn read(path: &Path) -> Result<CapacityRows, InputError> {
+        let t = CsvInput::read(path)?;
+        const COLUMNS: [&str; 11] = [
+            "week_start",
+            "required_fte",
+            "productive",
+            "in_training",
+            "joiners",
+            "leavers",
+            "effective_fte",
+            "overtime",
+            "under",
+            "hires_started",
+            "cost",
+        ];
+        let mut idx = [0usize; 11];
+        for (k, c) in COLUMNS.iter().enumerate() {
+            idx[k] = col(&t, path, c, "wfm capacity")?;
+        }
+        let mut weeks = Vec::with_capacity(t.len());
+        for i in 0..t.len() {
+            let line = t.line(i) as usize;
+            let text = t.text(i, idx[0]);
+            let week_start =
+                chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+                    cell_err(
+                        path,
+                        line,
+                        "week_start",
+                        format!("expected YYYY-MM-DD, got `{text}`"),
+                    )
+                })?;
+            let v = |k: usize| number(path, line, COLUMNS[k], t.text(i, idx[k]));
+            let hires = v(9)?;
+            weeks.push(crate::capacity::WeekRow {
+                week_start,
+                required_fte: v(1)?,
+                productive: v(2)?,
+                in_training: v(3)?,
+                joiners: v(4)?,
+                leavers: v(5)?,
+                effective_fte: v(6)?,
+                overtime: v(7)?,
+                under: v(8)?,
+                hires_started: hires.round() as u32,
+                class_open: hires > 0.0,
+                cost: v(10)?,
+            });
+        }
+        Ok(CapacityRows {
+            path: path.to_path_buf(),
+            weeks,
         })
     }
 }

@@ -9,9 +9,10 @@
 //! `sl-heatmap` and `asa-heatmap` (weekday × interval, the target as colour midpoint),
 //! `day-forecast` (forecast vs actual by interval for the worst and best day, or `--day`),
 //! `week-coverage` and `shift-gantt` (from a `wfm schedule` output, [`Extras::schedule`]),
-//! `scenarios` (from a `wfm scenario` output), `fidelity` (the model check), `scorecard`,
-//! `kpi-table` (the queue × KPI pivot and the centre's KPI table) and one `queue-<name>` section
-//! per queue. A chart whose inputs are missing is still drawn, as a panel saying what it needs.
+//! `scenarios` (from a `wfm scenario` output), `capacity` (a `wfm capacity` hiring plan:
+//! required vs productive and effective FTE, hires and classes), `fidelity` (the model check),
+//! `scorecard`, `kpi-table` (the queue × KPI pivot and the centre's KPI table), one
+//! `queue-<name>` section per queue and one `pool-<name>` section per agent pool (`--pools`). A chart whose inputs are missing is still drawn, as a panel saying what it needs.
 //! Text in charts is SVG `<text>` (the browser picks the font; CJK labels need a CJK font).
 
 use std::path::{Path, PathBuf};
@@ -26,7 +27,7 @@ pub mod inputs;
 mod page;
 mod svg;
 
-pub use inputs::{CoverageRow, InputError, PlanRow, ScenarioRows, ScheduleOutput};
+pub use inputs::{CapacityRows, CoverageRow, InputError, PlanRow, ScenarioRows, ScheduleOutput};
 
 /// Errors of the `report` module.
 #[derive(Debug, thiserror::Error)]
@@ -70,12 +71,14 @@ pub struct Extras {
     pub scenarios: Option<ScenarioRows>,
     /// The day of the day view (default: the worst and the best day of the month).
     pub day: Option<NaiveDate>,
+    /// A `wfm capacity` plan: the capacity view.
+    pub capacity: Option<CapacityRows>,
 }
 
 /// The ids of the charts drawn for every report, in report order (queue and trend charts
 /// follow the audit's queues and headline KPIs; the day view adds `day-forecast-worst` and
 /// `day-forecast-best`, or `day-forecast-chosen`).
-pub const CHART_IDS: [&str; 14] = [
+pub const CHART_IDS: [&str; 15] = [
     "forecast-daily",
     "forecast-intraday",
     "accuracy-heatmap",
@@ -88,12 +91,13 @@ pub const CHART_IDS: [&str; 14] = [
     "week-coverage",
     "shift-gantt",
     "scenarios-fte",
+    "capacity-plan",
     "model-check",
     "scorecard",
 ];
 
 /// The `data-view` names every report has (plus `queue-<name>` per queue).
-pub const VIEWS: [&str; 10] = [
+pub const VIEWS: [&str; 11] = [
     "cards",
     "kpi-table",
     "sl-heatmap",
@@ -102,6 +106,7 @@ pub const VIEWS: [&str; 10] = [
     "week-coverage",
     "shift-gantt",
     "scenarios",
+    "capacity",
     "fidelity",
     "trend",
 ];

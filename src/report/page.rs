@@ -28,9 +28,8 @@ const TREND: [KpiKey; 5] = [
     KpiKey::Aht,
 ];
 
-fn queue_id(q: &str) -> String {
-    let safe: String = q
-        .chars()
+fn safe(name: &str) -> String {
+    name.chars()
         .map(|c| {
             if c.is_alphanumeric() || c == '-' || c == '_' {
                 c
@@ -38,8 +37,34 @@ fn queue_id(q: &str) -> String {
                 '_'
             }
         })
-        .collect();
-    format!("queue-{safe}")
+        .collect()
+}
+
+/// The section id of a queue (`queue-NAME`) or a pool (`pool-NAME`).
+fn scope_id(s: &Scope) -> String {
+    match s.pool_name() {
+        Some(p) => format!("pool-{}", safe(p)),
+        None => format!("queue-{}", safe(s.as_str())),
+    }
+}
+
+/// The queues, then the pools: the scopes with a section of their own.
+fn sections(c: &Ctx<'_>) -> Vec<Scope> {
+    c.audit
+        .queues
+        .iter()
+        .cloned()
+        .map(Scope::Queue)
+        .chain(c.audit.pools.iter().cloned())
+        .collect()
+}
+
+/// `queue PS` or `pool SHARED`.
+fn scope_name(s: &Scope) -> String {
+    match s.pool_name() {
+        Some(p) => format!("pool {p}"),
+        None => format!("queue {}", s.as_str()),
+    }
 }
 
 /// Every chart, in page order.
@@ -57,6 +82,7 @@ pub(crate) fn charts(c: &Ctx<'_>) -> Result<Vec<Chart>, ReportError> {
         ch::week_coverage::chart(c)?,
         ch::shift_gantt::chart(c)?,
         ch::scenarios::chart(c)?,
+        ch::capacity::chart(c)?,
         ch::model_check::chart(c)?,
         ch::scorecard::chart(c)?,
     ];
@@ -66,11 +92,22 @@ pub(crate) fn charts(c: &Ctx<'_>) -> Result<Vec<Chart>, ReportError> {
             out.push(ch::trend::chart(k, &c.audit.months)?);
         }
     }
-    for q in &c.audit.queues {
-        out.push(ch::queue_daily::chart(
+    for s in sections(c) {
+        let id = scope_id(&s);
+        let days = c.audit.scope_daily.get(&s).map_or(&[][..], Vec::as_slice);
+        let name = scope_name(&s);
+        out.push(ch::forecast_daily::volume(
             c,
-            q,
-            &format!("{}-daily", queue_id(q)),
+            &format!("{id}-forecast"),
+            &format!("{}: forecast vs actual offered calls per day", cap(&name)),
+            days,
+        )?);
+        out.push(ch::service_daily::sl_abandon(
+            c,
+            &format!("{id}-daily"),
+            &format!("{}: service level and abandon rate per day", cap(&name)),
+            days,
+            &s,
         )?);
     }
     Ok(out)
@@ -82,6 +119,13 @@ fn illustrative(c: &Ctx<'_>, k: &Kpi) -> bool {
     (k.source.contains("facts") && il.iter().any(|x| x.starts_with("facts")))
         || (k.source.contains("agent states") && il.iter().any(|x| x.starts_with("agent-states")))
         || (k.source.contains("planned") && il.iter().any(|x| x.starts_with("planned")))
+}
+
+/// `Queue PS` from `queue PS`.
+fn cap(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }
 
 fn take(all: &mut Vec<Chart>, id: &str) -> Chart {
@@ -112,6 +156,7 @@ fn head(c: &Ctx<'_>) -> String {
         ("week-coverage", "week coverage"),
         ("shift-gantt", "shifts"),
         ("scenarios", "scenarios"),
+        ("capacity", "capacity"),
         ("fidelity", "fidelity"),
         ("scorecard-page", "scorecard"),
         ("kpi-table", "KPI table"),
@@ -119,12 +164,7 @@ fn head(c: &Ctx<'_>) -> String {
     .iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
-    links.extend(
-        c.audit
-            .queues
-            .iter()
-            .map(|q| (queue_id(q), format!("queue {q}"))),
-    );
+    links.extend(sections(c).iter().map(|s| (scope_id(s), scope_name(s))));
     h.push_str("<nav>");
     for (id, text) in links {
         h.push_str(&format!("<a href=\"#{id}\">{}</a>", esc(&text)));
@@ -189,9 +229,7 @@ fn cards(c: &Ctx<'_>) -> String {
 /// The queue × KPI pivot: value and status per scope.
 fn pivot(c: &Ctx<'_>) -> String {
     let a = c.audit;
-    let scopes: Vec<Scope> = std::iter::once(Scope::All)
-        .chain(a.queues.iter().cloned().map(Scope::Queue))
-        .collect();
+    let scopes: Vec<Scope> = std::iter::once(Scope::All).chain(sections(c)).collect();
     let mut h = String::from(
         "<h3>Queue × KPI</h3><table class=\"kpi pivot\"><thead><tr><th>KPI</th><th>handbook</th>",
     );
@@ -215,7 +253,7 @@ fn pivot(c: &Ctx<'_>) -> String {
         ));
         for s in &scopes {
             let cell = a.get(*key, s).map_or(String::new(), |k| {
-                let st = if k.target.is_some() {
+                let st = if k.target.is_some() || k.no_target.is_some() {
                     badge(k.status())
                 } else {
                     String::new()
@@ -264,16 +302,26 @@ fn centre_table(c: &Ctx<'_>) -> String {
     h
 }
 
-fn queue_section(c: &Ctx<'_>, q: &str, all: &mut Vec<Chart>) -> String {
-    let id = queue_id(q);
-    let scope = Scope::Queue(q.to_string());
-    let mut body = String::from("<div class=\"cards\">\n");
+/// The section of a queue or a pool: its cards, forecast vs actual and service per day, and its
+/// forecast accuracy.
+fn scope_section(c: &Ctx<'_>, scope: &Scope, all: &mut Vec<Chart>) -> String {
+    let id = scope_id(scope);
+    let name = scope_name(scope);
+    let mut body = String::new();
+    if let Scope::Pool { queues, .. } = scope {
+        body.push_str(&format!(
+            "<p>Queues served by this pool: {}</p>\n",
+            esc(&queues.join(", "))
+        ));
+    }
+    body.push_str("<div class=\"cards\">\n");
     for key in HEADLINE {
-        if let Some(k) = c.audit.get(key, &scope) {
+        if let Some(k) = c.audit.get(key, scope) {
             body.push_str(&card(k, false));
         }
     }
     body.push_str("</div>\n");
+    body.push_str(&figure(&take(all, &format!("{id}-forecast")), None));
     body.push_str(&figure(&take(all, &format!("{id}-daily")), None));
     let fc: Vec<String> = [
         KpiKey::ForecastWape,
@@ -281,17 +329,17 @@ fn queue_section(c: &Ctx<'_>, q: &str, all: &mut Vec<Chart>) -> String {
         KpiKey::AhtForecastAccuracy,
     ]
     .iter()
-    .filter_map(|key| c.audit.get(*key, &scope))
+    .filter_map(|key| c.audit.get(*key, scope))
     .map(|k| format!("{} {}", esc(k.def.name), esc(&current(k))))
     .collect();
     body.push_str(&format!(
         "<p>Forecast accuracy of {}: {}</p>\n",
-        esc(q),
+        esc(&name),
         fc.join(" · ")
     ));
     format!(
-        "<section id=\"{id}\" data-view=\"{id}\">\n<h2>Queue {}</h2>\n{body}</section>\n",
-        esc(q)
+        "<section id=\"{id}\" data-view=\"{id}\">\n<h2>{}</h2>\n{body}</section>\n",
+        esc(&cap(&name))
     )
 }
 
@@ -352,6 +400,11 @@ pub(crate) fn render(c: &Ctx<'_>) -> Result<String, ReportError> {
         sc.push_str(&scenario_table(s));
     }
     h.push_str(&section("scenarios", "Scenarios (wfm scenario)", &sc));
+    h.push_str(&section(
+        "capacity",
+        "Capacity plan (wfm capacity): hiring, training and the floor over the coming weeks",
+        &(figure(&take(&mut all, ch::capacity::ID), None) + &capacity_totals(c)),
+    ));
     let mut fid = figure(&take(&mut all, ch::model_check::ID), None);
     fid.push_str(&html::table(&a.model_check_table()));
     h.push_str(&section(
@@ -369,11 +422,33 @@ pub(crate) fn render(c: &Ctx<'_>) -> Result<String, ReportError> {
         "KPIs",
         &(pivot(c) + &centre_table(c)),
     ));
-    for q in &a.queues {
-        h.push_str(&queue_section(c, q, &mut all));
+    for s in sections(c) {
+        h.push_str(&scope_section(c, &s, &mut all));
     }
     h.push_str(&tail(c));
     Ok(h)
+}
+
+/// The plan's totals under the capacity chart.
+fn capacity_totals(c: &Ctx<'_>) -> String {
+    let Some(p) = &c.extras.capacity else {
+        return String::new();
+    };
+    let w = &p.weeks;
+    let sum = |f: fn(&crate::capacity::WeekRow) -> f64| w.iter().map(f).sum::<f64>();
+    format!(
+        "<p>{} weeks: {} hires in {} classes; {:.1} joiners and {:.1} leavers on the floor; {:.1} FTE-weeks of overtime; {} under-staffed week(s) ({:.1} FTE-weeks); total cost {:.0}. Source: {}</p>\n",
+        w.len(),
+        w.iter().map(|r| r.hires_started).sum::<u32>(),
+        w.iter().filter(|r| r.class_open).count(),
+        sum(|r| r.joiners),
+        sum(|r| r.leavers),
+        sum(|r| r.overtime),
+        w.iter().filter(|r| r.under > 1e-9).count(),
+        sum(|r| r.under),
+        sum(|r| r.cost),
+        esc(&p.path.display().to_string()),
+    )
 }
 
 fn scenario_table(s: &super::ScenarioRows) -> String {

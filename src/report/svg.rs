@@ -199,6 +199,13 @@ pub(crate) fn lines(c: LineChart<'_>) -> Result<Chart, ReportError> {
         }
         for s in &c.series {
             for run in runs(&s.points, c.max_gap) {
+                // A lone point (one day with data, a gap on both sides) is a dot, not nothing.
+                if let [p] = run[..] {
+                    chart
+                        .draw_series(std::iter::once(Circle::new(p, 3, s.color.filled())))
+                        .map_err(draw_err(id))?;
+                    continue;
+                }
                 chart
                     .draw_series(LineSeries::new(run, s.color.stroke_width(2)))
                     .map_err(draw_err(id))?;
@@ -213,6 +220,40 @@ pub(crate) fn lines(c: LineChart<'_>) -> Result<Chart, ReportError> {
         title: c.title,
         svg,
         needs: None,
+    })
+}
+
+/// `HH:MM` of an hour-of-day x (the axis is in hours, so ticks fall on whole hours).
+pub(crate) fn hour_label(x: &f64) -> String {
+    format!(
+        "{:02}:{:02}",
+        (x.floor() as i64).rem_euclid(24),
+        ((x.fract()) * 60.0).round() as i64 % 60
+    )
+}
+
+/// A line chart over the hours of one day (hour ticks; a gap of more than 1.5 intervals
+/// breaks the line).
+pub(crate) fn time_of_day_chart(
+    id: &str,
+    title: String,
+    y_desc: &str,
+    series: Vec<Series>,
+    interval_secs: u32,
+) -> Result<Chart, ReportError> {
+    lines(LineChart {
+        id: id.to_string(),
+        title,
+        x_desc: "time of day",
+        y_desc,
+        x_range: (0.0, 24.0),
+        x_labels: 13,
+        xlabel: &hour_label,
+        y_min_zero: true,
+        max_gap: 1.5 * f64::from(interval_secs) / 3600.0,
+        series,
+        targets: Vec::new(),
+        height: H,
     })
 }
 

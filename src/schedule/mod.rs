@@ -83,7 +83,7 @@ pub enum ScheduleError {
     #[error("the `service` objective needs offered load and AHT per interval: give a `wfm staff` output (columns load_erlangs, aht_seconds) or the anchor's offered_erlangs, aht_seconds")]
     NoLoad,
     /// An option is outside its domain.
-    #[error("{name}: expected {range}, got {value}")]
+    #[error("{name}: expected {range}, got {}", crate::units::Shown(*.value))]
     BadOption {
         /// Option name.
         name: &'static str,
@@ -99,7 +99,7 @@ pub enum ScheduleError {
         reason: String,
     },
     /// The agents file is invalid.
-    #[error("{at}: {reason}, got `{value}`")]
+    #[error("{at}: {reason}, got `{}`", crate::io::clip(value))]
     BadAgent {
         /// Where.
         at: Location,

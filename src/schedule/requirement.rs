@@ -17,6 +17,7 @@ use std::path::Path;
 
 use super::rules::DAY_NAMES;
 use super::ScheduleError;
+use crate::model::{infer_interval, Stamp};
 use crate::table::CsvInput;
 use crate::time::{format_timestamp, weekday_sun0, NaiveDate, NaiveDateTime};
 use crate::units::IntervalLength;
@@ -65,6 +66,24 @@ pub struct Requirement {
     queues: Vec<String>,
 }
 
+/// The most agents one interval may require: the MIP solver asserts (a native abort, exit 134)
+/// on coefficients near 1e308, so values beyond a million agents are rejected where they are
+/// read.
+pub const MAX_REQUIRED: f64 = 1e6;
+
+/// `csv`'s agents column value at row `r`, checked against [`MAX_REQUIRED`].
+fn agents_at(csv: &CsvInput, r: usize, c: usize) -> Result<f64, ScheduleError> {
+    let v = csv.non_negative(r, c)?;
+    if v > MAX_REQUIRED {
+        return Err(ScheduleError::Table(crate::table::TableError::BadValue {
+            at: csv.location(r, c),
+            value: crate::units::Shown(v).to_string(),
+            reason: "expected agents in [0, 1e6]".into(),
+        }));
+    }
+    Ok(v)
+}
+
 impl Requirement {
     /// A requirement from values: `required[t]` for `t` in `0..days × per_day`, day 0 has weekday
     /// `first_weekday` (0 = Sunday).
@@ -87,10 +106,13 @@ impl Requirement {
                 required.len()
             )));
         }
-        if let Some(t) = required.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
+        if let Some(t) = required
+            .iter()
+            .position(|v| !(v.is_finite() && (0.0..=MAX_REQUIRED).contains(v)))
+        {
             return Err(bad(format!(
-                "interval {t}: required agents {} is not ≥ 0",
-                required[t]
+                "interval {t}: required agents {} is outside [0, 1e6]",
+                crate::units::Shown(required[t])
             )));
         }
         for v in [&load, &aht_secs].into_iter().flatten() {
@@ -159,7 +181,7 @@ impl Requirement {
                     interval: format!("day {day} slot {slot}"),
                 });
             }
-            let req = csv.non_negative(r, c_req)?;
+            let req = agents_at(csv, r, c_req)?;
             let load = c_load.map(|c| csv.non_negative(r, c)).transpose()?;
             let aht = c_aht.map(|c| csv.non_negative(r, c)).transpose()?;
             max_day = max_day.max(day);
@@ -230,11 +252,12 @@ impl Requirement {
         }
         let mut rows = Vec::with_capacity(csv.len());
         let mut queues: Vec<String> = Vec::new();
+        let mut series: Vec<usize> = Vec::with_capacity(csv.len());
         let mut keys = std::collections::HashSet::new();
         for r in 0..csv.len() {
             let ts = csv.timestamp(r, c_ts)?;
-            let agents = csv.non_negative(r, c_agents)?;
-            let net = csv.non_negative(r, c_net)?;
+            let agents = agents_at(csv, r, c_agents)?;
+            let net = agents_at(csv, r, c_net)?;
             let q = c_queue
                 .map(|c| csv.text(r, c).to_string())
                 .unwrap_or_default();
@@ -244,9 +267,14 @@ impl Requirement {
                     interval: format!("{} queue `{q}`", format_timestamp(ts)),
                 });
             }
-            if !queues.contains(&q) {
-                queues.push(q);
-            }
+            let pos = match queues.iter().position(|x| *x == q) {
+                Some(p) => p,
+                None => {
+                    queues.push(q);
+                    queues.len() - 1
+                }
+            };
+            series.push(pos);
             let load = c_load
                 .map(|c| csv.opt_non_negative(r, c))
                 .transpose()?
@@ -263,24 +291,33 @@ impl Requirement {
                 aht,
             });
         }
+        // The crate's one inference: one 15-min row in a 30-min requirement is an error naming
+        // it (the smallest step made the whole week 15-min and the requirement half an hour's).
+        let stamps: Vec<Stamp> = rows
+            .iter()
+            .zip(&series)
+            .map(|(r, &s)| Stamp {
+                at: r.ts,
+                series: s,
+            })
+            .collect();
+        let interval = infer_interval(&stamps, None).map_err(|e| match e.index() {
+            Some(i) => ScheduleError::Table(crate::table::TableError::BadValue {
+                at: csv.location(i, c_ts),
+                value: csv.text(i, c_ts).to_string(),
+                reason: e.to_string(),
+            }),
+            None => ScheduleError::BadRequirement {
+                reason: format!(
+                    "{}: need at least two distinct interval starts of one queue to infer the interval length",
+                    csv.path().display()
+                ),
+            },
+        })?;
         queues.sort();
         let mut starts: Vec<NaiveDateTime> = rows.iter().map(|r| r.ts).collect();
         starts.sort();
         starts.dedup();
-        let step = starts
-            .windows(2)
-            .map(|w| (w[1] - w[0]).num_minutes())
-            .min()
-            .ok_or_else(|| ScheduleError::BadRequirement {
-                reason: format!(
-                    "{}: need at least two distinct interval starts to infer the interval length",
-                    csv.path().display()
-                ),
-            })?;
-        let interval =
-            IntervalLength::from_minutes(step).map_err(|e| ScheduleError::BadRequirement {
-                reason: format!("{}: inferred interval: {e}", csv.path().display()),
-            })?;
         let first_date = starts[0].date();
         let last_date = starts[starts.len() - 1].date();
         let days = (last_date - first_date).num_days() as usize + 1;

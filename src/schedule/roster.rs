@@ -141,6 +141,9 @@ impl Preference {
     }
 }
 
+/// The most hours an agent can work in a week (the domain of `weekly_hours`).
+const HOURS_PER_WEEK: f64 = 168.0;
+
 fn day_index(text: &str) -> Option<usize> {
     DAY_NAMES
         .iter()
@@ -178,6 +181,10 @@ pub fn read_agents(path: &Path) -> Result<Vec<Agent>, ScheduleError> {
             return Err(bad(r, cols[0], "duplicate agent id"));
         }
         let weekly_hours = csv.non_negative(r, cols[1])?;
+        if weekly_hours > HOURS_PER_WEEK {
+            // 1e308 hours reached the MIP solver, which aborted (exit 134, no file or line).
+            return Err(bad(r, cols[1], "expected weekly hours in [0, 168]"));
+        }
         let mut availability: [Vec<(u32, u32)>; 7] = Default::default();
         let av = csv.text(r, cols[2]);
         if av.is_empty() || av.eq_ignore_ascii_case("any") {
@@ -208,6 +215,14 @@ pub fn read_agents(path: &Path) -> Result<Vec<Agent>, ScheduleError> {
                 ) else {
                     return Err(bad(r, cols[2], msg));
                 };
+                if t0 >= 1440 || t1 > 1440 {
+                    // `25:00-21:00` read as a window ending the next evening, never reached.
+                    return Err(bad(
+                        r,
+                        cols[2],
+                        "clock times must lie in 00:00–24:00 (a window past midnight is written `22:00-06:00`)",
+                    ));
+                }
                 if t1 <= t0 {
                     t1 += 1440;
                 }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::limits::OutOfDomain;
 use super::requirement::{Model, Targets};
 use super::StaffingError;
 use crate::units::{parse_duration_secs, Fraction, IntervalLength, Secs};
@@ -89,6 +90,31 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Every numeric setting against its domain ([`super::limits`]): an SL target of 100 %, an
+    /// ASA or abandon target of 0, or a patience beyond a day is an error, not a staffing.
+    ///
+    /// # Errors
+    /// The first setting outside its domain, with its key and range.
+    pub fn check(&self) -> Result<(), OutOfDomain> {
+        use super::limits::{
+            check, ASA_SECONDS, MAX_ABANDON, MAX_OCCUPANCY, PATIENCE_SECONDS, SL_SECONDS, SL_TARGET,
+        };
+        let pairs = [
+            (SL_TARGET, self.sl_target.map(Fraction::value)),
+            (SL_SECONDS, self.sl_seconds.map(Secs::value)),
+            (ASA_SECONDS, self.asa_seconds.map(Secs::value)),
+            (MAX_ABANDON, self.max_abandon.map(Fraction::value)),
+            (PATIENCE_SECONDS, self.patience_seconds.map(Secs::value)),
+            (MAX_OCCUPANCY, self.max_occupancy.map(Fraction::value)),
+        ];
+        for (domain, v) in pairs {
+            if let Some(v) = v {
+                check(domain, v)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Field-wise `self` where set, else `lower`.
     pub fn or(self, lower: Settings) -> Settings {
         // Total and unplanned shrinkage come from one layer: a queue's plain `shrinkage = 0.25`
@@ -360,6 +386,7 @@ impl StaffConfig {
         let scoped = self.queue_overrides.get(queue).copied().unwrap_or_default();
         let specific = scoped.or(self.overrides).or(own);
         let s = specific.or(self.defaults);
+        s.check().map_err(OutOfDomain::into_error)?;
         let kind = s.kind.unwrap_or_default();
         let model_kind = s.model.unwrap_or(ModelKind::ErlangC);
         let (model, patience_source) = match model_kind {
@@ -368,6 +395,15 @@ impl StaffConfig {
                 let (p, src) = if let Some(p) = specific.patience_seconds {
                     (p, PatienceSource::Given)
                 } else if let Some(p) = history_patience {
+                    // An estimate from a log with one absurd wait (1e308 s) would make the
+                    // Erlang A series loop for ever: the estimate obeys the flag's domain.
+                    super::limits::check(super::limits::PATIENCE_SECONDS, p).map_err(|e| {
+                        StaffingError::InvalidParameter {
+                            name: "patience estimated from the history's abandons (seconds); check its wait columns or pass --patience-seconds",
+                            value: e.value,
+                            range: e.range,
+                        }
+                    })?;
                     (Secs::new(p)?, PatienceSource::History)
                 } else if let Some(p) = self.defaults.patience_seconds {
                     (p, PatienceSource::Defaults)
@@ -596,6 +632,18 @@ impl RawSettings {
                 return Err(err("concurrency", c, "[1, ∞)"));
             }
         }
+        for (domain, v) in [
+            (super::limits::SL_TARGET, self.sl_target),
+            (super::limits::SL_SECONDS, self.sl_seconds),
+            (super::limits::ASA_SECONDS, self.asa_seconds),
+            (super::limits::MAX_ABANDON, self.max_abandon),
+            (super::limits::PATIENCE_SECONDS, self.patience_seconds),
+            (super::limits::MAX_OCCUPANCY, self.max_occupancy),
+        ] {
+            if let Some(v) = v {
+                super::limits::check(domain, v).map_err(|e| err(e.key, e.value, e.range))?;
+            }
+        }
         let (shrinkage, unplanned) = match &self.shrinkage {
             None => (None, None),
             Some(raw) => {
@@ -603,16 +651,6 @@ impl RawSettings {
                 (Some(t), u)
             }
         };
-        if let Some(o) = self.max_occupancy {
-            if !(o > 0.0 && o <= 1.0) {
-                return Err(err("max_occupancy", o, "(0, 1]"));
-            }
-        }
-        if let Some(p) = self.patience_seconds {
-            if !(p.is_finite() && p > 0.0) {
-                return Err(err("patience_seconds", p, "(0, ∞) seconds"));
-            }
-        }
         let sla = match &self.sla {
             None => None,
             Some(text) => {

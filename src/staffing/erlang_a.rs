@@ -45,6 +45,8 @@ use crate::units::{Erlangs, Secs};
 
 /// Relative truncation tolerance of the series (tail bound ÷ sum).
 const SERIES_EPS: f64 = 1e-17;
+/// Largest series argument `y = load · patience / AHT` (see [`metrics`]).
+const MAX_SERIES_ARG: f64 = 1e12;
 /// Rescale threshold: keeps the running sums of the series far from `f64::MAX`.
 const RESCALE_AT: f64 = 1e280;
 
@@ -106,12 +108,26 @@ fn series(x: f64, y: f64, weighted: bool) -> Series {
 
 /// Checks the Erlang A parameters; returns `(A, AHT, patience)` as `f64`.
 fn check(load: Erlangs, aht: Secs, patience: Secs) -> Result<(f64, f64, f64), StaffingError> {
-    if patience.value() <= 0.0 {
+    if !patience.value().is_finite() || patience.value() <= 0.0 {
         return Err(StaffingError::InvalidParameter {
             name: "patience (seconds)",
             value: patience.value(),
             range: "(0, ∞)",
         });
+    }
+    super::limits::check_load(load.value())?;
+    // The series runs over `y = load · patience / AHT` terms in overload: a patience of 1e308 s
+    // looped for ever. Staffing settings keep patience within a day (`super::limits`); this
+    // bound only keeps direct library calls finite.
+    if load.value() > 0.0 && aht.value() > 0.0 {
+        let y = load.value() * patience.value() / aht.value();
+        if !(y.is_finite() && y <= MAX_SERIES_ARG) {
+            return Err(StaffingError::InvalidParameter {
+                name: "load × patience ÷ AHT (the Erlang A series argument)",
+                value: y,
+                range: "[0, 1e12]",
+            });
+        }
     }
     if load.value() > 0.0 && aht.value() <= 0.0 {
         return Err(StaffingError::InvalidParameter {
@@ -160,6 +176,18 @@ pub fn metrics(
 }
 
 pub(crate) fn compute(n: u32, a: f64, aht: f64, patience: f64, t: f64) -> QueueMetrics {
+    if n == 0 {
+        // Nobody answers: every caller waits out his patience and hangs up (the series below
+        // would take `y` terms to say so).
+        return QueueMetrics {
+            p_wait: 1.0,
+            service_level: 0.0,
+            asa_secs: 0.0,
+            occupancy: 0.0,
+            abandon_rate: Some(1.0),
+            abandon_wait_secs: Some(patience),
+        };
+    }
     let nf = f64::from(n);
     let x = nf * patience / aht;
     let y = a * patience / aht;

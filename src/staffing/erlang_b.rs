@@ -91,6 +91,12 @@ impl ErlangB {
     /// time (see the module docs).
     pub fn advance(&mut self, agents: u32) {
         while self.agents + 4 <= agents {
+            if self.reciprocal.is_infinite() {
+                // B has underflowed to 0 and stays there: `agents` far above the load (an
+                // evaluated staffing of 4e9 agents took billions of steps to get here).
+                self.agents = agents;
+                return;
+            }
             let n = f64::from(self.agents);
             let c1 = (n + 1.0) * self.inv_load;
             let c2 = (n + 2.0) * self.inv_load;

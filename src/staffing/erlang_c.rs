@@ -44,6 +44,7 @@ pub fn metrics(
     threshold: Secs,
 ) -> Result<QueueMetrics, StaffingError> {
     let a = load.value();
+    super::limits::check_load(a)?;
     if a <= 0.0 {
         return Ok(QueueMetrics::idle());
     }

@@ -26,6 +26,7 @@ pub mod erlang_a;
 pub mod erlang_b;
 pub mod erlang_c;
 pub mod evaluate;
+pub mod limits;
 pub mod multiskill;
 pub mod plan;
 pub mod requirement;
@@ -83,7 +84,7 @@ pub enum StaffingError {
         load_erlangs: f64,
     },
     /// A parameter is outside its domain.
-    #[error("{name}: expected a value in {range}, got {value}")]
+    #[error("{name}: expected a value in {range}, got {}", crate::units::Shown(*.value))]
     InvalidParameter {
         /// Which parameter.
         name: &'static str,
@@ -103,7 +104,7 @@ pub enum StaffingError {
         target: Binding,
     },
     /// A value in an input row is invalid for staffing.
-    #[error("{at}: {reason}, got {value}")]
+    #[error("{at}: {reason}, got {}", crate::units::Shown(*.value))]
     BadInput {
         /// Where.
         at: Location,
@@ -124,7 +125,7 @@ pub enum StaffingError {
     #[error(transparent)]
     Unit(#[from] crate::units::UnitError),
     /// A configuration value is out of range.
-    #[error("{}: `{key}`: expected a value in {range}, got {value}", file.display())]
+    #[error("{}: `{key}`: expected a value in {range}, got {}", file.display(), crate::units::Shown(*.value))]
     Config {
         /// The configuration file.
         file: std::path::PathBuf,
@@ -148,6 +149,16 @@ pub enum StaffingError {
         at: Location,
         /// What failed.
         source: Box<StaffingError>,
+    },
+    /// A row is off the interval grid of the input (e.g. one 15-min row in a 30-min file).
+    #[error("{at}: {source}{hint}")]
+    Grid {
+        /// Where.
+        at: Location,
+        /// What is wrong with the row's start.
+        source: Box<crate::model::GridError>,
+        /// What to do about it.
+        hint: &'static str,
     },
     /// A what-if cannot be applied to the input (its scope names no queue or interval of it).
     #[error("scenario `{name}`: {reason}")]

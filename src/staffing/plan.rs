@@ -33,11 +33,13 @@ use std::path::{Path, PathBuf};
 
 use super::availability::Availability;
 use super::config::{QueueKind, QueuePolicy, StaffConfig};
+use super::limits::{MAX_DURATION_SECS, MAX_OFFERED};
 use super::requirement::{required_agents, Binding, Model};
 use super::risk::{p_meet_target, Predictive};
 use super::workforce::{estimate_patience, gross_agents, staff_async, PatienceEstimate};
 use super::{QueueMetrics, StaffingError};
 use crate::io::Location;
+use crate::model::{infer_interval, Stamp};
 use crate::table::{Cell, CsvInput, RowWriter, Table, TableError};
 use crate::time::{format_timestamp, NaiveDate, NaiveDateTime, Timelike};
 use crate::units::{Erlangs, IntervalLength, Secs};
@@ -153,6 +155,11 @@ pub struct StaffInput {
     aht_filled: usize,
 }
 
+/// The domain of an input row's offered contacts ([`super::limits::MAX_OFFERED`]).
+const OFFERED_DOMAIN: &str = "expected offered contacts in [0, 1e9] per interval";
+/// The domain of an input row's handle time ([`super::limits::MAX_DURATION_SECS`]).
+const AHT_DOMAIN: &str = "expected a handle time in [0, 86400] seconds";
+
 fn bad(at: Location, value: f64, reason: &'static str) -> StaffingError {
     StaffingError::BadInput { at, value, reason }
 }
@@ -233,6 +240,9 @@ impl StaffInput {
                 }
             };
             let offered = csv.non_negative(r, offered_c)?;
+            if offered > MAX_OFFERED {
+                return Err(bad(csv.location(r, offered_c), offered, OFFERED_DOMAIN));
+            }
             let aht = match (aht_c, service_c) {
                 (Some(c), _) => csv.opt_non_negative(r, c)?,
                 (None, Some((s, a))) => {
@@ -242,6 +252,10 @@ impl StaffInput {
                 }
                 (None, None) => unreachable!("checked above"),
             };
+            if let Some(a) = aht.filter(|a| *a > MAX_DURATION_SECS) {
+                let col = aht_c.or(service_c.map(|(s, _)| s)).unwrap_or(offered_c);
+                return Err(bad(csv.location(r, col), a, AHT_DOMAIN));
+            }
             if let Some(a) = aht {
                 // Weight: answered calls when known (AHT is their mean), else offered.
                 let w = answered_c
@@ -341,12 +355,12 @@ impl StaffInput {
                 line,
                 column: Some(col.to_string()),
             };
-            if !(d.offered.is_finite() && d.offered >= 0.0) {
-                return Err(bad(at("offered"), d.offered, "expected a finite value ≥ 0"));
+            if !(d.offered.is_finite() && (0.0..=MAX_OFFERED).contains(&d.offered)) {
+                return Err(bad(at("offered"), d.offered, OFFERED_DOMAIN));
             }
             if let Some(a) = d.aht_secs {
-                if !(a.is_finite() && a >= 0.0) {
-                    return Err(bad(at("aht_seconds"), a, "expected a finite value ≥ 0"));
+                if !(a.is_finite() && (0.0..=MAX_DURATION_SECS).contains(&a)) {
+                    return Err(bad(at("aht_seconds"), a, AHT_DOMAIN));
                 }
             } else if d.offered > 0.0 {
                 return Err(bad(
@@ -387,7 +401,6 @@ impl StaffInput {
         for r in &rows {
             by_queue[r.queue].push((r.start, r.line));
         }
-        let mut step: Option<i64> = None;
         for (q, v) in by_queue.iter_mut().enumerate() {
             v.sort_unstable();
             for w in v.windows(2) {
@@ -405,12 +418,16 @@ impl StaffInput {
                         first_line: first,
                     });
                 }
-                step = Some(step.map_or(d, |s: i64| s.min(d)));
             }
         }
-        let inferred_interval = step
-            .filter(|s| s % 60 == 0)
-            .and_then(|s| IntervalLength::from_minutes(s / 60).ok());
+        let stamps: Vec<Stamp> = rows
+            .iter()
+            .map(|r| Stamp {
+                at: r.start,
+                series: r.queue,
+            })
+            .collect();
+        let inferred_interval = infer_interval(&stamps, None).ok();
         Ok(StaffInput {
             path,
             queues,
@@ -528,7 +545,8 @@ impl StaffInput {
     pub fn queues(&self) -> &[String] {
         &self.queues
     }
-    /// The interval length inferred from the smallest step between two starts of one queue.
+    /// The interval length inferred from the starts (see [`crate::model::infer_interval`]);
+    /// `None` when it cannot be inferred (too few rows, or rows off one grid).
     pub fn inferred_interval(&self) -> Option<IntervalLength> {
         self.inferred_interval
     }
@@ -958,14 +976,44 @@ pub(crate) fn policies(
         .collect()
 }
 
-fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan, StaffingError> {
-    let interval = config
-        .interval()
-        .or(input.inferred_interval)
-        .ok_or_else(|| StaffingError::IntervalUnknown {
+/// The interval length of `input`: `declared` checked against every start, else inferred by the
+/// crate's one inference ([`infer_interval`]): one 15-min row in a 30-min file is an error
+/// naming that row, not a 15-min grid that doubles every load.
+fn interval_of(
+    input: &StaffInput,
+    declared: Option<IntervalLength>,
+) -> Result<IntervalLength, StaffingError> {
+    let stamps: Vec<Stamp> = input
+        .rows
+        .iter()
+        .map(|r| Stamp {
+            at: r.start,
+            series: r.queue,
+        })
+        .collect();
+    infer_interval(&stamps, declared).map_err(|e| match e.index() {
+        None => StaffingError::IntervalUnknown {
             file: input.path.display().to_string(),
             detail: "of one queue at a supported spacing of 5, 6, 10, 15, 30 or 60 minutes",
-        })?;
+        },
+        Some(i) => StaffingError::Grid {
+            at: Location {
+                file: input.path.clone(),
+                line: input.rows[i].line,
+                column: Some(schema::INTERVAL_START.to_string()),
+            },
+            source: Box::new(e),
+            hint: if declared.is_some() {
+                " (the interval length is given by --interval or the config's `interval`)"
+            } else {
+                "; every row of a queue must start on one grid from midnight (pass --interval to declare a finer one)"
+            },
+        },
+    })
+}
+
+fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan, StaffingError> {
+    let interval = interval_of(input, config.interval())?;
     let t = f64::from(interval.seconds());
     let hours = t / 3600.0;
     let mut policies = Vec::with_capacity(input.queues.len());
@@ -980,11 +1028,6 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
     };
     let mut out: Vec<Option<PlanRow>> = vec![None; input.rows.len()];
     let mut async_rows: Vec<Vec<usize>> = vec![Vec::new(); input.queues.len()];
-    let mut first_start: Vec<Option<NaiveDateTime>> = vec![None; input.queues.len()];
-    for r in &input.rows {
-        let f = &mut first_start[r.queue];
-        *f = Some(f.map_or(r.start, |s| s.min(r.start)));
-    }
     // Inbound intervals are independent: sized in parallel, then checked and collected in row
     // order below (the first failing row in input order is reported, whatever the thread
     // count). Rows the checks below reject are not sized.
@@ -1013,14 +1056,6 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
         .collect();
     for ((i, r), row) in input.rows.iter().enumerate().zip(inbound) {
         let p = &policies[r.queue];
-        let off = (r.start - first_start[r.queue].expect("set above")).num_seconds();
-        if off % i64::from(interval.seconds()) != 0 {
-            return Err(bad(
-                at(r, schema::INTERVAL_START),
-                off as f64,
-                "interval start off the grid of the interval length (seconds from the queue's first start shown)",
-            ));
-        }
         if mode == Mode::Evaluate && r.agents.is_none() {
             return Err(bad(
                 at(r, "agents"),

@@ -58,6 +58,7 @@ impl Model {
         aht: Secs,
         threshold: Secs,
     ) -> Result<QueueMetrics, StaffingError> {
+        super::limits::check_load(load.value())?;
         match self {
             Model::ErlangC => erlang_c::metrics(agents, load, aht, threshold),
             Model::ErlangA { patience } => {
@@ -245,6 +246,7 @@ pub fn required_agents(
     targets: &Targets,
 ) -> Result<Requirement, StaffingError> {
     let a = load.value();
+    super::limits::check_load(a)?;
     if a <= 0.0 {
         // Validate the Erlang A parameters even when idle, so errors do not depend on the data.
         let metrics = model.metrics(0, load, aht, targets.threshold)?;
@@ -374,6 +376,19 @@ fn required_erlang_a(
     targets: &Targets,
 ) -> Result<Requirement, StaffingError> {
     let t = targets.threshold.value();
+    if targets.service_level.is_none()
+        && targets.max_asa.is_none()
+        && targets.max_abandon.is_none()
+        && targets.max_occupancy.is_none()
+    {
+        // Every N is stable and feasible: 0 agents, without probing down from round(A) (each
+        // probe below the load costs (A − N)·patience / AHT series terms).
+        return Ok(Requirement {
+            agents: 0,
+            metrics: erlang_a::compute(0, a, aht, patience, t),
+            binding: Binding::None,
+        });
+    }
     let eval = |n: u32| {
         let m = erlang_a::compute(n, a, aht, patience, t);
         (m, targets.first_unmet(&m))

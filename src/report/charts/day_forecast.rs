@@ -1,10 +1,9 @@
 //! Forecast vs actual offered calls by interval for one day: the day given with `--day`, else
 //! the worst and the best day of the month by volume interval accuracy (1 − WAPE per day).
 
-use super::intraday::hour_label;
 use crate::audit::{Grouping, Measure};
 use crate::report::ctx::Ctx;
-use crate::report::svg::{lines, placeholder, LineChart, Series, BLUE, H, ORANGE};
+use crate::report::svg::{placeholder, time_of_day_chart, Series, BLUE, ORANGE};
 use crate::report::{Chart, ReportError};
 use crate::time::NaiveDate;
 
@@ -39,24 +38,16 @@ fn day_chart(c: &Ctx<'_>, id: &str, day: NaiveDate, why: &str) -> Result<Chart, 
     if !fc.is_empty() {
         series.push(Series::new("forecast", ORANGE, fc));
     }
-    let ivl_h = f64::from(c.audit.interval_secs) / 3600.0;
-    lines(LineChart {
-        id: id.to_string(),
-        title: format!(
+    time_of_day_chart(
+        id,
+        format!(
             "Forecast vs actual by interval, {} ({why})",
             day.format("%a %d %b %Y")
         ),
-        x_desc: "time of day",
-        y_desc: "calls",
-        x_range: (0.0, 24.0),
-        x_labels: 13,
-        xlabel: &hour_label,
-        y_min_zero: true,
-        max_gap: 1.5 * ivl_h,
+        "calls",
         series,
-        targets: Vec::new(),
-        height: H,
-    })
+        c.audit.interval_secs,
+    )
 }
 
 pub(crate) fn charts(c: &Ctx<'_>) -> Result<Vec<Chart>, ReportError> {

@@ -1,10 +1,15 @@
-//! A weekday × time-of-day grid of coloured cells with its colour legend to the right.
+//! A weekday × time-of-day grid of coloured cells with its colour legend to the right, and the
+//! ratio heatmaps (SL, ASA) coloured against their target.
+
+use std::collections::BTreeMap;
 
 use plotters::prelude::*;
 
 use crate::audit::key::WEEKDAYS;
-use crate::report::charts::intraday::hour_label;
-use crate::report::svg::{draw_err, GREY, LEGEND_W, W};
+use crate::audit::{IntervalRow, KpiKey, Scope};
+use crate::report::ctx::Ctx;
+use crate::report::svg::placeholder;
+use crate::report::svg::{draw_err, hour_label, GREY, LEGEND_W, W};
 use crate::report::{Chart, ReportError};
 
 /// One cell: weekday (0 = Sunday), seconds since midnight, colour.
@@ -83,5 +88,85 @@ pub(crate) fn draw(h: Heat<'_>) -> Result<Chart, ReportError> {
         title: h.title,
         svg,
         needs: None,
+    })
+}
+
+/// A ratio Σ numerator ÷ Σ denominator per weekday × time of day, coloured against the
+/// center's target of `key` (white at the target).
+pub(crate) struct RatioHeat<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) title: String,
+    /// What the chart needs when no interval has the numerator.
+    pub(crate) needs: &'a str,
+    /// (numerator, denominator) of an interval, when it has them.
+    pub(crate) ratio: &'a dyn Fn(&IntervalRow) -> Option<(f64, f64)>,
+    pub(crate) key: KpiKey,
+    /// The midpoint when no target is set (said in the legend).
+    pub(crate) fallback: f64,
+    /// Colour of a value against the midpoint.
+    pub(crate) color: &'a dyn Fn(f64, f64) -> RGBColor,
+    /// Legend values as functions of the midpoint, top to bottom; the one equal to the
+    /// midpoint is marked.
+    pub(crate) legend: &'a [f64],
+    pub(crate) legend_value: &'a dyn Fn(f64, f64) -> f64,
+    pub(crate) format: &'a dyn Fn(f64) -> String,
+}
+
+pub(crate) fn ratio_heat(c: &Ctx<'_>, h: RatioHeat<'_>) -> Result<Chart, ReportError> {
+    let a = c.audit;
+    // Σ (numerator, denominator) per (weekday, slot).
+    let mut sums: BTreeMap<(usize, u32), (f64, f64)> = BTreeMap::new();
+    for r in &a.intervals {
+        let Some((n, d)) = (h.ratio)(r) else {
+            continue;
+        };
+        let key = (
+            crate::time::weekday_sun0(r.interval_start.date()),
+            crate::time::seconds_of_day(r.interval_start),
+        );
+        let e = sums.entry(key).or_insert((0.0, 0.0));
+        e.0 += n;
+        e.1 += d;
+    }
+    if sums.is_empty() {
+        return placeholder(h.id, &h.title, h.needs);
+    }
+    let (target, origin) = match a.targets.get(h.key, &Scope::All) {
+        Some(t) => (t.value, "target".to_string()),
+        None => (
+            h.fallback,
+            format!("no target set: {} used as", (h.format)(h.fallback)),
+        ),
+    };
+    let cells = sums
+        .iter()
+        .map(|(&(w, s), &(n, d))| {
+            let color = if d > 0.0 {
+                (h.color)(n / d, target)
+            } else {
+                GREY
+            };
+            (w, s, color)
+        })
+        .collect();
+    let legend = h
+        .legend
+        .iter()
+        .map(|&f| {
+            let v = (h.legend_value)(f, target);
+            let mark = if (v - target).abs() < 1e-12 {
+                format!(" ({origin})")
+            } else {
+                String::new()
+            };
+            ((h.color)(v, target), format!("{}{mark}", (h.format)(v)))
+        })
+        .collect();
+    draw(Heat {
+        id: h.id,
+        title: h.title,
+        interval_secs: a.interval_secs,
+        cells,
+        legend,
     })
 }

@@ -3,13 +3,13 @@
 pub(crate) mod accuracy_heatmap;
 pub(crate) mod asa_daily;
 pub(crate) mod asa_heatmap;
+pub(crate) mod capacity;
 pub(crate) mod day_forecast;
 pub(crate) mod forecast_daily;
 pub(crate) mod heat;
 pub(crate) mod intraday;
 pub(crate) mod model_check;
 pub(crate) mod occupancy;
-pub(crate) mod queue_daily;
 pub(crate) mod scenarios;
 pub(crate) mod scorecard;
 pub(crate) mod service_daily;

@@ -3,7 +3,7 @@
 
 use crate::audit::{KpiKey, Scope};
 use crate::report::ctx::Ctx;
-use crate::report::svg::{lines, placeholder, LineChart, Series, BLUE, GREEN, H, RED};
+use crate::report::svg::{placeholder, Series, BLUE, GREEN, RED};
 use crate::report::{Chart, ReportError};
 
 pub(crate) const ID: &str = "model-check";
@@ -53,22 +53,6 @@ pub(crate) fn chart(c: &Ctx<'_>) -> Result<Chart, ReportError> {
             "answered within X (`answered_le{X}` or `sl_20s`) in --actuals",
         );
     }
-    let label = c.date_label();
-    lines(LineChart {
-        id: ID.to_string(),
-        title: title.to_string(),
-        x_desc: "day",
-        y_desc: "SL %",
-        x_range: c.day_range(),
-        x_labels: 10,
-        xlabel: &label,
-        y_min_zero: true,
-        max_gap: 1.5,
-        series: s,
-        targets: c
-            .target_line(KpiKey::ServiceLevel, &Scope::All, 100.0)
-            .into_iter()
-            .collect(),
-        height: H,
-    })
+    let target = c.target_line(KpiKey::ServiceLevel, &Scope::All, 100.0);
+    c.day_chart(ID, title, "SL %", s, target.into_iter().collect())
 }

@@ -1,27 +1,36 @@
-//! Service level and abandon rate per day, with their target lines.
+//! Service level and abandon rate per day with their target lines: for the center, and for
+//! each queue and pool (a scope with "no target" said explicitly shows none, and says so).
 
-use crate::audit::{KpiKey, Scope};
+use crate::audit::{DailyRow, KpiKey, Scope};
 use crate::report::ctx::Ctx;
-use crate::report::svg::{lines, placeholder, LineChart, Series, GREEN, H, RED};
+use crate::report::svg::{placeholder, Series, GREEN, RED};
 use crate::report::{Chart, ReportError};
 
 pub(crate) const ID: &str = "service-daily";
 
 pub(crate) fn chart(c: &Ctx<'_>) -> Result<Chart, ReportError> {
+    sl_abandon(
+        c,
+        ID,
+        "Service level and abandon rate per day",
+        &c.audit.daily,
+        &Scope::All,
+    )
+}
+
+/// SL and abandon rate of `days` with the targets of `scope`.
+pub(crate) fn sl_abandon(
+    c: &Ctx<'_>,
+    id: &str,
+    title: &str,
+    days: &[DailyRow],
+    scope: &Scope,
+) -> Result<Chart, ReportError> {
     let a = c.audit;
-    let title = "Service level and abandon rate per day";
-    let sl: Vec<(f64, f64)> = a
-        .daily
-        .iter()
-        .filter_map(|d| d.service_level.map(|v| (c.dx(d.date), v * 100.0)))
-        .collect();
-    let ab: Vec<(f64, f64)> = a
-        .daily
-        .iter()
-        .filter_map(|d| d.abandon_rate.map(|v| (c.dx(d.date), v * 100.0)))
-        .collect();
+    let sl = c.day_points(days, |d| d.service_level, 100.0);
+    let ab = c.day_points(days, |d| d.abandon_rate, 100.0);
     if sl.is_empty() && ab.is_empty() {
-        return placeholder(ID, title, "answered calls per day");
+        return placeholder(id, title, "answered calls per day");
     }
     let mut series = Vec::new();
     if !sl.is_empty() {
@@ -32,24 +41,16 @@ pub(crate) fn chart(c: &Ctx<'_>) -> Result<Chart, ReportError> {
         );
         series.push(Series::new(name, GREEN, sl));
     }
-    series.push(Series::new("abandon rate", RED, ab));
+    if !ab.is_empty() {
+        series.push(Series::new("abandon rate", RED, ab));
+    }
     let targets = [KpiKey::ServiceLevel, KpiKey::AbandonRate]
         .into_iter()
-        .filter_map(|k| c.target_line(k, &Scope::All, 100.0))
+        .filter_map(|k| c.target_line(k, scope, 100.0))
         .collect();
-    let label = c.date_label();
-    lines(LineChart {
-        id: ID.to_string(),
-        title: title.to_string(),
-        x_desc: "day",
-        y_desc: "%",
-        x_range: c.day_range(),
-        x_labels: 10,
-        xlabel: &label,
-        y_min_zero: true,
-        max_gap: 1.5,
-        series,
-        targets,
-        height: H,
-    })
+    let title = match a.targets.none_origin(KpiKey::ServiceLevel, scope) {
+        Some(why) => format!("{title} — no SL target ({why})"),
+        None => title.to_string(),
+    };
+    c.day_chart(id, &title, "%", series, targets)
 }

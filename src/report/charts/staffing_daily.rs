@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::report::ctx::Ctx;
-use crate::report::svg::{lines, placeholder, LineChart, Series, BLUE, GREEN, H, ORANGE};
+use crate::report::svg::{placeholder, Series, BLUE, GREEN, ORANGE};
 use crate::report::{Chart, ReportError};
 use crate::time::NaiveDate;
 
@@ -41,21 +41,7 @@ pub(crate) fn chart(c: &Ctx<'_>) -> Result<Chart, ReportError> {
             series.push(Series::new(names[i], colors[i], pts(&by[i])));
         }
     }
-    let label = c.date_label();
-    let mut out = lines(LineChart {
-        id: ID.to_string(),
-        title: title.to_string(),
-        x_desc: "day",
-        y_desc: "agent-hours",
-        x_range: c.day_range(),
-        x_labels: 10,
-        xlabel: &label,
-        y_min_zero: true,
-        max_gap: 1.5,
-        series,
-        targets: Vec::new(),
-        height: H,
-    })?;
+    let mut out = c.day_chart(ID, title, "agent-hours", series, Vec::new())?;
     if !missing.is_empty() {
         out.title = format!("{title} (not in the inputs: {})", missing.join(", "));
     }
