@@ -91,3 +91,120 @@ fn calibrate_then_audit_with_the_calibration() {
     assert!(best[0].split(',').nth(1) == Some("true"), "{fid}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `wfm staff --calibration`: recorded agents = ⌈available ÷ availability⌉ where the available
+/// agents are those of Erlang A at the calibration's patience (per queue), the output says so,
+/// and `--evaluate` of the plan's own recorded agents meets the targets; `wfm simulate
+/// --calibration` of the same plan takes ⌊a × recorded⌋ agents.
+#[test]
+fn staffing_with_a_calibration_plans_recorded_agents() {
+    let dir = std::env::temp_dir().join(format!("wfm-calibrate-staff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cal = dir.join("calibration.toml");
+    let cal_s = cal.to_str().unwrap();
+    // A hand-written calibration: availability 0.7 (0.8 at 09:00), patience 300 s everywhere.
+    std::fs::write(
+        &cal,
+        r#"[calibration]
+period_start = "1999-01-01"
+period_end = "1999-01-31"
+sources = ["test"]
+threshold_seconds = 20.0
+busy_min_offered = 20.0
+method = "test"
+
+[[pools]]
+name = "ALL"
+queues = ["PS"]
+availability = 0.7
+availability_by_hour = [[9, 0.8, 30]]
+patience_exp_mean_seconds = 300.0
+"#,
+    )
+    .unwrap();
+    let input = dir.join("demand.csv");
+    std::fs::write(
+        &input,
+        "interval_start,queue,offered,aht_seconds\n\
+         1999-02-01T08:00:00,PS,120,200\n1999-02-01T08:30:00,PS,150,200\n\
+         1999-02-01T09:00:00,PS,180,200\n1999-02-01T09:30:00,PS,90,200\n",
+    )
+    .unwrap();
+    let inp = input.to_str().unwrap();
+    let (plain, _) = wfm(&[
+        "staff",
+        "--input",
+        inp,
+        "--model",
+        "erlang-a",
+        "--patience-seconds",
+        "300",
+        "--format",
+        "csv",
+    ]);
+    let out = dir.join("plan.csv");
+    let (_, err) = wfm(&[
+        "staff",
+        "--input",
+        inp,
+        "--calibration",
+        cal_s,
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(err.contains("RECORDED agents"), "{err}");
+    let calibrated = std::fs::read_to_string(&out).unwrap();
+    let agents = |csv: &str| -> Vec<u32> {
+        csv.lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(5).unwrap().parse().unwrap())
+            .collect()
+    };
+    let (a, r) = (agents(&plain), agents(&calibrated));
+    assert_eq!(a.len(), 4);
+    for (i, (&avail, &rec)) in a.iter().zip(&r).enumerate() {
+        let share = if i >= 2 { 0.8 } else { 0.7 };
+        assert_eq!(
+            rec,
+            (f64::from(avail) / share - 1e-9).ceil() as u32,
+            "row {i}"
+        );
+    }
+    let meta = std::fs::read_to_string(dir.join("plan.csv.meta.json")).unwrap();
+    assert!(meta.contains("\"agents_basis\": \"recorded\""), "{meta}");
+    // Evaluating the plan's recorded agents: every interval meets its targets (exit 0).
+    wfm(&[
+        "staff",
+        "--input",
+        out.to_str().unwrap(),
+        "--calibration",
+        cal_s,
+        "--evaluate",
+        "--format",
+        "csv",
+    ]);
+    let (_, err) = wfm(&[
+        "simulate",
+        "--demand",
+        inp,
+        "--staffing",
+        out.to_str().unwrap(),
+        "--calibration",
+        cal_s,
+        "--reps",
+        "5",
+        "--format",
+        "csv",
+    ]);
+    let available: u32 = a.iter().sum();
+    assert!(
+        err.contains(&format!(
+            "{} recorded agent-intervals → ",
+            r.iter().sum::<u32>()
+        )) && err.contains(&format!("→ {available} available")),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

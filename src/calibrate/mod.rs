@@ -18,7 +18,7 @@ pub(crate) mod availability;
 mod pools;
 
 pub use availability::{fit_availability, AvailabilityFit, FitInterval, FitOptions};
-pub use pools::{detect_pools, PoolDetection, DEDICATED_SHARE, SHARED_POOL, SPECIALIST_SHARE};
+pub use pools::{detect_pools, PoolDetection, SHARED_POOL};
 
 /// One call of a call log, as calibration needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +35,9 @@ pub struct CallSample {
     pub handle_secs: f64,
     /// The agent who answered, when the log names one.
     pub server: Option<String>,
+    /// When service started (queue arrival + wait), for answered calls whose log gives the
+    /// time: per-pool agent counts per interval.
+    pub service_start: Option<chrono::NaiveDateTime>,
 }
 
 /// A Kaplan–Meier patience estimate.
@@ -250,6 +253,69 @@ impl Calibration {
     /// The pool named `name`.
     pub fn pool(&self, name: &str) -> Option<&PoolCalibration> {
         self.pools.iter().find(|p| p.name == name)
+    }
+    /// The pool whose availability applies to `queue`: the detected pool holding it when that
+    /// pool has an availability, else pool `ALL`.
+    pub fn pool_of(&self, queue: &str) -> Option<&PoolCalibration> {
+        self.pools
+            .iter()
+            .find(|p| {
+                p.name != crate::model::QueueId::ALL
+                    && p.availability.is_some()
+                    && p.queues.iter().any(|q| q == queue)
+            })
+            .or_else(|| {
+                self.pool(crate::model::QueueId::ALL)
+                    .filter(|p| p.availability.is_some())
+            })
+    }
+    /// Exponential-equivalent mean patience for Erlang A of `queue`: its own Kaplan–Meier
+    /// data when the call log had abandons of it, else its pool's, else pool `ALL`'s.
+    pub fn patience_secs(&self, queue: &str) -> Option<f64> {
+        self.queues
+            .iter()
+            .find(|q| q.name == queue)
+            .and_then(|q| q.patience.exp_mean_secs)
+            .or_else(|| {
+                self.pools
+                    .iter()
+                    .filter(|p| p.queues.iter().any(|q| q == queue))
+                    .find_map(|p| p.patience_exp_mean_secs)
+            })
+            .or_else(|| {
+                self.pool(crate::model::QueueId::ALL)
+                    .and_then(|p| p.patience_exp_mean_secs)
+            })
+    }
+    /// The availability of recorded agents for staffing: each queue of a detected pool with
+    /// an availability gets that pool's, every other queue pool `ALL`'s (hour-of-day
+    /// estimates included).
+    ///
+    /// # Errors
+    /// [`crate::staffing::StaffingError::InvalidParameter`] for an availability outside (0, 2].
+    pub fn staffing_availability(
+        &self,
+    ) -> Result<crate::staffing::availability::Availability, crate::staffing::StaffingError> {
+        use crate::staffing::availability::{Availability, QueueAvailability};
+        let of = |p: &PoolCalibration| {
+            p.availability.as_ref().map(|f| QueueAvailability {
+                pool: p.name.clone(),
+                level: f.availability,
+                by_hour: f.by_hour.iter().map(|&(h, a, _)| (h, a)).collect(),
+            })
+        };
+        let mut out = Availability::new();
+        if let Some(a) = self.pool(crate::model::QueueId::ALL).and_then(of) {
+            out = out.with_default(a)?;
+        }
+        for p in &self.pools {
+            for q in &p.queues {
+                if let Some(a) = self.pool_of(q).and_then(of) {
+                    out = out.with_queue(q.clone(), a)?;
+                }
+            }
+        }
+        Ok(out)
     }
     /// Availability of pool `name` at `hour` (the hour-of-day estimate when there is one, else
     /// the pool level).

@@ -137,10 +137,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         min_offered: args.min_offered,
         ..Calibration::default()
     };
+    let mut fo = FitOptions::new(0.0, f64::from(args.threshold));
+    fo.min_offered = args.min_offered;
+    fo.bootstrap = args.bootstrap;
     let pooled_patience = if args.calls.is_empty() {
         None
     } else {
-        from_calls(&mut cal, &args.calls)?
+        from_calls(&mut cal, &args.calls, &inputs.actuals.rows, &fo)?
     };
     let patience = pooled_patience.or_else(|| {
         let w: f64 = monthly_patience.iter().map(|p| p.1).sum();
@@ -149,9 +152,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let Some(patience) = patience else {
         anyhow::bail!("no patience could be estimated: give --calls, or actuals with abandoned calls and their waits");
     };
-    let mut fo = FitOptions::new(patience, f64::from(args.threshold));
-    fo.min_offered = args.min_offered;
-    fo.bootstrap = args.bootstrap;
+    fo.patience_secs = patience;
     let fit = fit_availability(&history, &fo);
     match &fit {
         Some(f) => eprintln!(
@@ -187,8 +188,14 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Patience, handle times and pools from the call logs; returns the pooled patience.
-fn from_calls(cal: &mut Calibration, calls: &[PathBuf]) -> anyhow::Result<Option<f64>> {
+/// Patience, handle times and pools from the call logs, and each pool's availability (its
+/// queues' actuals against its team's agents per interval); returns the pooled patience.
+fn from_calls(
+    cal: &mut Calibration,
+    calls: &[PathBuf],
+    actuals: &[wfm::audit::ActualInterval],
+    fo: &FitOptions,
+) -> anyhow::Result<Option<f64>> {
     let s = wfm::data::samples::call_samples(calls)?;
     eprintln!(
         "calls: {} read, {} offered, {} rejected, {} not offered",
@@ -217,14 +224,118 @@ fn from_calls(cal: &mut Calibration, calls: &[PathBuf]) -> anyhow::Result<Option
         });
     }
     let pooled = kaplan_meier(&all).exp_mean_secs;
+    let ivl = interval_secs(actuals);
     for d in detect_pools(&s.calls) {
+        let waits: Vec<(f64, bool)> = d
+            .queues
+            .iter()
+            .filter_map(|q| by_queue.get(q.as_str()))
+            .flat_map(|x| x.0.iter().copied())
+            .collect();
+        let patience = kaplan_meier(&waits).exp_mean_secs;
+        let availability = match (patience, ivl) {
+            (Some(p), Some(ivl)) => {
+                let history = pool_history(&d, &s.calls, actuals, ivl);
+                let mut o = fo.clone();
+                o.patience_secs = p;
+                let fit = fit_availability(&history, &o);
+                if let Some(f) = &fit {
+                    eprintln!(
+                        "availability (pool {}: {} agents, queues {}): {:.3} ± {:.3} over {} busy intervals",
+                        d.name,
+                        d.agents,
+                        d.queues.join(" "),
+                        f.availability,
+                        f.se,
+                        f.intervals
+                    );
+                }
+                fit
+            }
+            _ => None,
+        };
         cal.pools.push(PoolCalibration {
             name: d.name.clone(),
             queues: d.queues.clone(),
-            availability: None,
-            patience_exp_mean_secs: None,
+            availability,
+            patience_exp_mean_secs: patience,
             detection: Some(d),
         });
     }
     Ok(pooled)
+}
+
+/// The actuals' interval length, seconds (the smallest step between starts).
+fn interval_secs(actuals: &[wfm::audit::ActualInterval]) -> Option<i64> {
+    let mut starts: Vec<_> = actuals.iter().map(|r| r.interval_start).collect();
+    starts.sort();
+    starts.dedup();
+    starts
+        .windows(2)
+        .map(|w| (w[1] - w[0]).num_seconds())
+        .filter(|s| *s > 0)
+        .min()
+}
+
+/// One pool's history: its queues' actuals summed per interval, against the number of its
+/// team's agents who served a call during the interval (service overlapping it).
+fn pool_history(
+    d: &wfm::calibrate::PoolDetection,
+    calls: &[wfm::calibrate::CallSample],
+    actuals: &[wfm::audit::ActualInterval],
+    ivl: i64,
+) -> Vec<FitInterval> {
+    use std::collections::BTreeSet;
+    use wfm::time::NaiveDateTime;
+    let floor = |t: NaiveDateTime| {
+        let s = t.and_utc().timestamp();
+        s - s.rem_euclid(ivl)
+    };
+    let mut present: BTreeMap<i64, BTreeSet<&str>> = BTreeMap::new();
+    for c in calls {
+        let (Some(a), Some(start)) = (c.server.as_deref(), c.service_start) else {
+            continue;
+        };
+        if d.members.binary_search_by(|m| m.as_str().cmp(a)).is_err() {
+            continue;
+        }
+        let end = start + chrono::Duration::milliseconds((c.handle_secs * 1000.0) as i64);
+        let mut t = floor(start);
+        while t <= floor(end) {
+            present.entry(t).or_default().insert(a);
+            t += ivl;
+        }
+    }
+    // interval → (offered, answered, abandoned, handle, answered within, SL known)
+    let mut sums: BTreeMap<i64, (NaiveDateTime, [f64; 5], bool)> = BTreeMap::new();
+    for r in actuals.iter().filter(|r| d.queues.contains(&r.queue)) {
+        let e = sums
+            .entry(r.interval_start.and_utc().timestamp())
+            .or_insert((r.interval_start, [0.0; 5], true));
+        e.1[0] += r.offered;
+        e.1[1] += r.answered;
+        e.1[2] += r.abandoned;
+        e.1[3] += r.aht_secs.unwrap_or(0.0) * r.answered;
+        match r.answered_within {
+            Some(w) => e.1[4] += w,
+            None if r.offered > 0.0 => e.2 = false,
+            None => {}
+        }
+    }
+    sums.into_iter()
+        .filter_map(|(k, (ts, v, known))| {
+            let agents = present.get(&k).map_or(0, BTreeSet::len) as f64;
+            let aht = (v[1] > 0.0).then(|| v[3] / v[1])?;
+            (known && v[0] > 0.0 && agents > 0.0).then(|| FitInterval {
+                day: ts.date(),
+                hour: ts.hour(),
+                offered: v[0],
+                load_erlangs: v[0] * aht / ivl as f64,
+                aht_secs: aht,
+                agents,
+                observed_sl: v[4] / v[0],
+                observed_abandon: v[2] / v[0],
+            })
+        })
+        .collect()
 }

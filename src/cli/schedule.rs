@@ -68,6 +68,11 @@ pub(crate) struct Args {
     /// Shift rules TOML (see models/shifts.toml).
     #[arg(long, value_name = "FILE")]
     shifts: PathBuf,
+    /// `wfm calibrate` output: the requirement is in available agents (e.g. `wfm staff` without
+    /// --calibration); cover RECORDED agents = required ÷ the availability by hour of the pool
+    /// serving the requirement's queues (pool ALL when they span pools).
+    #[arg(long, value_name = "FILE")]
+    calibration: Option<PathBuf>,
     /// Named agents CSV (id, weekly_hours, availability, skills, preferences[, monthly_hours,
     /// vacation_days, unavailable]) to roster: writes roster.csv and ics/<agent>.ics.
     #[arg(long, value_name = "FILE")]
@@ -307,6 +312,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         ),
         schedule::requirement::Basis::Given => {}
     }
+    let req = match &args.calibration {
+        Some(path) => in_recorded_agents(req, path, &args.requirement)?,
+        None => req,
+    };
     let req = window(&args, req)?;
     let agents = match &args.agents {
         Some(path) => {
@@ -879,4 +888,52 @@ fn print_summary(
     }
     out.flush()?;
     Ok(())
+}
+
+/// The requirement in recorded agents with a calibration (refused when the requirement's
+/// `wfm staff` run already planned recorded agents: its `.meta.json` names a calibration).
+fn in_recorded_agents(
+    req: Requirement,
+    path: &std::path::Path,
+    requirement: &std::path::Path,
+) -> anyhow::Result<Requirement> {
+    let mut meta = requirement.as_os_str().to_owned();
+    meta.push(".meta.json");
+    if let Ok(text) = std::fs::read_to_string(&meta) {
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        if v.get("calibration").is_some_and(|c| !c.is_null()) {
+            return Err(super::vocab::usage(format!(
+                "`{}` is already in recorded agents (`wfm staff --calibration`, see {}): leave out --calibration here",
+                requirement.display(),
+                std::path::Path::new(&meta).display()
+            )));
+        }
+    }
+    let cal = wfm::io::calibration::read_calibration(path)
+        .with_context(|| format!("failed to load the calibration `{}`", path.display()))?;
+    let queues = req.queues().to_vec();
+    let pool = queues
+        .first()
+        .and_then(|q| cal.pool_of(q))
+        .filter(|p| queues.iter().all(|q| p.queues.contains(q)))
+        .or_else(|| cal.pool(wfm::model::QueueId::ALL))
+        .filter(|p| p.availability.is_some())
+        .ok_or_else(|| anyhow::anyhow!("`{}` has no availability", path.display()))?;
+    let name = pool.name.clone();
+    let fit = pool.availability.clone().expect("filtered");
+    let before = req.agent_hours();
+    let req = req.in_recorded_agents(|h| {
+        fit.by_hour
+            .iter()
+            .find(|x| x.0 == h)
+            .map_or(fit.availability, |x| x.1)
+    });
+    eprintln!(
+        "note: --calibration {}: the plan covers RECORDED agents = required ÷ availability of pool {name} ({:.3}, by hour): {:.1} → {:.1} agent-hours",
+        path.display(),
+        fit.availability,
+        before,
+        req.agent_hours()
+    );
+    Ok(req)
 }

@@ -9,7 +9,9 @@ use wfm::io::simulate::{
     read_agents, read_demand, read_sim_config, sim_table, AgentsInput, SimLevel,
 };
 use wfm::model::{Demand, Panel, Progress, QueueId};
-use wfm::simulate::{simulate, Arrivals, Dist, Routing, SimModel, SimOptions};
+use wfm::simulate::{
+    simulate_with_retrials, Arrivals, Dist, Retrial, Routing, SimModel, SimOptions,
+};
 
 use super::{emit, OutputArgs};
 
@@ -41,6 +43,19 @@ pub(crate) struct Args {
     /// without either, callers never abandon.
     #[arg(long, value_name = "SECONDS")]
     patience_seconds: Option<f64>,
+    /// `wfm calibrate` output: the staffing is in RECORDED agents (⌊availability × recorded⌋
+    /// of each group are simulated, availability of the group's pool by hour), and queues whose
+    /// distributions the config does not give take the calibration's empirical handle-time
+    /// shape and Kaplan–Meier patience.
+    #[arg(long, value_name = "FILE")]
+    calibration: Option<PathBuf>,
+    /// Probability that an abandoned caller calls again (queues whose config has no `retrial`);
+    /// with --retrial-delay-seconds.
+    #[arg(long, value_name = "P", requires = "retrial_delay_seconds")]
+    retrial_probability: Option<f64>,
+    /// Mean delay before an abandoned caller calls again, seconds (exponential).
+    #[arg(long, value_name = "SECONDS", requires = "retrial_probability")]
+    retrial_delay_seconds: Option<f64>,
     /// Rows per queue × interval, per day, or over the horizon.
     #[arg(long, value_enum, default_value_t = Level::Interval)]
     level: Level,
@@ -79,7 +94,15 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     let grid = *demand.demand.grid();
-    let agents = read_agents(&args.staffing, &grid)?;
+    let mut agents = read_agents(&args.staffing, &grid)?;
+    let cal = args
+        .calibration
+        .as_deref()
+        .map(|p| {
+            wfm::io::calibration::read_calibration(p)
+                .with_context(|| format!("failed to load the calibration `{}`", p.display()))
+        })
+        .transpose()?;
     if agents.outside > 0 {
         eprintln!(
             "note: {}: {} row(s) outside the demand's horizon {} … {} are not used",
@@ -104,14 +127,22 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut patience = Vec::new();
     for q in routing.queues() {
         let c = config.as_ref();
+        let (cal_service, cal_patience) = match &cal {
+            Some(cal) => calibrated_dists(cal, q.as_str())?,
+            None => (None, None),
+        };
         service.push(
             c.and_then(|c| c.service.get(q).cloned())
+                .or(cal_service)
                 .unwrap_or(Dist::Exponential { mean_secs: 1.0 }),
         );
         patience.push(match c.and_then(|c| c.patience.get(q).cloned()) {
             Some(p) => p,
-            None => patience_default.clone(),
+            None => cal_patience.or_else(|| patience_default.clone()),
         });
+    }
+    if let (Some(cal), Some(path)) = (&cal, &args.calibration) {
+        to_available(&mut agents.agents, &routing, cal, path)?;
     }
     if patience.iter().all(Option::is_none) {
         eprintln!("note: no patience given (--patience-seconds or the config): nobody abandons");
@@ -141,7 +172,31 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         )
         .expect("valid template"),
     ));
-    let result = simulate(&model, &options, &bar)?;
+    let retry_default = match (args.retrial_probability, args.retrial_delay_seconds) {
+        (Some(p), Some(d)) => {
+            Some(Retrial::new(p, d).map_err(|e| super::vocab::usage(format!("--retrial-*: {e}")))?)
+        }
+        _ => None,
+    };
+    let retrials: Vec<Option<Retrial>> = routing
+        .queues()
+        .iter()
+        .map(|q| c.and_then(|c| c.retrials.get(q).copied()).or(retry_default))
+        .collect();
+    let result = simulate_with_retrials(&model, &options, &retrials, &bar)?;
+    if retrials.iter().any(Option::is_some) {
+        let (mut offered, mut retried) = (0u64, 0u64);
+        for rep in result.replications() {
+            for c in &rep.cells {
+                offered += u64::from(c.offered);
+                retried += u64::from(c.retrials);
+            }
+        }
+        eprintln!(
+            "note: retrials: {:.1} % of the offered calls are abandoned callers calling again (counted as offered in the interval they come back)",
+            100.0 * retried as f64 / offered.max(1) as f64
+        );
+    }
     let unserved: u64 = result
         .replications()
         .iter()
@@ -159,6 +214,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let mut inputs = vec![args.demand.clone(), args.staffing.clone()];
     inputs.extend(args.config.clone());
+    inputs.extend(args.calibration.clone());
     emit(&sim_table(&result, level), &args.output, &inputs)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -207,5 +263,90 @@ fn check_missing(
             file.display()
         );
     }
+    Ok(())
+}
+
+/// A queue's handle-time shape and patience from a calibration (its empirical handle-time
+/// CDF; its Kaplan–Meier patience CDF with the exponential-equivalent mean as the tail beyond
+/// the last abandon).
+fn calibrated_dists(
+    cal: &wfm::calibrate::Calibration,
+    queue: &str,
+) -> anyhow::Result<(Option<Dist>, Option<Dist>)> {
+    let Some(qc) = cal.queues.iter().find(|x| x.name == queue) else {
+        return Ok((None, None));
+    };
+    let service = qc
+        .service
+        .as_ref()
+        .filter(|s| !s.cdf.is_empty())
+        .map(|s| wfm::simulate::Empirical::new(&s.cdf, s.mean_secs).map(Dist::Empirical))
+        .transpose()
+        .with_context(|| format!("calibration: queue `{queue}`: service_cdf"))?;
+    let patience = match (qc.patience.cdf.is_empty(), qc.patience.exp_mean_secs) {
+        (false, Some(tail)) => Some(
+            wfm::simulate::Empirical::new(&qc.patience.cdf, tail)
+                .map(Dist::Empirical)
+                .with_context(|| format!("calibration: queue `{queue}`: patience_cdf"))?,
+        ),
+        (true, Some(mean)) => Some(Dist::exponential(mean)?),
+        _ => None,
+    };
+    Ok((service, patience))
+}
+
+/// Recorded agents → available agents, group by group: ⌊availability × recorded⌋ with the
+/// availability by hour of the group's pool (the calibration pool of that name, else the pool
+/// of the queues it serves, else pool ALL).
+fn to_available(
+    agents: &mut Panel<wfm::model::Agents>,
+    routing: &Routing,
+    cal: &wfm::calibrate::Calibration,
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
+    use wfm::staffing::availability::Availability;
+    use wfm::time::Timelike;
+    let grid = *agents.grid();
+    let groups = agents.queues().to_vec();
+    let (mut before, mut after) = (0u64, 0u64);
+    for (gi, g) in groups.iter().enumerate() {
+        let served: Vec<&QueueId> = routing
+            .groups()
+            .iter()
+            .filter(|x| &x.id == g)
+            .flat_map(|x| x.skills().iter().map(|&(q, _)| &routing.queues()[q]))
+            .collect();
+        let pool = cal
+            .pool(g.as_str())
+            .filter(|p| p.availability.is_some())
+            .or_else(|| {
+                served
+                    .first()
+                    .and_then(|q| cal.pool_of(q.as_str()))
+                    .filter(|p| {
+                        served
+                            .iter()
+                            .all(|q| p.queues.iter().any(|x| x == q.as_str()))
+                    })
+            })
+            .or_else(|| cal.pool(QueueId::ALL).filter(|p| p.availability.is_some()))
+            .ok_or_else(|| anyhow::anyhow!("`{}` has no availability", path.display()))?;
+        eprintln!(
+            "note: --calibration: group {g}: RECORDED agents × availability of pool {} ({:.3}, by hour), rounded down",
+            pool.name,
+            pool.availability.as_ref().map_or(f64::NAN, |f| f.availability)
+        );
+        for t in 0..grid.len() {
+            let a = cal
+                .availability(&pool.name, grid.timestamp(t).hour())
+                .unwrap_or(1.0);
+            let cell = agents.get_mut(gi, t);
+            let n = Availability::available(cell.get(), a);
+            before += u64::from(cell.get());
+            after += u64::from(n);
+            *cell = wfm::model::Agents(n);
+        }
+    }
+    eprintln!("note: --calibration: {before} recorded agent-intervals → {after} available");
     Ok(())
 }

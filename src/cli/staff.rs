@@ -77,6 +77,11 @@ pub(crate) struct PolicyArgs {
     /// e.g. when --input is a forecast.
     #[arg(long, value_name = "FILE")]
     pub(crate) history: Option<PathBuf>,
+    /// `wfm calibrate` output: plan RECORDED agents (available required ÷ the fitted
+    /// availability of the queue's pool, by hour) with the calibration's Erlang A patience per
+    /// queue (Erlang A unless --model or the config says otherwise).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) calibration: Option<PathBuf>,
 }
 
 /// `--sl-target` (hidden alias): `80`, `80%` (percent) or a fraction ≤ 1 (`0.8`, `0` = none).
@@ -172,6 +177,9 @@ impl PolicyArgs {
         if let Some(i) = self.interval {
             cfg = cfg.with_interval(i);
         }
+        if let Some(path) = &self.calibration {
+            cfg = with_calibration(cfg, path)?;
+        }
         Ok(cfg)
     }
 
@@ -192,8 +200,77 @@ impl PolicyArgs {
         let mut v = vec![input.to_path_buf()];
         v.extend(self.config.iter().cloned());
         v.extend(self.history.iter().cloned());
+        v.extend(self.calibration.iter().cloned());
         v
     }
+}
+
+/// Layers a calibration under the config: Erlang A by default, each queue's patience from the
+/// calibration (below the queue's own section and the flags), and planning in recorded agents.
+/// Says so on stderr.
+pub(crate) fn with_calibration(cfg: StaffConfig, path: &Path) -> anyhow::Result<StaffConfig> {
+    let cal = wfm::io::calibration::read_calibration(path)
+        .with_context(|| format!("failed to load the calibration `{}`", path.display()))?;
+    let defaults = cfg.defaults();
+    let all = wfm::model::QueueId::ALL;
+    let mut cfg = cfg.with_defaults(Settings {
+        model: defaults.model.or(Some(ModelKind::ErlangA)),
+        patience_seconds: defaults
+            .patience_seconds
+            .or(cal.patience_secs(all).and_then(|p| Secs::new(p).ok())),
+        ..defaults
+    });
+    let mut queues: Vec<&str> = cal.queues.iter().map(|q| q.name.as_str()).collect();
+    queues.extend(
+        cal.pools
+            .iter()
+            .flat_map(|p| p.queues.iter().map(String::as_str)),
+    );
+    queues.sort_unstable();
+    queues.dedup();
+    for q in queues {
+        if let Some(p) = cal.patience_secs(q) {
+            let own = cfg.queue(q).unwrap_or_default();
+            cfg = cfg.with_queue(
+                q,
+                own.or(Settings {
+                    patience_seconds: Some(Secs::new(p)?),
+                    ..Settings::default()
+                }),
+            );
+        }
+    }
+    let availability = cal
+        .staffing_availability()
+        .with_context(|| format!("`{}`", path.display()))?;
+    anyhow::ensure!(
+        availability != wfm::staffing::availability::Availability::new(),
+        "`{}` has no availability (calibrate with --agent-states)",
+        path.display()
+    );
+    for p in cal.pools.iter().filter(|p| p.availability.is_some()) {
+        let f = p.availability.as_ref().expect("filtered");
+        let hours = f.by_hour.iter().map(|x| x.1);
+        let (lo, hi) = hours.fold((f.availability, f.availability), |(l, h), a| {
+            (l.min(a), h.max(a))
+        });
+        eprintln!(
+            "note: --calibration {} ({} … {}): pool {} ({}): availability {:.3} (by hour {:.2}–{:.2}), patience {:.0} s",
+            path.display(),
+            cal.period.0,
+            cal.period.1,
+            p.name,
+            p.queues.join(" "),
+            f.availability,
+            lo,
+            hi,
+            p.patience_exp_mean_secs.unwrap_or(f64::NAN)
+        );
+    }
+    eprintln!(
+        "note: agents are RECORDED agents (as counted in the calibration's history) = ⌈available agents required ÷ availability⌉; service_level, asa_seconds, abandon_rate are those of the available agents; with --evaluate the given agents are recorded and ⌊availability × recorded⌋ are evaluated"
+    );
+    Ok(cfg.with_availability(availability))
 }
 
 /// Arguments of `wfm staff`.
@@ -334,7 +411,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("failed to write `{}`", path.display()))?;
     }
     if let Some(out) = &args.output.out {
-        write_meta(out, &plan, &args.input, &cfg, &inputs)?;
+        write_meta(
+            out,
+            &plan,
+            (&args.input, args.policy.calibration.as_deref()),
+            &cfg,
+            &inputs,
+        )?;
     }
     if !args.quiet {
         notes(&plan, &input);
@@ -393,7 +476,7 @@ pub(crate) fn notes(plan: &StaffPlan, input: &StaffInput) {
 fn write_meta(
     out: &Path,
     plan: &StaffPlan,
-    input: &Path,
+    (input, calibration): (&Path, Option<&Path>),
     cfg: &StaffConfig,
     inputs: &[PathBuf],
 ) -> anyhow::Result<()> {
@@ -435,6 +518,8 @@ fn write_meta(
     let meta = serde_json::json!({
         "input": input.display().to_string(),
         "config": cfg.source().map(|p| p.display().to_string()),
+        "calibration": calibration.map(|p| p.display().to_string()),
+        "agents_basis": if calibration.is_some() { "recorded" } else { "available" },
         "mode": match plan.mode { plan::Mode::Size => "size", plan::Mode::Evaluate => "evaluate" },
         "interval_minutes": plan.interval.minutes(),
         "hours_per_fte_day": cfg.hours_per_fte_day(),

@@ -44,16 +44,25 @@ fn push(
             } else if !call.offered {
                 out.not_offered += 1;
             } else {
+                let answered = call.outcome == Outcome::Answered;
+                let service_start = answered.then(|| {
+                    call.day.and_time(chrono::NaiveTime::MIN)
+                        + chrono::Duration::milliseconds(
+                            i64::from(call.secs_of_day) * 1000
+                                + (call.wait_secs * 1000.0).round() as i64,
+                        )
+                });
                 out.calls.push(CallSample {
                     queue: call.queue.to_string(),
                     queued: call.queued,
-                    answered: call.outcome == Outcome::Answered,
+                    answered,
                     wait_secs: call.wait_secs,
                     handle_secs: call.handle_secs,
                     server: server
                         .map(str::trim)
                         .filter(|s| !s.is_empty() && *s != NO_SERVER)
                         .map(str::to_string),
+                    service_start,
                 });
             }
         }

@@ -56,6 +56,9 @@ struct PoolToml {
     answered_calls_in_log: Option<usize>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     specialist_share: Vec<f64>,
+    /// The pool's team (agents whose home queue is one of its queues).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    members: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -90,7 +93,7 @@ struct FileToml {
     queues: Vec<QueueToml>,
 }
 
-const METHOD: &str = "availability: share of recorded agents fitted so that Erlang A reproduces observed SL and abandonment on busy intervals (offered-weighted squared error), bootstrap over days for the SE and 90 % interval, by hour of day shrunk toward the pool level with a prior of 20 intervals; patience: Kaplan-Meier with answered calls censored, exponential-equivalent mean = total queue wait / abandons; service: mean, CV and 5 % quantiles of handle times > 0; pools: a queue whose answered calls are >= 80 % taken by its specialists (agents with >= 80 % of their calls from it) is a dedicated pool, the rest are SHARED";
+const METHOD: &str = "availability: share of recorded agents fitted so that Erlang A reproduces observed SL and abandonment on busy intervals (offered-weighted squared error), bootstrap over days for the SE and 90 % interval, by hour of day shrunk toward the pool level with a prior of 20 intervals; patience: Kaplan-Meier with answered calls censored, exponential-equivalent mean = total queue wait / abandons; service: mean, CV and 5 % quantiles of handle times > 0; pools: every agent's home queue is the queue most of their calls came from, agents with the same home queue form a team, each queue joins the team that answered most of its calls; a pool of one queue is dedicated, the main multi-queue pool is SHARED; availability per pool: its queues' actuals against its team's agents who served a call in the interval, with the pool's Kaplan-Meier exponential-equivalent patience; pool ALL: all queues against the recorded agents of --agent-states";
 
 fn round(v: f64, dp: i32) -> f64 {
     let f = 10f64.powi(dp);
@@ -125,6 +128,11 @@ fn pool_toml(p: &PoolCalibration) -> PoolToml {
             .detection
             .as_ref()
             .map(|d| d.specialist_share.iter().map(|v| round(*v, 4)).collect())
+            .unwrap_or_default(),
+        members: p
+            .detection
+            .as_ref()
+            .map(|d| d.members.clone())
             .unwrap_or_default(),
     }
 }
@@ -238,6 +246,7 @@ pub fn read_calibration(path: &Path) -> Result<Calibration, TableError> {
                 agents,
                 specialist_share: p.specialist_share,
                 calls: p.answered_calls_in_log.unwrap_or(0),
+                members: p.members,
             }),
         });
     }

@@ -18,6 +18,8 @@ use super::error::TableError;
 #[cfg(not(feature = "parquet"))]
 use super::raw::RawTable;
 use super::Location;
+#[cfg(not(feature = "parquet"))]
+use crate::table::Table;
 
 pub(crate) fn bad(path: &Path, reason: String) -> TableError {
     TableError::BadRow {

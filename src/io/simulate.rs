@@ -11,7 +11,7 @@
 //!   (`agents` — `wfm staff` output —, `scheduled` — a schedule's coverage —, or
 //!   `available_agents`).
 //! - **Config** (`--config`, TOML): `[[queues]]` with `name`, `service` and `patience`
-//!   distributions, `[[groups]]` with `name` and `serves` (queues in priority order; an inner
+//!   distributions and an optional `retrial`, `[[groups]]` with `name` and `serves` (queues in priority order; an inner
 //!   list is one priority level), and `[simulate]` options. See `docs/simulate.md`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -332,6 +332,15 @@ struct QueueSpec {
     name: String,
     service: Option<DistSpec>,
     patience: Option<DistSpec>,
+    retrial: Option<RetrialSpec>,
+}
+
+/// `retrial = { probability = 0.5, mean_delay_seconds = 300 }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetrialSpec {
+    probability: f64,
+    mean_delay_seconds: f64,
 }
 
 /// One agent group in either form of the config: `[[groups]]` with `name`, or
@@ -429,6 +438,8 @@ pub struct SimConfig {
     pub service: BTreeMap<QueueId, Dist>,
     /// Patience per queue named in the config (`None` = no abandonment).
     pub patience: BTreeMap<QueueId, Option<Dist>>,
+    /// Retrials of abandoned callers per queue named with a `retrial` in the config.
+    pub retrials: BTreeMap<QueueId, crate::simulate::Retrial>,
     /// `[simulate] sl_threshold_seconds`.
     pub threshold_secs: Option<f64>,
     /// `[simulate] reps`.
@@ -453,6 +464,7 @@ pub fn read_sim_config(path: &Path) -> Result<SimConfig, TableError> {
     };
     let mut service = BTreeMap::new();
     let mut patience = BTreeMap::new();
+    let mut retrials = BTreeMap::new();
     let mut queues = Vec::new();
     for q in &raw.queues {
         let id = qid(&q.name, "queue")?;
@@ -468,6 +480,11 @@ pub fn read_sim_config(path: &Path) -> Result<SimConfig, TableError> {
                 .build(None)
                 .map_err(|m| err(format!("queue `{id}`: patience: {m}")))?;
             patience.insert(id.clone(), d);
+        }
+        if let Some(r) = &q.retrial {
+            let r = crate::simulate::Retrial::new(r.probability, r.mean_delay_seconds)
+                .map_err(|e| err(format!("queue `{id}`: retrial: {e}")))?;
+            retrials.insert(id.clone(), r);
         }
         queues.push(id);
     }
@@ -508,6 +525,7 @@ pub fn read_sim_config(path: &Path) -> Result<SimConfig, TableError> {
         routing,
         service,
         patience,
+        retrials,
         threshold_secs: raw.simulate.sl_threshold_seconds,
         reps: raw.simulate.reps,
         seed: raw.simulate.seed,

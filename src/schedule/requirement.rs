@@ -553,6 +553,23 @@ impl Requirement {
         }
         (r, dropped)
     }
+    /// The requirement in recorded agents: each interval's required agents (and the net basis)
+    /// divided by the availability of recorded agents at its hour of day, `availability(hour)`
+    /// (from a calibration; see [`crate::staffing::availability`]).
+    pub fn in_recorded_agents(mut self, availability: impl Fn(u32) -> f64) -> Self {
+        let per_day = self.per_day();
+        let minutes = self.interval.minutes();
+        let hour = |t: usize| (t % per_day) as u32 * minutes / 60;
+        for (t, v) in self.required.iter_mut().enumerate() {
+            *v /= availability(hour(t));
+        }
+        if let Some(net) = &mut self.net {
+            for (t, v) in net.iter_mut().enumerate() {
+                *v /= availability(hour(t));
+            }
+        }
+        self
+    }
     /// Label of interval `t`: the timestamp for dated input, else `Sun 07:30` style.
     pub fn label(&self, t: usize) -> String {
         let minute = (t % self.per_day()) as u32 * self.interval.minutes();

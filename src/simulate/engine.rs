@@ -16,6 +16,12 @@
 //!
 //! When an interval has fewer agents than the one before, idle agents leave at the boundary and
 //! busy agents leave when they finish their call (no call is interrupted).
+//!
+//! Retrials ([`super::Retrial`]): a queue with retrials gives each waiting call a deadline event,
+//! so that every abandonment is processed at its own time; an abandoned caller then calls again
+//! with the queue's probability after an exponential delay, as a new call of the interval in
+//! which it comes back (counted in its `offered` and `retrials`), with a fresh patience. A
+//! retrial that would come back after the horizon is not made.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
@@ -36,6 +42,10 @@ enum What {
     Arrival(u32),
     Completion(u32),
     Boundary(u32),
+    /// A caller of the queue calls again.
+    Retrial(u32),
+    /// A waiting call of the queue reaches its patience (queues with retrials only).
+    Deadline(u32),
 }
 
 impl PartialEq for Event {
@@ -133,6 +143,8 @@ pub(super) fn run(p: &Prepared, seed: u64, rep: u64) -> RepTally {
         s.now = ev.t;
         match ev.what {
             What::Arrival(q) => s.arrive(q as usize),
+            What::Retrial(q) => s.enter(q as usize, true),
+            What::Deadline(q) => s.expire(q as usize),
             What::Completion(g) => s.complete(g as usize),
             What::Boundary(i) => {
                 s.flush_presence();
@@ -202,11 +214,20 @@ impl Sim<'_> {
     }
 
     fn arrive(&mut self, q: usize) {
+        self.enter(q, false);
+    }
+
+    /// A call of queue `q` enters now: a fresh arrival (which schedules the next one) or a
+    /// retrial.
+    fn enter(&mut self, q: usize, retrial: bool) {
         let p = self.p;
         let now = self.now;
         let ivl = ((now / p.interval_secs) as usize).min(p.intervals - 1);
         let cell = q * p.intervals + ivl;
         self.out.cells[cell].offered += 1;
+        if retrial {
+            self.out.cells[cell].retrials += 1;
+        }
         let deadline = match &p.patience[q] {
             Some(d) => now + d.sample(self.rng_for(q, 1)),
             None => f64::INFINITY,
@@ -216,7 +237,9 @@ impl Sim<'_> {
         } else {
             p.service[q].sample(self.rng_for(q, 2))
         };
-        self.schedule_arrival(q, now);
+        if !retrial {
+            self.schedule_arrival(q, now);
+        }
         let w = Waiting {
             arrival: now,
             deadline,
@@ -229,6 +252,25 @@ impl Sim<'_> {
         } else {
             self.out.cells[cell].delayed += 1;
             self.waiting[q].push_back(w);
+            if p.retrials[q].is_some() && deadline.is_finite() {
+                self.push(deadline, What::Deadline(q as u32));
+            }
+        }
+    }
+
+    /// Removes (and counts) every call of queue `q` whose patience has run out, wherever it
+    /// waits in the queue.
+    fn expire(&mut self, q: usize) {
+        let now = self.now;
+        if !self.waiting[q].iter().any(|w| w.deadline <= now) {
+            return;
+        }
+        let all = std::mem::take(&mut self.waiting[q]);
+        let (gone, stay): (VecDeque<Waiting>, VecDeque<Waiting>) =
+            all.into_iter().partition(|w| w.deadline <= now);
+        self.waiting[q] = stay;
+        for w in gone {
+            self.count_abandon(q, w);
         }
     }
 
@@ -344,6 +386,14 @@ impl Sim<'_> {
             c.abandoned_within += 1;
         }
         c.wait_abandoned_secs += waited;
+        if let Some(r) = p.retrials[q] {
+            if self.rng.uniform_open0() <= r.probability {
+                let t = w.deadline + r.mean_delay_secs * self.rng.exp1();
+                if t < p.intervals as f64 * p.interval_secs {
+                    self.push(t.max(self.now), What::Retrial(q as u32));
+                }
+            }
+        }
     }
 
     /// Sets the agents of every group to the staffing of interval `i`.

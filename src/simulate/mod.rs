@@ -137,6 +137,8 @@ pub struct Tally {
     pub abandoned: u32,
     /// Calls that abandoned within the threshold ("short abandons").
     pub abandoned_within: u32,
+    /// Calls that were retrials of abandoned callers (counted in `offered` too).
+    pub retrials: u32,
     /// Calls that found no idle agent.
     pub delayed: u32,
     /// Sum of waits of answered calls, seconds.
@@ -155,6 +157,7 @@ impl Tally {
         self.answered_within += o.answered_within;
         self.abandoned += o.abandoned;
         self.abandoned_within += o.abandoned_within;
+        self.retrials += o.retrials;
         self.delayed += o.delayed;
         self.wait_answered_secs += o.wait_answered_secs;
         self.wait_abandoned_secs += o.wait_abandoned_secs;
@@ -199,6 +202,8 @@ pub(crate) struct Prepared {
     service: Vec<Dist>,
     patience: Vec<Option<Dist>>,
     arrivals: Arrivals,
+    /// Retrials of abandoned callers per queue ([`simulate_with_retrials`]).
+    retrials: Vec<Option<Retrial>>,
     /// Per group: its queues by priority level, best level first.
     levels: Vec<Vec<Vec<usize>>>,
     /// Per-queue synchronized random streams ([`CrnModel`]); `false` for [`simulate`].
@@ -266,6 +271,64 @@ pub fn simulate(
     simulate_as(model, options, progress, false)
 }
 
+/// Retrials of abandoned callers of one queue: an abandoned caller calls again with
+/// `probability`, after an exponential delay of mean `mean_delay_secs`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Retrial {
+    /// Probability that an abandoned caller calls again, in [0, 1].
+    pub probability: f64,
+    /// Mean delay before the new call, seconds (> 0).
+    pub mean_delay_secs: f64,
+}
+
+impl Retrial {
+    /// A validated retrial behaviour.
+    ///
+    /// # Errors
+    /// [`SimulateError::Parameter`] for a probability outside [0, 1] or a delay ≤ 0.
+    pub fn new(probability: f64, mean_delay_secs: f64) -> Result<Self, SimulateError> {
+        if !(0.0..=1.0).contains(&probability) {
+            return Err(SimulateError::Parameter(format!(
+                "retrial probability must be in [0, 1], got {probability}"
+            )));
+        }
+        if !(mean_delay_secs.is_finite() && mean_delay_secs > 0.0) {
+            return Err(SimulateError::Parameter(format!(
+                "retrial delay must be > 0 seconds, got {mean_delay_secs}"
+            )));
+        }
+        Ok(Retrial {
+            probability,
+            mean_delay_secs,
+        })
+    }
+}
+
+/// [`simulate`] with retrials of abandoned callers, one entry per routing queue (`None`: its
+/// callers do not call again). Retrials count as offered calls of the interval in which they
+/// come back ([`Tally::retrials`]); see [`engine`](self) for the event rules.
+///
+/// # Errors
+/// As [`simulate`], and [`SimulateError::Shape`] when `retrials` has another length than the
+/// routing's queues.
+pub fn simulate_with_retrials(
+    model: &SimModel<'_>,
+    options: &SimOptions,
+    retrials: &[Option<Retrial>],
+    progress: &dyn Progress,
+) -> Result<SimResult, SimulateError> {
+    let mut p = prepare(model, options)?;
+    if retrials.len() != p.queues {
+        return Err(SimulateError::Shape(format!(
+            "{} queue(s) but {} retrial setting(s)",
+            p.queues,
+            retrials.len()
+        )));
+    }
+    p.retrials = retrials.to_vec();
+    run_prepared(p, model, options, progress)
+}
+
 /// As [`simulate`], with the synchronized per-queue streams of [`CrnModel`]: the k-th call of
 /// a queue has the same arrival time, patience and handle time whatever the staffing, so two
 /// staffings simulated with the same seed differ only by what the staffing changes (#20).
@@ -288,6 +351,15 @@ fn simulate_as(
 ) -> Result<SimResult, SimulateError> {
     let mut p = prepare(model, options)?;
     p.synchronized = synchronized;
+    run_prepared(p, model, options, progress)
+}
+
+fn run_prepared(
+    p: Prepared,
+    model: &SimModel<'_>,
+    options: &SimOptions,
+    progress: &dyn Progress,
+) -> Result<SimResult, SimulateError> {
     let reps = options.reps as usize;
     progress.begin("simulate", reps as u64);
     let work = || -> Vec<RepTally> {
@@ -446,6 +518,7 @@ fn prepare(model: &SimModel<'_>, options: &SimOptions) -> Result<Prepared, Simul
         service: model.service.clone(),
         patience: model.patience.clone(),
         arrivals: model.arrivals.clone(),
+        retrials: vec![None; nq],
         levels,
         synchronized: false,
     })

@@ -189,6 +189,7 @@ pub struct StaffConfig {
     interval: Option<IntervalLength>,
     source: Option<PathBuf>,
     risk: Option<f64>,
+    availability: Option<super::availability::Availability>,
 }
 
 impl Default for StaffConfig {
@@ -210,6 +211,7 @@ impl StaffConfig {
             interval: None,
             source: None,
             risk: None,
+            availability: None,
         }
     }
 
@@ -253,6 +255,17 @@ impl StaffConfig {
             })?);
         }
         Ok(cfg)
+    }
+
+    /// Plan in recorded agents with this availability (from a calibration; see
+    /// [`super::availability`]).
+    pub fn with_availability(mut self, a: super::availability::Availability) -> Self {
+        self.availability = Some(a);
+        self
+    }
+    /// The availability of recorded agents, when planning in recorded agents.
+    pub fn availability(&self) -> Option<&super::availability::Availability> {
+        self.availability.as_ref()
     }
 
     /// Settings applied to every queue over the config (the command-line flags).

@@ -20,6 +20,7 @@
 
 use crate::io::Location;
 
+pub mod availability;
 pub mod config;
 pub mod erlang_a;
 pub mod erlang_b;

@@ -31,6 +31,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
+use super::availability::Availability;
 use super::config::{QueueKind, QueuePolicy, StaffConfig};
 use super::limits::{MAX_DURATION_SECS, MAX_OFFERED};
 use super::requirement::{required_agents, Binding, Model};
@@ -40,7 +41,7 @@ use super::{QueueMetrics, StaffingError};
 use crate::io::Location;
 use crate::model::{infer_interval, Stamp};
 use crate::table::{Cell, CsvInput, RowWriter, Table, TableError};
-use crate::time::{format_timestamp, NaiveDate, NaiveDateTime};
+use crate::time::{format_timestamp, NaiveDate, NaiveDateTime, Timelike};
 use crate::units::{Erlangs, IntervalLength, Secs};
 
 /// The output columns of a staffing plan, in order.
@@ -949,6 +950,14 @@ pub fn evaluate(input: &StaffInput, config: &StaffConfig) -> Result<StaffPlan, S
 /// One async queue: its index, its rows (input indices, by start) and its plan.
 type AsyncRun = (usize, Vec<usize>, Result<Vec<PlanRow>, StaffingError>);
 
+/// The availability of recorded agents of `queue` at `start`, when planning in recorded agents.
+fn availability_at(config: &StaffConfig, queue: &str, start: NaiveDateTime) -> Option<f64> {
+    config
+        .availability()
+        .and_then(|av| av.for_queue(queue))
+        .map(|qa| qa.at(start.hour()))
+}
+
 /// Every queue's resolved policy under `config`, Erlang A patience from the input's estimates.
 ///
 /// # Errors
@@ -1029,8 +1038,17 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
             let p = &policies[r.queue];
             let skip = p.kind == QueueKind::Async || (mode == Mode::Evaluate && r.agents.is_none());
             (!skip).then(|| {
-                inbound_row(r, p, t, mode, config.risk()).map_err(|e| StaffingError::Row {
-                    at: at(r, "offered"),
+                // Evaluation with an availability: the given agents are recorded.
+                let a = availability_at(config, &input.queues[r.queue], r.start);
+                let r = match (a, r.agents) {
+                    (Some(a), Some(n)) => Row {
+                        agents: Some(Availability::available(n, a)),
+                        ..*r
+                    },
+                    _ => *r,
+                };
+                inbound_row(&r, p, t, mode, config.risk()).map_err(|e| StaffingError::Row {
+                    at: at(&r, "offered"),
                     source: Box::new(e),
                 })
             })
@@ -1049,7 +1067,15 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
             async_rows[r.queue].push(i);
             continue;
         }
-        let row = row.expect("sized above")?;
+        let mut row = row.expect("sized above")?;
+        if let Some(a) = availability_at(config, &input.queues[r.queue], r.start) {
+            // Recorded agents: sized as ⌈available ÷ a⌉, evaluated as given.
+            row.agents = match mode {
+                Mode::Size => Availability::recorded(row.agents, a),
+                Mode::Evaluate => r.agents.expect("checked above"),
+            };
+            row.agents_gross = gross_agents(row.agents, p.shrinkage)?;
+        }
         out[i] = Some(
             PlanRow {
                 queue: input.queues[r.queue].clone(),
