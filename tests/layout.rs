@@ -296,7 +296,7 @@ fn long_functions(tree: &Tree, limit: usize) -> Vec<(String, String, usize)> {
 
 /// The functions over 150 lines when the rule came in (issue "core model": 15 of them). Split
 /// them and remove their entry; never add one.
-const LONG_FUNCTIONS_LEFT: [(&str, &str); 9] = [
+const LONG_FUNCTIONS_LEFT: [(&str, &str); 8] = [
     ("audit/model_check.rs", "check"),
     ("cli/schedule.rs", "run"),
     ("data/anonbank.rs", "parse_line"),

@@ -150,6 +150,57 @@ fn day_index(text: &str) -> Option<usize> {
         .position(|n| n.eq_ignore_ascii_case(text.get(..3).unwrap_or(text)))
 }
 
+/// The `availability` column: `any` (or empty), or `;`-separated windows like
+/// `Mon-Fri 07:00-19:00`; a window past midnight ends the next day. `Err` is the reason.
+fn parse_availability(av: &str) -> Result<[Vec<(u32, u32)>; 7], &'static str> {
+    let mut availability: [Vec<(u32, u32)>; 7] = Default::default();
+    if av.is_empty() || av.eq_ignore_ascii_case("any") {
+        for w in availability.iter_mut() {
+            w.push((0, 2880));
+        }
+        return Ok(availability);
+    }
+    let msg = "expected `any` or windows like `Mon-Fri 07:00-19:00; Sat 08:00-14:00`";
+    for part in av.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let (days, times) = part.split_once(' ').ok_or(msg)?;
+        let (d0, d1) = match days.split_once('-') {
+            Some((a, b)) => (day_index(a), day_index(b)),
+            None => (day_index(days), day_index(days)),
+        };
+        let (Some(d0), Some(d1)) = (d0, d1) else {
+            return Err(msg);
+        };
+        let (t0, t1) = times.trim().split_once('-').ok_or(msg)?;
+        if !t0.contains(':') || !t1.contains(':') {
+            return Err(msg);
+        }
+        let (Some(t0), Some(mut t1)) = (
+            super::rules::parse_minutes(t0),
+            super::rules::parse_minutes(t1),
+        ) else {
+            return Err(msg);
+        };
+        if t0 >= 1440 || t1 > 1440 {
+            // `25:00-21:00` read as a window ending the next evening, never reached.
+            return Err(
+                "clock times must lie in 00:00–24:00 (a window past midnight is written `22:00-06:00`)",
+            );
+        }
+        if t1 <= t0 {
+            t1 += 1440;
+        }
+        let mut d = d0;
+        loop {
+            availability[d].push((t0, t1));
+            if d == d1 {
+                break;
+            }
+            d = (d + 1) % 7;
+        }
+    }
+    Ok(availability)
+}
+
 /// Reads the agents CSV (module docs).
 ///
 /// # Errors
@@ -185,57 +236,8 @@ pub fn read_agents(path: &Path) -> Result<Vec<Agent>, ScheduleError> {
             // 1e308 hours reached the MIP solver, which aborted (exit 134, no file or line).
             return Err(bad(r, cols[1], "expected weekly hours in [0, 168]"));
         }
-        let mut availability: [Vec<(u32, u32)>; 7] = Default::default();
-        let av = csv.text(r, cols[2]);
-        if av.is_empty() || av.eq_ignore_ascii_case("any") {
-            for w in availability.iter_mut() {
-                w.push((0, 2880));
-            }
-        } else {
-            for part in av.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-                let msg = "expected `any` or windows like `Mon-Fri 07:00-19:00; Sat 08:00-14:00`";
-                let (days, times) = part.split_once(' ').ok_or_else(|| bad(r, cols[2], msg))?;
-                let (d0, d1) = match days.split_once('-') {
-                    Some((a, b)) => (day_index(a), day_index(b)),
-                    None => (day_index(days), day_index(days)),
-                };
-                let (Some(d0), Some(d1)) = (d0, d1) else {
-                    return Err(bad(r, cols[2], msg));
-                };
-                let (t0, t1) = times
-                    .trim()
-                    .split_once('-')
-                    .ok_or_else(|| bad(r, cols[2], msg))?;
-                if !t0.contains(':') || !t1.contains(':') {
-                    return Err(bad(r, cols[2], msg));
-                }
-                let (Some(t0), Some(mut t1)) = (
-                    super::rules::parse_minutes(t0),
-                    super::rules::parse_minutes(t1),
-                ) else {
-                    return Err(bad(r, cols[2], msg));
-                };
-                if t0 >= 1440 || t1 > 1440 {
-                    // `25:00-21:00` read as a window ending the next evening, never reached.
-                    return Err(bad(
-                        r,
-                        cols[2],
-                        "clock times must lie in 00:00–24:00 (a window past midnight is written `22:00-06:00`)",
-                    ));
-                }
-                if t1 <= t0 {
-                    t1 += 1440;
-                }
-                let mut d = d0;
-                loop {
-                    availability[d].push((t0, t1));
-                    if d == d1 {
-                        break;
-                    }
-                    d = (d + 1) % 7;
-                }
-            }
-        }
+        let availability =
+            parse_availability(csv.text(r, cols[2])).map_err(|msg| bad(r, cols[2], msg))?;
         let sk = csv.text(r, cols[3]);
         let skills = if sk.is_empty() || sk.eq_ignore_ascii_case("any") {
             Vec::new()
