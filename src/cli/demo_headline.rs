@@ -90,7 +90,7 @@ pub(crate) fn headline(name: &str, out: &Path, stderr: &str) -> anyhow::Result<S
             let (name, fte) = (t.col("scenario")?, t.col("fte_delta")?);
             let first = t.rows.get(1).context("no variant rows")?;
             Ok(format!(
-                "{} variants; `{}` needs {:+} FTE",
+                "{} variants; `{}` needs {:+.1} FTE",
                 t.rows.len().saturating_sub(1),
                 first.get(name).unwrap_or(""),
                 first
