@@ -178,10 +178,7 @@ pub(crate) fn run(cmd: IngestCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn finish(ing: Ingested, common: &CommonArgs, inputs: &[PathBuf]) -> anyhow::Result<ExitCode> {
-    report(&ing.accounting, common.quiet, inputs);
-    if common.strict {
-        ing.accounting.ensure_none_rejected()?;
-    }
+    account(&ing.accounting, common, inputs)?;
     let kpis = match pool_name(common)? {
         Some(name) => ing.kpis.pooled(name),
         None => ing.kpis,
@@ -222,31 +219,36 @@ fn finish_calls(
         // The Parquet writer takes a whole table.
         return finish(calls.into_ingested(), common, inputs);
     }
-    report(calls.accounting(), common.quiet, inputs);
-    if common.strict {
-        calls.accounting().ensure_none_rejected()?;
-    }
+    account(calls.accounting(), common, inputs)?;
     let pool = pool_name(common)?;
-    let mut header = calls.header();
-    if let Some(name) = &pool {
-        header = header.pooled(name.clone());
-    }
-    let columns = header.column_names();
+    // One table of this ingestion's header, refilled with each day's rows; the columns do not
+    // depend on the queues, so a pooled table has the same ones.
+    let mut day = calls.header();
+    let columns = day.column_names();
     let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
     emit_rows(&columns, &common.output, inputs, |w| {
         for d in 0..calls.n_days() {
-            let mut day = calls.header();
             day.rows = calls.day(d);
-            if let Some(name) = &pool {
-                day = day.pooled(name.clone());
-            }
-            for r in &day.rows {
-                w.row(&header.row_cells(r))?;
+            let rows = match &pool {
+                Some(name) => day.pooled(name.clone()).rows,
+                None => std::mem::take(&mut day.rows),
+            };
+            for r in &rows {
+                w.row(&day.row_cells(r))?;
             }
         }
         Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reports the accounting on stderr and, with `--strict`, fails on any rejected record.
+fn account(acc: &Accounting, common: &CommonArgs, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    report(acc, common.quiet, inputs);
+    if common.strict {
+        acc.ensure_none_rejected()?;
+    }
+    Ok(())
 }
 
 /// `--pool NAME` as a queue id.
