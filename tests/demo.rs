@@ -4,6 +4,9 @@
 
 use std::process::Command;
 
+#[path = "demo/plans.rs"]
+mod plans;
+
 #[test]
 fn demo_runs_the_pipeline_on_the_sample_data() {
     let out = std::env::temp_dir().join(format!("wfm-demo-test-{}", std::process::id()));
@@ -86,6 +89,8 @@ fn demo_runs_the_pipeline_on_the_sample_data() {
     );
     assert!(summary.contains("\"status\": \"node_limit\""), "{summary}");
     check_bases(&out, env!("CARGO_MANIFEST_DIR"));
+    plans::check_evaluate(&out);
+    plans::check_scoped_scenario(&out);
     // A second run replaces the previous outputs instead of failing on them.
     let o = run();
     assert!(
