@@ -79,10 +79,11 @@ impl StampReader {
         let first = input.local_stamp(row, col, false)?;
         let zone = default_zone();
         let naive = parse_timestamp(input.text(row, col)).is_some();
-        if naive && crate::model::slot_stamps(first.local, zone).len() == 2 {
-            if !self.seen.insert((series, first.local)) {
-                return input.local_stamp(row, col, true);
-            }
+        if naive
+            && crate::model::slot_stamps(first.local, zone).len() == 2
+            && !self.seen.insert((series, first.local))
+        {
+            return input.local_stamp(row, col, true);
         }
         Ok(first)
     }
