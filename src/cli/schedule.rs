@@ -568,7 +568,7 @@ fn solve_all(
                 agents,
                 req.queues(),
                 &rr,
-                Backend::best_available(),
+                opts.backend(),
                 args.time_limit.unwrap_or(Duration::from_secs(30)),
             )?;
             Some((r, base.clone()))
