@@ -89,8 +89,18 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             ..InnerBacktest::default()
         },
     };
-    let out = forecast(&history, calendar.as_ref(), &options)
+    let mut out = forecast(&history, calendar.as_ref(), &options)
         .with_context(|| format!("failed to forecast from `{}`", args.history.display()))?;
+    if let Some(zone) = wfm::table::default_zone() {
+        // Forecast per local slot, written per interval that exists in the zone.
+        out.in_zone(zone);
+    }
+    let folded = history.report().repeated_hour;
+    if folded > 0 {
+        eprintln!(
+            "note: {folded} row(s) of a fall-back night's repeated hour were fitted as their wall-clock slot (the two intervals' mean); the forecast writes such a slot once per interval the zone has"
+        );
+    }
     let mut inputs = vec![args.history.clone()];
     inputs.extend(args.calendar.clone());
     emit(&out.to_table(), &args.output, &inputs)?;

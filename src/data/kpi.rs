@@ -5,7 +5,7 @@
 //! exactly by adding rows and dividing once. The means (AHT, ASA, SL) are derived on output.
 
 use crate::io::schema;
-use crate::io::shape::{localize, LocalStamp, Stamp};
+use crate::io::shape::LocalStamp;
 use crate::model::{Actual, Panel, TimeGrid};
 use crate::table::{Cell, Table};
 use crate::time::{NaiveDate, NaiveDateTime};
@@ -471,46 +471,4 @@ impl From<&KpiTable> for Table {
     }
 }
 
-/// The intervals of local calendar day `d`: from local midnight to the next, `interval` apart
-/// in elapsed time. Without a zone every day has `per_day` intervals; in a zone with daylight
-/// saving time a fall-back day has one hour more (its repeated hour twice, with two offsets)
-/// and a spring-forward day one hour less.
-pub(crate) fn day_intervals(
-    d: NaiveDate,
-    interval: IntervalLength,
-    zone: Option<chrono_tz::Tz>,
-) -> Vec<LocalStamp> {
-    let step = chrono::TimeDelta::seconds(i64::from(interval.seconds()));
-    let midnight = d.and_time(chrono::NaiveTime::MIN);
-    let Some(z) = zone else {
-        return (0..interval.per_day())
-            .map(|i| LocalStamp {
-                local: midnight + step * i as i32,
-                offset_secs: None,
-            })
-            .collect();
-    };
-    // Local midnight (or the first instant of the day when midnight itself is skipped).
-    let first_instant = |day: NaiveDate| {
-        let mut t = day.and_time(chrono::NaiveTime::MIN);
-        loop {
-            if let Ok(l) = localize(Stamp::Naive(t), Some(z), false) {
-                return l.utc();
-            }
-            t += chrono::TimeDelta::minutes(15);
-        }
-    };
-    let (from, to) = (
-        first_instant(d),
-        first_instant(d + chrono::TimeDelta::days(1)),
-    );
-    let mut out = Vec::new();
-    let mut t = from;
-    while t < to {
-        let l = localize(Stamp::Instant(t.and_utc().fixed_offset()), Some(z), false)
-            .expect("an instant always has a local time");
-        out.push(l);
-        t += step;
-    }
-    out
-}
+pub(crate) use crate::model::day_intervals;

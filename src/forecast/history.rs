@@ -98,6 +98,9 @@ pub struct LoadReport {
     pub days: usize,
     /// (queue, day) pairs with no row: missing, not zero.
     pub missing_queue_days: usize,
+    /// Rows of a fall-back night's repeated hour folded into their wall-clock slot (`--tz`;
+    /// see [`crate::io::history`]): read and used, but not a slot of their own.
+    pub repeated_hour: usize,
 }
 
 /// One queue's series for [`History::from_series`].
@@ -135,6 +138,8 @@ impl History {
         let table = crate::io::history::read_history(path)?;
         let mut h = Self::from_panel(table.panel)?;
         h.report.rows_read = table.rows_read;
+        h.report.repeated_hour = table.repeated_hour;
+        h.report.rows_used += table.repeated_hour;
         Ok(h)
     }
 

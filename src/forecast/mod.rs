@@ -437,6 +437,9 @@ pub struct ForecastRow {
     pub aht_forecast_secs: Option<f64>,
     /// The model used.
     pub model: String,
+    /// UTC offset of the interval start, seconds east, once placed in the site's zone
+    /// ([`ForecastOutput::in_zone`]); `None` for wall-clock output.
+    pub utc_offset_secs: Option<i32>,
 }
 
 /// Per-queue summary of a forecast.
@@ -487,7 +490,13 @@ impl ForecastOutput {
         ]);
         for r in &self.rows {
             t.push(vec![
-                Cell::text(format_timestamp(r.interval_start)),
+                Cell::text(
+                    crate::model::LocalStamp {
+                        local: r.interval_start,
+                        offset_secs: r.utc_offset_secs,
+                    }
+                    .to_rfc3339(),
+                ),
                 Cell::text(&r.queue),
                 Cell::Float(r.forecast, 3),
                 Cell::Float(r.lo80, 3),
@@ -499,6 +508,30 @@ impl ForecastOutput {
             ]);
         }
         t
+    }
+
+    /// Places the rows in the site's time zone (`--tz`): the forecast is made per local
+    /// time-of-day slot, so each row is written for every interval its slot has on that local
+    /// day, with its UTC offset: twice (each with the slot's forecast) in a fall-back night's
+    /// repeated hour, not at all in the hour a spring-forward change skips. A future fall-back
+    /// day thus has 50 half-hours and a spring-forward day 46. Rows stay in time order (of
+    /// instants), then by queue. [`ForecastOutput::panel`] keeps the wall-clock slots.
+    pub fn in_zone(&mut self, zone: chrono_tz::Tz) {
+        let mut rows = Vec::with_capacity(self.rows.len());
+        for r in self.rows.drain(..) {
+            for s in crate::model::slot_stamps(r.interval_start, Some(zone)) {
+                rows.push(ForecastRow {
+                    utc_offset_secs: s.offset_secs,
+                    ..r.clone()
+                });
+            }
+        }
+        let instant = |r: &ForecastRow| crate::model::LocalStamp {
+            local: r.interval_start,
+            offset_secs: r.utc_offset_secs,
+        };
+        rows.sort_by(|a, b| (instant(a).utc(), &a.queue).cmp(&(instant(b).utc(), &b.queue)));
+        self.rows = rows;
     }
 
     /// The snapshot `wfm audit` reads: origin, creation time, history file, horizon, model per

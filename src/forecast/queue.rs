@@ -167,6 +167,7 @@ pub(crate) fn forecast_all(
                 hi95: c.hi95,
                 aht_forecast_secs: c.aht_secs,
                 model: run.model.clone(),
+                utc_offset_secs: None,
             });
         }
         cells.extend(run.cells);

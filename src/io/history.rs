@@ -11,6 +11,14 @@
 //! without any row is missing, an interval without a row inside a present day is closed).
 //! The interval length is inferred once, by [`infer_interval`]: one 15-min row in a 30-min
 //! history is an error naming that row.
+//!
+//! With the site's time zone (`--tz`), timestamps carry their UTC offset (as `wfm ingest --tz`
+//! writes them) and the panel's axis is the local wall clock: a day is a local calendar day of
+//! `per_day` time-of-day slots. The two intervals of a fall-back night's repeated hour (same
+//! wall-clock time, two offsets) are the same slot: their volumes are averaged (each is a
+//! half-hour's worth of that slot's demand) and their AHTs weighted by volume, and
+//! [`HistoryTable::repeated_hour`] counts the folds. The hour a spring-forward change skips has
+//! no rows: like any interval without a row in a day that has rows, it reads as closed.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,7 +26,7 @@ use std::path::Path;
 use chrono::Timelike;
 
 use crate::io::schema::{self, QUEUE_ALIASES, TIMESTAMP_ALIASES, VOLUME_ALIASES};
-use crate::io::table::{CsvInput, TableError};
+use crate::io::table::{CsvInput, StampReader, TableError};
 use crate::model::{gcd, infer_interval, Demand, GridError, Panel, QueueId, Stamp, TimeGrid};
 use crate::time::{format_timestamp, NaiveDateTime};
 use crate::units::IntervalLength;
@@ -33,6 +41,9 @@ pub struct HistoryTable {
     pub panel: Panel<Option<Demand>>,
     /// Data rows read (every one is used, or reading fails with a located error).
     pub rows_read: usize,
+    /// Rows of a fall-back night's repeated hour folded into the slot of their wall-clock time
+    /// (see the module docs); 0 without `--tz`.
+    pub repeated_hour: usize,
 }
 
 /// Reads a history CSV (see the module docs).
@@ -47,6 +58,9 @@ pub fn read_history(path: &Path) -> Result<HistoryTable, TableError> {
 
 struct Row {
     ts: NaiveDateTime,
+    offset: Option<i32>,
+    /// The table row it was read from.
+    src: usize,
     queue: usize,
     volume: f64,
     aht: Option<f64>,
@@ -73,8 +87,8 @@ pub fn history_from_csv(input: &CsvInput) -> Result<HistoryTable, TableError> {
 
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
     let mut rows = Vec::with_capacity(input.len());
+    let mut stamps = StampReader::any_date();
     for r in 0..input.len() {
-        let ts = input.timestamp_any_date(r, ts_col)?;
         let name = match queue_col {
             Some(c) => {
                 let t = input.non_empty(r, c)?;
@@ -91,6 +105,7 @@ pub fn history_from_csv(input: &CsvInput) -> Result<HistoryTable, TableError> {
         };
         let next = names.len();
         let queue = *names.entry(name).or_insert(next);
+        let at = stamps.read(input, r, ts_col, queue)?;
         use crate::limits::{MAX_CALL_SECONDS, MAX_CONTACTS};
         let volume = input.bounded(r, vol_col, MAX_CONTACTS, "contacts per interval")?;
         let aht = match aht_col {
@@ -98,12 +113,15 @@ pub fn history_from_csv(input: &CsvInput) -> Result<HistoryTable, TableError> {
             None => None,
         };
         rows.push(Row {
-            ts,
+            ts: at.local,
+            offset: at.offset_secs,
+            src: r,
             queue,
             volume,
             aht,
         });
     }
+    let repeated_hour = fold_repeated_hour(&mut rows);
     let step = interval_of(input, &rows, ts_col)?;
     let first = rows
         .iter()
@@ -119,7 +137,7 @@ pub fn history_from_csv(input: &CsvInput) -> Result<HistoryTable, TableError> {
     if days > MAX_HISTORY_DAYS {
         // One stray row dated year 1 made a grid of 730,000 days (work and memory grow with the
         // span): name both ends, the stray one is usually obvious.
-        let at = |t: NaiveDateTime| rows.iter().position(|r| r.ts == t).unwrap_or(0);
+        let at = |t: NaiveDateTime| rows.iter().find(|r| r.ts == t).map_or(0, |r| r.src);
         let (i, j) = (at(first), at(last));
         return Err(TableError::BadValue {
             at: input.location(i, ts_col),
@@ -142,7 +160,8 @@ pub fn history_from_csv(input: &CsvInput) -> Result<HistoryTable, TableError> {
     }
     let mut cells: Vec<Option<Demand>> = vec![None; queues.len() * n];
     let mut line_of: Vec<u32> = vec![0; queues.len() * n];
-    for (r, row) in rows.iter().enumerate() {
+    for row in &rows {
+        let r = row.src;
         let i = slot[row.queue] * n + grid.position(row.ts).expect("on the inferred grid");
         if line_of[i] != 0 {
             return Err(TableError::BadValue {
@@ -164,7 +183,41 @@ pub fn history_from_csv(input: &CsvInput) -> Result<HistoryTable, TableError> {
     Ok(HistoryTable {
         panel,
         rows_read: input.len(),
+        repeated_hour,
     })
+}
+
+/// Folds each pair of rows of one queue that share a wall-clock time under two UTC offsets (a
+/// fall-back night's repeated hour) into the first: volume averaged, AHT weighted by volume.
+/// Returns the number of rows folded away. Rows without offsets are left alone (a repeated
+/// naive time is a duplicate, reported by [`interval_of`]).
+fn fold_repeated_hour(rows: &mut Vec<Row>) -> usize {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&i| (rows[i].queue, rows[i].ts, i));
+    let mut gone = vec![false; rows.len()];
+    for w in order.windows(2) {
+        let (i, j) = (w[0], w[1]);
+        let (a, b) = (&rows[i], &rows[j]);
+        let two_offsets = matches!((a.offset, b.offset), (Some(x), Some(y)) if x != y);
+        if gone[i] || a.queue != b.queue || a.ts != b.ts || !two_offsets {
+            continue;
+        }
+        let (va, vb) = (a.volume, b.volume);
+        let aht = match (a.aht.filter(|_| va > 0.0), b.aht.filter(|_| vb > 0.0)) {
+            (Some(x), Some(y)) => Some((x * va + y * vb) / (va + vb)),
+            (x, y) => x.or(y).or(a.aht).or(b.aht),
+        };
+        rows[i].volume = (va + vb) / 2.0;
+        rows[i].aht = aht;
+        gone[j] = true;
+    }
+    let folded = gone.iter().filter(|&&g| g).count();
+    let mut k = 0;
+    rows.retain(|_| {
+        k += 1;
+        !gone[k - 1]
+    });
+    folded
 }
 
 /// The interval length, by [`infer_interval`] (the one inference of the crate); when no queue
@@ -182,9 +235,11 @@ fn interval_of(
             series: r.queue,
         })
         .collect();
+    // Indices of `stamps` are indices of `rows`; errors name the table row.
+    let src = |index: usize| rows.get(index).map_or(0, |r| r.src);
     let located = |index: usize, e: &GridError| TableError::BadValue {
-        at: input.location(index, ts_col),
-        value: input.text(index, ts_col).to_string(),
+        at: input.location(src(index), ts_col),
+        value: input.text(src(index), ts_col).to_string(),
         reason: e.to_string(),
     };
     match infer_interval(&stamps, None) {
@@ -217,13 +272,14 @@ fn interval_of(
         Err(e) => {
             let index = match &e {
                 GridError::Duplicate { index, first, .. } => {
+                    let (index, first) = (src(*index), src(*first));
                     return Err(TableError::BadValue {
-                        at: input.location(*index, ts_col),
-                        value: input.text(*index, ts_col).to_string(),
+                        at: input.location(index, ts_col),
+                        value: input.text(index, ts_col).to_string(),
                         reason: format!(
                             "queue `{}` has this interval already on line {}",
-                            queue_name(input, *index),
-                            input.line(*first)
+                            queue_name(input, index),
+                            input.line(first)
                         ),
                     });
                 }

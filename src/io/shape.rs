@@ -84,35 +84,7 @@ pub enum Stamp {
     Instant(DateTime<FixedOffset>),
 }
 
-/// A timestamp placed on the site's local clock: the wall-clock time and, when a zone is known,
-/// its UTC offset in seconds (two intervals of a fall-back night share the wall clock, not the
-/// offset).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct LocalStamp {
-    /// Wall-clock time on the site's clock.
-    pub local: NaiveDateTime,
-    /// UTC offset, seconds east; `None` without a zone.
-    pub offset_secs: Option<i32>,
-}
-
-impl LocalStamp {
-    /// The instant as UTC wall-clock (the local time itself without a zone).
-    pub fn utc(&self) -> NaiveDateTime {
-        self.local - chrono::TimeDelta::seconds(i64::from(self.offset_secs.unwrap_or(0)))
-    }
-    /// `YYYY-MM-DDTHH:MM:SS`, with `±hh:mm` when the offset is known (RFC 3339).
-    pub fn to_rfc3339(&self) -> String {
-        let base = self.local.format("%Y-%m-%dT%H:%M:%S").to_string();
-        match self.offset_secs {
-            None => base,
-            Some(o) => {
-                let sign = if o < 0 { '-' } else { '+' };
-                let a = o.unsigned_abs();
-                format!("{base}{sign}{:02}:{:02}", a / 3600, a / 60 % 60)
-            }
-        }
-    }
-}
+pub use crate::model::LocalStamp;
 
 /// Parses an IANA time-zone name (`Europe/Berlin`, `UTC`).
 ///
@@ -138,7 +110,15 @@ pub fn localize(stamp: Stamp, zone: Option<Tz>, later: bool) -> Result<LocalStam
     Ok(l)
 }
 
-fn localize_any_date(stamp: Stamp, zone: Option<Tz>, later: bool) -> Result<LocalStamp, String> {
+/// [`localize`] without the date range.
+///
+/// # Errors
+/// As [`localize`].
+pub(crate) fn localize_any_date(
+    stamp: Stamp,
+    zone: Option<Tz>,
+    later: bool,
+) -> Result<LocalStamp, String> {
     match (stamp, zone) {
         (Stamp::Naive(t), None) => Ok(LocalStamp {
             local: t,

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use super::raw::{ReadOptions, SourceKind, Typed};
 use super::source::read_bytes;
 use crate::io::Location;
+use crate::model::LocalStamp;
 use crate::time::{parse_timestamp, NaiveDateTime};
 
 pub use super::error::TableError;
@@ -53,6 +54,50 @@ pub fn set_default_zone(zone: Option<chrono_tz::Tz>) {
 /// The zone set by [`set_default_zone`].
 pub fn default_zone() -> Option<chrono_tz::Tz> {
     DEFAULT_ZONE.read().ok().and_then(|z| *z)
+}
+
+/// Reads the timestamps of a table's rows on the site's clock ([`CsvInput::local_stamp`]),
+/// telling the two occurrences of a naive wall-clock time of a fall-back night apart by their
+/// order within a series (queue): the first is the earlier instant, the second the later.
+#[derive(Debug, Default)]
+pub struct StampReader {
+    seen: std::collections::HashSet<(usize, NaiveDateTime)>,
+    /// No date range (see [`StampReader::any_date`]).
+    any_date: bool,
+}
+
+impl StampReader {
+    /// A reader without the date range of [`crate::limits::DATE_RANGE`]: for a reader that
+    /// bounds the span of its dates instead (the forecast history, whose error names both ends).
+    pub(crate) fn any_date() -> Self {
+        StampReader {
+            any_date: true,
+            ..StampReader::default()
+        }
+    }
+
+    /// The timestamp of `row`, `col`, for series `series`.
+    ///
+    /// # Errors
+    /// As [`CsvInput::local_stamp`].
+    pub fn read(
+        &mut self,
+        input: &CsvInput,
+        row: usize,
+        col: usize,
+        series: usize,
+    ) -> Result<LocalStamp, TableError> {
+        let first = input.local_stamp_in(row, col, false, self.any_date)?;
+        let zone = default_zone();
+        let naive = parse_timestamp(input.text(row, col)).is_some();
+        if naive
+            && crate::model::slot_stamps(first.local, zone).len() == 2
+            && !self.seen.insert((series, first.local))
+        {
+            return input.local_stamp_in(row, col, true, self.any_date);
+        }
+        Ok(first)
+    }
 }
 
 /// The worksheet set by [`set_default_sheet`].
@@ -365,7 +410,7 @@ impl CsvInput {
     ///
     /// # Errors
     /// [`TableError::BadValue`] when the field is not a timestamp.
-    pub(crate) fn timestamp_any_date(
+    fn timestamp_any_date(
         &self,
         row: usize,
         col: usize,
@@ -386,6 +431,51 @@ impl CsvInput {
                 "expected a timestamp YYYY-MM-DDTHH:MM:SS (ISO 8601, local time)",
             )),
         }
+    }
+
+    /// A required timestamp on the site's clock with its UTC offset ([`LocalStamp`]): an
+    /// instant (`Z`, `±hh:mm`) is placed in [`default_zone`] (`--tz`), a naive time is read as
+    /// that zone's wall clock (without `--tz`: as itself, no offset). `later` picks the second
+    /// instant of a naive wall-clock time that a fall-back night repeats ([`StampReader`] tells
+    /// the occurrences apart by their order).
+    ///
+    /// # Errors
+    /// [`TableError::BadValue`] when the field is not a timestamp, is an instant without
+    /// `--tz`, or is a wall-clock time a spring-forward change skips.
+    pub fn local_stamp(
+        &self,
+        row: usize,
+        col: usize,
+        later: bool,
+    ) -> Result<LocalStamp, TableError> {
+        self.local_stamp_in(row, col, later, false)
+    }
+
+    /// [`CsvInput::local_stamp`], without the date range when `any_date`.
+    fn local_stamp_in(
+        &self,
+        row: usize,
+        col: usize,
+        later: bool,
+        any_date: bool,
+    ) -> Result<LocalStamp, TableError> {
+        let text = self.text(row, col);
+        let stamp = match parse_timestamp(text) {
+            Some(t) => super::shape::Stamp::Naive(t),
+            None => super::shape::parse_iso(text).ok_or_else(|| {
+                self.bad(
+                    row,
+                    col,
+                    "expected a timestamp YYYY-MM-DDTHH:MM:SS (ISO 8601, local time), or with its UTC offset",
+                )
+            })?,
+        };
+        let localize = if any_date {
+            super::shape::localize_any_date
+        } else {
+            super::shape::localize
+        };
+        localize(stamp, default_zone(), later).map_err(|e| self.bad(row, col, &e))
     }
 
     /// A required non-empty text field.

@@ -12,9 +12,11 @@ pub mod measures;
 mod panel;
 mod progress;
 mod queue;
+mod zone;
 
 pub use cells::{Actual, Binding, Coverage, Demand, Forecast, Outcome, Staffing};
 pub use grid::{gcd, infer_interval, Grain, GridError, Stamp, TimeGrid};
 pub use panel::{Combine, Panel};
 pub use progress::{Progress, Silent};
 pub use queue::{Agents, QueueId};
+pub use zone::{day_intervals, slot_stamps, LocalStamp};

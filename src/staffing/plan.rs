@@ -39,9 +39,9 @@ use super::risk::{p_meet_target, Predictive};
 use super::workforce::{estimate_patience, gross_agents, staff_async, PatienceEstimate};
 use super::{QueueMetrics, StaffingError};
 use crate::io::Location;
-use crate::model::{infer_interval, Stamp};
-use crate::table::{Cell, CsvInput, RowWriter, Table, TableError};
-use crate::time::{format_timestamp, NaiveDate, NaiveDateTime, Timelike};
+use crate::model::{infer_interval, LocalStamp, Stamp};
+use crate::table::{Cell, CsvInput, RowWriter, StampReader, Table, TableError};
+use crate::time::{NaiveDate, NaiveDateTime, Timelike};
 use crate::units::{Erlangs, IntervalLength, Secs};
 
 /// The output columns of a staffing plan, in order.
@@ -116,10 +116,31 @@ pub struct Demand {
     pub agents: Option<u32>,
 }
 
+impl Row {
+    fn stamp(&self) -> LocalStamp {
+        LocalStamp {
+            local: self.start,
+            offset_secs: self.offset,
+        }
+    }
+}
+
+/// Each row's start on an axis of elapsed time: its instant, shifted by the first row's UTC
+/// offset so that wall-clock times before any clock change read as themselves (grid alignment
+/// is then checked on the site's clock). Without offsets: the starts themselves.
+fn elapsed_axis(rows: &[Row]) -> Vec<NaiveDateTime> {
+    let base = rows.first().and_then(|r| r.offset).unwrap_or(0);
+    rows.iter()
+        .map(|r| r.stamp().utc() + chrono::TimeDelta::seconds(i64::from(base)))
+        .collect()
+}
+
 /// One validated input row.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Row {
     start: NaiveDateTime,
+    /// UTC offset of `start` (`--tz`), seconds east.
+    offset: Option<i32>,
     queue: usize,
     offered: f64,
     aht: Option<f64>,
@@ -225,8 +246,8 @@ impl StaffInput {
         let mut queue_ix: HashMap<String, usize> = HashMap::new();
         let mut rows = Vec::with_capacity(csv.len());
         let mut hist_acc: BTreeMap<usize, (f64, f64, f64)> = BTreeMap::new();
+        let mut stamps = StampReader::default();
         for r in 0..csv.len() {
-            let start = csv.timestamp(r, start_c)?;
             let qname = match queue_c {
                 Some(c) => csv.non_empty(r, c)?,
                 None => "ALL",
@@ -239,6 +260,7 @@ impl StaffInput {
                     queues.len() - 1
                 }
             };
+            let at = stamps.read(csv, r, start_c, queue)?;
             let offered = csv.non_negative(r, offered_c)?;
             if offered > MAX_OFFERED {
                 return Err(bad(csv.location(r, offered_c), offered, OFFERED_DOMAIN));
@@ -306,7 +328,8 @@ impl StaffInput {
                 _ => None,
             };
             rows.push(Row {
-                start,
+                start: at.local,
+                offset: at.offset_secs,
                 queue,
                 offered,
                 aht,
@@ -379,6 +402,7 @@ impl StaffInput {
             };
             rows.push(Row {
                 start: d.start,
+                offset: None,
                 queue,
                 offered: d.offered,
                 aht: d.aht_secs,
@@ -396,10 +420,12 @@ impl StaffInput {
         rows: Vec<Row>,
         patience: BTreeMap<String, PatienceEstimate>,
     ) -> Result<Self, StaffingError> {
-        // Duplicates and the grid step, per queue.
-        let mut by_queue: Vec<Vec<(NaiveDateTime, u64)>> = vec![Vec::new(); queues.len()];
-        for r in &rows {
-            by_queue[r.queue].push((r.start, r.line));
+        // Duplicates and the grid step, per queue, on the axis of elapsed time (a fall-back
+        // night's repeated hour is two intervals, told apart by their offsets).
+        let axis = elapsed_axis(&rows);
+        let mut by_queue: Vec<Vec<(NaiveDateTime, u64, usize)>> = vec![Vec::new(); queues.len()];
+        for (i, r) in rows.iter().enumerate() {
+            by_queue[r.queue].push((axis[i], r.line, i));
         }
         for (q, v) in by_queue.iter_mut().enumerate() {
             v.sort_unstable();
@@ -414,7 +440,7 @@ impl StaffInput {
                             column: Some(schema::INTERVAL_START.into()),
                         },
                         queue: queues[q].clone(),
-                        start: format_timestamp(w[0].0),
+                        start: rows[w[0].2].stamp().to_rfc3339(),
                         first_line: first,
                     });
                 }
@@ -422,8 +448,9 @@ impl StaffInput {
         }
         let stamps: Vec<Stamp> = rows
             .iter()
-            .map(|r| Stamp {
-                at: r.start,
+            .zip(&axis)
+            .map(|(r, &at)| Stamp {
+                at,
                 series: r.queue,
             })
             .collect();
@@ -684,8 +711,11 @@ pub use crate::model::Outcome;
 /// One staffed interval (see [`definitions`] for every field's meaning).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanRow {
-    /// Interval start.
+    /// Interval start (the site's wall clock).
     pub start: NaiveDateTime,
+    /// UTC offset of `start`, seconds east, when the input carried one (`--tz`): the two
+    /// intervals of a fall-back night's repeated hour share `start` and differ here.
+    pub utc_offset_secs: Option<i32>,
     /// Queue name.
     pub queue: String,
     /// Contacts offered.
@@ -1015,8 +1045,9 @@ fn interval_of(
     let stamps: Vec<Stamp> = input
         .rows
         .iter()
-        .map(|r| Stamp {
-            at: r.start,
+        .zip(elapsed_axis(&input.rows))
+        .map(|(r, at)| Stamp {
+            at,
             series: r.queue,
         })
         .collect();
@@ -1122,7 +1153,7 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
         .filter(|(_, ix)| !ix.is_empty())
         .map(|(q, ix)| {
             let mut ix = ix.clone();
-            ix.sort_by_key(|&i| input.rows[i].start);
+            ix.sort_by_key(|&i| input.rows[i].stamp().utc());
             let rows = async_queue(&ix, input, &policies[q], interval, mode);
             (q, ix, rows)
         })
@@ -1167,6 +1198,7 @@ fn inbound_row(
     };
     let base = PlanRow {
         start: r.start,
+        utc_offset_secs: r.offset,
         queue: String::new(),
         offered: r.offered,
         aht_secs: r.aht,
@@ -1314,6 +1346,7 @@ fn async_queue(
         };
         out.push(PlanRow {
             start: r.start,
+            utc_offset_secs: r.offset,
             queue: input.queues[r.queue].clone(),
             offered: r.offered,
             aht_secs: r.aht,
@@ -1486,7 +1519,13 @@ impl StaffPlan {
 /// The cells of one row of the per-interval table, in [`COLUMNS`] order.
 fn row_cells(r: &PlanRow, precision: Precision) -> Vec<Cell> {
     vec![
-        Cell::text(format_timestamp(r.start)),
+        Cell::text(
+            LocalStamp {
+                local: r.start,
+                offset_secs: r.utc_offset_secs,
+            }
+            .to_rfc3339(),
+        ),
         Cell::text(r.queue.clone()),
         number(Some(r.offered), precision, 2),
         number(r.aht_secs, precision, 1),
