@@ -410,11 +410,7 @@ impl CsvInput {
     ///
     /// # Errors
     /// [`TableError::BadValue`] when the field is not a timestamp.
-    fn timestamp_any_date(
-        &self,
-        row: usize,
-        col: usize,
-    ) -> Result<NaiveDateTime, TableError> {
+    fn timestamp_any_date(&self, row: usize, col: usize) -> Result<NaiveDateTime, TableError> {
         let text = self.text(row, col);
         if let Some(t) = parse_timestamp(text) {
             return Ok(t);
