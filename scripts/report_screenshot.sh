@@ -6,8 +6,10 @@
 #    scenarios, capacity, fidelity, trend, at least one queue-<name>, and every pool-<name>),
 #  - every chart (figure.chart) has an <svg> with drawn marks (path/line/rect/polyline/text),
 #    and every view holds at least one drawn chart or table.
-# The page has no script, so what Chromium shows is also what a browser with JavaScript disabled
-# shows.
+# Then scripts/report_nojs.py loads the page again with JavaScript disabled (DevTools
+# `Emulation.setScriptExecutionDisabled`, checked on a control page) and checks that every view is
+# rendered and visible and every chart drawn, and takes a second screenshot (…-nojs.png).
+# REPORT_QUEUES="A B …" (optional) names queues whose queue-<name> section must be present.
 #
 # Usage: scripts/report_screenshot.sh REPORT_DIR [SCREENSHOT.png [VIEW_ID [HEIGHT]]]
 #   VIEW_ID: screenshot only this view (e.g. queue-PS), the rest of the page hidden by CSS in a
@@ -69,7 +71,7 @@ fi
 
 # 4. Every view present; every chart drawn.
 python3 - "$work/dom.html" $expected_views <<'PY'
-import re, sys
+import os, re, sys
 dom = open(sys.argv[1], encoding="utf-8").read()
 problems = []
 drawn = {}
@@ -91,6 +93,9 @@ for m in re.finditer(r'<(section|figure)\b[^>]*data-view="([^"]+)"', dom):
 expected = sys.argv[2:]
 if not any(v.startswith("queue-") for v in views):
     problems.append("no queue-<name> view")
+for q in os.environ.get("REPORT_QUEUES", "").split():
+    if "queue-" + q not in views:
+        problems.append("view queue-%s missing" % q)
 for name in expected + sorted(v for v in views if v.startswith(("queue-", "pool-"))):
     body = views.get(name)
     if body is None:
@@ -104,4 +109,10 @@ if problems:
     print("report_screenshot: " + ", ".join(problems), file=sys.stderr)
     sys.exit(1)
 PY
+# 5. JavaScript disabled: every view still shown.
+queue_views=""
+for q in ${REPORT_QUEUES:-}; do queue_views="$queue_views queue-$q"; done
+# shellcheck disable=SC2086
+timeout 180 python3 "$(dirname "$0")/report_nojs.py" "$chrome" "$abs_html" "${shot%.png}-nojs.png" \
+  $expected_views $queue_views
 echo "report_screenshot: ok — screenshot $shot, no console errors"

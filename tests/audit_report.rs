@@ -3,7 +3,9 @@
 //! absent).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+#[path = "common/chromium.rs"]
+mod chromium;
 
 use wfm::audit::{audit, Audit, AuditInputs, AuditOptions, InputPaths, Period};
 use wfm::audit::{KpiKey, Scope};
@@ -240,10 +242,7 @@ fn write_html_refuses_to_overwrite_an_input() {
 
 #[test]
 fn report_renders_in_headless_chromium_without_console_errors() {
-    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .find(|p| Path::new(p).exists());
-    let Some(chromium) = chromium else {
+    let Some(chromium) = chromium::chromium() else {
         eprintln!(
             "skipped: no Chromium at /usr/bin/chromium; scripts/report_screenshot.sh not run"
         );
@@ -254,34 +253,15 @@ fn report_renders_in_headless_chromium_without_console_errors() {
     let path = write_html(&a, &extras(), &dir, &[]).unwrap();
     assert!(path.ends_with("index.html"));
     let shot = dir.join("screenshot.png");
-    let out = Command::new("bash")
-        .arg(root("scripts/report_screenshot.sh"))
-        .arg(&dir)
-        .arg(&shot)
-        .env("CHROMIUM", chromium)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "script failed ({:?}):\n{stdout}\n{stderr}",
-        out.status.code()
+    let queues = ["A".to_string(), "B".to_string()];
+    let stdout = chromium::check_report(chromium, &dir, &shot, None, &queues);
+    chromium::assert_shown(
+        &stdout,
+        CHART_IDS,
+        VIEWS.iter().chain(&SCOPE_VIEWS).copied(),
     );
-    for id in CHART_IDS {
-        assert!(
-            stdout.contains(&format!("chart {id:<26} ok")),
-            "case {id}: {stdout}"
-        );
-    }
-    for v in VIEWS.iter().chain(&SCOPE_VIEWS) {
-        assert!(
-            stdout.contains(&format!("view {v:<27} ok")),
-            "case {v}: {stdout}"
-        );
-    }
-    // A PNG was written.
-    let png = std::fs::read(&shot).unwrap();
+    // The page without JavaScript was screenshot too.
+    let png = std::fs::read(dir.join("screenshot-nojs.png")).unwrap();
     assert_eq!(&png[1..4], b"PNG");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -4,6 +4,9 @@
 
 use std::process::Command;
 
+#[path = "common/chromium.rs"]
+mod chromium;
+
 #[test]
 fn demo_runs_the_pipeline_on_the_sample_data() {
     let out = std::env::temp_dir().join(format!("wfm-demo-test-{}", std::process::id()));
@@ -33,7 +36,7 @@ fn demo_runs_the_pipeline_on_the_sample_data() {
     // One screen: a title, per step a headline and its command, the closing lines.
     assert!(screen.lines().count() <= 24, "{screen}");
     assert!(
-        screen.contains("06_report/index.html in a browser"),
+        screen.contains("07_report/index.html in a browser"),
         "{screen}"
     );
     // The sample inputs are written next to the outputs, so the printed commands re-run.
@@ -49,7 +52,8 @@ fn demo_runs_the_pipeline_on_the_sample_data() {
         "05_schedule/plan.csv",
         "05_schedule/coverage.csv",
         "05_schedule/summary.json",
-        "06_report/index.html",
+        "06_capacity_plan.csv",
+        "07_report/index.html",
     ] {
         let p = out.join(f);
         let len = std::fs::metadata(&p)
@@ -86,6 +90,7 @@ fn demo_runs_the_pipeline_on_the_sample_data() {
     );
     assert!(summary.contains("\"status\": \"node_limit\""), "{summary}");
     check_bases(&out, env!("CARGO_MANIFEST_DIR"));
+    check_report(&out);
     // A second run replaces the previous outputs instead of failing on them.
     let o = run();
     assert!(
@@ -105,7 +110,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 // The schedule is stopped by a node limit (a deterministic work limit), not by wall-clock time,
 // so its plan, coverage and summary are pinned too.
-const GOLDEN_FILES: [&str; 7] = [
+const GOLDEN_FILES: [&str; 8] = [
     "01_ingest_jan01-14.csv",
     "02_forecast_feb.csv",
     "03_staff_feb.csv",
@@ -113,6 +118,7 @@ const GOLDEN_FILES: [&str; 7] = [
     "05_schedule/plan.csv",
     "05_schedule/coverage.csv",
     "05_schedule/summary.json",
+    "06_capacity_plan.csv",
 ];
 
 fn check_golden(out: &std::path::Path) {
@@ -233,5 +239,94 @@ fn check_bases(out: &std::path::Path, root: &str) {
     assert!(sched_week > net_week * 1.3);
     for r in read_csv(&out.join("05_schedule/coverage.csv")) {
         assert!(num(&r, "scheduled") + 1e-9 >= num(&r, "required"), "{r:?}");
+    }
+}
+
+/// Issue #18: the demo's own report has every view with data (the schedule, scenarios and
+/// capacity plan passed in), a section per demo queue, a status on every KPI that has a target
+/// and the seeds' labels; in headless Chromium (when installed) every view and chart is drawn
+/// without console errors, with JavaScript and without. `WFM_REPORT_SCREENSHOTS=DIR` also writes
+/// the screenshots of docs/ (`report_top.png`, `report_queue.png`) into DIR.
+fn check_report(out: &std::path::Path) {
+    let report = out.join("07_report");
+    let html = std::fs::read_to_string(report.join("index.html")).unwrap();
+    assert!(
+        !html.contains("not computable: needs"),
+        "a view without data"
+    );
+    let mut queues: Vec<String> = read_csv(&out.join("02_forecast_feb.csv"))
+        .into_iter()
+        .map(|r| r["queue"].clone())
+        .collect();
+    queues.sort();
+    queues.dedup();
+    assert_eq!(queues, ["IN", "NE", "NW", "PE", "PS", "TT"]);
+    for q in &queues {
+        assert!(
+            html.contains(&format!("data-view=\"queue-{q}\"")),
+            "case {q}"
+        );
+    }
+    // Every KPI with a target and a value has a status against it.
+    let mut reader = csv::Reader::from_path(out.join("07_audit_kpis.csv")).unwrap();
+    let head = reader.headers().unwrap().clone();
+    let kpis: Vec<std::collections::HashMap<String, String>> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            head.iter()
+                .zip(r.iter())
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect();
+    let mut with_status = 0;
+    for r in &kpis {
+        if !r["target"].is_empty() && !r["value"].is_empty() {
+            assert!(
+                ["met", "near", "missed"].contains(&r["status"].as_str()),
+                "{r:?}"
+            );
+            with_status += 1;
+        }
+    }
+    assert!(with_status >= 50, "{with_status} KPIs with a target");
+    for (status, mark) in [("met", "✓ met"), ("near", "≈ near"), ("missed", "✗ missed")] {
+        if kpis.iter().any(|r| r["status"] == status) {
+            assert!(html.contains(mark), "case {status}");
+        }
+    }
+    for label in [
+        "受话业务接通率",
+        "非受话业务处理率",
+        "人均年度培训时长",
+        "平均通话时长",
+        "实际工作率",
+    ] {
+        assert!(html.contains(label), "case {label}");
+    }
+    assert!(html.contains("illustrative"));
+    let Some(chromium) = chromium::chromium() else {
+        eprintln!("skipped: no Chromium at /usr/bin/chromium; the demo's report not rendered");
+        return;
+    };
+    let top = out.join("report_top.png");
+    let stdout = chromium::check_report(chromium, &report, &top, None, &queues);
+    let views: Vec<String> = wfm::report::VIEWS
+        .iter()
+        .map(|v| v.to_string())
+        .chain(queues.iter().map(|q| format!("queue-{q}")))
+        .collect();
+    chromium::assert_shown(
+        &stdout,
+        wfm::report::CHART_IDS,
+        views.iter().map(String::as_str),
+    );
+    let queue = out.join("report_queue.png");
+    chromium::check_report(chromium, &report, &queue, Some(("queue-PS", 1300)), &queues);
+    if let Some(dir) = std::env::var_os("WFM_REPORT_SCREENSHOTS") {
+        let dir = std::path::Path::new(&dir);
+        std::fs::copy(&top, dir.join("report_top.png")).unwrap();
+        std::fs::copy(&queue, dir.join("report_queue.png")).unwrap();
     }
 }

@@ -41,7 +41,7 @@ pub(crate) struct Args {
 }
 
 /// The sample inputs, embedded at build time (provenance: data/README.md, data/audit/README.md).
-const SAMPLES: [(&str, &[u8]); 14] = [
+const SAMPLES: [(&str, &[u8]); 16] = [
     ("data/README.md", include_bytes!("../../data/README.md")),
     (
         "data/anonbank/january_01-14.txt",
@@ -95,6 +95,14 @@ const SAMPLES: [(&str, &[u8]); 14] = [
         "models/agents_example.csv",
         include_bytes!("../../models/agents_example.csv"),
     ),
+    (
+        "models/capacity_plan.toml",
+        include_bytes!("../../models/capacity_plan.toml"),
+    ),
+    (
+        "models/capacity_requirement.csv",
+        include_bytes!("../../models/capacity_requirement.csv"),
+    ),
 ];
 
 /// One step of the demo: a short name, what it does, and a `wfm` command line.
@@ -126,7 +134,7 @@ fn steps(out: &Path, time_limit: Option<&str>) -> Vec<Step> {
         &'static [&'static str],
     );
     #[rustfmt::skip]
-    let script: [Script; 6] = [
+    let script: [Script; 7] = [
         ("ingest", "raw call log (1–14 Jan 1999) → interval KPIs, every record accounted for",
          "01_ingest_jan01-14.csv",
          &["ingest", "calls", "@data/anonbank/january_01-14.txt", "--interval", "30m",
@@ -152,8 +160,12 @@ fn steps(out: &Path, time_limit: Option<&str>) -> Vec<Step> {
            "--days", "7", "--shifts", "@models/shifts.toml", "--objective", "cost",
            "--config", "@models/staffing.toml", "--history", "@01_ingest_jan01-14.csv",
            "--out", "@05_schedule"]),
+        ("capacity", "78-week hiring plan from March 1999 (classes, training, ramp, attrition)",
+         "06_capacity_plan.csv",
+         &["capacity", "--plan", "@models/capacity_plan.toml", "--format", "csv",
+           "--out", "@06_capacity_plan.csv"]),
         ("audit", "February against actuals, scorecard, HTML report",
-         "06_report/index.html",
+         "07_report/index.html",
          &["audit", "--period", "1999-02", "--actuals", "@data/audit/actuals_1999-01_02.csv",
            "--forecast", "@02_forecast_feb.csv", "--planned", "@03_staff_feb.csv",
            "--agent-states", "@data/audit/agent_states_1999-02.csv",
@@ -161,8 +173,9 @@ fn steps(out: &Path, time_limit: Option<&str>) -> Vec<Step> {
            "--previous-facts", "@data/audit/facts_1999-01.toml",
            "--scorecard", "@models/scorecard.toml", "--targets", "@models/targets.toml",
            "--config", "@models/staffing.toml", "--illustrative", "agent-states",
-           "--report", "@06_report", "--schedule", "@05_schedule",
-           "--scenarios", "@04_scenarios.csv", "--out", "@06_audit_kpis.csv"]),
+           "--report", "@07_report", "--schedule", "@05_schedule",
+           "--scenarios", "@04_scenarios.csv", "--capacity", "@06_capacity_plan.csv",
+           "--out", "@07_audit_kpis.csv"]),
     ];
     script
         .iter()
@@ -215,7 +228,7 @@ fn clear_previous(out: &Path) -> anyhow::Result<()> {
         let e = e?;
         let name = e.file_name();
         let name = name.to_string_lossy();
-        let ours = ["01_", "02_", "03_", "04_", "05_", "06_"]
+        let ours = ["01_", "02_", "03_", "04_", "05_", "06_", "07_"]
             .iter()
             .any(|p| name.starts_with(p))
             || name == "logs"
@@ -341,14 +354,14 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let sh = args.out.join("commands.sh");
     wfm::table::write_atomic(&sh, script.as_bytes(), &[])
         .with_context(|| format!("cannot write `{}`", sh.display()))?;
-    let report = args.out.join("06_report/index.html");
+    let report = args.out.join("07_report/index.html");
     let mut buf = Vec::new();
     if matches!(fmt, wfm::table::OutputFormat::Table) {
         screen(&mut buf, &steps, &outcomes, &args.out)?;
         use std::io::Write;
         writeln!(
             buf,
-            "\ndone in {:.1} s. Every command is in {} (and its messages in {}/).\nOpen {} in a browser.",
+            "done in {:.1} s. Every command is in {} (and its messages in {}/).\nOpen {} in a browser.",
             total.elapsed().as_secs_f64(),
             sh.display(),
             logs.display(),

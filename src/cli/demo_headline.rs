@@ -117,12 +117,36 @@ pub(crate) fn headline(name: &str, out: &Path, stderr: &str) -> anyhow::Result<S
                 v["understaffed_intervals"]
             ))
         }
+        "capacity" => capacity(&out.join("06_capacity_plan.csv"), stderr),
         "audit" => {
             let l = line_with(stderr, "KPIs")?;
             Ok(l.split_once(": ").map_or(l, |(_, r)| r).to_string())
         }
         other => anyhow::bail!("unknown step `{other}`"),
     }
+}
+
+/// Hires, classes, cost and under-staffed weeks of a `wfm capacity` plan, with the solver's
+/// status (from its messages).
+fn capacity(path: &Path, stderr: &str) -> anyhow::Result<String> {
+    let t = Csv::read(path)?;
+    let hires = t.numbers("hires_started")?;
+    let classes = hires.iter().filter(|h| **h > 0.0).count();
+    let cost: f64 = t.numbers("cost")?.iter().sum();
+    let short = t.numbers("under")?.iter().filter(|u| **u > 0.0).count();
+    let status = line_with(stderr, "status ")?;
+    let status = status
+        .strip_prefix("status ")
+        .and_then(|s| s.split(',').next())
+        .unwrap_or(status)
+        .replace(" (", ", ")
+        .replace(')', "");
+    Ok(format!(
+        "{} weeks: {} hires in {classes} classes, cost {}, {short} under-staffed weeks ({status})",
+        t.rows.len(),
+        hires.iter().sum::<f64>(),
+        thousands(cost)
+    ))
 }
 
 /// Agent-hours, peak agents and the offered-weighted service level of a `wfm staff` output.
