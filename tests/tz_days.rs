@@ -4,6 +4,10 @@
 //! counts them (an independent tz implementation; the counts are committed next to the log by
 //! `scripts/gen_tz_fixtures.py`), and `forecast --tz` and `staff --tz` accept the result and
 //! write the day's 50 intervals with their offsets. The spring-forward day has 46.
+//! `schedule --tz` plans ordinary days (coverage with offsets) and refuses a clock-change day
+//! with an error that says so; `audit --tz` audits a month with a spring-forward day (counts
+//! equal zoneinfo's) and refuses a fall-back night's repeated hour with an error that says so
+//! (neither stage merges the repeated hour silently).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,15 +27,23 @@ fn tmp(name: &str) -> PathBuf {
     d.join(name)
 }
 
-/// Runs `wfm` with `--tz America/New_York`; returns stderr, asserting exit 0.
-fn wfm_tz(args: &[&str]) -> String {
+/// Runs `wfm` with `--tz America/New_York`: exit code and stderr.
+fn run_tz(args: &[&str]) -> (Option<i32>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_wfm"))
         .args(args)
         .args(["--tz", ZONE])
         .output()
         .expect("wfm runs");
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(0), "wfm {args:?}: {err}");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs `wfm` with `--tz America/New_York`; returns stderr, asserting exit 0.
+fn wfm_tz(args: &[&str]) -> String {
+    let (code, err) = run_tz(args);
+    assert_eq!(code, Some(0), "wfm {args:?}: {err}");
     err
 }
 
@@ -146,9 +158,68 @@ fn fall_back_day_has_50_half_hours_through_ingest_forecast_and_staff() {
     );
     assert_eq!(column(&full, "forecast").len(), 7 * 48);
 
+    // Ordinary days schedule, with offsets in the coverage.
+    let staff_full = tmp("fallback_staff_full.csv");
+    let sched = tmp("fallback_schedule");
+    let shifts = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/shifts.toml");
+    wfm_tz(&[
+        "staff",
+        "--input",
+        full.to_str().unwrap(),
+        "--out",
+        staff_full.to_str().unwrap(),
+    ]);
+    wfm_tz(&[
+        "schedule",
+        "--requirement",
+        staff_full.to_str().unwrap(),
+        "--shifts",
+        shifts.to_str().unwrap(),
+        "--days",
+        "1",
+        "--out",
+        sched.to_str().unwrap(),
+    ]);
+    let cov = column(&sched.join("coverage.csv"), "scheduled");
+    assert!(!cov.is_empty());
+    assert!(cov.iter().all(|(t, _)| t.ends_with("-05:00")), "{cov:?}");
+
     let (fc, staff) = forecast_and_staff("fallback", &hist, "1999-10-31");
     assert_eq!(fc.len(), 50, "{fc:?}");
     assert_eq!(staff, fc, "staffing keeps every interval and its offset");
+
+    // Schedule and audit do not merge the repeated hour: each says it cannot plan that night.
+    let staff = tmp("fallback_staff.csv");
+    let (code, err) = run_tz(&[
+        "schedule",
+        "--requirement",
+        staff.to_str().unwrap(),
+        "--shifts",
+        shifts.to_str().unwrap(),
+        "--out",
+        tmp("fallback_schedule_change").to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("fallback_staff.csv:2, column `interval_start`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1999-10-31 has 25 hours in America/New_York (a clock change)"),
+        "{err}"
+    );
+    let (code, err) = run_tz(&[
+        "audit",
+        "--period",
+        "1999-10",
+        "--actuals",
+        hist.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("two intervals of a fall-back night's repeated hour"),
+        "{err}"
+    );
     let order: Vec<&str> = fc[2..8].iter().map(|t| &t[11..]).collect();
     assert_eq!(
         order,
@@ -183,6 +254,38 @@ fn spring_forward_day_has_46_half_hours_through_ingest_forecast_and_staff() {
     );
     assert!(fc.contains(&"1999-04-04T01:30:00-05:00".to_string()));
     assert!(fc.contains(&"1999-04-04T03:00:00-04:00".to_string()));
+
+    // The audit of April (1–5 April in the log) counts the calls of its local days.
+    let out = Command::new(env!("CARGO_BIN_EXE_wfm"))
+        .args([
+            "audit",
+            "--period",
+            "1999-04",
+            "--actuals",
+            hist.to_str().unwrap(),
+        ])
+        .args(["--tz", ZONE, "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let kpis = String::from_utf8(out.stdout).unwrap();
+    let offered = kpis
+        .lines()
+        .find(|l| l.starts_with("1999-04,all,offered,"))
+        .and_then(|l| l.split(',').nth(5))
+        .unwrap()
+        .to_string();
+    let want: u64 = column(&fixture("springforward_zoneinfo.csv"), "offered")
+        .iter()
+        .filter(|(t, _)| t.starts_with("1999-04"))
+        .map(|(_, n)| n.parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(offered, want.to_string());
 }
 
 /// Without `--tz` an offset-carrying file is refused with a located error that says what to do

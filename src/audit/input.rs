@@ -51,6 +51,13 @@ fn check_grid(
         Err(e) => {
             let i = e.index().unwrap_or(0);
             let reason = match (&e, declared) {
+                (GridError::Duplicate { first, .. }, _) if two_offsets(t, ts_col, i, *first) => {
+                    format!(
+                        "this row and line {} (`{}`) are the two intervals of a fall-back night's repeated hour: `wfm audit` keys intervals by their wall-clock time and does not audit a clock-change night yet (it would count the two as one); audit the days around it, or ingest without --tz (the repeated hour's calls then share its wall-clock intervals)",
+                        t.line(*first),
+                        t.text(*first, ts_col)
+                    )
+                }
                 (GridError::Duplicate { first, .. }, _) => format!(
                     "duplicate row: {} has this interval already on line {} (it would be counted twice)",
                     series_col.map_or_else(
@@ -73,6 +80,16 @@ fn check_grid(
             })
         }
     }
+}
+
+/// Whether rows `a` and `b` hold the same wall-clock time under two UTC offsets (a fall-back
+/// night's repeated hour, read with `--tz`).
+fn two_offsets(t: &CsvInput, ts_col: usize, a: usize, b: usize) -> bool {
+    let offset = |r: usize| match crate::io::shape::parse_iso(t.text(r, ts_col)) {
+        Some(crate::io::shape::Stamp::Instant(i)) => Some(i.offset().local_minus_utc()),
+        _ => None,
+    };
+    matches!((offset(a), offset(b)), (Some(x), Some(y)) if x != y)
 }
 
 /// The interval length of validated actuals (`None` when a single interval start cannot tell).

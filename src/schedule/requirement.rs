@@ -13,6 +13,7 @@
 //!   `offered_erlangs` and `aht_seconds` used when present.
 
 use crate::io::schema;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::rules::DAY_NAMES;
@@ -64,6 +65,8 @@ pub struct Requirement {
     intervals_filled: usize,
     /// Queues pooled.
     queues: Vec<String>,
+    /// The site's time zone the dated input was read in (`--tz`): labels carry UTC offsets.
+    zone: Option<chrono_tz::Tz>,
 }
 
 /// The most agents one interval may require: the MIP solver asserts (a native abort, exit 134)
@@ -82,6 +85,35 @@ fn agents_at(csv: &CsvInput, r: usize, c: usize) -> Result<f64, ScheduleError> {
         }));
     }
     Ok(v)
+}
+
+/// Rejects row `r` when its local day has a clock change in `zone` (23 or 25 hours): the
+/// scheduler plans wall-clock days of a fixed number of intervals and would merge a fall-back
+/// night's repeated hour (or staff the hour a spring-forward change skips). `hours` caches the
+/// length of each day seen.
+fn check_no_clock_change(
+    csv: &CsvInput,
+    r: usize,
+    c_ts: usize,
+    zone: chrono_tz::Tz,
+    hours: &mut BTreeMap<NaiveDate, usize>,
+) -> Result<(), ScheduleError> {
+    let at = csv.local_stamp(r, c_ts, false)?;
+    let day = at.local.date();
+    let hour = IntervalLength::from_minutes(60).expect("60 min is supported");
+    let n = *hours
+        .entry(day)
+        .or_insert_with(|| crate::model::day_intervals(day, hour, Some(zone)).len());
+    if n == 24 {
+        return Ok(());
+    }
+    Err(ScheduleError::Table(crate::table::TableError::BadValue {
+        at: csv.location(r, c_ts),
+        value: csv.text(r, c_ts).to_string(),
+        reason: format!(
+            "{day} has {n} hours in {zone} (a clock change): `wfm schedule` plans wall-clock days of 24 hours and does not schedule a clock-change day yet (it would merge a fall-back night's repeated hour or staff a skipped one); schedule the days before and after it from a requirement without that day"
+        ),
+    }))
 }
 
 impl Requirement {
@@ -135,6 +167,7 @@ impl Requirement {
             load,
             aht_secs,
             queues: Vec::new(),
+            zone: None,
         })
     }
 
@@ -232,6 +265,7 @@ impl Requirement {
             load,
             aht_secs: aht,
             queues: Vec::new(),
+            zone: None,
         })
     }
 
@@ -254,26 +288,32 @@ impl Requirement {
         let mut queues: Vec<String> = Vec::new();
         let mut series: Vec<usize> = Vec::with_capacity(csv.len());
         let mut keys = std::collections::HashSet::new();
+        let zone = crate::table::default_zone();
+        let mut stamps = crate::table::StampReader::default();
+        let mut day_hours: BTreeMap<NaiveDate, usize> = BTreeMap::new();
         for r in 0..csv.len() {
-            let ts = csv.timestamp(r, c_ts)?;
-            let agents = agents_at(csv, r, c_agents)?;
-            let net = agents_at(csv, r, c_net)?;
             let q = c_queue
                 .map(|c| csv.text(r, c).to_string())
                 .unwrap_or_default();
+            let pos = match queues.iter().position(|x| *x == q) {
+                Some(p) => p,
+                None => {
+                    queues.push(q.clone());
+                    queues.len() - 1
+                }
+            };
+            let ts = stamps.read(csv, r, c_ts, pos)?.local;
+            if let Some(z) = zone {
+                check_no_clock_change(csv, r, c_ts, z, &mut day_hours)?;
+            }
+            let agents = agents_at(csv, r, c_agents)?;
+            let net = agents_at(csv, r, c_net)?;
             if !keys.insert((ts, q.clone())) {
                 return Err(ScheduleError::DuplicateInterval {
                     at: csv.location(r, c_ts),
                     interval: format!("{} queue `{q}`", format_timestamp(ts)),
                 });
             }
-            let pos = match queues.iter().position(|x| *x == q) {
-                Some(p) => p,
-                None => {
-                    queues.push(q);
-                    queues.len() - 1
-                }
-            };
             series.push(pos);
             let load = c_load
                 .map(|c| csv.opt_non_negative(r, c))
@@ -377,6 +417,7 @@ impl Requirement {
             load,
             aht_secs: aht,
             queues,
+            zone,
         })
     }
 
@@ -579,7 +620,11 @@ impl Requirement {
                 let ts = date.and_hms_opt(0, 0, 0).expect("midnight exists")
                     + chrono::TimeDelta::days(d as i64)
                     + chrono::TimeDelta::minutes(i64::from(minute));
-                format_timestamp(ts)
+                // A dated requirement read with --tz has no clock-change day: one instant.
+                match crate::model::slot_stamps(ts, self.zone).first() {
+                    Some(s) => s.to_rfc3339(),
+                    None => format_timestamp(ts),
+                }
             }
             None => format!(
                 "{} {:02}:{:02}",
