@@ -6,6 +6,8 @@ use std::process::Command;
 
 #[path = "common/chromium.rs"]
 mod chromium;
+#[path = "demo/plans.rs"]
+mod plans;
 
 #[test]
 fn demo_runs_the_pipeline_on_the_sample_data() {
@@ -91,6 +93,8 @@ fn demo_runs_the_pipeline_on_the_sample_data() {
     assert!(summary.contains("\"status\": \"node_limit\""), "{summary}");
     check_bases(&out, env!("CARGO_MANIFEST_DIR"));
     check_report(&out);
+    plans::check_evaluate(&out);
+    plans::check_scoped_scenario(&out);
     // A second run replaces the previous outputs instead of failing on them.
     let o = run();
     assert!(

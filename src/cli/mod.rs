@@ -32,15 +32,19 @@ pub(crate) mod vocab;
 #[derive(Debug, Parser)]
 #[command(name = "wfm", version, about, long_about = None)]
 #[command(
-    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 target unmet / infeasible."
+    after_help = "Shared options: --out FILE (format by extension: .csv, .json, .txt, .parquet) and \
+--format table|csv|json on every command that writes a table; --sl TARGET/THRESHOLD (e.g. 80/20 = \
+80 % answered within 20 s) on every command with a service-level target.\n\
+Exit codes: 0 success, 1 error, 2 usage error, 3 target unmet / infeasible."
 )]
 pub(crate) struct Cli {
     /// Worksheet to read from every XLSX/XLS/ODS input (default: the first sheet).
     #[arg(long, global = true, value_name = "NAME")]
     sheet: Option<String>,
     /// The site's time zone (IANA name, e.g. America/New_York): timestamps with `Z` or a UTC
-    /// offset are converted to its clock, naive ones are its wall clock, and ingestion writes
-    /// interval_start with its UTC offset (a fall-back day has 50 half-hours).
+    /// offset are converted to its clock, naive ones are its wall clock, and ingest, forecast,
+    /// staff and schedule write interval_start with its UTC offset (a day is a local calendar
+    /// day: a fall-back day has 50 half-hours, a spring-forward day 46).
     #[arg(long, global = true, value_name = "ZONE", value_parser = parse_zone)]
     tz: Option<chrono_tz::Tz>,
     /// Worker threads for per-queue work (forecast, backtest, staffing) [all cores, or

@@ -38,6 +38,8 @@ pub(crate) enum MethodArg {
     Auto,
     /// Greedy + LP rounding only.
     Heuristic,
+    /// Greedy construction only (with the LP bound): for long horizons such as a 15-min month.
+    Greedy,
 }
 
 /// MIP engine.
@@ -254,6 +256,7 @@ fn options(args: &Args) -> anyhow::Result<SolveOptions> {
         .with_method(match args.method {
             MethodArg::Auto => Method::Auto,
             MethodArg::Heuristic => Method::Heuristic,
+            MethodArg::Greedy => Method::Greedy,
         })
         .with_sl_threshold(sl_threshold(args)?);
     match args.node_limit {
