@@ -12,6 +12,7 @@ pub mod data;
 pub mod error;
 pub mod forecast;
 pub mod io;
+pub mod limits;
 pub mod model;
 pub mod pipeline;
 pub mod report;

@@ -20,21 +20,25 @@ fn help(cmd: &[&str]) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-const WITH_SL: [&[&str]; 6] = [
+const WITH_SL: [&[&str]; 7] = [
     &["ingest", "calls"],
     &["ingest", "intervals"],
     &["staff"],
+    &["evaluate"],
     &["scenario"],
     &["schedule"],
     &["audit"],
 ];
 
-const ALL: [&[&str]; 9] = [
+const ALL: [&[&str]; 12] = [
     &["ingest", "calls"],
     &["ingest", "intervals"],
     &["forecast"],
     &["backtest"],
     &["staff"],
+    &["evaluate"],
+    &["simulate"],
+    &["capacity"],
     &["scenario"],
     &["schedule"],
     &["audit"],
@@ -43,6 +47,17 @@ const ALL: [&[&str]; 9] = [
 
 #[test]
 fn every_command_has_out_and_format_and_sl_where_it_has_a_service_level() {
+    let top = help(&[]);
+    for flag in [
+        "--out FILE",
+        "--format table|csv|json",
+        "--sl TARGET/THRESHOLD",
+    ] {
+        assert!(
+            top.contains(flag),
+            "wfm --help does not name {flag}:\n{top}"
+        );
+    }
     for cmd in ALL {
         let h = help(cmd);
         assert!(h.contains("--out"), "{cmd:?} has no --out:\n{h}");

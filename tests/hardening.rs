@@ -7,62 +7,17 @@
 //! build (e.g. one from before the fixes, where they fail).
 
 use std::path::PathBuf;
-use std::process::Command;
-use std::time::{Duration, Instant};
 
-/// Wall-clock bound of every case: nothing may hang.
-const NO_HANG: Duration = Duration::from_secs(60);
-
-fn bin() -> PathBuf {
-    std::env::var_os("WFM_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_wfm")))
-}
+#[path = "common/cli.rs"]
+mod cli;
+use cli::{fails_with, wfm, Run};
 
 fn bad(name: &str) -> String {
     format!("{}/tests/fixtures/bad/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wfm-hardening-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn wfm(args: &[&str]) -> Run {
-    let t = Instant::now();
-    let out = Command::new(bin())
-        .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("run wfm");
-    assert!(t.elapsed() < NO_HANG, "wfm {args:?} ran {:?}", t.elapsed());
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// An error exit (1 or 2, never a panic or a signal) whose message contains every `needle`.
-#[track_caller]
-fn fails_with(r: &Run, needles: &[&str]) {
-    assert!(
-        r.code == 1 || r.code == 2,
-        "expected exit 1 or 2, got {}\nstdout: {}\nstderr: {}",
-        r.code,
-        r.stdout,
-        r.stderr
-    );
-    for n in needles {
-        assert!(r.stderr.contains(n), "`{n}` not in: {}", r.stderr);
-    }
+    cli::scratch("hardening").join(name)
 }
 
 /// The values of `column` in CSV text.
@@ -605,4 +560,393 @@ fn audit_refuses_a_sidecar_written_for_another_forecast() {
     std::fs::write(&f, text).unwrap();
     let r = audit(&f);
     fails_with(&r, &["fc.csv.meta.json", "other bytes"]);
+}
+
+// ---- the external battery's cases (issue #16, second round) ---------------------------------
+
+/// `text` written to a scratch file `name`; its path.
+fn write(name: &str, text: &str) -> String {
+    let p = tmp(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+/// `tests/fixtures/bad/staff_30min.csv` with `row` (1-based data row) replaced.
+fn staff_input_with(name: &str, row: usize, line: &str) -> String {
+    let text = std::fs::read_to_string(bad("staff_30min.csv")).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[row] = line;
+    write(name, &(lines.join("\n") + "\n"))
+}
+
+#[test]
+fn a_timestamp_outside_the_supported_dates_is_located_not_a_row_in_year_1() {
+    // Before: staffed as an interval of year 1 (and `wfm simulate` on such a demand never
+    // finished: its grid spanned 2,000 years).
+    let f = staff_input_with("staff_year1.csv", 3, "0001-01-04T09:00:00,A,100,180");
+    let r = wfm(&["staff", "--input", &f, "--format", "csv"]);
+    fails_with(&r, &["staff_year1.csv:4", "1900-01-01", "2199-12-31"]);
+    let sim = wfm(&["simulate", "--demand", &f, "--staffing", &f, "--reps", "2"]);
+    fails_with(&sim, &["staff_year1.csv:4", "stray date"]);
+}
+
+#[test]
+fn interval_counts_beyond_their_domain_are_located_not_saturated() {
+    // Before: `wfm ingest intervals` summed 1e308 offered calls to 18446744073709551615, the
+    // forecast ranked its models on WAPE inf, the audit failed without naming the file.
+    let text = std::fs::read_to_string(small("actuals.csv")).unwrap();
+    let huge = text.replacen(
+        "1999-02-01T09:00:00,A,10,",
+        "1999-02-01T09:00:00,A,1e308,",
+        1,
+    );
+    let f = write("actuals_huge.csv", &huge);
+    let ingest = wfm(&["ingest", "intervals", &f, "--format", "csv"]);
+    fails_with(&ingest, &["actuals_huge.csv:3", "offered", "1e9"]);
+    let audit = wfm(&["audit", "--period", "1999-02", "--actuals", &f]);
+    fails_with(&audit, &["actuals_huge.csv:3", "offered", "1e9"]);
+    let hist = staff_input_with("history_huge.csv", 2, "1999-01-04T08:30:00,A,1e308,180");
+    let fc = wfm(&["forecast", "--history", &hist, "--horizon", "1d"]);
+    fails_with(&fc, &["history_huge.csv:3", "1e9"]);
+}
+
+#[test]
+fn agent_state_seconds_and_planned_agents_beyond_their_domain_are_located() {
+    // Before: 1e308 logged-in seconds or planned agents were accepted with exit 0.
+    let text = std::fs::read_to_string(small("agent_states.csv")).unwrap();
+    let states = write(
+        "states_huge.csv",
+        &text.replacen(
+            "1999-02-01T09:00:00,ann,1800,1800,",
+            "1999-02-01T09:00:00,ann,1800,1e308,",
+            1,
+        ),
+    );
+    let a = |extra: &[&str]| {
+        let mut args = vec!["audit", "--period", "1999-02", "--actuals"];
+        let actuals = small("actuals.csv");
+        args.push(&actuals);
+        args.extend_from_slice(extra);
+        wfm(&args).parts()
+    };
+    let (code, _, err) = a(&["--agent-states", &states]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("states_huge.csv:2") && err.contains("86400"),
+        "{err}"
+    );
+    let planned = write(
+        "planned_huge.csv",
+        "interval_start,queue,required\n1999-02-01T09:00:00,A,1e308\n1999-02-01T09:30:00,A,2\n",
+    );
+    let (code, _, err) = a(&["--planned", &planned]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("planned_huge.csv:2") && err.contains("1e6"),
+        "{err}"
+    );
+}
+
+#[test]
+fn negative_flag_values_reach_the_flags_domain_check() {
+    // Before: clap's "unexpected argument '-1' found", naming no flag.
+    let f = bad("staff_30min.csv");
+    let r = wfm(&["staff", "--input", &f, "--shrinkage", "-1"]);
+    fails_with(&r, &["--shrinkage", "got -1"]);
+    let r = wfm(&[
+        "forecast",
+        "--history",
+        &bad("history_5w_mon_peak.csv"),
+        "--horizon",
+        "-1d",
+    ]);
+    fails_with(&r, &["--horizon"]);
+}
+
+#[test]
+fn numeric_flags_outside_their_domain_are_usage_errors_not_results() {
+    let f = bad("staff_30min.csv");
+    // Before: 100,000 threads took minutes to start; concurrency 1e9 staffed nobody; 1e308 paid
+    // hours per FTE-day gave 0 FTE; all with exit 0.
+    for (flag, v, needle) in [
+        ("--threads", "100000", "1 to 1024"),
+        ("--concurrency", "1e9", "[1, 1000]"),
+        ("--hours-per-fte-day", "1e308", "(0, 24]"),
+        ("--hours-per-fte-week", "0", "(0, 168]"),
+    ] {
+        let r = wfm(&["staff", "--input", &f, flag, v]);
+        fails_with(&r, &[needle]);
+    }
+    // Simulation: 1e9 replications aborted (exit 134), a patience or threshold of 1e308 was run.
+    let mut t = String::from("interval_start,queue,offered,aht_seconds,agents\n");
+    for m in [0, 30] {
+        t.push_str(&format!("1999-01-04T09:{m:02}:00,A,10,180,2\n"));
+    }
+    let f = write("sim_small.csv", &t);
+    for (flag, v, needle) in [
+        ("--reps", "1000000000", "100000"),
+        ("--patience-seconds", "1e308", "86400"),
+        ("--threshold-seconds", "1e308", "3600"),
+    ] {
+        let r = wfm(&["simulate", "--demand", &f, "--staffing", &f, flag, v]);
+        fails_with(&r, &[needle]);
+    }
+    // Calibration: a threshold of 0 s and 1e9 bootstrap resamples were accepted.
+    let actuals = small("actuals.csv");
+    let states = small("agent_states.csv");
+    let out = tmp("cal_flags.toml");
+    for (flag, v, needle) in [
+        ("--threshold", "0", "--threshold"),
+        ("--bootstrap", "1000000000", "--bootstrap"),
+    ] {
+        let r = wfm(&[
+            "calibrate",
+            "--actuals",
+            &actuals,
+            "--agent-states",
+            &states,
+            "--out",
+            out.to_str().unwrap(),
+            flag,
+            v,
+        ]);
+        fails_with(&r, &[needle]);
+        assert!(!out.exists(), "{flag} {v}: a calibration was written");
+    }
+}
+
+#[test]
+fn simulation_work_beyond_the_limit_is_refused_up_front_not_a_hang() {
+    // 200,000 calls per half hour × 30 replications: before, it ran for hours.
+    let mut t = String::from("interval_start,queue,offered,aht_seconds,agents\n");
+    for h in 8..18 {
+        for m in [0, 30] {
+            t.push_str(&format!("1999-01-04T{h:02}:{m:02}:00,A,200000,180,20000\n"));
+        }
+    }
+    let f = write("sim_huge.csv", &t);
+    let r = wfm(&["simulate", "--demand", &f, "--staffing", &f]);
+    fails_with(&r, &["expected arrivals", "--reps"]);
+}
+
+#[test]
+fn capacity_values_beyond_their_domain_are_errors_not_a_crash() {
+    // Before: initial_productive = 1e308 crashed the MIP engine (SIGSEGV), a hire cost of 1e308
+    // gave 0 hires with exit 0, `--time-limit 1e308` panicked.
+    let root = env!("CARGO_MANIFEST_DIR");
+    let plan = std::fs::read_to_string(format!("{root}/models/capacity_plan.toml")).unwrap();
+    let req = std::fs::read_to_string(format!("{root}/models/capacity_requirement.csv")).unwrap();
+    write("capacity_requirement.csv", &req);
+    for (key, from, to) in [
+        (
+            "initial_productive",
+            "initial_productive = 30.0",
+            "initial_productive = 1e308",
+        ),
+        ("costs.hire", "hire = 3000.0", "hire = 1e308"),
+    ] {
+        assert!(plan.contains(from));
+        let p = write("capacity_plan_bad.toml", &plan.replacen(from, to, 1));
+        let r = wfm(&["capacity", "--plan", &p, "--solver", "microlp"]);
+        fails_with(&r, &["capacity_plan_bad.toml", key]);
+    }
+    let p = write("capacity_plan_ok.toml", &plan);
+    let r = wfm(&["capacity", "--plan", &p, "--time-limit", "1e308"]);
+    fails_with(&r, &["--time-limit", "86400"]);
+}
+
+#[test]
+fn the_patience_history_rejects_duplicates_and_bad_dates() {
+    // Before: `wfm staff --history` summed a duplicated row into the patience estimate and
+    // skipped an impossible date without a word.
+    let text = std::fs::read_to_string(small("actuals.csv")).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let dup = lines[2];
+    lines.insert(3, dup);
+    let h = write("history_dup.csv", &(lines.join("\n") + "\n"));
+    let f = bad("staff_30min.csv");
+    let args = |h: &str| {
+        wfm(&[
+            "staff",
+            "--input",
+            &f,
+            "--model",
+            "erlang-a",
+            "--max-abandon",
+            "0.1",
+            "--history",
+            h,
+        ])
+    };
+    fails_with(&args(&h), &["history_dup.csv:4", "duplicate"]);
+    let bad_date = text.replacen("1999-02-01T09:00:00", "1999-02-30T09:00:00", 1);
+    let h = write("history_bad_date.csv", &bad_date);
+    fails_with(&args(&h), &["history_bad_date.csv:3", "timestamp"]);
+}
+
+#[test]
+fn a_call_longer_than_a_day_is_rejected_with_its_line_and_all_rejected_says_why() {
+    let head = "call_id,queue,arrival_time,outcome,wait_seconds,handle_seconds\n";
+    let f = write(
+        "calls_long.csv",
+        &format!(
+            "{head}1,A,1999-01-04 09:00:00,answered,5,100\n2,A,1999-01-04 09:10:00,answered,1e300,100\n3,A,1999-01-04 09:20:00,answered,5,1e308\n"
+        ),
+    );
+    let r = wfm(&["ingest", "calls", &f, "--format", "csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for n in ["calls_long.csv:3", "calls_long.csv:4", "beyond one day"] {
+        assert!(r.stderr.contains(n), "`{n}` not in {}", r.stderr);
+    }
+    assert_eq!(
+        column(&r.stdout, "offered")
+            .iter()
+            .filter(|v| *v == "1")
+            .count(),
+        1
+    );
+    // Every record rejected: the error lists the first reasons with their lines.
+    let g = write(
+        "calls_all_bad.csv",
+        &format!(
+            "{head}1,A,1999-01-04 09:00:00,transferred,5,100\n2,A,1999-01-04 09:10:00,x,5,100\n"
+        ),
+    );
+    let r = wfm(&["ingest", "calls", &g]);
+    fails_with(
+        &r,
+        &["calls_all_bad.csv:2", "calls_all_bad.csv:3", "transferred"],
+    );
+}
+
+#[test]
+fn scenarios_that_zero_the_aht_or_reuse_a_name_are_errors() {
+    let f = bad("staff_30min.csv");
+    let run = |name: &str, body: &str| {
+        let s = write(name, &format!("schema_version = 1\n{body}"));
+        wfm(&["scenario", "--input", &f, "--scenarios", &s])
+    };
+    // Before: AHT 180 s − 1000 s was clamped to 0 s and staffed with nobody, exit 0.
+    let r = run(
+        "scen_aht.toml",
+        "[[scenario]]\nname = \"x\"\naht_delta_seconds = -1000\n",
+    );
+    fails_with(&r, &["aht_delta_seconds", "staff_30min.csv:2"]);
+    let r = run(
+        "scen_aht_huge.toml",
+        "[[scenario]]\nname = \"x\"\naht_delta_seconds = 1e308\n",
+    );
+    fails_with(&r, &["scen_aht_huge.toml", "aht_delta_seconds"]);
+    // Before: two output rows with the same name.
+    let r = run(
+        "scen_dup.toml",
+        "[[scenario]]\nname = \"x\"\nvolume = 1.1\n[[scenario]]\nname = \"x\"\nvolume = 1.2\n",
+    );
+    fails_with(&r, &["scen_dup.toml", "scenario[1]", "scenario[0]"]);
+}
+
+#[test]
+fn an_output_set_is_written_whole_or_not_at_all() {
+    // Before: when the second file of a set was refused, the first had been replaced already.
+    let dir = cli::scratch("hardening-sets");
+    let old = |name: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, "OLD").unwrap();
+        p
+    };
+    // forecast + sidecar: the sidecar's path is a directory.
+    let f = old("f.csv");
+    std::fs::create_dir_all(dir.join("f.csv.meta.json")).unwrap();
+    let r = wfm(&[
+        "forecast",
+        "--history",
+        &bad("history_5w_mon_peak.csv"),
+        "--model",
+        "seasonal-naive-week",
+        "--horizon",
+        "1d",
+        "--out",
+        f.to_str().unwrap(),
+    ]);
+    fails_with(&r, &["f.csv.meta.json"]);
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), "OLD");
+    // staff plan + totals: the totals' path is a directory.
+    let s = old("s.csv");
+    std::fs::create_dir_all(dir.join("t.csv")).unwrap();
+    let t = dir.join("t.csv");
+    let r = wfm(&[
+        "staff",
+        "--input",
+        &bad("staff_30min.csv"),
+        "--out",
+        s.to_str().unwrap(),
+        "--totals",
+        t.to_str().unwrap(),
+    ]);
+    fails_with(&r, &["t.csv"]);
+    assert_eq!(std::fs::read_to_string(&s).unwrap(), "OLD");
+    // schedule directory: summary.json is a directory.
+    let so = dir.join("so");
+    std::fs::create_dir_all(so.join("summary.json")).unwrap();
+    std::fs::write(so.join("plan.csv"), "OLD").unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let r = wfm(&[
+        "schedule",
+        "--requirement",
+        &bad("requirement_30min.csv"),
+        "--shifts",
+        &format!("{root}/models/shifts.toml"),
+        "--node-limit",
+        "10",
+        "--out",
+        so.to_str().unwrap(),
+    ]);
+    fails_with(&r, &["summary.json"]);
+    assert_eq!(std::fs::read_to_string(so.join("plan.csv")).unwrap(), "OLD");
+    assert!(!so.join("coverage.csv").exists());
+    // No temporary file is left behind.
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .chain(std::fs::read_dir(&so).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn shift_rule_errors_seen_against_the_grid_name_the_rules_file() {
+    // Before: "`day`, field `length`: 490 min is not a multiple …" named no file, and
+    // `--tours` without a [tours] section said "got NaN".
+    let rules = write(
+        "shifts_8h10.toml",
+        "schema_version = 1\ninterval = \"30m\"\n[[template]]\nname = \"day\"\nlength = \"8h10m\"\nstart_earliest = \"08:00\"\nstart_latest = \"10:00\"\nstart_step = \"30m\"\ncost_per_hour = 1.0\n",
+    );
+    let out = tmp("sched_8h10");
+    let r = wfm(&[
+        "schedule",
+        "--requirement",
+        &bad("requirement_30min.csv"),
+        "--shifts",
+        &rules,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    fails_with(&r, &["shifts_8h10.toml", "length"]);
+    let rules = write(
+        "shifts_no_tours.toml",
+        "schema_version = 1\ninterval = \"30m\"\n[[template]]\nname = \"day\"\nlength = \"8h\"\nstart_earliest = \"08:00\"\nstart_latest = \"10:00\"\nstart_step = \"30m\"\ncost_per_hour = 1.0\n",
+    );
+    let r = wfm(&[
+        "schedule",
+        "--requirement",
+        &bad("requirement_30min.csv"),
+        "--shifts",
+        &rules,
+        "--tours",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    fails_with(&r, &["shifts_no_tours.toml", "[tours]"]);
+    assert!(!r.stderr.contains("NaN"), "{}", r.stderr);
 }

@@ -3,20 +3,15 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::process::Command;
+#[path = "common/cli.rs"]
+mod cli;
 
 fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wfm-plans-eval-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    cli::scratch("plans-eval").join(name)
 }
 
 fn wfm(args: &[&str]) -> (i32, Vec<HashMap<String, String>>, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_wfm"))
-        .args(args)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let (code, text, err) = cli::wfm(args).parts();
     let mut lines = text.lines();
     let head: Vec<String> = lines
         .next()
@@ -32,11 +27,7 @@ fn wfm(args: &[&str]) -> (i32, Vec<HashMap<String, String>>, String) {
                 .collect()
         })
         .collect();
-    (
-        o.status.code().unwrap(),
-        rows,
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    (code, rows, err)
 }
 
 /// Queue A: 100 calls of 180 s per half hour (10 Erl); B: 50 calls (5 Erl); Monday 09:00–10:00.

@@ -4,12 +4,11 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+#[path = "common/cli.rs"]
+mod cli;
 
 fn dir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("wfm-plans-month-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    cli::scratch("plans-month")
 }
 
 /// February 1999 (28 days): 2 agents 09:00–17:00 every day (queue PS); 8-hour day shifts.
@@ -74,21 +73,20 @@ fn a_month_roster_honours_leave_and_monthly_caps_and_its_calendars_match() {
     let d = dir();
     let [req, shifts, agents, leave] = inputs(&d);
     let out = d.join("out");
-    let o = Command::new(env!("CARGO_BIN_EXE_wfm"))
-        .args(["schedule", "--requirement"])
-        .arg(&req)
-        .arg("--shifts")
-        .arg(&shifts)
-        .arg("--agents")
-        .arg(&agents)
-        .arg("--leave")
-        .arg(&leave)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(0), "{err}");
+    let r = cli::wfm(&[
+        "schedule".as_ref(),
+        "--requirement".as_ref(),
+        req.as_os_str(),
+        "--shifts".as_ref(),
+        shifts.as_os_str(),
+        "--agents".as_ref(),
+        agents.as_os_str(),
+        "--leave".as_ref(),
+        leave.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let roster = std::fs::read_to_string(out.join("roster.csv")).unwrap();
     let mut lines = roster.lines();
     assert!(lines
@@ -173,21 +171,22 @@ fn leave_for_an_unknown_agent_names_the_line() {
         "agent,from,to\nA1,1999-02-08,1999-02-09\nZ9,1999-02-10,1999-02-10\n",
     )
     .unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_wfm"))
-        .args(["schedule", "--requirement"])
-        .arg(&req)
-        .arg("--shifts")
-        .arg(&shifts)
-        .arg("--agents")
-        .arg(&agents)
-        .arg("--leave")
-        .arg(&leave)
-        .arg("--out")
-        .arg(d.join("out"))
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_ne!(o.status.code(), Some(0));
+    let out = d.join("out");
+    let r = cli::wfm(&[
+        "schedule".as_ref(),
+        "--requirement".as_ref(),
+        req.as_os_str(),
+        "--shifts".as_ref(),
+        shifts.as_os_str(),
+        "--agents".as_ref(),
+        agents.as_os_str(),
+        "--leave".as_ref(),
+        leave.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    let err = r.stderr;
+    assert_ne!(r.code, 0);
     assert!(
         err.contains("leave_bad.csv:3") && err.contains("Z9"),
         "{err}"

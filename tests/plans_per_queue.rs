@@ -3,24 +3,15 @@
 //! `wfm evaluate` on the plan.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+#[path = "common/cli.rs"]
+mod cli;
 
 fn dir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("wfm-plans-perqueue-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    cli::scratch("plans-perqueue")
 }
 
 fn wfm(args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_wfm"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap(),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    cli::wfm(args).parts()
 }
 
 /// Queue A (100 calls of 180 s per half hour, 80/20) and B (30 calls of 240 s, 90/15) on

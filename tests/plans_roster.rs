@@ -2,12 +2,11 @@
 //! example agents file rosters the demo's queues.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+#[path = "common/cli.rs"]
+mod cli;
 
 fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wfm-plans-roster-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    cli::scratch("plans-roster").join(name)
 }
 
 /// A one-day `wfm staff`-shaped requirement for queue PS: 3 agents 09:00–13:00.
@@ -25,21 +24,21 @@ fn requirement(name: &str) -> PathBuf {
 
 fn schedule(agents: &Path, out: &str) -> (i32, String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let o = Command::new(env!("CARGO_BIN_EXE_wfm"))
-        .args(["schedule", "--requirement"])
-        .arg(requirement(out))
-        .arg("--shifts")
-        .arg(root.join("models/shifts.toml"))
-        .arg("--agents")
-        .arg(agents)
-        .args(["--time-limit", "5s", "--out"])
-        .arg(tmp(out))
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    let (req, shifts, dir) = (requirement(out), root.join("models/shifts.toml"), tmp(out));
+    let r = cli::wfm(&[
+        "schedule".as_ref(),
+        "--requirement".as_ref(),
+        req.as_os_str(),
+        "--shifts".as_ref(),
+        shifts.as_os_str(),
+        "--agents".as_ref(),
+        agents.as_os_str(),
+        "--time-limit".as_ref(),
+        "5s".as_ref(),
+        "--out".as_ref(),
+        dir.as_os_str(),
+    ]);
+    (r.code, r.stderr)
 }
 
 #[test]

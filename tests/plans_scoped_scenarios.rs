@@ -2,24 +2,15 @@
 //! variant scoped to one queue and one weekday moves that queue's service on that day only.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+#[path = "common/cli.rs"]
+mod cli;
 
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("wfm-plans-scoped-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    cli::scratch(&format!("plans-scoped-{name}"))
 }
 
 fn wfm(args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_wfm"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap(),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    cli::wfm(args).parts()
 }
 
 /// Two queues (A: 80/20, B: 90/15) on Monday 8 and Tuesday 9 Feb 1999, 08:00–16:00, staffed

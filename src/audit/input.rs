@@ -11,86 +11,15 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::AuditError;
-use crate::model::{infer_interval, GridError, Stamp};
+use crate::io::grid::check_grid;
+use crate::limits::{MAX_AGENTS, MAX_CALL_SECONDS, MAX_CONTACTS};
+
+/// A sum of seconds over one interval's calls.
+const MAX_SUM_SECS: f64 = MAX_CONTACTS * MAX_CALL_SECONDS;
+use crate::model::{infer_interval, Stamp};
 use crate::table::{CsvInput, TableError};
 use crate::time::NaiveDateTime;
 use crate::units::IntervalLength;
-
-/// Duplicates and the interval grid of a table's rows, by the crate's one inference
-/// ([`infer_interval`]): `starts[r]` is data row `r`'s interval start, `series_col` the column
-/// whose value names its series (queue, agent; one series without it). Without `declared` the
-/// length is inferred (`None` when too few rows tell it); with it (the actuals' grid, for the
-/// other inputs) every row must lie on it. A duplicate would be counted twice and an off-grid
-/// row counted in no interval or the wrong one: both are errors naming the row.
-///
-/// # Errors
-/// [`TableError::BadValue`] at the row's timestamp.
-fn check_grid(
-    t: &CsvInput,
-    ts_col: usize,
-    series_col: Option<usize>,
-    starts: &[NaiveDateTime],
-    declared: Option<(IntervalLength, &Path)>,
-) -> Result<Option<IntervalLength>, TableError> {
-    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
-    let stamps: Vec<Stamp> = starts
-        .iter()
-        .enumerate()
-        .map(|(r, &at)| {
-            let name = series_col.map_or("", |c| t.text(r, c).trim());
-            let next = ids.len();
-            Stamp {
-                at,
-                series: *ids.entry(name).or_insert(next),
-            }
-        })
-        .collect();
-    match infer_interval(&stamps, declared.map(|d| d.0)) {
-        Ok(l) => Ok(Some(l)),
-        Err(GridError::TooFew) => Ok(None),
-        Err(e) => {
-            let i = e.index().unwrap_or(0);
-            let reason = match (&e, declared) {
-                (GridError::Duplicate { first, .. }, _) if two_offsets(t, ts_col, i, *first) => {
-                    format!(
-                        "this row and line {} (`{}`) are the two intervals of a fall-back night's repeated hour: `wfm audit` keys intervals by their wall-clock time and does not audit a clock-change night yet (it would count the two as one); audit the days around it, or ingest without --tz (the repeated hour's calls then share its wall-clock intervals)",
-                        t.line(*first),
-                        t.text(*first, ts_col)
-                    )
-                }
-                (GridError::Duplicate { first, .. }, _) => format!(
-                    "duplicate row: {} has this interval already on line {} (it would be counted twice)",
-                    series_col.map_or_else(
-                        || "the file".to_string(),
-                        |c| format!("`{}` {}", t.headers()[c], t.text(i, c).trim())
-                    ),
-                    t.line(*first)
-                ),
-                (_, Some((l, actuals))) => format!(
-                    "{e}: the actuals `{}` are on a {}-min grid; give this file on the same grid",
-                    actuals.display(),
-                    l.minutes()
-                ),
-                (_, None) => e.to_string(),
-            };
-            Err(TableError::BadValue {
-                at: t.location(i, ts_col),
-                value: t.text(i, ts_col).to_string(),
-                reason,
-            })
-        }
-    }
-}
-
-/// Whether rows `a` and `b` hold the same wall-clock time under two UTC offsets (a fall-back
-/// night's repeated hour, read with `--tz`).
-fn two_offsets(t: &CsvInput, ts_col: usize, a: usize, b: usize) -> bool {
-    let offset = |r: usize| match crate::io::shape::parse_iso(t.text(r, ts_col)) {
-        Some(crate::io::shape::Stamp::Instant(i)) => Some(i.offset().local_minus_utc()),
-        _ => None,
-    };
-    matches!((offset(a), offset(b)), (Some(x), Some(y)) if x != y)
-}
 
 /// The interval length of validated actuals (`None` when a single interval start cannot tell).
 pub fn actuals_grid(rows: &[ActualInterval]) -> Option<IntervalLength> {
@@ -349,36 +278,34 @@ pub fn read_actuals(path: &Path, threshold_secs: u32) -> Result<Actuals, AuditEr
     let mut rows = Vec::with_capacity(t.len());
     let opt = |row: usize, c: &Option<(usize, String)>| -> Result<Option<f64>, TableError> {
         match c {
-            Some((i, _)) => t.opt_non_negative(row, *i),
+            Some((i, _)) => t.opt_bounded(row, *i, MAX_SUM_SECS, "seconds per interval"),
             None => Ok(None),
         }
     };
     for r in 0..t.len() {
         let interval_start = t.timestamp(r, req[0])?;
         let queue = t.non_empty(r, req[1])?.to_string();
-        let offered = t.non_negative(r, req[2])?;
-        let answered = t.non_negative(r, req[3])?;
-        let abandoned = t.non_negative(r, req[4])?;
+        let offered = t.bounded(r, req[2], MAX_CONTACTS, "contacts per interval")?;
+        let answered = t.bounded(r, req[3], MAX_CONTACTS, "contacts per interval")?;
+        let abandoned = t.bounded(r, req[4], MAX_CONTACTS, "contacts per interval")?;
         check_not_above(&t, r, req[3], answered, offered, "offered")?;
         check_not_above(&t, r, req[4], abandoned, offered, "offered")?;
         // Handle time: the exact sum wins over the rounded mean.
         let aht_secs = match (&c_service, opt(r, &c_aht)?) {
-            (Some((i, _)), _) => {
-                t.opt_non_negative(r, *i)?
-                    .map(|s| if answered > 0.0 { s / answered } else { 0.0 })
-            }
+            (Some((i, _)), _) => t
+                .opt_bounded(r, *i, MAX_SUM_SECS, "seconds per interval")?
+                .map(|s| if answered > 0.0 { s / answered } else { 0.0 }),
             (None, v) => v,
         };
         let asa_secs = match (&c_wait_ans, opt(r, &c_asa)?) {
-            (Some((i, _)), _) => {
-                t.opt_non_negative(r, *i)?
-                    .map(|s| if answered > 0.0 { s / answered } else { 0.0 })
-            }
+            (Some((i, _)), _) => t
+                .opt_bounded(r, *i, MAX_SUM_SECS, "seconds per interval")?
+                .map(|s| if answered > 0.0 { s / answered } else { 0.0 }),
             (None, v) => v,
         };
         let answered_within = match (&c_le_ans, &c_sl20) {
             (Some((i, _)), _) => {
-                let v = t.opt_non_negative(r, *i)?;
+                let v = t.opt_bounded(r, *i, MAX_CONTACTS, "contacts per interval")?;
                 if let Some(v) = v {
                     check_not_above(&t, r, *i, v, answered, "answered")?;
                 }
@@ -488,13 +415,13 @@ pub fn read_forecast(
     let mut rows = Vec::with_capacity(t.len());
     for r in 0..t.len() {
         let aht_forecast_secs = match c_aht {
-            Some(c) => t.opt_non_negative(r, c)?,
+            Some(c) => t.opt_bounded(r, c, MAX_CALL_SECONDS, "seconds")?,
             None => None,
         };
         rows.push(ForecastInterval {
             interval_start: t.timestamp(r, req[0])?,
             queue: t.non_empty(r, req[1])?.to_string(),
-            forecast: t.non_negative(r, req[2])?,
+            forecast: t.bounded(r, req[2], MAX_CONTACTS, "contacts per interval")?,
             aht_forecast_secs,
             model: c_model
                 .map(|c| t.text(r, c).to_string())
@@ -599,11 +526,11 @@ pub fn read_planned(
     for (r, &ts) in starts.iter().enumerate() {
         let e = by.entry(ts).or_insert((None, None));
         if let Some(c) = c_req {
-            let v = t.non_negative(r, c)?;
+            let v = t.bounded(r, c, MAX_AGENTS, "agents")?;
             e.0 = Some(e.0.unwrap_or(0.0) + v);
         }
         if let Some(c) = c_sched {
-            let v = t.non_negative(r, c)?;
+            let v = t.bounded(r, c, MAX_AGENTS, "agents")?;
             e.1 = Some(e.1.unwrap_or(0.0) + v);
         }
     }
@@ -684,15 +611,15 @@ pub fn read_agent_states(
         let row = AgentStateRow {
             interval_start: t.timestamp(r, c[0])?,
             agent: t.non_empty(r, c[1])?.to_string(),
-            scheduled_secs: t.non_negative(r, c[2])?,
-            logged_in_secs: t.non_negative(r, c[3])?,
-            talk_secs: t.non_negative(r, c[4])?,
-            hold_secs: t.non_negative(r, c[5])?,
-            acw_secs: t.non_negative(r, c[6])?,
-            ready_secs: t.non_negative(r, c[7])?,
-            break_secs: t.non_negative(r, c[8])?,
+            scheduled_secs: t.bounded(r, c[2], MAX_CALL_SECONDS, "seconds")?,
+            logged_in_secs: t.bounded(r, c[3], MAX_CALL_SECONDS, "seconds")?,
+            talk_secs: t.bounded(r, c[4], MAX_CALL_SECONDS, "seconds")?,
+            hold_secs: t.bounded(r, c[5], MAX_CALL_SECONDS, "seconds")?,
+            acw_secs: t.bounded(r, c[6], MAX_CALL_SECONDS, "seconds")?,
+            ready_secs: t.bounded(r, c[7], MAX_CALL_SECONDS, "seconds")?,
+            break_secs: t.bounded(r, c[8], MAX_CALL_SECONDS, "seconds")?,
             calls_handled: match c_calls {
-                Some(i) => Some(t.non_negative(r, i)?),
+                Some(i) => Some(t.bounded(r, i, MAX_CONTACTS, "contacts per interval")?),
                 None => None,
             },
         };
@@ -754,8 +681,8 @@ pub fn read_staffing_proxy(
     for r in 0..t.len() {
         rows.push(StaffingProxyRow {
             interval_start: t.timestamp(r, c[0])?,
-            busy_agents_equiv: t.non_negative(r, c[1])?,
-            distinct_named_agents: t.non_negative(r, c[2])?,
+            busy_agents_equiv: t.bounded(r, c[1], MAX_AGENTS, "agents")?,
+            distinct_named_agents: t.bounded(r, c[2], MAX_AGENTS, "agents")?,
         });
     }
     let starts: Vec<NaiveDateTime> = rows.iter().map(|r| r.interval_start).collect();

@@ -152,10 +152,16 @@ fn check(
     } else {
         Err(CapacityError::Invalid {
             field,
-            value: v.to_string(),
+            value: crate::units::Shown(v).to_string(),
             expected,
         })
     }
+}
+
+/// A money amount in [0, [`crate::limits::MAX_MONEY`]]: beyond, the MIP's objective loses every
+/// other term (a hire cost of 1e308 gave 0 hires and no warning).
+fn money(v: f64) -> bool {
+    (0.0..=crate::limits::MAX_MONEY).contains(&v)
 }
 
 fn check_weeks(
@@ -206,15 +212,21 @@ impl CapacityInput {
             weeks,
         )
         .map_err(|e| CapacityError::Grid(e.to_string()))?;
+        let max_agents = crate::limits::MAX_AGENTS;
         check_weeks(
             "requirement",
             &grid,
             &spec.required_fte,
-            |x| x >= 0.0,
-            "≥ 0 FTE",
+            |x| (0.0..=max_agents).contains(&x),
+            "[0, 1e6] FTE",
         )?;
         let p = spec.initial_productive;
-        check("initial_productive", p, p >= 0.0, "≥ 0 agents")?;
+        check(
+            "initial_productive",
+            p,
+            (0.0..=max_agents).contains(&p),
+            "[0, 1e6] agents",
+        )?;
         match &spec.attrition {
             Attrition::Weekly(a) => check(
                 "weekly_attrition",
@@ -254,16 +266,21 @@ impl CapacityInput {
             "a fraction in [0, 1)",
         )?;
         if let Some(m) = spec.max_headcount {
-            check("max_headcount", m, m >= 0.0, "≥ 0 people")?;
+            check(
+                "max_headcount",
+                m,
+                (0.0..=max_agents).contains(&m),
+                "[0, 1e6] people",
+            )?;
         }
         Self::check_training(&spec.training)?;
         Self::check_hiring(&spec.hiring, weeks)?;
         Self::check_costs(&spec.costs)?;
         if let Some(b) = spec.budget.total {
-            check("budget.total", b, b >= 0.0, "≥ 0")?;
+            check("budget.total", b, money(b), "[0, 1e12]")?;
         }
         if let Some(b) = spec.budget.per_week {
-            check("budget.per_week", b, b >= 0.0, "≥ 0")?;
+            check("budget.per_week", b, money(b), "[0, 1e12]")?;
         }
         Ok(CapacityInput {
             grid,
@@ -346,7 +363,7 @@ impl CapacityInput {
             ("costs.wage", c.wage),
             ("costs.overtime", c.overtime),
         ] {
-            check(field, v, v >= 0.0, "≥ 0")?;
+            check(field, v, money(v), "[0, 1e12]")?;
         }
         check(
             "costs.max_overtime",
@@ -355,7 +372,7 @@ impl CapacityInput {
             "a share of N[t] in [0, 1]",
         )?;
         if let Some(u) = c.under {
-            check("costs.under", u, u >= 0.0, "≥ 0 per FTE-week")?;
+            check("costs.under", u, money(u), "[0, 1e12] per FTE-week")?;
         }
         Ok(())
     }

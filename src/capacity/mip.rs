@@ -51,7 +51,13 @@ pub(crate) fn formulate(input: &CapacityInput, prefix: usize, limits: Limits) ->
     let b = input.training.attrition;
     let g = (1.0 - b).powi(l as i32);
     let c = &input.costs;
-    let mut lp = Lp::default();
+    // CBC's default search (strong branching, primal heuristics): the plan's objective is flat
+    // (hiring vs overtime nearly tie) and its class costs relax weakly, so the search is about
+    // proving the bound, where strong branching pays (docs/capacity.md, "Speed").
+    let mut lp = Lp {
+        cbc_default_search: true,
+        ..Lp::default()
+    };
     let inf = f64::INFINITY;
     let n0 = input.initial_productive;
     let n: Vec<usize> = (0..prefix)

@@ -183,6 +183,29 @@ fn percent_rows_as_fractions(mut t: Table) -> Table {
     t
 }
 
+/// `--sim-reps` and `--patience` against their domains (usage errors naming the flag); the
+/// patience.
+fn checked_patience(args: &AuditArgs) -> anyhow::Result<Option<f64>> {
+    if args.sim_reps == 0 || args.sim_reps as usize > wfm::limits::MAX_REPLICATIONS {
+        return Err(usage(format!(
+            "--sim-reps: expected 1 to {} replications, got {}",
+            wfm::limits::MAX_REPLICATIONS,
+            args.sim_reps
+        )));
+    }
+    if let Some(p) = args.patience {
+        let domain = wfm::staffing::limits::PATIENCE_SECONDS;
+        if wfm::staffing::limits::check(domain, p).is_err() {
+            return Err(usage(format!(
+                "--patience: expected a value in {}, got {}",
+                domain.1,
+                wfm::units::Shown(p)
+            )));
+        }
+    }
+    Ok(args.patience)
+}
+
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let args = *args.inner;
     let period = Period::parse(&args.period).map_err(|e| usage(format!("--period: {e}")))?;
@@ -193,17 +216,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Convention::Answered => SlConvention::Answered,
         Convention::ExcludeShortAbandons => SlConvention::ExcludeShortAbandons,
     };
-    if let Some(p) = args.patience {
-        let domain = wfm::staffing::limits::PATIENCE_SECONDS;
-        if wfm::staffing::limits::check(domain, p).is_err() {
-            return Err(usage(format!(
-                "--patience: expected a value in {}, got {}",
-                domain.1,
-                wfm::units::Shown(p)
-            )));
-        }
-        options.patience_secs = Some(p);
-    }
+    options.patience_secs = checked_patience(&args)?;
     let paths = InputPaths {
         actuals: args.actuals.clone(),
         forecast: args.forecast.clone(),
@@ -246,6 +259,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("failed to write the report into `{}`", dir.display()))?;
         eprintln!("report written to {}", path.display());
         if let Some(pdf) = &args.pdf {
+            // Chromium reads the report from disk: the set so far goes into place first.
+            wfm::table::commit_output_set()?;
+            wfm::table::begin_output_set();
             print_pdf(&path, pdf, &inputs)?;
         }
     }
@@ -443,7 +459,7 @@ fn fidelity(
     let options = wfm::audit::fidelity::FidelityOptions {
         interval,
         threshold_secs: f64::from(threshold_secs(args)),
-        reps: args.sim_reps.max(1),
+        reps: args.sim_reps,
         seed: 1,
     };
     Ok(wfm::audit::fidelity::fidelity(

@@ -46,12 +46,33 @@ pub(crate) struct Args {
     bootstrap: usize,
 }
 
+/// The numeric flags against their domains (`docs/hardening.md`): usage errors naming the flag.
+fn check_args(args: &Args) -> anyhow::Result<()> {
+    use super::vocab::usage;
+    use wfm::limits::{within, MAX_BOOTSTRAP, MAX_CONTACTS};
+    if !within(args.min_offered, 1.0, MAX_CONTACTS) {
+        return Err(usage(format!(
+            "--min-offered: expected 1 to 1e9 calls, got {}",
+            wfm::units::Shown(args.min_offered)
+        )));
+    }
+    if !(1..=3600).contains(&args.threshold) {
+        return Err(usage(format!(
+            "--threshold: expected 1 to 3600 seconds, got {}",
+            args.threshold
+        )));
+    }
+    if args.bootstrap > MAX_BOOTSTRAP {
+        return Err(usage(format!(
+            "--bootstrap: expected 0 to {MAX_BOOTSTRAP} resamples, got {}",
+            args.bootstrap
+        )));
+    }
+    Ok(())
+}
+
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::ensure!(
-        args.min_offered.is_finite() && args.min_offered >= 1.0,
-        "--min-offered: expected ≥ 1, got {}",
-        args.min_offered
-    );
+    check_args(&args)?;
     let paths = InputPaths {
         actuals: args.actuals.clone(),
         forecast: None,

@@ -95,10 +95,13 @@ fn summary(plan: &CapacityPlan) -> String {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::ensure!(
-        args.time_limit.is_finite() && args.time_limit > 0.0,
-        "--time-limit must be a positive number of seconds"
-    );
+    let max = wfm::limits::MAX_TIME_LIMIT_SECS;
+    if !(args.time_limit > 0.0 && args.time_limit <= max) {
+        return Err(super::vocab::usage(format!(
+            "--time-limit: expected (0, {max}] seconds, got {}",
+            wfm::units::Shown(args.time_limit)
+        )));
+    }
     let file = read_plan(&args.plan)
         .with_context(|| format!("failed to load plan `{}`", args.plan.display()))?;
     for k in &file.ignored_keys {

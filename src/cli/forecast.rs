@@ -108,8 +108,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         let created_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
         let mut meta = out.meta_json(&args.history, &created_at);
         // The sidecar names the bytes it belongs to (checked by `wfm audit`).
-        let written =
-            std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+        let written = wfm::table::read_output(path)
+            .with_context(|| format!("failed to read `{}`", path.display()))?;
         meta["csv_fnv1a64"] = serde_json::Value::String(wfm::table::content_hash(&written));
         let mut meta_path = path.as_os_str().to_owned();
         meta_path.push(".meta.json");

@@ -32,20 +32,24 @@ pub(crate) mod vocab;
 #[derive(Debug, Parser)]
 #[command(name = "wfm", version, about, long_about = None)]
 #[command(
-    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 target unmet / infeasible."
+    after_help = "Shared options: --out FILE (format by extension: .csv, .json, .txt, .parquet) and \
+--format table|csv|json on every command that writes a table; --sl TARGET/THRESHOLD (e.g. 80/20 = \
+80 % answered within 20 s) on every command with a service-level target.\n\
+Exit codes: 0 success, 1 error, 2 usage error, 3 target unmet / infeasible."
 )]
 pub(crate) struct Cli {
     /// Worksheet to read from every XLSX/XLS/ODS input (default: the first sheet).
     #[arg(long, global = true, value_name = "NAME")]
     sheet: Option<String>,
     /// The site's time zone (IANA name, e.g. America/New_York): timestamps with `Z` or a UTC
-    /// offset are converted to its clock, naive ones are its wall clock, and ingestion writes
-    /// interval_start with its UTC offset (a fall-back day has 50 half-hours).
+    /// offset are converted to its clock, naive ones are its wall clock, and ingest, forecast,
+    /// staff and schedule write interval_start with its UTC offset (a day is a local calendar
+    /// day: a fall-back day has 50 half-hours, a spring-forward day 46).
     #[arg(long, global = true, value_name = "ZONE", value_parser = parse_zone)]
     tz: Option<chrono_tz::Tz>,
     /// Worker threads for per-queue work (forecast, backtest, staffing) [all cores, or
     /// RAYON_NUM_THREADS]; outputs are the same for every thread count.
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, value_name = "N", value_parser = parse_threads)]
     threads: Option<std::num::NonZeroUsize>,
     #[command(subcommand)]
     command: Command,
@@ -80,6 +84,23 @@ enum Command {
     Demo(demo::Args),
 }
 
+/// Parses the command line. The value of a one-value option may start with `-` (`--shrinkage -1`,
+/// `--horizon -1d`), so that it reaches the option's own domain check, whose error names the
+/// option and its range, instead of clap's "unexpected argument '-1'".
+pub(crate) fn parse() -> Cli {
+    use clap::{ArgAction, CommandFactory, FromArgMatches};
+    fn negative_numbers(cmd: clap::Command) -> clap::Command {
+        cmd.mut_args(|a| match a.get_action() {
+            ArgAction::Set if !a.is_positional() => a.allow_hyphen_values(true),
+            ArgAction::Set | ArgAction::Append => a.allow_negative_numbers(true),
+            _ => a,
+        })
+        .mut_subcommands(negative_numbers)
+    }
+    let matches = negative_numbers(Cli::command()).get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     wfm::table::set_default_sheet(cli.sheet);
     wfm::table::set_default_zone(cli.tz);
@@ -89,7 +110,23 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .build_global()
             .context("--threads: the thread pool could not be built")?;
     }
-    match cli.command {
+    // Every command but the demo (whose steps read what the earlier ones wrote) writes its
+    // files as one set: all of them or none (issue #16).
+    let as_set = !matches!(cli.command, Command::Demo(_));
+    if as_set {
+        wfm::table::begin_output_set();
+    }
+    let result = run_command(cli.command);
+    match &result {
+        Ok(_) if as_set => wfm::table::commit_output_set()?,
+        Err(_) => wfm::table::abort_output_set(),
+        Ok(_) => {}
+    }
+    result
+}
+
+fn run_command(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
         Command::Ingest(c) => ingest::run(c),
         Command::Forecast(a) => forecast::run(a),
         Command::Backtest(a) => backtest::run(a),
@@ -103,6 +140,17 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(a) => audit::run(a),
         Command::Demo(a) => demo::run(a),
     }
+}
+
+/// `--threads`: 1 to [`wfm::limits::MAX_THREADS`] (100,000 threads took minutes to start).
+fn parse_threads(s: &str) -> Result<std::num::NonZeroUsize, String> {
+    let max = wfm::limits::MAX_THREADS;
+    s.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .and_then(std::num::NonZeroUsize::new)
+        .ok_or_else(|| format!("expected a number of threads from 1 to {max}, got `{s}`"))
 }
 
 fn parse_zone(s: &str) -> Result<chrono_tz::Tz, String> {

@@ -76,8 +76,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(dir) = &args.schedule {
         return on_schedule(&args, dir, &input, &cfg, &variants, precision, inputs);
     }
-    let report = scenario::run(&input, &cfg, &variants)
-        .with_context(|| format!("failed to run the scenarios on `{}`", args.input.display()))?;
+    let report = scenario::run(&input, &cfg, &variants).with_context(|| {
+        format!(
+            "failed to run the scenarios of `{}` on `{}`",
+            args.scenarios.display(),
+            args.input.display()
+        )
+    })?;
     let table = match args.by.unwrap_or(By::Total) {
         By::Total => report.to_table(precision),
         By::Queue => report.to_table_by_queue(precision, false),

@@ -352,7 +352,21 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     bar.enable_steady_tick(Duration::from_millis(200));
     let mut spinner = Spinner(bar, std::time::Instant::now());
-    let mut solved = solve_all(&args, &req, &rules, &opts, agents.as_deref(), &mut spinner)?;
+    let mut solved = solve_all(&args, &req, &rules, &opts, agents.as_deref(), &mut spinner)
+        .map_err(|e| {
+            // Errors of the rules that show only against the requirement's grid (a length off
+            // the planning interval) or a flag (--tours without a [tours] section) name the
+            // rules file.
+            let of_rules = matches!(
+                e.downcast_ref::<schedule::ScheduleError>(),
+                Some(schedule::ScheduleError::OffGrid { .. })
+            ) || (args.tours && rules.tours.is_none());
+            if of_rules {
+                e.context(format!("shift rules `{}`", args.shifts.display()))
+            } else {
+                e
+            }
+        })?;
     spinner.stage("service per queue");
     per_queue(&args, &req, &mut solved.sched)?;
     spinner.0.finish_and_clear();
@@ -569,7 +583,10 @@ fn solve_all(
                 req.queues(),
                 &rr,
                 opts.backend(),
-                args.time_limit.unwrap_or(Duration::from_secs(30)),
+                // What is left of the command's wall-clock limit (issue #16).
+                args.time_limit
+                    .unwrap_or(Duration::from_secs(30))
+                    .saturating_sub(spinner.1.elapsed()),
             )?;
             Some((r, base.clone()))
         }

@@ -63,6 +63,14 @@ pub enum RejectReason {
         /// The value in seconds.
         value: i64,
     },
+    /// A duration beyond one day ([`crate::limits::MAX_CALL_SECONDS`]): no call waits or talks
+    /// that long, and 1e308 overflowed every sum.
+    DurationTooLong {
+        /// The field.
+        column: String,
+        /// Its text (clipped when shown).
+        value: String,
+    },
     /// A duration disagrees with the two timestamps it is the difference of.
     InconsistentDuration {
         /// The duration field (`q_time`, `ser_time`, `vru_time`).
@@ -106,6 +114,7 @@ impl RejectReason {
             RejectReason::UnparseableNumber { .. } => "unparseable number",
             RejectReason::MissingValue { .. } => "missing value",
             RejectReason::NegativeDuration { .. } => "negative duration",
+            RejectReason::DurationTooLong { .. } => "duration beyond one day",
             RejectReason::InconsistentDuration { column, .. } => match column.as_str() {
                 "q_time" => "q_time inconsistent with q_start/q_exit",
                 "ser_time" => "ser_time inconsistent with ser_start/ser_exit",
@@ -144,6 +153,11 @@ impl fmt::Display for RejectReason {
             RejectReason::NegativeDuration { column, value } => {
                 write!(f, "negative duration in `{column}`: {value} s")
             }
+            RejectReason::DurationTooLong { column, value } => write!(
+                f,
+                "duration in `{column}` beyond one day (86400 s): {}",
+                crate::io::clip(value)
+            ),
             RejectReason::InconsistentDuration {
                 column,
                 value,

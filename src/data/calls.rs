@@ -350,8 +350,10 @@ pub fn read_calls_bytes(
         return Err(DataError::NothingOffered {
             read: acc.read,
             rejected: acc.rejected,
+            first: acc.rejections.iter().take(5).cloned().collect(),
         });
     }
+    check_output_size(&covered, opts.interval, offered_queues.len())?;
     Ok(CallDays::new(
         accepted,
         &covered,
@@ -360,6 +362,30 @@ pub fn read_calls_bytes(
         opts,
         acc,
     ))
+}
+
+/// Output (and work) grows with covered days × intervals × queues: refused up front beyond
+/// [`crate::limits::MAX_OUTPUT_ROWS`] instead of writing for hours.
+fn check_output_size(
+    covered: &BTreeSet<NaiveDate>,
+    interval: IntervalLength,
+    queues: usize,
+) -> Result<(), DataError> {
+    let per_day = 1440 / interval.minutes();
+    let rows = covered.len() as u64 * u64::from(per_day) * queues as u64;
+    match (covered.first(), covered.last()) {
+        (Some(&first), Some(&last)) if rows > crate::limits::MAX_OUTPUT_ROWS => {
+            Err(DataError::TooManyRows {
+                rows,
+                days: covered.len(),
+                per_day,
+                queues,
+                first,
+                last,
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The format of one input: a table (workbook, Parquet) is the generic call-level format; a

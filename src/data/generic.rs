@@ -276,10 +276,20 @@ fn seconds(
             Some(column.to_string()),
         ));
     }
-    Ok(Some(match cols.shape.duration_format {
+    let v = match cols.shape.duration_format {
         crate::io::shape::DurationFormat::Milliseconds => v / 1000.0,
         _ => v,
-    }))
+    };
+    if v > crate::limits::MAX_CALL_SECONDS {
+        return Err((
+            RejectReason::DurationTooLong {
+                column: column.to_string(),
+                value: text.to_string(),
+            },
+            Some(column.to_string()),
+        ));
+    }
+    Ok(Some(v))
 }
 
 /// The arrival time on the site's clock.

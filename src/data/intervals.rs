@@ -764,8 +764,17 @@ impl RowReader<'_> {
     fn typed(&self, col: usize) -> bool {
         self.t.is_typed(self.row, col)
     }
-    /// An optional count or sum ≥ 0.
+    /// An optional count in [0, [`crate::limits::MAX_CONTACTS`]].
     fn count(&self, c: Option<usize>) -> Result<Option<f64>, DataError> {
+        self.bounded(c, crate::limits::MAX_CONTACTS, "contacts")
+    }
+    /// An optional sum of seconds over one interval's calls: at most
+    /// [`crate::limits::MAX_CONTACTS`] calls of [`crate::limits::MAX_CALL_SECONDS`].
+    fn sum_secs(&self, c: Option<usize>) -> Result<Option<f64>, DataError> {
+        let max = crate::limits::MAX_CONTACTS * crate::limits::MAX_CALL_SECONDS;
+        self.bounded(c, max, "seconds")
+    }
+    fn bounded(&self, c: Option<usize>, max: f64, unit: &str) -> Result<Option<f64>, DataError> {
         let Some(c) = c else { return Ok(None) };
         let text = self.t.text(self.row, c);
         if text.is_empty() {
@@ -779,19 +788,28 @@ impl RowReader<'_> {
         if v < 0.0 {
             return Err(self.bad(c, "expected a value ≥ 0"));
         }
+        if v > max {
+            let msg = format!("expected at most {max:e} {unit} per interval");
+            return Err(self.bad(c, &msg));
+        }
         Ok(Some(v))
     }
+    /// An optional mean duration (AHT, ASA) in [0, [`crate::limits::MAX_CALL_SECONDS`]].
     fn duration(&self, c: Option<usize>) -> Result<Option<f64>, DataError> {
         let Some(c) = c else { return Ok(None) };
         let text = self.t.text(self.row, c);
         if text.is_empty() {
             return Ok(None);
         }
-        self.m
+        let v = self
+            .m
             .shape
             .duration_secs(text, self.typed(c))
-            .map(Some)
-            .map_err(|e| self.bad(c, &e))
+            .map_err(|e| self.bad(c, &e))?;
+        if v > crate::limits::MAX_CALL_SECONDS {
+            return Err(self.bad(c, "expected at most 86400 seconds (one day)"));
+        }
+        Ok(Some(v))
     }
     fn service_level(&self, c: Option<usize>) -> Result<Option<f64>, DataError> {
         let Some(c) = c else { return Ok(None) };
@@ -954,9 +972,9 @@ fn parse_file(
             queued,
             answered_le,
             abandoned_le,
-            sum_service_secs: r.count(cols.sum_service)?,
-            sum_wait_answered_secs: r.count(cols.sum_wait_answered)?,
-            sum_wait_abandoned_secs: r.count(cols.sum_wait_abandoned)?,
+            sum_service_secs: r.sum_secs(cols.sum_service)?,
+            sum_wait_answered_secs: r.sum_secs(cols.sum_wait_answered)?,
+            sum_wait_abandoned_secs: r.sum_secs(cols.sum_wait_abandoned)?,
             answered_service0: r.count(cols.service0)?,
             vru_only: r.count(cols.vru)?,
             given_aht_secs: r.duration(cols.aht)?,

@@ -92,13 +92,16 @@ pub enum DataError {
     },
     /// Every record was rejected or ended in the VRU: there is nothing to build a table from.
     #[error(
-        "no call offered to an agent queue is left ({read} records read, {rejected} rejected)"
+        "no call offered to an agent queue is left ({read} records read, {rejected} rejected){}",
+        first_rejections(.first)
     )]
     NothingOffered {
         /// Records read.
         read: u64,
         /// Records rejected.
         rejected: u64,
+        /// The first rejections (file, line, reason), so that the error explains itself.
+        first: Vec<Rejection>,
     },
     /// `--strict`: records were rejected.
     #[error("{rejected} record(s) rejected (strict mode); first: {first}")]
@@ -166,4 +169,32 @@ pub enum DataError {
         /// What is wrong.
         detail: String,
     },
+    /// The zero-filled table would exceed [`crate::limits::MAX_OUTPUT_ROWS`].
+    #[error("the output would have {rows} rows ({days} covered day(s) × {per_day} intervals × {queues} queue(s)); at most {max} are written: ingest fewer days or queues at a time, or a coarser --interval (the first and last covered days: {first} … {last}; is one a stray date?)", max = crate::limits::MAX_OUTPUT_ROWS)]
+    TooManyRows {
+        /// Rows the table would have.
+        rows: u64,
+        /// Covered days.
+        days: usize,
+        /// Intervals per day.
+        per_day: u32,
+        /// Queues.
+        queues: usize,
+        /// First covered day.
+        first: chrono::NaiveDate,
+        /// Last covered day.
+        last: chrono::NaiveDate,
+    },
+}
+
+/// `; first rejected: file:line: reason; …` for at most the first five rejections.
+fn first_rejections(first: &[Rejection]) -> String {
+    if first.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = first
+        .iter()
+        .map(|r| format!("{}: {}", r.at, r.reason))
+        .collect();
+    format!("; first rejected: {}", list.join("; "))
 }

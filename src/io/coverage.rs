@@ -40,10 +40,10 @@ pub fn read_coverage(path: &Path) -> Result<Panel<Coverage>, TableError> {
         stamps.push(Stamp { at, series: 0 });
         cells.push(Coverage {
             required: c_req
-                .map(|c| csv.non_negative(r, c))
+                .map(|c| csv.bounded(r, c, crate::limits::MAX_AGENTS, "agents"))
                 .transpose()?
                 .unwrap_or(0.0),
-            scheduled: csv.non_negative(r, c_sched)?,
+            scheduled: csv.bounded(r, c_sched, crate::limits::MAX_AGENTS, "agents")?,
         });
     }
     let bad = |index: usize, reason: String| TableError::BadValue {

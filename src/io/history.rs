@@ -87,7 +87,7 @@ pub fn history_from_csv(input: &CsvInput) -> Result<HistoryTable, TableError> {
 
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
     let mut rows = Vec::with_capacity(input.len());
-    let mut stamps = StampReader::default();
+    let mut stamps = StampReader::any_date();
     for r in 0..input.len() {
         let name = match queue_col {
             Some(c) => {
@@ -106,9 +106,10 @@ pub fn history_from_csv(input: &CsvInput) -> Result<HistoryTable, TableError> {
         let next = names.len();
         let queue = *names.entry(name).or_insert(next);
         let at = stamps.read(input, r, ts_col, queue)?;
-        let volume = input.non_negative(r, vol_col)?;
+        use crate::limits::{MAX_CALL_SECONDS, MAX_CONTACTS};
+        let volume = input.bounded(r, vol_col, MAX_CONTACTS, "contacts per interval")?;
         let aht = match aht_col {
-            Some(c) => input.opt_non_negative(r, c)?,
+            Some(c) => input.opt_bounded(r, c, MAX_CALL_SECONDS, "seconds")?,
             None => None,
         };
         rows.push(Row {

@@ -17,6 +17,7 @@ pub mod capacity;
 pub mod coverage;
 pub mod daily;
 mod error;
+pub(crate) mod grid;
 pub mod history;
 pub mod ics;
 pub mod leave;

@@ -103,7 +103,22 @@ pub fn parse_zone(name: &str) -> Result<Tz, String> {
 /// # Errors
 /// An instant without a zone; a wall-clock time that does not exist in the zone (skipped by a
 /// spring-forward change).
+/// Dates outside [`crate::limits::DATE_RANGE`] are errors.
 pub fn localize(stamp: Stamp, zone: Option<Tz>, later: bool) -> Result<LocalStamp, String> {
+    let l = localize_any_date(stamp, zone, later)?;
+    crate::limits::check_date(l.local)?;
+    Ok(l)
+}
+
+/// [`localize`] without the date range.
+///
+/// # Errors
+/// As [`localize`].
+pub(crate) fn localize_any_date(
+    stamp: Stamp,
+    zone: Option<Tz>,
+    later: bool,
+) -> Result<LocalStamp, String> {
     match (stamp, zone) {
         (Stamp::Naive(t), None) => Ok(LocalStamp {
             local: t,

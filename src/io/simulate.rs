@@ -125,8 +125,9 @@ pub fn read_demand(path: &Path) -> Result<DemandInput, TableError> {
                 queues.len() - 1
             }
         };
-        let offered = input.non_negative(r, vol)?;
-        let a = input.opt_non_negative(r, aht)?;
+        let offered =
+            input.bounded(r, vol, crate::limits::MAX_CONTACTS, "contacts per interval")?;
+        let a = input.opt_bounded(r, aht, crate::limits::MAX_CALL_SECONDS, "seconds")?;
         if offered > 0.0 && !a.is_some_and(|a| a > 0.0) {
             return Err(bad(
                 &input,
@@ -213,7 +214,7 @@ pub fn read_agents(path: &Path, grid: &TimeGrid) -> Result<AgentsInput, TableErr
             })?,
             None => QueueId::all(),
         };
-        let v = input.non_negative(r, ac)?;
+        let v = input.bounded(r, ac, crate::limits::MAX_AGENTS, "agents")?;
         if v.fract() != 0.0 || v > f64::from(u32::MAX) {
             return Err(bad(&input, r, ac, "a whole number of agents"));
         }

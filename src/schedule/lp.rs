@@ -57,6 +57,10 @@ pub(crate) struct Lp {
     pub(crate) cols: Vec<Col>,
     pub(crate) rows: Vec<Row>,
     pub(crate) maximise: bool,
+    /// CBC only: keep its default search (strong branching and primal heuristics on). Off by
+    /// default: the large scheduling models run faster without them (see `solve_cbc`); small
+    /// models with a flat objective and a weak relaxation (the capacity plan) need them.
+    pub(crate) cbc_default_search: bool,
 }
 
 /// When a search may stop before it proves optimality: at the first limit reached.
@@ -310,8 +314,10 @@ impl Lp {
         // branching and primal heuristics took most of the node time (≈4 nodes/s); without them
         // it runs ≈25 nodes/s and finds the 728-hour plan in a third of the time. The caller
         // always supplies a warm start or falls back to its own heuristics.
-        m.set_parameter("strongBranching", "0");
-        m.set_parameter("heuristicsOnOff", "off");
+        if !self.cbc_default_search {
+            m.set_parameter("strongBranching", "0");
+            m.set_parameter("heuristicsOnOff", "off");
+        }
         if let Some(n) = limits.nodes {
             // Deterministic: the same model and options explore the same nodes on any machine.
             m.set_parameter("maxNodes", &n.min(i32::MAX as u64).to_string());

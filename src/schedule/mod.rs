@@ -249,10 +249,10 @@ impl SolveOptions {
     /// # Errors
     /// [`ScheduleError::BadOption`] unless positive and finite.
     pub fn with_budget_hours(mut self, h: f64) -> Result<Self, ScheduleError> {
-        if !(h.is_finite() && h > 0.0) {
+        if !(h > 0.0 && h <= crate::limits::MAX_HOURS) {
             return Err(ScheduleError::BadOption {
                 name: "budget (paid agent-hours)",
-                range: "> 0",
+                range: "(0, 1e9]",
                 value: h,
             });
         }
@@ -765,10 +765,8 @@ pub fn solve_tours(
     obs: &mut dyn Observer,
 ) -> Result<tours::TourPlan, ScheduleError> {
     let Some(tr) = &rules.tours else {
-        return Err(ScheduleError::BadOption {
-            name: "tours (the shift rules have no [tours] section)",
-            range: "a [tours] section",
-            value: f64::NAN,
+        return Err(ScheduleError::BadRequirement {
+            reason: "weekly tours need shift rules with a [tours] section (days_on, min_weekly_hours, …)".into(),
         });
     };
     if req.days() != 7 {

@@ -72,7 +72,7 @@ pub struct Requirement {
 /// The most agents one interval may require: the MIP solver asserts (a native abort, exit 134)
 /// on coefficients near 1e308, so values beyond a million agents are rejected where they are
 /// read.
-pub const MAX_REQUIRED: f64 = 1e6;
+pub const MAX_REQUIRED: f64 = crate::limits::MAX_AGENTS;
 
 /// `csv`'s agents column value at row `r`, checked against [`MAX_REQUIRED`].
 fn agents_at(csv: &CsvInput, r: usize, c: usize) -> Result<f64, ScheduleError> {

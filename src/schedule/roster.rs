@@ -628,7 +628,12 @@ struct Model {
     fairness: Vec<Vec<(usize, bool, f64)>>,
 }
 
-/// Assigns the shifts of `schedule` to `agents`.
+/// The largest roster MIP (rows + columns) handed to a MIP engine; a larger one is rostered by
+/// the greedy assignment alone (every hard rule holds), its status says so.
+pub const MAX_MIP_SIZE: usize = 200_000;
+
+/// Assigns the shifts of `schedule` to `agents` within `time_limit` (wall clock of the whole
+/// stage).
 ///
 /// # Errors
 /// [`ScheduleError::BadRequirement`] when the schedule has no day labels (empty horizon).
@@ -640,6 +645,7 @@ pub fn assign(
     backend: Backend,
     time_limit: Duration,
 ) -> Result<Roster, ScheduleError> {
+    let started = std::time::Instant::now();
     let days = schedule.day_labels.len();
     if days == 0 {
         return Err(ScheduleError::BadRequirement {
@@ -662,11 +668,32 @@ pub fn assign(
             agent_rows(&mut m, schedule, &agents[a], a, rules, &cal);
         }
     }
+    let greedy = greedy(schedule, agents, rules, &cal, &m);
+    // The limit is the stage's wall clock: building the model and the greedy roster count, and a
+    // model beyond what the MIP engines load in a few seconds is not handed to them (3,000
+    // agents ran 51 s under a 5-s limit), the greedy roster is returned instead.
+    let left = time_limit.saturating_sub(started.elapsed());
+    let size = m.lp.rows.len() + m.lp.cols.len();
+    if left.is_zero() || size > MAX_MIP_SIZE {
+        let why = if left.is_zero() {
+            "the time limit was reached while building the model".to_string()
+        } else {
+            format!("{size} rows + columns, above the MIP limit of {MAX_MIP_SIZE}")
+        };
+        return Ok(report(
+            schedule,
+            agents,
+            &skilled,
+            greedy,
+            format!("greedy ({why})"),
+            &cal,
+            (m.fair_weekend, m.fair_late),
+        ));
+    }
     let limits = Limits {
         nodes: None,
-        time: Some(time_limit),
+        time: Some(left),
     };
-    let greedy = greedy(schedule, agents, rules, &cal, &m);
     let warm = warm_start(schedule, &m, &greedy);
     let res = m.lp.solve(false, backend, limits, 0.0, Some(&warm));
     let mut assignment = vec![None; schedule.shifts.len()];

@@ -182,12 +182,20 @@ impl Dist {
     }
 }
 
+/// A mean duration in (0, [`crate::limits::MAX_CALL_SECONDS`]] (a patience of 1e308 s is no
+/// patience the simulator can schedule), or a coefficient of variation in (0, 1e3].
 fn positive(what: &str, v: f64) -> Result<(), SimulateError> {
-    if v.is_finite() && v > 0.0 {
+    let (max, unit) = if what == "mean" {
+        (crate::limits::MAX_CALL_SECONDS, " seconds")
+    } else {
+        (1e3, "")
+    };
+    if v.is_finite() && v > 0.0 && v <= max {
         Ok(())
     } else {
         Err(SimulateError::Parameter(format!(
-            "{what} must be a positive finite number of seconds, got {v}"
+            "{what} must be in (0, {max}]{unit}, got {}",
+            crate::units::Shown(v)
         )))
     }
 }

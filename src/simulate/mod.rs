@@ -405,15 +405,7 @@ fn prepare(model: &SimModel<'_>, options: &SimOptions) -> Result<Prepared, Simul
             })?
             .seconds(),
     );
-    if options.reps == 0 {
-        return Err(SimulateError::Parameter("--reps must be ≥ 1".into()));
-    }
-    if !(options.threshold_secs.is_finite() && options.threshold_secs >= 0.0) {
-        return Err(SimulateError::Parameter(format!(
-            "SL threshold must be ≥ 0 seconds, got {}",
-            options.threshold_secs
-        )));
-    }
+    check_options(options)?;
     if *model.agents.grid() != grid {
         return Err(SimulateError::Shape(format!(
             "agents cover {} × {} periods from {}, demand {} × {} from {}",
@@ -475,6 +467,7 @@ fn prepare(model: &SimModel<'_>, options: &SimOptions) -> Result<Prepared, Simul
             service_scale[qi * n + t] = aht / shape_mean;
         }
     }
+    check_work(&rate, interval_secs, options.reps)?;
     let mut agents = vec![0u32; routing.groups().len() * n];
     for (gi, g) in routing.groups().iter().enumerate() {
         let series = model.agents.series_of(g.id.as_str()).ok_or_else(|| {
@@ -579,6 +572,41 @@ impl CrnModel {
 }
 
 /// Offered-weighted mean AHT of a queue's series (for intervals without an AHT of their own).
+/// Replications in 1 … [`crate::limits::MAX_REPLICATIONS`], the SL threshold in [0, 3600] s
+/// (`staffing::limits::MAX_ANSWER_SECS`).
+fn check_options(options: &SimOptions) -> Result<(), SimulateError> {
+    let max = crate::limits::MAX_REPLICATIONS;
+    if options.reps == 0 || options.reps as usize > max {
+        return Err(SimulateError::Parameter(format!(
+            "replications (--reps): expected 1 to {max}, got {}",
+            options.reps
+        )));
+    }
+    let max_t = crate::staffing::limits::MAX_ANSWER_SECS;
+    if !crate::limits::within(options.threshold_secs, 0.0, max_t) {
+        return Err(SimulateError::Parameter(format!(
+            "SL threshold: expected 0 to {max_t} seconds, got {}",
+            crate::units::Shown(options.threshold_secs)
+        )));
+    }
+    Ok(())
+}
+
+/// The work of a run, the expected number of simulated arrivals over all replications, against
+/// [`crate::limits::MAX_SIMULATED_CALLS`]: refused up front instead of running for hours.
+fn check_work(rate: &[f64], interval_secs: f64, reps: u32) -> Result<(), SimulateError> {
+    let calls = rate.iter().sum::<f64>() * interval_secs * f64::from(reps);
+    let max = crate::limits::MAX_SIMULATED_CALLS;
+    if calls > max {
+        return Err(SimulateError::Parameter(format!(
+            "{} expected arrivals over {reps} replication(s) (offered × replications); at most {} are simulated in one run: use fewer replications (--reps) or a shorter horizon",
+            crate::units::Shown(calls.round()),
+            crate::units::Shown(max)
+        )));
+    }
+    Ok(())
+}
+
 fn queue_mean_aht(series: &[Demand]) -> Option<f64> {
     let (mut work, mut calls) = (0.0, 0.0);
     for d in series {

@@ -296,18 +296,9 @@ impl StaffConfig {
     /// # Errors
     /// [`StaffingError::InvalidParameter`] unless both are positive and finite.
     pub fn with_hours_per_fte(mut self, day: f64, week: f64) -> Result<Self, StaffingError> {
-        for (name, v) in [
-            ("hours per FTE per day", day),
-            ("hours per FTE per week", week),
-        ] {
-            if !(v.is_finite() && v > 0.0) {
-                return Err(StaffingError::InvalidParameter {
-                    name,
-                    value: v,
-                    range: "(0, ∞)",
-                });
-            }
-        }
+        use super::limits::{check, HOURS_PER_FTE_DAY, HOURS_PER_FTE_WEEK};
+        check(HOURS_PER_FTE_DAY, day).map_err(super::limits::OutOfDomain::into_error)?;
+        check(HOURS_PER_FTE_WEEK, week).map_err(super::limits::OutOfDomain::into_error)?;
         self.hours_per_fte_day = day;
         self.hours_per_fte_week = week;
         Ok(self)
@@ -451,13 +442,8 @@ impl StaffConfig {
         }
         let unplanned = s.unplanned_shrinkage.unwrap_or(shrinkage);
         let concurrency = s.concurrency.unwrap_or(1.0);
-        if !(concurrency.is_finite() && concurrency >= 1.0) {
-            return Err(StaffingError::InvalidParameter {
-                name: "concurrency (sessions per agent)",
-                value: concurrency,
-                range: "[1, ∞)",
-            });
-        }
+        super::limits::check(super::limits::CONCURRENCY, concurrency)
+            .map_err(super::limits::OutOfDomain::into_error)?;
         if kind == QueueKind::Async && s.sla.is_none_or(|w| w.value() <= 0.0) {
             return Err(StaffingError::InvalidParameter {
                 name: "sla (window of an async queue, e.g. \"8h\")",
@@ -481,17 +467,19 @@ impl StaffConfig {
     }
 }
 
+/// `fte.hours_per_day` / `fte.hours_per_week` against their domains.
 fn positive(file: &Path, key: &str, v: f64) -> Result<f64, StaffingError> {
-    if v.is_finite() && v > 0.0 {
-        Ok(v)
+    let domain = if key.ends_with("week") {
+        super::limits::HOURS_PER_FTE_WEEK
     } else {
-        Err(StaffingError::Config {
-            file: file.to_path_buf(),
-            key: key.to_string(),
-            value: v,
-            range: "(0, ∞)",
-        })
-    }
+        super::limits::HOURS_PER_FTE_DAY
+    };
+    super::limits::check(domain, v).map_err(|e| StaffingError::Config {
+        file: file.to_path_buf(),
+        key: key.to_string(),
+        value: v,
+        range: e.range,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -628,8 +616,8 @@ impl RawSettings {
                 .transpose()
         };
         if let Some(c) = self.concurrency {
-            if !(c.is_finite() && c >= 1.0) {
-                return Err(err("concurrency", c, "[1, ∞)"));
+            if super::limits::check(super::limits::CONCURRENCY, c).is_err() {
+                return Err(err("concurrency", c, super::limits::CONCURRENCY.1));
             }
         }
         for (domain, v) in [

@@ -247,9 +247,10 @@ pub fn evaluate_hit(
     let absent_on_queues = !scope.queues.is_empty() && pooling == Pooling::Separate;
     // Per interval start: Σ requirement (scheduled basis), Σ offered and Σ work of the
     // variant, Σ requirement of the queues the absence falls on.
-    let mut by_start: BTreeMap<NaiveDateTime, [f64; 4]> = BTreeMap::new();
+    // Keyed by wall clock and UTC offset: a fall-back night's two 01:00 intervals stay two.
+    let mut by_start: BTreeMap<(NaiveDateTime, Option<i32>), [f64; 4]> = BTreeMap::new();
     for (r, &(offered, aht)) in base.rows.iter().zip(&demand) {
-        let e = by_start.entry(r.start).or_default();
+        let e = by_start.entry((r.start, r.utc_offset_secs)).or_default();
         e[0] += r.agents_scheduled;
         e[1] += offered;
         e[2] += offered * aht.unwrap_or(0.0);
@@ -272,7 +273,7 @@ pub fn evaluate_hit(
             if !absent_on_queues {
                 total = (total - absent(r.start)).max(0.0);
             }
-            let [sum, .., scoped] = by_start[&r.start];
+            let [sum, .., scoped] = by_start[&(r.start, r.utc_offset_secs)];
             Some(match pooling {
                 Pooling::Pool => total,
                 Pooling::Separate if sum > 0.0 => {
@@ -346,13 +347,13 @@ fn bracket(
 fn pooled_input(
     input: &StaffInput,
     base: &StaffPlan,
-    by_start: &BTreeMap<NaiveDateTime, [f64; 4]>,
+    by_start: &BTreeMap<(NaiveDateTime, Option<i32>), [f64; 4]>,
 ) -> Result<StaffInput, StaffingError> {
     let demand: Vec<Demand> = base
         .rows
         .iter()
         .map(|r| {
-            let [_, offered, work, _] = by_start[&r.start];
+            let [_, offered, work, _] = by_start[&(r.start, r.utc_offset_secs)];
             Demand {
                 start: r.start,
                 queue: r.queue.clone(),

@@ -18,14 +18,14 @@ use super::StaffingError;
 pub const MAX_LOAD_ERLANGS: f64 = 1e6;
 
 /// Largest handle time and mean patience: one day, in seconds.
-pub const MAX_DURATION_SECS: f64 = 86_400.0;
+pub const MAX_DURATION_SECS: f64 = crate::limits::MAX_CALL_SECONDS;
 
 /// Largest SL answer-time threshold and ASA target: one hour, in seconds (the `--sl` flag's
 /// range; a longer answer time is an async SLA window, `sla = "8h"`).
 pub const MAX_ANSWER_SECS: f64 = 3_600.0;
 
 /// Largest number of contacts offered in one queue × interval (a billion).
-pub const MAX_OFFERED: f64 = 1e9;
+pub const MAX_OFFERED: f64 = crate::limits::MAX_CONTACTS;
 
 /// One staffing setting outside its domain: which setting (its config key), the value and the
 /// allowed range.
@@ -73,6 +73,16 @@ pub const PATIENCE_SECONDS: Domain = ("patience_seconds", "(0, 86400] seconds", 
 });
 /// Occupancy cap.
 pub const MAX_OCCUPANCY: Domain = ("max_occupancy", "(0, 1]", |v| v > 0.0 && v <= 1.0);
+
+/// Sessions one agent works at once (chat): 1 to 1000 (beyond, every AHT rounds to nothing and
+/// a queue needs no agent).
+pub const CONCURRENCY: Domain = ("concurrency", "[1, 1000]", |v| (1.0..=1000.0).contains(&v));
+/// Paid hours of one FTE per day.
+pub const HOURS_PER_FTE_DAY: Domain = ("hours_per_day", "(0, 24] hours", |v| v > 0.0 && v <= 24.0);
+/// Paid hours of one FTE per week.
+pub const HOURS_PER_FTE_WEEK: Domain = ("hours_per_week", "(0, 168] hours", |v| {
+    v > 0.0 && v <= 168.0
+});
 
 /// `v` against `domain`.
 ///

@@ -551,6 +551,15 @@ impl StaffInput {
         (self, n)
     }
 
+    /// The smallest AHT of a row with contacts in `scope`, with its file line.
+    pub(crate) fn min_aht_in(&self, scope: &super::scope::Scope) -> Option<(f64, u64)> {
+        self.rows
+            .iter()
+            .filter(|r| r.offered > 0.0 && scope.contains(&self.queues[r.queue], r.start))
+            .filter_map(|r| r.aht.map(|a| (a, r.line)))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+    }
+
     /// Offered contacts and AHT of every row, in row order.
     pub(crate) fn offered_aht(&self) -> impl Iterator<Item = (f64, Option<f64>)> + '_ {
         self.rows.iter().map(|r| (r.offered, r.aht))
@@ -628,21 +637,33 @@ impl History {
 
     /// `(abandoned, Σ wait of abandoners, Σ wait of answered)`, or `None` when a field is empty.
     fn row(&self, csv: &CsvInput, r: usize) -> Result<Option<(f64, f64, f64)>, TableError> {
-        let ab = csv.opt_non_negative(r, self.abandoned)?;
-        let wab = csv.opt_non_negative(r, self.wait_abandoned)?;
+        use crate::limits::{MAX_CALL_SECONDS, MAX_CONTACTS};
+        let count = |c| csv.opt_bounded(r, c, MAX_CONTACTS, "contacts per interval");
+        let sum = |c| csv.opt_bounded(r, c, MAX_CONTACTS * MAX_CALL_SECONDS, "seconds");
+        let ab = count(self.abandoned)?;
+        let wab = sum(self.wait_abandoned)?;
         let wans = match self.wait_answered {
-            WaitAnswered::Sum(c) => csv.opt_non_negative(r, c)?,
-            WaitAnswered::FromAsa { asa, answered } => {
-                let n = csv.opt_non_negative(r, answered)?;
-                match n {
-                    Some(0.0) => Some(0.0),
-                    Some(n) => csv.opt_non_negative(r, asa)?.map(|a| a * n),
-                    None => None,
-                }
-            }
+            WaitAnswered::Sum(c) => sum(c)?,
+            WaitAnswered::FromAsa { asa, answered } => match count(answered)? {
+                Some(0.0) => Some(0.0),
+                Some(n) => csv
+                    .opt_bounded(r, asa, MAX_CALL_SECONDS, "seconds")?
+                    .map(|a| a * n),
+                None => None,
+            },
+        };
+        // A row with some of its abandon fields empty is a gap in the export, not a row to
+        // leave out of the estimate without a word.
+        let empty = |c: usize| TableError::BadValue {
+            at: csv.location(r, c),
+            value: String::new(),
+            reason: "expected a value: the row's other abandon and wait fields are given".into(),
         };
         Ok(match (ab, wab, wans) {
             (Some(a), Some(b), Some(c)) => Some((a, b, c)),
+            (None, None, None) => None,
+            (None, _, _) => return Err(empty(self.abandoned)),
+            (_, None, _) => return Err(empty(self.wait_abandoned)),
             _ => None,
         })
     }
@@ -661,6 +682,14 @@ pub fn read_patience(path: &Path) -> Result<BTreeMap<String, PatienceEstimate>, 
         )
     })?;
     let queue_c = csv.column("queue");
+    // The rows are summed per queue: a duplicate, a bad timestamp or a row off the file's grid
+    // is an error naming it (issue #16), as in every reader that adds rows up.
+    if let Some(ts_c) = csv.column(schema::INTERVAL_START) {
+        let starts = (0..csv.len())
+            .map(|r| csv.timestamp(r, ts_c))
+            .collect::<Result<Vec<_>, _>>()?;
+        crate::io::grid::check_grid(&csv, ts_c, queue_c, &starts, None)?;
+    }
     let mut acc: BTreeMap<String, (f64, f64, f64)> = BTreeMap::new();
     for r in 0..csv.len() {
         if let Some((a, b, c)) = hist.row(&csv, r)? {

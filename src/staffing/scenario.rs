@@ -107,6 +107,17 @@ impl Scenario {
                 input.queues().join(", ")
             )));
         }
+        // An AHT change that leaves a row with calls at 0 s or less staffed it with nobody.
+        if let Some((a, line)) = input.min_aht_in(&self.scope) {
+            let changed = a * self.aht_factor + self.aht_delta_secs;
+            if changed <= 0.0 {
+                return Err(bad(format!(
+                    "aht_delta_seconds {} turns the AHT {a} s of {}:{line} into {changed} s: the AHT must stay above 0",
+                    self.aht_delta_secs,
+                    input.path().display()
+                )));
+            }
+        }
         let (v, n) = input.clone().with_demand_change_in(
             &self.scope,
             self.volume_factor,
@@ -155,17 +166,36 @@ pub fn read_scenarios(path: &Path) -> Result<Vec<Scenario>, StaffingError> {
     let mut out = Vec::with_capacity(raw.scenario.len());
     for (i, s) in raw.scenario.into_iter().enumerate() {
         let key = |k: &str| format!("scenario[{i}] ({}).{k}", s.name);
-        for (k, v) in [
-            ("hours_per_fte_day", s.hours_per_fte_day),
-            ("hours_per_fte_week", s.hours_per_fte_week),
+        use super::limits::{check, HOURS_PER_FTE_DAY, HOURS_PER_FTE_WEEK};
+        for (k, v, domain) in [
+            ("hours_per_fte_day", s.hours_per_fte_day, HOURS_PER_FTE_DAY),
+            (
+                "hours_per_fte_week",
+                s.hours_per_fte_week,
+                HOURS_PER_FTE_WEEK,
+            ),
         ] {
-            if let Some(x) = v.filter(|x| !(x.is_finite() && *x > 0.0)) {
-                return Err(err(key(k), x, "(0, ∞)"));
+            if let Some(x) = v.filter(|&x| check(domain, x).is_err()) {
+                return Err(err(key(k), x, domain.1));
             }
         }
         let aht_delta = s.aht_delta_seconds.unwrap_or(0.0);
-        if !aht_delta.is_finite() {
-            return Err(err(key("aht_delta_seconds"), aht_delta, "a finite number"));
+        let max = crate::limits::MAX_CALL_SECONDS;
+        if !crate::limits::within(aht_delta, -max, max) {
+            return Err(err(
+                key("aht_delta_seconds"),
+                aht_delta,
+                "[-86400, 86400] seconds",
+            ));
+        }
+        if let Some(j) = out.iter().position(|o: &Scenario| o.name == s.name) {
+            return Err(StaffingError::Scenario {
+                name: s.name.clone(),
+                reason: format!(
+                    "{}: scenario[{i}] has the name of scenario[{j}]: every scenario needs its own name (its output row)",
+                    path.display()
+                ),
+            });
         }
         // A factor, not a percentage: `volume = 10` meant as +10 % would staff ten times the
         // calls without a word, so factors outside [0.1, 10) are errors that say how to write it.
