@@ -672,11 +672,13 @@ pub fn assign(
     // The limit is the stage's wall clock: building the model and the greedy roster count, and a
     // model beyond what the MIP engines load in a few seconds is not handed to them (3,000
     // agents ran 51 s under a 5-s limit), the greedy roster is returned instead.
+    // Under a second left is treated as none: CBC 2.10 crashed (SIGSEGV) when started with a
+    // sub-second limit and a warm start (the same guard as the schedule's MIP stage).
     let left = time_limit.saturating_sub(started.elapsed());
     let size = m.lp.rows.len() + m.lp.cols.len();
-    if left.is_zero() || size > MAX_MIP_SIZE {
-        let why = if left.is_zero() {
-            "the time limit was reached while building the model".to_string()
+    if left < std::time::Duration::from_secs(1) || size > MAX_MIP_SIZE {
+        let why = if left < std::time::Duration::from_secs(1) {
+            "under a second of the time limit was left after building the model".to_string()
         } else {
             format!("{size} rows + columns, above the MIP limit of {MAX_MIP_SIZE}")
         };
