@@ -1,8 +1,10 @@
 """Issue #14: the roster's iCalendar files open in a calendar parser (`icalendar`) with the
 same shifts as roster.csv. A 28-day roster (February 1999) of the shipped example agents
 (models/agents_example.csv, monthly hours caps) with the two approved leaves of
-models/leave_example.csv. Needs the `wfm` binary ($WFM_BIN or target/) and `icalendar`; skips
-and says so without them."""
+models/leave_example.csv: against a synthetic requirement, and against the demo's own February
+staffing (`wfm demo`'s ingest, forecast and staff steps, then the month command of
+docs/schedule.md). Needs the `wfm` binary ($WFM_BIN or target/) and `icalendar`; skips and says
+so without them."""
 
 from __future__ import annotations
 
@@ -83,13 +85,28 @@ def test_ics_files_hold_the_roster_shifts(tmp_path: Path) -> None:
          "--leave", str(REPO / "models" / "leave_example.csv"), "--out", str(out)],
         capture_output=True, text=True)
     assert run.returncode in (0, 3), run.stderr
+    check_month(icalendar, out)
+
+
+def check_month(icalendar, out: Path) -> None:
+    """No agent on leave, hours within the monthly cap, every agent in the summary, the
+    calendars parsed by `icalendar` equal to roster.csv."""
     rows = list(csv.DictReader((out / "roster.csv").open()))
     leave = list(csv.DictReader((REPO / "models" / "leave_example.csv").open()))
     agents = list(csv.DictReader((REPO / "models" / "agents_example.csv").open()))
     summary = json.loads((out / "summary.json").read_text())["roster"]
     assert [a["agent"] for a in summary["agents_summary"]] == [a["id"] for a in agents]
+    assert sum(1 for r in rows if r["agent"] != "UNASSIGNED") > 0
     for lv in leave:
-        on_leave = [r for r in rows if r["agent"] == lv["agent"] and lv["from"] <= r["date"] <= lv["to"]]
+        def touches(r: dict) -> bool:
+            # a shift neither starts nor ends on a leave day (an overnight end is the next day)
+            s = dt.datetime.fromisoformat(f"{r['date']}T{r['start']}")
+            e = dt.datetime.fromisoformat(f"{r['date']}T{r['end']}")
+            if e <= s:
+                e += dt.timedelta(days=1)
+            last = (e - dt.timedelta(seconds=1)).date().isoformat()
+            return lv["from"] <= r["date"] <= lv["to"] or lv["from"] <= last <= lv["to"]
+        on_leave = [r for r in rows if r["agent"] == lv["agent"] and touches(r)]
         assert not on_leave, on_leave
     for a in agents:
         hours = sum(float(r["paid_hours"]) for r in rows if r["agent"] == a["id"])
@@ -113,3 +130,30 @@ def test_ics_files_hold_the_roster_shifts(tmp_path: Path) -> None:
         want = {(s, e if e > s else e + dt.timedelta(days=1)) for s, e in want}
         assert got == want, a["id"]
         assert leave_days == next(x for x in summary["agents_summary"] if x["agent"] == a["id"])["leave_days"]
+
+
+def test_demo_february_month_roster_calendars(tmp_path: Path) -> None:
+    icalendar = pytest.importorskip("icalendar", reason="pip install icalendar to parse the .ics files")
+    exe = wfm_bin()
+    if exe is None:
+        pytest.skip("no wfm binary (build it with `cargo build`, or set WFM_BIN)")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        r = subprocess.run([exe, *args], capture_output=True, text=True, cwd=tmp_path)
+        assert r.returncode == 0, (args, r.stderr)
+        return r
+
+    # The demo's February staffing, made with the demo's own arguments.
+    run("ingest", "calls", str(REPO / "data/anonbank/january_01-14.txt"), "--interval", "30m",
+        "--out", "ingest.csv")
+    run("forecast", "--history", str(REPO / "data/audit/actuals_1999-01_02.csv"),
+        "--calendar", str(REPO / "data/anonbank/special_days_1999.csv"), "--model", "auto",
+        "--start", "1999-02-01T00:00:00", "--horizon", "28d", "--out", "forecast.csv")
+    run("staff", "--input", "forecast.csv", "--config", str(REPO / "models/staffing.toml"),
+        "--history", "ingest.csv", "--out", "staff.csv")
+    run("schedule", "--requirement", "staff.csv", "--from", "1999-02-01", "--days", "28",
+        "--shifts", str(REPO / "models/shifts.toml"), "--method", "greedy", "--solver", "microlp",
+        "--config", str(REPO / "models/staffing.toml"), "--history", "ingest.csv",
+        "--agents", str(REPO / "models/agents_example.csv"),
+        "--leave", str(REPO / "models/leave_example.csv"), "--out", "month")
+    check_month(icalendar, tmp_path / "month")

@@ -582,7 +582,7 @@ fn solve_all(
                 agents,
                 req.queues(),
                 &rr,
-                Backend::best_available(),
+                opts.backend(),
                 // What is left of the command's wall-clock limit (issue #16).
                 args.time_limit
                     .unwrap_or(Duration::from_secs(30))

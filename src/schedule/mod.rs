@@ -239,6 +239,10 @@ impl SolveOptions {
         self.backend = b;
         self
     }
+    /// The MIP engine (also the roster's).
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
     /// Paid-hours budget of the `service` objective. Default: the paid hours of the minimum-cost
     /// plan (so the service plan redistributes the same hours).
     ///
