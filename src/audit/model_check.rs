@@ -230,49 +230,8 @@ pub(crate) fn check(
         if model == "erlang_a" && patience.is_none() {
             continue;
         }
-        let pick = |r: &ModelCheckRow| -> Option<QueueMetrics> {
-            if model == "erlang_c" {
-                r.erlang_c
-            } else {
-                r.erlang_a
-            }
-        };
-        let mut w = Weighted::default();
-        let mut unstable = 0;
-        for r in &out.rows {
-            let m = pick(r);
-            if m.is_none() {
-                unstable += 1;
-            }
-            let pred_sl = m.map_or(0.0, |m| m.service_level);
-            if let Some(asl) = r.actual_sl {
-                w.sl.push(r.offered, asl, pred_sl);
-            }
-            if let (Some(m), Some(asa)) = (m, r.actual_asa_secs) {
-                if r.answered > 0.0 {
-                    w.asa.push(r.answered, asa, m.asa_secs);
-                }
-            }
-            match m.and_then(|m| m.abandon_rate) {
-                Some(pa) => w.ab.push(r.offered, r.actual_abandon, pa),
-                None => w.ab_actual.push(r.offered, r.actual_abandon, 0.0),
-            }
-        }
-        out.summaries.push(ModelSummary {
-            model,
-            intervals: out.rows.len(),
-            unstable,
-            actual_sl: w.sl.actual(),
-            predicted_sl: w.sl.predicted(),
-            sl_mae: w.sl.mae(),
-            sl_bias: w.sl.bias(),
-            actual_asa_secs: w.asa.actual(),
-            predicted_asa_secs: w.asa.predicted(),
-            asa_mae_secs: w.asa.mae(),
-            actual_abandon: w.ab.actual().or(w.ab_actual.actual()),
-            predicted_abandon: w.ab.predicted(),
-            abandon_mae: w.ab.mae(),
-        });
+        let summary = summarize(&out.rows, model);
+        out.summaries.push(summary);
     }
     out.better = out
         .summaries
@@ -281,6 +240,54 @@ pub(crate) fn check(
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, m)| m);
     Ok(out)
+}
+
+/// Predicted against actual service level, ASA and abandon rate over `rows`, weighted (SL and
+/// abandon by offered, ASA by answered), under `model` (`erlang_c` or `erlang_a`).
+fn summarize(rows: &[ModelCheckRow], model: &'static str) -> ModelSummary {
+    let pick = |r: &ModelCheckRow| -> Option<QueueMetrics> {
+        if model == "erlang_c" {
+            r.erlang_c
+        } else {
+            r.erlang_a
+        }
+    };
+    let mut w = Weighted::default();
+    let mut unstable = 0;
+    for r in rows {
+        let m = pick(r);
+        if m.is_none() {
+            unstable += 1;
+        }
+        let pred_sl = m.map_or(0.0, |m| m.service_level);
+        if let Some(asl) = r.actual_sl {
+            w.sl.push(r.offered, asl, pred_sl);
+        }
+        if let (Some(m), Some(asa)) = (m, r.actual_asa_secs) {
+            if r.answered > 0.0 {
+                w.asa.push(r.answered, asa, m.asa_secs);
+            }
+        }
+        match m.and_then(|m| m.abandon_rate) {
+            Some(pa) => w.ab.push(r.offered, r.actual_abandon, pa),
+            None => w.ab_actual.push(r.offered, r.actual_abandon, 0.0),
+        }
+    }
+    ModelSummary {
+        model,
+        intervals: rows.len(),
+        unstable,
+        actual_sl: w.sl.actual(),
+        predicted_sl: w.sl.predicted(),
+        sl_mae: w.sl.mae(),
+        sl_bias: w.sl.bias(),
+        actual_asa_secs: w.asa.actual(),
+        predicted_asa_secs: w.asa.predicted(),
+        asa_mae_secs: w.asa.mae(),
+        actual_abandon: w.ab.actual().or(w.ab_actual.actual()),
+        predicted_abandon: w.ab.predicted(),
+        abandon_mae: w.ab.mae(),
+    }
 }
 
 #[derive(Default)]

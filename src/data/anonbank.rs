@@ -155,6 +155,97 @@ fn col(i: usize) -> String {
     NAMES[i].to_string()
 }
 
+/// The time fields of one record (seconds of day, durations in seconds).
+struct Times {
+    vru_entry: i64,
+    vru_exit: i64,
+    vru_time: i64,
+    q_start: i64,
+    q_exit: i64,
+    q_time: i64,
+    ser_start: i64,
+    ser_exit: i64,
+    ser_time: i64,
+}
+
+/// Checks the durations of a record against its times; whether the call reached the queue.
+/// Inconsistent queue or service times reject the record, VRU mismatches are only noted.
+fn check_times(
+    t: &Times,
+    outcome: Outcome,
+    server: &str,
+    notes: &mut Vec<&'static str>,
+) -> Result<bool, (RejectReason, Option<String>)> {
+    let Times {
+        vru_entry,
+        vru_exit,
+        vru_time,
+        q_start,
+        q_exit,
+        q_time,
+        ser_start,
+        ser_exit,
+        ser_time,
+    } = *t;
+    for (i, v) in [(11, q_time), (15, ser_time)] {
+        if v < 0 {
+            return Err((
+                RejectReason::NegativeDuration {
+                    column: col(i),
+                    value: v,
+                },
+                Some(col(i)),
+            ));
+        }
+    }
+    let inconsistent = |i: usize, value: i64, expected: i64| {
+        (
+            RejectReason::InconsistentDuration {
+                column: col(i),
+                value,
+                expected,
+            },
+            Some(col(i)),
+        )
+    };
+    // VRU time is no KPI: rejecting a call for it would distort the volumes, so a mismatch is
+    // only counted.
+    if vru_time != nearest_diff(vru_entry, vru_exit) {
+        notes.push("vru_time inconsistent with vru_entry/vru_exit (VRU time is not a KPI)");
+    } else if vru_time < 0 {
+        notes.push("vru_exit before vru_entry (clock skew; VRU time is not a KPI)");
+    }
+    // q_start = 0:00:00 means "did not reach the queue" (field documentation, field 10).
+    let queued = q_start != 0;
+    if queued {
+        let expected = forward_diff(q_start, q_exit);
+        if q_time != expected {
+            return Err(inconsistent(11, q_time, expected));
+        }
+    } else if q_exit != 0 || q_time != 0 {
+        if q_time == q_exit {
+            // A queue joined exactly at midnight is indistinguishable from "no queue"; the
+            // format's definition wins and the call counts as not queued.
+            notes.push("q_start 0:00:00 with a queue exit (read as not queued, per the format)");
+        } else {
+            return Err(inconsistent(11, q_time, forward_diff(0, q_exit)));
+        }
+    }
+    if outcome == Outcome::Answered {
+        let expected = forward_diff(ser_start, ser_exit);
+        if ser_time != expected {
+            return Err(inconsistent(15, ser_time, expected));
+        }
+        if server == "NO_SERVER" {
+            notes.push("AGENT outcome with server NO_SERVER");
+        }
+    } else if ser_start != 0 || ser_exit != 0 || ser_time != 0 {
+        notes.push("HANG with service times (ignored: not answered)");
+    }
+
+    Ok(queued)
+}
+
 /// Parses one data line (without line terminator). Returns the record, or the reason to reject
 /// it together with the field at fault.
 pub(crate) fn parse_line<'a>(
@@ -242,61 +333,18 @@ pub(crate) fn parse_line<'a>(
     let ser_exit = time(14)?;
     let ser_time = secs(15)?;
 
-    for (i, v) in [(11, q_time), (15, ser_time)] {
-        if v < 0 {
-            return Err((
-                RejectReason::NegativeDuration {
-                    column: col(i),
-                    value: v,
-                },
-                Some(col(i)),
-            ));
-        }
-    }
-    let inconsistent = |i: usize, value: i64, expected: i64| {
-        (
-            RejectReason::InconsistentDuration {
-                column: col(i),
-                value,
-                expected,
-            },
-            Some(col(i)),
-        )
+    let t = Times {
+        vru_entry,
+        vru_exit,
+        vru_time,
+        q_start,
+        q_exit,
+        q_time,
+        ser_start,
+        ser_exit,
+        ser_time,
     };
-    // VRU time is no KPI: rejecting a call for it would distort the volumes, so a mismatch is
-    // only counted.
-    if vru_time != nearest_diff(vru_entry, vru_exit) {
-        notes.push("vru_time inconsistent with vru_entry/vru_exit (VRU time is not a KPI)");
-    } else if vru_time < 0 {
-        notes.push("vru_exit before vru_entry (clock skew; VRU time is not a KPI)");
-    }
-    // q_start = 0:00:00 means "did not reach the queue" (field documentation, field 10).
-    let queued = q_start != 0;
-    if queued {
-        let expected = forward_diff(q_start, q_exit);
-        if q_time != expected {
-            return Err(inconsistent(11, q_time, expected));
-        }
-    } else if q_exit != 0 || q_time != 0 {
-        if q_time == q_exit {
-            // A queue joined exactly at midnight is indistinguishable from "no queue"; the
-            // format's definition wins and the call counts as not queued.
-            notes.push("q_start 0:00:00 with a queue exit (read as not queued, per the format)");
-        } else {
-            return Err(inconsistent(11, q_time, forward_diff(0, q_exit)));
-        }
-    }
-    if outcome == Outcome::Answered {
-        let expected = forward_diff(ser_start, ser_exit);
-        if ser_time != expected {
-            return Err(inconsistent(15, ser_time, expected));
-        }
-        if field(16) == "NO_SERVER" {
-            notes.push("AGENT outcome with server NO_SERVER");
-        }
-    } else if ser_start != 0 || ser_exit != 0 || ser_time != 0 {
-        notes.push("HANG with service times (ignored: not answered)");
-    }
+    let queued = check_times(&t, outcome, field(16), notes)?;
 
     // The queue-arrival time: q_start, or vru_exit for direct service / VRU-only calls use
     // vru_entry (the call never reached an agent queue).

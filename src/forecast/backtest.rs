@@ -18,7 +18,6 @@
 //! Reference: Tashman, L. J. (2000), "Out-of-sample tests of forecasting accuracy: an analysis
 //! and review", International Journal of Forecasting 16(4):437–450 (rolling-origin evaluation).
 
-use crate::io::schema;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -27,7 +26,6 @@ use super::calendar::Calendar;
 use super::history::History;
 use super::pipeline::{origin_and_horizon, run_queue};
 use super::{ForecastError, InnerBacktest, ModelChoice};
-use crate::table::{Cell, Table};
 use crate::time::{format_timestamp, NaiveDateTime};
 
 /// Options of [`backtest`].
@@ -127,126 +125,6 @@ pub struct BacktestReport {
     pub scores: Vec<ModelScore>,
     /// Every scored interval.
     pub rows: Vec<BacktestRow>,
-}
-
-impl BacktestReport {
-    /// The summary table (one row per model).
-    pub fn summary_table(&self) -> Table {
-        let mut t = Table::new([
-            "model",
-            "wape",
-            "bias",
-            "daily_wape",
-            "accuracy_mean",
-            "accuracy_min",
-            "accuracy_max",
-            "coverage80",
-            "coverage95",
-            "seconds",
-            "points",
-        ]);
-        for s in &self.scores {
-            t.push(vec![
-                Cell::text(&s.model),
-                Cell::Float(s.wape, 4),
-                Cell::Float(s.bias, 4),
-                Cell::Float(s.daily_wape, 4),
-                Cell::Float(s.accuracy_mean, 4),
-                Cell::Float(s.accuracy_min, 4),
-                Cell::Float(s.accuracy_max, 4),
-                Cell::Float(s.coverage80, 4),
-                Cell::Float(s.coverage95, 4),
-                Cell::Float(s.seconds, 3),
-                Cell::Int(s.points as i64),
-            ]);
-        }
-        t
-    }
-
-    /// Rest-of-day accuracy of intraday origins, per model and origin time of day:
-    /// `model,origin_time,origins,reforecast_wape,day_ahead_wape,improvement,points`
-    /// (`improvement` = 1 − reforecast ÷ day-ahead). `None` without intraday origins.
-    pub fn intraday_table(&self) -> Option<Table> {
-        if self.scores.iter().all(|s| s.intraday.is_empty()) {
-            return None;
-        }
-        let mut t = Table::new([
-            "model",
-            "origin_time",
-            "origins",
-            "reforecast_wape",
-            "day_ahead_wape",
-            "improvement",
-            "points",
-        ]);
-        for s in &self.scores {
-            for i in &s.intraday {
-                t.push(vec![
-                    Cell::text(&s.model),
-                    Cell::text(i.time_of_day.format("%H:%M").to_string()),
-                    Cell::Int(i.origins as i64),
-                    Cell::Float(i.reforecast_wape, 4),
-                    Cell::Float(i.day_ahead_wape, 4),
-                    Cell::Float(1.0 - i.reforecast_wape / i.day_ahead_wape, 4),
-                    Cell::Int(i.points as i64),
-                ]);
-            }
-        }
-        Some(t)
-    }
-
-    /// The per-interval table `origin,interval_start,queue,actual,forecast,lo80,hi80,lo95,hi95,model`
-    /// (plus `day_ahead`, the midnight forecast of the same interval, when an origin is
-    /// intraday).
-    pub fn rows_table(&self) -> Table {
-        let mut t = Table::new([
-            "origin",
-            schema::INTERVAL_START,
-            "queue",
-            "actual",
-            "forecast",
-            "lo80",
-            "hi80",
-            "lo95",
-            "hi95",
-            "model",
-        ]);
-        let intraday = self.rows.iter().any(|r| r.day_ahead.is_some());
-        if intraday {
-            t = Table::new([
-                "origin",
-                schema::INTERVAL_START,
-                "queue",
-                "actual",
-                "forecast",
-                "lo80",
-                "hi80",
-                "lo95",
-                "hi95",
-                "model",
-                "day_ahead",
-            ]);
-        }
-        for r in &self.rows {
-            let mut row = vec![
-                Cell::text(format_timestamp(r.origin)),
-                Cell::text(format_timestamp(r.interval_start)),
-                Cell::text(&r.queue),
-                Cell::Float(r.actual, 3),
-                Cell::Float(r.forecast, 3),
-                Cell::Float(r.lo80, 3),
-                Cell::Float(r.hi80, 3),
-                Cell::Float(r.lo95, 3),
-                Cell::Float(r.hi95, 3),
-                Cell::text(&r.model),
-            ];
-            if intraday {
-                row.push(Cell::float(r.day_ahead, 3));
-            }
-            t.push(row);
-        }
-        t
-    }
 }
 
 /// Runs the rolling-origin backtest. `progress(done, total)` is called after each (model,

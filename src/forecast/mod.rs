@@ -27,10 +27,8 @@ mod queue;
 pub mod seasonal_naive;
 pub mod weekly_mean;
 
-use crate::io::schema;
 use crate::io::Location;
-use crate::table::{Cell, Table};
-use crate::time::{format_timestamp, NaiveDateTime};
+use crate::time::NaiveDateTime;
 
 pub use backtest::{backtest, BacktestOptions, BacktestReport, BacktestRow, ModelScore};
 pub use calendar::{Adjustment, Calendar, Effect, SpecialDay};
@@ -475,41 +473,6 @@ pub struct ForecastOutput {
 }
 
 impl ForecastOutput {
-    /// The output table `interval_start,queue,forecast,lo80,hi80,lo95,hi95,aht_forecast,model`.
-    pub fn to_table(&self) -> Table {
-        let mut t = Table::new([
-            schema::INTERVAL_START,
-            "queue",
-            "forecast",
-            "lo80",
-            "hi80",
-            "lo95",
-            "hi95",
-            "aht_forecast",
-            "model",
-        ]);
-        for r in &self.rows {
-            t.push(vec![
-                Cell::text(
-                    crate::model::LocalStamp {
-                        local: r.interval_start,
-                        offset_secs: r.utc_offset_secs,
-                    }
-                    .to_rfc3339(),
-                ),
-                Cell::text(&r.queue),
-                Cell::Float(r.forecast, 3),
-                Cell::Float(r.lo80, 3),
-                Cell::Float(r.hi80, 3),
-                Cell::Float(r.lo95, 3),
-                Cell::Float(r.hi95, 3),
-                Cell::float(r.aht_forecast_secs, 1),
-                Cell::text(&r.model),
-            ]);
-        }
-        t
-    }
-
     /// Places the rows in the site's time zone (`--tz`): the forecast is made per local
     /// time-of-day slot, so each row is written for every interval its slot has on that local
     /// day, with its UTC offset: twice (each with the slot's forecast) in a fall-back night's
@@ -532,44 +495,6 @@ impl ForecastOutput {
         };
         rows.sort_by(|a, b| (instant(a).utc(), &a.queue).cmp(&(instant(b).utc(), &b.queue)));
         self.rows = rows;
-    }
-
-    /// The snapshot `wfm audit` reads: origin, creation time, history file, horizon, model per
-    /// queue and the ranking.
-    pub fn meta_json(&self, history: &std::path::Path, created_at: &str) -> serde_json::Value {
-        let models: serde_json::Map<String, serde_json::Value> = self
-            .queues
-            .iter()
-            .map(|q| (q.queue.clone(), serde_json::Value::String(q.model.clone())))
-            .collect();
-        let ranking: serde_json::Map<String, serde_json::Value> = self
-            .queues
-            .iter()
-            .map(|q| {
-                let list: Vec<serde_json::Value> = q
-                    .ranking
-                    .iter()
-                    .map(|r| serde_json::json!({"model": r.model, "wape": r.wape.map(|w| (w * 1e4).round() / 1e4)}))
-                    .collect();
-                (q.queue.clone(), serde_json::Value::Array(list))
-            })
-            .collect();
-        serde_json::json!({
-            "origin": format_timestamp(self.origin),
-            "created_at": created_at,
-            "history": history.display().to_string(),
-            "horizon": format!("{}s", self.horizon_secs),
-            "horizon_days": self.horizon_secs as f64 / 86_400.0,
-            "models": models,
-            "ranking": ranking,
-            "adjustments": self.adjustments.iter().map(|a| serde_json::json!({
-                "date": a.date.to_string(),
-                "name": a.name,
-                "factor": a.factor,
-                "queue": a.queue,
-            })).collect::<Vec<_>>(),
-            "warnings": self.warnings,
-        })
     }
 }
 

@@ -67,6 +67,106 @@ impl Prepared {
     }
 }
 
+/// Hampel filter on usable days: a value further than [`HAMPEL_T`] robust scales from the
+/// median of its same-weekday neighbours is replaced by that median.
+fn hampel(
+    adjusted: &[f64],
+    usable: &[bool],
+    d: usize,
+    neighbours: &dyn Fn(usize) -> Vec<usize>,
+) -> Vec<f64> {
+    let days = usable.len();
+    let mut clean = adjusted.to_vec();
+    let mut buf = Vec::with_capacity(NEIGHBOURS);
+    let mut dev = Vec::with_capacity(NEIGHBOURS);
+    for j in 0..days {
+        if !usable[j] {
+            continue;
+        }
+        let nb = neighbours(j);
+        if nb.len() < 3 {
+            continue;
+        }
+        for s in 0..d {
+            let y = adjusted[j * d + s];
+            buf.clear();
+            buf.extend(nb.iter().map(|&k| adjusted[k * d + s]));
+            let m = median(&mut buf);
+            dev.clear();
+            dev.extend(buf.iter().map(|v| (v - m).abs()));
+            let mad = median(&mut dev);
+            let scale = (1.4826 * mad).max(m.max(1.0).sqrt());
+            if (y - m).abs() > HAMPEL_T * scale {
+                clean[j * d + s] = m;
+            }
+        }
+    }
+
+    clean
+}
+
+/// Special-day effects (closed, eve, reduced) from past occurrences: per slot, observed ÷
+/// expected volume, shrunk towards the day's overall ratio by [`EFFECT_PRIOR_CALLS`]; and the
+/// number of occurrences of each.
+fn special_effects(
+    vol: &[Option<f64>],
+    special: &[Option<Effect>],
+    observed: &[bool],
+    expected: &[f64],
+    d: usize,
+) -> ([Vec<f64>; 3], [usize; 3]) {
+    let days = special.len();
+    let mut num = [vec![0.0; d], vec![0.0; d], vec![0.0; d]];
+    let mut den = [vec![0.0; d], vec![0.0; d], vec![0.0; d]];
+    let mut occ = [0usize; 3];
+    for j in 0..days {
+        let (Some(e), true) = (special[j], observed[j]) else {
+            continue;
+        };
+        let exp = &expected[j * d..(j + 1) * d];
+        if exp.iter().sum::<f64>() <= 0.0 {
+            continue;
+        }
+        occ[e.index()] += 1;
+        for s in 0..d {
+            num[e.index()][s] += vol[j * d + s].unwrap_or(0.0);
+            den[e.index()][s] += exp[s];
+        }
+    }
+    let ratio = |i: usize| -> Vec<f64> {
+        let n: f64 = num[i].iter().sum();
+        let dd: f64 = den[i].iter().sum();
+        let r = n / dd;
+        (0..d)
+            .map(|s| (num[i][s] + EFFECT_PRIOR_CALLS * r) / (den[i][s] + EFFECT_PRIOR_CALLS))
+            .collect()
+    };
+    let ones = vec![1.0; d];
+    let closed = if occ[Effect::Closed.index()] > 0 {
+        ratio(Effect::Closed.index())
+    } else {
+        vec![0.0; d]
+    };
+    let ei = Effect::Eve.index();
+    let ri = Effect::Reduced.index();
+    let eve = if occ[ei] > 0 {
+        ratio(ei)
+    } else if occ[ri] > 0 {
+        ratio(ri)
+    } else {
+        ones.clone()
+    };
+    let reduced = if occ[ri] > 0 {
+        ratio(ri)
+    } else if occ[ei] > 0 {
+        ratio(ei)
+    } else {
+        ones
+    };
+
+    ([closed, eve, reduced], occ)
+}
+
 /// Prepares `q`'s history on days `[0, origin_day)`.
 pub(crate) fn prepare(
     history: &History,
@@ -160,81 +260,8 @@ pub(crate) fn prepare(
         }
     }
 
-    // Hampel filter on usable days.
-    let mut clean = adjusted.clone();
-    let mut buf = Vec::with_capacity(NEIGHBOURS);
-    let mut dev = Vec::with_capacity(NEIGHBOURS);
-    for j in 0..days {
-        if !usable[j] {
-            continue;
-        }
-        let nb = neighbours(j);
-        if nb.len() < 3 {
-            continue;
-        }
-        for s in 0..d {
-            let y = adjusted[j * d + s];
-            buf.clear();
-            buf.extend(nb.iter().map(|&k| adjusted[k * d + s]));
-            let m = median(&mut buf);
-            dev.clear();
-            dev.extend(buf.iter().map(|v| (v - m).abs()));
-            let mad = median(&mut dev);
-            let scale = (1.4826 * mad).max(m.max(1.0).sqrt());
-            if (y - m).abs() > HAMPEL_T * scale {
-                clean[j * d + s] = m;
-            }
-        }
-    }
-
-    // Special-day effects from past occurrences.
-    let mut num = [vec![0.0; d], vec![0.0; d], vec![0.0; d]];
-    let mut den = [vec![0.0; d], vec![0.0; d], vec![0.0; d]];
-    let mut occ = [0usize; 3];
-    for j in 0..days {
-        let (Some(e), true) = (special[j], observed[j]) else {
-            continue;
-        };
-        let exp = &expected[j * d..(j + 1) * d];
-        if exp.iter().sum::<f64>() <= 0.0 {
-            continue;
-        }
-        occ[e.index()] += 1;
-        for s in 0..d {
-            num[e.index()][s] += vol[j * d + s].unwrap_or(0.0);
-            den[e.index()][s] += exp[s];
-        }
-    }
-    let ratio = |i: usize| -> Vec<f64> {
-        let n: f64 = num[i].iter().sum();
-        let dd: f64 = den[i].iter().sum();
-        let r = n / dd;
-        (0..d)
-            .map(|s| (num[i][s] + EFFECT_PRIOR_CALLS * r) / (den[i][s] + EFFECT_PRIOR_CALLS))
-            .collect()
-    };
-    let ones = vec![1.0; d];
-    let closed = if occ[Effect::Closed.index()] > 0 {
-        ratio(Effect::Closed.index())
-    } else {
-        vec![0.0; d]
-    };
-    let ei = Effect::Eve.index();
-    let ri = Effect::Reduced.index();
-    let eve = if occ[ei] > 0 {
-        ratio(ei)
-    } else if occ[ri] > 0 {
-        ratio(ri)
-    } else {
-        ones.clone()
-    };
-    let reduced = if occ[ri] > 0 {
-        ratio(ri)
-    } else if occ[ei] > 0 {
-        ratio(ei)
-    } else {
-        ones
-    };
+    let clean = hampel(&adjusted, &usable, d, &neighbours);
+    let ([closed, eve, reduced], occ) = special_effects(vol, &special, &observed, &expected, d);
 
     Prepared {
         d,

@@ -12,14 +12,17 @@
 //! - [`panels`]: model panels ([`crate::model::Panel`]) to and from tables, with the
 //!   provenance of every cell.
 
+pub mod calendar;
 pub mod calibration;
 pub mod capacity;
 pub mod coverage;
 pub mod daily;
 mod error;
+pub mod forecast;
 pub(crate) mod grid;
 pub mod history;
 pub mod ics;
+pub mod kpi;
 pub mod leave;
 mod location;
 pub mod multiskill;

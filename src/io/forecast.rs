@@ -1,0 +1,202 @@
+//! Forecast tables: the forecast output and the snapshot `wfm audit` reads beside it, and
+//! the backtest's summary, intraday and per-interval tables.
+
+use super::schema;
+use super::table::{Cell, Table};
+use crate::forecast::{BacktestReport, ForecastOutput};
+use crate::time::format_timestamp;
+
+impl BacktestReport {
+    /// The summary table (one row per model).
+    pub fn summary_table(&self) -> Table {
+        let mut t = Table::new([
+            "model",
+            "wape",
+            "bias",
+            "daily_wape",
+            "accuracy_mean",
+            "accuracy_min",
+            "accuracy_max",
+            "coverage80",
+            "coverage95",
+            "seconds",
+            "points",
+        ]);
+        for s in &self.scores {
+            t.push(vec![
+                Cell::text(&s.model),
+                Cell::Float(s.wape, 4),
+                Cell::Float(s.bias, 4),
+                Cell::Float(s.daily_wape, 4),
+                Cell::Float(s.accuracy_mean, 4),
+                Cell::Float(s.accuracy_min, 4),
+                Cell::Float(s.accuracy_max, 4),
+                Cell::Float(s.coverage80, 4),
+                Cell::Float(s.coverage95, 4),
+                Cell::Float(s.seconds, 3),
+                Cell::Int(s.points as i64),
+            ]);
+        }
+        t
+    }
+
+    /// Rest-of-day accuracy of intraday origins, per model and origin time of day:
+    /// `model,origin_time,origins,reforecast_wape,day_ahead_wape,improvement,points`
+    /// (`improvement` = 1 − reforecast ÷ day-ahead). `None` without intraday origins.
+    pub fn intraday_table(&self) -> Option<Table> {
+        if self.scores.iter().all(|s| s.intraday.is_empty()) {
+            return None;
+        }
+        let mut t = Table::new([
+            "model",
+            "origin_time",
+            "origins",
+            "reforecast_wape",
+            "day_ahead_wape",
+            "improvement",
+            "points",
+        ]);
+        for s in &self.scores {
+            for i in &s.intraday {
+                t.push(vec![
+                    Cell::text(&s.model),
+                    Cell::text(i.time_of_day.format("%H:%M").to_string()),
+                    Cell::Int(i.origins as i64),
+                    Cell::Float(i.reforecast_wape, 4),
+                    Cell::Float(i.day_ahead_wape, 4),
+                    Cell::Float(1.0 - i.reforecast_wape / i.day_ahead_wape, 4),
+                    Cell::Int(i.points as i64),
+                ]);
+            }
+        }
+        Some(t)
+    }
+
+    /// The per-interval table `origin,interval_start,queue,actual,forecast,lo80,hi80,lo95,hi95,model`
+    /// (plus `day_ahead`, the midnight forecast of the same interval, when an origin is
+    /// intraday).
+    pub fn rows_table(&self) -> Table {
+        let mut t = Table::new([
+            "origin",
+            schema::INTERVAL_START,
+            "queue",
+            "actual",
+            "forecast",
+            "lo80",
+            "hi80",
+            "lo95",
+            "hi95",
+            "model",
+        ]);
+        let intraday = self.rows.iter().any(|r| r.day_ahead.is_some());
+        if intraday {
+            t = Table::new([
+                "origin",
+                schema::INTERVAL_START,
+                "queue",
+                "actual",
+                "forecast",
+                "lo80",
+                "hi80",
+                "lo95",
+                "hi95",
+                "model",
+                "day_ahead",
+            ]);
+        }
+        for r in &self.rows {
+            let mut row = vec![
+                Cell::text(format_timestamp(r.origin)),
+                Cell::text(format_timestamp(r.interval_start)),
+                Cell::text(&r.queue),
+                Cell::Float(r.actual, 3),
+                Cell::Float(r.forecast, 3),
+                Cell::Float(r.lo80, 3),
+                Cell::Float(r.hi80, 3),
+                Cell::Float(r.lo95, 3),
+                Cell::Float(r.hi95, 3),
+                Cell::text(&r.model),
+            ];
+            if intraday {
+                row.push(Cell::float(r.day_ahead, 3));
+            }
+            t.push(row);
+        }
+        t
+    }
+}
+
+impl ForecastOutput {
+    /// The output table `interval_start,queue,forecast,lo80,hi80,lo95,hi95,aht_forecast,model`.
+    pub fn to_table(&self) -> Table {
+        let mut t = Table::new([
+            schema::INTERVAL_START,
+            "queue",
+            "forecast",
+            "lo80",
+            "hi80",
+            "lo95",
+            "hi95",
+            "aht_forecast",
+            "model",
+        ]);
+        for r in &self.rows {
+            t.push(vec![
+                Cell::text(
+                    crate::model::LocalStamp {
+                        local: r.interval_start,
+                        offset_secs: r.utc_offset_secs,
+                    }
+                    .to_rfc3339(),
+                ),
+                Cell::text(&r.queue),
+                Cell::Float(r.forecast, 3),
+                Cell::Float(r.lo80, 3),
+                Cell::Float(r.hi80, 3),
+                Cell::Float(r.lo95, 3),
+                Cell::Float(r.hi95, 3),
+                Cell::float(r.aht_forecast_secs, 1),
+                Cell::text(&r.model),
+            ]);
+        }
+        t
+    }
+
+    /// The snapshot `wfm audit` reads: origin, creation time, history file, horizon, model per
+    /// queue and the ranking.
+    pub fn meta_json(&self, history: &std::path::Path, created_at: &str) -> serde_json::Value {
+        let models: serde_json::Map<String, serde_json::Value> = self
+            .queues
+            .iter()
+            .map(|q| (q.queue.clone(), serde_json::Value::String(q.model.clone())))
+            .collect();
+        let ranking: serde_json::Map<String, serde_json::Value> = self
+            .queues
+            .iter()
+            .map(|q| {
+                let list: Vec<serde_json::Value> = q
+                    .ranking
+                    .iter()
+                    .map(|r| serde_json::json!({"model": r.model, "wape": r.wape.map(|w| (w * 1e4).round() / 1e4)}))
+                    .collect();
+                (q.queue.clone(), serde_json::Value::Array(list))
+            })
+            .collect();
+        serde_json::json!({
+            "origin": format_timestamp(self.origin),
+            "created_at": created_at,
+            "history": history.display().to_string(),
+            "horizon": format!("{}s", self.horizon_secs),
+            "horizon_days": self.horizon_secs as f64 / 86_400.0,
+            "models": models,
+            "ranking": ranking,
+            "adjustments": self.adjustments.iter().map(|a| serde_json::json!({
+                "date": a.date.to_string(),
+                "name": a.name,
+                "factor": a.factor,
+                "queue": a.queue,
+            })).collect::<Vec<_>>(),
+            "warnings": self.warnings,
+        })
+    }
+}
