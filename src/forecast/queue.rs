@@ -140,39 +140,25 @@ pub(crate) fn forecast_all(
     options: &ForecastOptions,
 ) -> Result<ForecastOutput, ForecastError> {
     let (origin, _) = origin_and_horizon(history, options.start, options.horizon_secs)?;
-    let mut rows = Vec::new();
-    let mut queues = Vec::new();
-    let mut cells = Vec::new();
-    let mut grid = None;
-    let mut warnings = Vec::new();
     // Queues are independent: forecast them in parallel, then assemble in queue order (the
     // first failing queue in that order is reported, whatever the thread count).
     let runs: Vec<Result<QueueForecast, ForecastError>> = (0..history.queues().len())
         .into_par_iter()
         .map(|q| run_one(history, q, calendar, options))
         .collect();
+    let runs = runs.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let grid = runs.first().expect("a history has queues").grid;
+    let rows = rows_by_time(&runs);
+    // The panel, queue-major, copied in parallel (every queue has one cell per interval).
+    let h = grid.len();
+    let cells: Vec<Forecast> = (0..runs.len() * h)
+        .into_par_iter()
+        .map(|i| runs[i / h].cells[i % h])
+        .collect();
+    let mut queues = Vec::with_capacity(runs.len());
+    let mut warnings = Vec::new();
     for run in runs {
-        let run = run?;
-        for (t, c) in run.cells.iter().enumerate() {
-            if !run.open[t] {
-                continue;
-            }
-            rows.push(ForecastRow {
-                interval_start: run.grid.timestamp(t),
-                queue: run.queue.to_string(),
-                forecast: c.offered,
-                lo80: c.lo80,
-                hi80: c.hi80,
-                lo95: c.lo95,
-                hi95: c.hi95,
-                aht_forecast_secs: c.aht_secs,
-                model: run.model.clone(),
-                utc_offset_secs: None,
-            });
-        }
-        cells.extend(run.cells);
         warnings.extend(run.warnings);
-        grid = Some(run.grid);
         queues.push(QueueSummary {
             queue: run.queue.to_string(),
             model: run.model,
@@ -180,8 +166,6 @@ pub(crate) fn forecast_all(
             inner_origins: run.inner_origins,
         });
     }
-    rows.sort_by(|a, b| (a.interval_start, &a.queue).cmp(&(b.interval_start, &b.queue)));
-    let grid = grid.expect("a history has queues");
     let panel = Panel::from_cells(history.panel().queues().to_vec(), grid, cells)
         .expect("one cell per queue × forecast interval");
     Ok(ForecastOutput {
@@ -193,6 +177,46 @@ pub(crate) fn forecast_all(
         adjustments: applied_adjustments(calendar, &grid),
         warnings,
     })
+}
+
+/// The rows of the open intervals, by interval start then queue name. Every queue is forecast
+/// on the same grid, so that order is interval by interval, queues by name: the `(interval,
+/// queue)` pairs are listed in it directly (no sort of the rows) and the rows are then built
+/// in parallel, each in its place.
+fn rows_by_time(runs: &[QueueForecast]) -> Vec<ForecastRow> {
+    let mut by_name: Vec<usize> = (0..runs.len()).collect();
+    by_name.sort_by(|&a, &b| runs[a].queue.cmp(&runs[b].queue));
+    let h = runs.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    let mut open: Vec<(usize, usize)> = (0..h)
+        .flat_map(|t| by_name.iter().map(move |&q| (t, q)))
+        .filter(|&(t, q)| runs[q].open.get(t).copied().unwrap_or(false))
+        .collect();
+    if runs.windows(2).any(|w| w[0].grid != w[1].grid) {
+        // Not reached by `forecast_all` (one origin and horizon for every queue); kept so that
+        // the order stays right if grids ever differ.
+        open.sort_by(|&(t, q), &(u, r)| {
+            (runs[q].grid.timestamp(t), &runs[q].queue)
+                .cmp(&(runs[r].grid.timestamp(u), &runs[r].queue))
+        });
+    }
+    open.par_iter()
+        .map(|&(t, q)| {
+            let run = &runs[q];
+            let c = &run.cells[t];
+            ForecastRow {
+                interval_start: run.grid.timestamp(t),
+                queue: run.queue.as_str().to_owned(),
+                forecast: c.offered,
+                lo80: c.lo80,
+                hi80: c.hi80,
+                lo95: c.lo95,
+                hi95: c.hi95,
+                aht_forecast_secs: c.aht_secs,
+                model: run.model.clone(),
+                utc_offset_secs: None,
+            }
+        })
+        .collect()
 }
 
 /// The calendar's adjustments that fall inside the forecast's grid, by date.

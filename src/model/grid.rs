@@ -397,6 +397,41 @@ pub struct Stamp {
     pub series: usize,
 }
 
+/// The indices of `stamps` ordered by `(series, at, index)`: a counting sort by series (which
+/// keeps indices ascending), then a stable sort by time inside each series — linear when each
+/// series is already in time order, as inputs usually are. Series numbers beyond the number of
+/// stamps (not queue indices) fall back to one sort.
+fn by_series_then_time(stamps: &[Stamp]) -> Vec<usize> {
+    let n = stamps.len();
+    let series = stamps
+        .iter()
+        .map(|s| s.series.saturating_add(1))
+        .max()
+        .unwrap_or(0);
+    if series > n {
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&i| (stamps[i].series, stamps[i].at, i));
+        return order;
+    }
+    let mut first = vec![0usize; series + 1];
+    for s in stamps {
+        first[s.series + 1] += 1;
+    }
+    for q in 0..series {
+        first[q + 1] += first[q];
+    }
+    let mut next = first.clone();
+    let mut order = vec![0usize; n];
+    for (i, s) in stamps.iter().enumerate() {
+        order[next[s.series]] = i;
+        next[s.series] += 1;
+    }
+    for q in 0..series {
+        order[first[q]..first[q + 1]].sort_by_key(|&i| stamps[i].at);
+    }
+    order
+}
+
 /// The one interval-length inference of the crate.
 ///
 /// The length is the spacing that successive starts of the same series most often have; every
@@ -412,8 +447,7 @@ pub fn infer_interval(
     stamps: &[Stamp],
     declared: Option<IntervalLength>,
 ) -> Result<IntervalLength, GridError> {
-    let mut order: Vec<usize> = (0..stamps.len()).collect();
-    order.sort_by_key(|&i| (stamps[i].series, stamps[i].at, i));
+    let order = by_series_then_time(stamps);
     // (spacing, index of the later stamp)
     let mut steps: Vec<(i64, usize)> = Vec::new();
     for w in order.windows(2) {

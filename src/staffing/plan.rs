@@ -130,7 +130,7 @@ impl Row {
 /// is then checked on the site's clock). Without offsets: the starts themselves.
 fn elapsed_axis(rows: &[Row]) -> Vec<NaiveDateTime> {
     let base = rows.first().and_then(|r| r.offset).unwrap_or(0);
-    rows.iter()
+    rows.par_iter()
         .map(|r| r.stamp().utc() + chrono::TimeDelta::seconds(i64::from(base)))
         .collect()
 }
@@ -183,6 +183,30 @@ const AHT_DOMAIN: &str = "expected a handle time in [0, 86400] seconds";
 
 fn bad(at: Location, value: f64, reason: &'static str) -> StaffingError {
     StaffingError::BadInput { at, value, reason }
+}
+
+/// Checks one in-memory demand row (row `i`, numbered `i + 2` as if read from a CSV file).
+fn check_demand(source: &Path, i: usize, d: &Demand) -> Result<(), StaffingError> {
+    let at = |col: &str| Location {
+        file: source.to_path_buf(),
+        line: i as u64 + 2,
+        column: Some(col.to_string()),
+    };
+    if !(d.offered.is_finite() && (0.0..=MAX_OFFERED).contains(&d.offered)) {
+        return Err(bad(at("offered"), d.offered, OFFERED_DOMAIN));
+    }
+    if let Some(a) = d.aht_secs {
+        if !(a.is_finite() && (0.0..=MAX_DURATION_SECS).contains(&a)) {
+            return Err(bad(at("aht_seconds"), a, AHT_DOMAIN));
+        }
+    } else if d.offered > 0.0 {
+        return Err(bad(
+            at("aht_seconds"),
+            d.offered,
+            "handle time is empty while offered > 0",
+        ));
+    }
+    Ok(())
 }
 
 impl StaffInput {
@@ -368,39 +392,33 @@ impl StaffInput {
     /// [`StaffingError::BadInput`] for negative or non-finite values, or `offered > 0` without
     /// AHT; [`StaffingError::Duplicate`].
     pub fn from_demand(source: &Path, demand: &[Demand]) -> Result<Self, StaffingError> {
+        // Rows are checked in parallel; the first bad row in input order is reported.
+        if let Some(e) = demand
+            .par_iter()
+            .enumerate()
+            .find_map_first(|(i, d)| check_demand(source, i, d).err())
+        {
+            return Err(e);
+        }
+        // Queue indices in order of first appearance (one pass in order), then the rows.
         let mut queues: Vec<String> = Vec::new();
         let mut queue_ix: HashMap<&str, usize> = HashMap::new();
-        let mut rows = Vec::with_capacity(demand.len());
-        for (i, d) in demand.iter().enumerate() {
-            let line = i as u64 + 2;
-            let at = |col: &str| Location {
-                file: source.to_path_buf(),
-                line,
-                column: Some(col.to_string()),
-            };
-            if !(d.offered.is_finite() && (0.0..=MAX_OFFERED).contains(&d.offered)) {
-                return Err(bad(at("offered"), d.offered, OFFERED_DOMAIN));
-            }
-            if let Some(a) = d.aht_secs {
-                if !(a.is_finite() && (0.0..=MAX_DURATION_SECS).contains(&a)) {
-                    return Err(bad(at("aht_seconds"), a, AHT_DOMAIN));
-                }
-            } else if d.offered > 0.0 {
-                return Err(bad(
-                    at("aht_seconds"),
-                    d.offered,
-                    "handle time is empty while offered > 0",
-                ));
-            }
-            let queue = match queue_ix.get(d.queue.as_str()) {
+        let ix: Vec<usize> = demand
+            .iter()
+            .map(|d| match queue_ix.get(d.queue.as_str()) {
                 Some(&q) => q,
                 None => {
                     queues.push(d.queue.clone());
                     queue_ix.insert(&d.queue, queues.len() - 1);
                     queues.len() - 1
                 }
-            };
-            rows.push(Row {
+            })
+            .collect();
+        let rows = demand
+            .par_iter()
+            .zip(ix)
+            .enumerate()
+            .map(|(i, (d, queue))| Row {
                 start: d.start,
                 offset: None,
                 queue,
@@ -408,9 +426,9 @@ impl StaffInput {
                 aht: d.aht_secs,
                 agents: d.agents,
                 dist: None,
-                line,
-            });
-        }
+                line: i as u64 + 2,
+            })
+            .collect();
         Self::finish(source.to_path_buf(), queues, rows, BTreeMap::new())
     }
 
@@ -427,27 +445,32 @@ impl StaffInput {
         for (i, r) in rows.iter().enumerate() {
             by_queue[r.queue].push((axis[i], r.line, i));
         }
-        for (q, v) in by_queue.iter_mut().enumerate() {
-            v.sort_unstable();
-            for w in v.windows(2) {
-                let d = (w[1].0 - w[0].0).num_seconds();
-                if d == 0 {
-                    let (first, second) = (w[0].1.min(w[1].1), w[0].1.max(w[1].1));
-                    return Err(StaffingError::Duplicate {
-                        at: Location {
-                            file: path.clone(),
-                            line: second,
-                            column: Some(schema::INTERVAL_START.into()),
-                        },
-                        queue: queues[q].clone(),
-                        start: rows[w[0].2].stamp().to_rfc3339(),
-                        first_line: first,
-                    });
-                }
-            }
+        // Queues in parallel; the first queue (in queue order) with a duplicate is reported.
+        let duplicate = by_queue
+            .par_iter_mut()
+            .enumerate()
+            .find_map_first(|(q, v)| {
+                v.sort_unstable();
+                let w = v
+                    .windows(2)
+                    .find(|w| (w[1].0 - w[0].0).num_seconds() == 0)?;
+                let (first, second) = (w[0].1.min(w[1].1), w[0].1.max(w[1].1));
+                Some(StaffingError::Duplicate {
+                    at: Location {
+                        file: path.clone(),
+                        line: second,
+                        column: Some(schema::INTERVAL_START.into()),
+                    },
+                    queue: queues[q].clone(),
+                    start: rows[w[0].2].stamp().to_rfc3339(),
+                    first_line: first,
+                })
+            });
+        if let Some(e) = duplicate {
+            return Err(e);
         }
         let stamps: Vec<Stamp> = rows
-            .iter()
+            .par_iter()
             .zip(&axis)
             .map(|(r, &at)| Stamp {
                 at,
@@ -1073,7 +1096,12 @@ fn interval_of(
 }
 
 fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan, StaffingError> {
-    let interval = interval_of(input, config.interval())?;
+    // The inferred interval was found when the input was built (its starts do not change
+    // since); inferred again here only for a declared length or for the error message.
+    let interval = match (config.interval(), input.inferred_interval) {
+        (None, Some(l)) => l,
+        (declared, _) => interval_of(input, declared)?,
+    };
     let t = f64::from(interval.seconds());
     let hours = t / 3600.0;
     let mut policies = Vec::with_capacity(input.queues.len());
@@ -1081,72 +1109,29 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
         let hist = input.patience.get(q).and_then(|e| e.mean_secs);
         policies.push(config.resolve(q, hist)?);
     }
-    let at = |r: &Row, col: &str| Location {
-        file: input.path.clone(),
-        line: r.line,
-        column: Some(col.to_string()),
-    };
-    let mut out: Vec<Option<PlanRow>> = vec![None; input.rows.len()];
-    let mut async_rows: Vec<Vec<usize>> = vec![Vec::new(); input.queues.len()];
-    // Inbound intervals are independent: sized in parallel, then checked and collected in row
-    // order below (the first failing row in input order is reported, whatever the thread
-    // count). Rows the checks below reject are not sized.
-    let inbound: Vec<Option<Result<PlanRow, StaffingError>>> = input
+    // Inbound intervals are independent: each row is checked, sized and assembled in parallel
+    // (`None`: an async row, staffed below); the first failing row in input order is reported,
+    // whatever the thread count.
+    let sized: Vec<Result<Option<PlanRow>, StaffingError>> = input
         .rows
         .par_iter()
-        .map(|r| {
-            let p = &policies[r.queue];
-            let skip = p.kind == QueueKind::Async || (mode == Mode::Evaluate && r.agents.is_none());
-            (!skip).then(|| {
-                // Evaluation with an availability: the given agents are recorded.
-                let a = availability_at(config, &input.queues[r.queue], r.start);
-                let r = match (a, r.agents) {
-                    (Some(a), Some(n)) => Row {
-                        agents: Some(Availability::available(n, a)),
-                        ..*r
-                    },
-                    _ => *r,
-                };
-                inbound_row(&r, p, t, mode, config.risk()).map_err(|e| StaffingError::Row {
-                    at: at(&r, "offered"),
-                    source: Box::new(e),
-                })
-            })
-        })
+        .map(|r| inbound_plan_row(input, config, &policies[r.queue], r, t, mode))
         .collect();
-    for ((i, r), row) in input.rows.iter().enumerate().zip(inbound) {
-        let p = &policies[r.queue];
-        if mode == Mode::Evaluate && r.agents.is_none() {
-            return Err(bad(
-                at(r, "agents"),
-                f64::NAN,
-                "evaluation needs an agents value on every row (column `agents`, or the one named by --agents-column)",
-            ));
-        }
-        if p.kind == QueueKind::Async {
-            async_rows[r.queue].push(i);
-            continue;
-        }
-        let mut row = row.expect("sized above")?;
-        if let Some(a) = availability_at(config, &input.queues[r.queue], r.start) {
-            // Recorded agents: sized as ⌈available ÷ a⌉, evaluated as given.
-            row.agents = match mode {
-                Mode::Size => Availability::recorded(row.agents, a),
-                Mode::Evaluate => r.agents.expect("checked above"),
-            };
-            row.agents_gross = gross_agents(row.agents, p.shrinkage)?;
-        }
-        out[i] = Some(
-            PlanRow {
-                queue: input.queues[r.queue].clone(),
-                hours,
-                ..row
-            }
-            .with_bases(p),
-        );
+    if let Some(i) = sized.par_iter().position_first(Result::is_err) {
+        return Err(sized
+            .into_iter()
+            .nth(i)
+            .and_then(Result::err)
+            .expect("an error at i"));
     }
     // Async queues carry work over between intervals: one queue is sequential, queues are
     // independent and run in parallel.
+    let mut async_rows: Vec<Vec<usize>> = vec![Vec::new(); input.queues.len()];
+    for (i, r) in input.rows.iter().enumerate() {
+        if policies[r.queue].kind == QueueKind::Async {
+            async_rows[r.queue].push(i);
+        }
+    }
     let async_runs: Vec<AsyncRun> = async_rows
         .par_iter()
         .enumerate()
@@ -1158,16 +1143,24 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
             (q, ix, rows)
         })
         .collect();
-    for (q, ix, rows) in async_runs {
-        for (i, row) in ix.into_iter().zip(rows?) {
-            out[i] = Some(PlanRow { hours, ..row }.with_bases(&policies[q]));
+    let rows: Vec<PlanRow> = if async_runs.is_empty() {
+        sized
+            .into_par_iter()
+            .map(|r| r.ok().flatten().expect("every row staffed"))
+            .collect()
+    } else {
+        let mut out: Vec<Option<PlanRow>> =
+            sized.into_par_iter().map(|r| r.ok().flatten()).collect();
+        for (q, ix, rows) in async_runs {
+            for (i, row) in ix.into_iter().zip(rows?) {
+                out[i] = Some(PlanRow { hours, ..row }.with_bases(&policies[q]));
+            }
         }
-    }
-    let rows: Vec<PlanRow> = out
-        .into_iter()
-        .map(|r| r.expect("every row staffed"))
-        .collect();
-    let totals = totals(&rows, config);
+        out.into_par_iter()
+            .map(|r| r.expect("every row staffed"))
+            .collect()
+    };
+    let totals = totals(&rows, input, config);
     Ok(StaffPlan {
         mode,
         interval,
@@ -1180,6 +1173,63 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
             .zip(policies.iter().copied())
             .collect(),
     })
+}
+
+/// One input row's plan row under its queue's policy `p`: `Ok(None)` for an async queue's row
+/// (staffed per queue, see [`async_queue`]); in evaluation, a row without agents is an error.
+fn inbound_plan_row(
+    input: &StaffInput,
+    config: &StaffConfig,
+    p: &QueuePolicy,
+    r: &Row,
+    t: f64,
+    mode: Mode,
+) -> Result<Option<PlanRow>, StaffingError> {
+    let at = |r: &Row, col: &str| Location {
+        file: input.path.clone(),
+        line: r.line,
+        column: Some(col.to_string()),
+    };
+    if mode == Mode::Evaluate && r.agents.is_none() {
+        return Err(bad(
+            at(r, "agents"),
+            f64::NAN,
+            "evaluation needs an agents value on every row (column `agents`, or the one named by --agents-column)",
+        ));
+    }
+    if p.kind == QueueKind::Async {
+        return Ok(None);
+    }
+    // Evaluation with an availability: the given agents are recorded.
+    let a = availability_at(config, &input.queues[r.queue], r.start);
+    let given = match (a, r.agents) {
+        (Some(a), Some(n)) => Row {
+            agents: Some(Availability::available(n, a)),
+            ..*r
+        },
+        _ => *r,
+    };
+    let mut row =
+        inbound_row(&given, p, t, mode, config.risk()).map_err(|e| StaffingError::Row {
+            at: at(&given, "offered"),
+            source: Box::new(e),
+        })?;
+    if let Some(a) = a {
+        // Recorded agents: sized as ⌈available ÷ a⌉, evaluated as given.
+        row.agents = match mode {
+            Mode::Size => Availability::recorded(row.agents, a),
+            Mode::Evaluate => r.agents.expect("checked above"),
+        };
+        row.agents_gross = gross_agents(row.agents, p.shrinkage)?;
+    }
+    Ok(Some(
+        PlanRow {
+            queue: input.queues[r.queue].clone(),
+            hours: t / 3600.0,
+            ..row
+        }
+        .with_bases(p),
+    ))
 }
 
 fn inbound_row(
@@ -1372,44 +1422,64 @@ fn async_queue(
     Ok(out)
 }
 
-fn totals(rows: &[PlanRow], config: &StaffConfig) -> Vec<Totals> {
-    // Index days and queues once (string hashing per row, no tree walks), then sort the keys.
-    let mut day_ix: HashMap<NaiveDate, usize> = HashMap::new();
-    let mut queue_ix: HashMap<&str, usize> = HashMap::new();
-    let (mut days, mut queues): (Vec<NaiveDate>, Vec<&str>) = (Vec::new(), Vec::new());
-    let mut cells: HashMap<(usize, usize), Aggregate> = HashMap::new();
-    let mut last_day: Option<(NaiveDate, usize)> = None;
-    for r in rows {
-        let d = r.start.date();
-        let di = match last_day {
-            Some((ld, i)) if ld == d => i,
-            _ => {
-                let n = days.len();
-                let i = *day_ix.entry(d).or_insert(n);
-                if i == n {
-                    days.push(d);
-                }
-                last_day = Some((d, i));
-                i
-            }
-        };
-        let n = queues.len();
-        let qi = *queue_ix.entry(r.queue.as_str()).or_insert(n);
-        if qi == n {
-            queues.push(&r.queue);
-        }
-        cells.entry((di, qi)).or_default().add(r);
+fn totals(rows: &[PlanRow], input: &StaffInput, config: &StaffConfig) -> Vec<Totals> {
+    // Row indices per queue (`rows[i]` is `input.rows[i]`'s plan), in row order: a counting
+    // sort on the queue index, no string hashing per row.
+    let nq = input.queues.len();
+    let mut first = vec![0usize; nq + 1];
+    for r in &input.rows {
+        first[r.queue + 1] += 1;
     }
+    for q in 0..nq {
+        first[q + 1] += first[q];
+    }
+    let mut next = first.clone();
+    let mut by_queue = vec![0usize; rows.len()];
+    for (i, r) in input.rows.iter().enumerate() {
+        by_queue[next[r.queue]] = i;
+        next[r.queue] += 1;
+    }
+    // Each queue's (day, aggregate) cells, each cell summed in row order (as one pass over all
+    // rows would), in parallel over queues.
+    let per_queue: Vec<Vec<(NaiveDate, Aggregate)>> = (0..nq)
+        .into_par_iter()
+        .map(|q| {
+            let mut cells: Vec<(NaiveDate, Aggregate)> = Vec::new();
+            let mut day_ix: HashMap<NaiveDate, usize> = HashMap::new();
+            let mut last: Option<(NaiveDate, usize)> = None;
+            for &i in &by_queue[first[q]..first[q + 1]] {
+                let d = rows[i].start.date();
+                let k = match last {
+                    Some((ld, k)) if ld == d => k,
+                    _ => {
+                        let n = cells.len();
+                        let k = *day_ix.entry(d).or_insert(n);
+                        if k == n {
+                            cells.push((d, Aggregate::default()));
+                        }
+                        last = Some((d, k));
+                        k
+                    }
+                };
+                cells[k].1.add(&rows[i]);
+            }
+            cells
+        })
+        .collect();
+    // Merge in sorted order: float sums must not depend on hash order (deterministic output).
+    let mut cells: Vec<((NaiveDate, &str), Aggregate)> = per_queue
+        .into_iter()
+        .enumerate()
+        .flat_map(|(q, v)| {
+            let name = input.queues[q].as_str();
+            v.into_iter().map(move |(d, a)| ((d, name), a))
+        })
+        .collect();
+    cells.sort_unstable_by(|x, y| x.0.cmp(&y.0));
     let mut by_day_queue: BTreeMap<(NaiveDate, &str), Aggregate> = BTreeMap::new();
     let mut by_day: BTreeMap<NaiveDate, Aggregate> = BTreeMap::new();
     let mut by_queue: BTreeMap<&str, Aggregate> = BTreeMap::new();
     let mut all = Aggregate::default();
-    // Merge in sorted order: float sums must not depend on hash order (deterministic output).
-    let mut cells: Vec<((NaiveDate, &str), Aggregate)> = cells
-        .into_iter()
-        .map(|((di, qi), a)| ((days[di], queues[qi]), a))
-        .collect();
-    cells.sort_unstable_by(|x, y| x.0.cmp(&y.0));
     for ((d, q), a) in cells {
         by_day.entry(d).or_default().merge(&a);
         by_queue.entry(q).or_default().merge(&a);
@@ -1419,7 +1489,12 @@ fn totals(rows: &[PlanRow], config: &StaffConfig) -> Vec<Totals> {
     let days = by_day.len().max(1) as f64;
     let per_day = config.hours_per_fte_day();
     let per_horizon = config.hours_per_fte_week() * days / 7.0;
-    let label = |d: &NaiveDate| d.format("%Y-%m-%d").to_string();
+    // Each day's label formatted once (not once per queue).
+    let labels: BTreeMap<NaiveDate, String> = by_day
+        .keys()
+        .map(|d| (*d, d.format("%Y-%m-%d").to_string()))
+        .collect();
+    let label = |d: &NaiveDate| labels[d].clone();
     // With one queue the all-queue rows would repeat the queue's rows: leave them out.
     let several = by_queue.len() != 1;
     let mut out = Vec::new();
