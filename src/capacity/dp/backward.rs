@@ -140,13 +140,13 @@ impl Phi {
         let eval = |x: f64| -> f64 { (0..w).map(|t| least_week(t, x * scale[t])).sum() };
         let (lo, hi) = (m.lo[k] - 1.0, m.hi[k] + 1.0);
         let mut xs: Vec<f64> = vec![lo, hi];
-        for t in 0..w {
+        for (t, &sc) in scale.iter().enumerate() {
             let (bends, least) = m.week_kinks(t, 0.0);
             xs.extend(
                 bends
                     .iter()
                     .chain([least].iter())
-                    .map(|b| b / scale[t])
+                    .map(|b| b / sc)
                     .filter(|x| x.is_finite() && *x > lo && *x < hi),
             );
         }
