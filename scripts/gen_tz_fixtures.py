@@ -14,6 +14,11 @@ half-hour of the local clock by Python's zoneinfo (an implementation of the tz d
 independent of chrono-tz), interval starts written with their UTC offset (RFC 3339) -- the
 counts `wfm ingest calls --tz America/New_York --interval 30m` must reproduce.
 
+`clock_days.csv` holds `zone,date,interval_start`: every half-hour of four local clock-change
+days of 1999 as zoneinfo enumerates them (America/New_York 1999-04-04 and 1999-10-31,
+Europe/Berlin 1999-03-28 and 1999-10-31: 46 or 50 each), the intervals `wfm schedule --tz` must
+plan and write, in elapsed order.
+
 Standard library only; deterministic (fixed seed). Run from the repository root:
     python3 scripts/gen_tz_fixtures.py tests/fixtures/tz
 """
@@ -62,7 +67,25 @@ def write(out_dir, name, first_day, days, seed):
             f.write(f"{k},{counts[k]}\n")
 
 
+def write_clock_days(out_dir, days):
+    with open(os.path.join(out_dir, "clock_days.csv"), "w", newline="\n") as f:
+        f.write("zone,date,interval_start\n")
+        for name, d in days:
+            z = zoneinfo.ZoneInfo(name)
+            t = dt.datetime(d.year, d.month, d.day, tzinfo=z).astimezone(UTC)
+            end = dt.datetime.combine(d + dt.timedelta(days=1), dt.time(), tzinfo=z).astimezone(UTC)
+            while t < end:
+                f.write(f"{name},{d},{t.astimezone(z).isoformat()}\n")
+                t += HALF
+
+
 if __name__ == "__main__":
     out = sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/tz"
     write(out, "fallback", dt.date(1999, 10, 24), 9, 7)
     write(out, "springforward", dt.date(1999, 3, 28), 9, 11)
+    write_clock_days(out, [
+        ("America/New_York", dt.date(1999, 4, 4)),
+        ("America/New_York", dt.date(1999, 10, 31)),
+        ("Europe/Berlin", dt.date(1999, 3, 28)),
+        ("Europe/Berlin", dt.date(1999, 10, 31)),
+    ])

@@ -26,7 +26,7 @@ fn calibrate_then_audit_with_the_calibration() {
     std::fs::create_dir_all(&dir).unwrap();
     let cal = dir.join("calibration.toml");
     let cal_s = cal.to_str().unwrap();
-    wfm(&[
+    let (pools, _) = wfm(&[
         "calibrate",
         "--actuals",
         "data/audit/actuals_1999-01_02.csv",
@@ -36,11 +36,30 @@ fn calibrate_then_audit_with_the_calibration() {
         "data/anonbank/january_01-14.txt",
         "--bootstrap",
         "20",
+        "--sl",
+        "80/20",
+        "--format",
+        "csv",
         "--out",
         cal_s,
     ]);
     let c = wfm::io::calibration::read_calibration(Path::new(&cal)).unwrap();
+    assert_eq!(c.threshold_secs, 20.0, "the threshold of --sl 80/20");
     let fit = c.pool("ALL").unwrap().availability.clone().unwrap();
+    // --format csv: the pools' summary on stdout, the same figures as the calibration file.
+    let mut rows = pools.lines();
+    assert_eq!(
+        rows.next(),
+        Some("pool,queues,availability,availability_se,availability_p05,availability_p95,busy_intervals,patience_seconds")
+    );
+    let all: Vec<&str> = rows
+        .find(|l| l.starts_with("ALL,"))
+        .expect("pool ALL")
+        .split(',')
+        .collect();
+    assert_eq!(all[2], format!("{:.4}", fit.availability));
+    assert_eq!(all[6], fit.intervals.to_string());
+    assert_eq!(pools.lines().count(), 1 + c.pools.len());
     assert!(fit.availability > 0.3 && fit.availability < 1.0, "{fit:?}");
     assert!(fit.ci90.0 <= fit.availability && fit.availability <= fit.ci90.1);
     assert!(c

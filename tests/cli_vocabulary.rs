@@ -20,17 +20,20 @@ fn help(cmd: &[&str]) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-const WITH_SL: [&[&str]; 7] = [
+const WITH_SL: [&[&str]; 9] = [
     &["ingest", "calls"],
     &["ingest", "intervals"],
     &["staff"],
     &["evaluate"],
     &["scenario"],
     &["schedule"],
+    &["simulate"],
+    &["calibrate"],
     &["audit"],
 ];
 
-const ALL: [&[&str]; 12] = [
+/// Every subcommand (checked against `wfm --help` below, so that a new one is not missed).
+const ALL: [&[&str]; 13] = [
     &["ingest", "calls"],
     &["ingest", "intervals"],
     &["forecast"],
@@ -41,6 +44,7 @@ const ALL: [&[&str]; 12] = [
     &["capacity"],
     &["scenario"],
     &["schedule"],
+    &["calibrate"],
     &["audit"],
     &["demo"],
 ];
@@ -58,6 +62,20 @@ fn every_command_has_out_and_format_and_sl_where_it_has_a_service_level() {
             "wfm --help does not name {flag}:\n{top}"
         );
     }
+    // The subcommands `wfm --help` lists are the ones checked here.
+    let mut listed: Vec<&str> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    listed.sort();
+    let mut checked: Vec<&str> = ALL.iter().map(|c| c[0]).collect();
+    checked.sort();
+    checked.dedup();
+    assert_eq!(listed, checked, "the subcommands of wfm --help");
     for cmd in ALL {
         let h = help(cmd);
         assert!(h.contains("--out"), "{cmd:?} has no --out:\n{h}");
@@ -75,6 +93,7 @@ fn every_command_has_out_and_format_and_sl_where_it_has_a_service_level() {
             "--sl-seconds",
             "--sl-threshold",
             "--threshold",
+            "--threshold-seconds",
         ] {
             assert!(!h.contains(old), "{cmd:?} still shows {old}");
         }
@@ -87,7 +106,7 @@ fn code(o: &Output) -> i32 {
 
 #[test]
 fn invalid_argument_values_exit_2_and_say_what_to_write() {
-    let cases: [(&[&str], &str); 9] = [
+    let cases: [(&[&str], &str); 12] = [
         (&["staff", "--input", "x.csv", "--sl", "90"], "80/20"),
         (
             &["staff", "--input", "x.csv", "--sl", "0.8/20"],
@@ -131,6 +150,46 @@ fn invalid_argument_values_exit_2_and_say_what_to_write() {
             "directory",
         ),
         (&["staff", "--input", "x.csv", "--out", "x.xyz"], ".xyz"),
+        (
+            &[
+                "simulate",
+                "--demand",
+                "d.csv",
+                "--staffing",
+                "s.csv",
+                "--sl",
+                "80",
+            ],
+            "80/20",
+        ),
+        (
+            &[
+                "calibrate",
+                "--actuals",
+                "a.csv",
+                "--agent-states",
+                "s.csv",
+                "--out",
+                "c.toml",
+                "--sl",
+                "80/0",
+            ],
+            "outside 1 s",
+        ),
+        (
+            &[
+                "calibrate",
+                "--actuals",
+                "a.csv",
+                "--agent-states",
+                "s.csv",
+                "--out",
+                "c.toml",
+                "--format",
+                "xml",
+            ],
+            "--format",
+        ),
     ];
     for (args, needle) in cases {
         let o = wfm(args);
@@ -250,5 +309,52 @@ fn sl_is_the_same_as_the_old_flags_and_percentages_show_only_in_table_output() {
     }
     let table = run(&["--sl", "90/15"]);
     assert!(table.contains(" %"), "{table}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn simulate_sl_is_the_old_threshold_and_sets_the_horizon_against_its_target() {
+    let dir = std::env::temp_dir().join(format!("wfm-vocab-sim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("plan.csv");
+    let mut text = String::from("interval_start,queue,offered,aht_seconds,agents\n");
+    for m in [0, 30] {
+        text.push_str(&format!("1999-01-04T09:{m:02}:00,A,40,180,5\n"));
+    }
+    std::fs::write(&input, text).unwrap();
+    let f = input.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut a = vec![
+            "simulate",
+            "--demand",
+            f,
+            "--staffing",
+            f,
+            "--reps",
+            "5",
+            "--format",
+            "csv",
+        ];
+        a.extend_from_slice(extra);
+        let o = wfm(&a);
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "{err}");
+        (String::from_utf8(o.stdout).unwrap(), err)
+    };
+    let (new, err) = run(&["--sl", "80/20"]);
+    let (old, _) = run(&["--threshold-seconds", "20"]);
+    assert_eq!(
+        new, old,
+        "--sl 80/20 measures at 20 s as --threshold-seconds 20"
+    );
+    let (other, _) = run(&["--sl", "80/5"]);
+    assert_ne!(
+        new, other,
+        "a 5-s threshold measures a different service level"
+    );
+    assert!(
+        err.contains("A: service level") && err.contains("against the target 80/20"),
+        "{err}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }

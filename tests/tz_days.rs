@@ -92,6 +92,10 @@ fn ingest_matches_zoneinfo(case: &str) -> PathBuf {
             .into_iter()
             .collect();
     assert_eq!(got, want, "wfm's counts per local interval vs zoneinfo's");
+    // Every call of the log is counted once.
+    let calls = std::fs::read_to_string(&log).unwrap().lines().count() - 1;
+    let counted: usize = got.values().map(|n| n.parse::<usize>().unwrap()).sum();
+    assert_eq!(counted, calls);
     hist
 }
 
@@ -140,6 +144,9 @@ fn fall_back_day_has_50_half_hours_through_ingest_forecast_and_staff() {
     for (t, _) in &rows {
         assert!(has_offset(t), "{t}");
     }
+    let text = std::fs::read_to_string(&hist).unwrap();
+    assert!(text.contains("1999-10-31T01:30:00-04:00,PS,"));
+    assert!(text.contains("1999-10-31T01:30:00-05:00,PS,"));
 
     // Fitting over the fall-back day: the repeated hour's two intervals are one slot.
     let full = tmp("fallback_forecast_full.csv");
@@ -188,26 +195,95 @@ fn fall_back_day_has_50_half_hours_through_ingest_forecast_and_staff() {
     assert_eq!(fc.len(), 50, "{fc:?}");
     assert_eq!(staff, fc, "staffing keeps every interval and its offset");
 
-    // Schedule and audit do not merge the repeated hour: each says it cannot plan that night.
+    // The schedule plans the fall-back day on its 50 intervals (the staffing's, with their
+    // offsets): the requirement's agent-hours are the staffing's exact sum over them.
     let staff = tmp("fallback_staff.csv");
-    let (code, err) = run_tz(&[
+    let sched_day = tmp("fallback_schedule_change");
+    wfm_tz(&[
         "schedule",
         "--requirement",
         staff.to_str().unwrap(),
         "--shifts",
         shifts.to_str().unwrap(),
+        "--from",
+        "1999-10-31",
+        "--days",
+        "1",
         "--out",
-        tmp("fallback_schedule_change").to_str().unwrap(),
+        sched_day.to_str().unwrap(),
     ]);
-    assert_eq!(code, Some(1), "{err}");
-    assert!(
-        err.contains("fallback_staff.csv:2, column `interval_start`"),
-        "{err}"
+    let cov = column(&sched_day.join("coverage.csv"), "required");
+    let half_hours: Vec<String> = cov
+        .iter()
+        .map(|(t, _)| t.clone())
+        .filter(|t| matches!(&t[14..16], "00" | "30"))
+        .collect();
+    assert_eq!(
+        half_hours, fc,
+        "the plan's 15-min coverage on the day's 50 half-hours"
     );
+    assert_eq!(cov.len(), 100, "50 half-hours planned at 15 min");
+    let rows = records(&staff);
+    let basis = if rows[0].contains_key("agents_scheduled") {
+        "agents_scheduled"
+    } else {
+        "agents"
+    };
+    let want_hours: f64 = rows
+        .iter()
+        .filter(|r| r["interval_start"].starts_with("1999-10-31"))
+        .map(|r| r[basis].parse::<f64>().unwrap() * 0.5)
+        .sum();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sched_day.join("summary.json")).unwrap())
+            .unwrap();
+    let got_hours = summary["required_agent_hours"].as_f64().unwrap();
     assert!(
-        err.contains("1999-10-31 has 25 hours in America/New_York (a clock change)"),
-        "{err}"
+        (got_hours - want_hours).abs() < 1e-6,
+        "{got_hours} vs {want_hours}"
     );
+
+    // The simulation runs on elapsed time: its intervals are the day's 50 with their offsets,
+    // and its day is the local day (offered over the day = the sum over its intervals).
+    let sim = |level: &str| {
+        let out = tmp(&format!("fallback_sim_{level}.csv"));
+        wfm_tz(&[
+            "simulate",
+            "--demand",
+            tmp("fallback_forecast.csv").to_str().unwrap(),
+            "--staffing",
+            staff.to_str().unwrap(),
+            "--reps",
+            "3",
+            "--level",
+            level,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        records(&out)
+    };
+    let by_interval = sim("interval");
+    let sim_day: Vec<&str> = by_interval
+        .iter()
+        .map(|r| r["interval_start"].as_str())
+        .filter(|t| t.starts_with("1999-10-31"))
+        .collect();
+    assert_eq!(sim_day, fc, "simulated intervals of the fall-back day");
+    let offered_day: f64 = by_interval
+        .iter()
+        .filter(|r| r["interval_start"].starts_with("1999-10-31"))
+        .map(|r| r["offered"].parse::<f64>().unwrap())
+        .sum();
+    let by_day = sim("day");
+    let dates: Vec<&str> = by_day.iter().map(|r| r["date"].as_str()).collect();
+    assert_eq!(dates, ["1999-10-31", "1999-11-01"]);
+    let day_offered: f64 = by_day[0]["offered"].parse().unwrap();
+    assert!(
+        (day_offered - offered_day).abs() < 0.001 * 50.0,
+        "{day_offered} vs {offered_day}"
+    );
+
+    // The audit does not merge the repeated hour: it says it cannot audit that night.
     let (code, err) = run_tz(&[
         "audit",
         "--period",
@@ -322,4 +398,132 @@ fn instants_need_tz_and_duplicates_stay_errors() {
     assert_ne!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("dup_staff_input.csv:5"), "{err}");
     assert!(err.contains("1999-10-31T01:00:00-04:00"), "{err}");
+}
+
+/// Runs `wfm … --tz zone`: exit code, stdout, stderr.
+fn wfm_in(zone: &str, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_wfm"))
+        .args(args)
+        .args(["--tz", zone])
+        .output()
+        .expect("wfm runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Rows of a CSV file as maps from column name to value.
+fn records(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(l.split(',').map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+/// Seconds east of UTC of an RFC 3339 stamp or an `HH:MM±hh:mm` clock time.
+fn offset_secs(t: &str) -> i64 {
+    let o = &t[t.len() - 6..];
+    let sign = if o.starts_with('-') { -1 } else { 1 };
+    sign * (o[1..3].parse::<i64>().unwrap() * 3600 + o[4..6].parse::<i64>().unwrap() * 60)
+}
+
+/// Minutes after midnight of an `HH:MM…` clock time.
+fn clock_minutes(t: &str) -> i64 {
+    t[..2].parse::<i64>().unwrap() * 60 + t[3..5].parse::<i64>().unwrap()
+}
+
+/// `wfm schedule --tz` on the four clock-change days of `clock_days.csv` (US and Europe, spring
+/// and fall), each a one-day requirement of 2 agents in every interval, covered by 1-hour
+/// shifts: the plan covers exactly the intervals zoneinfo enumerates for that local day (46 or
+/// 50, with their offsets, in elapsed order), 2 agents each, and pays the day's real elapsed
+/// hours (2 × 23 or 2 × 25, not 2 × 24); every shift's elapsed length, from its start and end
+/// with their offsets, is its template's hour.
+#[test]
+fn schedule_plans_clock_change_days_on_their_real_intervals() {
+    let days = records(&fixture("clock_days.csv"));
+    let rules = tmp("hourly_shifts.toml");
+    std::fs::write(
+        &rules,
+        "schema_version = 1\ninterval = \"30m\"\nweek_wraps = false\n\n\
+         [[template]]\nname = \"hour\"\nlength = \"1h\"\nstart_earliest = \"00:00\"\n\
+         start_latest = \"23:30\"\nstart_step = \"30m\"\ncost_per_hour = 1.0\novernight = false\n",
+    )
+    .unwrap();
+    let mut cases: Vec<(String, String)> = days
+        .iter()
+        .map(|r| (r["zone"].clone(), r["date"].clone()))
+        .collect();
+    cases.dedup();
+    assert_eq!(cases.len(), 4);
+    for (zone, date) in &cases {
+        let want: Vec<&str> = days
+            .iter()
+            .filter(|r| &r["zone"] == zone && &r["date"] == date)
+            .map(|r| r["interval_start"].as_str())
+            .collect();
+        assert!(want.len() == 46 || want.len() == 50, "{zone} {date}");
+        let case = format!("{}_{date}", zone.replace('/', "_"));
+        let req = tmp(&format!("{case}_requirement.csv"));
+        let mut text = String::from("interval_start,queue,agents\n");
+        for t in &want {
+            text.push_str(&format!("{t},PS,2\n"));
+        }
+        std::fs::write(&req, text).unwrap();
+        let dir = tmp(&format!("{case}_schedule"));
+        let (code, _, err) = wfm_in(
+            zone,
+            &[
+                "schedule",
+                "--requirement",
+                req.to_str().unwrap(),
+                "--shifts",
+                rules.to_str().unwrap(),
+                "--out",
+                dir.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(code, Some(0), "{zone} {date}: {err}");
+        let cov = records(&dir.join("coverage.csv"));
+        let got: Vec<&str> = cov.iter().map(|r| r["interval_start"].as_str()).collect();
+        assert_eq!(got, want, "{zone} {date}: coverage intervals vs zoneinfo's");
+        for r in &cov {
+            assert_eq!(r["scheduled"].parse::<f64>().unwrap(), 2.0, "{r:?}");
+        }
+        let hours = want.len() as f64 / 2.0;
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap())
+                .unwrap();
+        assert_eq!(summary["required_agent_hours"].as_f64(), Some(2.0 * hours));
+        assert_eq!(
+            summary["paid_agent_hours"].as_f64(),
+            Some(2.0 * hours),
+            "{zone} {date}: paid hours are the day's elapsed hours"
+        );
+        let plan = records(&dir.join("plan.csv"));
+        let mut paid = 0.0;
+        for p in &plan {
+            let (s, e) = (p["start"].as_str(), p["end"].as_str());
+            let elapsed = (clock_minutes(e) - offset_secs(e) / 60 - clock_minutes(s)
+                + offset_secs(s) / 60)
+                .rem_euclid(1440);
+            assert_eq!(elapsed, 60, "{zone} {date}: {p:?}");
+            paid += p["count"].parse::<f64>().unwrap() * p["paid_hours"].parse::<f64>().unwrap();
+        }
+        assert_eq!(paid, 2.0 * hours, "{zone} {date}: Σ plan rows");
+    }
 }

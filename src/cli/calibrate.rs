@@ -12,7 +12,11 @@ use wfm::calibrate::{
     FitOptions, PoolCalibration, QueueCalibration,
 };
 use wfm::model::QueueId;
+use wfm::table::{Cell, Table};
 use wfm::time::{Datelike, Timelike};
+
+use super::vocab::{parse_sl, Sl};
+use super::Format;
 
 /// Per queue: `(wait, abandoned)` of queued calls, handle times of answered calls.
 type QueueData = (Vec<(f64, bool)>, Vec<f64>);
@@ -35,9 +39,17 @@ pub(crate) struct Args {
     /// Where to write calibration.toml (atomically).
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
-    /// Service-level threshold X in seconds.
-    #[arg(long, default_value_t = 20)]
-    threshold: u32,
+    /// Also print the pools' summary (availability with its 90 % interval, busy intervals,
+    /// patience) on stdout in this format; without it stdout stays empty.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Option<Format>,
+    /// Service level as TARGET/THRESHOLD, e.g. 80/20: the fit explains the observed service
+    /// level at THRESHOLD seconds (the target is not used: a calibration has none) [80/20].
+    #[arg(long, value_name = "TARGET/THRESHOLD", value_parser = parse_sl)]
+    sl: Option<Sl>,
+    /// Old spelling of the threshold of --sl, seconds.
+    #[arg(long, hide = true, conflicts_with = "sl")]
+    threshold: Option<u32>,
     /// Busy intervals (used in the availability fit) have at least this many offered calls.
     #[arg(long, default_value_t = 20.0)]
     min_offered: f64,
@@ -56,10 +68,9 @@ fn check_args(args: &Args) -> anyhow::Result<()> {
             wfm::units::Shown(args.min_offered)
         )));
     }
-    if !(1..=3600).contains(&args.threshold) {
+    if let Some(t) = args.threshold.filter(|t| !(1..=3600).contains(t)) {
         return Err(usage(format!(
-            "--threshold: expected 1 to 3600 seconds, got {}",
-            args.threshold
+            "--threshold: expected 1 to 3600 seconds, got {t}"
         )));
     }
     if args.bootstrap > MAX_BOOTSTRAP {
@@ -71,8 +82,46 @@ fn check_args(args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The answer-time threshold, seconds: `--sl`'s, else the old `--threshold`, else 20.
+fn threshold_secs(args: &Args) -> u32 {
+    match (args.sl, args.threshold) {
+        (Some(sl), _) => sl.threshold_secs,
+        (None, Some(t)) => t,
+        (None, None) => 20,
+    }
+}
+
+/// The pools of a calibration, one row each: what `--format` prints.
+fn pools_table(cal: &Calibration) -> Table {
+    let mut t = Table::new([
+        "pool",
+        "queues",
+        "availability",
+        "availability_se",
+        "availability_p05",
+        "availability_p95",
+        "busy_intervals",
+        "patience_seconds",
+    ]);
+    for p in &cal.pools {
+        let fit = p.availability.as_ref();
+        t.push(vec![
+            Cell::text(p.name.clone()),
+            Cell::text(p.queues.join(" ")),
+            Cell::float(fit.map(|f| f.availability), 4),
+            Cell::float(fit.map(|f| f.se), 4),
+            Cell::float(fit.map(|f| f.ci90.0), 4),
+            Cell::float(fit.map(|f| f.ci90.1), 4),
+            fit.map_or(Cell::Empty, |f| Cell::Int(f.intervals as i64)),
+            Cell::float(p.patience_exp_mean_secs, 1),
+        ]);
+    }
+    t
+}
+
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     check_args(&args)?;
+    let threshold = threshold_secs(&args);
     let paths = InputPaths {
         actuals: args.actuals.clone(),
         forecast: None,
@@ -88,7 +137,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let first_month = Period::parse("2000-01")?;
     let mut options = AuditOptions::new(first_month);
-    options.threshold_secs = args.threshold;
+    options.threshold_secs = threshold;
     let inputs = AuditInputs::load(&paths, &options).context("failed to read the history")?;
     let mut months: Vec<String> = inputs
         .actuals
@@ -154,11 +203,11 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             .chain(&args.calls)
             .map(|p| p.display().to_string())
             .collect(),
-        threshold_secs: f64::from(args.threshold),
+        threshold_secs: f64::from(threshold),
         min_offered: args.min_offered,
         ..Calibration::default()
     };
-    let mut fo = FitOptions::new(0.0, f64::from(args.threshold));
+    let mut fo = FitOptions::new(0.0, f64::from(threshold));
     fo.min_offered = args.min_offered;
     fo.bootstrap = args.bootstrap;
     let pooled_patience = if args.calls.is_empty() {
@@ -206,6 +255,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     wfm::io::write_atomic(&args.out, text.as_bytes(), &inputs_list)
         .with_context(|| format!("failed to write `{}`", args.out.display()))?;
     eprintln!("calibration written to {}", args.out.display());
+    if let Some(format) = args.format {
+        let stdout = std::io::stdout();
+        let mut lock = std::io::BufWriter::new(stdout.lock());
+        pools_table(&cal).write(format.into(), &mut lock)?;
+        std::io::Write::flush(&mut lock)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -416,6 +416,12 @@ fn per_queue(args: &Args, req: &Requirement, sched: &mut schedule::Schedule) -> 
     let Some(start) = req.start_date() else {
         return Ok(());
     };
+    if req.has_clock_change() {
+        eprintln!(
+            "note: per-queue service not computed: the horizon has a clock-change day (its 23 or 25 hours are not a day of the evaluation's fixed grid); plan without that day for per_queue"
+        );
+        return Ok(());
+    }
     if req.queues().is_empty() || req.load().is_none() {
         return Ok(());
     }

@@ -6,13 +6,15 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::ValueEnum;
 use wfm::io::simulate::{
-    read_agents, read_demand, read_sim_config, sim_table, AgentsInput, SimLevel,
+    local_label, read_agents_utc, read_demand_utc, read_sim_config, sim_table, AgentsInput,
+    SimLevel,
 };
 use wfm::model::{Demand, Panel, Progress, QueueId};
 use wfm::simulate::{
     simulate_with_retrials, Arrivals, Dist, Retrial, Routing, SimModel, SimOptions,
 };
 
+use super::vocab::{parse_sl, Sl};
 use super::{emit, OutputArgs};
 
 /// Arguments of `wfm simulate`.
@@ -36,8 +38,13 @@ pub(crate) struct Args {
     /// Seed of the random streams [default: the config's, else 1].
     #[arg(long)]
     seed: Option<u64>,
-    /// Service-level threshold, seconds [default: the config's, else 20].
-    #[arg(long, value_name = "SECONDS")]
+    /// Service level as TARGET/THRESHOLD, e.g. 80/20: the service level is measured at
+    /// THRESHOLD seconds, and each queue's service level over the horizon is set against TARGET
+    /// on stderr [threshold: the config's, else 20 s].
+    #[arg(long, value_name = "TARGET/THRESHOLD", value_parser = parse_sl)]
+    sl: Option<Sl>,
+    /// Old spelling of the threshold of --sl, seconds.
+    #[arg(long, hide = true, value_name = "SECONDS", conflicts_with = "sl")]
     threshold_seconds: Option<f64>,
     /// Mean patience (exponential) for queues whose patience the config does not give;
     /// without either, callers never abandon.
@@ -85,7 +92,10 @@ impl Progress for Bar {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let demand = read_demand(&args.demand)?;
+    // With --tz the simulation runs on elapsed time (UTC): a clock-change day's intervals are
+    // consecutive; labels and days are on the site's clock.
+    let demand = read_demand_utc(&args.demand)?;
+    let zone = demand.zone;
     if demand.filled > 0 {
         eprintln!(
             "note: {}: {} queue × interval cell(s) absent from the file are taken as zero demand",
@@ -94,7 +104,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     let grid = *demand.demand.grid();
-    let mut agents = read_agents(&args.staffing, &grid)?;
+    let mut agents = read_agents_utc(&args.staffing, &grid, zone)?;
     let cal = args
         .calibration
         .as_deref()
@@ -108,8 +118,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             "note: {}: {} row(s) outside the demand's horizon {} … {} are not used",
             args.staffing.display(),
             agents.outside,
-            grid.start(),
-            grid.end()
+            local_label(grid.start(), zone),
+            local_label(grid.end(), zone)
         );
     }
     let config = args.config.as_deref().map(read_sim_config).transpose()?;
@@ -117,7 +127,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(r) => r,
         None => default_routing(demand.demand.queues(), agents.agents.queues())?,
     };
-    check_missing(&agents, &routing, &demand.demand, &args.staffing)?;
+    check_missing(&agents, &routing, &demand.demand, &args.staffing, zone)?;
     let patience_default = args
         .patience_seconds
         .map(Dist::exponential)
@@ -142,7 +152,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         });
     }
     if let (Some(cal), Some(path)) = (&cal, &args.calibration) {
-        to_available(&mut agents.agents, &routing, cal, path)?;
+        to_available(&mut agents.agents, &routing, cal, path, zone)?;
     }
     if patience.iter().all(Option::is_none) {
         eprintln!("note: no patience given (--patience-seconds or the config): nobody abandons");
@@ -152,7 +162,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         reps: args.reps.or(c.and_then(|c| c.reps)).unwrap_or(30),
         seed: args.seed.or(c.and_then(|c| c.seed)).unwrap_or(1),
         threshold_secs: args
-            .threshold_seconds
+            .sl
+            .map(|sl| f64::from(sl.threshold_secs))
+            .or(args.threshold_seconds)
             .or(c.and_then(|c| c.threshold_secs))
             .unwrap_or(20.0),
         // The global `--threads` sizes rayon's pool, which runs the replications.
@@ -207,6 +219,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             "warning: {unserved} call(s) over all replications were still waiting at the end with no agent to serve them (counted as offered, neither answered nor abandoned)"
         );
     }
+    if let Some(sl) = args.sl {
+        report_targets(&result, sl);
+    }
     let level = match args.level {
         Level::Interval => SimLevel::Interval,
         Level::Day => SimLevel::Day,
@@ -215,8 +230,26 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut inputs = vec![args.demand.clone(), args.staffing.clone()];
     inputs.extend(args.config.clone());
     inputs.extend(args.calibration.clone());
-    emit(&sim_table(&result, level), &args.output, &inputs)?;
+    emit(&sim_table(&result, level, zone), &args.output, &inputs)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Each queue's simulated service level over the horizon (mean over replications, 10th–90th
+/// percentile) against the target of `--sl`, on stderr.
+fn report_targets(result: &wfm::simulate::SimResult, sl: Sl) {
+    use wfm::simulate::SlConvention;
+    for (q, cell) in result.horizon() {
+        let Some(s) = cell.sl(SlConvention::OfOffered) else {
+            continue;
+        };
+        eprintln!(
+            "{q}: service level {:.1} % (p10–p90 {:.1}–{:.1} %) over the horizon against the target {sl} ({})",
+            100.0 * s.mean,
+            100.0 * s.p10,
+            100.0 * s.p90,
+            if s.mean >= sl.target { "met" } else { "missed" }
+        );
+    }
 }
 
 /// Without a config: one pool when the staffing is pooled, else one group per queue.
@@ -234,6 +267,7 @@ fn check_missing(
     routing: &Routing,
     demand: &Panel<Demand>,
     file: &std::path::Path,
+    zone: Option<chrono_tz::Tz>,
 ) -> anyhow::Result<()> {
     let mut idle = 0;
     for &(g, t) in &agents.missing {
@@ -252,7 +286,7 @@ fn check_missing(
             Some(q) => anyhow::bail!(
                 "{}: group `{gid}` has no agents listed for {}, when queue `{q}` has calls",
                 file.display(),
-                demand.grid().timestamp(t)
+                local_label(demand.grid().timestamp(t), zone)
             ),
             None => idle += 1,
         }
@@ -303,9 +337,16 @@ fn to_available(
     routing: &Routing,
     cal: &wfm::calibrate::Calibration,
     path: &std::path::Path,
+    zone: Option<chrono_tz::Tz>,
 ) -> anyhow::Result<()> {
+    use chrono::TimeZone;
     use wfm::staffing::availability::Availability;
     use wfm::time::Timelike;
+    // The hour of day on the site's clock (the grid is UTC with --tz).
+    let hour = |at: wfm::time::NaiveDateTime| match zone {
+        Some(z) => z.from_utc_datetime(&at).hour(),
+        None => at.hour(),
+    };
     let grid = *agents.grid();
     let groups = agents.queues().to_vec();
     let (mut before, mut after) = (0u64, 0u64);
@@ -338,7 +379,7 @@ fn to_available(
         );
         for t in 0..grid.len() {
             let a = cal
-                .availability(&pool.name, grid.timestamp(t).hour())
+                .availability(&pool.name, hour(grid.timestamp(t)))
                 .unwrap_or(1.0);
             let cell = agents.get_mut(gi, t);
             let n = Availability::available(cell.get(), a);

@@ -46,6 +46,42 @@ pub struct DemandInput {
     pub rows: usize,
     /// Queue × interval cells the file does not list (taken as zero demand).
     pub filled: usize,
+    /// The site's zone when the grid is on the UTC axis ([`read_demand_utc`] with `--tz`).
+    pub zone: Option<chrono_tz::Tz>,
+}
+
+/// The start of row `r`'s interval: the wall clock as written ([`CsvInput::timestamp`]), or,
+/// when `zone` is set (`--tz`), the interval's UTC instant — elapsed time, on which a fall-back
+/// night's repeated hour is two intervals and a spring-forward day has no skipped hour.
+fn start_of(
+    input: &CsvInput,
+    r: usize,
+    col: usize,
+    series: usize,
+    zone: Option<chrono_tz::Tz>,
+    stamps: &mut crate::io::table::StampReader,
+) -> Result<NaiveDateTime, TableError> {
+    match zone {
+        None => input.timestamp(r, col),
+        Some(_) => Ok(stamps.read(input, r, col, series)?.utc()),
+    }
+}
+
+/// The label of a UTC instant of the grid on the site's clock (`…T01:00:00-05:00`), or of a
+/// wall-clock time as itself without a zone.
+pub fn local_label(at: NaiveDateTime, zone: Option<chrono_tz::Tz>) -> String {
+    use chrono::{Offset, TimeZone};
+    match zone {
+        None => fmt_ts(at),
+        Some(z) => {
+            let l = z.from_utc_datetime(&at);
+            crate::model::LocalStamp {
+                local: l.naive_local(),
+                offset_secs: Some(l.offset().fix().local_minus_utc()),
+            }
+            .to_rfc3339()
+        }
+    }
 }
 
 fn bad(input: &CsvInput, row: usize, col: usize, reason: impl Into<String>) -> TableError {
@@ -97,6 +133,20 @@ fn grid_of(input: &CsvInput, stamps: &[Stamp], ts_col: usize) -> Result<TimeGrid
 /// value, a missing AHT where calls are offered, a duplicate queue × interval, or timestamps
 /// that fit no interval grid.
 pub fn read_demand(path: &Path) -> Result<DemandInput, TableError> {
+    read_demand_on(path, None)
+}
+
+/// [`read_demand`] on the UTC axis when a zone is set (`--tz`, [`crate::table::default_zone`]):
+/// the grid is elapsed time (a clock-change day's intervals consecutive, none merged or
+/// skipped) and [`DemandInput::zone`] says how to label it; without a zone, [`read_demand`].
+///
+/// # Errors
+/// As [`read_demand`].
+pub fn read_demand_utc(path: &Path) -> Result<DemandInput, TableError> {
+    read_demand_on(path, crate::table::default_zone())
+}
+
+fn read_demand_on(path: &Path, zone: Option<chrono_tz::Tz>) -> Result<DemandInput, TableError> {
     let input = CsvInput::read(path)?;
     let ts = column(&input, &schema::TIMESTAMP_ALIASES, "timestamp")?;
     let qc = column(&input, &schema::QUEUE_ALIASES, "queue")?;
@@ -106,8 +156,8 @@ pub fn read_demand(path: &Path) -> Result<DemandInput, TableError> {
     let mut qindex: HashMap<String, usize> = HashMap::new();
     let mut stamps = Vec::with_capacity(input.len());
     let mut rows = Vec::with_capacity(input.len());
+    let mut reader = crate::io::table::StampReader::default();
     for r in 0..input.len() {
-        let at = input.timestamp(r, ts)?;
         let name = input.non_empty(r, qc)?;
         let q = match qindex.get(name) {
             Some(&q) => q,
@@ -125,6 +175,7 @@ pub fn read_demand(path: &Path) -> Result<DemandInput, TableError> {
                 queues.len() - 1
             }
         };
+        let at = start_of(&input, r, ts, q, zone, &mut reader)?;
         let offered =
             input.bounded(r, vol, crate::limits::MAX_CONTACTS, "contacts per interval")?;
         let a = input.opt_bounded(r, aht, crate::limits::MAX_CALL_SECONDS, "seconds")?;
@@ -171,6 +222,7 @@ pub fn read_demand(path: &Path) -> Result<DemandInput, TableError> {
         provenance,
         rows: input.len(),
         filled,
+        zone,
     })
 }
 
@@ -194,6 +246,26 @@ pub struct AgentsInput {
 /// [`TableError`] naming file, line and column for a missing column, a value that is not a
 /// whole number ≥ 0, a duplicate, or a row off the grid's interval boundaries.
 pub fn read_agents(path: &Path, grid: &TimeGrid) -> Result<AgentsInput, TableError> {
+    read_agents_on(path, grid, None)
+}
+
+/// [`read_agents`] for a grid on the UTC axis of `zone` ([`read_demand_utc`]'s).
+///
+/// # Errors
+/// As [`read_agents`].
+pub fn read_agents_utc(
+    path: &Path,
+    grid: &TimeGrid,
+    zone: Option<chrono_tz::Tz>,
+) -> Result<AgentsInput, TableError> {
+    read_agents_on(path, grid, zone)
+}
+
+fn read_agents_on(
+    path: &Path,
+    grid: &TimeGrid,
+    zone: Option<chrono_tz::Tz>,
+) -> Result<AgentsInput, TableError> {
     let input = CsvInput::read(path)?;
     let ts = column(&input, &schema::TIMESTAMP_ALIASES, "timestamp")?;
     let key = schema::find_column(input.headers(), &GROUP_ALIASES).map(|(i, _)| i);
@@ -201,8 +273,8 @@ pub fn read_agents(path: &Path, grid: &TimeGrid) -> Result<AgentsInput, TableErr
     let mut cells: BTreeMap<QueueId, Vec<Option<(u32, usize)>>> = BTreeMap::new();
     let mut order: Vec<QueueId> = Vec::new();
     let mut outside = 0;
+    let mut reader = crate::io::table::StampReader::default();
     for r in 0..input.len() {
-        let at = input.timestamp(r, ts)?;
         let group = match key {
             Some(k) => QueueId::new(input.non_empty(r, k)?).ok_or_else(|| {
                 bad(
@@ -214,6 +286,11 @@ pub fn read_agents(path: &Path, grid: &TimeGrid) -> Result<AgentsInput, TableErr
             })?,
             None => QueueId::all(),
         };
+        let series = order
+            .iter()
+            .position(|g| *g == group)
+            .unwrap_or(order.len());
+        let at = start_of(&input, r, ts, series, zone, &mut reader)?;
         let v = input.bounded(r, ac, crate::limits::MAX_AGENTS, "agents")?;
         if v.fract() != 0.0 || v > f64::from(u32::MAX) {
             return Err(bad(&input, r, ac, "a whole number of agents"));
@@ -563,8 +640,10 @@ fn sim_row(key: String, queue: &QueueId, c: &SimCell) -> Vec<Cell> {
 }
 
 /// The result as a table: one row per queue × interval (or day, or the horizon), with the mean
-/// and 10th/90th percentiles over replications of each metric.
-pub fn sim_table(result: &SimResult, level: SimLevel) -> Table {
+/// and 10th/90th percentiles over replications of each metric. With `zone` (a grid on the UTC
+/// axis, [`read_demand_utc`]) interval starts carry their UTC offset and days are the site's
+/// local calendar days (23, 24 or 25 hours).
+pub fn sim_table(result: &SimResult, level: SimLevel, zone: Option<chrono_tz::Tz>) -> Table {
     let first = match level {
         SimLevel::Interval => schema::INTERVAL_START,
         SimLevel::Day => schema::DATE,
@@ -582,28 +661,57 @@ pub fn sim_table(result: &SimResult, level: SimLevel) -> Table {
         cols.push(format!("{m}_p90"));
     }
     let mut table = Table::new(cols);
-    match level {
-        SimLevel::Interval => {
+    match (level, zone) {
+        (SimLevel::Interval, _) => {
             let p = result.intervals();
             for (t, q, c) in p.iter_time_major() {
-                table.push(sim_row(fmt_ts(p.grid().timestamp(t)), q, c));
+                table.push(sim_row(local_label(p.grid().timestamp(t), zone), q, c));
             }
         }
-        SimLevel::Day => {
+        (SimLevel::Day, Some(z)) => {
+            for (date, span) in local_days(result.grid(), z) {
+                for (qi, q) in result.queues().iter().enumerate() {
+                    let c = result.summarize(&[qi], span.clone());
+                    table.push(sim_row(date.to_string(), q, &c));
+                }
+            }
+        }
+        (SimLevel::Day, None) => {
             let p = result.days();
             for (t, q, c) in p.iter_time_major() {
                 table.push(sim_row(p.grid().date(t).to_string(), q, c));
             }
         }
-        SimLevel::Horizon => {
+        (SimLevel::Horizon, _) => {
             let g = result.grid();
-            let span = format!("{}/{}", fmt_ts(g.start()), fmt_ts(g.end()));
+            let span = format!(
+                "{}/{}",
+                local_label(g.start(), zone),
+                local_label(g.end(), zone)
+            );
             for (q, c) in result.horizon() {
                 table.push(sim_row(span.clone(), &q, &c));
             }
         }
     }
     table
+}
+
+/// The interval ranges of each local calendar day of `zone` that a UTC grid touches, in order.
+fn local_days(
+    grid: &TimeGrid,
+    zone: chrono_tz::Tz,
+) -> Vec<(chrono::NaiveDate, std::ops::Range<usize>)> {
+    use chrono::TimeZone;
+    let mut out: Vec<(chrono::NaiveDate, std::ops::Range<usize>)> = Vec::new();
+    for t in 0..grid.len() {
+        let date = zone.from_utc_datetime(&grid.timestamp(t)).date_naive();
+        match out.last_mut() {
+            Some((d, span)) if *d == date => span.end = t + 1,
+            _ => out.push((date, t..t + 1)),
+        }
+    }
+    out
 }
 
 fn fmt_ts(t: NaiveDateTime) -> String {

@@ -373,10 +373,15 @@ pub struct Shift {
     pub day: usize,
     /// Weekday of the start, 0 = Sunday.
     pub weekday: usize,
-    /// Start, minutes from the start of the horizon.
+    /// Start, minutes from the start of the horizon on its (local) wall clock.
     pub start_min: u32,
-    /// End, minutes from the start of the horizon (may exceed it for a wrapped week).
+    /// End, minutes from the start of the horizon on its wall clock (may exceed it for a
+    /// wrapped week). Across a clock change `end_min − start_min` is the shift's length ± the
+    /// hour; its elapsed length (and its paid hours) are the template's.
     pub end_min: u32,
+    /// UTC offsets (seconds east) of the start and the end, for a requirement read with
+    /// `--tz`: they tell the two starts of a fall-back night's repeated hour apart.
+    pub offsets_secs: Option<(i32, i32)>,
     /// Paid hours.
     pub paid_hours: f64,
     /// Cost.
@@ -390,6 +395,14 @@ impl Shift {
     pub fn clock(min: u32) -> String {
         let m = min % 1440;
         format!("{:02}:{:02}", m / 60, m % 60)
+    }
+    /// `HH:MM` of the start, with its UTC offset (`01:00-05:00`) when the plan has offsets.
+    pub fn start_text(&self) -> String {
+        Shift::clock(self.start_min) + &offset_text(self.offsets_secs.map(|o| o.0))
+    }
+    /// `HH:MM` of the end, with its UTC offset when the plan has offsets.
+    pub fn end_text(&self) -> String {
+        Shift::clock(self.end_min) + &offset_text(self.offsets_secs.map(|o| o.1))
     }
     /// Breaks as `lunch 12:00-12:30; break1 10:00-10:15`.
     pub fn breaks_text(&self) -> String {
@@ -406,6 +419,15 @@ impl Shift {
             .collect::<Vec<_>>()
             .join("; ")
     }
+}
+
+/// `±hh:mm` of a UTC offset in seconds, empty without one.
+fn offset_text(offset_secs: Option<i32>) -> String {
+    offset_secs.map_or_else(String::new, |o| {
+        let a = o.unsigned_abs();
+        let sign = if o < 0 { '-' } else { '+' };
+        format!("{sign}{:02}:{:02}", a / 3600, a / 60 % 60)
+    })
 }
 
 /// Coverage of one interval.
@@ -524,23 +546,23 @@ impl Schedule {
         let mut i = 0;
         while i < self.shifts.len() {
             let s = &self.shifts[i];
-            let key = (s.start_min, &s.template, s.breaks_text());
+            let key = (s.start_min, s.offsets_secs, &s.template, s.breaks_text());
             let mut n = 1;
             while i + n < self.shifts.len() {
                 let o = &self.shifts[i + n];
-                if (o.start_min, &o.template, o.breaks_text()) != key {
+                if (o.start_min, o.offsets_secs, &o.template, o.breaks_text()) != key {
                     break;
                 }
                 n += 1;
             }
             t.push(vec![
                 Cell::text(self.day_labels[s.day].clone()),
-                Cell::text(Shift::clock(s.start_min)),
-                Cell::text(Shift::clock(s.end_min)),
+                Cell::text(s.start_text()),
+                Cell::text(s.end_text()),
                 Cell::text(s.template.clone()),
                 Cell::Int(n as i64),
                 Cell::Float(s.paid_hours, 2),
-                Cell::text(key.2),
+                Cell::text(key.3),
             ]);
             i += n;
         }
@@ -1220,12 +1242,17 @@ fn assemble(
                 .find(|t| t.name == tp.name)
                 .map(|t| t.breaks.clone())
                 .unwrap_or_default();
+            let end = c.start + tp.len;
             Shift {
                 template: tp.name.clone(),
                 day: c.day,
                 weekday: preq.weekday(c.day),
-                start_min: c.start as u32 * m,
-                end_min: (c.start + tp.len) as u32 * m,
+                start_min: preq.wall_minutes(c.start),
+                end_min: preq.wall_minutes(end),
+                offsets_secs: preq
+                    .local_stamp(c.start)
+                    .zip(preq.local_stamp(end))
+                    .and_then(|(a, b)| a.offset_secs.zip(b.offset_secs)),
                 paid_hours: tp.paid_hours,
                 cost: tp.cost,
                 breaks: s
@@ -1234,7 +1261,7 @@ fn assemble(
                     .zip(&rule_breaks)
                     .map(|(&u, br)| PlannedBreak {
                         name: br.name.clone(),
-                        start_min: u as u32 * m,
+                        start_min: preq.wall_minutes(u),
                         length_min: br.length_min,
                         paid: br.paid,
                     })

@@ -2,7 +2,8 @@
 //! break placement.
 //!
 //! # Formulation
-//! Intervals `t = 0..T` (T = days × intervals per day); a week (7 days, `week_wraps`) is cyclic,
+//! Intervals `t = 0..T` (T = the days' intervals, consecutive in elapsed time: 46, 48 or 50
+//! half-hours per local day in a zone with daylight saving time); a week (7 days, `week_wraps`) is cyclic,
 //! so a shift starting on the last evening covers the first morning (`t mod T`). Integer
 //! `x_s` = number of shifts of candidate `s` (a template and a start). For every break `k` of
 //! template `j` with start offsets `[e, l]` (in intervals) and length `λ`, integer `b_u` = number
@@ -84,7 +85,6 @@ impl Instance {
     /// Builds the grid instance. `req` must already be on the planning interval.
     pub(crate) fn new(req: &Requirement, rules: &ShiftRules) -> Result<Self, ScheduleError> {
         let m = req.interval().minutes();
-        let per_day = req.per_day();
         let t_len = req.len();
         let days = req.days();
         let cyclic = rules.week_wraps && days == 7;
@@ -119,14 +119,25 @@ impl Instance {
                 if !tp.days[req.weekday(d)] {
                     continue;
                 }
-                let mut o = first;
-                while o <= last && o < per_day {
-                    let start = d * per_day + o;
-                    let end_in_day = o + len;
-                    let mut ok = tp.overnight || end_in_day <= per_day;
-                    if let Some((open, close)) = rules.operating_hours {
-                        let (a, b) = ((open / m) as usize, (close / m) as usize);
-                        ok &= o >= a && end_in_day <= b;
+                // The day's intervals in elapsed order; a start is a wall-clock slot `o` of the
+                // rules (a fall-back night's repeated slot starts twice, a skipped one never).
+                let day = req.day_range(d);
+                // Operating hours: the first interval whose wall-clock slot is at or past the
+                // close ends the open day.
+                let close_at = rules.operating_hours.map(|(_, close)| {
+                    let b = (close / m) as usize;
+                    day.clone()
+                        .find(|&t| (req.minute_of_day(t) / m) as usize >= b)
+                        .unwrap_or(day.end)
+                });
+                for start in day.clone() {
+                    let o = (req.minute_of_day(start) / m) as usize;
+                    if o < first || o > last || (o - first) % step != 0 {
+                        continue;
+                    }
+                    let mut ok = tp.overnight || start + len <= day.end;
+                    if let (Some((open, _)), Some(close_at)) = (rules.operating_hours, close_at) {
+                        ok &= o >= (open / m) as usize && start + len <= close_at;
                     }
                     ok &= cyclic || start + len <= t_len;
                     if ok {
@@ -136,7 +147,6 @@ impl Instance {
                             day: d,
                         });
                     }
-                    o += step;
                 }
             }
             templates.push(TemplateGrid {

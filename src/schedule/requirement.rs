@@ -11,14 +11,18 @@
 //!   `Σ A_q / Σ (A_q / AHT_q)` (calls per second `A_q / AHT_q`);
 //! - the anchor's `day,slot,required` (day 0 = Sunday, slot = interval of the day), with
 //!   `offered_erlangs` and `aht_seconds` used when present.
+//!
+//! A dated requirement read with `--tz` lives on the site's local clock ([`LocalClock`]): the
+//! intervals are consecutive in elapsed time, and a local day has as many as it really has (46,
+//! 48 or 50 half-hours in a zone with daylight saving time), so that a fall-back night's repeated
+//! hour is two intervals and a spring-forward day one hour short.
 
 use crate::io::schema;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::rules::DAY_NAMES;
 use super::ScheduleError;
-use crate::model::{infer_interval, Stamp};
+use crate::model::{day_intervals, infer_interval, LocalStamp, Stamp};
 use crate::table::CsvInput;
 use crate::time::{format_timestamp, weekday_sun0, NaiveDate, NaiveDateTime};
 use crate::units::IntervalLength;
@@ -65,8 +69,41 @@ pub struct Requirement {
     intervals_filled: usize,
     /// Queues pooled.
     queues: Vec<String>,
-    /// The site's time zone the dated input was read in (`--tz`): labels carry UTC offsets.
-    zone: Option<chrono_tz::Tz>,
+    /// The local clock of a dated input read with `--tz` (labels carry UTC offsets, days have
+    /// their real number of intervals); `None` without a zone or for undated input.
+    clock: Option<LocalClock>,
+}
+
+/// The local clock of a dated requirement in a time zone: every interval's wall-clock start
+/// and UTC offset, consecutive in elapsed time, and where each local day begins.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LocalClock {
+    zone: chrono_tz::Tz,
+    stamps: Vec<LocalStamp>,
+    /// Index of each day's first interval, then the number of intervals (days + 1 entries).
+    day_starts: Vec<usize>,
+}
+
+impl LocalClock {
+    /// The intervals of the local days `start .. start + days` of `zone`.
+    fn new(start: NaiveDate, days: usize, interval: IntervalLength, zone: chrono_tz::Tz) -> Self {
+        let mut stamps = Vec::new();
+        let mut day_starts = Vec::with_capacity(days + 1);
+        for d in 0..days {
+            day_starts.push(stamps.len());
+            stamps.extend(day_intervals(
+                start + chrono::Days::new(d as u64),
+                interval,
+                Some(zone),
+            ));
+        }
+        day_starts.push(stamps.len());
+        LocalClock {
+            zone,
+            stamps,
+            day_starts,
+        }
+    }
 }
 
 /// The most agents one interval may require: the MIP solver asserts (a native abort, exit 134)
@@ -87,33 +124,62 @@ fn agents_at(csv: &CsvInput, r: usize, c: usize) -> Result<f64, ScheduleError> {
     Ok(v)
 }
 
-/// Rejects row `r` when its local day has a clock change in `zone` (23 or 25 hours): the
-/// scheduler plans wall-clock days of a fixed number of intervals and would merge a fall-back
-/// night's repeated hour (or staff the hour a spring-forward change skips). `hours` caches the
-/// length of each day seen.
-fn check_no_clock_change(
-    csv: &CsvInput,
-    r: usize,
-    c_ts: usize,
-    zone: chrono_tz::Tz,
-    hours: &mut BTreeMap<NaiveDate, usize>,
-) -> Result<(), ScheduleError> {
-    let at = csv.local_stamp(r, c_ts, false)?;
-    let day = at.local.date();
-    let hour = IntervalLength::from_minutes(60).expect("60 min is supported");
-    let n = *hours
-        .entry(day)
-        .or_insert_with(|| crate::model::day_intervals(day, hour, Some(zone)).len());
-    if n == 24 {
-        return Ok(());
+/// The horizon of dated rows: whole local days from the first row's date to the last's.
+struct Horizon {
+    first_date: NaiveDate,
+    days: usize,
+    /// The days' local clock (with `--tz`).
+    clock: Option<LocalClock>,
+    /// Where interval 0 starts: the first day's local midnight (as UTC with a clock).
+    origin: NaiveDateTime,
+}
+
+impl Horizon {
+    fn of(
+        starts: impl Iterator<Item = NaiveDateTime>,
+        interval: IntervalLength,
+        zone: Option<chrono_tz::Tz>,
+    ) -> Self {
+        let (mut first, mut last) = (NaiveDateTime::MAX, NaiveDateTime::MIN);
+        for t in starts {
+            first = first.min(t);
+            last = last.max(t);
+        }
+        let (first_date, last_date) = (first.date(), last.date());
+        let days = (last_date - first_date).num_days() as usize + 1;
+        let clock = zone.map(|z| LocalClock::new(first_date, days, interval, z));
+        let origin = match &clock {
+            Some(c) => c.stamps[0].utc(),
+            None => first_date.and_hms_opt(0, 0, 0).expect("midnight exists"),
+        };
+        Horizon {
+            first_date,
+            days,
+            clock,
+            origin,
+        }
     }
-    Err(ScheduleError::Table(crate::table::TableError::BadValue {
-        at: csv.location(r, c_ts),
-        value: csv.text(r, c_ts).to_string(),
-        reason: format!(
-            "{day} has {n} hours in {zone} (a clock change): `wfm schedule` plans wall-clock days of 24 hours and does not schedule a clock-change day yet (it would merge a fall-back night's repeated hour or staff a skipped one); schedule the days before and after it from a requirement without that day"
-        ),
-    }))
+    /// Number of intervals.
+    fn len(&self, interval: IntervalLength) -> usize {
+        match &self.clock {
+            Some(c) => c.stamps.len(),
+            None => self.days * interval.per_day(),
+        }
+    }
+    /// The interval `at` starts (`t` intervals of elapsed time after the origin); `None` off
+    /// the grid or off the local clock.
+    fn index(&self, at: &LocalStamp, interval: IntervalLength) -> Option<usize> {
+        let minutes = (at.utc() - self.origin).num_minutes();
+        let step = i64::from(interval.minutes());
+        if minutes < 0 || minutes % step != 0 {
+            return None;
+        }
+        let t = (minutes / step) as usize;
+        match &self.clock {
+            Some(c) => (c.stamps.get(t) == Some(at)).then_some(t),
+            None => Some(t),
+        }
+    }
 }
 
 impl Requirement {
@@ -167,7 +233,7 @@ impl Requirement {
             load,
             aht_secs,
             queues: Vec::new(),
-            zone: None,
+            clock: None,
         })
     }
 
@@ -265,7 +331,7 @@ impl Requirement {
             load,
             aht_secs: aht,
             queues: Vec::new(),
-            zone: None,
+            clock: None,
         })
     }
 
@@ -278,7 +344,7 @@ impl Requirement {
         let c_load = csv.column("load_erlangs");
         let c_aht = csv.column("aht_seconds");
         struct Row {
-            ts: NaiveDateTime,
+            at: LocalStamp,
             agents: f64,
             net: f64,
             load: Option<f64>,
@@ -290,7 +356,6 @@ impl Requirement {
         let mut keys = std::collections::HashSet::new();
         let zone = crate::table::default_zone();
         let mut stamps = crate::table::StampReader::default();
-        let mut day_hours: BTreeMap<NaiveDate, usize> = BTreeMap::new();
         for r in 0..csv.len() {
             let q = c_queue
                 .map(|c| csv.text(r, c).to_string())
@@ -302,16 +367,15 @@ impl Requirement {
                     queues.len() - 1
                 }
             };
-            let ts = stamps.read(csv, r, c_ts, pos)?.local;
-            if let Some(z) = zone {
-                check_no_clock_change(csv, r, c_ts, z, &mut day_hours)?;
-            }
+            // With --tz, the wall-clock time and its UTC offset: the repeated hour's two
+            // intervals are two keys.
+            let at = stamps.read(csv, r, c_ts, pos)?;
             let agents = agents_at(csv, r, c_agents)?;
             let net = agents_at(csv, r, c_net)?;
-            if !keys.insert((ts, q.clone())) {
+            if !keys.insert((at, q.clone())) {
                 return Err(ScheduleError::DuplicateInterval {
                     at: csv.location(r, c_ts),
-                    interval: format!("{} queue `{q}`", format_timestamp(ts)),
+                    interval: format!("{} queue `{q}`", at.to_rfc3339()),
                 });
             }
             series.push(pos);
@@ -324,7 +388,7 @@ impl Requirement {
                 .transpose()?
                 .flatten();
             rows.push(Row {
-                ts,
+                at,
                 agents,
                 net,
                 load,
@@ -333,11 +397,12 @@ impl Requirement {
         }
         // The crate's one inference: one 15-min row in a 30-min requirement is an error naming
         // it (the smallest step made the whole week 15-min and the requirement half an hour's).
+        // Steps are elapsed time (UTC), so that a clock change is no step of ±1 h.
         let stamps: Vec<Stamp> = rows
             .iter()
             .zip(&series)
             .map(|(r, &s)| Stamp {
-                at: r.ts,
+                at: r.at.utc(),
                 series: s,
             })
             .collect();
@@ -355,15 +420,8 @@ impl Requirement {
             },
         })?;
         queues.sort();
-        let mut starts: Vec<NaiveDateTime> = rows.iter().map(|r| r.ts).collect();
-        starts.sort();
-        starts.dedup();
-        let first_date = starts[0].date();
-        let last_date = starts[starts.len() - 1].date();
-        let days = (last_date - first_date).num_days() as usize + 1;
-        let per_day = interval.per_day();
-        let n = days * per_day;
-        let origin = first_date.and_hms_opt(0, 0, 0).expect("midnight exists");
+        let h = Horizon::of(rows.iter().map(|r| r.at.local), interval, zone);
+        let n = h.len(interval);
         let mut required = vec![0.0; n];
         let mut net = vec![0.0; n];
         let mut load_sum = vec![0.0; n];
@@ -371,15 +429,13 @@ impl Requirement {
         let mut seen = vec![false; n];
         let has_load = c_load.is_some() && c_aht.is_some();
         for (r, row) in rows.iter().enumerate() {
-            let minutes = (row.ts - origin).num_minutes();
-            if minutes % i64::from(interval.minutes()) != 0 {
+            let Some(t) = h.index(&row.at, interval) else {
                 return Err(ScheduleError::Table(crate::table::TableError::BadValue {
                     at: csv.location(r, c_ts),
                     value: csv.text(r, c_ts).to_string(),
                     reason: format!("expected a start on the {interval} grid"),
                 }));
-            }
-            let t = (minutes / i64::from(interval.minutes())) as usize;
+            };
             seen[t] = true;
             required[t] += row.agents;
             net[t] += row.net;
@@ -408,16 +464,16 @@ impl Requirement {
                 Basis::Net
             },
             net: c_sched.map(|_| net),
-            days,
-            first_weekday: weekday_sun0(first_date),
-            start_date: Some(first_date),
+            days: h.days,
+            first_weekday: weekday_sun0(h.first_date),
+            start_date: Some(h.first_date),
             rows_read: csv.len(),
             intervals_filled: seen.iter().filter(|s| !**s).count(),
             required,
             load,
             aht_secs: aht,
             queues,
-            zone,
+            clock: h.clock,
         })
     }
 
@@ -452,6 +508,14 @@ impl Requirement {
         }
         let k = (from / to) as usize;
         let rep = |v: &Vec<f64>| v.iter().flat_map(|x| std::iter::repeat_n(*x, k)).collect();
+        // Each interval splits into k consecutive pieces of elapsed time: the local days'
+        // intervals at the finer length, in the same order.
+        let clock = self.clock.as_ref().map(|c| {
+            let start = self
+                .start_date
+                .expect("a requirement on a local clock is dated");
+            LocalClock::new(start, self.days, interval, c.zone)
+        });
         Ok(Requirement {
             interval,
             required: rep(&self.required),
@@ -460,6 +524,7 @@ impl Requirement {
             aht_secs: self.aht_secs.as_ref().map(rep),
             intervals_filled: self.intervals_filled * k,
             queues: self.queues.clone(),
+            clock,
             ..*self
         })
     }
@@ -479,19 +544,25 @@ impl Requirement {
                 ),
             });
         }
-        let per_day = self.per_day();
-        let cut = |v: &Vec<f64>| v[first_day * per_day..(first_day + days) * per_day].to_vec();
+        let span = self.day_range(first_day).start..self.day_range(first_day + days - 1).end;
+        let cut = |v: &Vec<f64>| v[span.clone()].to_vec();
+        let start_date = self
+            .start_date
+            .map(|d| d + chrono::Days::new(first_day as u64));
+        let clock = self.clock.as_ref().map(|c| {
+            let start = start_date.expect("a requirement on a local clock is dated");
+            LocalClock::new(start, days, self.interval, c.zone)
+        });
         Ok(Requirement {
             days,
             first_weekday: (self.first_weekday + first_day) % 7,
-            start_date: self
-                .start_date
-                .map(|d| d + chrono::Days::new(first_day as u64)),
+            start_date,
             required: cut(&self.required),
             net: self.net.as_ref().map(cut),
             load: self.load.as_ref().map(cut),
             aht_secs: self.aht_secs.as_ref().map(cut),
             queues: self.queues.clone(),
+            clock,
             ..*self
         })
     }
@@ -509,9 +580,59 @@ impl Requirement {
     pub fn days(&self) -> usize {
         self.days
     }
-    /// Intervals per day.
+    /// Intervals per day of 24 hours (a clock-change day of a requirement read with `--tz`
+    /// has more or fewer: see [`Requirement::day_range`]).
     pub fn per_day(&self) -> usize {
         self.interval.per_day()
+    }
+    /// The intervals of day `d` (`d` < [`Requirement::days`]): consecutive in elapsed time, 46,
+    /// 48 or 50 half-hours on the local clock of a zone with daylight saving time.
+    pub fn day_range(&self, d: usize) -> std::ops::Range<usize> {
+        match &self.clock {
+            Some(c) => c.day_starts[d]..c.day_starts[d + 1],
+            None => d * self.per_day()..(d + 1) * self.per_day(),
+        }
+    }
+    /// Whether a day of the horizon has a clock change (23 or 25 hours on its local clock).
+    pub fn has_clock_change(&self) -> bool {
+        (0..self.days).any(|d| self.day_range(d).len() != self.per_day())
+    }
+    /// The wall-clock start of interval `t`, minutes after midnight of its day.
+    pub fn minute_of_day(&self, t: usize) -> u32 {
+        match &self.clock {
+            Some(c) => {
+                let time = c.stamps[t].local.time();
+                chrono::Timelike::num_seconds_from_midnight(&time) / 60
+            }
+            None => (t % self.per_day()) as u32 * self.interval.minutes(),
+        }
+    }
+    /// The wall-clock time at the start of interval `t` (which may lie past the horizon, e.g.
+    /// the end of its last shift), minutes after midnight of day 0 on the local clock: `t`
+    /// intervals of elapsed time, ± the clock changes in between.
+    pub fn wall_minutes(&self, t: usize) -> u32 {
+        let Some(c) = &self.clock else {
+            return t as u32 * self.interval.minutes();
+        };
+        let at = self.local_stamp(t).expect("a local clock has stamps");
+        let midnight = c.stamps[0].local.date().and_time(chrono::NaiveTime::MIN);
+        (at.local - midnight).num_minutes() as u32
+    }
+    /// The local start of interval `t` with its UTC offset (on or past the horizon), for a
+    /// requirement read with `--tz`.
+    pub fn local_stamp(&self, t: usize) -> Option<LocalStamp> {
+        use chrono::{Offset, TimeZone};
+        let c = self.clock.as_ref()?;
+        if let Some(s) = c.stamps.get(t) {
+            return Some(*s);
+        }
+        let utc = c.stamps[0].utc()
+            + chrono::TimeDelta::minutes(t as i64 * i64::from(self.interval.minutes()));
+        let l = c.zone.from_utc_datetime(&utc);
+        Some(LocalStamp {
+            local: l.naive_local(),
+            offset_secs: Some(l.offset().fix().local_minus_utc()),
+        })
     }
     /// Number of intervals.
     pub fn len(&self) -> usize {
@@ -574,9 +695,8 @@ impl Requirement {
         let mut r = self.clone();
         let mut dropped = 0.0;
         let m = self.interval.minutes();
-        let per_day = self.per_day();
         let closed = |t: usize| {
-            let minute = (t % per_day) as u32 * m;
+            let minute = self.minute_of_day(t);
             minute < open || minute >= close
         };
         for (t, v) in r.required.iter_mut().enumerate() {
@@ -598,21 +718,24 @@ impl Requirement {
     /// divided by the availability of recorded agents at its hour of day, `availability(hour)`
     /// (from a calibration; see [`crate::staffing::availability`]).
     pub fn in_recorded_agents(mut self, availability: impl Fn(u32) -> f64) -> Self {
-        let per_day = self.per_day();
-        let minutes = self.interval.minutes();
-        let hour = |t: usize| (t % per_day) as u32 * minutes / 60;
-        for (t, v) in self.required.iter_mut().enumerate() {
-            *v /= availability(hour(t));
+        let hours: Vec<u32> = (0..self.len())
+            .map(|t| self.minute_of_day(t) / 60)
+            .collect();
+        for (v, &h) in self.required.iter_mut().zip(&hours) {
+            *v /= availability(h);
         }
         if let Some(net) = &mut self.net {
-            for (t, v) in net.iter_mut().enumerate() {
-                *v /= availability(hour(t));
+            for (v, &h) in net.iter_mut().zip(&hours) {
+                *v /= availability(h);
             }
         }
         self
     }
     /// Label of interval `t`: the timestamp for dated input, else `Sun 07:30` style.
     pub fn label(&self, t: usize) -> String {
+        if let Some(c) = &self.clock {
+            return c.stamps[t].to_rfc3339();
+        }
         let minute = (t % self.per_day()) as u32 * self.interval.minutes();
         let d = t / self.per_day();
         match self.start_date {
@@ -620,11 +743,7 @@ impl Requirement {
                 let ts = date.and_hms_opt(0, 0, 0).expect("midnight exists")
                     + chrono::TimeDelta::days(d as i64)
                     + chrono::TimeDelta::minutes(i64::from(minute));
-                // A dated requirement read with --tz has no clock-change day: one instant.
-                match crate::model::slot_stamps(ts, self.zone).first() {
-                    Some(s) => s.to_rfc3339(),
-                    None => format_timestamp(ts),
-                }
+                format_timestamp(ts)
             }
             None => format!(
                 "{} {:02}:{:02}",

@@ -1,11 +1,16 @@
 //! One replication: the event loop.
 //!
 //! Events are arrivals (one pending per queue), service completions (one per busy agent) and
-//! interval boundaries (staffing changes), kept in a binary heap ordered by time and then by
-//! creation order, so ties resolve the same way on every run. Abandonment is *lazy*: a waiting
-//! call carries its abandonment deadline (arrival + patience), and when an agent looks at a
-//! queue every head whose deadline has passed is removed and counted as abandoned at its
-//! deadline. Queue order is FCFS and nothing else depends on the queue length, so this is exact
+//! interval boundaries (staffing changes), taken in order of time and then of creation, so ties
+//! resolve the same way on every run. Only completions (and retrial and deadline events) are in
+//! a binary heap, which then holds about one event per busy agent: the pending arrival of each
+//! queue sits in a slot of its own, and the boundaries, known in advance, are counted off —
+//! the next boundary goes before any event at the same time or later (it was created first).
+//! The interval of an event is the one the boundaries have reached (no division per call).
+//!
+//! Abandonment is *lazy*: a waiting call carries its abandonment deadline (arrival + patience),
+//! and when an agent looks at a queue every head whose deadline has passed is removed and
+//! counted as abandoned at its deadline. Queue order is FCFS and nothing else depends on the queue length, so this is exact
 //! and costs no event per call.
 //!
 //! Calls are counted in the interval in which they *arrive* (as call logs and ACD reports
@@ -39,9 +44,7 @@ struct Event {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum What {
-    Arrival(u32),
     Completion(u32),
-    Boundary(u32),
     /// A caller of the queue calls again.
     Retrial(u32),
     /// A waiting call of the queue reaches its patience (queues with retrials only).
@@ -94,7 +97,10 @@ struct Sim<'a> {
     streams: Vec<[Rng; 3]>,
     heap: BinaryHeap<Event>,
     seq: u64,
+    /// Per queue: time and creation number of its pending arrival (`NO_ARRIVAL` when none).
+    arrival: Vec<(f64, u64)>,
     now: f64,
+    /// The interval of `now`: boundaries passed (`intervals` after the horizon).
     ivl: usize,
     groups: Vec<GroupState>,
     waiting: Vec<VecDeque<Waiting>>,
@@ -119,6 +125,7 @@ pub(super) fn run(p: &Prepared, seed: u64, rep: u64) -> RepTally {
         },
         heap: BinaryHeap::with_capacity(64),
         seq: 0,
+        arrival: vec![NO_ARRIVAL; nq],
         now: 0.0,
         ivl: 0,
         groups: (0..p.routing.groups().len())
@@ -132,34 +139,84 @@ pub(super) fn run(p: &Prepared, seed: u64, rep: u64) -> RepTally {
             unserved: 0,
         },
     };
-    for i in 1..=n {
-        s.push(i as f64 * p.interval_secs, What::Boundary(i as u32));
-    }
     s.set_staffing(0);
     for q in 0..nq {
         s.schedule_arrival(q, 0.0);
     }
-    while let Some(ev) = s.heap.pop() {
-        s.now = ev.t;
-        match ev.what {
-            What::Arrival(q) => s.arrive(q as usize),
-            What::Retrial(q) => s.enter(q as usize, true),
-            What::Deadline(q) => s.expire(q as usize),
-            What::Completion(g) => s.complete(g as usize),
-            What::Boundary(i) => {
-                s.flush_presence();
-                s.ivl = i as usize;
-                if (i as usize) < n {
-                    s.set_staffing(i as usize);
+    // Boundary `i` (the end of interval i − 1) for i in 1..=n, then the remaining events.
+    let mut boundary = 1;
+    loop {
+        let (q, (ta, sa)) = s.first_arrival();
+        let arrival_first = s
+            .heap
+            .peek()
+            .is_none_or(|ev| ta < ev.t || (ta == ev.t && sa < ev.seq));
+        let next = match s.heap.peek() {
+            Some(ev) if !arrival_first => ev.t,
+            _ => ta,
+        };
+        let b = boundary as f64 * p.interval_secs;
+        if boundary > n || next < b {
+            if arrival_first && ta.is_finite() {
+                s.now = ta;
+                s.arrival[q] = NO_ARRIVAL;
+                s.arrive(q);
+                continue;
+            }
+            match s.heap.pop() {
+                Some(ev) => {
+                    s.now = ev.t;
+                    s.handle(ev.what);
+                    continue;
                 }
+                None => break,
             }
         }
+        s.now = b;
+        s.flush_presence();
+        s.ivl = boundary;
+        if boundary < n {
+            s.set_staffing(boundary);
+        }
+        boundary += 1;
     }
     s.finish();
     s.out
 }
 
+/// The pending-arrival slot of a queue without one.
+const NO_ARRIVAL: (f64, u64) = (f64::INFINITY, u64::MAX);
+
 impl Sim<'_> {
+    /// The queue with the earliest pending arrival (by time, then creation) and that arrival;
+    /// `NO_ARRIVAL` when no queue has one.
+    #[inline]
+    fn first_arrival(&self) -> (usize, (f64, u64)) {
+        let mut best = (0, NO_ARRIVAL);
+        for (q, &(t, seq)) in self.arrival.iter().enumerate() {
+            if t < best.1 .0 || (t == best.1 .0 && seq < best.1 .1) {
+                best = (q, (t, seq));
+            }
+        }
+        best
+    }
+
+    /// Makes `t` the pending arrival of queue `q`.
+    #[inline]
+    fn set_arrival(&mut self, q: usize, t: f64) {
+        self.seq += 1;
+        self.arrival[q] = (t, self.seq);
+    }
+
+    #[inline]
+    fn handle(&mut self, what: What) {
+        match what {
+            What::Retrial(q) => self.enter(q as usize, true),
+            What::Deadline(q) => self.expire(q as usize),
+            What::Completion(g) => self.complete(g as usize),
+        }
+    }
+
     /// The generator of draw `kind` (0 arrival, 1 patience, 2 service) of queue `q`.
     #[inline]
     fn rng_for(&mut self, q: usize, kind: usize) -> &mut Rng {
@@ -195,7 +252,7 @@ impl Sim<'_> {
                         let t = from + self.rng_for(q, 0).exp1() / rate;
                         if t < end {
                             self.cursor[q] = i;
-                            self.push(t, What::Arrival(q as u32));
+                            self.set_arrival(q, t);
                             return;
                         }
                     }
@@ -207,7 +264,7 @@ impl Sim<'_> {
             Arrivals::Replay(times) => {
                 if let Some(&t) = times[q].get(self.cursor[q]) {
                     self.cursor[q] += 1;
-                    self.push(t, What::Arrival(q as u32));
+                    self.set_arrival(q, t);
                 }
             }
         }
@@ -222,7 +279,8 @@ impl Sim<'_> {
     fn enter(&mut self, q: usize, retrial: bool) {
         let p = self.p;
         let now = self.now;
-        let ivl = ((now / p.interval_secs) as usize).min(p.intervals - 1);
+        // The interval of `now`, as the boundaries counted it (no division per call).
+        let ivl = self.ivl.min(p.intervals - 1);
         let cell = q * p.intervals + ivl;
         self.out.cells[cell].offered += 1;
         if retrial {
@@ -310,15 +368,15 @@ impl Sim<'_> {
         c.wait_answered_secs += wait;
         c.handle_secs += service;
         self.groups[g].busy += 1;
-        self.add_busy(g, now, now + service);
+        self.add_busy(g, now + service);
         self.push(now + service, What::Completion(g as u32));
     }
 
-    /// Adds busy time `[from, to)` of one agent of group `g`, split over intervals.
-    fn add_busy(&mut self, g: usize, from: f64, to: f64) {
+    /// Adds busy time `[now, to)` of one agent of group `g`, split over intervals.
+    fn add_busy(&mut self, g: usize, to: f64) {
         let p = self.p;
-        let mut i = (from / p.interval_secs) as usize;
-        let mut a = from;
+        let mut i = self.ivl;
+        let mut a = self.now;
         while i < p.intervals && a < to {
             let end = ((i + 1) as f64 * p.interval_secs).min(to);
             self.out.groups[g * p.intervals + i].busy_secs += end - a;
