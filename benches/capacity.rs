@@ -23,9 +23,9 @@ fn bench(c: &mut Criterion) {
             time_limit: Duration::from_secs(60),
             method,
         };
-        let plan = plan_capacity(&plan.input, &opts);
-        assert_eq!(plan.status, PlanStatus::Optimal);
-        g.bench_function(format!("plan_78_weeks_{}", plan.solver), |b| {
+        let solved = plan_capacity(&plan.input, &opts);
+        assert_eq!(solved.status, PlanStatus::Optimal);
+        g.bench_function(format!("plan_78_weeks_{}", solved.solver), |b| {
             b.iter(|| plan_capacity(&plan.input, &opts))
         });
     }
