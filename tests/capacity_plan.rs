@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use wfm::capacity::{
-    plan_capacity, Attrition, Budget, CapacityInput, CapacitySpec, Costs, Hiring, PlanStatus,
-    SolveOptions, Training, Weekly,
+    plan_capacity, Attrition, Budget, CapacityInput, CapacitySpec, Costs, Hiring, Method,
+    PlanStatus, SolveOptions, Training, Weekly,
 };
 use wfm::schedule::Backend;
 
@@ -297,6 +297,21 @@ fn backends() -> Vec<Backend> {
     v
 }
 
+/// The DP (`Method::Auto`) and the MIP on every engine.
+fn methods() -> Vec<(Method, Backend)> {
+    let mut v = vec![(Method::Auto, Backend::best_available())];
+    v.extend(backends().into_iter().map(|b| (Method::Mip, b)));
+    v
+}
+
+fn opts(method: Method, backend: Backend) -> SolveOptions {
+    SolveOptions {
+        backend,
+        time_limit: Duration::from_secs(60),
+        method,
+    }
+}
+
 #[test]
 fn objective_equals_brute_force_optimum() {
     let cases = [
@@ -324,27 +339,91 @@ fn objective_equals_brute_force_optimum() {
                 },
             ),
         ),
+        ("ramp longer than the gap between class starts", {
+            let mut s = small(Some(5000.0), None, Budget::default());
+            s.training.ramp = vec![0.3, 0.5, 0.7, 0.85, 0.95];
+            s
+        }),
+        ("a class that joins after the horizon, hard coverage", {
+            let mut s = small(None, None, Budget::default());
+            s.hiring.class_starts = vec![0, 3, 6, 12];
+            s
+        }),
     ];
     for (name, spec) in cases {
         let best =
             brute_force(&spec).unwrap_or_else(|| panic!("{name}: brute force found no plan"));
         let input = CapacityInput::new(spec).unwrap();
-        for backend in backends() {
-            let opts = SolveOptions {
-                backend,
-                time_limit: Duration::from_secs(60),
-            };
-            let plan = plan_capacity(&input, &opts);
-            assert_eq!(plan.status, PlanStatus::Optimal, "{name} {backend:?}");
+        for (method, backend) in methods() {
+            let plan = plan_capacity(&input, &opts(method, backend));
+            let m = format!("{name} {method:?} {backend:?} ({})", plan.solver);
+            assert_eq!(plan.status, PlanStatus::Optimal, "{m}");
+            if method == Method::Auto && !name.contains("cap") {
+                assert_eq!(plan.solver, "dp", "{m}");
+            }
             let rel = (plan.objective - best).abs() / best.abs();
             assert!(
                 rel <= 1e-6,
-                "{name} {backend:?}: MIP {} vs brute force {best} (rel {rel:e})",
+                "{m}: plan {} vs brute force {best} (rel {rel:e})",
                 plan.objective
             );
             let gap = plan.gap.unwrap();
-            assert!(gap <= 1e-6, "{name} {backend:?}: gap {gap}");
+            assert!(gap <= 1e-6, "{m}: gap {gap}");
         }
+    }
+}
+
+/// The DP against the MIP (an independent formulation, proven optimal by CBC or microlp) on
+/// the 78-week plan of the issue and on variants: hard coverage, weekly class starts whose ramp
+/// spans several classes (26 weeks).
+#[test]
+fn dp_equals_the_mip_on_longer_plans() {
+    let file =
+        wfm::io::capacity::read_plan(&root().join("tests/fixtures/capacity/plan_78.toml")).unwrap();
+    let base = file.input;
+    let mut cases = vec![("plan_78", base.clone())];
+    let scenario = |f: &dyn Fn(&mut wfm::capacity::PlanScenario)| {
+        let mut s = wfm::capacity::PlanScenario::default();
+        f(&mut s);
+        s.apply(&base).unwrap()
+    };
+    cases.push((
+        "plan_78, classes of 4 to 9",
+        scenario(&|s| {
+            s.min_class = Some(4);
+            s.max_class = Some(9);
+        }),
+    ));
+    let mut short = small(Some(20_000.0), None, Budget::default());
+    short.required_fte = (0..26)
+        .map(|t| 24.0 + 6.0 * (t as f64 / 4.0).sin())
+        .collect();
+    short.shrinkage = Weekly::Constant(0.3);
+    short.initial_productive = 34.0;
+    short.hiring.class_starts = (0..24).collect();
+    short.training.ramp = vec![0.4, 0.6, 0.8];
+    cases.push((
+        "26 weeks, weekly starts",
+        CapacityInput::new(short.clone()).unwrap(),
+    ));
+    short.costs.under = None;
+    cases.push((
+        "26 weeks, weekly starts, hard coverage",
+        CapacityInput::new(short).unwrap(),
+    ));
+    for (name, input) in cases {
+        let dp = plan_capacity(&input, &opts(Method::Auto, Backend::best_available()));
+        let mip = plan_capacity(&input, &opts(Method::Mip, Backend::best_available()));
+        assert_eq!(dp.solver, "dp", "{name}");
+        assert_eq!(dp.status, PlanStatus::Optimal, "{name}");
+        assert_eq!(mip.status, PlanStatus::Optimal, "{name}: {:?}", mip.status);
+        let rel = (dp.objective - mip.objective).abs() / mip.objective;
+        assert!(
+            rel <= 1e-6,
+            "{name}: DP {} vs MIP {} (rel {rel:e})",
+            dp.objective,
+            mip.objective
+        );
     }
 }
 
@@ -354,14 +433,8 @@ fn infeasible_plan_exits_3_naming_the_first_uncoverable_week() {
     let spec = small(None, Some(39.0), Budget::default());
     assert_eq!(brute_force(&spec), None);
     let input = CapacityInput::new(spec).unwrap();
-    for backend in backends() {
-        let plan = plan_capacity(
-            &input,
-            &SolveOptions {
-                backend,
-                time_limit: Duration::from_secs(60),
-            },
-        );
+    for (method, backend) in methods() {
+        let plan = plan_capacity(&input, &opts(method, backend));
         let PlanStatus::Infeasible(u) = &plan.status else {
             panic!("{backend:?}: {:?}", plan.status)
         };

@@ -2,9 +2,11 @@
 //! floor meets next year's weekly requirement given attrition, training and ramp-up.
 //!
 //! - [`CapacityInput`] ([`input`]): the validated plan on a weekly [`TimeGrid`](crate::model::TimeGrid);
-//! - [`plan_capacity`]: the exact weekly hiring MIP ([`mip`]), solved with the project's MIP
-//!   solver (CBC, or microlp without the `cbc` feature), reporting status, objective, bound and
-//!   gap, and — when no plan can meet the hard limits — the first week that cannot be covered;
+//! - [`plan_capacity`]: the optimal hiring plan of the exact weekly model, by a dynamic program
+//!   over class starts ([`dp`]) or the weekly MIP ([`mip`], solved with the project's MIP solver:
+//!   CBC, or microlp without the `cbc` feature) where the DP does not apply, reporting status,
+//!   objective, bound and gap, and — when no plan can meet the hard limits — the first week that
+//!   cannot be covered;
 //! - [`evaluate()`]: the recurrences of the model evaluated forward from a hiring decision, which
 //!   produce the weekly rows ([`WeekRow`]) of every plan;
 //! - [`PlanScenario`]: what-ifs on a plan (attrition, volume, AHT, training, ramp, class sizes,
@@ -13,18 +15,22 @@
 //! Plan files are read by [`crate::io::capacity`]; this module sees no text.
 
 pub mod demand;
+mod dp;
 mod evaluate;
 mod input;
 pub mod long_range;
 mod mip;
 pub mod outlook;
+mod pwl;
 pub mod requirement;
 mod solve;
 mod whatif;
 
 pub use evaluate::{evaluate, WeekRow};
 pub use input::{Attrition, Budget, CapacityInput, CapacitySpec, Costs, Hiring, Training, Weekly};
-pub use solve::{plan_capacity, CapacityPlan, PlanStatus, SolveOptions, Totals, Uncoverable};
+pub use solve::{
+    plan_capacity, CapacityPlan, Method, PlanStatus, SolveOptions, Totals, Uncoverable,
+};
 pub use whatif::PlanScenario;
 
 use chrono::NaiveDate;

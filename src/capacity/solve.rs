@@ -11,13 +11,28 @@ use crate::capacity::CapacityInput;
 use crate::schedule::lp::{self, LpKind, LpResult};
 use crate::schedule::Backend;
 
+/// Which exact method solves the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Method {
+    /// The dynamic program over class starts (`src/capacity/dp.rs`); the MIP when the DP's
+    /// plan breaks the headcount cap or a budget, no plan covers the hard limits, or the DP's
+    /// work limits are exceeded.
+    #[default]
+    Auto,
+    /// The weekly MIP only.
+    Mip,
+}
+
 /// How to solve.
 #[derive(Debug, Clone, Copy)]
 pub struct SolveOptions {
-    /// MIP engine. Defaults to [`Backend::best_available`].
+    /// MIP engine (the MIP, and the diagnosis of infeasible plans). Defaults to
+    /// [`Backend::best_available`].
     pub backend: Backend,
     /// Wall-clock limit of one MIP solve. Defaults to 60 s.
     pub time_limit: Duration,
+    /// DP or MIP. Defaults to [`Method::Auto`].
+    pub method: Method,
 }
 
 impl Default for SolveOptions {
@@ -25,6 +40,7 @@ impl Default for SolveOptions {
         SolveOptions {
             backend: Backend::best_available(),
             time_limit: Duration::from_secs(60),
+            method: Method::Auto,
         }
     }
 }
@@ -130,7 +146,7 @@ impl Totals {
 pub struct CapacityPlan {
     /// Why the solver stopped.
     pub status: PlanStatus,
-    /// The MIP engine used (`cbc`, `microlp`).
+    /// The method used: `dp`, or the MIP engine (`cbc`, `microlp`).
     pub solver: &'static str,
     /// Total cost of the plan (the sum of the rows' costs); NaN without a plan.
     pub objective: f64,
@@ -157,12 +173,48 @@ fn solve_lp(f: &Formulation, opts: &SolveOptions, initial: Option<&[f64]>) -> Lp
     f.lp.solve(false, opts.backend, limits, 0.0, initial)
 }
 
-/// The optimal hiring plan of `input` (issue #15's weekly MIP).
+/// The optimal hiring plan of `input` (issue #15's weekly model).
 ///
 /// The rows are evaluated from the solver's integer hires by the model's recurrences
 /// ([`evaluate()`]); the objective is their total cost, checked against the solver's to
 /// [`OBJ_TOL`] relative.
 pub fn plan_capacity(input: &CapacityInput, opts: &SolveOptions) -> CapacityPlan {
+    if opts.method == Method::Auto {
+        if let Some(plan) = plan_by_dp(input) {
+            return plan;
+        }
+    }
+    plan_by_mip(input, opts)
+}
+
+/// The DP's plan when it applies: it meets every hard limit (the DP leaves out the headcount
+/// cap and the per-week budget) and its rows cost what the DP computed.
+fn plan_by_dp(input: &CapacityInput) -> Option<CapacityPlan> {
+    let dp = crate::capacity::dp::solve(input)?;
+    let rows = evaluate(input, &dp.hires);
+    if first_violation(input, &rows).is_some() {
+        return None;
+    }
+    let totals = Totals::of(input, &rows);
+    let objective = totals.cost;
+    if (objective - dp.cost).abs() > OBJ_TOL * objective.abs().max(1.0) {
+        return None;
+    }
+    let bound = dp.bound.min(objective);
+    Some(CapacityPlan {
+        status: PlanStatus::Optimal,
+        solver: "dp",
+        objective,
+        bound: Some(bound),
+        gap: Some((objective - bound) / objective.abs().max(1.0)),
+        hires: dp.hires,
+        weeks: rows,
+        totals,
+    })
+}
+
+/// The optimal hiring plan by the weekly MIP.
+fn plan_by_mip(input: &CapacityInput, opts: &SolveOptions) -> CapacityPlan {
     let weeks = input.weeks();
     let f = formulate(input, weeks, Limits::ALL);
     // Warm start: no hires at all, when that is feasible (under-staffing allowed, no caps hit).

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::ValueEnum;
-use wfm::capacity::{plan_capacity, CapacityPlan, PlanStatus, SolveOptions};
+use wfm::capacity::{plan_capacity, CapacityPlan, Method, PlanStatus, SolveOptions};
 use wfm::io::capacity::{plan_table, read_plan};
 use wfm::io::table::Cell;
 use wfm::schedule::Backend;
@@ -24,6 +24,16 @@ pub(crate) enum SolverArg {
     Microlp,
 }
 
+/// Exact method.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum MethodArg {
+    /// The dynamic program over class starts; the MIP where it does not apply (a binding
+    /// headcount cap or budget, an infeasible plan).
+    Auto,
+    /// The weekly MIP only.
+    Mip,
+}
+
 /// Arguments of `wfm capacity`.
 #[derive(Debug, clap::Args)]
 #[command(
@@ -39,6 +49,9 @@ pub(crate) struct Args {
     /// MIP engine.
     #[arg(long, value_enum, default_value_t = SolverArg::Best)]
     solver: SolverArg,
+    /// Exact method: the DP (with the MIP as fallback) or the MIP.
+    #[arg(long, value_enum, default_value_t = MethodArg::Auto)]
+    method: MethodArg,
     /// What-ifs (TOML `[[scenario]]`, models/capacity_scenarios.toml): the plan and each
     /// scenario are solved and printed side by side instead of the weekly rows.
     #[arg(long, value_name = "FILE")]
@@ -116,10 +129,14 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let opts = SolveOptions {
         backend: backend(args.solver)?,
         time_limit: Duration::from_secs_f64(args.time_limit),
+        method: match args.method {
+            MethodArg::Auto => Method::Auto,
+            MethodArg::Mip => Method::Mip,
+        },
     };
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_message(format!(
-        "solving the {}-week capacity MIP",
+        "solving the {}-week capacity plan",
         file.input.weeks()
     ));
     bar.enable_steady_tick(Duration::from_millis(200));
