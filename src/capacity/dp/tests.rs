@@ -98,8 +98,9 @@ fn dp_equals_enumeration() {
                 );
                 assert!((p.cost - c).abs() <= 1e-9 * b, "{name}: {} vs {c}", p.cost);
                 assert!(
-                    p.bound <= c && p.bound >= c * (1.0 - 1e-9),
-                    "{name}: bound {}",
+                    // The bound and the recomputed cost are sums in different orders: allow rounding.
+                    p.bound <= c * (1.0 + 1e-12) && p.bound >= c * (1.0 - 1e-9),
+                    "{name}: bound {} vs cost {c}",
                     p.bound
                 );
             }
