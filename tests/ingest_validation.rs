@@ -806,3 +806,48 @@ fn pooling_an_export_without_sums_uses_weighted_means() {
         }
     }
 }
+
+#[test]
+fn zero_filling_an_interval_export_is_bounded_like_ingest_calls() {
+    // 1,100 queues seen on 4 Jan 1999 and one queue seen on 100 days (and at 09:05 once): zero-filled at 5 min that
+    // is 100 × 288 × 1,100 = 31.7 M rows (several GB) from a 1,200-row file. Refused up front,
+    // as `ingest calls` refuses the same shape; `--no-fill` keeps the rows as given.
+    let mut csv = String::from("interval_start,queue,offered\n");
+    for q in 0..1_100 {
+        csv.push_str(&format!("1999-01-04T09:00:00,Q{q},1\n"));
+    }
+    // The 5-minute grid, shown by one queue.
+    csv.push_str("1999-01-04T09:05:00,Q0,1\n");
+    let day0 = wfm::time::parse_date("1999-01-05").unwrap();
+    for d in 0..99 {
+        let day = day0 + chrono::TimeDelta::days(d);
+        csv.push_str(&format!("{}T09:00:00,Q0,1\n", day.format("%Y-%m-%d")));
+    }
+    let opts = IntervalOptions {
+        interval: Some(IntervalLength::from_minutes(5).unwrap()),
+        ..IntervalOptions::default()
+    };
+    let err = ingest_intervals_bytes(&[(Path::new("wide.csv"), csv.as_bytes())], &opts)
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(
+            err,
+            DataError::TooManyRows {
+                rows: 31_680_000,
+                days: 100,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let kept = ingest_intervals_bytes(
+        &[(Path::new("wide.csv"), csv.as_bytes())],
+        &IntervalOptions {
+            no_fill: true,
+            ..opts
+        },
+    )
+    .unwrap();
+    assert_eq!(kept.kpis.rows.len(), 1_200);
+}
