@@ -117,42 +117,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         ),
         None => None,
     };
-    let mut models = Vec::new();
-    for m in &args.model {
-        if m.trim().eq_ignore_ascii_case("all") {
-            models.extend(
-                ModelSpec::auto_candidates()
-                    .into_iter()
-                    .map(ModelChoice::Named),
-            );
-            models.push(ModelChoice::Auto);
-        } else {
-            models.push(ModelChoice::parse(m).map_err(|e| usage(format!("--model: {e}")))?);
-        }
-    }
-    let origins = if let (Some(from), Some(to)) = (&args.from, &args.to) {
-        let (from, to) = (timestamp("from", from)?, timestamp("to", to)?);
-        let every = parse_duration_secs(args.every.as_deref().unwrap_or("7d"))
-            .map_err(|e| usage(format!("--every: {e}")))?;
-        if every == 0 {
-            return Err(usage("--every must be positive"));
-        }
-        if from > to {
-            return Err(usage("--from must not be after --to"));
-        }
-        let mut v = Vec::new();
-        let mut t = from;
-        while t <= to {
-            v.push(t);
-            t += chrono::TimeDelta::seconds(every);
-        }
-        v
-    } else {
-        args.origins
-            .iter()
-            .map(|o| timestamp("origins", o))
-            .collect::<anyhow::Result<_>>()?
-    };
+    let models = parse_models(&args.model)?;
+    let origins = parse_origins(&args)?;
     let options = BacktestOptions {
         origins,
         horizon_secs: parse_duration_secs(&args.horizon)
@@ -230,4 +196,49 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         report.scores.first().map_or(0, |s| s.points)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--model` values; `all` expands to every named auto candidate plus `auto`.
+fn parse_models(values: &[String]) -> anyhow::Result<Vec<ModelChoice>> {
+    let mut models = Vec::new();
+    for m in values {
+        if m.trim().eq_ignore_ascii_case("all") {
+            models.extend(
+                ModelSpec::auto_candidates()
+                    .into_iter()
+                    .map(ModelChoice::Named),
+            );
+            models.push(ModelChoice::Auto);
+        } else {
+            models.push(ModelChoice::parse(m).map_err(|e| usage(format!("--model: {e}")))?);
+        }
+    }
+    Ok(models)
+}
+
+/// The origins: `--from`/`--to` every `--every`, or the explicit `--origins`.
+fn parse_origins(args: &Args) -> anyhow::Result<Vec<NaiveDateTime>> {
+    Ok(if let (Some(from), Some(to)) = (&args.from, &args.to) {
+        let (from, to) = (timestamp("from", from)?, timestamp("to", to)?);
+        let every = parse_duration_secs(args.every.as_deref().unwrap_or("7d"))
+            .map_err(|e| usage(format!("--every: {e}")))?;
+        if every == 0 {
+            return Err(usage("--every must be positive"));
+        }
+        if from > to {
+            return Err(usage("--from must not be after --to"));
+        }
+        let mut v = Vec::new();
+        let mut t = from;
+        while t <= to {
+            v.push(t);
+            t += chrono::TimeDelta::seconds(every);
+        }
+        v
+    } else {
+        args.origins
+            .iter()
+            .map(|o| timestamp("origins", o))
+            .collect::<anyhow::Result<_>>()?
+    })
 }
