@@ -296,11 +296,7 @@ fn long_functions(tree: &Tree, limit: usize) -> Vec<(String, String, usize)> {
 
 /// The functions over 150 lines when the rule came in (issue "core model": 15 of them). Split
 /// them and remove their entry; never add one.
-const LONG_FUNCTIONS_LEFT: [(&str, &str); 3] = [
-    ("cli/schedule.rs", "run"),
-    ("data/intervals.rs", "parse_file"),
-    ("schedule/model.rs", "build"),
-];
+const LONG_FUNCTIONS_LEFT: [(&str, &str); 1] = [("data/intervals.rs", "parse_file")];
 
 #[test]
 fn no_new_function_over_150_lines() {
