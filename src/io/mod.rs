@@ -9,6 +9,7 @@
 //! - [`table`]: the table reader ([`table::CsvInput`]), the output [`table::Table`] and
 //!   [`table::write_atomic`];
 //! - [`history`]: interval histories (forecast input) as a panel of demand cells;
+//! - [`schedule`]: shift rules, the requirement and the schedule's output tables;
 //! - [`panels`]: model panels ([`crate::model::Panel`]) to and from tables, with the
 //!   provenance of every cell.
 
@@ -31,6 +32,7 @@ mod parquet;
 pub mod parquet_out;
 pub mod pools;
 mod raw;
+pub mod schedule;
 pub mod schema;
 pub mod shape;
 pub mod simulate;

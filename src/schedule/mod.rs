@@ -20,7 +20,6 @@ pub mod rules;
 pub mod service;
 pub mod tours;
 
-use crate::io::schema;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -29,7 +28,6 @@ pub use requirement::Requirement;
 pub use rules::{BreakRule, ShiftRules, ShiftTemplate, TourRules};
 
 use crate::io::Location;
-use crate::table::{Cell, Table};
 use crate::units::Secs;
 use model::{Formulation, GridObjective, Instance, ShiftInstance};
 use service::SlCurve;
@@ -531,133 +529,6 @@ pub struct Schedule {
     pub day_labels: Vec<String>,
 }
 
-impl Schedule {
-    /// The plan grouped as `day, start, template, count, breaks` rows.
-    pub fn plan_table(&self) -> Table {
-        let mut t = Table::new([
-            "day",
-            "start",
-            "end",
-            "template",
-            "count",
-            "paid_hours",
-            "breaks",
-        ]);
-        let mut i = 0;
-        while i < self.shifts.len() {
-            let s = &self.shifts[i];
-            let key = (s.start_min, s.offsets_secs, &s.template, s.breaks_text());
-            let mut n = 1;
-            while i + n < self.shifts.len() {
-                let o = &self.shifts[i + n];
-                if (o.start_min, o.offsets_secs, &o.template, o.breaks_text()) != key {
-                    break;
-                }
-                n += 1;
-            }
-            t.push(vec![
-                Cell::text(self.day_labels[s.day].clone()),
-                Cell::text(s.start_text()),
-                Cell::text(s.end_text()),
-                Cell::text(s.template.clone()),
-                Cell::Int(n as i64),
-                Cell::Float(s.paid_hours, 2),
-                Cell::text(key.3),
-            ]);
-            i += n;
-        }
-        t
-    }
-
-    /// Coverage per interval: `interval_start, required, scheduled, gap, expected_sl, basis`.
-    /// `basis` names what `required` counts (`scheduled`: agents on shift and not on a break,
-    /// absence allowance included; `net`: on the phones; `given`); `scheduled` always counts
-    /// agents on shift and not on a break; `expected_sl` is every queue pooled at one threshold.
-    pub fn coverage_table(&self) -> Table {
-        let mut t = Table::new([
-            schema::INTERVAL_START,
-            "required",
-            "scheduled",
-            "gap",
-            "expected_sl",
-            "basis",
-        ]);
-        for r in &self.coverage {
-            t.push(vec![
-                Cell::text(r.interval_start.clone()),
-                Cell::Float(r.required, 2),
-                Cell::Float(r.scheduled, 0),
-                Cell::Float(r.gap, 2),
-                Cell::float(r.expected_sl, 4),
-                Cell::text(self.summary.requirement_basis.clone()),
-            ]);
-        }
-        t
-    }
-
-    /// Summary as a two-column table (`metric, value`) for the terminal.
-    pub fn summary_table(&self) -> Table {
-        let s = &self.summary;
-        let mut t = Table::new(["metric", "value"]);
-        let mut row = |k: &str, v: Cell| t.push(vec![Cell::text(k), v]);
-        row("objective", Cell::text(s.objective.clone()));
-        row("status", Cell::text(s.status.clone()));
-        if let Some(d) = &s.status_detail {
-            row("status detail", Cell::text(d.clone()));
-        }
-        row("solver", Cell::text(s.solver.clone()));
-        row(
-            "node limit",
-            s.node_limit
-                .map_or(Cell::text("none"), |n| Cell::Int(n as i64)),
-        );
-        if let Some(t) = s.time_limit_seconds {
-            row("time limit (s, timing-dependent)", Cell::Float(t, 0));
-        }
-        row("interval (min)", Cell::Int(i64::from(s.interval_minutes)));
-        row("shifts", Cell::Int(s.shifts as i64));
-        row("requirement basis", Cell::text(s.requirement_basis.clone()));
-        row("net agent-hours", Cell::Float(s.net_agent_hours, 2));
-        row(
-            "scheduled agent-hours (to cover)",
-            Cell::Float(s.scheduled_agent_hours, 2),
-        );
-        row("paid agent-hours", Cell::Float(s.paid_agent_hours, 2));
-        row("cost", Cell::Float(s.cost, 2));
-        row(
-            "on-shift, not on break agent-hours",
-            Cell::Float(s.on_phone_agent_hours, 2),
-        );
-        row(
-            "over-staffing agent-hours",
-            Cell::Float(s.over_agent_hours, 2),
-        );
-        row("over-staffing %", Cell::Float(s.over_pct, 2));
-        row(
-            "under-staffing agent-hours",
-            Cell::Float(s.under_agent_hours, 2),
-        );
-        row("under-staffing %", Cell::Float(s.under_pct, 2));
-        row(
-            "understaffed intervals",
-            Cell::Int(s.understaffed_intervals as i64),
-        );
-        row(
-            "sum |gap| (agent-intervals)",
-            Cell::Float(s.abs_gap_agent_intervals, 2),
-        );
-        row("objective value", Cell::Float(s.objective_value, 4));
-        row("lower bound", Cell::float(s.lower_bound, 4));
-        row("optimality gap %", Cell::float(s.gap.map(|g| 100.0 * g), 3));
-        row(
-            "expected SL (queues pooled, one threshold)",
-            Cell::float(s.expected_sl, 4),
-        );
-        row("budget (paid hours)", Cell::float(s.budget_hours, 2));
-        t
-    }
-}
-
 /// Lays the requirement on the rules' planning interval.
 fn planning_requirement(
     req: &Requirement,
@@ -821,52 +692,22 @@ fn solve_impl(
         Objective::Service => Some(service_inputs(&preq, opts.sl_threshold)?),
         _ => None,
     };
-    let budget = match (opts.objective, opts.budget_hours) {
-        (Objective::Service, Some(b)) => Some(b),
-        (Objective::Service, None) => {
-            obs.stage("service objective: finding the minimum-cost budget");
-            let base = solve_observed(
-                req,
-                rules,
-                &opts.clone().with_objective(Objective::Cost),
-                obs,
-            )?;
-            if let Termination::Infeasible { reason } = base.termination {
-                return Ok((
-                    empty_schedule(&preq, &inst, opts, started, reason, None),
-                    None,
-                ));
-            }
-            Some(base.summary.paid_agent_hours)
-        }
-        _ => None,
-    };
-    let obj = match (&service, budget) {
-        (Some((curves, weights)), Some(b)) => GridObjective::Service {
-            curves,
-            weights,
-            budget_hours: b,
-        },
-        _ => match opts.objective {
-            Objective::Gap => GridObjective::Gap,
-            _ => GridObjective::Cost,
-        },
-    };
-    let maximise = matches!(obj, GridObjective::Service { .. });
-    if matches!(obj, GridObjective::Cost) {
-        let bad = inst.uncoverable();
-        if let Some(&t) = bad.first() {
-            let reason = format!(
-                "{} interval(s) with required agents are covered by no allowed shift start; first: {} (required {})",
-                bad.len(),
-                preq.label(t),
-                preq.required()[t]
-            );
+    let budget = match service_budget(req, rules, opts, obs)? {
+        Ok(b) => b,
+        Err(reason) => {
             return Ok((
-                empty_schedule(&preq, &inst, opts, started, reason, budget),
+                empty_schedule(&preq, &inst, opts, started, reason, None),
                 None,
-            ));
+            ))
         }
+    };
+    let obj = grid_objective(opts.objective, service.as_ref(), budget);
+    let maximise = matches!(obj, GridObjective::Service { .. });
+    if let Some(reason) = uncoverable_reason(&inst, &preq, &obj) {
+        return Ok((
+            empty_schedule(&preq, &inst, opts, started, reason, budget),
+            None,
+        ));
     }
     obs.stage("greedy plan");
     let greedy_plan = greedy::greedy(&inst, &obj, Vec::new());
@@ -937,19 +778,13 @@ fn solve_impl(
         // start on the 28-day demo instance; with no time left the heuristic plan is the answer.
         Method::Auto
             if !root_infeasible && limits.time.is_some_and(|t| t < Duration::from_secs(1)) =>
-        (
-            heur.clone(),
-            heuristic_result(
-                format!(
-                    "no time left for the MIP: the greedy plan and the LP relaxation used {:.1} s of the {:.0}-s limit",
-                    started.elapsed().as_secs_f64(),
-                    opts.time_limit.unwrap_or_default().as_secs_f64()
-                ),
-                root_bound,
-                false,
-            ),
-            "greedy".to_string(),
-        ),
+        {
+            (
+                heur.clone(),
+                heuristic_result(no_time_left(started, opts), root_bound, false),
+                "greedy".to_string(),
+            )
+        }
         Method::Auto if root_infeasible => (
             Vec::new(),
             Termination::Infeasible {
@@ -958,121 +793,22 @@ fn solve_impl(
             opts.backend.name().to_string(),
         ),
         Method::Auto => {
-            obs.stage(&format!(
-                "solving the MIP with {} ({} columns, {} rows; {}; warm start {:.2})",
-                opts.backend.name(),
-                form.lp.cols.len(),
-                form.lp.rows.len(),
-                limits_text(limits),
-                grid_value(&inst, &obj, &heur),
-            ));
-            let warm = if heur_ok {
-                form.encode(&inst, &heur, &obj)
-            } else {
-                None
+            let mip = Mip {
+                inst: &inst,
+                form: &form,
+                obj: &obj,
+                maximise,
+                root: &root,
+                root_bound,
+                with_tours: tour_cols.is_some(),
             };
-            let res = form
-                .lp
-                .solve(false, opts.backend, limits, opts.mip_gap, warm.as_deref());
-            let backend = opts.backend.name().to_string();
-            match res.kind {
-                lp::LpKind::Optimal => {
-                    mip_values = Some(res.values.clone());
-                    (
-                        form.extract(&inst, &res.values),
-                        Termination::Optimal,
-                        backend,
-                    )
-                }
-                lp::LpKind::Infeasible => (
-                    Vec::new(),
-                    Termination::Infeasible {
-                        reason: infeasible_reason(&inst, true),
-                    },
-                    backend,
-                ),
-                lp::LpKind::Stopped(stop) if res.has_incumbent => {
-                    let mip = form.extract(&inst, &res.values);
-                    mip_values = Some(res.values.clone());
-                    // With tours the heuristic plans ignore the tour rows: keep the MIP's.
-                    let pick = if tour_cols.is_some() {
-                        mip
-                    } else {
-                        best_of(&inst, &obj, maximise, heur.clone(), mip)
-                    };
-                    let v = grid_value(&inst, &obj, &pick);
-                    let bound = best_bound(maximise, res.bound, root_bound);
-                    let gap = bound.map(|b| rel_gap(maximise, v, b));
-                    let term = match stop {
-                        lp::Stop::Nodes => Termination::NodeLimit {
-                            incumbent: v,
-                            bound,
-                            gap,
-                        },
-                        lp::Stop::Time => Termination::TimeLimit {
-                            incumbent: v,
-                            bound,
-                            gap,
-                        },
-                    };
-                    (pick, term, backend)
-                }
-                other => {
-                    let why = match other {
-                        lp::LpKind::Stopped(_) => {
-                            format!("the MIP found no incumbent within {}", limits_text(limits))
-                        }
-                        lp::LpKind::Failed(m) => format!("the MIP solver failed: {m}"),
-                        k => format!("the MIP solver stopped: {k:?}"),
-                    };
-                    let bound = best_bound(maximise, res.bound, root_bound);
-                    // LP diving: bounded by its round count and the node limit, and by a tenth
-                    // of the time limit on top when one is given (see docs/schedule.md).
-                    let mut plan = heur.clone();
-                    if root.kind == lp::LpKind::Optimal {
-                        obs.stage("no MIP incumbent: LP diving fallback");
-                        let budget = lp::Limits {
-                            nodes: opts.node_limit,
-                            time: opts.time_limit.map(|t| t / 10),
-                        };
-                        if let Some(d) =
-                            greedy::dive(&inst, &form, &obj, opts.backend, &root.values, budget)
-                        {
-                            plan = best_of(&inst, &obj, maximise, plan, d);
-                        }
-                    }
-                    let v = grid_value(&inst, &obj, &plan);
-                    let term = if feasible(&inst, &obj, &plan) {
-                        Termination::Heuristic {
-                            why,
-                            bound,
-                            gap: bound.map(|b| rel_gap(maximise, v, b)),
-                        }
-                    } else {
-                        Termination::Infeasible {
-                            reason: infeasible_reason(&inst, false),
-                        }
-                    };
-                    (plan, term, "greedy+lp-diving".to_string())
-                }
-            }
+            let (plan, term, solver, values) = mip.solve(opts, obs, limits, &heur, heur_ok);
+            mip_values = values;
+            (plan, term, solver)
         }
     };
     let value = grid_value(&inst, &obj, &shifts);
-    let bound = match &termination {
-        Termination::Optimal => Some(value),
-        Termination::NodeLimit { bound, .. }
-        | Termination::TimeLimit { bound, .. }
-        | Termination::Heuristic { bound, .. } => *bound,
-        Termination::Infeasible { .. } => None,
-    };
-    let gap = match &termination {
-        Termination::Optimal => Some(0.0),
-        Termination::NodeLimit { gap, .. }
-        | Termination::TimeLimit { gap, .. }
-        | Termination::Heuristic { gap, .. } => *gap,
-        Termination::Infeasible { .. } => None,
-    };
+    let (bound, gap) = bound_and_gap(&termination, value);
     let counts = match (&tour_cols, &mip_values) {
         (Some(tc), Some(v)) => Some(tc.z.iter().map(|&c| v[c].round().max(0.0) as u32).collect()),
         _ => None,
@@ -1092,6 +828,226 @@ fn solve_impl(
         started,
     );
     Ok((sched, counts))
+}
+
+/// Why the cost objective cannot be met: intervals with required agents that no allowed shift
+/// start covers (`None` when every one is coverable, or for the other objectives).
+fn uncoverable_reason(
+    inst: &Instance,
+    preq: &Requirement,
+    obj: &GridObjective<'_>,
+) -> Option<String> {
+    if !matches!(obj, GridObjective::Cost) {
+        return None;
+    }
+    let bad = inst.uncoverable();
+    let &t = bad.first()?;
+    Some(format!(
+        "{} interval(s) with required agents are covered by no allowed shift start; first: {} (required {})",
+        bad.len(),
+        preq.label(t),
+        preq.required()[t]
+    ))
+}
+
+/// The heuristic's reason when the greedy plan and the LP relaxation used the time limit.
+fn no_time_left(started: Instant, opts: &SolveOptions) -> String {
+    format!(
+        "no time left for the MIP: the greedy plan and the LP relaxation used {:.1} s of the {:.0}-s limit",
+        started.elapsed().as_secs_f64(),
+        opts.time_limit.unwrap_or_default().as_secs_f64()
+    )
+}
+
+/// What [`solve_impl`] has ready when it starts the MIP: the grid, the formulation, the
+/// objective and the LP relaxation at the root.
+struct Mip<'a> {
+    inst: &'a Instance,
+    form: &'a Formulation,
+    obj: &'a GridObjective<'a>,
+    maximise: bool,
+    root: &'a lp::LpResult,
+    root_bound: Option<f64>,
+    /// Tours are modelled: the heuristic plans ignore their rows.
+    with_tours: bool,
+}
+
+impl Mip<'_> {
+    /// Solves the MIP warm-started from `heur` (when feasible): the plan, why the search
+    /// stopped, the solver's name and the MIP's column values (when it has an incumbent). With
+    /// no incumbent the heuristic plan, improved by LP diving, is the answer.
+    fn solve(
+        &self,
+        opts: &SolveOptions,
+        obs: &mut dyn Observer,
+        limits: lp::Limits,
+        heur: &[ShiftInstance],
+        heur_ok: bool,
+    ) -> (Vec<ShiftInstance>, Termination, String, Option<Vec<f64>>) {
+        let mut mip_values = None;
+        obs.stage(&format!(
+            "solving the MIP with {} ({} columns, {} rows; {}; warm start {:.2})",
+            opts.backend.name(),
+            self.form.lp.cols.len(),
+            self.form.lp.rows.len(),
+            limits_text(limits),
+            grid_value(self.inst, self.obj, heur),
+        ));
+        let warm = if heur_ok {
+            self.form.encode(self.inst, heur, self.obj)
+        } else {
+            None
+        };
+        let res = self
+            .form
+            .lp
+            .solve(false, opts.backend, limits, opts.mip_gap, warm.as_deref());
+        let backend = opts.backend.name().to_string();
+        let (plan, term, solver) = match res.kind {
+            lp::LpKind::Optimal => {
+                mip_values = Some(res.values.clone());
+                (
+                    self.form.extract(self.inst, &res.values),
+                    Termination::Optimal,
+                    backend,
+                )
+            }
+            lp::LpKind::Infeasible => (
+                Vec::new(),
+                Termination::Infeasible {
+                    reason: infeasible_reason(self.inst, true),
+                },
+                backend,
+            ),
+            lp::LpKind::Stopped(stop) if res.has_incumbent => {
+                let mip = self.form.extract(self.inst, &res.values);
+                mip_values = Some(res.values.clone());
+                // With tours the heuristic plans ignore the tour rows: keep the MIP's.
+                let pick = if self.with_tours {
+                    mip
+                } else {
+                    best_of(self.inst, self.obj, self.maximise, heur.to_vec(), mip)
+                };
+                let v = grid_value(self.inst, self.obj, &pick);
+                let bound = best_bound(self.maximise, res.bound, self.root_bound);
+                let gap = bound.map(|b| rel_gap(self.maximise, v, b));
+                let term = match stop {
+                    lp::Stop::Nodes => Termination::NodeLimit {
+                        incumbent: v,
+                        bound,
+                        gap,
+                    },
+                    lp::Stop::Time => Termination::TimeLimit {
+                        incumbent: v,
+                        bound,
+                        gap,
+                    },
+                };
+                (pick, term, backend)
+            }
+            other => {
+                let why = match other {
+                    lp::LpKind::Stopped(_) => {
+                        format!("the MIP found no incumbent within {}", limits_text(limits))
+                    }
+                    lp::LpKind::Failed(m) => format!("the MIP solver failed: {m}"),
+                    k => format!("the MIP solver stopped: {k:?}"),
+                };
+                let bound = best_bound(self.maximise, res.bound, self.root_bound);
+                // LP diving: bounded by its round count and the node limit, and by a tenth
+                // of the time limit on top when one is given (see docs/schedule.md).
+                let mut plan = heur.to_vec();
+                if self.root.kind == lp::LpKind::Optimal {
+                    obs.stage("no MIP incumbent: LP diving fallback");
+                    let budget = lp::Limits {
+                        nodes: opts.node_limit,
+                        time: opts.time_limit.map(|t| t / 10),
+                    };
+                    if let Some(d) = greedy::dive(
+                        self.inst,
+                        self.form,
+                        self.obj,
+                        opts.backend,
+                        &self.root.values,
+                        budget,
+                    ) {
+                        plan = best_of(self.inst, self.obj, self.maximise, plan, d);
+                    }
+                }
+                let v = grid_value(self.inst, self.obj, &plan);
+                let term = if feasible(self.inst, self.obj, &plan) {
+                    Termination::Heuristic {
+                        why,
+                        bound,
+                        gap: bound.map(|b| rel_gap(self.maximise, v, b)),
+                    }
+                } else {
+                    Termination::Infeasible {
+                        reason: infeasible_reason(self.inst, false),
+                    }
+                };
+                (plan, term, "greedy+lp-diving".to_string())
+            }
+        };
+        (plan, term, solver, mip_values)
+    }
+}
+
+/// The paid-hours budget of the service objective: the given one, or the minimum-cost plan's
+/// (`Err` with the reason when that plan is infeasible); `None` for the other objectives.
+fn service_budget(
+    req: &Requirement,
+    rules: &ShiftRules,
+    opts: &SolveOptions,
+    obs: &mut dyn Observer,
+) -> Result<Result<Option<f64>, String>, ScheduleError> {
+    Ok(match (opts.objective, opts.budget_hours) {
+        (Objective::Service, Some(b)) => Ok(Some(b)),
+        (Objective::Service, None) => {
+            obs.stage("service objective: finding the minimum-cost budget");
+            let base = solve_observed(
+                req,
+                rules,
+                &opts.clone().with_objective(Objective::Cost),
+                obs,
+            )?;
+            if let Termination::Infeasible { reason } = base.termination {
+                return Ok(Err(reason));
+            }
+            Ok(Some(base.summary.paid_agent_hours))
+        }
+        _ => Ok(None),
+    })
+}
+
+/// The objective on the grid: service for a budget when SL curves are known, else gap or cost.
+fn grid_objective<'a>(
+    objective: Objective,
+    service: Option<&'a (Vec<Option<SlCurve>>, Vec<f64>)>,
+    budget: Option<f64>,
+) -> GridObjective<'a> {
+    match (service, budget) {
+        (Some((curves, weights)), Some(b)) => GridObjective::Service {
+            curves,
+            weights,
+            budget_hours: b,
+        },
+        _ => match objective {
+            Objective::Gap => GridObjective::Gap,
+            _ => GridObjective::Cost,
+        },
+    }
+}
+
+/// The bound and relative gap a termination reports (`value` is the plan's objective value).
+fn bound_and_gap(termination: &Termination, value: f64) -> (Option<f64>, Option<f64>) {
+    match termination {
+        Termination::Optimal => (Some(value), Some(0.0)),
+        Termination::NodeLimit { bound, gap, .. }
+        | Termination::TimeLimit { bound, gap, .. }
+        | Termination::Heuristic { bound, gap, .. } => (*bound, *gap),
+        Termination::Infeasible { .. } => (None, None),
+    }
 }
 
 /// The limits for a stage message: `node limit 2000`, `node limit 2000, time limit 30 s`.

@@ -283,191 +283,16 @@ pub(crate) enum GridObjective<'a> {
 }
 
 impl Formulation {
+    /// The MIP of `inst` for `obj`, built by constraint family: shift-start columns, the
+    /// implicit break model, the per-day and per-template limits, then the coverage rows of the
+    /// objective. Columns and rows are added in this order (the solver's path depends on it).
     pub(crate) fn build(inst: &Instance, obj: &GridObjective<'_>) -> Self {
         let mut lp = Lp::default();
-        let t_len = inst.t_len;
-        let cost_obj = matches!(obj, GridObjective::Cost);
-        let x: Vec<usize> = inst
-            .cands
-            .iter()
-            .map(|c| {
-                let o = if cost_obj {
-                    inst.templates[c.template].cost
-                } else {
-                    0.0
-                };
-                let hi = inst.templates[c.template]
-                    .max_per_day
-                    .map_or(f64::INFINITY, f64::from);
-                lp.add_col(0.0, hi, true, o)
-            })
-            .collect();
-        // coverage terms per interval
-        let mut cov_terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); t_len];
-        for (i, c) in inst.cands.iter().enumerate() {
-            for o in 0..inst.templates[c.template].len {
-                cov_terms[(c.start + o) % t_len].push((x[i], 1.0));
-            }
-        }
-        let mut breaks = Vec::new();
-        for (j, tp) in inst.templates.iter().enumerate() {
-            let starts: Vec<(usize, usize)> = inst
-                .cands
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| c.template == j)
-                .map(|(i, c)| (c.start, x[i]))
-                .collect();
-            if starts.is_empty() {
-                continue;
-            }
-            for (k, &(blen, e, l)) in tp.breaks.iter().enumerate() {
-                // positions: union of windows [s+e, s+l]
-                let mut pos: Vec<usize> = starts
-                    .iter()
-                    .flat_map(|&(s, _)| (s + e)..=(s + l))
-                    .collect();
-                pos.sort_unstable();
-                pos.dedup();
-                let cols: Vec<(usize, usize)> = pos
-                    .iter()
-                    .map(|&u| (u, lp.add_col(0.0, f64::INFINITY, true, 0.0)))
-                    .collect();
-                for &(u, col) in &cols {
-                    for i in 0..blen {
-                        cov_terms[(u + i) % t_len].push((col, -1.0));
-                    }
-                }
-                // running balance p_u (continuous), in the order of `pos`
-                let mut prev_p: Option<usize> = None;
-                for (idx, &(u, bcol)) in cols.iter().enumerate() {
-                    let p = lp.add_col(0.0, f64::INFINITY, false, 0.0);
-                    // p_u − p_prev − Σ_{s+e=u} x_s + b_u = 0
-                    let mut terms = vec![(p, 1.0), (bcol, 1.0)];
-                    if let Some(pp) = prev_p {
-                        terms.push((pp, -1.0));
-                    }
-                    // releases between the previous position (exclusive) and u (inclusive)
-                    let lo_u = if idx == 0 { 0 } else { cols[idx - 1].0 + 1 };
-                    for &(s, xs) in &starts {
-                        if s + e >= lo_u && s + e <= u {
-                            terms.push((xs, -1.0));
-                        }
-                    }
-                    lp.add_row(terms, 0.0, 0.0);
-                    // p_u ≤ Σ_{s+e ≤ u < s+l} x_s
-                    let mut open: Vec<(usize, f64)> = vec![(p, 1.0)];
-                    for &(s, xs) in &starts {
-                        if s + e <= u && u < s + l {
-                            open.push((xs, -1.0));
-                        }
-                    }
-                    lp.add_row(open, f64::NEG_INFINITY, 0.0);
-                    prev_p = Some(p);
-                }
-                if let Some(pp) = prev_p {
-                    lp.cols[pp].hi = 0.0;
-                }
-                breaks.push(BreakVars {
-                    template: j,
-                    k,
-                    cols,
-                });
-            }
-        }
-        // limits
-        if let Some(m) = inst.max_shifts_per_day {
-            for d in 0..inst.days {
-                let terms: Vec<(usize, f64)> = inst
-                    .cands
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| c.day == d)
-                    .map(|(i, _)| (x[i], 1.0))
-                    .collect();
-                if !terms.is_empty() {
-                    lp.add_row(terms, f64::NEG_INFINITY, f64::from(m));
-                }
-            }
-        }
-        for (j, tp) in inst.templates.iter().enumerate() {
-            if let Some(m) = tp.max_per_day {
-                for d in 0..inst.days {
-                    let terms: Vec<(usize, f64)> = inst
-                        .cands
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, c)| c.day == d && c.template == j)
-                        .map(|(i, _)| (x[i], 1.0))
-                        .collect();
-                    if terms.len() > 1 {
-                        lp.add_row(terms, f64::NEG_INFINITY, f64::from(m));
-                    }
-                }
-            }
-            if tp.min_total.is_some() || tp.max_total.is_some() {
-                let terms: Vec<(usize, f64)> = inst
-                    .cands
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| c.template == j)
-                    .map(|(i, _)| (x[i], 1.0))
-                    .collect();
-                lp.add_row(
-                    terms,
-                    tp.min_total.map_or(f64::NEG_INFINITY, f64::from),
-                    tp.max_total.map_or(f64::INFINITY, f64::from),
-                );
-            }
-        }
-        // objective-specific coverage rows
-        match obj {
-            GridObjective::Cost => {
-                lp.maximise = false;
-                for (t, terms) in cov_terms.into_iter().enumerate() {
-                    if inst.req[t] > 0.0 {
-                        lp.add_row(terms, inst.req[t], f64::INFINITY);
-                    }
-                }
-            }
-            GridObjective::Gap => {
-                lp.maximise = false;
-                for (t, mut terms) in cov_terms.into_iter().enumerate() {
-                    let over = lp.add_col(0.0, f64::INFINITY, false, 1.0);
-                    let under = lp.add_col(0.0, f64::INFINITY, false, 1.0);
-                    terms.push((over, -1.0));
-                    terms.push((under, 1.0));
-                    lp.add_row(terms, inst.req[t], inst.req[t]);
-                }
-            }
-            GridObjective::Service {
-                curves,
-                weights,
-                budget_hours,
-            } => {
-                lp.maximise = true;
-                for (t, terms) in cov_terms.into_iter().enumerate() {
-                    let Some(curve) = &curves[t] else { continue };
-                    if weights[t] <= 0.0 {
-                        continue;
-                    }
-                    let y = lp.add_col(0.0, 1.0, false, weights[t]);
-                    // y ≤ a_i + s_i (n − n_i) for every hull segment: y − s_i n ≤ a_i − s_i n_i
-                    for seg in curve.segments() {
-                        let mut row: Vec<(usize, f64)> = vec![(y, 1.0)];
-                        row.extend(terms.iter().map(|&(c, v)| (c, -seg.slope * v)));
-                        lp.add_row(row, f64::NEG_INFINITY, seg.value - seg.slope * seg.agents);
-                    }
-                }
-                let terms: Vec<(usize, f64)> = inst
-                    .cands
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| (x[i], inst.templates[c.template].paid_hours))
-                    .collect();
-                lp.add_row(terms, f64::NEG_INFINITY, *budget_hours);
-            }
-        }
+        let x = shift_columns(&mut lp, inst, matches!(obj, GridObjective::Cost));
+        let mut cov_terms = coverage_terms(inst, &x);
+        let breaks = break_model(&mut lp, inst, &x, &mut cov_terms);
+        limit_rows(&mut lp, inst, &x);
+        objective_rows(&mut lp, inst, &x, obj, cov_terms);
         Formulation { lp, x, breaks }
     }
 
@@ -584,5 +409,221 @@ impl Formulation {
             }
         }
         Some(v)
+    }
+}
+
+/// One integer column per candidate shift start (bounded by the template's `max_per_day`),
+/// costed when the objective is cost.
+fn shift_columns(lp: &mut Lp, inst: &Instance, cost_obj: bool) -> Vec<usize> {
+    inst.cands
+        .iter()
+        .map(|c| {
+            let o = if cost_obj {
+                inst.templates[c.template].cost
+            } else {
+                0.0
+            };
+            let hi = inst.templates[c.template]
+                .max_per_day
+                .map_or(f64::INFINITY, f64::from);
+            lp.add_col(0.0, hi, true, o)
+        })
+        .collect()
+}
+
+/// Coverage terms per interval: every candidate start's column on each interval it spans.
+fn coverage_terms(inst: &Instance, x: &[usize]) -> Vec<Vec<(usize, f64)>> {
+    let t_len = inst.t_len;
+    let mut cov_terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); t_len];
+    for (i, c) in inst.cands.iter().enumerate() {
+        for o in 0..inst.templates[c.template].len {
+            cov_terms[(c.start + o) % t_len].push((x[i], 1.0));
+        }
+    }
+    cov_terms
+}
+
+/// The implicit break model (Bechtold–Jacobs): per template and break type, one integer
+/// column per possible break start (subtracted from coverage) and running-balance rows that
+/// give every shift started one break inside its window.
+fn break_model(
+    lp: &mut Lp,
+    inst: &Instance,
+    x: &[usize],
+    cov_terms: &mut [Vec<(usize, f64)>],
+) -> Vec<BreakVars> {
+    let t_len = inst.t_len;
+    let mut breaks = Vec::new();
+    for (j, tp) in inst.templates.iter().enumerate() {
+        let starts: Vec<(usize, usize)> = inst
+            .cands
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.template == j)
+            .map(|(i, c)| (c.start, x[i]))
+            .collect();
+        if starts.is_empty() {
+            continue;
+        }
+        for (k, &(blen, e, l)) in tp.breaks.iter().enumerate() {
+            // positions: union of windows [s+e, s+l]
+            let mut pos: Vec<usize> = starts
+                .iter()
+                .flat_map(|&(s, _)| (s + e)..=(s + l))
+                .collect();
+            pos.sort_unstable();
+            pos.dedup();
+            let cols: Vec<(usize, usize)> = pos
+                .iter()
+                .map(|&u| (u, lp.add_col(0.0, f64::INFINITY, true, 0.0)))
+                .collect();
+            for &(u, col) in &cols {
+                for i in 0..blen {
+                    cov_terms[(u + i) % t_len].push((col, -1.0));
+                }
+            }
+            // running balance p_u (continuous), in the order of `pos`
+            let mut prev_p: Option<usize> = None;
+            for (idx, &(u, bcol)) in cols.iter().enumerate() {
+                let p = lp.add_col(0.0, f64::INFINITY, false, 0.0);
+                // p_u − p_prev − Σ_{s+e=u} x_s + b_u = 0
+                let mut terms = vec![(p, 1.0), (bcol, 1.0)];
+                if let Some(pp) = prev_p {
+                    terms.push((pp, -1.0));
+                }
+                // releases between the previous position (exclusive) and u (inclusive)
+                let lo_u = if idx == 0 { 0 } else { cols[idx - 1].0 + 1 };
+                for &(s, xs) in &starts {
+                    if s + e >= lo_u && s + e <= u {
+                        terms.push((xs, -1.0));
+                    }
+                }
+                lp.add_row(terms, 0.0, 0.0);
+                // p_u ≤ Σ_{s+e ≤ u < s+l} x_s
+                let mut open: Vec<(usize, f64)> = vec![(p, 1.0)];
+                for &(s, xs) in &starts {
+                    if s + e <= u && u < s + l {
+                        open.push((xs, -1.0));
+                    }
+                }
+                lp.add_row(open, f64::NEG_INFINITY, 0.0);
+                prev_p = Some(p);
+            }
+            if let Some(pp) = prev_p {
+                lp.cols[pp].hi = 0.0;
+            }
+            breaks.push(BreakVars {
+                template: j,
+                k,
+                cols,
+            });
+        }
+    }
+    breaks
+}
+
+/// Shifts started per day (all templates), per template and day, and per template in total.
+fn limit_rows(lp: &mut Lp, inst: &Instance, x: &[usize]) {
+    if let Some(m) = inst.max_shifts_per_day {
+        for d in 0..inst.days {
+            let terms: Vec<(usize, f64)> = inst
+                .cands
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.day == d)
+                .map(|(i, _)| (x[i], 1.0))
+                .collect();
+            if !terms.is_empty() {
+                lp.add_row(terms, f64::NEG_INFINITY, f64::from(m));
+            }
+        }
+    }
+    for (j, tp) in inst.templates.iter().enumerate() {
+        if let Some(m) = tp.max_per_day {
+            for d in 0..inst.days {
+                let terms: Vec<(usize, f64)> = inst
+                    .cands
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.day == d && c.template == j)
+                    .map(|(i, _)| (x[i], 1.0))
+                    .collect();
+                if terms.len() > 1 {
+                    lp.add_row(terms, f64::NEG_INFINITY, f64::from(m));
+                }
+            }
+        }
+        if tp.min_total.is_some() || tp.max_total.is_some() {
+            let terms: Vec<(usize, f64)> = inst
+                .cands
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.template == j)
+                .map(|(i, _)| (x[i], 1.0))
+                .collect();
+            lp.add_row(
+                terms,
+                tp.min_total.map_or(f64::NEG_INFINITY, f64::from),
+                tp.max_total.map_or(f64::INFINITY, f64::from),
+            );
+        }
+    }
+}
+
+/// The objective's coverage rows: required agents covered (cost), over/under slack (gap), or
+/// the SL hull per interval with the paid-hours budget (service).
+fn objective_rows(
+    lp: &mut Lp,
+    inst: &Instance,
+    x: &[usize],
+    obj: &GridObjective<'_>,
+    cov_terms: Vec<Vec<(usize, f64)>>,
+) {
+    match obj {
+        GridObjective::Cost => {
+            lp.maximise = false;
+            for (t, terms) in cov_terms.into_iter().enumerate() {
+                if inst.req[t] > 0.0 {
+                    lp.add_row(terms, inst.req[t], f64::INFINITY);
+                }
+            }
+        }
+        GridObjective::Gap => {
+            lp.maximise = false;
+            for (t, mut terms) in cov_terms.into_iter().enumerate() {
+                let over = lp.add_col(0.0, f64::INFINITY, false, 1.0);
+                let under = lp.add_col(0.0, f64::INFINITY, false, 1.0);
+                terms.push((over, -1.0));
+                terms.push((under, 1.0));
+                lp.add_row(terms, inst.req[t], inst.req[t]);
+            }
+        }
+        GridObjective::Service {
+            curves,
+            weights,
+            budget_hours,
+        } => {
+            lp.maximise = true;
+            for (t, terms) in cov_terms.into_iter().enumerate() {
+                let Some(curve) = &curves[t] else { continue };
+                if weights[t] <= 0.0 {
+                    continue;
+                }
+                let y = lp.add_col(0.0, 1.0, false, weights[t]);
+                // y ≤ a_i + s_i (n − n_i) for every hull segment: y − s_i n ≤ a_i − s_i n_i
+                for seg in curve.segments() {
+                    let mut row: Vec<(usize, f64)> = vec![(y, 1.0)];
+                    row.extend(terms.iter().map(|&(c, v)| (c, -seg.slope * v)));
+                    lp.add_row(row, f64::NEG_INFINITY, seg.value - seg.slope * seg.agents);
+                }
+            }
+            let terms: Vec<(usize, f64)> = inst
+                .cands
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (x[i], inst.templates[c.template].paid_hours))
+                .collect();
+            lp.add_row(terms, f64::NEG_INFINITY, *budget_hours);
+        }
     }
 }
