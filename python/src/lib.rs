@@ -13,7 +13,8 @@ use wfm::forecast::{
     backtest as run_backtest, forecast as run_forecast, BacktestOptions, Calendar, ForecastOptions,
     History, InnerBacktest, ModelChoice, ModelSpec,
 };
-use wfm::staffing::plan::{self, Precision, ReadOptions, StaffInput};
+use wfm::io::staffing::ReadOptions;
+use wfm::staffing::plan::{self, Precision, StaffInput};
 use wfm::staffing::scenario as scen;
 use wfm::time::{parse_timestamp, NaiveDateTime};
 use wfm::units::parse_duration_secs;

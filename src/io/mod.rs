@@ -35,6 +35,7 @@ pub mod schema;
 pub mod shape;
 pub mod simulate;
 pub mod source;
+pub mod staffing;
 pub mod table;
 pub mod targets;
 mod workbook;
