@@ -63,23 +63,47 @@ pub fn sniff_delimiter(header: &str) -> u8 {
     cands[best]
 }
 
-/// Byte offsets of every `\n`, to turn a byte position into a 1-based line number.
-struct Lines(Vec<usize>);
+/// 1-based line numbers of byte positions, counted from the bytes as records are read in
+/// file order (no table of every newline: a position before the last one asked for is counted
+/// again from the start).
+struct Lines<'a> {
+    bytes: &'a [u8],
+    /// The last position asked for and its line.
+    last: (usize, u64),
+}
 
-impl Lines {
-    fn new(bytes: &[u8]) -> Self {
-        Lines(
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .map(|(i, _)| i)
-                .collect(),
-        )
+impl<'a> Lines<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Lines {
+            bytes,
+            last: (0, 1),
+        }
     }
-    /// The line holding byte `pos`.
-    fn line_of(&self, pos: u64) -> u64 {
-        self.0.partition_point(|&nl| (nl as u64) < pos) as u64 + 1
+
+    /// The byte just after the `n`-th `\n` (1-based), or the end of the bytes.
+    fn after_newline(&self, n: usize) -> usize {
+        self.bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(n - 1)
+            .map_or(self.bytes.len(), |(i, _)| i + 1)
+    }
+
+    /// The line holding byte `pos`: 1 + the newlines before it.
+    fn line_of(&mut self, pos: u64) -> u64 {
+        let pos = (pos as usize).min(self.bytes.len());
+        let (from, line) = if pos >= self.last.0 {
+            self.last
+        } else {
+            (0, 1)
+        };
+        let n = self.bytes[from..pos]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        self.last = (pos, line + n);
+        line + n
     }
 }
 
@@ -88,7 +112,7 @@ impl Lines {
 pub(crate) struct CsvStream<'a> {
     path: &'a Path,
     bytes: &'a [u8],
-    lines: Lines,
+    lines: Lines<'a>,
     base: u64,
     rdr: csv::Reader<&'a [u8]>,
     /// The header names, trimmed.
@@ -115,10 +139,7 @@ impl<'a> CsvStream<'a> {
         let start = if opts.skip_lines == 0 {
             bom
         } else {
-            match lines.0.get(opts.skip_lines - 1) {
-                Some(&nl) => nl + 1,
-                None => bytes.len(),
-            }
+            lines.after_newline(opts.skip_lines)
         };
         let body = &bytes[start.max(bom)..];
         let first_line = body
@@ -163,7 +184,7 @@ impl<'a> CsvStream<'a> {
 
     /// The file line of a record position. csv ends a record at the `\r` of a CRLF and starts
     /// the next one at its `\n`: line ends are skipped to reach the record's first byte.
-    fn line_at(&self, p: Option<&csv::Position>) -> u64 {
+    fn line_at(&mut self, p: Option<&csv::Position>) -> u64 {
         p.map_or(0, |p| {
             let mut at = self.base + p.byte();
             while matches!(self.bytes.get(at as usize), Some(b'\r' | b'\n')) {

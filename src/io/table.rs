@@ -239,6 +239,7 @@ impl CsvInput {
             n += 1;
         }
         check_headers(path, &s.headers)?;
+        drop(s);
         if n == 0 {
             return Err(TableError::HeaderOnly {
                 path: path.to_path_buf(),

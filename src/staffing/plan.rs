@@ -879,7 +879,7 @@ impl Staffed<'_> {
 }
 
 /// Rows sized in one parallel piece: bounds the memory of the per-row results in flight.
-const PIECE_ROWS: usize = 1 << 16;
+const PIECE_ROWS: usize = 1 << 14;
 
 /// The availability of recorded agents of `queue` at `start`, when planning in recorded agents.
 fn availability_at(config: &StaffConfig, queue: &str, start: NaiveDateTime) -> Option<f64> {

@@ -429,3 +429,79 @@ pub fn read_patience(path: &Path) -> Result<BTreeMap<String, PatienceEstimate>, 
         .map(|(q, (a, b, c))| (q, estimate_patience(a, b, c)))
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::staffing::config::StaffConfig;
+    use crate::staffing::plan::{staff, staff_lean, Mode};
+    use std::fmt::Write as _;
+
+    /// `n` rows over 3 queues at 30 min, with forecast bounds and abandon columns.
+    fn table(n: usize) -> String {
+        let mut s = String::from("interval_start,queue,offered,aht_seconds,lo80,hi80,lo95,hi95,answered,abandoned,sum_wait_abandoned_s,sum_wait_answered_s\n");
+        for i in 0..n {
+            let (q, k) = (i % 3, i / 3);
+            let t = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                + chrono::TimeDelta::minutes(30 * k as i64);
+            let off = 5 + (i * 7919) % 40;
+            writeln!(
+                s,
+                "{},Q{q},{off},{},{},{},{},{},{},{},{},{}",
+                t.format("%Y-%m-%dT%H:%M:%S"),
+                120 + i % 300,
+                off as f64 * 0.8,
+                off as f64 * 1.2,
+                off as f64 * 0.7,
+                off as f64 * 1.3,
+                off - 1,
+                1,
+                30 + i % 50,
+                10 * off
+            )
+            .unwrap();
+        }
+        s
+    }
+
+    #[test]
+    fn pieces_read_as_the_whole_file() {
+        // Three pieces and a bit: every piece boundary is crossed.
+        let text = table(3 * PIECE_ROWS + 5);
+        let dir = std::env::temp_dir().join(format!("wfm-staffio-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("in.csv");
+        std::fs::write(&path, &text).unwrap();
+        let streamed = StaffInput::read(&path).unwrap();
+        let whole =
+            StaffInput::from_csv(&CsvInput::from_bytes(&path, text.as_bytes()).unwrap()).unwrap();
+        assert_eq!(streamed.len(), 3 * PIECE_ROWS + 5);
+        assert_eq!(streamed.queues(), whole.queues());
+        assert_eq!(streamed.patience_estimates(), whole.patience_estimates());
+        let cfg = StaffConfig::new();
+        let a = staff(&streamed, &cfg).unwrap();
+        assert_eq!(a, staff(&whole, &cfg).unwrap());
+        // The lean plan builds the same rows and totals.
+        let lean = staff_lean(&streamed, &cfg, Mode::Size).unwrap();
+        assert!(lean.rows().zip(&a.rows).all(|(x, y)| &x == y));
+        assert_eq!(lean.totals, a.totals);
+        assert!(a.rows.iter().all(|r| r.p_meet_target.is_some()));
+        // A bad field in the last piece is named at its file line.
+        let mut lines: Vec<&str> = text.lines().collect();
+        let mut fields: Vec<&str> = lines[3 * PIECE_ROWS + 2].split(',').collect();
+        fields[2] = "-1";
+        let bad = fields.join(",");
+        lines[3 * PIECE_ROWS + 2] = &bad;
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let e = StaffInput::read(&path).unwrap_err().to_string();
+        std::fs::remove_dir_all(&dir).ok();
+        let line = 3 * PIECE_ROWS + 3;
+        assert!(
+            e.contains(&format!("in.csv:{line}, column `offered`")),
+            "{e}"
+        );
+    }
+}
