@@ -22,6 +22,7 @@ pub mod forecast;
 pub(crate) mod grid;
 pub mod history;
 pub mod ics;
+pub mod intervals;
 pub mod kpi;
 pub mod leave;
 mod location;
