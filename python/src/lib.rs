@@ -200,7 +200,8 @@ fn scenario<'py>(
     let cfg = policy::config(&policy)?;
     let csv = to_input("<input>", &input)?;
     let input = StaffInput::from_csv(&csv).map_err(to_py)?;
-    let variants = scen::read_scenarios(std::path::Path::new(scenarios)).map_err(to_py)?;
+    let variants =
+        wfm::io::staffing::read_scenarios(std::path::Path::new(scenarios)).map_err(to_py)?;
     let report = compute(py, threads, || scen::run(&input, &cfg, &variants))?.map_err(to_py)?;
     from_table(py, &report.to_table(Precision::Full))
 }
