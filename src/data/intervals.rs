@@ -243,7 +243,7 @@ fn parse_bool(key: &str, v: &str) -> Result<bool, DataError> {
     }
 }
 
-/// Options of [`ingest_intervals`].
+/// Options of [`crate::io::intervals::ingest_intervals`].
 #[derive(Debug, Clone, Default)]
 pub struct IntervalOptions {
     /// Column mapping. Defaults to the shared schema.

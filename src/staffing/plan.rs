@@ -410,7 +410,7 @@ impl StaffInput {
 
 pub use crate::model::Outcome;
 
-/// One staffed interval (see [`definitions`] for every field's meaning).
+/// One staffed interval (see [`crate::io::staffing::definitions`] for every field's meaning).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanRow {
     /// Interval start (the site's wall clock).

@@ -21,7 +21,7 @@ const PIECE_ROWS: usize = 1 << 14;
 /// Options of [`StaffInput::read_with`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadOptions {
-    /// The column holding net agents for [`evaluate`]. Default `agents`.
+    /// The column holding net agents for [`crate::staffing::plan::evaluate`]. Default `agents`.
     pub agents_column: String,
 }
 

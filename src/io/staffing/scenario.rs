@@ -420,7 +420,7 @@ impl ScenarioReport {
     }
 }
 
-/// Scenarios against a published schedule ([`run_on_schedule`]): one row per scenario × queue
+/// Scenarios against a published schedule ([`crate::staffing::scenario::run_on_schedule`]): one row per scenario × queue
 /// over the horizon (`period` = `total`) and, with `by_day`, per queue × day, each beside the
 /// baseline's figure for the same queue and period.
 pub fn schedule_hits_table(hits: &[ScheduleHit], precision: Precision, by_day: bool) -> Table {
