@@ -14,8 +14,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use wfm::audit::{AuditOptions, Period};
-use wfm::data::{ingest_calls, ingest_intervals, CallOptions, IntervalOptions};
+use wfm::data::{ingest_calls, CallOptions, IntervalOptions};
 use wfm::forecast::{Calendar, ForecastOptions, InnerBacktest, ModelChoice};
+use wfm::io::intervals::ingest_intervals;
 use wfm::pipeline::{Pipeline, PipelineConfig, PipelineInputs};
 use wfm::schedule::{ShiftRules, SolveOptions};
 use wfm::staffing::config::StaffConfig;

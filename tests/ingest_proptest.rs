@@ -5,9 +5,8 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use wfm::data::{
-    ingest_calls_bytes, ingest_intervals_bytes, CallFormat, CallOptions, Ingested, IntervalOptions,
-};
+use wfm::data::{ingest_calls_bytes, CallFormat, CallOptions, Ingested, IntervalOptions};
+use wfm::io::intervals::ingest_intervals_bytes;
 
 const ANON_HEADER: &str = "vru+line\tcall_id\tcustomer_id\tpriority\ttype\tdate\tvru_entry\tvru_exit\tvru_time\tq_start\tq_exit\tq_time\toutcome\tser_start\tser_exit\tser_time\tserver\r\n";
 /// Real records from data/anonbank/january_01-14.txt (1 and 10 Jan), incl. a roll-over.

@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDateTime, Timelike};
-use wfm::data::{ingest_intervals, ColumnMapping, IntervalOptions, KpiTable};
+use wfm::data::{ColumnMapping, IntervalOptions, KpiTable};
+use wfm::io::intervals::ingest_intervals;
 
 fn manifest(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)

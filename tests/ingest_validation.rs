@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use wfm::data::{
-    ingest_calls, ingest_intervals, ingest_intervals_bytes, CallOptions, ColumnMapping, DataError,
-    IntervalOptions, RejectReason, SlThresholds,
+    ingest_calls, CallOptions, ColumnMapping, DataError, IntervalOptions, RejectReason,
+    SlThresholds,
 };
+use wfm::io::intervals::{ingest_intervals, ingest_intervals_bytes};
 use wfm::units::IntervalLength;
 
 fn manifest(rel: &str) -> PathBuf {

@@ -10,7 +10,8 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use wfm::data::{ingest_intervals_bytes, Ingested, IntervalOptions};
+use wfm::data::{Ingested, IntervalOptions};
+use wfm::io::intervals::ingest_intervals_bytes;
 use wfm::table::{Cell, Table};
 
 const HEADER: [&str; 8] = [

@@ -6,8 +6,9 @@
 use std::path::Path;
 
 use wfm::audit::{AuditOptions, Period};
-use wfm::data::{ingest_calls, ingest_intervals, CallOptions, IntervalOptions};
+use wfm::data::{ingest_calls, CallOptions, IntervalOptions};
 use wfm::forecast::{Calendar, ForecastOptions, InnerBacktest, ModelChoice};
+use wfm::io::intervals::ingest_intervals;
 use wfm::model::{Coverage, Grain};
 use wfm::pipeline::{Pipeline, PipelineConfig, PipelineInputs};
 use wfm::schedule::{Method, ShiftRules, SolveOptions};

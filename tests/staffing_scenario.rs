@@ -164,9 +164,10 @@ fn scenario_cli_with_the_example_files() {
     assert_eq!(&h[0], "scenario");
     let col = |name: &str| h.iter().position(|x| x == name).unwrap();
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
-    let n_scen = scenario::read_scenarios(Path::new(&format!("{root}/models/scenarios.toml")))
-        .unwrap()
-        .len();
+    let n_scen =
+        wfm::io::staffing::read_scenarios(Path::new(&format!("{root}/models/scenarios.toml")))
+            .unwrap()
+            .len();
     assert_eq!(rows.len(), 1 + n_scen);
     assert_eq!(&rows[0][0], "baseline");
     assert_eq!(&rows[0][col("fte_delta")], "0");

@@ -13,7 +13,8 @@ use wfm::forecast::{
     backtest as run_backtest, forecast as run_forecast, BacktestOptions, Calendar, ForecastOptions,
     History, InnerBacktest, ModelChoice, ModelSpec,
 };
-use wfm::staffing::plan::{self, Precision, ReadOptions, StaffInput};
+use wfm::io::staffing::ReadOptions;
+use wfm::staffing::plan::{self, Precision, StaffInput};
 use wfm::staffing::scenario as scen;
 use wfm::time::{parse_timestamp, NaiveDateTime};
 use wfm::units::parse_duration_secs;
@@ -199,7 +200,8 @@ fn scenario<'py>(
     let cfg = policy::config(&policy)?;
     let csv = to_input("<input>", &input)?;
     let input = StaffInput::from_csv(&csv).map_err(to_py)?;
-    let variants = scen::read_scenarios(std::path::Path::new(scenarios)).map_err(to_py)?;
+    let variants =
+        wfm::io::staffing::read_scenarios(std::path::Path::new(scenarios)).map_err(to_py)?;
     let report = compute(py, threads, || scen::run(&input, &cfg, &variants))?.map_err(to_py)?;
     from_table(py, &report.to_table(Precision::Full))
 }

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use wfm::io::staffing::{number, ReadOptions};
 use wfm::staffing::evaluate::{evaluate_schedule, Evaluation, Pooling};
-use wfm::staffing::plan::{number, Precision, ReadOptions};
+use wfm::staffing::plan::Precision;
 use wfm::table::{Cell, Table};
 use wfm::time::format_timestamp;
 

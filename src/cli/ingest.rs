@@ -6,9 +6,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use wfm::data::{
-    ingest_intervals, read_calls, Accounting, CallDays, CallFormat, CallMapping, CallOptions,
-    ColumnMapping, Ingested, IntervalOptions, QueueId, SlThresholds,
+    read_calls, Accounting, CallDays, CallFormat, CallMapping, CallOptions, ColumnMapping,
+    Ingested, IntervalOptions, QueueId, SlThresholds,
 };
+use wfm::io::intervals::ingest_intervals;
 use wfm::units::{parse_duration_secs, IntervalLength};
 
 use super::{emit, emit_rows, OutputArgs};

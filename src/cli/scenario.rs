@@ -62,8 +62,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let cfg = args.policy.config()?;
     let input = args
         .policy
-        .input(&args.input, &wfm::staffing::plan::ReadOptions::default())?;
-    let variants = scenario::read_scenarios(&args.scenarios)
+        .input(&args.input, &wfm::io::staffing::ReadOptions::default())?;
+    let variants = wfm::io::staffing::read_scenarios(&args.scenarios)
         .with_context(|| format!("failed to load `{}`", args.scenarios.display()))?;
     let human = args.output.out.is_none() && matches!(args.output.format, Format::Table);
     let precision = if human {
@@ -93,10 +93,11 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         let mut meta_path = out.as_os_str().to_owned();
         meta_path.push(".meta.json");
         let meta_path = PathBuf::from(meta_path);
-        let columns: serde_json::Map<String, serde_json::Value> = scenario::definitions()
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), serde_json::Value::from(v)))
-            .collect();
+        let columns: serde_json::Map<String, serde_json::Value> =
+            wfm::io::staffing::scenario::definitions()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), serde_json::Value::from(v)))
+                .collect();
         let meta = serde_json::json!({
             "input": args.input.display().to_string(),
             "scenarios": args.scenarios.display().to_string(),
@@ -156,7 +157,7 @@ fn on_schedule(
             "--by total: against a schedule every queue keeps its own target; use --by queue or --by day",
         ));
     }
-    let table = scenario::schedule_hits_table(&hits, precision, by == By::Day);
+    let table = wfm::io::staffing::schedule_hits_table(&hits, precision, by == By::Day);
     inputs.push(cov_path.clone());
     emit(&table, &args.output, &inputs)?;
     // What changed, in words: every queue × day whose verdict or SL moved.

@@ -1,13 +1,16 @@
 //! `wfm staff`: required agents per interval (Erlang C / Erlang A), or `--evaluate` a given
-//! staffing. Output columns and their definitions: `wfm::staffing::plan::definitions`.
+//! staffing. Output columns and their definitions: `wfm::io::staffing::definitions`.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use wfm::io::staffing::{self as staffing_io, ReadOptions};
+use wfm::staffing::config::QueuePolicy;
 use wfm::staffing::config::{ModelKind, Settings, StaffConfig};
-use wfm::staffing::plan::{self, Precision, ReadOptions, StaffInput, StaffPlan};
+use wfm::staffing::plan::{self, Precision, StaffInput};
 use wfm::table::OutputFormat;
 use wfm::units::{Fraction, IntervalLength, Secs};
 
@@ -382,12 +385,14 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         agents_column: args.agents_column.clone(),
     };
     let input = args.policy.input(&args.input, &options)?;
-    let plan = if args.evaluate {
-        plan::evaluate(&input, &cfg)
+    let mode = if args.evaluate {
+        plan::Mode::Evaluate
     } else {
-        plan::staff(&input, &cfg)
-    }
-    .with_context(|| format!("failed to staff `{}`", args.input.display()))?;
+        plan::Mode::Size
+    };
+    // Only what the computation adds is kept per row; each output row is built to be written.
+    let plan = plan::staff_lean(&input, &cfg, mode)
+        .with_context(|| format!("failed to staff `{}`", args.input.display()))?;
     let inputs = args.policy.inputs(&args.input);
     let human = args.output.out.is_none() && matches!(args.output.format, Format::Table);
     let precision = if human {
@@ -396,7 +401,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Precision::Full
     };
     // Streamed row by row: a million intervals never exist as a table of cells.
-    emit_rows(&plan::COLUMNS, &args.output, &inputs, |w| {
+    emit_rows(&staffing_io::COLUMNS, &args.output, &inputs, |w| {
         plan.write_rows(precision, w)
     })?;
     let totals = plan.totals_table(precision);
@@ -436,21 +441,21 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(out) = &args.output.out {
         write_meta(
             out,
-            &plan,
+            (plan.mode, plan.interval, &plan.policies),
             (&args.input, args.policy.calibration.as_deref()),
             &cfg,
             &inputs,
         )?;
     }
     if !args.quiet {
-        notes(&plan, &input);
+        notes(&plan.policies, &input);
     }
     if args.evaluate && plan.missed() > 0 {
         if !args.quiet {
             eprintln!(
                 "{} of {} intervals miss a target or are unstable (exit code 3)",
                 plan.missed(),
-                plan.rows.len()
+                plan.len()
             );
         }
         return Ok(ExitCode::from(3));
@@ -459,15 +464,14 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Metric definitions and where each queue's patience came from, on stderr.
-pub(crate) fn notes(plan: &StaffPlan, input: &StaffInput) {
+pub(crate) fn notes(policies: &BTreeMap<String, QueuePolicy>, input: &StaffInput) {
     if input.aht_filled() > 0 {
         eprintln!(
             "warning: {} intervals had calls but no handle time (all abandoned); their queue's mean AHT was used",
             input.aht_filled()
         );
     }
-    let erlang_a = plan
-        .policies
+    let erlang_a = policies
         .values()
         .any(|p| matches!(p.model, wfm::staffing::Model::ErlangA { .. }));
     eprintln!(
@@ -475,7 +479,7 @@ pub(crate) fn notes(plan: &StaffPlan, input: &StaffInput) {
         if erlang_a { " (abandoned calls count against it)" } else { "" },
         if erlang_a { "; abandon_rate = abandoned ÷ offered" } else { "; abandon_rate empty (Erlang C: no abandonment)" },
     );
-    for (q, p) in &plan.policies {
+    for (q, p) in policies {
         if let wfm::staffing::Model::ErlangA { patience } = p.model {
             let src = match p.patience_source {
                 Some(wfm::staffing::config::PatienceSource::History) => {
@@ -498,7 +502,11 @@ pub(crate) fn notes(plan: &StaffPlan, input: &StaffInput) {
 
 fn write_meta(
     out: &Path,
-    plan: &StaffPlan,
+    (mode, interval, policies): (
+        plan::Mode,
+        wfm::units::IntervalLength,
+        &BTreeMap<String, QueuePolicy>,
+    ),
     (input, calibration): (&Path, Option<&Path>),
     cfg: &StaffConfig,
     inputs: &[PathBuf],
@@ -506,8 +514,7 @@ fn write_meta(
     let mut meta_path = out.as_os_str().to_owned();
     meta_path.push(".meta.json");
     let meta_path = PathBuf::from(meta_path);
-    let queues: serde_json::Map<String, serde_json::Value> = plan
-        .policies
+    let queues: serde_json::Map<String, serde_json::Value> = policies
         .iter()
         .map(|(q, p)| {
             let t = &p.targets;
@@ -534,7 +541,7 @@ fn write_meta(
             )
         })
         .collect();
-    let columns: serde_json::Map<String, serde_json::Value> = plan::definitions()
+    let columns: serde_json::Map<String, serde_json::Value> = staffing_io::definitions()
         .into_iter()
         .map(|(k, v)| (k.to_string(), serde_json::Value::from(v)))
         .collect();
@@ -543,8 +550,8 @@ fn write_meta(
         "config": cfg.source().map(|p| p.display().to_string()),
         "calibration": calibration.map(|p| p.display().to_string()),
         "agents_basis": if calibration.is_some() { "recorded" } else { "available" },
-        "mode": match plan.mode { plan::Mode::Size => "size", plan::Mode::Evaluate => "evaluate" },
-        "interval_minutes": plan.interval.minutes(),
+        "mode": match mode { plan::Mode::Size => "size", plan::Mode::Evaluate => "evaluate" },
+        "interval_minutes": interval.minutes(),
         "hours_per_fte_day": cfg.hours_per_fte_day(),
         "hours_per_fte_week": cfg.hours_per_fte_week(),
         "queues": queues,

@@ -18,9 +18,8 @@ use super::kpi::{KpiRow, KpiTable, QueueId, SlThresholds};
 use super::record::{Outcome, ParsedRecord, RecordKey};
 use super::{anonbank, generic, DataError};
 use crate::io::shape::{localize, LocalStamp, Stamp};
-use crate::io::source::{ReadOptions, SourceKind};
+use crate::io::source::SourceKind;
 use crate::io::Location;
-use crate::table::{CsvInput, TableError};
 use crate::time::NaiveDate;
 use crate::units::IntervalLength;
 
@@ -323,7 +322,15 @@ pub fn read_calls_bytes(
                 }
             }
             CallFormat::Generic => {
-                read_generic(path, text, bytes, opts, &mut acc, &mut on_record)?;
+                generic::read_generic(
+                    path,
+                    text,
+                    bytes,
+                    opts.mapping.as_ref(),
+                    opts.zone,
+                    &mut acc,
+                    &mut on_record,
+                )?;
             }
         }
         if acc.read == before {
@@ -465,76 +472,6 @@ fn spill_check(
         accepted.push(p);
     }
     (accepted, offered_queues)
-}
-
-type OnRecord<'r> = dyn FnMut(
-        u64,
-        Result<ParsedRecord, (RejectReason, Option<String>)>,
-        Vec<RepairKind>,
-        Vec<&'static str>,
-        &mut Accounting,
-    ) + 'r;
-
-/// Reads a generic call-level table (CSV, workbook or Parquet) through the one table reader
-/// of `crate::io`, record by record; fields keep their spaces (each trim is a repair) and a
-/// record with another field count is a rejection, not an error.
-fn read_generic(
-    path: &Path,
-    text: &str,
-    bytes: &[u8],
-    call_opts: &CallOptions,
-    acc: &mut Accounting,
-    on_record: &mut OnRecord<'_>,
-) -> Result<(), DataError> {
-    let default = CallMapping::default();
-    let mapping = call_opts.mapping.as_ref().unwrap_or(&default);
-    let bad_mapping = |detail| DataError::BadMapping { detail };
-    let opts = ReadOptions {
-        trim: false,
-        flexible: true,
-        sheet: crate::table::default_sheet(),
-        ..mapping.shape.read_options().map_err(bad_mapping)?
-    };
-    let zone = mapping.shape.zone(call_opts.zone).map_err(bad_mapping)?;
-    // CSV text was decoded leniently above (invalid UTF-8 becomes U+FFFD, then a rejection of
-    // that record's field); other formats are read from their bytes.
-    let input = if SourceKind::sniff(bytes) == SourceKind::Csv {
-        CsvInput::from_bytes_with(path, text.as_bytes(), &opts)
-    } else {
-        CsvInput::from_bytes_with(path, bytes, &opts)
-    };
-    let input = match input {
-        Ok(t) => t,
-        Err(TableError::HeaderOnly { .. }) => {
-            return Err(DataError::NoRecords {
-                path: path.to_path_buf(),
-            })
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let header: Vec<String> = input.headers().to_vec();
-    let cols = generic::Columns::from_header(&header, mapping, zone).map_err(|missing| {
-        DataError::MissingColumns {
-            path: path.to_path_buf(),
-            missing,
-            found: header.clone(),
-        }
-    })?;
-    for row in 0..input.len() {
-        let fields: Vec<String> = (0..input.width(row))
-            .map(|c| input.text(row, c).to_string())
-            .collect();
-        let typed: Vec<bool> = (0..fields.len()).map(|c| input.is_typed(row, c)).collect();
-        if fields.iter().all(|f| f.trim().is_empty()) {
-            acc.blank_lines += 1;
-            continue;
-        }
-        let mut repairs = Vec::new();
-        let mut notes = Vec::new();
-        let parsed = generic::parse_record(&cols, &fields, &typed, &mut repairs, &mut notes);
-        on_record(input.line(row), parsed, repairs, notes, acc);
-    }
-    Ok(())
 }
 
 /// Accepted calls, accounted and grouped by covered day, not yet laid on the interval grid:

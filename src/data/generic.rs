@@ -25,11 +25,13 @@ use std::path::Path;
 
 use chrono_tz::Tz;
 
-use super::accounting::{RejectReason, RepairKind};
+use super::accounting::{Accounting, RejectReason, RepairKind};
 use super::kpi::QueueId;
 use super::record::{Call, Outcome, ParsedRecord, RecordKey};
 use super::DataError;
 use crate::io::shape::{localize, ExportShape, Stamp};
+use crate::io::source::{ReadOptions, SourceKind};
+use crate::table::CsvInput;
 use crate::table::TableError;
 use crate::time::Timelike;
 
@@ -458,4 +460,76 @@ pub(crate) fn split_csv(text: &str) -> (Vec<String>, Vec<Option<Vec<String>>>) {
         .map(|r| r.ok().map(|r| r.iter().map(str::to_string).collect()))
         .collect();
     (header, records)
+}
+/// What a reader hands on for each record: its line, the parsed call or why it is rejected,
+/// its repairs and notes.
+pub(crate) type OnRecord<'r> = dyn FnMut(
+        u64,
+        Result<ParsedRecord, (RejectReason, Option<String>)>,
+        Vec<RepairKind>,
+        Vec<&'static str>,
+        &mut Accounting,
+    ) + 'r;
+
+/// Reads a generic call-level table (CSV, workbook or Parquet) through the one table reader
+/// of `crate::io`, record by record; fields keep their spaces (each trim is a repair) and a
+/// record with another field count is a rejection, not an error.
+pub(crate) fn read_generic(
+    path: &Path,
+    text: &str,
+    bytes: &[u8],
+    mapping: Option<&CallMapping>,
+    zone: Option<Tz>,
+    acc: &mut Accounting,
+    on_record: &mut OnRecord<'_>,
+) -> Result<(), DataError> {
+    let default = CallMapping::default();
+    let mapping = mapping.unwrap_or(&default);
+    let bad_mapping = |detail| DataError::BadMapping { detail };
+    let opts = ReadOptions {
+        trim: false,
+        flexible: true,
+        sheet: crate::table::default_sheet(),
+        ..mapping.shape.read_options().map_err(bad_mapping)?
+    };
+    let zone = mapping.shape.zone(zone).map_err(bad_mapping)?;
+    // CSV text was decoded leniently above (invalid UTF-8 becomes U+FFFD, then a rejection of
+    // that record's field); other formats are read from their bytes.
+    let input = if SourceKind::sniff(bytes) == SourceKind::Csv {
+        CsvInput::from_bytes_with(path, text.as_bytes(), &opts)
+    } else {
+        CsvInput::from_bytes_with(path, bytes, &opts)
+    };
+    let input = match input {
+        Ok(t) => t,
+        Err(TableError::HeaderOnly { .. }) => {
+            return Err(DataError::NoRecords {
+                path: path.to_path_buf(),
+            })
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let header: Vec<String> = input.headers().to_vec();
+    let cols = Columns::from_header(&header, mapping, zone).map_err(|missing| {
+        DataError::MissingColumns {
+            path: path.to_path_buf(),
+            missing,
+            found: header.clone(),
+        }
+    })?;
+    for row in 0..input.len() {
+        let fields: Vec<String> = (0..input.width(row))
+            .map(|c| input.text(row, c).to_string())
+            .collect();
+        let typed: Vec<bool> = (0..fields.len()).map(|c| input.is_typed(row, c)).collect();
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            acc.blank_lines += 1;
+            continue;
+        }
+        let mut repairs = Vec::new();
+        let mut notes = Vec::new();
+        let parsed = parse_record(&cols, &fields, &typed, &mut repairs, &mut notes);
+        on_record(input.line(row), parsed, repairs, notes, acc);
+    }
+    Ok(())
 }

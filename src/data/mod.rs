@@ -3,7 +3,7 @@
 //!
 //! - [`ingest_calls`] reads call logs (the Anonymous Bank 17-field tab-separated format, or the
 //!   generic call-level CSV documented in docs/ingest.md) and aggregates them to a [`KpiTable`].
-//! - [`ingest_intervals`] reads interval exports in the shared schema
+//! - [`crate::io::intervals::ingest_intervals`] reads interval exports in the shared schema
 //!   (`interval_start,queue,offered,answered,abandoned,aht_seconds,asa_seconds,sl_20s`), or any
 //!   export through a [`ColumnMapping`], validates them and returns the same table.
 //!
@@ -17,7 +17,7 @@ mod accounting;
 mod anonbank;
 mod calls;
 mod generic;
-mod intervals;
+pub(crate) mod intervals;
 mod kpi;
 mod record;
 pub mod samples;
@@ -30,9 +30,7 @@ pub use calls::{
     CallOptions, Ingested,
 };
 pub use generic::CallMapping;
-pub use intervals::{
-    ingest_intervals, ingest_intervals_bytes, ColumnMapping, IntervalOptions, SlUnit,
-};
+pub use intervals::{ColumnMapping, IntervalOptions, SlUnit};
 pub use kpi::{KpiRow, KpiTable, QueueId, SlThresholds, SECS_DECIMALS, SL_DECIMALS};
 pub use record::Outcome;
 

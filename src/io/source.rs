@@ -63,91 +63,148 @@ pub fn sniff_delimiter(header: &str) -> u8 {
     cands[best]
 }
 
-/// Byte offsets of every `\n`, to turn a byte position into a 1-based line number.
-struct Lines(Vec<usize>);
+/// 1-based line numbers of byte positions, counted from the bytes as records are read in
+/// file order (no table of every newline: a position before the last one asked for is counted
+/// again from the start).
+struct Lines<'a> {
+    bytes: &'a [u8],
+    /// The last position asked for and its line.
+    last: (usize, u64),
+}
 
-impl Lines {
-    fn new(bytes: &[u8]) -> Self {
-        Lines(
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .map(|(i, _)| i)
-                .collect(),
-        )
+impl<'a> Lines<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Lines {
+            bytes,
+            last: (0, 1),
+        }
     }
-    /// The line holding byte `pos`.
-    fn line_of(&self, pos: u64) -> u64 {
-        self.0.partition_point(|&nl| (nl as u64) < pos) as u64 + 1
+
+    /// The byte just after the `n`-th `\n` (1-based), or the end of the bytes.
+    fn after_newline(&self, n: usize) -> usize {
+        self.bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(n - 1)
+            .map_or(self.bytes.len(), |(i, _)| i + 1)
+    }
+
+    /// The line holding byte `pos`: 1 + the newlines before it.
+    fn line_of(&mut self, pos: u64) -> u64 {
+        let pos = (pos as usize).min(self.bytes.len());
+        let (from, line) = if pos >= self.last.0 {
+            self.last
+        } else {
+            (0, 1)
+        };
+        let n = self.bytes[from..pos]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        self.last = (pos, line + n);
+        line + n
     }
 }
 
-fn read_csv(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, TableError> {
-    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
-        3
-    } else {
-        0
-    };
-    let lines = Lines::new(bytes);
-    // The header starts after `skip_lines` lines.
-    let start = if opts.skip_lines == 0 {
-        bom
-    } else {
-        match lines.0.get(opts.skip_lines - 1) {
-            Some(&nl) => nl + 1,
-            None => bytes.len(),
-        }
-    };
-    let body = &bytes[start.max(bom)..];
-    let first_line = body
-        .split(|b| *b == b'\n')
-        .find(|l| !l.iter().all(u8::is_ascii_whitespace))
-        .unwrap_or(&[]);
-    let delimiter = opts
-        .delimiter
-        .unwrap_or_else(|| sniff_delimiter(&String::from_utf8_lossy(first_line)));
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .delimiter(delimiter)
-        .trim(if opts.trim {
-            csv::Trim::All
+/// A CSV file read one record at a time, with the file line of every record (what
+/// [`read_csv`] collects, and what a reader that keeps only typed rows streams).
+pub(crate) struct CsvStream<'a> {
+    path: &'a Path,
+    bytes: &'a [u8],
+    lines: Lines<'a>,
+    base: u64,
+    rdr: csv::Reader<&'a [u8]>,
+    /// The header names, trimmed.
+    pub(crate) headers: Vec<String>,
+}
+
+impl<'a> CsvStream<'a> {
+    /// Opens a CSV table: finds the header (after `opts.skip_lines`), sniffs the delimiter.
+    ///
+    /// # Errors
+    /// [`TableError::BadRow`] for an unreadable header, [`TableError::Empty`].
+    pub(crate) fn new(
+        path: &'a Path,
+        bytes: &'a [u8],
+        opts: &ReadOptions,
+    ) -> Result<Self, TableError> {
+        let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+            3
         } else {
-            csv::Trim::None
-        })
-        .flexible(opts.flexible)
-        .from_reader(body);
-    let base = start.max(bom) as u64;
-    // csv ends a record at the `\r` of a CRLF and starts the next one at its `\n`: skip line
-    // ends to reach the record's first byte.
-    let line_at = |p: Option<&csv::Position>| {
+            0
+        };
+        let lines = Lines::new(bytes);
+        // The header starts after `skip_lines` lines.
+        let start = if opts.skip_lines == 0 {
+            bom
+        } else {
+            lines.after_newline(opts.skip_lines)
+        };
+        let body = &bytes[start.max(bom)..];
+        let first_line = body
+            .split(|b| *b == b'\n')
+            .find(|l| !l.iter().all(u8::is_ascii_whitespace))
+            .unwrap_or(&[]);
+        let delimiter = opts
+            .delimiter
+            .unwrap_or_else(|| sniff_delimiter(&String::from_utf8_lossy(first_line)));
+        let rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .delimiter(delimiter)
+            .trim(if opts.trim {
+                csv::Trim::All
+            } else {
+                csv::Trim::None
+            })
+            .flexible(opts.flexible)
+            .from_reader(body);
+        let mut s = CsvStream {
+            path,
+            bytes,
+            lines,
+            base: start.max(bom) as u64,
+            rdr,
+            headers: Vec::new(),
+        };
+        s.headers = match s.rdr.headers() {
+            Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
+            Err(e) => {
+                let line = s.line_at(e.position());
+                return Err(bad_row(path, line, e.to_string()));
+            }
+        };
+        if s.headers.is_empty() || (s.headers.len() == 1 && s.headers[0].is_empty()) {
+            return Err(TableError::Empty {
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(s)
+    }
+
+    /// The file line of a record position. csv ends a record at the `\r` of a CRLF and starts
+    /// the next one at its `\n`: line ends are skipped to reach the record's first byte.
+    fn line_at(&mut self, p: Option<&csv::Position>) -> u64 {
         p.map_or(0, |p| {
-            let mut at = base + p.byte();
-            while matches!(bytes.get(at as usize), Some(b'\r' | b'\n')) {
+            let mut at = self.base + p.byte();
+            while matches!(self.bytes.get(at as usize), Some(b'\r' | b'\n')) {
                 at += 1;
             }
-            lines.line_of(at)
+            self.lines.line_of(at)
         })
-    };
-    let headers: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-        Err(e) => return Err(bad_row(path, line_at(e.position()), e.to_string())),
-    };
-    if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
-        return Err(TableError::Empty {
-            path: path.to_path_buf(),
-        });
     }
-    let mut records = Vec::new();
-    let mut rec_lines = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {
-                rec_lines.push(line_at(rec.position()));
-                records.push(rec.clone());
-            }
-            Ok(false) => break,
+
+    /// Reads the next record into `rec`; its file line, or `None` at the end.
+    ///
+    /// # Errors
+    /// [`TableError::BadRow`] (wrong field count or invalid UTF-8, with the line).
+    pub(crate) fn next_record(
+        &mut self,
+        rec: &mut csv::StringRecord,
+    ) -> Result<Option<u64>, TableError> {
+        match self.rdr.read_record(rec) {
+            Ok(true) => Ok(Some(self.line_at(rec.position()))),
+            Ok(false) => Ok(None),
             Err(e) => {
                 let reason = match e.kind() {
                     csv::ErrorKind::UnequalLengths {
@@ -156,12 +213,23 @@ fn read_csv(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, T
                     csv::ErrorKind::Utf8 { .. } => "invalid UTF-8".to_string(),
                     _ => e.to_string(),
                 };
-                return Err(bad_row(path, line_at(e.position()), reason));
+                Err(bad_row(self.path, self.line_at(e.position()), reason))
             }
         }
     }
+}
+
+fn read_csv(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, TableError> {
+    let mut s = CsvStream::new(path, bytes, opts)?;
+    let mut records = Vec::new();
+    let mut rec_lines = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    while let Some(line) = s.next_record(&mut rec)? {
+        rec_lines.push(line);
+        records.push(rec.clone());
+    }
     Ok(RawTable {
-        headers,
+        headers: s.headers,
         records,
         lines: rec_lines,
         typed: Typed::None,

@@ -130,6 +130,31 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, TableError> {
     }
 }
 
+/// Two columns of one name: every lookup reads the first and the second is silently ignored,
+/// so the file is ambiguous.
+fn check_headers(path: &Path, headers: &[String]) -> Result<(), TableError> {
+    for (j, h) in headers.iter().enumerate() {
+        if h.is_empty() {
+            continue;
+        }
+        if let Some(i) = headers[..j].iter().position(|x| x == h) {
+            return Err(TableError::BadRow {
+                at: Location {
+                    file: path.to_path_buf(),
+                    line: 1,
+                    column: Some(h.clone()),
+                },
+                reason: format!(
+                    "the header names column `{h}` twice (columns {} and {}): which one to read is ambiguous; rename or remove one",
+                    i + 1,
+                    j + 1
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 impl CsvInput {
     /// Reads a whole table file (`-` = standard input): CSV (delimiter sniffed), a workbook
     /// (the first sheet, or the CLI's `--sheet`) or Parquet, recognised by content. Fields are
@@ -169,27 +194,7 @@ impl CsvInput {
         opts: &ReadOptions,
     ) -> Result<Self, TableError> {
         let raw = read_bytes(path, bytes, opts)?;
-        // Two columns of one name: every lookup reads the first and the second is silently
-        // ignored, so the file is ambiguous.
-        for (j, h) in raw.headers.iter().enumerate() {
-            if h.is_empty() {
-                continue;
-            }
-            if let Some(i) = raw.headers[..j].iter().position(|x| x == h) {
-                return Err(TableError::BadRow {
-                    at: Location {
-                        file: path.to_path_buf(),
-                        line: 1,
-                        column: Some(h.clone()),
-                    },
-                    reason: format!(
-                        "the header names column `{h}` twice (columns {} and {}): which one to read is ambiguous; rename or remove one",
-                        i + 1,
-                        j + 1
-                    ),
-                });
-            }
-        }
+        check_headers(path, &raw.headers)?;
         if raw.records.is_empty() {
             return Err(TableError::HeaderOnly {
                 path: path.to_path_buf(),
@@ -203,6 +208,68 @@ impl CsvInput {
             raw_typed: raw.typed,
             kind: raw.kind,
         })
+    }
+
+    /// Reads a table file (`-` = standard input) as [`CsvInput::read`] does, handing it to `f`
+    /// in pieces of at most `rows` data rows (each a [`CsvInput`] with the file's header and
+    /// the file lines of its rows), so that a reader that keeps typed rows never holds every
+    /// record as text. A CSV file is checked whole first (field counts, UTF-8, the header), so
+    /// that the errors and their order are those of [`CsvInput::read`]; a workbook or Parquet
+    /// file is one piece.
+    ///
+    /// # Errors
+    /// As [`CsvInput::read`], and whatever `f` returns.
+    pub fn read_chunks<E: From<TableError>>(
+        path: &Path,
+        rows: usize,
+        mut f: impl FnMut(&CsvInput) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let opts = default_options();
+        let bytes = read_file(path)?;
+        if super::raw::SourceKind::sniff(&bytes) != SourceKind::Csv {
+            let all = Self::from_bytes_with(path, &bytes, &opts)?;
+            drop(bytes);
+            return f(&all);
+        }
+        let mut rec = csv::StringRecord::new();
+        // Pass 1: the structure of the whole file, keeping nothing.
+        let mut s = super::source::CsvStream::new(path, &bytes, &opts)?;
+        let mut n = 0usize;
+        while s.next_record(&mut rec)?.is_some() {
+            n += 1;
+        }
+        check_headers(path, &s.headers)?;
+        drop(s);
+        if n == 0 {
+            return Err(TableError::HeaderOnly {
+                path: path.to_path_buf(),
+            }
+            .into());
+        }
+        // Pass 2: the records, piece by piece.
+        let mut s = super::source::CsvStream::new(path, &bytes, &opts)?;
+        let rows = rows.max(1);
+        let mut chunk = CsvInput {
+            path: path.to_path_buf(),
+            headers: std::mem::take(&mut s.headers),
+            records: Vec::with_capacity(rows.min(n)),
+            lines: Vec::with_capacity(rows.min(n)),
+            raw_typed: Typed::None,
+            kind: Some(SourceKind::Csv),
+        };
+        while let Some(line) = s.next_record(&mut rec)? {
+            chunk.records.push(rec.clone());
+            chunk.lines.push(line);
+            if chunk.records.len() == rows {
+                f(&chunk)?;
+                chunk.records.clear();
+                chunk.lines.clear();
+            }
+        }
+        if !chunk.records.is_empty() {
+            f(&chunk)?;
+        }
+        Ok(())
     }
 
     /// What kind of file the table came from.

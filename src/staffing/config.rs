@@ -215,13 +215,12 @@ impl StaffConfig {
         }
     }
 
-    /// Reads a `models/staffing.toml`-style file.
+    /// The configuration of a parsed `models/staffing.toml`-style file (read by
+    /// [`crate::io::staffing::config`]); `path` names the file in errors.
     ///
     /// # Errors
-    /// [`StaffingError::Table`] for TOML syntax (with line and column), [`StaffingError::Config`]
-    /// for a value out of range (naming the file and key).
-    pub fn from_toml(path: &Path) -> Result<Self, StaffingError> {
-        let raw: RawFile = crate::table::read_toml(path)?;
+    /// [`StaffingError::Config`] for a value out of range (naming the file and key).
+    pub(crate) fn from_raw(raw: RawFile, path: &Path) -> Result<Self, StaffingError> {
         let file = path.to_path_buf();
         if raw.schema_version != 1 {
             return Err(StaffingError::Config {
@@ -484,7 +483,7 @@ fn positive(file: &Path, key: &str, v: f64) -> Result<f64, StaffingError> {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawFile {
+pub(crate) struct RawFile {
     schema_version: u32,
     #[serde(default)]
     interval: Option<String>,

@@ -2,7 +2,8 @@
 //! interval, and totals per queue and day (agent-hours, FTE).
 //!
 //! # Input
-//! Any interval table with `interval_start, queue, offered, aht_seconds` — `wfm ingest` output,
+//! [`StaffInput`]: validated rows of demand, built from memory ([`StaffInput::from_demand`]) or
+//! read by [`crate::io::staffing`] from any interval table with `interval_start, queue, offered, aht_seconds` — `wfm ingest` output,
 //! actuals, or a `wfm forecast` output, whose `forecast` column is read as `offered` and
 //! `aht_forecast` as `aht_seconds`. When `aht_seconds` is absent but `sum_service_s` and
 //! `answered` are present (the `_ext` interval files), AHT = `sum_service_s / answered`.
@@ -15,7 +16,9 @@
 //! # Output
 //! [`StaffPlan`]: one [`PlanRow`] per input row, in input order, and [`Totals`] per day and
 //! queue, per day over all queues, and over the whole horizon (the all-queue rows are left out
-//! when there is only one queue). Both convert to [`crate::table::Table`]. Column definitions: [`definitions`].
+//! when there is only one queue). [`staff_lean`] computes the same plan without holding every
+//! row's [`PlanRow`] ([`Staffed`], ~70 bytes per row), for inputs of millions of intervals.
+//! Their tables and column definitions: [`crate::io::staffing`].
 //!
 //! # Async queues
 //! Deferred work (`kind = "async"` in the config) is staffed by
@@ -36,70 +39,12 @@ use super::config::{QueueKind, QueuePolicy, StaffConfig};
 use super::limits::{MAX_DURATION_SECS, MAX_OFFERED};
 use super::requirement::{required_agents, Binding, Model};
 use super::risk::{p_meet_target, Predictive};
-use super::workforce::{estimate_patience, gross_agents, staff_async, PatienceEstimate};
+use super::workforce::{gross_agents, staff_async, PatienceEstimate};
 use super::{QueueMetrics, StaffingError};
 use crate::io::Location;
 use crate::model::{infer_interval, LocalStamp, Stamp};
-use crate::table::{Cell, CsvInput, RowWriter, StampReader, Table, TableError};
 use crate::time::{NaiveDate, NaiveDateTime, Timelike};
 use crate::units::{Erlangs, IntervalLength, Secs};
-
-/// The output columns of a staffing plan, in order.
-pub const COLUMNS: [&str; 15] = [
-    schema::INTERVAL_START,
-    "queue",
-    "offered",
-    "aht_seconds",
-    "load_erlangs",
-    "agents",
-    schema::AGENTS_GROSS,
-    schema::AGENTS_SCHEDULED,
-    "service_level",
-    "asa_seconds",
-    "occupancy",
-    "p_wait",
-    "abandon_rate",
-    "binding",
-    schema::P_MEET_TARGET,
-];
-
-/// The columns of the totals table, in order.
-pub const TOTAL_COLUMNS: [&str; 13] = [
-    "period",
-    "queue",
-    "intervals",
-    "offered",
-    "agent_hours",
-    "agent_hours_scheduled",
-    "agent_hours_gross",
-    "fte",
-    "service_level",
-    "asa_seconds",
-    "occupancy",
-    "abandon_rate",
-    "unstable_intervals",
-];
-
-/// The definition of every output column, for docs, `--help` notes and JSON sidecars.
-pub fn definitions() -> Vec<(&'static str, &'static str)> {
-    vec![
-        (schema::INTERVAL_START, "left edge of the interval, local wall-clock time"),
-        ("queue", "queue (service) name"),
-        ("offered", "contacts offered in the interval (a forecast's `forecast` column)"),
-        ("aht_seconds", "average handle time per contact, as given (before chat concurrency)"),
-        ("load_erlangs", "offered load in agents: offered × AHT ÷ concurrency ÷ interval seconds"),
-        ("agents", "basis NET: agents on the phones, required (sizing) or given (--evaluate)"),
-        ("agents_gross", "basis GROSS/PAID, whole people for this interval on its own: the smallest G with G·(1 − shrinkage) ≥ agents (totals do not add these up: they use the unrounded agents ÷ (1 − shrinkage))"),
-        ("agents_scheduled", "basis SCHEDULED: what a schedule must cover, agents on shift and not on a break = agents ÷ (1 − unplanned shrinkage), unrounded; the scheduled shrinkage categories (breaks, meetings) are placed by the schedule itself"),
-        ("service_level", "calls answered within the threshold ÷ OFFERED calls; under Erlang A abandoned calls count against SL, also those abandoning before the threshold; async: share of the interval's work finished within the SLA window"),
-        ("asa_seconds", "average speed of answer = mean wait of ANSWERED calls only (Erlang A abandoners' waits excluded); empty when unbounded (Erlang C with agents ≤ load) or async"),
-        ("occupancy", "carried load ÷ agents (Erlang A: abandoned calls take no agent time); async: work done ÷ agent time"),
-        ("p_wait", "probability that an arriving call finds every agent busy (abandoners included)"),
-        ("abandon_rate", "abandoned ÷ offered (Erlang A); empty under Erlang C, which has no abandonment"),
-        (schema::P_MEET_TARGET, "probability that the row's agents meet its service targets (SL, ASA, abandon) under the forecast's predictive distribution, from its point and 80 %/95 % bounds (see wfm::staffing::risk); empty without bounds or for async work. With --risk P every interval is sized for the offered P-quantile, so p_meet_target ≥ P"),
-        ("binding", "sizing: the target that one agent fewer would miss (service_level, asa, abandon, occupancy, stability = Erlang C needs agents > load, sla_window for async, none = no traffic); --evaluate: met, miss:<target>, or unstable (Erlang C, agents ≤ load: the queue grows without bound)"),
-    ]
-}
 
 /// One interval of demand, as given to [`StaffInput::from_demand`].
 #[derive(Debug, Clone, PartialEq)]
@@ -135,33 +80,29 @@ fn elapsed_axis(rows: &[Row]) -> Vec<NaiveDateTime> {
         .collect()
 }
 
-/// One validated input row.
+/// One validated input row (72 bytes: a million intervals take 72 MB).
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Row {
-    start: NaiveDateTime,
+pub(crate) struct Row {
+    pub(crate) start: NaiveDateTime,
     /// UTC offset of `start` (`--tz`), seconds east.
-    offset: Option<i32>,
-    queue: usize,
-    offered: f64,
-    aht: Option<f64>,
-    agents: Option<u32>,
-    /// The forecast's predictive distribution, when the input has prediction bounds.
-    dist: Option<Predictive>,
-    line: u64,
+    pub(crate) offset: Option<i32>,
+    pub(crate) agents: Option<u32>,
+    /// Index of the row's queue in [`StaffInput::queues`].
+    pub(crate) queue: u32,
+    /// Index of the forecast's predictive distribution in the input's table of them, when the
+    /// input has prediction bounds ([`NO_DIST`]: none).
+    pub(crate) dist: u32,
+    pub(crate) offered: f64,
+    pub(crate) aht: Option<f64>,
+    pub(crate) line: u64,
 }
 
-/// Options of [`StaffInput::read_with`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadOptions {
-    /// The column holding net agents for [`evaluate`]. Default `agents`.
-    pub agents_column: String,
-}
+/// [`Row::dist`] of a row without a predictive distribution.
+pub(crate) const NO_DIST: u32 = u32::MAX;
 
-impl Default for ReadOptions {
-    fn default() -> Self {
-        ReadOptions {
-            agents_column: "agents".into(),
-        }
+impl Row {
+    fn q(&self) -> usize {
+        self.queue as usize
     }
 }
 
@@ -171,17 +112,19 @@ pub struct StaffInput {
     path: PathBuf,
     queues: Vec<String>,
     rows: Vec<Row>,
+    /// The predictive distributions of the rows that have one ([`Row::dist`]).
+    dists: Vec<Predictive>,
     inferred_interval: Option<IntervalLength>,
     patience: BTreeMap<String, PatienceEstimate>,
     aht_filled: usize,
 }
 
 /// The domain of an input row's offered contacts ([`super::limits::MAX_OFFERED`]).
-const OFFERED_DOMAIN: &str = "expected offered contacts in [0, 1e9] per interval";
+pub(crate) const OFFERED_DOMAIN: &str = "expected offered contacts in [0, 1e9] per interval";
 /// The domain of an input row's handle time ([`super::limits::MAX_DURATION_SECS`]).
-const AHT_DOMAIN: &str = "expected a handle time in [0, 86400] seconds";
+pub(crate) const AHT_DOMAIN: &str = "expected a handle time in [0, 86400] seconds";
 
-fn bad(at: Location, value: f64, reason: &'static str) -> StaffingError {
+pub(crate) fn bad(at: Location, value: f64, reason: &'static str) -> StaffingError {
     StaffingError::BadInput { at, value, reason }
 }
 
@@ -210,181 +153,6 @@ fn check_demand(source: &Path, i: usize, d: &Demand) -> Result<(), StaffingError
 }
 
 impl StaffInput {
-    /// Reads and validates an interval table (see the module docs for the columns).
-    ///
-    /// # Errors
-    /// [`StaffingError::Table`] for unreadable files, missing columns and unparsable fields (file,
-    /// line and column named); [`StaffingError::BadInput`] for `offered > 0` without AHT or a
-    /// non-integer `agents`; [`StaffingError::Duplicate`] for a repeated queue × interval.
-    pub fn read(path: &Path) -> Result<Self, StaffingError> {
-        Self::read_with(path, &ReadOptions::default())
-    }
-
-    /// As [`StaffInput::read`], with options (e.g. the agents column of a schedule's
-    /// `coverage.csv` is `scheduled`).
-    ///
-    /// # Errors
-    /// As [`StaffInput::read`].
-    pub fn read_with(path: &Path, options: &ReadOptions) -> Result<Self, StaffingError> {
-        let csv = CsvInput::read(path)?;
-        Self::from_csv_with(&csv, options)
-    }
-
-    /// As [`StaffInput::read`], from an already parsed CSV.
-    ///
-    /// # Errors
-    /// As [`StaffInput::read`].
-    pub fn from_csv(csv: &CsvInput) -> Result<Self, StaffingError> {
-        Self::from_csv_with(csv, &ReadOptions::default())
-    }
-
-    /// As [`StaffInput::read_with`], from an already parsed CSV.
-    ///
-    /// # Errors
-    /// As [`StaffInput::read`].
-    pub fn from_csv_with(csv: &CsvInput, options: &ReadOptions) -> Result<Self, StaffingError> {
-        let start_c = csv.require(&[schema::INTERVAL_START])?[0];
-        let queue_c = csv.column("queue");
-        let offered_c = csv
-            .column("offered")
-            .or_else(|| csv.column("forecast"))
-            .ok_or_else(|| missing(csv, "offered (or `forecast`)"))?;
-        let aht_c = csv
-            .column("aht_seconds")
-            .or_else(|| csv.column("aht_forecast"));
-        let service_c = match aht_c {
-            Some(_) => None,
-            None => match (csv.column("sum_service_s"), csv.column("answered")) {
-                (Some(s), Some(a)) => Some((s, a)),
-                _ => return Err(missing(csv, "aht_seconds (or `aht_forecast`)")),
-            },
-        };
-        let agents_c = csv.column(&options.agents_column);
-        let bounds_c =
-            [schema::LO80, schema::HI80, schema::LO95, schema::HI95].map(|n| csv.column(n));
-        let hist = History::columns(csv);
-        let answered_c = csv.column("answered");
-        let mut aht_acc: HashMap<usize, (f64, f64)> = HashMap::new();
-        let mut pending: Vec<(usize, usize, usize)> = Vec::new();
-        let mut queues: Vec<String> = Vec::new();
-        let mut queue_ix: HashMap<String, usize> = HashMap::new();
-        let mut rows = Vec::with_capacity(csv.len());
-        let mut hist_acc: BTreeMap<usize, (f64, f64, f64)> = BTreeMap::new();
-        let mut stamps = StampReader::default();
-        for r in 0..csv.len() {
-            let qname = match queue_c {
-                Some(c) => csv.non_empty(r, c)?,
-                None => "ALL",
-            };
-            let queue = match queue_ix.get(qname) {
-                Some(&i) => i,
-                None => {
-                    queues.push(qname.to_string());
-                    queue_ix.insert(qname.to_string(), queues.len() - 1);
-                    queues.len() - 1
-                }
-            };
-            let at = stamps.read(csv, r, start_c, queue)?;
-            let offered = csv.non_negative(r, offered_c)?;
-            if offered > MAX_OFFERED {
-                return Err(bad(csv.location(r, offered_c), offered, OFFERED_DOMAIN));
-            }
-            let aht = match (aht_c, service_c) {
-                (Some(c), _) => csv.opt_non_negative(r, c)?,
-                (None, Some((s, a))) => {
-                    let answered = csv.opt_non_negative(r, a)?.unwrap_or(0.0);
-                    let service = csv.opt_non_negative(r, s)?.unwrap_or(0.0);
-                    (answered > 0.0).then(|| service / answered)
-                }
-                (None, None) => unreachable!("checked above"),
-            };
-            if let Some(a) = aht.filter(|a| *a > MAX_DURATION_SECS) {
-                let col = aht_c.or(service_c.map(|(s, _)| s)).unwrap_or(offered_c);
-                return Err(bad(csv.location(r, col), a, AHT_DOMAIN));
-            }
-            if let Some(a) = aht {
-                // Weight: answered calls when known (AHT is their mean), else offered.
-                let w = answered_c
-                    .map(|c| csv.opt_non_negative(r, c))
-                    .transpose()?
-                    .flatten()
-                    .unwrap_or(offered);
-                let e = aht_acc.entry(queue).or_insert((0.0, 0.0));
-                e.0 += a * w;
-                e.1 += w;
-            }
-            if offered > 0.0 && aht.is_none() {
-                let col = aht_c.or(service_c.map(|(s, _)| s)).unwrap_or(offered_c);
-                pending.push((rows.len(), r, col));
-            }
-            let agents = match agents_c {
-                None => None,
-                Some(c) => match csv.opt_non_negative(r, c)? {
-                    None => None,
-                    Some(v) if v.fract() != 0.0 || v > f64::from(u32::MAX) => {
-                        return Err(bad(
-                            csv.location(r, c),
-                            v,
-                            "expected a whole number of agents (round the staffing first)",
-                        ))
-                    }
-                    Some(v) => Some(v as u32),
-                },
-            };
-            if let Some(h) = &hist {
-                if let Some((ab, wab, wans)) = h.row(csv, r)? {
-                    let e = hist_acc.entry(queue).or_insert((0.0, 0.0, 0.0));
-                    e.0 += ab;
-                    e.1 += wab;
-                    e.2 += wans;
-                }
-            }
-            let dist = match bounds_c {
-                [Some(l8), Some(h8), Some(l9), Some(h9)] => {
-                    let v = |c| csv.opt_non_negative(r, c);
-                    match (v(l8)?, v(h8)?, v(l9)?, v(h9)?) {
-                        (Some(a), Some(b), Some(c), Some(d)) => {
-                            Predictive::from_bounds(offered, a, b, c, d)
-                        }
-                        _ => None,
-                    }
-                }
-                _ => None,
-            };
-            rows.push(Row {
-                start: at.local,
-                offset: at.offset_secs,
-                queue,
-                offered,
-                aht,
-                agents,
-                dist,
-                line: csv.line(r),
-            });
-        }
-        // Intervals with traffic but no handle time (every call abandoned): the queue's mean AHT.
-        let aht_filled = pending.len();
-        for (i, r, col) in pending {
-            match aht_acc.get(&rows[i].queue) {
-                Some(&(sum, w)) if w > 0.0 => rows[i].aht = Some(sum / w),
-                _ => {
-                    return Err(bad(
-                        csv.location(r, col),
-                        rows[i].offered,
-                        "handle time is empty while offered > 0, and the queue has no other interval with a handle time to take its mean from",
-                    ))
-                }
-            }
-        }
-        let patience = hist_acc
-            .into_iter()
-            .map(|(q, (ab, wab, wans))| (queues[q].clone(), estimate_patience(ab, wab, wans)))
-            .collect();
-        let mut input = Self::finish(csv.path().to_path_buf(), queues, rows, patience)?;
-        input.aht_filled = aht_filled;
-        Ok(input)
-    }
-
     /// Builds an input from in-memory demand (for in-process pipelines such as `wfm demo`).
     /// Rows are numbered 2, 3, … in error messages, as if read from a CSV file named `source`.
     ///
@@ -403,14 +171,14 @@ impl StaffInput {
         // Queue indices in order of first appearance (one pass in order), then the rows.
         let mut queues: Vec<String> = Vec::new();
         let mut queue_ix: HashMap<&str, usize> = HashMap::new();
-        let ix: Vec<usize> = demand
+        let ix: Vec<u32> = demand
             .iter()
             .map(|d| match queue_ix.get(d.queue.as_str()) {
-                Some(&q) => q,
+                Some(&q) => q as u32,
                 None => {
                     queues.push(d.queue.clone());
                     queue_ix.insert(&d.queue, queues.len() - 1);
-                    queues.len() - 1
+                    (queues.len() - 1) as u32
                 }
             })
             .collect();
@@ -425,25 +193,38 @@ impl StaffInput {
                 offered: d.offered,
                 aht: d.aht_secs,
                 agents: d.agents,
-                dist: None,
+                dist: NO_DIST,
                 line: i as u64 + 2,
             })
             .collect();
-        Self::finish(source.to_path_buf(), queues, rows, BTreeMap::new())
+        Self::from_rows(
+            source.to_path_buf(),
+            queues,
+            rows,
+            Vec::new(),
+            BTreeMap::new(),
+        )
     }
 
-    fn finish(
+    /// An input from validated rows (what a reader of [`crate::io::staffing`] builds): checks
+    /// duplicates and infers the interval length.
+    ///
+    /// # Errors
+    /// [`StaffingError::Duplicate`].
+    pub(crate) fn from_rows(
         path: PathBuf,
         queues: Vec<String>,
         rows: Vec<Row>,
+        dists: Vec<Predictive>,
         patience: BTreeMap<String, PatienceEstimate>,
     ) -> Result<Self, StaffingError> {
         // Duplicates and the grid step, per queue, on the axis of elapsed time (a fall-back
-        // night's repeated hour is two intervals, told apart by their offsets).
+        // night's repeated hour is two intervals, told apart by their offsets). Rows are in
+        // file order, so sorting by (time, row) sorts equal times by line.
         let axis = elapsed_axis(&rows);
-        let mut by_queue: Vec<Vec<(NaiveDateTime, u64, usize)>> = vec![Vec::new(); queues.len()];
+        let mut by_queue: Vec<Vec<(NaiveDateTime, u32)>> = vec![Vec::new(); queues.len()];
         for (i, r) in rows.iter().enumerate() {
-            by_queue[r.queue].push((axis[i], r.line, i));
+            by_queue[r.q()].push((axis[i], i as u32));
         }
         // Queues in parallel; the first queue (in queue order) with a duplicate is reported.
         let duplicate = by_queue
@@ -454,7 +235,8 @@ impl StaffInput {
                 let w = v
                     .windows(2)
                     .find(|w| (w[1].0 - w[0].0).num_seconds() == 0)?;
-                let (first, second) = (w[0].1.min(w[1].1), w[0].1.max(w[1].1));
+                let (a, b) = (rows[w[0].1 as usize].line, rows[w[1].1 as usize].line);
+                let (first, second) = (a.min(b), a.max(b));
                 Some(StaffingError::Duplicate {
                     at: Location {
                         file: path.clone(),
@@ -462,42 +244,36 @@ impl StaffInput {
                         column: Some(schema::INTERVAL_START.into()),
                     },
                     queue: queues[q].clone(),
-                    start: rows[w[0].2].stamp().to_rfc3339(),
+                    start: rows[w[0].1 as usize].stamp().to_rfc3339(),
                     first_line: first,
                 })
             });
         if let Some(e) = duplicate {
             return Err(e);
         }
+        drop(by_queue);
         let stamps: Vec<Stamp> = rows
             .par_iter()
             .zip(&axis)
-            .map(|(r, &at)| Stamp {
-                at,
-                series: r.queue,
-            })
+            .map(|(r, &at)| Stamp { at, series: r.q() })
             .collect();
+        drop(axis);
         let inferred_interval = infer_interval(&stamps, None).ok();
+        drop(stamps);
         Ok(StaffInput {
             path,
             queues,
             rows,
+            dists,
             inferred_interval,
             patience,
             aht_filled: 0,
         })
     }
 
-    /// Adds the patience estimates of another history file (e.g. the `wfm ingest` output a
-    /// forecast was made from); queues already estimated from the input itself keep theirs.
-    ///
-    /// # Errors
-    /// [`StaffingError::Table`] when the file cannot be read or lacks the abandon columns.
-    pub fn with_history(mut self, path: &Path) -> Result<Self, StaffingError> {
-        for (q, e) in read_patience(path)? {
-            self.patience.entry(q).or_insert(e);
-        }
-        Ok(self)
+    /// The predictive distribution of row `r`, when the input has one for it.
+    fn dist(&self, r: &Row) -> Option<Predictive> {
+        self.dists.get(r.dist as usize).copied()
     }
 
     /// The same input with `other`'s Erlang A patience estimates for queues it has none of.
@@ -516,9 +292,17 @@ impl StaffInput {
     /// When `bounds.len()` differs from the number of rows.
     pub fn with_bounds(mut self, bounds: &[Option<[f64; 4]>]) -> Self {
         assert_eq!(bounds.len(), self.rows.len(), "one bound set per row");
+        self.dists.clear();
         for (r, b) in self.rows.iter_mut().zip(bounds) {
-            r.dist =
+            let d =
                 b.and_then(|[l8, h8, l9, h9]| Predictive::from_bounds(r.offered, l8, h8, l9, h9));
+            r.dist = match d {
+                Some(d) => {
+                    self.dists.push(d);
+                    (self.dists.len() - 1) as u32
+                }
+                None => NO_DIST,
+            };
         }
         self
     }
@@ -565,7 +349,7 @@ impl StaffInput {
     ) -> (Self, usize) {
         let mut n = 0;
         for r in &mut self.rows {
-            if scope.contains(&self.queues[r.queue], r.start) {
+            if scope.contains(&self.queues[r.q()], r.start) {
                 r.offered *= factor;
                 r.aht = r.aht.map(|a| (a * aht_factor + aht_delta).max(0.0));
                 n += 1;
@@ -578,7 +362,7 @@ impl StaffInput {
     pub(crate) fn min_aht_in(&self, scope: &super::scope::Scope) -> Option<(f64, u64)> {
         self.rows
             .iter()
-            .filter(|r| r.offered > 0.0 && scope.contains(&self.queues[r.queue], r.start))
+            .filter(|r| r.offered > 0.0 && scope.contains(&self.queues[r.q()], r.start))
             .filter_map(|r| r.aht.map(|a| (a, r.line)))
             .min_by(|a, b| a.0.total_cmp(&b.0))
     }
@@ -609,6 +393,10 @@ impl StaffInput {
     pub fn inferred_interval(&self) -> Option<IntervalLength> {
         self.inferred_interval
     }
+    /// Records how many rows were given their queue's mean AHT (by the reader that filled them).
+    pub(crate) fn set_aht_filled(&mut self, n: usize) {
+        self.aht_filled = n;
+    }
     /// Rows with traffic but no handle time (every call abandoned) that were given their queue's
     /// mean AHT (weighted by answered calls).
     pub fn aht_filled(&self) -> usize {
@@ -620,118 +408,9 @@ impl StaffInput {
     }
 }
 
-fn missing(csv: &CsvInput, what: &str) -> StaffingError {
-    StaffingError::Table(TableError::MissingColumns {
-        path: csv.path().to_path_buf(),
-        missing: vec![what.to_string()],
-        found: csv.headers().to_vec(),
-    })
-}
-
-/// The abandon columns of an interval history.
-struct History {
-    abandoned: usize,
-    wait_abandoned: usize,
-    wait_answered: WaitAnswered,
-}
-
-enum WaitAnswered {
-    Sum(usize),
-    FromAsa { asa: usize, answered: usize },
-}
-
-impl History {
-    fn columns(csv: &CsvInput) -> Option<History> {
-        let abandoned = csv.column("abandoned")?;
-        let wait_abandoned = csv.column("sum_wait_abandoned_s")?;
-        let wait_answered = match csv.column("sum_wait_answered_s") {
-            Some(c) => WaitAnswered::Sum(c),
-            None => WaitAnswered::FromAsa {
-                asa: csv.column("asa_seconds")?,
-                answered: csv.column("answered")?,
-            },
-        };
-        Some(History {
-            abandoned,
-            wait_abandoned,
-            wait_answered,
-        })
-    }
-
-    /// `(abandoned, Σ wait of abandoners, Σ wait of answered)`, or `None` when a field is empty.
-    fn row(&self, csv: &CsvInput, r: usize) -> Result<Option<(f64, f64, f64)>, TableError> {
-        use crate::limits::{MAX_CALL_SECONDS, MAX_CONTACTS};
-        let count = |c| csv.opt_bounded(r, c, MAX_CONTACTS, "contacts per interval");
-        let sum = |c| csv.opt_bounded(r, c, MAX_CONTACTS * MAX_CALL_SECONDS, "seconds");
-        let ab = count(self.abandoned)?;
-        let wab = sum(self.wait_abandoned)?;
-        let wans = match self.wait_answered {
-            WaitAnswered::Sum(c) => sum(c)?,
-            WaitAnswered::FromAsa { asa, answered } => match count(answered)? {
-                Some(0.0) => Some(0.0),
-                Some(n) => csv
-                    .opt_bounded(r, asa, MAX_CALL_SECONDS, "seconds")?
-                    .map(|a| a * n),
-                None => None,
-            },
-        };
-        // A row with some of its abandon fields empty is a gap in the export, not a row to
-        // leave out of the estimate without a word.
-        let empty = |c: usize| TableError::BadValue {
-            at: csv.location(r, c),
-            value: String::new(),
-            reason: "expected a value: the row's other abandon and wait fields are given".into(),
-        };
-        Ok(match (ab, wab, wans) {
-            (Some(a), Some(b), Some(c)) => Some((a, b, c)),
-            (None, None, None) => None,
-            (None, _, _) => return Err(empty(self.abandoned)),
-            (_, None, _) => return Err(empty(self.wait_abandoned)),
-            _ => None,
-        })
-    }
-}
-
-/// Mean patience per queue from a history file with the abandon columns of `wfm ingest`.
-///
-/// # Errors
-/// [`StaffingError::Table`] when the file cannot be read or lacks the columns.
-pub fn read_patience(path: &Path) -> Result<BTreeMap<String, PatienceEstimate>, StaffingError> {
-    let csv = CsvInput::read(path)?;
-    let hist = History::columns(&csv).ok_or_else(|| {
-        missing(
-            &csv,
-            "abandoned, sum_wait_abandoned_s, sum_wait_answered_s (or asa_seconds + answered)",
-        )
-    })?;
-    let queue_c = csv.column("queue");
-    // The rows are summed per queue: a duplicate, a bad timestamp or a row off the file's grid
-    // is an error naming it (issue #16), as in every reader that adds rows up.
-    if let Some(ts_c) = csv.column(schema::INTERVAL_START) {
-        let starts = (0..csv.len())
-            .map(|r| csv.timestamp(r, ts_c))
-            .collect::<Result<Vec<_>, _>>()?;
-        crate::io::grid::check_grid(&csv, ts_c, queue_c, &starts, None)?;
-    }
-    let mut acc: BTreeMap<String, (f64, f64, f64)> = BTreeMap::new();
-    for r in 0..csv.len() {
-        if let Some((a, b, c)) = hist.row(&csv, r)? {
-            let q = queue_c.map_or("ALL", |c| csv.text(r, c)).to_string();
-            let e = acc.entry(q).or_insert((0.0, 0.0, 0.0));
-            e.0 += a;
-            e.1 += b;
-            e.2 += c;
-        }
-    }
-    Ok(acc
-        .into_iter()
-        .map(|(q, (a, b, c))| (q, estimate_patience(a, b, c)))
-        .collect())
-}
-
 pub use crate::model::Outcome;
 
-/// One staffed interval (see [`definitions`] for every field's meaning).
+/// One staffed interval (see [`crate::io::staffing::definitions`] for every field's meaning).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanRow {
     /// Interval start (the site's wall clock).
@@ -1016,21 +695,191 @@ impl Aggregate {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn staff(input: &StaffInput, config: &StaffConfig) -> Result<StaffPlan, StaffingError> {
-    run(input, config, Mode::Size)
+    Ok(staff_lean(input, config, Mode::Size)?.into_plan())
 }
 
-/// The metrics of the agents given in the input's `agents` column (see [`definitions`]).
+/// The metrics of the agents given in the input's `agents` column (see
+/// [`crate::io::staffing::definitions`]).
 /// Under Erlang C an interval with `agents ≤ load` is reported as unstable (P(wait) 1, SL 0,
 /// ASA empty = unbounded, occupancy 1); under Erlang A every staffing has finite metrics.
 ///
 /// # Errors
 /// As [`staff`]; [`StaffingError::BadInput`] when a row has no `agents`.
 pub fn evaluate(input: &StaffInput, config: &StaffConfig) -> Result<StaffPlan, StaffingError> {
-    run(input, config, Mode::Evaluate)
+    Ok(staff_lean(input, config, Mode::Evaluate)?.into_plan())
 }
 
-/// One async queue: its index, its rows (input indices, by start) and its plan.
-type AsyncRun = (usize, Vec<usize>, Result<Vec<PlanRow>, StaffingError>);
+/// One async queue: its index, its rows (input indices, by start) and their computed values.
+type AsyncRun = (usize, Vec<usize>, Result<Vec<Computed>, StaffingError>);
+
+/// What a [`PlanRow`] adds to its input row, packed (72 bytes; the rest of the row is its
+/// input row, its queue's policy and the interval length): what [`Staffed`] keeps per row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Computed {
+    load_erlangs: f64,
+    agents: u32,
+    agents_gross: u32,
+    /// service_level, asa_secs, occupancy, p_wait, abandon_rate, p_meet_target; the bits of
+    /// `present` say which are given.
+    metrics: [f64; 6],
+    present: u8,
+    outcome: Outcome,
+}
+
+impl Computed {
+    /// Placeholder of an async row until its queue is staffed.
+    const PENDING: Computed = Computed {
+        load_erlangs: 0.0,
+        agents: 0,
+        agents_gross: 0,
+        metrics: [0.0; 6],
+        present: 0,
+        outcome: Outcome::Met,
+    };
+
+    fn of(r: &PlanRow) -> Computed {
+        let m = [
+            r.service_level,
+            r.asa_secs,
+            r.occupancy,
+            r.p_wait,
+            r.abandon_rate,
+            r.p_meet_target,
+        ];
+        let mut present = 0u8;
+        let mut metrics = [0.0; 6];
+        for (k, v) in m.iter().enumerate() {
+            if let Some(v) = v {
+                present |= 1 << k;
+                metrics[k] = *v;
+            }
+        }
+        Computed {
+            load_erlangs: r.load_erlangs,
+            agents: r.agents,
+            agents_gross: r.agents_gross,
+            metrics,
+            present,
+            outcome: r.outcome,
+        }
+    }
+
+    fn get(&self, k: usize) -> Option<f64> {
+        (self.present & (1 << k) != 0).then_some(self.metrics[k])
+    }
+}
+
+/// A staffing plan that keeps, per row, only what the computation adds to the input row
+/// ([`staff_lean`]): [`Staffed::row`] gives each [`PlanRow`] on demand, equal to the row of
+/// [`staff`] or [`evaluate`].
+#[derive(Debug, Clone)]
+pub struct Staffed<'a> {
+    input: &'a StaffInput,
+    /// Sizing or evaluation.
+    pub mode: Mode,
+    /// Interval length used.
+    pub interval: IntervalLength,
+    /// Totals per day × queue, per day, and over the horizon.
+    pub totals: Vec<Totals>,
+    /// The resolved policy of every queue, by name.
+    pub policies: BTreeMap<String, QueuePolicy>,
+    queue_policies: Vec<QueuePolicy>,
+    cells: Vec<Computed>,
+    hours: f64,
+}
+
+impl Staffed<'_> {
+    /// Number of rows (one per input row).
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// Row `i` (in input order), its queue named.
+    ///
+    /// # Panics
+    /// When `i ≥ len()`.
+    pub fn row(&self, i: usize) -> PlanRow {
+        let q = self.input.rows[i].q();
+        PlanRow {
+            queue: self.input.queues[q].clone(),
+            ..self.row_unnamed(i)
+        }
+    }
+
+    /// Row `i` with an empty queue name (for sums, without an allocation per row).
+    fn row_unnamed(&self, i: usize) -> PlanRow {
+        let r = &self.input.rows[i];
+        let c = &self.cells[i];
+        PlanRow {
+            start: r.start,
+            utc_offset_secs: r.offset,
+            queue: String::new(),
+            offered: r.offered,
+            aht_secs: r.aht,
+            load_erlangs: c.load_erlangs,
+            agents: c.agents,
+            agents_gross: c.agents_gross,
+            agents_scheduled: 0.0,
+            agents_paid: 0.0,
+            service_level: c.get(0),
+            asa_secs: c.get(1),
+            occupancy: c.get(2),
+            p_wait: c.get(3),
+            abandon_rate: c.get(4),
+            p_meet_target: c.get(5),
+            outcome: c.outcome,
+            hours: self.hours,
+        }
+        .with_bases(&self.queue_policies[r.q()])
+    }
+
+    /// The rows in input order.
+    pub fn rows(&self) -> impl Iterator<Item = PlanRow> + '_ {
+        (0..self.len()).map(|i| self.row(i))
+    }
+
+    /// Rows whose evaluation missed a target or was unstable.
+    pub fn missed(&self) -> usize {
+        self.cells
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.outcome,
+                    Outcome::Missed(_) | Outcome::MissedSla | Outcome::Unstable
+                )
+            })
+            .count()
+    }
+
+    /// The horizon totals over all queues (the queue's own horizon row when there is one queue).
+    pub fn horizon(&self) -> &Totals {
+        self.totals
+            .last()
+            .expect("totals always end with the horizon")
+    }
+
+    /// The whole plan, every row built.
+    pub fn into_plan(self) -> StaffPlan {
+        let rows = (0..self.len())
+            .into_par_iter()
+            .map(|i| self.row(i))
+            .collect();
+        StaffPlan {
+            mode: self.mode,
+            interval: self.interval,
+            rows,
+            totals: self.totals,
+            policies: self.policies,
+        }
+    }
+}
+
+/// Rows sized in one parallel piece: bounds the memory of the per-row results in flight.
+const PIECE_ROWS: usize = 1 << 14;
 
 /// The availability of recorded agents of `queue` at `start`, when planning in recorded agents.
 fn availability_at(config: &StaffConfig, queue: &str, start: NaiveDateTime) -> Option<f64> {
@@ -1069,10 +918,7 @@ fn interval_of(
         .rows
         .iter()
         .zip(elapsed_axis(&input.rows))
-        .map(|(r, at)| Stamp {
-            at,
-            series: r.queue,
-        })
+        .map(|(r, at)| Stamp { at, series: r.q() })
         .collect();
     infer_interval(&stamps, declared).map_err(|e| match e.index() {
         None => StaffingError::IntervalUnknown {
@@ -1095,7 +941,16 @@ fn interval_of(
     })
 }
 
-fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan, StaffingError> {
+/// [`staff`] (`Mode::Size`) or [`evaluate`] (`Mode::Evaluate`), keeping per row only what the
+/// computation adds to the input row (see [`Staffed`]): for inputs of millions of intervals.
+///
+/// # Errors
+/// As [`staff`] and [`evaluate`].
+pub fn staff_lean<'a>(
+    input: &'a StaffInput,
+    config: &StaffConfig,
+    mode: Mode,
+) -> Result<Staffed<'a>, StaffingError> {
     // The inferred interval was found when the input was built (its starts do not change
     // since); inferred again here only for a declared length or for the error message.
     let interval = match (config.interval(), input.inferred_interval) {
@@ -1109,27 +964,37 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
         let hist = input.patience.get(q).and_then(|e| e.mean_secs);
         policies.push(config.resolve(q, hist)?);
     }
-    // Inbound intervals are independent: each row is checked, sized and assembled in parallel
-    // (`None`: an async row, staffed below); the first failing row in input order is reported,
+    // Inbound intervals are independent: each row is checked and sized in parallel, piece by
+    // piece (async rows are staffed below); the first failing row in input order is reported,
     // whatever the thread count.
-    let sized: Vec<Result<Option<PlanRow>, StaffingError>> = input
-        .rows
-        .par_iter()
-        .map(|r| inbound_plan_row(input, config, &policies[r.queue], r, t, mode))
-        .collect();
-    if let Some(i) = sized.par_iter().position_first(Result::is_err) {
-        return Err(sized
-            .into_iter()
-            .nth(i)
-            .and_then(Result::err)
-            .expect("an error at i"));
+    let mut cells: Vec<Computed> = Vec::with_capacity(input.rows.len());
+    for piece in input.rows.chunks(PIECE_ROWS) {
+        let sized: Vec<Result<Option<Computed>, StaffingError>> = piece
+            .par_iter()
+            .map(|r| {
+                inbound_plan_row(input, config, &policies[r.q()], r, t, mode)
+                    .map(|row| row.map(|row| Computed::of(&row)))
+            })
+            .collect();
+        if let Some(i) = sized.iter().position(Result::is_err) {
+            return Err(sized
+                .into_iter()
+                .nth(i)
+                .and_then(Result::err)
+                .expect("an error at i"));
+        }
+        cells.extend(
+            sized
+                .into_iter()
+                .map(|r| r.ok().flatten().unwrap_or(Computed::PENDING)),
+        );
     }
     // Async queues carry work over between intervals: one queue is sequential, queues are
     // independent and run in parallel.
     let mut async_rows: Vec<Vec<usize>> = vec![Vec::new(); input.queues.len()];
     for (i, r) in input.rows.iter().enumerate() {
-        if policies[r.queue].kind == QueueKind::Async {
-            async_rows[r.queue].push(i);
+        if policies[r.q()].kind == QueueKind::Async {
+            async_rows[r.q()].push(i);
         }
     }
     let async_runs: Vec<AsyncRun> = async_rows
@@ -1139,40 +1004,33 @@ fn run(input: &StaffInput, config: &StaffConfig, mode: Mode) -> Result<StaffPlan
         .map(|(q, ix)| {
             let mut ix = ix.clone();
             ix.sort_by_key(|&i| input.rows[i].stamp().utc());
-            let rows = async_queue(&ix, input, &policies[q], interval, mode);
+            let rows = async_queue(&ix, input, &policies[q], interval, mode)
+                .map(|rows| rows.iter().map(Computed::of).collect());
             (q, ix, rows)
         })
         .collect();
-    let rows: Vec<PlanRow> = if async_runs.is_empty() {
-        sized
-            .into_par_iter()
-            .map(|r| r.ok().flatten().expect("every row staffed"))
-            .collect()
-    } else {
-        let mut out: Vec<Option<PlanRow>> =
-            sized.into_par_iter().map(|r| r.ok().flatten()).collect();
-        for (q, ix, rows) in async_runs {
-            for (i, row) in ix.into_iter().zip(rows?) {
-                out[i] = Some(PlanRow { hours, ..row }.with_bases(&policies[q]));
-            }
+    for (_, ix, rows) in async_runs {
+        for (i, c) in ix.into_iter().zip(rows?) {
+            cells[i] = c;
         }
-        out.into_par_iter()
-            .map(|r| r.expect("every row staffed"))
-            .collect()
-    };
-    let totals = totals(&rows, input, config);
-    Ok(StaffPlan {
+    }
+    let mut staffed = Staffed {
+        input,
         mode,
         interval,
-        rows,
-        totals,
+        totals: Vec::new(),
         policies: input
             .queues
             .iter()
             .cloned()
             .zip(policies.iter().copied())
             .collect(),
-    })
+        queue_policies: policies,
+        cells,
+        hours,
+    };
+    staffed.totals = totals(input, config, &|i| staffed.row_unnamed(i));
+    Ok(staffed)
 }
 
 /// One input row's plan row under its queue's policy `p`: `Ok(None)` for an async queue's row
@@ -1201,7 +1059,7 @@ fn inbound_plan_row(
         return Ok(None);
     }
     // Evaluation with an availability: the given agents are recorded.
-    let a = availability_at(config, &input.queues[r.queue], r.start);
+    let a = availability_at(config, &input.queues[r.q()], r.start);
     let given = match (a, r.agents) {
         (Some(a), Some(n)) => Row {
             agents: Some(Availability::available(n, a)),
@@ -1209,8 +1067,9 @@ fn inbound_plan_row(
         },
         _ => *r,
     };
+    let dist = input.dist(r);
     let mut row =
-        inbound_row(&given, p, t, mode, config.risk()).map_err(|e| StaffingError::Row {
+        inbound_row(&given, dist, p, t, mode, config.risk()).map_err(|e| StaffingError::Row {
             at: at(&given, "offered"),
             source: Box::new(e),
         })?;
@@ -1222,18 +1081,13 @@ fn inbound_plan_row(
         };
         row.agents_gross = gross_agents(row.agents, p.shrinkage)?;
     }
-    Ok(Some(
-        PlanRow {
-            queue: input.queues[r.queue].clone(),
-            hours: t / 3600.0,
-            ..row
-        }
-        .with_bases(p),
-    ))
+    // The queue name, hours and bases are filled in by [`Staffed::row`].
+    Ok(Some(row))
 }
 
 fn inbound_row(
     r: &Row,
+    dist: Option<Predictive>,
     p: &QueuePolicy,
     t: f64,
     mode: Mode,
@@ -1268,7 +1122,7 @@ fn inbound_row(
     };
     match mode {
         Mode::Size => {
-            let risky = risk.zip(r.dist).filter(|_| aht > 0.0);
+            let risky = risk.zip(dist).filter(|_| aht > 0.0);
             let req = match risky {
                 None => required_agents(p.model, load, aht_eff, &p.targets)?,
                 Some((prob, dist)) => {
@@ -1290,7 +1144,7 @@ fn inbound_row(
                     agents: req.agents,
                     agents_gross: gross,
                     outcome: Outcome::Binding(req.binding),
-                    p_meet_target: r.dist.map(|d| p_meet_target(p, &d, req.agents, aht, t)),
+                    p_meet_target: dist.map(|d| p_meet_target(p, &d, req.agents, aht, t)),
                     ..base
                 },
                 &req.metrics,
@@ -1302,7 +1156,7 @@ fn inbound_row(
             let base = PlanRow {
                 agents: n,
                 agents_gross: gross,
-                p_meet_target: r.dist.map(|d| p_meet_target(p, &d, n, aht, t)),
+                p_meet_target: dist.map(|d| p_meet_target(p, &d, n, aht, t)),
                 ..base
             };
             match p.model.metrics(n, load, aht_eff, p.targets.threshold()) {
@@ -1397,7 +1251,7 @@ fn async_queue(
         out.push(PlanRow {
             start: r.start,
             utc_offset_secs: r.offset,
-            queue: input.queues[r.queue].clone(),
+            queue: String::new(),
             offered: r.offered,
             aht_secs: r.aht,
             load_erlangs: work[i] / t,
@@ -1422,22 +1276,27 @@ fn async_queue(
     Ok(out)
 }
 
-fn totals(rows: &[PlanRow], input: &StaffInput, config: &StaffConfig) -> Vec<Totals> {
-    // Row indices per queue (`rows[i]` is `input.rows[i]`'s plan), in row order: a counting
-    // sort on the queue index, no string hashing per row.
+/// The totals of the plan rows `row(i)` of every input row `i`.
+fn totals(
+    input: &StaffInput,
+    config: &StaffConfig,
+    row: &(dyn Fn(usize) -> PlanRow + Sync),
+) -> Vec<Totals> {
+    // Row indices per queue, in row order: a counting sort on the queue index, no string
+    // hashing per row.
     let nq = input.queues.len();
     let mut first = vec![0usize; nq + 1];
     for r in &input.rows {
-        first[r.queue + 1] += 1;
+        first[r.q() + 1] += 1;
     }
     for q in 0..nq {
         first[q + 1] += first[q];
     }
     let mut next = first.clone();
-    let mut by_queue = vec![0usize; rows.len()];
+    let mut by_queue = vec![0u32; input.rows.len()];
     for (i, r) in input.rows.iter().enumerate() {
-        by_queue[next[r.queue]] = i;
-        next[r.queue] += 1;
+        by_queue[next[r.q()]] = i as u32;
+        next[r.q()] += 1;
     }
     // Each queue's (day, aggregate) cells, each cell summed in row order (as one pass over all
     // rows would), in parallel over queues.
@@ -1448,7 +1307,8 @@ fn totals(rows: &[PlanRow], input: &StaffInput, config: &StaffConfig) -> Vec<Tot
             let mut day_ix: HashMap<NaiveDate, usize> = HashMap::new();
             let mut last: Option<(NaiveDate, usize)> = None;
             for &i in &by_queue[first[q]..first[q + 1]] {
-                let d = rows[i].start.date();
+                let r = row(i as usize);
+                let d = r.start.date();
                 let k = match last {
                     Some((ld, k)) if ld == d => k,
                     _ => {
@@ -1461,7 +1321,7 @@ fn totals(rows: &[PlanRow], input: &StaffInput, config: &StaffConfig) -> Vec<Tot
                         k
                     }
                 };
-                cells[k].1.add(&rows[i]);
+                cells[k].1.add(&r);
             }
             cells
         })
@@ -1520,56 +1380,7 @@ fn totals(rows: &[PlanRow], input: &StaffInput, config: &StaffConfig) -> Vec<Tot
     out
 }
 
-/// A float cell: at most 10 significant digits and no trailing zeros in [`Precision::Full`]
-/// (deterministic, exact enough for 1e-9 relative comparisons), `display_dp` decimals in
-/// [`Precision::Display`].
-pub fn number(v: Option<f64>, precision: Precision, display_dp: usize) -> Cell {
-    match precision {
-        Precision::Display => Cell::float(v, display_dp),
-        Precision::Full => Cell::float(v, v.map_or(0, full_dp)),
-    }
-}
-
-/// Decimals for 10 significant digits, without trailing zeros.
-fn full_dp(v: f64) -> usize {
-    if v == 0.0 || !v.is_finite() {
-        return 0;
-    }
-    let mag = v.abs().log10().floor() as i64;
-    let sig = (9 - mag).clamp(0, 30) as usize;
-    // Round to `sig` decimals, then drop trailing zeros (1.5812500000000014 → 1.58125).
-    let text = format!("{v:.sig$}");
-    text.split_once('.')
-        .map_or(0, |(_, d)| d.trim_end_matches('0').len())
-}
-
 impl StaffPlan {
-    /// The per-interval table in [`COLUMNS`] order.
-    pub fn to_table(&self, precision: Precision) -> Table {
-        let mut t = Table::new(COLUMNS);
-        for r in &self.rows {
-            t.push(row_cells(r, precision));
-        }
-        t
-    }
-
-    /// Writes the per-interval table row by row (the same bytes as [`StaffPlan::to_table`]
-    /// written in that format, without holding every row's cells at once).
-    ///
-    /// # Errors
-    /// Any error of the writer.
-    pub fn write_rows(&self, precision: Precision, w: &mut RowWriter<'_>) -> std::io::Result<()> {
-        for r in &self.rows {
-            w.row(&row_cells(r, precision))?;
-        }
-        Ok(())
-    }
-
-    /// The totals table in [`TOTAL_COLUMNS`] order.
-    pub fn totals_table(&self, precision: Precision) -> Table {
-        totals_to_table(&self.totals, precision)
-    }
-
     /// Rows whose evaluation missed a target or was unstable.
     pub fn missed(&self) -> usize {
         self.rows
@@ -1591,60 +1402,11 @@ impl StaffPlan {
     }
 }
 
-/// The cells of one row of the per-interval table, in [`COLUMNS`] order.
-fn row_cells(r: &PlanRow, precision: Precision) -> Vec<Cell> {
-    vec![
-        Cell::text(
-            LocalStamp {
-                local: r.start,
-                offset_secs: r.utc_offset_secs,
-            }
-            .to_rfc3339(),
-        ),
-        Cell::text(r.queue.clone()),
-        number(Some(r.offered), precision, 2),
-        number(r.aht_secs, precision, 1),
-        number(Some(r.load_erlangs), precision, 3),
-        Cell::Int(i64::from(r.agents)),
-        Cell::Int(i64::from(r.agents_gross)),
-        number(Some(r.agents_scheduled), precision, 2),
-        number(r.service_level, precision, 4),
-        number(r.asa_secs, precision, 2),
-        number(r.occupancy, precision, 4),
-        number(r.p_wait, precision, 4),
-        number(r.abandon_rate, precision, 4),
-        Cell::text(r.outcome.label()),
-        number(r.p_meet_target, precision, 4),
-    ]
-}
-
-/// Renders totals in [`TOTAL_COLUMNS`] order.
-pub fn totals_to_table(totals: &[Totals], precision: Precision) -> Table {
-    let mut t = Table::new(TOTAL_COLUMNS);
-    for s in totals {
-        t.push(vec![
-            Cell::text(s.period.clone()),
-            Cell::text(s.queue.clone()),
-            Cell::Int(i64::from(s.intervals)),
-            number(Some(s.offered), precision, 1),
-            number(Some(s.agent_hours), precision, 2),
-            number(Some(s.agent_hours_scheduled), precision, 2),
-            number(Some(s.agent_hours_gross), precision, 2),
-            number(Some(s.fte), precision, 2),
-            number(s.service_level, precision, 4),
-            number(s.asa_secs, precision, 2),
-            number(s.occupancy, precision, 4),
-            number(s.abandon_rate, precision, 4),
-            Cell::Int(i64::from(s.unstable_intervals)),
-        ]);
-    }
-    t
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::staffing::config::Settings;
+    use crate::table::CsvInput;
     use crate::units::Fraction;
 
     fn input(csv: &str) -> StaffInput {
@@ -1732,15 +1494,5 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("t.csv:2, column `aht_seconds`"), "{e}");
-    }
-
-    #[test]
-    fn significant_digits() {
-        assert_eq!(full_dp(0.1234567891234), 10);
-        assert_eq!(full_dp(1.2345678911234e-12), 21);
-        assert_eq!(full_dp(1234.0), 0);
-        assert_eq!(full_dp(0.25), 2);
-        assert_eq!(full_dp(1.5812500000000014), 5);
-        assert_eq!(full_dp(0.1 + 0.2), 1);
     }
 }
