@@ -41,9 +41,10 @@ pub(crate) struct Args {
     /// Last origin (inclusive).
     #[arg(long, requires = "from")]
     to: Option<String>,
-    /// Spacing of origins between --from and --to.
-    #[arg(long, default_value = "7d")]
-    every: String,
+    /// Spacing of origins between --from and --to, or of the long-range origins of
+    /// `--grain week|month` [7d; a month for --grain month].
+    #[arg(long, value_name = "EVERY")]
+    every: Option<String>,
     /// Forecast horizon from each origin.
     #[arg(long, default_value = "7d")]
     horizon: String,
@@ -57,9 +58,10 @@ pub(crate) struct Args {
     /// First day of a week for `--grain week`.
     #[arg(long, value_enum, default_value_t = WeekStart::Monday)]
     week_start: WeekStart,
-    /// Horizons (periods) to score with `--grain week|month`: WAPE over steps 1…H for each.
-    #[arg(long, value_delimiter = ',', default_value = "13,26")]
-    horizons: Vec<String>,
+    /// Horizons (periods) to score with `--grain week|month`: WAPE over steps 1…H for each
+    /// [13,26].
+    #[arg(long, value_delimiter = ',', value_name = "HORIZONS")]
+    horizons: Option<Vec<String>>,
     /// Summary format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -85,13 +87,26 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             args.calendar.as_ref(),
             grain,
             args.week_start,
-            &args.horizons,
-            &args.every,
+            args.horizons
+                .as_deref()
+                .unwrap_or(&["13".to_string(), "26".to_string()]),
+            args.every.as_deref().unwrap_or("7d"),
             &OutputArgs {
                 format: args.format,
                 out: args.out.clone(),
             },
         );
+    }
+    // Flags of the other modes are refused, not silently ignored.
+    if args.horizons.is_some() {
+        return Err(usage(
+            "--horizons applies to --grain week|month; intraday backtests score --horizon",
+        ));
+    }
+    if args.every.is_some() && args.from.is_none() {
+        return Err(usage(
+            "--every spaces the origins of --from/--to (or of --grain week|month); with --origins it has no effect",
+        ));
     }
     let history = History::read(&args.history)
         .with_context(|| format!("failed to load history `{}`", args.history.display()))?;
@@ -117,7 +132,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let origins = if let (Some(from), Some(to)) = (&args.from, &args.to) {
         let (from, to) = (timestamp("from", from)?, timestamp("to", to)?);
-        let every = parse_duration_secs(&args.every).map_err(|e| usage(format!("--every: {e}")))?;
+        let every = parse_duration_secs(args.every.as_deref().unwrap_or("7d"))
+            .map_err(|e| usage(format!("--every: {e}")))?;
         if every == 0 {
             return Err(usage("--every must be positive"));
         }

@@ -197,6 +197,29 @@ impl PolicyArgs {
             .map_err(|e| usage(flag_out_of_domain(&e)))?;
         cfg = cfg.with_overrides(overrides);
         if self.hours_per_fte_day.is_some() || self.hours_per_fte_week.is_some() {
+            use wfm::staffing::limits::{check, HOURS_PER_FTE_DAY, HOURS_PER_FTE_WEEK};
+            for (flag, v, domain) in [
+                (
+                    "hours-per-fte-day",
+                    self.hours_per_fte_day,
+                    HOURS_PER_FTE_DAY,
+                ),
+                (
+                    "hours-per-fte-week",
+                    self.hours_per_fte_week,
+                    HOURS_PER_FTE_WEEK,
+                ),
+            ] {
+                if let Some(v) = v {
+                    check(domain, v).map_err(|e| {
+                        usage(format!(
+                            "--{flag}: expected a value in {}, got {}",
+                            e.range,
+                            wfm::units::Shown(e.value)
+                        ))
+                    })?;
+                }
+            }
             let day = self.hours_per_fte_day.unwrap_or(cfg.hours_per_fte_day());
             let week = self.hours_per_fte_week.unwrap_or(cfg.hours_per_fte_week());
             cfg = cfg.with_hours_per_fte(day, week)?;

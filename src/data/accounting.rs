@@ -210,6 +210,16 @@ pub enum RepairKind {
         /// The field.
         column: String,
     },
+    /// A duration field contradicted the two timestamps of a call whose counts are certain
+    /// (queued, or answered); the duration was taken from the timestamps.
+    DurationFromTimestamps {
+        /// The duration field (`q_time`, `ser_time`).
+        column: String,
+        /// The field's value, seconds.
+        recorded: i64,
+        /// The difference of its timestamps, seconds (the value used).
+        from_timestamps: i64,
+    },
 }
 
 impl RepairKind {
@@ -218,6 +228,7 @@ impl RepairKind {
         match self {
             RepairKind::SpacesForTab { .. } => "spaces instead of a tab",
             RepairKind::TrimmedSpaces { .. } => "spaces around a field",
+            RepairKind::DurationFromTimestamps { .. } => "duration taken from its timestamps",
         }
     }
 }
@@ -232,6 +243,21 @@ impl fmt::Display for RepairKind {
             ),
             RepairKind::TrimmedSpaces { column } => {
                 write!(f, "spaces around `{column}` removed")
+            }
+            RepairKind::DurationFromTimestamps {
+                column,
+                recorded,
+                from_timestamps,
+            } => {
+                let (start, end) = match column.as_str() {
+                    "q_time" => ("q_start", "q_exit"),
+                    _ => ("ser_start", "ser_exit"),
+                };
+                write!(
+                    f,
+                    "`{column}` {recorded} s contradicts {end} − {start} = {from_timestamps} s; \
+                     the duration is taken from the timestamps"
+                )
             }
         }
     }

@@ -168,14 +168,73 @@ struct Times {
     ser_time: i64,
 }
 
+/// The durations a record's KPIs use, after [`check_times`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Durations {
+    /// Whether the call reached the queue.
+    queued: bool,
+    /// Seconds in the queue.
+    q_time: i64,
+    /// Seconds of service.
+    ser_time: i64,
+}
+
+/// A duration field checked against the two timestamps it should equal the difference of.
+///
+/// When the counts are certain (the call was queued, or answered) the timestamps decide: a
+/// field that contradicts them (`ser_time 0` for a call served 0:00:00–0:00:48 just after
+/// midnight, say, or a negative field) is replaced by their difference and reported as a
+/// repair. Only a difference of 12 hours or more (an exit that looks earlier than its start)
+/// leaves the record without a certain duration: then it is rejected as before.
+fn duration_from_times(
+    i: usize,
+    field: i64,
+    start: i64,
+    end: i64,
+    repairs: &mut Vec<RepairKind>,
+) -> Result<i64, (RejectReason, Option<String>)> {
+    let expected = forward_diff(start, end);
+    if field == expected {
+        return Ok(field);
+    }
+    if expected < HALF_DAY {
+        repairs.push(RepairKind::DurationFromTimestamps {
+            column: col(i),
+            recorded: field,
+            from_timestamps: expected,
+        });
+        return Ok(expected);
+    }
+    Err(if field < 0 {
+        (
+            RejectReason::NegativeDuration {
+                column: col(i),
+                value: field,
+            },
+            Some(col(i)),
+        )
+    } else {
+        (
+            RejectReason::InconsistentDuration {
+                column: col(i),
+                value: field,
+                expected,
+            },
+            Some(col(i)),
+        )
+    })
+}
+
 /// Checks the durations of a record against its times; whether the call reached the queue.
-/// Inconsistent queue or service times reject the record, VRU mismatches are only noted.
+/// A queue or service time that contradicts its timestamps is taken from them (a repair, see
+/// [`duration_from_times`]); VRU mismatches are only noted.
 fn check_times(
     t: &Times,
     outcome: Outcome,
     server: &str,
+    repairs: &mut Vec<RepairKind>,
     notes: &mut Vec<&'static str>,
-) -> Result<bool, (RejectReason, Option<String>)> {
+) -> Result<Durations, (RejectReason, Option<String>)> {
     let Times {
         vru_entry,
         vru_exit,
@@ -187,27 +246,6 @@ fn check_times(
         ser_exit,
         ser_time,
     } = *t;
-    for (i, v) in [(11, q_time), (15, ser_time)] {
-        if v < 0 {
-            return Err((
-                RejectReason::NegativeDuration {
-                    column: col(i),
-                    value: v,
-                },
-                Some(col(i)),
-            ));
-        }
-    }
-    let inconsistent = |i: usize, value: i64, expected: i64| {
-        (
-            RejectReason::InconsistentDuration {
-                column: col(i),
-                value,
-                expected,
-            },
-            Some(col(i)),
-        )
-    };
     // VRU time is no KPI: rejecting a call for it would distort the volumes, so a mismatch is
     // only counted.
     if vru_time != nearest_diff(vru_entry, vru_exit) {
@@ -217,33 +255,61 @@ fn check_times(
     }
     // q_start = 0:00:00 means "did not reach the queue" (field documentation, field 10).
     let queued = q_start != 0;
-    if queued {
-        let expected = forward_diff(q_start, q_exit);
-        if q_time != expected {
-            return Err(inconsistent(11, q_time, expected));
-        }
+    let q_time = if queued {
+        duration_from_times(11, q_time, q_start, q_exit, repairs)?
     } else if q_exit != 0 || q_time != 0 {
         if q_time == q_exit {
             // A queue joined exactly at midnight is indistinguishable from "no queue"; the
             // format's definition wins and the call counts as not queued.
             notes.push("q_start 0:00:00 with a queue exit (read as not queued, per the format)");
+            q_time
+        } else if q_time < 0 {
+            // Whether the call was queued is not certain here: nothing to repair from.
+            return Err((
+                RejectReason::NegativeDuration {
+                    column: col(11),
+                    value: q_time,
+                },
+                Some(col(11)),
+            ));
         } else {
-            return Err(inconsistent(11, q_time, forward_diff(0, q_exit)));
+            return Err((
+                RejectReason::InconsistentDuration {
+                    column: col(11),
+                    value: q_time,
+                    expected: forward_diff(0, q_exit),
+                },
+                Some(col(11)),
+            ));
         }
-    }
-    if outcome == Outcome::Answered {
-        let expected = forward_diff(ser_start, ser_exit);
-        if ser_time != expected {
-            return Err(inconsistent(15, ser_time, expected));
-        }
+    } else {
+        q_time
+    };
+    let ser_time = if outcome == Outcome::Answered {
         if server == "NO_SERVER" {
             notes.push("AGENT outcome with server NO_SERVER");
         }
-    } else if ser_start != 0 || ser_exit != 0 || ser_time != 0 {
-        notes.push("HANG with service times (ignored: not answered)");
-    }
-
-    Ok(queued)
+        duration_from_times(15, ser_time, ser_start, ser_exit, repairs)?
+    } else if ser_time < 0 {
+        // Not used by an unanswered call, but outside the field's domain all the same.
+        return Err((
+            RejectReason::NegativeDuration {
+                column: col(15),
+                value: ser_time,
+            },
+            Some(col(15)),
+        ));
+    } else {
+        if ser_start != 0 || ser_exit != 0 || ser_time != 0 {
+            notes.push("HANG with service times (ignored: not answered)");
+        }
+        0
+    };
+    Ok(Durations {
+        queued,
+        q_time,
+        ser_time,
+    })
 }
 
 /// Parses one data line (without line terminator). Returns the record, or the reason to reject
@@ -344,7 +410,11 @@ pub(crate) fn parse_line<'a>(
         ser_exit,
         ser_time,
     };
-    let queued = check_times(&t, outcome, field(16), notes)?;
+    let Durations {
+        queued,
+        q_time,
+        ser_time,
+    } = check_times(&t, outcome, field(16), repairs, notes)?;
 
     // The queue-arrival time: q_start, or vru_exit for direct service / VRU-only calls use
     // vru_entry (the call never reached an agent queue).
@@ -426,18 +496,21 @@ mod tests {
 
     #[test]
     fn each_check_rejects_or_notes() {
-        let cases: [(usize, &str, Result<&str, &str>); 9] = [
-            (11, "-17", Err("negative duration")),
-            (15, "-54", Err("negative duration")),
-            (11, "18", Err("q_time inconsistent with q_start/q_exit")),
-            (
-                15,
-                "55",
-                Err("ser_time inconsistent with ser_start/ser_exit"),
-            ),
+        let cases: [(usize, &str, Result<&str, &str>); 7] = [
             (12, "AGENTS", Err("unknown outcome")),
             (10, "6:5:43", Err("unparseable time")),
             (5, "99013", Err("unparseable date")),
+            // An exit 12 h or more after its start (read forward) leaves no certain duration.
+            (
+                10,
+                "6:55:20",
+                Err("q_time inconsistent with q_start/q_exit"),
+            ),
+            (
+                14,
+                "6:55:40",
+                Err("ser_time inconsistent with ser_start/ser_exit"),
+            ),
             (
                 8,
                 "7",
@@ -456,6 +529,47 @@ mod tests {
             }
         }
         assert!(parse_line(&with(12, "PHANTOM"), &mut Vec::new(), &mut Vec::new()).is_ok());
+        // A HANG's service time is not used, but a negative one is still out of its domain.
+        let hang = with(12, "HANG").replace("\t54\tMICHAL", "\t-54\tMICHAL");
+        let got = parse_line(&hang, &mut Vec::new(), &mut Vec::new());
+        assert_eq!(got.unwrap_err().0.kind(), "negative duration");
+    }
+
+    fn durations(line: &str) -> (Vec<RepairKind>, f64, f64) {
+        let mut rep = Vec::new();
+        match parse_line(line, &mut rep, &mut Vec::new()).unwrap() {
+            ParsedRecord::Call { call, .. } => (rep, call.wait_secs, call.handle_secs),
+            ParsedRecord::Phantom => panic!("not phantom"),
+        }
+    }
+
+    #[test]
+    fn durations_that_contradict_their_timestamps_are_repaired() {
+        // The real record: q 6:55:26–6:55:43 (17 s), service 6:55:43–6:56:37 (54 s).
+        for (i, v, column, recorded, used) in [
+            (11, "-17", "q_time", -17, 17),
+            (11, "18", "q_time", 18, 17),
+            (15, "-54", "ser_time", -54, 54),
+            (15, "55", "ser_time", 55, 54),
+        ] {
+            let (rep, wait, handle) = durations(&with(i, v));
+            assert_eq!(
+                rep,
+                vec![RepairKind::DurationFromTimestamps {
+                    column: column.into(),
+                    recorded,
+                    from_timestamps: used,
+                }],
+                "case {i}={v}"
+            );
+            assert_eq!((wait, handle), (17.0, 54.0), "case {i}={v}");
+        }
+        // The case: served 0:00:00–0:00:48 just after midnight, `ser_time` 0 (the
+        // logger read the 0:00:00 start as "no service"). Counted as answered with 48 s.
+        let line = "AA0101\t33118\t27997683\t2\tPS\t990101\t23:59:30\t23:59:36\t6\t23:59:36\t0:00:00\t24\tAGENT\t0:00:00\t0:00:48\t0\tMICHAL";
+        let (rep, wait, handle) = durations(line);
+        assert_eq!(rep[0].to_string(), "`ser_time` 0 s contradicts ser_exit − ser_start = 48 s; the duration is taken from the timestamps");
+        assert_eq!((wait, handle), (24.0, 48.0));
     }
 
     #[test]

@@ -366,7 +366,7 @@ pub fn read_calls_bytes(
 
 /// Output (and work) grows with covered days × intervals × queues: refused up front beyond
 /// [`crate::limits::MAX_OUTPUT_ROWS`] instead of writing for hours.
-fn check_output_size(
+pub(crate) fn check_output_size(
     covered: &BTreeSet<NaiveDate>,
     interval: IntervalLength,
     queues: usize,

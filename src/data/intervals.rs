@@ -453,6 +453,10 @@ fn ingest_parsed(inputs: &[CsvInput], opts: &IntervalOptions) -> Result<Ingested
 
     let days: BTreeSet<NaiveDate> = rows.iter().map(|r| r.row.interval_start.date()).collect();
     let queues: BTreeSet<QueueId> = rows.iter().map(|r| r.row.queue.clone()).collect();
+    if !opts.no_fill {
+        // Zero-filling grows with covered days × intervals × queues, like `ingest calls`.
+        super::calls::check_output_size(&days, interval, queues.len())?;
+    }
     let days: Vec<NaiveDate> = days.into_iter().collect();
     let queues: Vec<QueueId> = queues.into_iter().collect();
     let template = known_template(&rows, thr.len());

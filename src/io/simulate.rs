@@ -198,9 +198,20 @@ fn read_demand_on(path: &Path, zone: Option<chrono_tz::Tz>) -> Result<DemandInpu
         ));
     }
     let grid = grid_of(&input, &stamps, ts)?;
+    // Queues in name order, not in the order the file lists them: the queue's index seeds its
+    // random streams and orders the output, so the same rows in another order give the same
+    // simulation (issue #16).
+    let mut by_name: Vec<usize> = (0..queues.len()).collect();
+    by_name.sort_by(|&a, &b| queues[a].cmp(&queues[b]));
+    let mut rank = vec![0; queues.len()];
+    for (new, &old) in by_name.iter().enumerate() {
+        rank[old] = new;
+    }
+    let queues: Vec<QueueId> = by_name.iter().map(|&old| queues[old].clone()).collect();
     let mut cells: Vec<Option<Demand>> = vec![None; queues.len() * grid.len()];
     let mut provenance = Provenance::new();
     for (r, (q, at, d)) in rows.into_iter().enumerate() {
+        let q = rank[q];
         let t = grid
             .position(at)
             .ok_or_else(|| bad(&input, r, ts, "a start on the file's interval grid"))?;
