@@ -90,11 +90,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         let config = args.policy.config.as_deref().expect("checked above");
         return super::multiskill_eval::evaluate(
             super::multiskill_eval::Request {
-                config,
-                demand: &args.demand,
-                staffing: &args.schedule,
-                reps: args.reps,
-                seed: args.seed,
+                input: super::multiskill_eval::Input {
+                    config,
+                    demand: &args.demand,
+                    staffing: &args.schedule,
+                    reps: args.reps,
+                    seed: args.seed,
+                },
                 output: &args.output,
             },
             matches!(args.by, By::Day),

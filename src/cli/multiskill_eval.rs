@@ -20,24 +20,34 @@ use super::{emit, Format, OutputArgs};
 
 /// What `wfm evaluate` / `wfm scenario` pass on for a multi-skill config.
 pub(crate) struct Request<'a> {
+    pub(crate) input: Input<'a>,
+    pub(crate) output: &'a OutputArgs,
+}
+
+/// The files and simulation overrides of a group staffing's evaluation.
+pub(crate) struct Input<'a> {
     pub(crate) config: &'a Path,
     pub(crate) demand: &'a Path,
     /// A group staffing file, or a schedule directory (its coverage.csv).
     pub(crate) staffing: &'a Path,
     pub(crate) reps: Option<u32>,
     pub(crate) seed: Option<u64>,
-    pub(crate) output: &'a OutputArgs,
 }
 
-struct Loaded {
-    cfg: MultiSkillConfig,
-    demand: Panel<Demand>,
-    agents: Panel<Agents>,
-    inputs: Vec<PathBuf>,
-    staffing: PathBuf,
+/// A multi-skill config, its demand and a group staffing on the demand's grid.
+pub(crate) struct Loaded {
+    pub(crate) cfg: MultiSkillConfig,
+    pub(crate) demand: Panel<Demand>,
+    pub(crate) agents: Panel<Agents>,
+    /// The demand, the config and the staffing file (provenance of outputs).
+    pub(crate) inputs: Vec<PathBuf>,
+    /// The staffing file read (a directory's coverage.csv).
+    pub(crate) staffing: PathBuf,
 }
 
-fn load(req: &Request<'_>) -> anyhow::Result<Loaded> {
+/// Reads `req`'s config (with `--reps` / `--seed` over it), demand and group staffing; a
+/// group × interval the staffing skips is an error when one of its queues has calls there.
+pub(crate) fn load(req: &Input<'_>) -> anyhow::Result<Loaded> {
     let mut cfg = read_multiskill_config(req.config)
         .with_context(|| format!("failed to load `{}`", req.config.display()))?;
     if let Some(r) = req.reps {
@@ -126,7 +136,7 @@ fn pct(v: Option<f64>) -> String {
 
 /// `wfm evaluate --config <groups> --demand FILE --schedule FILE|DIR`.
 pub(crate) fn evaluate(req: Request<'_>, by_day: bool) -> anyhow::Result<ExitCode> {
-    let l = load(&req)?;
+    let l = load(&req.input)?;
     let ev = evaluate_groups(
         &l.cfg.problem,
         &l.demand,
@@ -289,7 +299,7 @@ pub(crate) fn scenario(
     scenarios: &Path,
     by_day: bool,
 ) -> anyhow::Result<ExitCode> {
-    let l = load(&req)?;
+    let l = load(&req.input)?;
     let variants = wfm::staffing::scenario::read_scenarios(scenarios)
         .with_context(|| format!("failed to load `{}`", scenarios.display()))?;
     let runs = scenarios_on_groups(

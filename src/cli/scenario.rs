@@ -167,11 +167,13 @@ fn on_groups(args: &Args) -> anyhow::Result<ExitCode> {
     let config = args.policy.config.as_deref().expect("a multi-skill config");
     super::multiskill_eval::scenario(
         super::multiskill_eval::Request {
-            config,
-            demand: &args.input,
-            staffing,
-            reps: args.reps,
-            seed: args.seed,
+            input: super::multiskill_eval::Input {
+                config,
+                demand: &args.input,
+                staffing,
+                reps: args.reps,
+                seed: args.seed,
+            },
             output: &args.output,
         },
         &args.scenarios,

@@ -1,0 +1,290 @@
+//! `wfm schedule --config <multi-skill config> --requirement <group staffing> --demand FILE`
+//! (issue #20, build 3): shifts per group covering each group's requirement
+//! ([`wfm::schedule::groups`]), then the plan's coverage per group simulated with the config's
+//! routing against every queue's demand and targets (the simulation of `wfm evaluate`).
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use wfm::model::{Agents, Panel};
+use wfm::schedule::groups::{solve_groups, GroupSchedules};
+use wfm::schedule::{Observer, ShiftRules};
+use wfm::staffing::multiskill::{evaluate_groups, GroupEvaluation};
+use wfm::table::{Cell, OutputFormat, Table};
+
+use super::super::multiskill_eval::{load, Input};
+use super::super::vocab::usage;
+use super::{out_dir, write_table, Args, ObjectiveArg};
+
+/// The flags of a single-requirement plan that a group plan does not take.
+fn not_for_groups(args: &Args) -> Vec<&'static str> {
+    [
+        ("--calibration", args.calibration.is_some()),
+        ("--agents", args.agents.is_some()),
+        ("--leave", args.leave.is_some()),
+        ("--from", args.from.is_some()),
+        ("--days", args.days.is_some()),
+        ("--budget", args.budget.is_some()),
+        ("--sl", args.sl.is_some() || args.sl_threshold.is_some()),
+        ("--history", args.history.is_some()),
+        ("--compare", args.compare),
+        ("--tours", args.tours),
+        (
+            "--objective service",
+            matches!(args.objective, ObjectiveArg::Service),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(f, given)| given.then_some(f))
+    .collect()
+}
+
+struct Stages(std::time::Instant);
+
+impl Observer for Stages {
+    fn stage(&mut self, message: &str) {
+        eprintln!("[{:7.2} s] {message}", self.0.elapsed().as_secs_f64());
+    }
+}
+
+pub(super) fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let given = not_for_groups(args);
+    if !given.is_empty() {
+        return Err(usage(format!(
+            "{} do(es) not apply to a multi-skill config (one with [groups]): the plan covers each group's requirement and is judged by simulation",
+            given.join(", ")
+        )));
+    }
+    let config = args.config.as_deref().expect("a multi-skill config");
+    let Some(demand) = args.demand.as_deref() else {
+        return Err(usage(
+            "a multi-skill config needs --demand: the calls per queue × interval the plan's groups are simulated against",
+        ));
+    };
+    let dir = out_dir(args)?;
+    let opts = super::options(args)?;
+    let l = load(&Input {
+        config,
+        demand,
+        staffing: &args.requirement,
+        reps: None,
+        seed: None,
+    })?;
+    let rules = ShiftRules::from_path(&args.shifts)
+        .with_context(|| format!("failed to load `{}`", args.shifts.display()))?;
+    // The requirement per group in the config's group order.
+    let routing = &l.cfg.problem.routing;
+    let mut cells = Vec::new();
+    for g in routing.groups() {
+        let s = l.agents.series_of(g.id.as_str()).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: group `{}` of the config has no rows",
+                l.staffing.display(),
+                g.id
+            )
+        })?;
+        cells.extend_from_slice(s);
+    }
+    if let Some(g) = l
+        .agents
+        .queues()
+        .iter()
+        .find(|g| !routing.groups().iter().any(|x| &x.id == *g))
+    {
+        anyhow::bail!(
+            "{}: group `{g}` is not a group of `{}`",
+            l.staffing.display(),
+            config.display()
+        );
+    }
+    let groups = routing.groups().iter().map(|g| g.id.clone()).collect();
+    let required = Panel::from_cells(groups, *l.demand.grid(), cells)?;
+    let costs: Vec<f64> = l
+        .cfg
+        .problem
+        .groups
+        .iter()
+        .map(|g| g.cost_per_hour)
+        .collect();
+    let mut stages = Stages(std::time::Instant::now());
+    let plan = solve_groups(&required, &costs, &rules, &opts, &mut stages)
+        .with_context(|| format!("shift rules `{}`", args.shifts.display()))?;
+    stages.stage("simulating the plan's coverage per group against every queue");
+    let offset = plan
+        .coverage
+        .grid()
+        .position(l.demand.grid().start())
+        .context("the demand's first interval is not on the plan's grid")?;
+    let on_demand: Panel<Agents> = plan.coverage.window(offset, l.demand.grid().len())?;
+    let ev = evaluate_groups(
+        &l.cfg.problem,
+        &l.demand,
+        &on_demand,
+        &l.cfg.options,
+        &wfm::model::Silent,
+    )
+    .context("failed to simulate the plan")?;
+    let mut inputs = l.inputs.clone();
+    inputs.push(args.shifts.clone());
+    write_table(&dir, "plan.csv", &plan_table(&plan), &inputs)?;
+    write_table(&dir, "coverage.csv", &coverage_table(&plan), &inputs)?;
+    let summary = summary_table(&plan, &ev);
+    let mut json = Vec::new();
+    summary.write(OutputFormat::Json, &mut json)?;
+    wfm::table::write_atomic(&dir.join("summary.json"), &json, &inputs)
+        .with_context(|| format!("failed to write `{}`", dir.join("summary.json").display()))?;
+    eprintln!(
+        "plan written to {}/ (plan.csv, coverage.csv per group, summary.json); the queues simulated with {} replications, seed {} (`wfm evaluate --config {} --demand {} --schedule {}` gives the same figures)",
+        dir.display(),
+        ev.reps,
+        ev.seed,
+        config.display(),
+        demand.display(),
+        dir.display()
+    );
+    let mut out = std::io::stdout().lock();
+    summary.write(args.format.into(), &mut out)?;
+    out.flush()?;
+    let mut unmet = false;
+    if !plan.covered() {
+        eprintln!(
+            "error: a group's plan is infeasible or leaves intervals understaffed (exit code 3)"
+        );
+        unmet = true;
+    }
+    let missed = ev.missed_intervals();
+    if missed > 0 {
+        eprintln!("{missed} queue × interval(s) miss a target in the simulation (exit code 3)");
+        unmet = true;
+    }
+    Ok(if unmet {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `group, day, start, end, template, count, paid_hours, breaks`.
+fn plan_table(plan: &GroupSchedules) -> Table {
+    let mut t = Table::new([
+        "group",
+        "day",
+        "start",
+        "end",
+        "template",
+        "count",
+        "paid_hours",
+        "breaks",
+    ]);
+    for p in &plan.plans {
+        let inner = p.schedule.plan_table();
+        for row in &inner.rows {
+            let mut r = vec![Cell::text(p.group.as_str())];
+            r.extend(row.iter().cloned());
+            t.push(r);
+        }
+    }
+    t
+}
+
+/// `interval_start, group, required, scheduled, gap` per group × requirement interval, with
+/// `scheduled` the fewest agents on the phones within the interval (whole numbers: `wfm
+/// evaluate --config <groups> --schedule DIR` reads it).
+fn coverage_table(plan: &GroupSchedules) -> Table {
+    let mut t = Table::new(["interval_start", "group", "required", "scheduled", "gap"]);
+    let g = plan.coverage.grid();
+    for (i, group, a) in plan.coverage.iter_time_major() {
+        let gi = plan.coverage.queue_index(group.as_str()).unwrap_or(0);
+        let r = plan.required.get(gi, i).get();
+        t.push(vec![
+            Cell::text(g.timestamp(i).format("%Y-%m-%dT%H:%M:%S").to_string()),
+            Cell::text(group.as_str()),
+            Cell::Int(i64::from(r)),
+            Cell::Int(i64::from(a.get())),
+            Cell::Int(i64::from(a.get()) - i64::from(r)),
+        ]);
+    }
+    t
+}
+
+/// One row per group (its plan), the total, and one per queue (its simulated service).
+fn summary_table(plan: &GroupSchedules, ev: &GroupEvaluation) -> Table {
+    let mut t = Table::new([
+        "kind",
+        "name",
+        "status",
+        "shifts",
+        "required_agent_hours",
+        "paid_agent_hours",
+        "cost",
+        "understaffed_intervals",
+        "sl_target",
+        "service_level",
+        "asa_seconds",
+        "abandon_rate",
+        "occupancy",
+        "missed_intervals",
+        "busy_intervals",
+    ]);
+    let f = |v: f64, dp: usize| Cell::float(Some(v), dp);
+    let empty = |n: usize| std::iter::repeat_n(Cell::Empty, n);
+    for p in &plan.plans {
+        let s = &p.schedule.summary;
+        let mut r = vec![
+            Cell::text("group"),
+            Cell::text(p.group.as_str()),
+            Cell::text(s.status.clone()),
+            Cell::Int(s.shifts as i64),
+            f(s.required_agent_hours, 2),
+            f(s.paid_agent_hours, 2),
+            f(p.cost(), 2),
+            Cell::Int(s.understaffed_intervals as i64),
+        ];
+        r.extend(empty(7));
+        t.push(r);
+    }
+    let mut r = vec![
+        Cell::text("plan"),
+        Cell::text("all groups"),
+        Cell::text(if plan.covered() { "covered" } else { "short" }),
+        Cell::Int(
+            plan.plans
+                .iter()
+                .map(|p| p.schedule.summary.shifts as i64)
+                .sum(),
+        ),
+        f(
+            plan.plans
+                .iter()
+                .map(|p| p.schedule.summary.required_agent_hours)
+                .sum(),
+            2,
+        ),
+        f(plan.paid_agent_hours(), 2),
+        f(plan.cost(), 2),
+        Cell::Int(
+            plan.plans
+                .iter()
+                .map(|p| p.schedule.summary.understaffed_intervals as i64)
+                .sum(),
+        ),
+    ];
+    r.extend(empty(7));
+    t.push(r);
+    for (h, tg) in ev.horizon.iter().zip(&ev.targets) {
+        let mut r = vec![Cell::text("queue"), Cell::text(h.queue.as_str())];
+        r.extend(empty(6));
+        r.extend([
+            Cell::float(tg.service_level, 4),
+            Cell::float(h.service_level, 4),
+            Cell::float(h.asa_secs, 2),
+            Cell::float(h.abandon_rate, 4),
+            Cell::float(h.occupancy, 4),
+            Cell::Int(h.missed_intervals as i64),
+            Cell::Int(h.busy_intervals as i64),
+        ]);
+        t.push(r);
+    }
+    t
+}
