@@ -148,6 +148,61 @@ fn one_command_plans_every_group_and_reports_each_queues_simulated_service() {
 }
 
 #[test]
+fn spare_cross_skilled_agents_stand_in_for_the_group_they_serve_first() {
+    let req = requirement();
+    let run = |name: &str, extra: &[&str]| {
+        let dir = tmp(name);
+        let mut a = vec![
+            "schedule",
+            "--config",
+            "models/multiskill.toml",
+            "--requirement",
+            req.to_str().unwrap(),
+            "--demand",
+            "data/multiskill/demand.csv",
+            "--shifts",
+            "models/shifts.toml",
+            "--solver",
+            "microlp",
+            "--format",
+            "csv",
+            "--out",
+            dir.to_str().unwrap(),
+        ];
+        a.extend_from_slice(extra);
+        let o = wfm(&a);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        (rows(&String::from_utf8_lossy(&o.stdout)), dir)
+    };
+    let (plain, _) = run("plain", &[]);
+    let (sub, dir) = run("sub", &["--substitute"]);
+    let get = |t: &[BTreeMap<String, String>], name: &str, k: &str| {
+        num(t.iter().find(|r| r["name"] == name).unwrap(), k)
+    };
+    // cross serves SUPPORT first, then SALES: it stands in for support_team only.
+    assert!(get(&sub, "support_team", "stood_in_agent_hours") > 0.0);
+    assert_eq!(get(&sub, "sales_team", "stood_in_agent_hours"), 0.0);
+    assert!(get(&sub, "all groups", "cost") < get(&plain, "all groups", "cost"));
+    // … and the simulation still finds every queue × interval at its targets.
+    for q in ["SALES", "SUPPORT"] {
+        assert_eq!(get(&sub, q, "missed_intervals"), 0.0, "{q}");
+    }
+    // coverage.csv: the group's own agents plus the stand-ins reach its requirement.
+    let cov = rows(&std::fs::read_to_string(dir.join("coverage.csv")).unwrap());
+    assert!(cov.iter().any(|r| num(r, "stood_in") > 0.0));
+    for r in &cov {
+        assert!(
+            num(r, "scheduled") + num(r, "stood_in") >= num(r, "required"),
+            "{r:?}"
+        );
+        assert_eq!(
+            num(r, "gap"),
+            num(r, "scheduled") + num(r, "stood_in") - num(r, "required")
+        );
+    }
+}
+
+#[test]
 fn a_group_plan_needs_demand_and_refuses_single_requirement_flags() {
     let req = requirement();
     let base = [
@@ -183,5 +238,9 @@ fn a_group_plan_needs_demand_and_refuses_single_requirement_flags() {
         dir.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--demand applies"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--demand and --substitute apply"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -132,6 +132,11 @@ pub(crate) struct Args {
     /// (`wfm staff --input` of the group requirement) to simulate the plan's groups against.
     #[arg(long, value_name = "FILE")]
     demand: Option<PathBuf>,
+    /// With a multi-skill config: a group's agents on the phones beyond its requirement stand
+    /// in for groups that serve exactly its first priority level's queues (planned afterwards
+    /// for what is left); the simulation judges the result.
+    #[arg(long)]
+    substitute: bool,
     /// A history with abandon columns (`wfm ingest` output) for the Erlang A queues' patience,
     /// as given to `wfm staff`.
     #[arg(long, value_name = "FILE")]
@@ -299,9 +304,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     if super::multiskill::is_multiskill(args.config.as_ref())? {
         return groups::run(&args);
     }
-    if args.demand.is_some() {
+    if args.demand.is_some() || args.substitute {
         return Err(usage(
-            "--demand applies to a multi-skill config (one with [groups]); a single requirement carries its load",
+            "--demand and --substitute apply to a multi-skill config (one with [groups]); a single requirement carries its load",
         ));
     }
     let dir = out_dir(&args)?;

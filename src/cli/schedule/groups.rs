@@ -8,12 +8,12 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use wfm::model::{Agents, Panel};
-use wfm::schedule::groups::{solve_groups, GroupSchedules};
+use wfm::schedule::groups::{solve_groups, stand_in, GroupInput, GroupSchedules};
 use wfm::schedule::{Observer, ShiftRules};
 use wfm::staffing::multiskill::{evaluate_groups, GroupEvaluation};
 use wfm::table::{Cell, OutputFormat, Table};
 
-use super::super::multiskill_eval::{load, Input};
+use super::super::multiskill_eval::{load, Input, Loaded};
 use super::super::vocab::usage;
 use super::{out_dir, write_table, Args, ObjectiveArg};
 
@@ -39,6 +39,9 @@ fn not_for_groups(args: &Args) -> Vec<&'static str> {
     .filter_map(|(f, given)| given.then_some(f))
     .collect()
 }
+
+/// Re-planning rounds of `--substitute` after a simulated miss.
+const SUBSTITUTE_ROUNDS: u32 = 5;
 
 struct Stages(std::time::Instant);
 
@@ -73,33 +76,7 @@ pub(super) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     })?;
     let rules = ShiftRules::from_path(&args.shifts)
         .with_context(|| format!("failed to load `{}`", args.shifts.display()))?;
-    // The requirement per group in the config's group order.
-    let routing = &l.cfg.problem.routing;
-    let mut cells = Vec::new();
-    for g in routing.groups() {
-        let s = l.agents.series_of(g.id.as_str()).ok_or_else(|| {
-            anyhow::anyhow!(
-                "{}: group `{}` of the config has no rows",
-                l.staffing.display(),
-                g.id
-            )
-        })?;
-        cells.extend_from_slice(s);
-    }
-    if let Some(g) = l
-        .agents
-        .queues()
-        .iter()
-        .find(|g| !routing.groups().iter().any(|x| &x.id == *g))
-    {
-        anyhow::bail!(
-            "{}: group `{g}` is not a group of `{}`",
-            l.staffing.display(),
-            config.display()
-        );
-    }
-    let groups = routing.groups().iter().map(|g| g.id.clone()).collect();
-    let required = Panel::from_cells(groups, *l.demand.grid(), cells)?;
+    let required = group_requirement(&l, config)?;
     let costs: Vec<f64> = l
         .cfg
         .problem
@@ -107,24 +84,20 @@ pub(super) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|g| g.cost_per_hour)
         .collect();
-    let mut stages = Stages(std::time::Instant::now());
-    let plan = solve_groups(&required, &costs, &rules, &opts, &mut stages)
-        .with_context(|| format!("shift rules `{}`", args.shifts.display()))?;
-    stages.stage("simulating the plan's coverage per group against every queue");
-    let offset = plan
-        .coverage
-        .grid()
-        .position(l.demand.grid().start())
-        .context("the demand's first interval is not on the plan's grid")?;
-    let on_demand: Panel<Agents> = plan.coverage.window(offset, l.demand.grid().len())?;
-    let ev = evaluate_groups(
-        &l.cfg.problem,
-        &l.demand,
-        &on_demand,
-        &l.cfg.options,
-        &wfm::model::Silent,
-    )
-    .context("failed to simulate the plan")?;
+    let stand_in = if args.substitute {
+        let skills: Vec<Vec<(usize, u32)>> = l
+            .cfg
+            .problem
+            .routing
+            .groups()
+            .iter()
+            .map(|g| g.skills().to_vec())
+            .collect();
+        stand_in(&skills)
+    } else {
+        vec![Vec::new(); costs.len()]
+    };
+    let (plan, ev) = plan_and_simulate(args, &l, &required, &costs, &stand_in, &rules, &opts)?;
     let mut inputs = l.inputs.clone();
     inputs.push(args.shifts.clone());
     write_table(&dir, "plan.csv", &plan_table(&plan), &inputs)?;
@@ -165,6 +138,107 @@ pub(super) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The group staffing of `l` as the requirement per group, in the config's group order.
+fn group_requirement(l: &Loaded, config: &std::path::Path) -> anyhow::Result<Panel<Agents>> {
+    let routing = &l.cfg.problem.routing;
+    let mut cells = Vec::new();
+    for g in routing.groups() {
+        let s = l.agents.series_of(g.id.as_str()).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: group `{}` of the config has no rows",
+                l.staffing.display(),
+                g.id
+            )
+        })?;
+        cells.extend_from_slice(s);
+    }
+    if let Some(g) = l
+        .agents
+        .queues()
+        .iter()
+        .find(|g| !routing.groups().iter().any(|x| &x.id == *g))
+    {
+        anyhow::bail!(
+            "{}: group `{g}` is not a group of `{}`",
+            l.staffing.display(),
+            config.display()
+        );
+    }
+    let groups = routing.groups().iter().map(|g| g.id.clone()).collect();
+    Ok(Panel::from_cells(groups, *l.demand.grid(), cells)?)
+}
+
+/// Plans every group and simulates the plan; with `--substitute`, re-plans without the
+/// stand-ins where a queue missed, up to [`SUBSTITUTE_ROUNDS`] times.
+fn plan_and_simulate(
+    args: &Args,
+    l: &Loaded,
+    required: &Panel<Agents>,
+    costs: &[f64],
+    stand_in: &[Vec<usize>],
+    rules: &ShiftRules,
+    opts: &wfm::schedule::SolveOptions,
+) -> anyhow::Result<(GroupSchedules, GroupEvaluation)> {
+    let mut stages = Stages(std::time::Instant::now());
+    let mut blocked: Vec<Vec<bool>> = Vec::new();
+    let mut round = 0;
+    let mut previous = None;
+    let out = loop {
+        let input = GroupInput {
+            required,
+            cost_per_hour: costs,
+            stand_in,
+            blocked: &blocked,
+            previous: previous.as_ref(),
+        };
+        let plan = solve_groups(&input, rules, opts, &mut stages)
+            .with_context(|| format!("shift rules `{}`", args.shifts.display()))?;
+        stages.stage("simulating the plan's coverage per group against every queue");
+        let offset = plan
+            .coverage
+            .grid()
+            .position(l.demand.grid().start())
+            .context("the demand's first interval is not on the plan's grid")?;
+        let on_demand: Panel<Agents> = plan.coverage.window(offset, l.demand.grid().len())?;
+        let ev = evaluate_groups(
+            &l.cfg.problem,
+            &l.demand,
+            &on_demand,
+            &l.cfg.options,
+            &wfm::model::Silent,
+        )
+        .context("failed to simulate the plan")?;
+        // With stand-ins: where a queue misses, every group that took a stand-in there covers
+        // its own requirement in the next round (stand-ins share agents with every queue).
+        let mut more = 0;
+        if args.substitute && round < SUBSTITUTE_ROUNDS {
+            if blocked.is_empty() {
+                blocked = vec![vec![false; plan.coverage.grid().len()]; costs.len()];
+            }
+            let n = l.demand.grid().len();
+            let missed = ev.intervals.iter().enumerate().filter(|(_, r)| !r.met);
+            for k in missed.map(|(k, _)| k) {
+                let t = offset + k % n;
+                for (g, b) in blocked.iter_mut().enumerate() {
+                    if plan.stood_in.get(g, t).get() > 0 && !b[t] {
+                        b[t] = true;
+                        more += 1;
+                    }
+                }
+            }
+        }
+        if more == 0 {
+            break (plan, ev);
+        }
+        previous = Some(plan);
+        round += 1;
+        stages.stage(&format!(
+            "round {round}: {more} group × interval(s) where a queue missed plan without stand-ins"
+        ));
+    };
+    Ok(out)
+}
+
 /// `group, day, start, end, template, count, paid_hours, breaks`.
 fn plan_table(plan: &GroupSchedules) -> Table {
     let mut t = Table::new([
@@ -188,21 +262,33 @@ fn plan_table(plan: &GroupSchedules) -> Table {
     t
 }
 
-/// `interval_start, group, required, scheduled, gap` per group × requirement interval, with
-/// `scheduled` the fewest agents on the phones within the interval (whole numbers: `wfm
-/// evaluate --config <groups> --schedule DIR` reads it).
+/// `interval_start, group, required, stood_in, scheduled, gap` per group × requirement
+/// interval, with `scheduled` the fewest agents on the phones within the interval (whole
+/// numbers: `wfm evaluate --config <groups> --schedule DIR` reads it), `stood_in` the part of
+/// `required` other groups' spare agents cover (`--substitute`), `gap = scheduled + stood_in −
+/// required`.
 fn coverage_table(plan: &GroupSchedules) -> Table {
-    let mut t = Table::new(["interval_start", "group", "required", "scheduled", "gap"]);
+    let mut t = Table::new([
+        "interval_start",
+        "group",
+        "required",
+        "stood_in",
+        "scheduled",
+        "gap",
+    ]);
     let g = plan.coverage.grid();
     for (i, group, a) in plan.coverage.iter_time_major() {
         let gi = plan.coverage.queue_index(group.as_str()).unwrap_or(0);
-        let r = plan.required.get(gi, i).get();
+        let r = i64::from(plan.required.get(gi, i).get());
+        let by_others = i64::from(plan.stood_in.get(gi, i).get());
+        let on = i64::from(a.get());
         t.push(vec![
             Cell::text(g.timestamp(i).format("%Y-%m-%dT%H:%M:%S").to_string()),
             Cell::text(group.as_str()),
-            Cell::Int(i64::from(r)),
-            Cell::Int(i64::from(a.get())),
-            Cell::Int(i64::from(a.get()) - i64::from(r)),
+            Cell::Int(r),
+            Cell::Int(by_others),
+            Cell::Int(on),
+            Cell::Int(on + by_others - r),
         ]);
     }
     t
@@ -216,6 +302,7 @@ fn summary_table(plan: &GroupSchedules, ev: &GroupEvaluation) -> Table {
         "status",
         "shifts",
         "required_agent_hours",
+        "stood_in_agent_hours",
         "paid_agent_hours",
         "cost",
         "understaffed_intervals",
@@ -229,14 +316,23 @@ fn summary_table(plan: &GroupSchedules, ev: &GroupEvaluation) -> Table {
     ]);
     let f = |v: f64, dp: usize| Cell::float(Some(v), dp);
     let empty = |n: usize| std::iter::repeat_n(Cell::Empty, n);
-    for p in &plan.plans {
+    let hours = plan
+        .required
+        .grid()
+        .interval()
+        .map_or(0.0, |i| f64::from(i.seconds()) / 3600.0);
+    let sum_hours = |p: &wfm::model::Panel<wfm::model::Agents>, g: usize| {
+        p.series(g).iter().map(|a| a.as_f64()).sum::<f64>() * hours
+    };
+    for (g, p) in plan.plans.iter().enumerate() {
         let s = &p.schedule.summary;
         let mut r = vec![
             Cell::text("group"),
             Cell::text(p.group.as_str()),
             Cell::text(s.status.clone()),
             Cell::Int(s.shifts as i64),
-            f(s.required_agent_hours, 2),
+            f(sum_hours(&plan.required, g), 2),
+            f(sum_hours(&plan.stood_in, g), 2),
             f(s.paid_agent_hours, 2),
             f(p.cost(), 2),
             Cell::Int(s.understaffed_intervals as i64),
@@ -255,9 +351,14 @@ fn summary_table(plan: &GroupSchedules, ev: &GroupEvaluation) -> Table {
                 .sum(),
         ),
         f(
-            plan.plans
-                .iter()
-                .map(|p| p.schedule.summary.required_agent_hours)
+            (0..plan.plans.len())
+                .map(|g| sum_hours(&plan.required, g))
+                .sum(),
+            2,
+        ),
+        f(
+            (0..plan.plans.len())
+                .map(|g| sum_hours(&plan.stood_in, g))
                 .sum(),
             2,
         ),
@@ -274,7 +375,7 @@ fn summary_table(plan: &GroupSchedules, ev: &GroupEvaluation) -> Table {
     t.push(r);
     for (h, tg) in ev.horizon.iter().zip(&ev.targets) {
         let mut r = vec![Cell::text("queue"), Cell::text(h.queue.as_str())];
-        r.extend(empty(6));
+        r.extend(empty(7));
         r.extend([
             Cell::float(tg.service_level, 4),
             Cell::float(h.service_level, 4),
