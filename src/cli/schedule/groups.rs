@@ -209,22 +209,40 @@ fn plan_and_simulate(
         )
         .context("failed to simulate the plan")?;
         // With stand-ins: where a queue misses, every group that took a stand-in there covers
-        // its own requirement in the next round (stand-ins share agents with every queue).
+        // its own requirement in the next round (stand-ins share agents with every queue);
+        // when no stand-in was there (the queue carries over from earlier intervals), every
+        // stand-in of the miss's day.
         let mut more = 0;
         if args.substitute && round < SUBSTITUTE_ROUNDS {
+            let grid = *plan.coverage.grid();
             if blocked.is_empty() {
-                blocked = vec![vec![false; plan.coverage.grid().len()]; costs.len()];
+                blocked = vec![vec![false; grid.len()]; costs.len()];
             }
             let n = l.demand.grid().len();
-            let missed = ev.intervals.iter().enumerate().filter(|(_, r)| !r.met);
-            for k in missed.map(|(k, _)| k) {
-                let t = offset + k % n;
-                for (g, b) in blocked.iter_mut().enumerate() {
-                    if plan.stood_in.get(g, t).get() > 0 && !b[t] {
-                        b[t] = true;
-                        more += 1;
+            let missed: Vec<usize> = (ev.intervals.iter().enumerate())
+                .filter(|(_, r)| !r.met)
+                .map(|(k, _)| offset + k % n)
+                .collect();
+            let mut block = |ts: &mut dyn Iterator<Item = usize>| {
+                let mut k = 0;
+                for t in ts {
+                    for (g, b) in blocked.iter_mut().enumerate() {
+                        if plan.stood_in.get(g, t).get() > 0 && !b[t] {
+                            b[t] = true;
+                            k += 1;
+                        }
                     }
                 }
+                k
+            };
+            more = block(&mut missed.iter().copied());
+            if more == 0 {
+                let per_day = grid.per_day().unwrap_or(1);
+                more = block(
+                    &mut missed
+                        .iter()
+                        .flat_map(|&t| (t / per_day * per_day)..((t / per_day + 1) * per_day)),
+                );
             }
         }
         if more == 0 {
