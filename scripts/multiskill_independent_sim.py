@@ -15,7 +15,8 @@ Usage:
       [--reps 30] [--seed 1] [--min-offered 5]
 
 Prints per queue the mean simulated SL (answered within the threshold / offered, mean over
-replications, per interval) beside the plan's check (`wfm staff --check`), and the mean absolute
+replications, per interval) beside the plan's check (`wfm staff --check`, or the per-interval
+output of `wfm evaluate --config CONFIG.toml --format csv`), and the mean absolute
 and signed differences over busy intervals (demand >= --min-offered calls).
 """
 
@@ -56,7 +57,9 @@ def load(args):
     grid = sorted(stamps)
     plan = collections.defaultdict(dict)
     for r in csv.DictReader(open(args.plan)):
-        plan[r["group"]][datetime.fromisoformat(r["interval_start"])] = int(r["agents"])
+        # `wfm staff` output (agents) or a group schedule's coverage.csv (scheduled)
+        agents = r["agents"] if "agents" in r else r["scheduled"]
+        plan[r["group"]][datetime.fromisoformat(r["interval_start"])] = int(agents)
     return thr, queues, shape, groups, demand, grid, plan
 
 
@@ -198,7 +201,9 @@ def main():
     for r in csv.DictReader(open(args.check)):
         if r["service_level"]:
             key = (r["queue"], datetime.fromisoformat(r["interval_start"]))
-            check[key] = (float(r["service_level"]), float(r["sl_target"] or 0))
+            # `wfm staff --check` names the target sl_target, `wfm evaluate` target
+            target = r.get("sl_target", r.get("target")) or 0
+            check[key] = (float(r["service_level"]), float(target))
     print("queue,busy_intervals,independent_sl,check_sl,mean_abs_diff_pp,mean_diff_pp,below_target")
     for q, name in enumerate(queues):
         diffs, ind, chk, below = [], [], [], 0

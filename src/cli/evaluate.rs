@@ -41,7 +41,13 @@ break) are expected on the phones × (1 − unplanned shrinkage) and evaluated a
 demand and targets (--config). --pooling separate splits them by each queue's requirement \
 (agents_scheduled); --pooling pool lets every agent answer every queue. Fractional agents: \
 linear interpolation between the neighbouring whole numbers. Misses are listed on stderr; exit \
-code 3 when a queue × period misses its target."
+code 3 when a queue × period misses its target.
+
+With a multi-skill config (one with [groups], see docs/multiskill.md) --schedule is a group \
+staffing (`wfm staff --config` output, or a schedule's coverage per group: interval_start, \
+group, agents): it is simulated with the config's routing, replications and seed (common random \
+numbers, as the staffing's final check) and every queue's SL, ASA, abandonment and occupancy \
+are set against its own targets."
 )]
 pub(crate) struct Args {
     /// Demand: a forecast, actuals or `wfm staff` output (interval_start, queue, offered, AHT).
@@ -53,9 +59,16 @@ pub(crate) struct Args {
     /// Rows per interval or per day.
     #[arg(long, value_enum, default_value_t = By::Interval)]
     by: By,
-    /// Pooling assumption.
-    #[arg(long, value_enum, default_value_t = PoolingArg::Separate)]
-    pooling: PoolingArg,
+    /// Pooling assumption [separate]; not with a multi-skill config, whose groups and routing
+    /// say who serves what.
+    #[arg(long, value_enum)]
+    pooling: Option<PoolingArg>,
+    /// Multi-skill config: replications of the simulation [the config's `[simulate] reps`].
+    #[arg(long)]
+    reps: Option<u32>,
+    /// Multi-skill config: seed of the simulation [the config's `[simulate] seed`].
+    #[arg(long)]
+    seed: Option<u64>,
     #[command(flatten)]
     policy: Box<PolicyArgs>,
     #[command(flatten)]
@@ -63,6 +76,38 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if super::multiskill::is_multiskill(args.policy.config.as_ref())? {
+        let given = args.policy.flags_given();
+        if !given.is_empty() || args.pooling.is_some() {
+            return Err(super::vocab::usage(format!(
+                "{} do(es) not apply to a multi-skill config: its targets, shapes and routing are in the file",
+                given
+                    .into_iter()
+                    .chain(args.pooling.map(|_| "--pooling"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        let config = args.policy.config.as_deref().expect("checked above");
+        return super::multiskill_eval::evaluate(
+            super::multiskill_eval::Request {
+                input: super::multiskill_eval::Input {
+                    config,
+                    demand: &args.demand,
+                    staffing: &args.schedule,
+                    reps: args.reps,
+                    seed: args.seed,
+                },
+                output: &args.output,
+            },
+            matches!(args.by, By::Day),
+        );
+    }
+    if args.reps.is_some() || args.seed.is_some() {
+        return Err(super::vocab::usage(
+            "--reps and --seed apply to a multi-skill config (one with [groups])",
+        ));
+    }
     let cfg = args.policy.config()?;
     let input = args.policy.input(&args.demand, &ReadOptions::default())?;
     let cov_path = if args.schedule.is_dir() {
@@ -72,7 +117,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let coverage = wfm::io::coverage::read_coverage(&cov_path)
         .with_context(|| format!("failed to load `{}`", cov_path.display()))?;
-    let pooling = match args.pooling {
+    let pooling = match args.pooling.unwrap_or(PoolingArg::Separate) {
         PoolingArg::Separate => Pooling::Separate,
         PoolingArg::Pool => Pooling::Pool,
     };

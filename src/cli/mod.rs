@@ -22,6 +22,7 @@ mod forecast;
 mod ingest;
 mod long_range;
 mod multiskill;
+mod multiskill_eval;
 mod scenario;
 mod schedule;
 mod simulate;

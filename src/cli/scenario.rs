@@ -20,7 +20,12 @@ use super::{emit, Format, OutputArgs};
 service_level / asa_seconds / occupancy / abandon_rate when staffed for the variant, their \
 deltas against the baseline, and hit_*: the baseline's agents evaluated under the variant \
 (staffed for the baseline, hit by the variant). service_level = answered within the threshold \
-÷ offered; asa_seconds = mean wait of answered calls."
+÷ offered; asa_seconds = mean wait of answered calls.
+
+With a multi-skill config (one with [groups], see docs/multiskill.md) --schedule is required and \
+is a group staffing (`wfm staff --config` output, or a schedule's coverage per group); each \
+variant (volume, AHT, absent agents, targets; scoped by queue, date, weekday, time of day) meets \
+it in the simulator with the config's routing; one row per scenario × queue (× day)."
 )]
 pub(crate) struct Args {
     /// Interval table: `wfm ingest` output, actuals, or `wfm forecast` output (`-` = stdin).
@@ -38,9 +43,16 @@ pub(crate) struct Args {
     /// --schedule).
     #[arg(long, value_enum)]
     by: Option<By>,
-    /// With --schedule: how its agents serve the queues (as `wfm evaluate`).
-    #[arg(long, value_enum, default_value_t = PoolingArg::Separate)]
-    pooling: PoolingArg,
+    /// With --schedule: how its agents serve the queues (as `wfm evaluate`) [separate]; not
+    /// with a multi-skill config.
+    #[arg(long, value_enum)]
+    pooling: Option<PoolingArg>,
+    /// Multi-skill config: replications of the simulation [the config's `[simulate] reps`].
+    #[arg(long)]
+    reps: Option<u32>,
+    /// Multi-skill config: seed of the simulation [the config's `[simulate] seed`].
+    #[arg(long)]
+    seed: Option<u64>,
     #[command(flatten)]
     policy: Box<PolicyArgs>,
     #[command(flatten)]
@@ -59,6 +71,14 @@ pub(crate) enum By {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if super::multiskill::is_multiskill(args.policy.config.as_ref())? {
+        return on_groups(&args);
+    }
+    if args.reps.is_some() || args.seed.is_some() {
+        return Err(super::vocab::usage(
+            "--reps and --seed apply to a multi-skill config (one with [groups])",
+        ));
+    }
     let cfg = args.policy.config()?;
     let input = args
         .policy
@@ -121,6 +141,47 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A multi-skill config: every variant against a group staffing.
+fn on_groups(args: &Args) -> anyhow::Result<ExitCode> {
+    let given = args.policy.flags_given();
+    if !given.is_empty() || args.pooling.is_some() {
+        return Err(super::vocab::usage(format!(
+            "{} do(es) not apply to a multi-skill config: its targets, shapes and routing are in the file",
+            given
+                .into_iter()
+                .chain(args.pooling.map(|_| "--pooling"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let Some(staffing) = &args.schedule else {
+        return Err(super::vocab::usage(
+            "a multi-skill config needs --schedule: the group staffing the variants meet (`wfm staff --config … --out plan.csv`, or a schedule's coverage per group)",
+        ));
+    };
+    let by = args.by.unwrap_or(By::Day);
+    if by == By::Total {
+        return Err(super::vocab::usage(
+            "--by total: with groups every queue keeps its own target; use --by queue or --by day",
+        ));
+    }
+    let config = args.policy.config.as_deref().expect("a multi-skill config");
+    super::multiskill_eval::scenario(
+        super::multiskill_eval::Request {
+            input: super::multiskill_eval::Input {
+                config,
+                demand: &args.input,
+                staffing,
+                reps: args.reps,
+                seed: args.seed,
+            },
+            output: &args.output,
+        },
+        &args.scenarios,
+        by == By::Day,
+    )
+}
+
 /// `--schedule DIR`: every variant against the published schedule.
 fn on_schedule(
     args: &Args,
@@ -138,7 +199,7 @@ fn on_schedule(
     };
     let coverage = wfm::io::coverage::read_coverage(&cov_path)
         .with_context(|| format!("failed to load `{}`", cov_path.display()))?;
-    let pooling = match args.pooling {
+    let pooling = match args.pooling.unwrap_or(PoolingArg::Separate) {
         PoolingArg::Separate => Pooling::Separate,
         PoolingArg::Pool => Pooling::Pool,
     };

@@ -20,6 +20,8 @@ use wfm::units::Fraction;
 use super::vocab::{parse_sl, usage, Sl};
 use super::Format;
 
+mod groups;
+
 /// Objective of the plan.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(crate) enum ObjectiveArg {
@@ -126,6 +128,15 @@ pub(crate) struct Args {
     /// shrinkage].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// With a multi-skill config (one with [groups], --config): calls per queue × interval
+    /// (`wfm staff --input` of the group requirement) to simulate the plan's groups against.
+    #[arg(long, value_name = "FILE")]
+    demand: Option<PathBuf>,
+    /// With a multi-skill config: a group's agents on the phones beyond its requirement stand
+    /// in for groups that serve exactly its first priority level's queues (planned afterwards
+    /// for what is left); the simulation judges the result.
+    #[arg(long)]
+    substitute: bool,
     /// A history with abandon columns (`wfm ingest` output) for the Erlang A queues' patience,
     /// as given to `wfm staff`.
     #[arg(long, value_name = "FILE")]
@@ -290,6 +301,14 @@ fn options(args: &Args) -> anyhow::Result<SolveOptions> {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if super::multiskill::is_multiskill(args.config.as_ref())? {
+        return groups::run(&args);
+    }
+    if args.demand.is_some() || args.substitute {
+        return Err(usage(
+            "--demand and --substitute apply to a multi-skill config (one with [groups]); a single requirement carries its load",
+        ));
+    }
     let dir = out_dir(&args)?;
     let opts = options(&args)?;
     let req = Requirement::from_csv(&args.requirement)

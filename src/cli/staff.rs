@@ -87,6 +87,33 @@ pub(crate) struct PolicyArgs {
     pub(crate) calibration: Option<PathBuf>,
 }
 
+impl PolicyArgs {
+    /// The flags given besides --config (a multi-skill config takes its policy from the file).
+    pub(crate) fn flags_given(&self) -> Vec<&'static str> {
+        [
+            ("--model", self.model.is_some()),
+            (
+                "--sl",
+                self.sl.is_some() || self.sl_target.is_some() || self.sl_seconds.is_some(),
+            ),
+            ("--asa-seconds", self.asa_seconds.is_some()),
+            ("--max-abandon", self.max_abandon.is_some()),
+            ("--patience-seconds", self.patience_seconds.is_some()),
+            ("--max-occupancy", self.max_occupancy.is_some()),
+            ("--shrinkage", self.shrinkage.is_some()),
+            ("--concurrency", self.concurrency.is_some()),
+            ("--interval", self.interval.is_some()),
+            ("--hours-per-fte-day", self.hours_per_fte_day.is_some()),
+            ("--hours-per-fte-week", self.hours_per_fte_week.is_some()),
+            ("--history", self.history.is_some()),
+            ("--calibration", self.calibration.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(f, given)| given.then_some(f))
+        .collect()
+    }
+}
+
 /// `--sl-target` (hidden alias): `80`, `80%` (percent) or a fraction ≤ 1 (`0.8`, `0` = none).
 fn parse_target(text: &str) -> Result<f64, String> {
     let t = text.trim();

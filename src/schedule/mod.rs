@@ -10,6 +10,7 @@
 //! handle time, agent-hours = agents × hours.
 
 mod greedy;
+pub mod groups;
 pub(crate) mod lp;
 mod model;
 mod per_queue;

@@ -51,9 +51,13 @@
 
 mod bounds;
 mod cuts;
+mod evaluate;
 mod verify;
 
 pub use bounds::Bounds;
+pub use evaluate::{
+    evaluate_groups, scenarios_on_groups, GroupEvaluation, GroupScenarioRun, QueuePeriod,
+};
 pub use verify::{QueueCheck, Verification};
 
 use crate::model::{Agents, Demand, Panel, Progress, QueueId, TimeGrid};

@@ -58,7 +58,7 @@ pub struct Verification {
     pub seed: u64,
 }
 
-fn meets(t: &QueueTargets, c: &SimCell) -> bool {
+pub(super) fn meets(t: &QueueTargets, c: &SimCell) -> bool {
     let sl = c.sl(SlConvention::OfOffered).map(|s| s.mean);
     t.service_level
         .is_none_or(|s| sl.is_none_or(|v| v >= s - 1e-12))
@@ -68,7 +68,7 @@ fn meets(t: &QueueTargets, c: &SimCell) -> bool {
             .is_none_or(|b| c.abandon_rate.is_none_or(|v| v.mean <= b + 1e-12))
 }
 
-fn tally_meets(t: &QueueTargets, x: &Tally, threshold_ok: bool) -> bool {
+pub(super) fn tally_meets(t: &QueueTargets, x: &Tally, threshold_ok: bool) -> bool {
     let off = f64::from(x.offered);
     if off == 0.0 {
         return threshold_ok;
