@@ -9,11 +9,12 @@ use std::process::ExitCode;
 use anyhow::Context;
 use wfm::io::multiskill::{read_multiskill_config, MultiSkillConfig};
 use wfm::io::simulate::{read_agents, read_demand};
+use wfm::io::staffing::number;
 use wfm::model::{Agents, Demand, Panel, Silent};
 use wfm::staffing::multiskill::{
     evaluate_groups, scenarios_on_groups, GroupEvaluation, GroupScenarioRun, QueuePeriod,
 };
-use wfm::staffing::plan::{number, Precision};
+use wfm::staffing::plan::Precision;
 use wfm::table::{Cell, Table};
 
 use super::{emit, Format, OutputArgs};
@@ -300,7 +301,7 @@ pub(crate) fn scenario(
     by_day: bool,
 ) -> anyhow::Result<ExitCode> {
     let l = load(&req.input)?;
-    let variants = wfm::staffing::scenario::read_scenarios(scenarios)
+    let variants = wfm::io::staffing::read_scenarios(scenarios)
         .with_context(|| format!("failed to load `{}`", scenarios.display()))?;
     let runs = scenarios_on_groups(
         &l.cfg.problem,
