@@ -295,6 +295,19 @@ fn xlsx_cell() -> impl Strategy<Value = XCell> {
     ]
 }
 
+/// Found by `parquet_reader_never_panics_on_mutated_files`: one overwritten byte in the embedded
+/// Arrow schema made arrow-ipc unwrap a `None` (a panic inside the decoder, not our code).
+#[test]
+fn parquet_with_a_corrupt_arrow_schema_is_an_error_naming_the_file() {
+    let bytes = mutate(&parquet(base_rows()), &[(5909502258208707813, 65, 141)]);
+    let err = ingest("p.parquet", &bytes).err();
+    let msg = err.map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        msg.contains("p.parquet") && msg.contains("corrupt"),
+        "expected a located error: {msg}"
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 

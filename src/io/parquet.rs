@@ -288,8 +288,21 @@ mod imp {
         Ok((out, typed))
     }
 
-    /// Reads a whole Parquet file.
+    /// Reads a whole Parquet file. The decoder (arrow-ipc's schema reader in particular) can
+    /// panic on a corrupt file instead of returning an error; that panic becomes this file's
+    /// error here, never an abort of the caller.
     pub(crate) fn read(path: &Path, bytes: &[u8]) -> Result<RawTable, TableError> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode(path, bytes)))
+            .unwrap_or_else(|_| {
+                Err(bad(
+                    path,
+                    "cannot read the Parquet file: it is corrupt (the Parquet decoder failed)"
+                        .to_string(),
+                ))
+            })
+    }
+
+    fn decode(path: &Path, bytes: &[u8]) -> Result<RawTable, TableError> {
         let data = bytes::Bytes::copy_from_slice(bytes);
         let reader = ParquetRecordBatchReaderBuilder::try_new(data)
             .and_then(|b| b.build())

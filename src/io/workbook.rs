@@ -73,8 +73,20 @@ fn cell_text(c: &Data) -> (String, bool) {
     }
 }
 
-/// Reads the first sheet (or `opts.sheet`) of a workbook.
+/// Reads the first sheet (or `opts.sheet`) of a workbook. A panic inside the workbook decoder
+/// (a corrupt file reaching an `unwrap` in a dependency) becomes this file's error.
 pub(crate) fn read(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, TableError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode(path, bytes, opts)))
+        .unwrap_or_else(|_| {
+            Err(bad(
+                path,
+                1,
+                "cannot read the workbook: it is corrupt (the workbook decoder failed)".to_string(),
+            ))
+        })
+}
+
+fn decode(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, TableError> {
     let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| bad(path, 1, format!("cannot read the workbook: {e}")))?;
     let names = wb.sheet_names();
