@@ -1,6 +1,6 @@
-//! Rendering the audit as output tables (`--format table|csv|json`, `--section`).
+//! The audit as output tables (`wfm audit --format table|csv|json`, `--section`).
 
-use super::{Audit, KpiValue};
+use crate::audit::{Audit, KpiValue};
 use crate::io::schema;
 use crate::table::{Cell, Table};
 
