@@ -9,19 +9,20 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::model::{infer_interval, Stamp};
-use crate::time::NaiveDateTime;
+use crate::model::{elapsed_clock, infer_interval, LocalStamp, Stamp};
 use crate::units::IntervalLength;
 
 /// The interval length of validated actuals (`None` when a single interval start cannot tell).
 pub fn actuals_grid(rows: &[ActualInterval]) -> Option<IntervalLength> {
+    let starts: Vec<LocalStamp> = rows.iter().map(|r| r.interval_start).collect();
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
-    let stamps: Vec<Stamp> = rows
-        .iter()
-        .map(|r| {
+    let stamps: Vec<Stamp> = elapsed_clock(&starts)
+        .into_iter()
+        .zip(rows)
+        .map(|(at, r)| {
             let next = ids.len();
             Stamp {
-                at: r.interval_start,
+                at,
                 series: *ids.entry(r.queue.as_str()).or_insert(next),
             }
         })
@@ -33,8 +34,9 @@ pub fn actuals_grid(rows: &[ActualInterval]) -> Option<IntervalLength> {
 /// header names). Counts are calls; `*_secs` fields are seconds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActualInterval {
-    /// Left edge of the interval, local wall-clock time.
-    pub interval_start: NaiveDateTime,
+    /// Left edge of the interval on the site's clock, with its UTC offset under `--tz` (the two
+    /// intervals of a fall-back night's repeated hour differ only there).
+    pub interval_start: LocalStamp,
     /// Queue (service type).
     pub queue: String,
     /// Calls that reached the agent queue (or were served directly).
@@ -117,7 +119,7 @@ impl Actuals {
             };
             let within = |v: &[Option<f64>]| v.get(k).copied().flatten();
             let row = ActualInterval {
-                interval_start: grid.timestamp(t),
+                interval_start: LocalStamp::naive(grid.timestamp(t)),
                 queue: q.to_string(),
                 offered: a.offered,
                 answered,
@@ -172,7 +174,7 @@ impl Actuals {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForecastInterval {
     /// Left edge of the interval.
-    pub interval_start: NaiveDateTime,
+    pub interval_start: LocalStamp,
     /// Queue.
     pub queue: String,
     /// Forecast offered calls.
@@ -201,7 +203,7 @@ pub struct Forecast {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannedInterval {
     /// Left edge of the interval.
-    pub interval_start: NaiveDateTime,
+    pub interval_start: LocalStamp,
     /// Required agents (`required` of a schedule's coverage, or `agents` of `wfm staff` output /
     /// the schedule input), when given.
     pub required: Option<f64>,
@@ -214,7 +216,7 @@ pub struct PlannedInterval {
 pub struct Planned {
     /// The file read.
     pub path: PathBuf,
-    /// One row per distinct `interval_start`, sorted.
+    /// One row per distinct `interval_start`, in elapsed order.
     pub rows: Vec<PlannedInterval>,
 }
 
@@ -222,7 +224,7 @@ pub struct Planned {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgentStateRow {
     /// Left edge of the interval.
-    pub interval_start: NaiveDateTime,
+    pub interval_start: LocalStamp,
     /// Agent identifier.
     pub agent: String,
     /// Seconds the agent was scheduled to take calls in the interval.
@@ -258,7 +260,7 @@ pub struct AgentStates {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StaffingProxyRow {
     /// Left edge of the interval.
-    pub interval_start: NaiveDateTime,
+    pub interval_start: LocalStamp,
     /// Service seconds in the interval ÷ interval length: agents busy on calls, on average.
     pub busy_agents_equiv: f64,
     /// Agents who served at least one call in the interval: an upper bound of agents on duty.

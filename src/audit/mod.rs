@@ -20,7 +20,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::time::{NaiveDate, NaiveDateTime};
+use crate::model::LocalStamp;
 
 mod accounting;
 pub mod accuracy;
@@ -308,9 +308,17 @@ fn interval_secs(rows: &[ActualInterval]) -> u32 {
 }
 
 fn empty_period(act: &Actuals, period: Period) -> AuditError {
-    let first = act.rows.iter().map(|r| r.interval_start).min();
-    let last = act.rows.iter().map(|r| r.interval_start).max();
-    let fmt = |t: Option<NaiveDateTime>| t.map(crate::time::format_timestamp).unwrap_or_default();
+    let first = act
+        .rows
+        .iter()
+        .map(|r| r.interval_start)
+        .min_by_key(|t| t.utc());
+    let last = act
+        .rows
+        .iter()
+        .map(|r| r.interval_start)
+        .max_by_key(|t| t.utc());
+    let fmt = |t: Option<LocalStamp>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
     AuditError::EmptyPeriod {
         path: act.path.clone(),
         period: period.to_string(),
@@ -481,7 +489,7 @@ pub fn audit(inputs: &AuditInputs, options: &AuditOptions) -> Result<Audit, Audi
                 .filter(|r| s.contains(&r.queue))
                 .collect();
             let fc = fc_by_queue.as_ref().map(|by| {
-                let mut m: BTreeMap<(NaiveDate, u32), f64> = BTreeMap::new();
+                let mut m: BTreeMap<LocalStamp, f64> = BTreeMap::new();
                 for (_, f) in by.iter().filter(|(q, _)| s.contains(q)) {
                     for (k, v) in f {
                         *m.entry(*k).or_insert(0.0) += v;

@@ -17,12 +17,42 @@ use crate::audit::AuditError;
 use crate::io::grid::check_grid;
 use crate::io::schema;
 use crate::limits::{MAX_AGENTS, MAX_CALL_SECONDS, MAX_CONTACTS};
-use crate::table::{CsvInput, TableError};
-use crate::time::NaiveDateTime;
+use crate::model::LocalStamp;
+use crate::table::{CsvInput, StampReader, TableError};
 use crate::units::IntervalLength;
 
 /// A sum of seconds over one interval's calls.
 const MAX_SUM_SECS: f64 = MAX_CONTACTS * MAX_CALL_SECONDS;
+
+/// The interval starts of a table's rows on the site's clock ([`StampReader`]): with `--tz`, a
+/// naive wall-clock time that a fall-back night repeats is the earlier interval the first time
+/// a series (queue, agent) has it and the later one the second time.
+struct RowStamps<'a> {
+    t: &'a CsvInput,
+    col: usize,
+    series_col: Option<usize>,
+    reader: StampReader,
+    ids: BTreeMap<String, usize>,
+}
+
+impl<'a> RowStamps<'a> {
+    fn new(t: &'a CsvInput, col: usize, series_col: Option<usize>) -> Self {
+        RowStamps {
+            t,
+            col,
+            series_col,
+            reader: StampReader::default(),
+            ids: BTreeMap::new(),
+        }
+    }
+
+    fn at(&mut self, row: usize) -> Result<LocalStamp, TableError> {
+        let name = self.series_col.map_or("", |c| self.t.text(row, c).trim());
+        let next = self.ids.len();
+        let series = *self.ids.entry(name.to_string()).or_insert(next);
+        self.reader.read(self.t, row, self.col, series)
+    }
+}
 
 fn opt_col(t: &CsvInput, names: &[&str]) -> Option<(usize, String)> {
     names
@@ -123,6 +153,7 @@ pub fn read_actuals(path: &Path, threshold_secs: u32) -> Result<Actuals, AuditEr
     note("acw", &c_acw);
     note("transferred", &c_tr);
 
+    let mut stamps = RowStamps::new(&t, req[0], Some(req[1]));
     let mut rows = Vec::with_capacity(t.len());
     let opt = |row: usize, c: &Option<(usize, String)>| -> Result<Option<f64>, TableError> {
         match c {
@@ -131,7 +162,7 @@ pub fn read_actuals(path: &Path, threshold_secs: u32) -> Result<Actuals, AuditEr
         }
     };
     for r in 0..t.len() {
-        let interval_start = t.timestamp(r, req[0])?;
+        let interval_start = stamps.at(r)?;
         let queue = t.non_empty(r, req[1])?.to_string();
         let offered = t.bounded(r, req[2], MAX_CONTACTS, "contacts per interval")?;
         let answered = t.bounded(r, req[3], MAX_CONTACTS, "contacts per interval")?;
@@ -192,7 +223,7 @@ pub fn read_actuals(path: &Path, threshold_secs: u32) -> Result<Actuals, AuditEr
             transferred: opt(r, &c_tr)?,
         });
     }
-    let starts: Vec<NaiveDateTime> = rows.iter().map(|r| r.interval_start).collect();
+    let starts: Vec<LocalStamp> = rows.iter().map(|r| r.interval_start).collect();
     check_grid(&t, req[0], Some(req[1]), &starts, None)?;
     Ok(Actuals {
         path: path.to_path_buf(),
@@ -215,6 +246,7 @@ pub fn read_forecast(
     let req = t.require(&[schema::INTERVAL_START, "queue", "forecast"])?;
     let c_aht = t.column("aht_forecast");
     let c_model = t.column("model");
+    let mut stamps = RowStamps::new(&t, req[0], Some(req[1]));
     let mut rows = Vec::with_capacity(t.len());
     for r in 0..t.len() {
         let aht_forecast_secs = match c_aht {
@@ -222,7 +254,7 @@ pub fn read_forecast(
             None => None,
         };
         rows.push(ForecastInterval {
-            interval_start: t.timestamp(r, req[0])?,
+            interval_start: stamps.at(r)?,
             queue: t.non_empty(r, req[1])?.to_string(),
             forecast: t.bounded(r, req[2], MAX_CONTACTS, "contacts per interval")?,
             aht_forecast_secs,
@@ -231,7 +263,7 @@ pub fn read_forecast(
                 .filter(|s| !s.is_empty()),
         });
     }
-    let starts: Vec<NaiveDateTime> = rows.iter().map(|r| r.interval_start).collect();
+    let starts: Vec<LocalStamp> = rows.iter().map(|r| r.interval_start).collect();
     check_grid(&t, req[0], Some(req[1]), &starts, grid)?;
     let mut meta_path = path.as_os_str().to_owned();
     meta_path.push(".meta.json");
@@ -300,11 +332,12 @@ pub fn read_planned(
             found: t.headers().to_vec(),
         });
     }
+    let mut stamps = RowStamps::new(&t, req[0], t.column("queue"));
     let starts = (0..t.len())
-        .map(|r| t.timestamp(r, req[0]))
+        .map(|r| stamps.at(r))
         .collect::<Result<Vec<_>, _>>()?;
     check_grid(&t, req[0], t.column("queue"), &starts, grid)?;
-    let mut by: BTreeMap<NaiveDateTime, (Option<f64>, Option<f64>)> = BTreeMap::new();
+    let mut by: BTreeMap<LocalStamp, (Option<f64>, Option<f64>)> = BTreeMap::new();
     for (r, &ts) in starts.iter().enumerate() {
         let e = by.entry(ts).or_insert((None, None));
         if let Some(c) = c_req {
@@ -316,16 +349,19 @@ pub fn read_planned(
             e.1 = Some(e.1.unwrap_or(0.0) + v);
         }
     }
+    let mut rows: Vec<PlannedInterval> = by
+        .into_iter()
+        .map(|(interval_start, (required, scheduled))| PlannedInterval {
+            interval_start,
+            required,
+            scheduled,
+        })
+        .collect();
+    // Elapsed order: a fall-back night's repeated hour in the order it happened.
+    rows.sort_by_key(|r| r.interval_start.utc());
     Ok(Planned {
         path: path.to_path_buf(),
-        rows: by
-            .into_iter()
-            .map(|(interval_start, (required, scheduled))| PlannedInterval {
-                interval_start,
-                required,
-                scheduled,
-            })
-            .collect(),
+        rows,
     })
 }
 
@@ -352,10 +388,11 @@ pub fn read_agent_states(
         "break_seconds",
     ])?;
     let c_calls = t.column("calls_handled");
+    let mut stamps = RowStamps::new(&t, c[0], Some(c[1]));
     let mut rows = Vec::with_capacity(t.len());
     for r in 0..t.len() {
         let row = AgentStateRow {
-            interval_start: t.timestamp(r, c[0])?,
+            interval_start: stamps.at(r)?,
             agent: t.non_empty(r, c[1])?.to_string(),
             scheduled_secs: t.bounded(r, c[2], MAX_CALL_SECONDS, "seconds")?,
             logged_in_secs: t.bounded(r, c[3], MAX_CALL_SECONDS, "seconds")?,
@@ -380,7 +417,7 @@ pub fn read_agent_states(
         )?;
         rows.push(row);
     }
-    let starts: Vec<NaiveDateTime> = rows.iter().map(|r| r.interval_start).collect();
+    let starts: Vec<LocalStamp> = rows.iter().map(|r| r.interval_start).collect();
     check_grid(&t, c[0], Some(c[1]), &starts, grid)?;
     Ok(AgentStates {
         path: path.to_path_buf(),
@@ -403,15 +440,16 @@ pub fn read_staffing_proxy(
         "busy_agents_equiv",
         "distinct_named_agents",
     ])?;
+    let mut stamps = RowStamps::new(&t, c[0], None);
     let mut rows = Vec::with_capacity(t.len());
     for r in 0..t.len() {
         rows.push(StaffingProxyRow {
-            interval_start: t.timestamp(r, c[0])?,
+            interval_start: stamps.at(r)?,
             busy_agents_equiv: t.bounded(r, c[1], MAX_AGENTS, "agents")?,
             distinct_named_agents: t.bounded(r, c[2], MAX_AGENTS, "agents")?,
         });
     }
-    let starts: Vec<NaiveDateTime> = rows.iter().map(|r| r.interval_start).collect();
+    let starts: Vec<LocalStamp> = rows.iter().map(|r| r.interval_start).collect();
     check_grid(&t, c[0], None, &starts, grid)?;
     Ok(StaffingProxy {
         path: path.to_path_buf(),

@@ -250,7 +250,7 @@ impl Audit {
         ]);
         for s in &self.staffing {
             t.push(vec![
-                Cell::text(crate::time::format_timestamp(s.interval_start)),
+                Cell::text(s.interval_start.to_rfc3339()),
                 Cell::float(s.required, 2),
                 Cell::float(s.scheduled, 2),
                 Cell::float(s.actual, 2),
