@@ -9,10 +9,11 @@ local days of America/New_York around a US clock change of 1999:
 
 Every half-hour of elapsed time has at least one call (so every interval of every local day,
 the repeated and the skipped hour included, is open); more calls in the local daytime.
-Next to each log, `<name>_zoneinfo.csv` holds `interval_start,offered`: the calls counted per
-half-hour of the local clock by Python's zoneinfo (an implementation of the tz database
+Next to each log, `<name>_zoneinfo.csv` holds `interval_start,offered,answered`: the calls
+(and the answered ones) counted per half-hour of the local clock by Python's zoneinfo (an implementation of the tz database
 independent of chrono-tz), interval starts written with their UTC offset (RFC 3339) -- the
-counts `wfm ingest calls --tz America/New_York --interval 30m` must reproduce.
+counts `wfm ingest calls --tz America/New_York --interval 30m` and `wfm audit --tz` must
+reproduce.
 
 `clock_days.csv` holds `zone,date,interval_start`: every half-hour of four local clock-change
 days of 1999 as zoneinfo enumerates them (America/New_York 1999-04-04 and 1999-10-31,
@@ -54,17 +55,22 @@ def write(out_dir, name, first_day, days, seed):
             counts[key] = counts.get(key, 0) + 1
         t += HALF
     rows.sort()
+    answered = {}
     with open(os.path.join(out_dir, f"{name}_calls.csv"), "w", newline="\n") as f:
         f.write("call_id,queue,arrival_time,outcome,wait_seconds,handle_seconds\n")
         for i, u in enumerate(rows):
             outcome = "abandoned" if rng.random() < 0.05 else "answered"
             wait = rng.randrange(90)
             handle = 0 if outcome == "abandoned" else rng.randrange(60, 420)
+            if outcome == "answered":
+                loc = u.astimezone(ZONE)
+                key = loc.replace(minute=loc.minute // 30 * 30, second=0).isoformat()
+                answered[key] = answered.get(key, 0) + 1
             f.write(f"c{i},PS,{u:%Y-%m-%dT%H:%M:%S}Z,{outcome},{wait},{handle}\n")
     with open(os.path.join(out_dir, f"{name}_zoneinfo.csv"), "w", newline="\n") as f:
-        f.write("interval_start,offered\n")
+        f.write("interval_start,offered,answered\n")
         for k in sorted(counts, key=lambda k: dt.datetime.fromisoformat(k)):
-            f.write(f"{k},{counts[k]}\n")
+            f.write(f"{k},{counts[k]},{answered.get(k, 0)}\n")
 
 
 def write_clock_days(out_dir, days):

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Writes the daily-volume fixtures of the long-range tests (tests/fixtures/capacity/, issue #15).
 
-Run from the repository root with the project's shared data beside it:
+Run from the repository root, given the Anonymous Bank's VRU arrivals per 30-min bin
+(`interval_start,offered`, 1999-01-01 .. 1999-09-30; the Technion SEE Center data as packaged in
+the R package Rfssa, see tests/fixtures/capacity/README.md):
 
-    python3 scripts/make_capacity_fixtures.py [../shared/data/anonbank/vru_arrivals_30min.csv]
+    python3 scripts/make_capacity_fixtures.py VRU_30MIN.csv
 
 1. `anonbank_vru_daily_1999.csv`: the Anonymous Bank's VRU arrivals (every call entering the
    bank's phone system, all services) summed per day, 1999-01-01 .. 1999-09-30 (273 days) —
@@ -29,7 +31,9 @@ import statistics
 import sys
 from collections import defaultdict
 
-SRC = sys.argv[1] if len(sys.argv) > 1 else "../shared/data/anonbank/vru_arrivals_30min.csv"
+if len(sys.argv) != 2:
+    sys.exit("usage: python3 scripts/make_capacity_fixtures.py VRU_30MIN.csv")
+SRC = sys.argv[1]
 OUT = "tests/fixtures/capacity/"
 
 daily = defaultdict(float)

@@ -495,7 +495,10 @@ pub fn audit_inputs(
             .rows
             .iter()
             .map(|r| audit::input::ForecastInterval {
-                interval_start: r.interval_start,
+                interval_start: crate::model::LocalStamp {
+                    local: r.interval_start,
+                    offset_secs: r.utc_offset_secs,
+                },
                 queue: r.queue.clone(),
                 forecast: r.forecast,
                 aht_forecast_secs: r.aht_forecast_secs,
@@ -514,7 +517,7 @@ pub fn audit_inputs(
             .iter()
             .enumerate()
             .map(|(t, s)| audit::input::PlannedInterval {
-                interval_start: grid.timestamp(t),
+                interval_start: crate::model::LocalStamp::naive(grid.timestamp(t)),
                 required: Some(s.net.as_f64()),
                 scheduled: None,
             })

@@ -4,10 +4,10 @@
 //! counts them (an independent tz implementation; the counts are committed next to the log by
 //! `scripts/gen_tz_fixtures.py`), and `forecast --tz` and `staff --tz` accept the result and
 //! write the day's 50 intervals with their offsets. The spring-forward day has 46.
-//! `schedule --tz` plans ordinary days (coverage with offsets) and refuses a clock-change day
-//! with an error that says so; `audit --tz` audits a month with a spring-forward day (counts
-//! equal zoneinfo's) and refuses a fall-back night's repeated hour with an error that says so
-//! (neither stage merges the repeated hour silently).
+//! `schedule --tz` plans clock-change days on their real intervals; `audit --tz` audits a month
+//! with a fall-back or a spring-forward day: the day's offered and answered calls equal
+//! zoneinfo's, and its intervals are zoneinfo's 50 (46), each with its offset (the repeated
+//! hour is never merged).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -283,19 +283,9 @@ fn fall_back_day_has_50_half_hours_through_ingest_forecast_and_staff() {
         "{day_offered} vs {offered_day}"
     );
 
-    // The audit does not merge the repeated hour: it says it cannot audit that night.
-    let (code, err) = run_tz(&[
-        "audit",
-        "--period",
-        "1999-10",
-        "--actuals",
-        hist.to_str().unwrap(),
-    ]);
-    assert_eq!(code, Some(1), "{err}");
-    assert!(
-        err.contains("two intervals of a fall-back night's repeated hour"),
-        "{err}"
-    );
+    // The audit keeps the repeated hour's two intervals apart: the day's 50, counted as
+    // zoneinfo counts them.
+    audit_matches_zoneinfo("fallback", &hist, "1999-10", "1999-10-31", 50);
     let order: Vec<&str> = fc[2..8].iter().map(|t| &t[11..]).collect();
     assert_eq!(
         order,
@@ -332,36 +322,79 @@ fn spring_forward_day_has_46_half_hours_through_ingest_forecast_and_staff() {
     assert!(fc.contains(&"1999-04-04T03:00:00-04:00".to_string()));
 
     // The audit of April (1–5 April in the log) counts the calls of its local days.
-    let out = Command::new(env!("CARGO_BIN_EXE_wfm"))
-        .args([
-            "audit",
-            "--period",
-            "1999-04",
-            "--actuals",
-            hist.to_str().unwrap(),
-        ])
-        .args(["--tz", ZONE, "--format", "csv"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let kpis = String::from_utf8(out.stdout).unwrap();
+    audit_matches_zoneinfo("springforward", &hist, "1999-04", "1999-04-04", 46);
+}
+
+/// `wfm audit --tz` of `period` over the ingested `hist`: the month's offered calls, and the
+/// offered and answered calls of the clock-change `day`, equal zoneinfo's counts; the audit's
+/// intervals of that day (library API, same zone) are zoneinfo's `n`, in elapsed order, each
+/// with its offset and its offered count.
+fn audit_matches_zoneinfo(case: &str, hist: &Path, period: &str, day: &str, n: usize) {
+    let zi = records(&fixture(&format!("{case}_zoneinfo.csv")));
+    let sum = |prefix: &str, col: &str| -> u64 {
+        zi.iter()
+            .filter(|r| r["interval_start"].starts_with(prefix))
+            .map(|r| r[col].parse::<u64>().unwrap())
+            .sum()
+    };
+    let audit_csv = |section: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_wfm"))
+            .args(["audit", "--period", period, "--actuals"])
+            .arg(hist)
+            .args(["--tz", ZONE, "--section", section, "--format", "csv"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{case}: {err}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let kpis = audit_csv("kpis");
     let offered = kpis
         .lines()
-        .find(|l| l.starts_with("1999-04,all,offered,"))
+        .find(|l| l.starts_with(&format!("{period},all,offered,")))
         .and_then(|l| l.split(',').nth(5))
         .unwrap()
         .to_string();
-    let want: u64 = column(&fixture("springforward_zoneinfo.csv"), "offered")
+    assert_eq!(offered, sum(period, "offered").to_string(), "{case}: month");
+    let daily = audit_csv("daily");
+    let row = daily
+        .lines()
+        .find(|l| l.starts_with(&format!("{day},")))
+        .unwrap_or_else(|| panic!("{case}: no daily row for {day}: {daily}"));
+    let f: Vec<&str> = row.split(',').collect();
+    assert_eq!(
+        f[1],
+        sum(day, "offered").to_string(),
+        "{case}: offered {row}"
+    );
+    assert_eq!(
+        f[2],
+        sum(day, "answered").to_string(),
+        "{case}: answered {row}"
+    );
+
+    // The day's intervals, through the library with the same zone as --tz.
+    wfm::table::set_default_zone(Some(ZONE.parse().unwrap()));
+    let options = wfm::audit::AuditOptions::new(wfm::audit::Period::parse(period).unwrap());
+    let paths = wfm::audit::InputPaths {
+        actuals: hist.to_path_buf(),
+        ..Default::default()
+    };
+    let inputs = wfm::audit::AuditInputs::load(&paths, &options).unwrap();
+    let a = wfm::audit::audit(&inputs, &options).unwrap();
+    let got: Vec<(String, String)> = a
+        .intervals
         .iter()
-        .filter(|(t, _)| t.starts_with("1999-04"))
-        .map(|(_, n)| n.parse::<u64>().unwrap())
-        .sum();
-    assert_eq!(offered, want.to_string());
+        .map(|r| (r.interval_start.to_rfc3339(), format!("{}", r.offered)))
+        .filter(|(t, _)| t.starts_with(day))
+        .collect();
+    let want: Vec<(String, String)> = zi
+        .iter()
+        .filter(|r| r["interval_start"].starts_with(day))
+        .map(|r| (r["interval_start"].clone(), r["offered"].clone()))
+        .collect();
+    assert_eq!(got.len(), n, "{case}: intervals of {day}");
+    assert_eq!(got, want, "{case}: the audit's intervals vs zoneinfo's");
 }
 
 /// Without `--tz` an offset-carrying file is refused with a located error that says what to do

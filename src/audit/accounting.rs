@@ -59,24 +59,24 @@ pub(crate) fn uses(inputs: &AuditInputs, period: Period, fc_note: String) -> Vec
     let mut out = vec![entry(
         "actuals",
         &act.path,
-        count(period, act.rows.iter().map(|r| r.interval_start)),
+        count(period, act.rows.iter().map(|r| r.interval_start.local)),
         format!("optional columns read: {}", optional.join(", ")),
     )];
     if let Some(fc) = &inputs.forecast {
-        let c = count(period, fc.rows.iter().map(|r| r.interval_start));
+        let c = count(period, fc.rows.iter().map(|r| r.interval_start.local));
         out.push(entry("forecast", &fc.path, c, fc_note));
     }
     if let Some(p) = &inputs.planned {
-        let c = count(period, p.rows.iter().map(|r| r.interval_start));
+        let c = count(period, p.rows.iter().map(|r| r.interval_start.local));
         let note = "rows = distinct intervals after pooling queues".to_string();
         out.push(entry("planned", &p.path, c, note));
     }
     if let Some(a) = &inputs.agent_states {
-        let c = count(period, a.rows.iter().map(|r| r.interval_start));
+        let c = count(period, a.rows.iter().map(|r| r.interval_start.local));
         out.push(entry("agent-states", &a.path, c, String::new()));
     }
     if let Some(a) = &inputs.staffing_proxy {
-        let c = count(period, a.rows.iter().map(|r| r.interval_start));
+        let c = count(period, a.rows.iter().map(|r| r.interval_start.local));
         out.push(entry(
             "agent-states (pooled proxy)",
             &a.path,

@@ -7,7 +7,8 @@ use super::formulas::{self as f, ErrorMeasures};
 use super::input::{ActualInterval, Forecast, ForecastInterval};
 use super::key::{Grouping, Measure, Scope, WEEKDAYS};
 use super::Period;
-use crate::time::{NaiveDate, NaiveDateTime};
+use crate::model::LocalStamp;
+use crate::time::NaiveDate;
 
 /// One forecast-accuracy row.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,13 +31,13 @@ pub(crate) struct AccuracyResult {
     pub(crate) rows: Vec<AccuracyRow>,
     pub(crate) note: String,
     /// Forecast per (date, slot) over the matched pairs.
-    pub(crate) by_day_slot: BTreeMap<(NaiveDate, u32), f64>,
+    pub(crate) by_day_slot: BTreeMap<LocalStamp, f64>,
     /// The same per queue.
-    pub(crate) by_queue: BTreeMap<String, BTreeMap<(NaiveDate, u32), f64>>,
+    pub(crate) by_queue: BTreeMap<String, BTreeMap<LocalStamp, f64>>,
 }
 
 struct Pair {
-    ts: NaiveDateTime,
+    ts: LocalStamp,
     queue: String,
     a: f64,
     f: f64,
@@ -46,7 +47,7 @@ struct Pair {
 }
 
 /// (ts, queue) → (offered, answered, Σ handle)
-type ActualBy = BTreeMap<(NaiveDateTime, String), (f64, f64, Option<f64>)>;
+type ActualBy = BTreeMap<(LocalStamp, String), (f64, f64, Option<f64>)>;
 
 fn actual_by(rows: &[&ActualInterval], pooled_as: Option<&str>) -> ActualBy {
     let mut act: ActualBy = BTreeMap::new();
@@ -80,7 +81,7 @@ fn pairs(rows: &[&ActualInterval], fc_rows: &[&ForecastInterval]) -> (Vec<Pair>,
     );
     let mut out = Vec::new();
     let mut unmatched_fc = 0usize;
-    let mut matched: BTreeSet<(NaiveDateTime, String)> = BTreeSet::new();
+    let mut matched: BTreeSet<(LocalStamp, String)> = BTreeSet::new();
     for r in fc_rows {
         let key = (r.interval_start, r.queue.clone());
         match act.get(&key) {
@@ -104,7 +105,7 @@ fn pairs(rows: &[&ActualInterval], fc_rows: &[&ForecastInterval]) -> (Vec<Pair>,
     let matched_n = out.len();
     let fc_days: Option<(NaiveDate, NaiveDate)> = fc_rows
         .iter()
-        .map(|r| r.interval_start.date())
+        .map(|r| r.interval_start.local.date())
         .fold(None, |acc, d| match acc {
             None => Some((d, d)),
             Some((a, b)) => Some((a.min(d), b.max(d))),
@@ -114,7 +115,7 @@ fn pairs(rows: &[&ActualInterval], fc_rows: &[&ForecastInterval]) -> (Vec<Pair>,
         if matched.contains(&(*ts, q.clone())) {
             continue;
         }
-        let inside = fc_days.is_some_and(|(d0, d1)| (d0..=d1).contains(&ts.date()))
+        let inside = fc_days.is_some_and(|(d0, d1)| (d0..=d1).contains(&ts.local.date()))
             && fc_queues.contains(q.as_str());
         if !inside {
             outside_n += 1;
@@ -149,7 +150,7 @@ type GroupKey = (Option<usize>, Option<u32>, String);
 
 /// The groups of a pair (a pair is in every pool that serves its queue).
 fn groups_of(g: Grouping, p: &Pair, pools: &[Scope]) -> Vec<GroupKey> {
-    let w = crate::time::weekday_sun0(p.ts.date());
+    let w = crate::time::weekday_sun0(p.ts.local.date());
     let one = match g {
         Grouping::Total => (None, None, "all".to_string()),
         Grouping::Queue => (None, None, p.queue.clone()),
@@ -160,10 +161,10 @@ fn groups_of(g: Grouping, p: &Pair, pools: &[Scope]) -> Vec<GroupKey> {
                 .map(|s| (None, None, s.as_str().to_string()))
                 .collect()
         }
-        Grouping::Day => (None, None, p.ts.date().to_string()),
+        Grouping::Day => (None, None, p.ts.local.date().to_string()),
         Grouping::Weekday => (Some(w), None, WEEKDAYS[w].to_string()),
         Grouping::WeekdayInterval => {
-            let s = crate::time::seconds_of_day(p.ts);
+            let s = crate::time::seconds_of_day(p.ts.local);
             (
                 Some(w),
                 Some(s),
@@ -185,7 +186,7 @@ pub(crate) fn accuracy_rows(
     let fc_rows: Vec<&ForecastInterval> = fc
         .rows
         .iter()
-        .filter(|r| period.contains(r.interval_start))
+        .filter(|r| period.contains(r.interval_start.local))
         .collect();
     let (pairs, note) = pairs(rows, &fc_rows);
     let mut out = Vec::new();
@@ -224,9 +225,9 @@ pub(crate) fn accuracy_rows(
         }
     }
     let mut by_day_slot = BTreeMap::new();
-    let mut by_queue: BTreeMap<String, BTreeMap<(NaiveDate, u32), f64>> = BTreeMap::new();
+    let mut by_queue: BTreeMap<String, BTreeMap<LocalStamp, f64>> = BTreeMap::new();
     for p in &pairs {
-        let k = (p.ts.date(), crate::time::seconds_of_day(p.ts));
+        let k = p.ts;
         *by_day_slot.entry(k).or_insert(0.0) += p.f;
         *by_queue
             .entry(p.queue.clone())

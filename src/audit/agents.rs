@@ -8,7 +8,7 @@ use super::formulas as f;
 use super::kpi::KpiKey as K;
 use super::month::{zero, MonthData, Sink};
 use super::sums::{agent_sums, AgentSums, Sums};
-use crate::time::NaiveDateTime;
+use crate::model::LocalStamp;
 
 const NEEDS_AGENT_STATES: &str = "--agent-states (per agent × interval)";
 
@@ -103,7 +103,7 @@ fn proxy(data: &MonthData<'_>, sink: &mut Sink<'_>) {
 
 /// Agents per interval of the month: actual on duty (agent states or proxy) and scheduled
 /// (the planned file's `scheduled`, else the agent states' scheduled seconds ÷ interval).
-type PerInterval = BTreeMap<NaiveDateTime, f64>;
+type PerInterval = BTreeMap<LocalStamp, f64>;
 
 fn actual_by(data: &MonthData<'_>) -> Option<PerInterval> {
     let ivl = f64::from(data.interval_secs);

@@ -28,6 +28,7 @@ use std::collections::BTreeMap;
 use super::model_check::{ModelCheck, ModelCheckRow};
 use crate::calibrate::availability::interpolate;
 use crate::calibrate::Calibration;
+use crate::model::LocalStamp;
 use crate::model::{Agents, Demand, Grain, Panel, QueueId, Silent, TimeGrid};
 use crate::simulate::{simulate, Arrivals, Dist, Routing, SimModel, SimOptions, SimulateError};
 use crate::staffing::{erlang_a, erlang_c};
@@ -41,7 +42,7 @@ pub const MODELS: [&str; 3] = ["erlang-c", "erlang-a", "simulation"];
 #[derive(Debug, Clone, PartialEq)]
 pub struct FidelityRow {
     /// Interval start.
-    pub interval_start: NaiveDateTime,
+    pub interval_start: LocalStamp,
     /// Pool (`ALL`: queues pooled).
     pub pool: String,
     /// Offered calls.
@@ -169,25 +170,26 @@ fn simulate_rows(
     o: &FidelityOptions,
 ) -> Result<SimOut, SimulateError> {
     let step = i64::from(o.interval.seconds());
+    // Positions in elapsed time: a fall-back night's repeated hour is two intervals.
     let first = rows
         .iter()
         .map(|r| r.interval_start)
-        .min()
-        .unwrap_or_default();
+        .min_by_key(|t| t.utc())
+        .unwrap_or(LocalStamp::naive(NaiveDateTime::default()));
     let last = rows
         .iter()
-        .map(|r| r.interval_start)
+        .map(|r| r.interval_start.utc())
         .max()
         .unwrap_or_default();
-    let n = ((last - first).num_seconds() / step) as usize + 1;
-    let grid = TimeGrid::new(first, Grain::Interval(o.interval), n)
+    let n = ((last - first.utc()).num_seconds() / step) as usize + 1;
+    let grid = TimeGrid::new(first.local, Grain::Interval(o.interval), n)
         .map_err(|e| SimulateError::Shape(e.to_string()))?;
     let all = QueueId::all();
     let mut demand = Panel::filled(vec![all.clone()], grid, Demand::default());
     let mut staff = Panel::filled(vec![all.clone()], grid, Agents(0));
     let pos: Vec<usize> = rows
         .iter()
-        .map(|r| ((r.interval_start - first).num_seconds() / step) as usize)
+        .map(|r| ((r.interval_start.utc() - first.utc()).num_seconds() / step) as usize)
         .collect();
     for (i, r) in rows.iter().enumerate() {
         *demand.get_mut(0, pos[i]) = Demand {
@@ -270,7 +272,7 @@ pub fn fidelity(
         let agents: Option<Vec<f64>> = rows
             .iter()
             .map(|r| {
-                c.availability(QueueId::ALL, r.interval_start.hour())
+                c.availability(QueueId::ALL, r.interval_start.local.hour())
                     .map(|a| a * f64::from(r.agents))
             })
             .collect();
@@ -322,7 +324,18 @@ pub fn fidelity(
         }
     }
     out.rows.sort_by(|a, b| {
-        (a.interval_start, a.calibrated, a.model).cmp(&(b.interval_start, b.calibrated, b.model))
+        (
+            a.interval_start.utc(),
+            a.interval_start,
+            a.calibrated,
+            a.model,
+        )
+            .cmp(&(
+                b.interval_start.utc(),
+                b.interval_start,
+                b.calibrated,
+                b.model,
+            ))
     });
     for (calibrated, _, _) in &variants {
         for model in MODELS {
@@ -365,7 +378,7 @@ fn summarize(
         bias += r.offered * e;
         ab += r.offered * ea.abs();
         score += r.offered * (e * e + ea * ea);
-        let d = days.entry(r.interval_start.date()).or_default();
+        let d = days.entry(r.interval_start.local.date()).or_default();
         d.0 += r.offered;
         d.1 += r.offered * r.predicted_sl;
         d.2 += r.offered * obs;

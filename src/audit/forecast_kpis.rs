@@ -120,7 +120,7 @@ fn four_month(inputs: &AuditInputs, period: Period) -> Computed {
             .actuals
             .rows
             .iter()
-            .filter(|r| m.contains(r.interval_start))
+            .filter(|r| m.contains(r.interval_start.local))
             .collect();
         if rows_m.is_empty() {
             continue;

@@ -17,10 +17,10 @@
 //! `month` restricts the inputs to one month and runs the families; `accuracy` matches the
 //! forecast; `series` builds what the report plots; `targets` gives each KPI its status.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
-use crate::time::{NaiveDate, NaiveDateTime};
+use crate::model::LocalStamp;
 
 mod accounting;
 pub mod accuracy;
@@ -43,7 +43,6 @@ pub mod scorecard;
 mod scoring;
 pub mod series;
 mod sums;
-mod tables;
 pub mod targets;
 
 pub use accounting::InputUse;
@@ -242,128 +241,6 @@ pub struct AuditInputs {
     pub pools: Vec<Scope>,
 }
 
-fn read_facts(p: &Path, period: Period) -> Result<Facts, AuditError> {
-    let f = input::read_facts(p)?;
-    if let Some(fp) = &f.period {
-        if fp.trim() != period.to_string() {
-            return Err(AuditError::FactsPeriod {
-                path: p.to_path_buf(),
-                found: fp.clone(),
-                expected: period.to_string(),
-            });
-        }
-    }
-    Ok(f)
-}
-
-impl AuditInputs {
-    /// Reads every given input.
-    ///
-    /// # Errors
-    /// The first reading error, naming file, line and column; [`AuditError::FactsPeriod`] when
-    /// a facts file names another month.
-    pub fn load(paths: &InputPaths, options: &AuditOptions) -> Result<Self, AuditError> {
-        let actuals = input::read_actuals(&paths.actuals, options.threshold_secs)?;
-        // Every other interval file must lie on the actuals' grid: a 15-min plan against 30-min
-        // actuals would otherwise be matched on its :00 and :30 rows only.
-        let grid = input::actuals_grid(&actuals.rows).map(|l| (l, paths.actuals.as_path()));
-        let forecast = paths
-            .forecast
-            .as_deref()
-            .map(|p| input::read_forecast(p, grid))
-            .transpose()?;
-        let planned = paths
-            .planned
-            .as_deref()
-            .map(|p| input::read_planned(p, grid))
-            .transpose()?;
-        let (mut agent_states, mut staffing_proxy) = (None, None);
-        if let Some(p) = &paths.agent_states {
-            if is_proxy(p)? {
-                staffing_proxy = Some(input::read_staffing_proxy(p, grid)?);
-            } else {
-                agent_states = Some(input::read_agent_states(p, grid)?);
-            }
-        }
-        let facts = paths
-            .facts
-            .as_deref()
-            .map(|p| read_facts(p, options.period))
-            .transpose()?;
-        let previous_facts = paths
-            .previous_facts
-            .as_deref()
-            .map(|p| read_facts(p, options.period.previous()))
-            .transpose()?;
-        let scorecard = paths
-            .scorecard
-            .as_deref()
-            .map(Scorecard::read)
-            .transpose()?;
-        let queues: Vec<String> = actuals
-            .rows
-            .iter()
-            .map(|r| r.queue.clone())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let mut targets = paths
-            .targets
-            .as_deref()
-            .map(Targets::read)
-            .transpose()?
-            .unwrap_or_default();
-        if let Some(p) = &paths.staffing_config {
-            let cfg = crate::staffing::config::StaffConfig::from_toml(p)?;
-            targets = targets.or(Targets::from_staffing(
-                &cfg,
-                &queues,
-                options.threshold_secs,
-            ));
-        }
-        if let Some(card) = &scorecard {
-            targets = targets.or(Targets::from_scorecard(card));
-        }
-        let mut illustrative: Vec<String> = paths
-            .illustrative
-            .iter()
-            .map(|n| format!("{n}: declared illustrative (--illustrative)"))
-            .collect();
-        for (name, f) in [("facts", &facts), ("previous facts", &previous_facts)] {
-            if let Some(src) = f.as_ref().and_then(|f| f.source.as_deref()) {
-                if src.to_lowercase().contains("illustrative") {
-                    illustrative.push(format!("{name}: {src}"));
-                }
-            }
-        }
-        let pools = match &paths.pools {
-            Some(p) => crate::io::pools::read_pools(p)?
-                .into_iter()
-                .map(|(name, qs)| Scope::pool(&name, qs))
-                .collect(),
-            None => Vec::new(),
-        };
-        Ok(AuditInputs {
-            actuals,
-            forecast,
-            planned,
-            agent_states,
-            staffing_proxy,
-            facts,
-            previous_facts,
-            scorecard,
-            targets,
-            illustrative,
-            pools,
-        })
-    }
-}
-
-fn is_proxy(path: &Path) -> Result<bool, AuditError> {
-    let t = crate::table::CsvInput::read(path)?;
-    Ok(t.column("busy_agents_equiv").is_some())
-}
-
 /// The audit of one month.
 #[derive(Debug, Clone)]
 pub struct Audit {
@@ -431,9 +308,17 @@ fn interval_secs(rows: &[ActualInterval]) -> u32 {
 }
 
 fn empty_period(act: &Actuals, period: Period) -> AuditError {
-    let first = act.rows.iter().map(|r| r.interval_start).min();
-    let last = act.rows.iter().map(|r| r.interval_start).max();
-    let fmt = |t: Option<NaiveDateTime>| t.map(crate::time::format_timestamp).unwrap_or_default();
+    let first = act
+        .rows
+        .iter()
+        .map(|r| r.interval_start)
+        .min_by_key(|t| t.utc());
+    let last = act
+        .rows
+        .iter()
+        .map(|r| r.interval_start)
+        .max_by_key(|t| t.utc());
+    let fmt = |t: Option<LocalStamp>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
     AuditError::EmptyPeriod {
         path: act.path.clone(),
         period: period.to_string(),
@@ -604,7 +489,7 @@ pub fn audit(inputs: &AuditInputs, options: &AuditOptions) -> Result<Audit, Audi
                 .filter(|r| s.contains(&r.queue))
                 .collect();
             let fc = fc_by_queue.as_ref().map(|by| {
-                let mut m: BTreeMap<(NaiveDate, u32), f64> = BTreeMap::new();
+                let mut m: BTreeMap<LocalStamp, f64> = BTreeMap::new();
                 for (_, f) in by.iter().filter(|(q, _)| s.contains(q)) {
                     for (k, v) in f {
                         *m.entry(*k).or_insert(0.0) += v;

@@ -16,15 +16,15 @@
 use std::collections::BTreeMap;
 
 use super::{formulas as f, ActualInterval, Actuals, AuditOptions, StaffingRow};
+use crate::model::LocalStamp;
 use crate::staffing::{erlang_a, erlang_c, workforce, QueueMetrics};
-use crate::time::NaiveDateTime;
 use crate::units::{Erlangs, Secs};
 
 /// One interval of the check.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelCheckRow {
     /// Left edge.
-    pub interval_start: NaiveDateTime,
+    pub interval_start: LocalStamp,
     /// Offered calls, all queues.
     pub offered: f64,
     /// Answered calls.
@@ -129,7 +129,7 @@ pub(crate) fn check(
     options: &AuditOptions,
 ) -> Result<ModelCheck, crate::Error> {
     let mut out = ModelCheck::default();
-    let with_agents: BTreeMap<NaiveDateTime, f64> = staffing
+    let with_agents: BTreeMap<LocalStamp, f64> = staffing
         .iter()
         .filter_map(|s| s.actual.map(|a| (s.interval_start, a)))
         .collect();
@@ -150,7 +150,7 @@ pub(crate) fn check(
         wait_abandoned: actuals.has("sum_wait_abandoned").then_some(0.0),
         ..Pool::default()
     };
-    let mut by: BTreeMap<NaiveDateTime, Pool> = BTreeMap::new();
+    let mut by: BTreeMap<LocalStamp, Pool> = BTreeMap::new();
     let mut total = init;
     for r in rows {
         for p in [by.entry(r.interval_start).or_insert(init), &mut total] {
@@ -182,7 +182,10 @@ pub(crate) fn check(
     }
     out.patience_secs = patience;
     let t = Secs::new(f64::from(options.threshold_secs))?;
-    for (ts, p) in &by {
+    // Elapsed order: a fall-back night's repeated hour in the order it happened.
+    let mut order: Vec<(&LocalStamp, &Pool)> = by.iter().collect();
+    order.sort_by_key(|(ts, _)| ts.utc());
+    for (ts, p) in order {
         let Some(&agents) = with_agents.get(ts) else {
             continue;
         };

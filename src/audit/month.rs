@@ -63,7 +63,7 @@ impl<'a> MonthData<'a> {
             .actuals
             .rows
             .iter()
-            .filter(|r| m.contains(r.interval_start))
+            .filter(|r| m.contains(r.interval_start.local))
             .collect();
         MonthData {
             inputs,
@@ -71,20 +71,20 @@ impl<'a> MonthData<'a> {
             agents: inputs.agent_states.as_ref().map(|a| {
                 a.rows
                     .iter()
-                    .filter(|r| m.contains(r.interval_start))
+                    .filter(|r| m.contains(r.interval_start.local))
                     .collect()
             }),
             has_calls: inputs.agent_states.as_ref().is_some_and(|a| a.has_calls),
             proxy: inputs.staffing_proxy.as_ref().map(|a| {
                 a.rows
                     .iter()
-                    .filter(|r| m.contains(r.interval_start))
+                    .filter(|r| m.contains(r.interval_start.local))
                     .collect()
             }),
             planned: inputs.planned.as_ref().map(|a| {
                 a.rows
                     .iter()
-                    .filter(|r| m.contains(r.interval_start))
+                    .filter(|r| m.contains(r.interval_start.local))
                     .collect()
             }),
             facts,

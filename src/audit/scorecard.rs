@@ -149,36 +149,12 @@ pub struct Scorecard {
 }
 
 impl Scorecard {
-    /// Parses and validates a scorecard from TOML text; `path` is used in messages.
+    /// Checks every field's domain; `path` is used in messages. The TOML readers
+    /// ([`Scorecard::from_toml`], [`Scorecard::read`]) are in [`crate::io::audit`].
     ///
     /// # Errors
-    /// [`AuditError::Scorecard`] naming the indicator and field; TOML errors with line/column.
-    pub fn from_toml(path: &Path, text: &str) -> Result<Self, AuditError> {
-        let s: Scorecard = toml::from_str(text).map_err(|e| {
-            AuditError::Table(crate::table::TableError::Toml {
-                path: path.to_path_buf(),
-                message: e.to_string(),
-            })
-        })?;
-        s.validate(path)?;
-        Ok(s)
-    }
-
-    /// Reads and validates a scorecard file.
-    ///
-    /// # Errors
-    /// As [`Scorecard::from_toml`], plus I/O errors.
-    pub fn read(path: &Path) -> Result<Self, AuditError> {
-        let text = std::fs::read_to_string(path).map_err(|source| {
-            AuditError::Table(crate::table::TableError::Io {
-                path: path.to_path_buf(),
-                source,
-            })
-        })?;
-        Self::from_toml(path, &text)
-    }
-
-    fn validate(&self, path: &Path) -> Result<(), AuditError> {
+    /// [`AuditError::Scorecard`] naming the indicator and field.
+    pub(crate) fn validate(&self, path: &Path) -> Result<(), AuditError> {
         let bad = |key: &str, field: &'static str, value: f64, expected: &'static str| {
             AuditError::Scorecard {
                 path: PathBuf::from(path),

@@ -7,7 +7,8 @@ use super::formulas as f;
 use super::input::{ActualInterval, Actuals, AgentStateRow, PlannedInterval, StaffingProxyRow};
 use super::sums::{agent_sums, Sums};
 use super::AuditOptions;
-use crate::time::{NaiveDate, NaiveDateTime};
+use crate::model::LocalStamp;
+use crate::time::{NaiveDate, NaiveDateTime, NaiveTime};
 
 /// One day of the period.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +48,7 @@ pub struct IntradayRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StaffingRow {
     /// Left edge.
-    pub interval_start: NaiveDateTime,
+    pub interval_start: LocalStamp,
     /// Required agents (planned input).
     pub required: Option<f64>,
     /// Scheduled agents (planned input, else the agent states' scheduled seconds ÷ interval).
@@ -63,7 +64,7 @@ pub struct StaffingRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntervalRow {
     /// Left edge.
-    pub interval_start: NaiveDateTime,
+    pub interval_start: LocalStamp,
     /// Offered calls.
     pub offered: f64,
     /// Answered calls.
@@ -78,17 +79,19 @@ pub struct IntervalRow {
     pub forecast: Option<f64>,
 }
 
-/// The intervals of the period pooled over queues, in time order.
+/// The intervals of the period pooled over queues, in elapsed-time order.
 pub(crate) fn interval_rows(
     act: &Actuals,
     rows: &[&ActualInterval],
-    fc: Option<&BTreeMap<(NaiveDate, u32), f64>>,
+    fc: Option<&BTreeMap<LocalStamp, f64>>,
 ) -> Vec<IntervalRow> {
-    let mut by: BTreeMap<NaiveDateTime, Vec<&ActualInterval>> = BTreeMap::new();
+    let mut by: BTreeMap<LocalStamp, Vec<&ActualInterval>> = BTreeMap::new();
     for r in rows {
         by.entry(r.interval_start).or_default().push(r);
     }
-    by.into_iter()
+    // Elapsed order (below): a fall-back night's repeated hour in the order it happened.
+    let mut out: Vec<IntervalRow> = by
+        .into_iter()
         .map(|(ts, rs)| {
             let s = Sums::of(act, rs.into_iter());
             IntervalRow {
@@ -98,32 +101,30 @@ pub(crate) fn interval_rows(
                 answered_within: s.answered_within.ok(),
                 abandoned_within: s.abandoned_within.ok(),
                 wait_answered: s.wait_answered.ok(),
-                forecast: fc.map(|m| {
-                    m.get(&(ts.date(), crate::time::seconds_of_day(ts)))
-                        .copied()
-                        .unwrap_or(0.0)
-                }),
+                forecast: fc.map(|m| m.get(&ts).copied().unwrap_or(0.0)),
             }
         })
-        .collect()
+        .collect();
+    out.sort_by_key(|r| r.interval_start.utc());
+    out
 }
 
 pub(crate) fn daily_rows(
     act: &Actuals,
     rows: &[&ActualInterval],
     options: &AuditOptions,
-    fc: Option<&BTreeMap<(NaiveDate, u32), f64>>,
+    fc: Option<&BTreeMap<LocalStamp, f64>>,
     agents: Option<&[&AgentStateRow]>,
     proxy: Option<&[&StaffingProxyRow]>,
 ) -> Vec<DailyRow> {
-    let days: BTreeSet<NaiveDate> = rows.iter().map(|r| r.interval_start.date()).collect();
+    let days: BTreeSet<NaiveDate> = rows.iter().map(|r| r.interval_start.local.date()).collect();
     days.into_iter()
         .map(|d| {
             let s = Sums::of(
                 act,
                 rows.iter()
                     .copied()
-                    .filter(|r| r.interval_start.date() == d),
+                    .filter(|r| r.interval_start.local.date() == d),
             );
             let sl = s.answered_within.clone().ok().and_then(|aw| {
                 let abw = s.abandoned_within.clone().ok();
@@ -132,7 +133,9 @@ pub(crate) fn daily_rows(
             let occupancy = match (agents, proxy) {
                 (Some(a), _) => {
                     let ag = agent_sums(
-                        a.iter().copied().filter(|r| r.interval_start.date() == d),
+                        a.iter()
+                            .copied()
+                            .filter(|r| r.interval_start.local.date() == d),
                         false,
                     );
                     f::occupancy(ag.handle, ag.ready)
@@ -140,7 +143,7 @@ pub(crate) fn daily_rows(
                 (None, Some(p)) => {
                     let (b, n) = p
                         .iter()
-                        .filter(|r| r.interval_start.date() == d)
+                        .filter(|r| r.interval_start.local.date() == d)
                         .fold((0.0, 0.0), |(b, n), r| {
                             (b + r.busy_agents_equiv, n + r.distinct_named_agents)
                         });
@@ -153,7 +156,17 @@ pub(crate) fn daily_rows(
                 offered: s.offered,
                 answered: s.answered,
                 abandoned: s.abandoned,
-                forecast: fc.map(|m| m.range((d, 0)..(d, 86_400)).map(|(_, v)| v).sum()),
+                forecast: fc.map(|m| {
+                    let midnight = |d: NaiveDate| LocalStamp::naive(d.and_time(NaiveTime::MIN));
+                    // Every interval whose wall clock is on day d, whatever its offset.
+                    m.range(
+                        midnight(d)
+                            ..d.succ_opt()
+                                .map_or(LocalStamp::naive(NaiveDateTime::MAX), midnight),
+                    )
+                    .map(|(_, v)| v)
+                    .sum()
+                }),
                 service_level: sl,
                 asa_secs: s
                     .wait_answered
@@ -168,22 +181,23 @@ pub(crate) fn daily_rows(
 
 pub(crate) fn intraday_rows(
     rows: &[&ActualInterval],
-    fc: Option<&BTreeMap<(NaiveDate, u32), f64>>,
+    fc: Option<&BTreeMap<LocalStamp, f64>>,
 ) -> Vec<IntradayRow> {
-    let days: BTreeSet<NaiveDate> = rows.iter().map(|r| r.interval_start.date()).collect();
+    let days: BTreeSet<NaiveDate> = rows.iter().map(|r| r.interval_start.local.date()).collect();
     let nd = days.len().max(1) as f64;
     let mut act: BTreeMap<u32, f64> = BTreeMap::new();
     for r in rows {
-        *act.entry(crate::time::seconds_of_day(r.interval_start))
+        *act.entry(crate::time::seconds_of_day(r.interval_start.local))
             .or_insert(0.0) += r.offered;
     }
     let fc_days: BTreeSet<NaiveDate> = fc
-        .map(|m| m.keys().map(|k| k.0).collect())
+        .map(|m| m.keys().map(|k| k.local.date()).collect())
         .unwrap_or_default();
     let mut fcs: BTreeMap<u32, f64> = BTreeMap::new();
     if let Some(m) = fc {
-        for ((_, s), v) in m {
-            *fcs.entry(*s).or_insert(0.0) += v;
+        for (k, v) in m {
+            *fcs.entry(crate::time::seconds_of_day(k.local))
+                .or_insert(0.0) += v;
         }
     }
     act.into_iter()
@@ -201,7 +215,7 @@ pub(crate) fn staffing_rows(
     agents: Option<&[&AgentStateRow]>,
     proxy: Option<&[&StaffingProxyRow]>,
 ) -> Vec<StaffingRow> {
-    let mut m: BTreeMap<NaiveDateTime, StaffingRow> = BTreeMap::new();
+    let mut m: BTreeMap<LocalStamp, StaffingRow> = BTreeMap::new();
     if let Some(p) = planned {
         for r in p {
             let e = m
@@ -212,7 +226,7 @@ pub(crate) fn staffing_rows(
         }
     }
     if let Some(a) = agents {
-        let mut by: BTreeMap<NaiveDateTime, (f64, f64, f64)> = BTreeMap::new();
+        let mut by: BTreeMap<LocalStamp, (f64, f64, f64)> = BTreeMap::new();
         for r in a {
             let e = by.entry(r.interval_start).or_insert((0.0, 0.0, 0.0));
             e.0 += r.logged_in_secs;
@@ -220,7 +234,7 @@ pub(crate) fn staffing_rows(
             e.2 += r.ready_secs;
         }
         let planned_has_sched = planned.is_some_and(|p| p.iter().any(|r| r.scheduled.is_some()));
-        let mut sched: BTreeMap<NaiveDateTime, f64> = BTreeMap::new();
+        let mut sched: BTreeMap<LocalStamp, f64> = BTreeMap::new();
         for r in a {
             *sched.entry(r.interval_start).or_insert(0.0) += r.scheduled_secs;
         }
@@ -241,10 +255,13 @@ pub(crate) fn staffing_rows(
             e.occupancy = f::ratio(r.busy_agents_equiv, r.distinct_named_agents);
         }
     }
-    m.into_values().collect()
+    let mut rows: Vec<StaffingRow> = m.into_values().collect();
+    // Elapsed order: a fall-back night's repeated hour in the order it happened.
+    rows.sort_by_key(|r| r.interval_start.utc());
+    rows
 }
 
-fn blank(ts: NaiveDateTime) -> StaffingRow {
+fn blank(ts: LocalStamp) -> StaffingRow {
     StaffingRow {
         interval_start: ts,
         required: None,

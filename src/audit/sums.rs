@@ -85,7 +85,7 @@ impl Sums {
             s.offered += r.offered;
             s.answered += r.answered;
             s.abandoned += r.abandoned;
-            s.days.insert(r.interval_start.date());
+            s.days.insert(r.interval_start.local.date());
             add(&mut s.handle, r.aht_secs, r.answered, "AHT");
             add(&mut s.wait_answered, r.asa_secs, r.answered, "ASA");
             add(
@@ -156,7 +156,7 @@ pub(crate) fn agent_sums<'a>(
             *c += v;
         }
         if r.logged_in_secs > 0.0 {
-            shifts.insert((r.agent.as_str(), r.interval_start.date()));
+            shifts.insert((r.agent.as_str(), r.interval_start.local.date()));
         }
     }
     s.shifts = shifts.len() as f64;

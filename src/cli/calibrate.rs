@@ -146,8 +146,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         .map(|r| {
             format!(
                 "{:04}-{:02}",
-                r.interval_start.year(),
-                r.interval_start.month()
+                r.interval_start.local.year(),
+                r.interval_start.local.month()
             )
         })
         .collect();
@@ -172,8 +172,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         for r in &mc.rows {
             let Some(sl) = r.actual_sl else { continue };
             history.push(FitInterval {
-                day: r.interval_start.date(),
-                hour: r.interval_start.hour(),
+                day: r.interval_start.local.date(),
+                hour: r.interval_start.local.hour(),
                 offered: r.offered,
                 load_erlangs: r.load_erlangs,
                 aht_secs: r.aht_secs,
@@ -343,7 +343,7 @@ fn from_calls(
 
 /// The actuals' interval length, seconds (the smallest step between starts).
 fn interval_secs(actuals: &[wfm::audit::ActualInterval]) -> Option<i64> {
-    let mut starts: Vec<_> = actuals.iter().map(|r| r.interval_start).collect();
+    let mut starts: Vec<_> = actuals.iter().map(|r| r.interval_start.local).collect();
     starts.sort();
     starts.dedup();
     starts
@@ -386,8 +386,8 @@ fn pool_history(
     let mut sums: BTreeMap<i64, (NaiveDateTime, [f64; 5], bool)> = BTreeMap::new();
     for r in actuals.iter().filter(|r| d.queues.contains(&r.queue)) {
         let e = sums
-            .entry(r.interval_start.and_utc().timestamp())
-            .or_insert((r.interval_start, [0.0; 5], true));
+            .entry(r.interval_start.local.and_utc().timestamp())
+            .or_insert((r.interval_start.local, [0.0; 5], true));
         e.1[0] += r.offered;
         e.1[1] += r.answered;
         e.1[2] += r.abandoned;

@@ -304,7 +304,7 @@ pub fn model_check_intervals_table(
     ]);
     for r in &f.rows {
         t.push(vec![
-            Cell::text(r.interval_start.format("%Y-%m-%dT%H:%M:%S").to_string()),
+            Cell::text(r.interval_start.to_rfc3339()),
             Cell::text(r.pool.clone()),
             Cell::float(Some(r.offered), 0),
             Cell::Int(i64::from(r.agents)),

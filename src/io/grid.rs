@@ -6,13 +6,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::model::{infer_interval, GridError, Stamp};
+use crate::model::{elapsed_clock, infer_interval, GridError, LocalStamp, Stamp};
 use crate::table::{CsvInput, TableError};
-use crate::time::NaiveDateTime;
 use crate::units::IntervalLength;
 
 /// Duplicates and the interval grid of a table's rows, by the crate's one inference
-/// ([`infer_interval`]): `starts[r]` is data row `r`'s interval start, `series_col` the column
+/// ([`infer_interval`]) on elapsed time: `starts[r]` is data row `r`'s interval start (with its
+/// UTC offset under `--tz`, so that a fall-back night's repeated hour is two intervals and a
+/// spring-forward day has no gap), `series_col` the column
 /// whose value names its series (queue, agent; one series without it). Without `declared` the
 /// length is inferred (`None` when too few rows tell it); with it (the actuals' grid, for the
 /// other inputs) every row must lie on it. A duplicate would be counted twice and an off-grid
@@ -24,14 +25,14 @@ pub(crate) fn check_grid(
     t: &CsvInput,
     ts_col: usize,
     series_col: Option<usize>,
-    starts: &[NaiveDateTime],
+    starts: &[LocalStamp],
     declared: Option<(IntervalLength, &Path)>,
 ) -> Result<Option<IntervalLength>, TableError> {
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
-    let stamps: Vec<Stamp> = starts
-        .iter()
+    let stamps: Vec<Stamp> = elapsed_clock(starts)
+        .into_iter()
         .enumerate()
-        .map(|(r, &at)| {
+        .map(|(r, at)| {
             let name = series_col.map_or("", |c| t.text(r, c).trim());
             let next = ids.len();
             Stamp {
@@ -46,13 +47,6 @@ pub(crate) fn check_grid(
         Err(e) => {
             let i = e.index().unwrap_or(0);
             let reason = match (&e, declared) {
-                (GridError::Duplicate { first, .. }, _) if two_offsets(t, ts_col, i, *first) => {
-                    format!(
-                        "this row and line {} (`{}`) are the two intervals of a fall-back night's repeated hour: `wfm audit` keys intervals by their wall-clock time and does not audit a clock-change night yet (it would count the two as one); audit the days around it, or ingest without --tz (the repeated hour's calls then share its wall-clock intervals)",
-                        t.line(*first),
-                        t.text(*first, ts_col)
-                    )
-                }
                 (GridError::Duplicate { first, .. }, _) => format!(
                     "duplicate row: {} has this interval already on line {} (it would be counted twice)",
                     series_col.map_or_else(
@@ -75,14 +69,4 @@ pub(crate) fn check_grid(
             })
         }
     }
-}
-
-/// Whether rows `a` and `b` hold the same wall-clock time under two UTC offsets (a fall-back
-/// night's repeated hour, read with `--tz`).
-fn two_offsets(t: &CsvInput, ts_col: usize, a: usize, b: usize) -> bool {
-    let offset = |r: usize| match crate::io::shape::parse_iso(t.text(r, ts_col)) {
-        Some(crate::io::shape::Stamp::Instant(i)) => Some(i.offset().local_minus_utc()),
-        _ => None,
-    };
-    matches!((offset(a), offset(b)), (Some(x), Some(y)) if x != y)
 }

@@ -10,9 +10,11 @@
 //!   [`table::write_atomic`];
 //! - [`history`]: interval histories (forecast input) as a panel of demand cells;
 //! - [`schedule`]: shift rules, the requirement and the schedule's output tables;
+//! - [`audit`]: the audit's inputs, scorecard and targets files, and its output tables;
 //! - [`panels`]: model panels ([`crate::model::Panel`]) to and from tables, with the
 //!   provenance of every cell.
 
+pub mod audit;
 pub mod calendar;
 pub mod calibration;
 pub mod capacity;

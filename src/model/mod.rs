@@ -19,4 +19,4 @@ pub use grid::{gcd, infer_interval, Grain, GridError, Stamp, TimeGrid};
 pub use panel::{Combine, Panel};
 pub use progress::{Progress, Silent};
 pub use queue::{Agents, QueueId};
-pub use zone::{day_intervals, slot_stamps, LocalStamp};
+pub use zone::{day_intervals, elapsed_clock, slot_stamps, LocalStamp};

@@ -49,6 +49,19 @@ impl LocalStamp {
     }
 }
 
+/// The stamps on one elapsed-time clock: each instant shown at the UTC offset of the first
+/// stamp (naive stamps as they are). Successive intervals are then their real length apart —
+/// a fall-back night's repeated hour is two intervals, a spring-forward day has no gap — and
+/// outside a clock change each time reads as its own wall clock, so grids stay aligned to local
+/// midnight (what [`crate::model::infer_interval`] checks).
+pub fn elapsed_clock(stamps: &[LocalStamp]) -> Vec<NaiveDateTime> {
+    let shift = stamps.first().and_then(|s| s.offset_secs).unwrap_or(0);
+    stamps
+        .iter()
+        .map(|s| s.utc() + TimeDelta::seconds(i64::from(shift)))
+        .collect()
+}
+
 /// The intervals that start at wall-clock time `local` in `zone`, earlier instant first: one on
 /// an ordinary day, two in a fall-back night's repeated hour, none in the hour a spring-forward
 /// change skips. Without a zone, `local` itself.

@@ -410,7 +410,7 @@ pub fn read_patience(path: &Path) -> Result<BTreeMap<String, PatienceEstimate>, 
     // is an error naming it (issue #16), as in every reader that adds rows up.
     if let Some(ts_c) = csv.column(schema::INTERVAL_START) {
         let starts = (0..csv.len())
-            .map(|r| csv.timestamp(r, ts_c))
+            .map(|r| csv.local_stamp(r, ts_c, false))
             .collect::<Result<Vec<_>, _>>()?;
         crate::io::grid::check_grid(&csv, ts_c, queue_c, &starts, None)?;
     }

@@ -24,10 +24,10 @@ fn day_chart(c: &Ctx<'_>, id: &str, day: NaiveDate, why: &str) -> Result<Chart, 
         .audit
         .intervals
         .iter()
-        .filter(|r| r.interval_start.date() == day)
+        .filter(|r| r.interval_start.local.date() == day)
         .collect();
     let h = |r: &crate::audit::IntervalRow| {
-        f64::from(crate::time::seconds_of_day(r.interval_start)) / 3600.0
+        f64::from(crate::time::seconds_of_day(r.interval_start.local)) / 3600.0
     };
     let act = rows.iter().map(|r| (h(r), r.offered)).collect();
     let fc: Vec<(f64, f64)> = rows

@@ -121,8 +121,8 @@ pub(crate) fn ratio_heat(c: &Ctx<'_>, h: RatioHeat<'_>) -> Result<Chart, ReportE
             continue;
         };
         let key = (
-            crate::time::weekday_sun0(r.interval_start.date()),
-            crate::time::seconds_of_day(r.interval_start),
+            crate::time::weekday_sun0(r.interval_start.local.date()),
+            crate::time::seconds_of_day(r.interval_start.local),
         );
         let e = sums.entry(key).or_insert((0.0, 0.0));
         e.0 += n;

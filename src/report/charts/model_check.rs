@@ -26,7 +26,7 @@ pub(crate) fn chart(c: &Ctx<'_>) -> Result<Chart, ReportError> {
     let mut by: BTreeMap<crate::time::NaiveDate, [f64; 4]> = BTreeMap::new();
     for r in &mc.rows {
         let Some(asl) = r.actual_sl else { continue };
-        let e = by.entry(r.interval_start.date()).or_insert([0.0; 4]);
+        let e = by.entry(r.interval_start.local.date()).or_insert([0.0; 4]);
         e[0] += r.offered;
         e[1] += r.offered * asl;
         e[2] += r.offered * r.erlang_c.map_or(0.0, |m| m.service_level);

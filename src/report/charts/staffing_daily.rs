@@ -20,7 +20,7 @@ pub(crate) fn chart(c: &Ctx<'_>) -> Result<Chart, ReportError> {
     // day → Σ agents × interval hours, per series
     let mut by: [BTreeMap<NaiveDate, f64>; 3] = Default::default();
     for r in &a.staffing {
-        let d = r.interval_start.date();
+        let d = r.interval_start.local.date();
         for (i, v) in [r.required, r.scheduled, r.actual].into_iter().enumerate() {
             if let Some(v) = v {
                 *by[i].entry(d).or_insert(0.0) += v * h;

@@ -46,7 +46,7 @@ pub(crate) fn chart(c: &Ctx<'_>) -> Result<Chart, ReportError> {
         .audit
         .staffing
         .iter()
-        .filter_map(|r| Some((r.interval_start, r.actual?)))
+        .filter_map(|r| Some((r.interval_start.local, r.actual?)))
         .filter(|(ts, _)| *ts >= t0 && days(t0, *ts) < x1)
         .collect();
     let ymax = s

@@ -1,6 +1,6 @@
-//! Rendering the audit as output tables (`--format table|csv|json`, `--section`).
+//! The audit as output tables (`wfm audit --format table|csv|json`, `--section`).
 
-use super::{Audit, KpiValue};
+use crate::audit::{Audit, KpiValue};
 use crate::io::schema;
 use crate::table::{Cell, Table};
 
@@ -250,7 +250,7 @@ impl Audit {
         ]);
         for s in &self.staffing {
             t.push(vec![
-                Cell::text(crate::time::format_timestamp(s.interval_start)),
+                Cell::text(s.interval_start.to_rfc3339()),
                 Cell::float(s.required, 2),
                 Cell::float(s.scheduled, 2),
                 Cell::float(s.actual, 2),
