@@ -126,3 +126,70 @@ fn requirement_rows_in_another_order_give_the_same_schedule_bytes() {
         }
     }
 }
+
+/// `text` (a CSV with a header) with its data rows in reverse order.
+fn reversed_rows(text: &str) -> String {
+    let (head, rows) = text.split_once('\n').unwrap();
+    let mut rows: Vec<&str> = rows.lines().collect();
+    rows.reverse();
+    format!("{head}\n{}\n", rows.join("\n"))
+}
+
+/// A multi-skill schedule (groups from `models/multiskill.toml`): the group staffing and the
+/// demand in reverse row order give the same plan, coverage, summary and stdout.
+#[test]
+fn group_staffing_and_demand_rows_in_another_order_give_the_same_group_schedule() {
+    let dir = scratch("schedule-order-groups");
+    let repo = |rel: &str| format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"));
+    let read = |rel: &str| std::fs::read_to_string(repo(rel)).unwrap();
+    let agents = write(
+        &dir,
+        "agents_reversed.csv",
+        &reversed_rows(&read("data/multiskill/agents.csv")),
+    );
+    let demand = write(
+        &dir,
+        "demand_reversed.csv",
+        &reversed_rows(&read("data/multiskill/demand.csv")),
+    );
+    let run = |requirement: &str, demand: &str, tag: &str| {
+        let out = dir.join(tag);
+        let r = wfm(&[
+            "schedule",
+            "--config",
+            &repo("models/multiskill.toml"),
+            "--requirement",
+            requirement,
+            "--demand",
+            demand,
+            "--shifts",
+            &repo("models/shifts.toml"),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(r.code == 0 || r.code == 3, "{}", r.stderr);
+        let mut all: Vec<String> = ["plan.csv", "coverage.csv", "summary.json"]
+            .iter()
+            .map(|f| std::fs::read_to_string(out.join(f)).unwrap())
+            .collect();
+        all.push(r.stdout.replace(out.to_str().unwrap(), "OUT"));
+        all
+    };
+    let base = run(
+        &repo("data/multiskill/agents.csv"),
+        &repo("data/multiskill/demand.csv"),
+        "file",
+    );
+    assert!(base[2].contains("SUPPORT"), "{}", base[2]);
+    let other = run(
+        agents.to_str().unwrap(),
+        demand.to_str().unwrap(),
+        "reversed",
+    );
+    for (k, name) in ["plan.csv", "coverage.csv", "summary.json", "stdout"]
+        .iter()
+        .enumerate()
+    {
+        assert!(base[k] == other[k], "{name} differs with the rows reversed");
+    }
+}
