@@ -23,6 +23,7 @@ mod ingest;
 mod long_range;
 mod multiskill;
 mod multiskill_eval;
+mod multiskill_scenario;
 mod scenario;
 mod schedule;
 mod simulate;

@@ -27,7 +27,26 @@ pub(crate) struct Request<'a> {
     pub(crate) output: &'a OutputArgs,
 }
 
-struct Bar(indicatif::ProgressBar);
+/// The progress of a staffing search on stderr (hidden when asked, or when stderr is no
+/// terminal).
+pub(crate) struct Bar(indicatif::ProgressBar);
+
+impl Bar {
+    pub(crate) fn new(hidden: bool) -> Bar {
+        let bar = Bar(indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} {elapsed}")
+                .expect("a valid template"),
+        ));
+        if hidden {
+            bar.0
+                .set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+        bar
+    }
+    pub(crate) fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
 
 impl Progress for Bar {
     fn begin(&self, stage: &str, total: u64) {
@@ -62,17 +81,10 @@ pub(crate) fn run(req: Request<'_>) -> anyhow::Result<ExitCode> {
             demand.filled
         );
     }
-    let bar = Bar(indicatif::ProgressBar::new(0).with_style(
-        indicatif::ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} {elapsed}")
-            .expect("a valid template"),
-    ));
-    if req.quiet {
-        bar.0
-            .set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
+    let bar = Bar::new(req.quiet);
     let plan = staff(&cfg.problem, &demand.demand, &cfg.options, &bar)
         .with_context(|| format!("failed to staff `{}`", req.input.display()))?;
-    bar.0.finish_and_clear();
+    bar.finish();
     let inputs = vec![req.input.to_path_buf(), req.config.to_path_buf()];
     emit(&rows(&plan), req.output, &inputs)?;
     let summary = summary(&plan);

@@ -119,7 +119,7 @@ pub(crate) fn load(req: &Input<'_>) -> anyhow::Result<Loaded> {
     })
 }
 
-fn precision(output: &OutputArgs) -> Precision {
+pub(crate) fn precision(output: &OutputArgs) -> Precision {
     if output.out.is_none() && matches!(output.format, Format::Table) {
         Precision::Display
     } else {
@@ -131,7 +131,7 @@ fn bool_cell(b: bool) -> Cell {
     Cell::text(if b { "true" } else { "false" })
 }
 
-fn pct(v: Option<f64>) -> String {
+pub(crate) fn pct(v: Option<f64>) -> String {
     v.map_or("-".into(), |s| format!("{:.1} %", 100.0 * s))
 }
 
@@ -311,7 +311,13 @@ pub(crate) fn scenario(
         &variants,
         &Silent,
     )
-    .with_context(|| format!("failed to run the scenarios on `{}`", l.staffing.display()))?;
+    .with_context(|| {
+        format!(
+            "failed to run the scenarios of `{}` on `{}`",
+            scenarios.display(),
+            l.staffing.display()
+        )
+    })?;
     let mut inputs = l.inputs.clone();
     inputs.push(scenarios.to_path_buf());
     emit(
@@ -339,7 +345,7 @@ pub(crate) fn scenario(
         }
     }
     eprintln!(
-        "note: the group staffing `{}` is fixed; each variant's demand (scope: queues; weekdays; dates; times of day) meets it in the simulator ({} replications, seed {}, common random numbers); absent agents leave the group with the most agents among those serving the scope's queues",
+        "note: the group staffing `{}` is fixed; each variant's demand (scope: queues; weekdays; dates; times of day) meets it in the simulator ({} replications, seed {}, common random numbers); absent agents leave the groups named (absent_agents = {{ group = n }}), or else the group with the most agents among those serving the scope's queues",
         l.staffing.display(),
         base.reps,
         base.seed
@@ -362,6 +368,7 @@ fn scenario_table(runs: &[GroupScenarioRun], p: Precision, by_day: bool) -> Tabl
         "met",
         "missed_intervals",
         "absent_agents",
+        "absent_from",
         "scope",
     ]);
     let base = &runs[0].evaluation;
@@ -400,6 +407,7 @@ fn scenario_table(runs: &[GroupScenarioRun], p: Precision, by_day: bool) -> Tabl
                     bool_cell(x.met),
                     Cell::Int(x.missed_intervals as i64),
                     Cell::Int(i64::from(r.absent_agents)),
+                    Cell::text(r.absent_from.clone()),
                     Cell::text(r.scope.clone()),
                 ]);
             }

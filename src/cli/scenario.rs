@@ -22,10 +22,16 @@ deltas against the baseline, and hit_*: the baseline's agents evaluated under th
 (staffed for the baseline, hit by the variant). service_level = answered within the threshold \
 ÷ offered; asa_seconds = mean wait of answered calls.
 
-With a multi-skill config (one with [groups], see docs/multiskill.md) --schedule is required and \
-is a group staffing (`wfm staff --config` output, or a schedule's coverage per group); each \
-variant (volume, AHT, absent agents, targets; scoped by queue, date, weekday, time of day) meets \
-it in the simulator with the config's routing; one row per scenario × queue (× day)."
+With a multi-skill config (one with [groups], see docs/multiskill.md) and no --schedule, the \
+baseline and each variant (volume, AHT, targets; scoped by queue, date, weekday, time of day) \
+are re-staffed as `wfm staff --config` does: per scenario, each group's agent-hours and cost, the \
+plan's and the two Erlang bounds' (deltas against the baseline), and each queue's simulated SL \
+against its target; hit_*: the baseline's plan, minus the absent agents, under the variant. Exit \
+code 3 when a re-staffed plan misses a target in its check. With --schedule, a group staffing \
+(`wfm staff --config` output, or a schedule's coverage per group) stays fixed and each variant \
+meets it in the simulator; one row per scenario × queue (× day). absent_agents = n takes n \
+agents off the most-staffed group serving the scope's queues; absent_agents = { cross = 3 } \
+takes them off the named groups."
 )]
 pub(crate) struct Args {
     /// Interval table: `wfm ingest` output, actuals, or `wfm forecast` output (`-` = stdin).
@@ -154,10 +160,21 @@ fn on_groups(args: &Args) -> anyhow::Result<ExitCode> {
                 .join(", ")
         )));
     }
+    let config = args.policy.config.as_deref().expect("a multi-skill config");
     let Some(staffing) = &args.schedule else {
-        return Err(super::vocab::usage(
-            "a multi-skill config needs --schedule: the group staffing the variants meet (`wfm staff --config … --out plan.csv`, or a schedule's coverage per group)",
-        ));
+        if args.by.is_some() {
+            return Err(super::vocab::usage(
+                "--by: without --schedule every scenario is re-staffed and reported over the horizon (groups, plan, bounds, queues); --by applies to a given staffing (--schedule)",
+            ));
+        }
+        return super::multiskill_scenario::run(super::multiskill_scenario::Request {
+            config,
+            demand: &args.input,
+            scenarios: &args.scenarios,
+            reps: args.reps,
+            seed: args.seed,
+            output: &args.output,
+        });
     };
     let by = args.by.unwrap_or(By::Day);
     if by == By::Total {
@@ -165,7 +182,6 @@ fn on_groups(args: &Args) -> anyhow::Result<ExitCode> {
             "--by total: with groups every queue keeps its own target; use --by queue or --by day",
         ));
     }
-    let config = args.policy.config.as_deref().expect("a multi-skill config");
     super::multiskill_eval::scenario(
         super::multiskill_eval::Request {
             input: super::multiskill_eval::Input {

@@ -461,8 +461,10 @@ fn per_queue(args: &Args, req: &Requirement, sched: &mut schedule::Schedule) -> 
             ..Settings::default()
         });
     }
+    // In name order, as the requirement itself is read (`Requirement::from_csv`): the same
+    // rows in another order give the same figures to the last digit (issue #16).
     let mut input = match StaffInput::read(&args.requirement) {
-        Ok(i) => i,
+        Ok(i) => i.in_name_order(),
         Err(e) => {
             eprintln!("warning: per-queue service not computed: {e}");
             return Ok(());

@@ -316,6 +316,28 @@ impl StaffInput {
         self
     }
 
+    /// The same input with its queues in name order and its rows in (queue, time) order, so
+    /// that what is computed from it (sums over rows, per-queue results in queue order) does
+    /// not depend on the order of the file's rows (issue #16).
+    pub fn in_name_order(mut self) -> Self {
+        let mut by_name: Vec<usize> = (0..self.queues.len()).collect();
+        by_name.sort_by(|&a, &b| self.queues[a].cmp(&self.queues[b]));
+        let mut rank = vec![0u32; by_name.len()];
+        for (new, &old) in by_name.iter().enumerate() {
+            rank[old] = new as u32;
+        }
+        self.queues = by_name
+            .iter()
+            .map(|&old| self.queues[old].clone())
+            .collect();
+        for r in &mut self.rows {
+            r.queue = rank[r.q()];
+        }
+        self.rows
+            .sort_by_key(|r| (r.queue, r.stamp().utc(), r.line));
+        self
+    }
+
     /// Replaces every row's `agents` (for evaluating a plan against other demand).
     ///
     /// # Panics
@@ -384,7 +406,7 @@ impl StaffInput {
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
-    /// Queue names in order of first appearance.
+    /// Queue names in order of first appearance (in name order after [`Self::in_name_order`]).
     pub fn queues(&self) -> &[String] {
         &self.queues
     }

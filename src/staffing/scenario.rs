@@ -20,6 +20,7 @@ use super::plan::{self, StaffInput, StaffPlan, Totals};
 use super::scope::Scope;
 use super::StaffingError;
 use crate::model::{Coverage, Panel};
+use std::collections::BTreeMap;
 
 /// Relative slack of `⌊G·(1 − s)⌋` (the product may land a few ulps below an integer).
 const NET_RTOL: f64 = 1e-12;
@@ -47,6 +48,10 @@ pub struct Scenario {
     /// Agents absent in every interval of the scope (sick, in training): taken off the
     /// schedule (`--schedule`), or off the scoped queue's agents in the hit run.
     pub absent_agents: u32,
+    /// Agents absent per named agent group in every interval of the scope
+    /// (`absent_agents = { cross = 3 }`): a multi-skill config's groups only
+    /// ([`crate::staffing::multiskill`]); empty otherwise. When given, `absent_agents` is 0.
+    pub absent_by_group: BTreeMap<String, u32>,
 }
 
 impl Scenario {
@@ -62,6 +67,21 @@ impl Scenario {
             hours_per_fte_week: None,
             scope: Scope::default(),
             absent_agents: 0,
+            absent_by_group: BTreeMap::new(),
+        }
+    }
+
+    /// An error when the variant names agent groups (`absent_agents = { group = n }`), which
+    /// only a multi-skill config has.
+    fn no_groups(&self) -> Result<(), StaffingError> {
+        match self.absent_by_group.keys().next() {
+            None => Ok(()),
+            Some(g) => Err(StaffingError::Scenario {
+                name: self.name.clone(),
+                reason: format!(
+                    "absent_agents names the agent group `{g}`: groups belong to a multi-skill config (--config with [groups]); give a number of agents here"
+                ),
+            }),
         }
     }
 
@@ -217,6 +237,7 @@ pub fn run(
         scope: "all".into(),
     }];
     for s in scenarios {
+        s.no_groups()?;
         let cfg = s.config(config)?;
         let vinput = s.demand(input)?;
         if s.absent_agents > 0 {
@@ -304,6 +325,7 @@ pub fn run_on_schedule(
         evaluation: evaluate_schedule(input, config, coverage, pooling)?,
     }];
     for s in scenarios {
+        s.no_groups()?;
         let cfg = s.config(config)?;
         let vinput = s.demand(input)?;
         let hit = Hit {

@@ -210,7 +210,7 @@ impl Requirement {
                 ),
             },
         })?;
-        queues.sort();
+        let names: Vec<&str> = series.iter().map(|&s| queues[s].as_str()).collect();
         let h = Horizon::of(rows.iter().map(|r| r.at.local), interval, zone);
         let n = h.len(interval);
         let mut required = vec![0.0; n];
@@ -219,6 +219,7 @@ impl Requirement {
         let mut calls_rate = vec![0.0; n];
         let mut seen = vec![false; n];
         let has_load = c_load.is_some() && c_aht.is_some();
+        let mut slot = Vec::with_capacity(rows.len());
         for (r, row) in rows.iter().enumerate() {
             let Some(t) = h.index(&row.at, interval) else {
                 return Err(ScheduleError::Table(crate::table::TableError::BadValue {
@@ -227,6 +228,15 @@ impl Requirement {
                     reason: format!("expected a start on the {interval} grid"),
                 }));
             };
+            slot.push(t);
+        }
+        // Summed in (interval, queue name) order, not file order: floating-point sums depend on
+        // their order, and the same rows in another order must give the same plan and summary
+        // to the last digit (issue #16).
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by(|&a, &b| slot[a].cmp(&slot[b]).then_with(|| names[a].cmp(names[b])));
+        for r in order {
+            let (t, row) = (slot[r], &rows[r]);
             seen[t] = true;
             required[t] += row.agents;
             net[t] += row.net;
@@ -247,6 +257,7 @@ impl Requirement {
         } else {
             (None, None)
         };
+        queues.sort();
         Ok(Requirement {
             interval,
             basis: if c_sched.is_some() {

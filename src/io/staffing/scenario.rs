@@ -1,6 +1,7 @@
 //! What-if scenarios as text: the scenario file (`models/scenarios.toml`) and the report
 //! tables, with their column definitions.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -83,10 +84,12 @@ pub fn read_scenarios(path: &Path) -> Result<Vec<Scenario>, StaffingError> {
                 v => Ok(v),
             }
         };
-        let (scope, absent_agents) = scope_of(&s, &err, &key)?;
+        let scope = scope_of(&s, &err, &key)?;
+        let (absent_agents, absent_by_group) = absent_of(s.absent_agents.as_ref(), &err, &key)?;
         out.push(Scenario {
             scope,
             absent_agents,
+            absent_by_group,
             volume_factor: factor("volume", s.volume)?.unwrap_or(1.0),
             aht_factor: factor("aht_factor", s.aht_factor)?.unwrap_or(1.0),
             aht_delta_secs: aht_delta,
@@ -143,7 +146,8 @@ struct RawScenario {
     to: Option<DateText>,
     weekdays: Option<Vec<String>>,
     intervals: Option<Vec<String>>,
-    absent_agents: Option<f64>,
+    /// A number of agents, or a table of them per agent group.
+    absent_agents: Option<toml::Value>,
 }
 
 /// `queue = "PS"` or `queue = ["PS", "PE"]`.
@@ -171,13 +175,50 @@ impl DateText {
     }
 }
 
-/// The scope keys of one scenario (`queue`, `from`, `to`, `weekdays`, `intervals`) and its
-/// `absent_agents`, validated.
+/// `absent_agents = 3` (agents, taken where the command says) or `absent_agents = { cross = 3,
+/// sales_team = 1 }` (agents per named group of a multi-skill config), validated: whole numbers
+/// in [0, 1e6], a table with at least one group.
+fn absent_of(
+    v: Option<&toml::Value>,
+    err: &dyn Fn(String, f64, &'static str) -> StaffingError,
+    key: &dyn Fn(&str) -> String,
+) -> Result<(u32, BTreeMap<String, u32>), StaffingError> {
+    const AGENTS: &str =
+        "[0, 1e6], whole agents (or a table of them per agent group: { cross = 3 })";
+    let count = |k: String, v: &toml::Value| -> Result<u32, StaffingError> {
+        let a = match v {
+            toml::Value::Integer(i) => *i as f64,
+            toml::Value::Float(f) => *f,
+            _ => f64::NAN,
+        };
+        if a.is_finite() && a >= 0.0 && a.fract() == 0.0 && a <= crate::limits::MAX_AGENTS {
+            Ok(a as u32)
+        } else {
+            Err(err(k, a, AGENTS))
+        }
+    };
+    match v {
+        None => Ok((0, BTreeMap::new())),
+        Some(toml::Value::Table(t)) => {
+            if t.is_empty() {
+                return Err(err(key("absent_agents"), f64::NAN, AGENTS));
+            }
+            let mut by_group = BTreeMap::new();
+            for (g, n) in t {
+                by_group.insert(g.clone(), count(key(&format!("absent_agents.{g}")), n)?);
+            }
+            Ok((0, by_group))
+        }
+        Some(v) => Ok((count(key("absent_agents"), v)?, BTreeMap::new())),
+    }
+}
+
+/// The scope keys of one scenario (`queue`, `from`, `to`, `weekdays`, `intervals`), validated.
 fn scope_of(
     s: &RawScenario,
     err: &dyn Fn(String, f64, &'static str) -> StaffingError,
     key: &dyn Fn(&str) -> String,
-) -> Result<(Scope, u32), StaffingError> {
+) -> Result<Scope, StaffingError> {
     let queues = match &s.queue {
         None => Vec::new(),
         Some(OneOrMany::One(q)) => vec![q.clone()],
@@ -232,11 +273,6 @@ fn scope_of(
         weekdays,
         intervals,
     };
-    let absent = match s.absent_agents {
-        None => 0,
-        Some(a) if a.is_finite() && a >= 0.0 && a.fract() == 0.0 && a <= 1e6 => a as u32,
-        Some(a) => return Err(err(key("absent_agents"), a, "a whole number of agents ≥ 0")),
-    };
     // Policies are per queue: a policy change limited to some dates or hours would be applied
     // to the whole horizon without a word, so it is refused.
     let policy = [
@@ -273,7 +309,7 @@ fn scope_of(
             }
         }
     }
-    Ok((scope, absent))
+    Ok(scope)
 }
 
 /// The columns of [`ScenarioReport::to_table`].

@@ -13,9 +13,11 @@
 //! # Scenario variants
 //! A [`Scenario`] changes, in its scope (queues; dates; weekdays; times of day):
 //! - the demand: offered × `volume`, AHT × `aht_factor` + `aht_delta_seconds`;
-//! - the agents: `absent_agents` fewer in every interval of the scope, taken one at a time from
-//!   the group with the most agents among those serving a queue of the scope (every group
-//!   without a queue scope), ties in the config's group order;
+//! - the agents: `absent_agents = n` fewer in every interval of the scope, taken one at a time
+//!   from the group with the most agents among those serving a queue of the scope (every group
+//!   without a queue scope), ties in the config's group order; or `absent_agents = { cross = 3 }`:
+//!   that many fewer in each named group (an unknown group is an error; the queue scope does not
+//!   restrict a named group), never below 0;
 //! - the targets of the scope's queues: `sl_target` (0 drops it), `asa_seconds`,
 //!   `max_abandon`; `patience_seconds` makes their patience exponential with that mean;
 //!   `sl_seconds` sets the threshold of every queue (a scope with queues is then an error).
@@ -95,7 +97,7 @@ impl GroupEvaluation {
 }
 
 /// The agents of `agents` (one series per group, any order) in the routing's group order.
-fn agents_in_routing_order(
+pub(super) fn agents_in_routing_order(
     problem: &MultiSkillProblem,
     demand: &Panel<Demand>,
     agents: &Panel<Agents>,
@@ -210,7 +212,7 @@ pub fn evaluate_groups(
     evaluate_ordered(problem, &demand, agents, options, progress)
 }
 
-fn evaluate_ordered(
+pub(super) fn evaluate_ordered(
     problem: &MultiSkillProblem,
     demand: &Panel<Demand>,
     agents: Vec<u32>,
@@ -302,6 +304,8 @@ pub struct GroupScenarioRun {
     pub scope: String,
     /// Agents absent per interval of the scope.
     pub absent_agents: u32,
+    /// Where they are taken from, in words (see `absent_agents` in the module docs).
+    pub absent_from: String,
     /// Agent-intervals actually taken off (fewer when a group runs out of agents).
     pub removed: u32,
     /// The staffing under the variant.
@@ -330,6 +334,7 @@ pub fn scenarios_on_groups(
         name: "baseline".into(),
         scope: "all".into(),
         absent_agents: 0,
+        absent_from: String::new(),
         removed: 0,
         evaluation: evaluate_ordered(problem, &demand, agents.clone(), options, progress)?,
     }];
@@ -339,7 +344,8 @@ pub fn scenarios_on_groups(
         out.push(GroupScenarioRun {
             name: s.name.clone(),
             scope: s.scope.describe(),
-            absent_agents: s.absent_agents,
+            absent_agents: absent_total(s),
+            absent_from: absent_from(s),
             removed: v.removed,
             evaluation: evaluate_ordered(&v.problem, &v.demand, v.agents, &v.options, progress)?,
         });
@@ -348,16 +354,20 @@ pub fn scenarios_on_groups(
 }
 
 /// A scenario applied to the problem, demand and agents.
-struct Variant {
-    problem: MultiSkillProblem,
-    demand: Panel<Demand>,
-    agents: Vec<u32>,
-    options: MultiSkillOptions,
-    removed: u32,
+pub(super) struct Variant {
+    pub(super) problem: MultiSkillProblem,
+    pub(super) demand: Panel<Demand>,
+    /// The staffing given, minus the variant's absent agents (group-major, routing order).
+    pub(super) agents: Vec<u32>,
+    pub(super) options: MultiSkillOptions,
+    /// Agent-intervals taken off for absences.
+    pub(super) removed: u32,
 }
 
 impl Variant {
-    fn of(
+    /// `s` applied to the problem, demand (in routing order) and agents (group-major, routing
+    /// order).
+    pub(super) fn of(
         s: &Scenario,
         problem: &MultiSkillProblem,
         demand: &Panel<Demand>,
@@ -433,28 +443,8 @@ impl Variant {
                 }
             }
         }
-        // The absent agents.
-        let pool: Vec<usize> = (0..routing.groups().len())
-            .filter(|&g| {
-                routing.groups()[g]
-                    .skills()
-                    .iter()
-                    .any(|&(q, _)| in_scope[q])
-            })
-            .collect();
-        for (i, _) in times.iter().enumerate().filter(|(_, b)| **b) {
-            for _ in 0..s.absent_agents {
-                // the group with the most agents; ties: the first in the config's order
-                let Some(&g) = pool.iter().rev().max_by_key(|&&g| v.agents[g * n + i]) else {
-                    break;
-                };
-                if v.agents[g * n + i] == 0 {
-                    break;
-                }
-                v.agents[g * n + i] -= 1;
-                v.removed += 1;
-            }
-        }
+        v.removed = take_absent(s, routing, &in_scope, &times, &mut v.agents)
+            .map_err(|reason| bad("absent_agents", reason))?;
         // The policy.
         let set = &s.settings;
         if let Some(secs) = set.sl_seconds {
@@ -486,6 +476,84 @@ impl Variant {
         }
         Ok(v)
     }
+}
+
+/// Takes a variant's absent agents off `agents` (group-major, routing group order) in every
+/// interval of `times`; returns the agent-intervals taken (fewer than asked where a group runs
+/// out). Named groups (`absent_agents = { cross = 3 }`) lose their own agents; a number of
+/// agents comes one at a time off the group with the most agents among those serving a queue
+/// of the scope (ties: the first in the config's order). Errs with the reason when a named
+/// group is not a group of the config.
+fn take_absent(
+    s: &Scenario,
+    routing: &crate::simulate::Routing,
+    in_scope: &[bool],
+    times: &[bool],
+    agents: &mut [u32],
+) -> Result<u32, String> {
+    let n = times.len();
+    let groups = routing.groups();
+    let mut named = Vec::with_capacity(s.absent_by_group.len());
+    for (name, &k) in &s.absent_by_group {
+        let g = groups
+            .iter()
+            .position(|x| x.id.as_str() == name)
+            .ok_or_else(|| {
+                format!(
+                    "`{name}` is not a group of the config (its groups: {})",
+                    groups
+                        .iter()
+                        .map(|x| x.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })?;
+        named.push((g, k));
+    }
+    let pool: Vec<usize> = (0..groups.len())
+        .filter(|&g| groups[g].skills().iter().any(|&(q, _)| in_scope[q]))
+        .collect();
+    let mut removed = 0;
+    for (i, _) in times.iter().enumerate().filter(|(_, b)| **b) {
+        for &(g, k) in &named {
+            let a = &mut agents[g * n + i];
+            let take = k.min(*a);
+            *a -= take;
+            removed += take;
+        }
+        for _ in 0..s.absent_agents {
+            let Some(&g) = pool.iter().rev().max_by_key(|&&g| agents[g * n + i]) else {
+                break;
+            };
+            if agents[g * n + i] == 0 {
+                break;
+            }
+            agents[g * n + i] -= 1;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Where a variant's absent agents come from, in words: `cross 3, sales_team 1` for named
+/// groups, `most-staffed serving group` for a number, empty without absences.
+pub(super) fn absent_from(s: &Scenario) -> String {
+    if !s.absent_by_group.is_empty() {
+        s.absent_by_group
+            .iter()
+            .map(|(g, k)| format!("{g} {k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else if s.absent_agents > 0 {
+        "most-staffed serving group".into()
+    } else {
+        String::new()
+    }
+}
+
+/// Agents absent per interval of a variant's scope: the number, or the named groups' sum.
+pub(super) fn absent_total(s: &Scenario) -> u32 {
+    s.absent_agents + s.absent_by_group.values().sum::<u32>()
 }
 
 /// Errors for the scenario keys that size a single-queue staffing.

@@ -52,12 +52,14 @@
 mod bounds;
 mod cuts;
 mod evaluate;
+mod restaff;
 mod verify;
 
 pub use bounds::Bounds;
 pub use evaluate::{
     evaluate_groups, scenarios_on_groups, GroupEvaluation, GroupScenarioRun, QueuePeriod,
 };
+pub use restaff::{restaff_scenarios, GroupRestaffRun};
 pub use verify::{QueueCheck, Verification};
 
 use crate::model::{Agents, Demand, Panel, Progress, QueueId, TimeGrid};
