@@ -8,7 +8,7 @@ use super::input::{ActualInterval, Actuals, AgentStateRow, PlannedInterval, Staf
 use super::sums::{agent_sums, Sums};
 use super::AuditOptions;
 use crate::model::LocalStamp;
-use crate::time::{NaiveDate, NaiveDateTime, NaiveTime};
+use crate::time::{NaiveDate, NaiveTime};
 
 /// One day of the period.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,16 +156,12 @@ pub(crate) fn daily_rows(
                 offered: s.offered,
                 answered: s.answered,
                 abandoned: s.abandoned,
+                // Every interval whose wall clock is on day d, whatever its offset.
                 forecast: fc.map(|m| {
-                    let midnight = |d: NaiveDate| LocalStamp::naive(d.and_time(NaiveTime::MIN));
-                    // Every interval whose wall clock is on day d, whatever its offset.
-                    m.range(
-                        midnight(d)
-                            ..d.succ_opt()
-                                .map_or(LocalStamp::naive(NaiveDateTime::MAX), midnight),
-                    )
-                    .map(|(_, v)| v)
-                    .sum()
+                    m.range(LocalStamp::naive(d.and_time(NaiveTime::MIN))..)
+                        .take_while(|(k, _)| k.local.date() == d)
+                        .map(|(_, v)| v)
+                        .sum()
                 }),
                 service_level: sl,
                 asa_secs: s
