@@ -270,7 +270,8 @@ pub fn fidelity(
         let agents: Option<Vec<f64>> = rows
             .iter()
             .map(|r| {
-                c.availability(QueueId::ALL, r.interval_start.hour())
+                let u = r.load_erlangs / f64::from(r.agents.max(1));
+                c.availability(QueueId::ALL, r.interval_start.hour(), Some(u))
                     .map(|a| a * f64::from(r.agents))
             })
             .collect();

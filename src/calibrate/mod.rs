@@ -302,6 +302,7 @@ impl Calibration {
                 pool: p.name.clone(),
                 level: f.availability,
                 by_hour: f.by_hour.iter().map(|&(h, a, _)| (h, a)).collect(),
+                by_utilisation: f.by_utilisation.iter().map(|&(u, a, _)| (u, a)).collect(),
             })
         };
         let mut out = Availability::new();
@@ -317,15 +318,11 @@ impl Calibration {
         }
         Ok(out)
     }
-    /// Availability of pool `name` at `hour` (the hour-of-day estimate when there is one, else
-    /// the pool level).
-    pub fn availability(&self, name: &str, hour: u32) -> Option<f64> {
+    /// Availability of pool `name` at `hour` for an interval with recorded utilisation
+    /// `utilisation` (offered load ÷ recorded agents; `None`: unknown), see
+    /// [`AvailabilityFit::at`].
+    pub fn availability(&self, name: &str, hour: u32, utilisation: Option<f64>) -> Option<f64> {
         let fit = self.pool(name)?.availability.as_ref()?;
-        Some(
-            fit.by_hour
-                .iter()
-                .find(|(h, _, _)| *h == hour)
-                .map_or(fit.availability, |&(_, a, _)| a),
-        )
+        Some(fit.at(hour, utilisation))
     }
 }

@@ -48,6 +48,9 @@ struct PoolToml {
     /// `[hour, availability (shrunk), intervals]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     availability_by_hour: Vec<(u32, f64, usize)>,
+    /// `[lower edge of the band of load ÷ recorded agents, availability (shrunk), intervals]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    availability_by_utilisation: Vec<(f64, f64, usize)>,
     #[serde(skip_serializing_if = "Option::is_none")]
     patience_exp_mean_seconds: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,7 +96,7 @@ struct FileToml {
     queues: Vec<QueueToml>,
 }
 
-const METHOD: &str = "availability: share of recorded agents fitted so that Erlang A reproduces observed SL and abandonment on busy intervals (offered-weighted squared error), bootstrap over days for the SE and 90 % interval, by hour of day shrunk toward the pool level with a prior of 20 intervals; patience: Kaplan-Meier with answered calls censored, exponential-equivalent mean = total queue wait / abandons; service: mean, CV and 5 % quantiles of handle times > 0; pools: every agent's home queue is the queue most of their calls came from, agents with the same home queue form a team, each queue joins the team that answered most of its calls; a pool of one queue is dedicated, the main multi-queue pool is SHARED; availability per pool: its queues' actuals against its team's agents who served a call in the interval, with the pool's Kaplan-Meier exponential-equivalent patience; pool ALL: all queues against the recorded agents of --agent-states";
+const METHOD: &str = "availability: share of recorded agents fitted so that Erlang A reproduces observed SL and abandonment on busy intervals (offered-weighted squared error), bootstrap over days for the SE and 90 % interval, by hour of day and by band of recorded utilisation (load / recorded agents, width 0.1, last band >= 1.0) each shrunk toward the pool level with a prior of 20 intervals and combined as a_hour * a_band / a; patience: Kaplan-Meier with answered calls censored, exponential-equivalent mean = total queue wait / abandons; service: mean, CV and 5 % quantiles of handle times > 0; pools: every agent's home queue is the queue most of their calls came from, agents with the same home queue form a team, each queue joins the team that answered most of its calls; a pool of one queue is dedicated, the main multi-queue pool is SHARED; availability per pool: its queues' actuals against its team's agents who served a call in the interval, with the pool's Kaplan-Meier exponential-equivalent patience; pool ALL: all queues against the recorded agents of --agent-states";
 
 fn round(v: f64, dp: i32) -> f64 {
     let f = 10f64.powi(dp);
@@ -118,6 +121,14 @@ fn pool_toml(p: &PoolCalibration) -> PoolToml {
                 a.by_hour
                     .iter()
                     .map(|&(h, v, n)| (h, round(v, 4), n))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        availability_by_utilisation: a
+            .map(|a| {
+                a.by_utilisation
+                    .iter()
+                    .map(|&(u, v, n)| (round(u, 2), round(v, 4), n))
                     .collect()
             })
             .unwrap_or_default(),
@@ -215,6 +226,16 @@ pub fn read_calibration(path: &Path) -> Result<Calibration, TableError> {
                 p.name
             )));
         }
+        if let Some((u, v, _)) = p
+            .availability_by_utilisation
+            .iter()
+            .find(|(u, v, _)| !(u.is_finite() && *u >= 0.0 && *v > 0.0 && *v <= 2.0))
+        {
+            return Err(err(format!(
+                "pool `{}`: availability_by_utilisation [{u}, {v}]: band edge ≥ 0, availability in (0, 2]",
+                p.name
+            )));
+        }
         let availability = p.availability.map(|a| AvailabilityFit {
             availability: a,
             se: p.availability_se.unwrap_or(f64::NAN),
@@ -222,6 +243,7 @@ pub fn read_calibration(path: &Path) -> Result<Calibration, TableError> {
             intervals: p.fit_intervals.unwrap_or(0),
             days: p.fit_days.unwrap_or(0),
             by_hour: p.availability_by_hour.clone(),
+            by_utilisation: p.availability_by_utilisation.clone(),
             sl_mae: p.fit_sl_mae.unwrap_or(f64::NAN),
             sl_bias: p.fit_sl_bias.unwrap_or(f64::NAN),
             abandon_mae: p.fit_abandon_mae.unwrap_or(f64::NAN),
