@@ -391,5 +391,20 @@ pub fn fidelity_table(f: &crate::audit::fidelity::Fidelity) -> crate::io::table:
             Cell::text(""),
         ]);
     }
+    if let Some((sl, ab)) = f.noise_floor_binomial {
+        t.push(vec![
+            Cell::text("noise-floor-binomial"),
+            Cell::text(""),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::float(Some(sl), 4),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::float(Some(ab), 4),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::text(""),
+        ]);
+    }
     t
 }
