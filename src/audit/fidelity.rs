@@ -299,8 +299,11 @@ fn rep_summary(cells: &[Vec<RepCell>], rows: usize) -> SimOut {
             let k = vals.len().max(1) as f64;
             let ms = vals.iter().map(|v| v.0).sum::<f64>() / k;
             let ma = vals.iter().map(|v| v.1).sum::<f64>() / k;
-            let ds = vals.iter().map(|v| (v.0 - ms).abs()).sum::<f64>() / k;
-            let da = vals.iter().map(|v| (v.1 - ma).abs()).sum::<f64>() / k;
+            // Deviations from the sample mean of k values are smaller than from the true mean
+            // by √((k − 1)/k) (exact for normal values): undo it.
+            let unbias = if k > 1.0 { (k / (k - 1.0)).sqrt() } else { 1.0 };
+            let ds = unbias * vals.iter().map(|v| (v.0 - ms).abs()).sum::<f64>() / k;
+            let da = unbias * vals.iter().map(|v| (v.1 - ma).abs()).sum::<f64>() / k;
             (
                 (ms, ma, (answered > 0.0).then(|| wait / answered)),
                 (ds, da),
