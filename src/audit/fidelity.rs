@@ -5,7 +5,8 @@
 //! - *Uncalibrated*: recorded agents as they are, the period's own maximum-likelihood patience
 //!   (as the model check always did).
 //! - *Calibrated*: available agents = recorded × the calibration's availability of pool `ALL`
-//!   at the interval's hour, the calibration's exponential-equivalent patience. Erlang C and
+//!   at the interval's hour and load per recorded agent, the calibration's Erlang A patience
+//!   (the Kaplan–Meier exponential-equivalent mean × the fitted patience scale). Erlang C and
 //!   Erlang A at a fractional agent count are interpolated linearly between the two whole
 //!   counts around it; the simulator staffs the nearest whole count.
 //! - *Simulation*: `wfm simulate`'s engine over the whole period at once (the queue carries over
@@ -405,7 +406,13 @@ pub fn fidelity(
         if let Some(agents) = agents {
             let p = c
                 .pool(QueueId::ALL)
-                .and_then(|p| p.patience_exp_mean_secs)
+                .and_then(|p| {
+                    p.availability
+                        .as_ref()
+                        .map(|f| f.patience_secs)
+                        .filter(|s| s.is_finite())
+                        .or(p.patience_exp_mean_secs)
+                })
                 .unwrap_or(period_patience);
             variants.push((true, agents, p));
         }

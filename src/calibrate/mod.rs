@@ -269,9 +269,20 @@ impl Calibration {
                     .filter(|p| p.availability.is_some())
             })
     }
-    /// Exponential-equivalent mean patience for Erlang A of `queue`: its own Kaplan–Meier
-    /// data when the call log had abandons of it, else its pool's, else pool `ALL`'s.
+    /// Mean patience for Erlang A of `queue`: the exponential-equivalent mean of its own
+    /// Kaplan–Meier data when the call log had abandons of it, else its pool's, else pool
+    /// `ALL`'s — times the patience scale fitted with the availability of the queue's pool
+    /// ([`Self::pool_of`]; 1 without one).
     pub fn patience_secs(&self, queue: &str) -> Option<f64> {
+        let scale = self
+            .pool_of(queue)
+            .and_then(|p| p.availability.as_ref())
+            .map_or(1.0, |f| f.patience_scale);
+        self.exp_mean_patience_secs(queue).map(|p| p * scale)
+    }
+    /// The Kaplan–Meier exponential-equivalent mean patience of `queue` (its own, else its
+    /// pool's, else pool `ALL`'s), seconds, before any patience scale.
+    pub fn exp_mean_patience_secs(&self, queue: &str) -> Option<f64> {
         self.queues
             .iter()
             .find(|q| q.name == queue)
