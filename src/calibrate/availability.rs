@@ -41,11 +41,13 @@
 use chrono::NaiveDate;
 
 use crate::simulate::rng::Rng;
-use crate::staffing::availability::{utilisation_band as band, UTILISATION_BAND};
+use crate::staffing::availability::{
+    utilisation_band as band, AVAILABILITY_RANGE, UTILISATION_BAND,
+};
 use crate::staffing::erlang_a;
 
 /// Lowest and highest availability searched.
-const RANGE: (f64, f64) = (0.2, 1.5);
+const RANGE: (f64, f64) = AVAILABILITY_RANGE;
 /// Lowest and highest patience scale searched.
 const PATIENCE_SCALE: (f64, f64) = (0.25, 4.0);
 /// One interval of history for the fit.
@@ -140,7 +142,8 @@ pub struct AvailabilityFit {
 impl AvailabilityFit {
     /// The availability at `hour` for an interval with recorded utilisation `utilisation`
     /// (offered load ÷ recorded agents; `None` when unknown):
-    /// `a(h, u) = a_h · a_u ÷ a`, each factor the pool level `a` where there is no estimate.
+    /// `a(h, u) = a_h · a_u ÷ a`, each factor the pool level `a` where there is no estimate,
+    /// clamped to the range searched.
     pub fn at(&self, hour: u32, utilisation: Option<f64>) -> f64 {
         let h = self
             .by_hour
@@ -153,7 +156,7 @@ impl AvailabilityFit {
                 self.by_utilisation.iter().find(|(lo, _, _)| band(*lo) == b)
             })
             .map_or(self.availability, |x| x.1);
-        h * u / self.availability
+        (h * u / self.availability).clamp(RANGE.0, RANGE.1)
     }
 }
 

@@ -22,6 +22,9 @@ use std::collections::BTreeMap;
 
 use super::StaffingError;
 
+/// The range `wfm calibrate` fits an availability in; a combined availability is clamped to it
+/// (widened to its factors).
+pub const AVAILABILITY_RANGE: (f64, f64) = (0.2, 1.5);
 /// Width of the recorded-utilisation bands of the availability.
 pub const UTILISATION_BAND: f64 = 0.1;
 /// Recorded utilisation from which every interval is in the last (open) band.
@@ -55,7 +58,7 @@ pub struct QueueAvailability {
 impl QueueAvailability {
     /// The availability at `hour` for a recorded utilisation `utilisation` (load ÷ recorded
     /// agents; `None`: unknown): `a_h · a_u ÷ a`, each factor the pool level `a` where there is
-    /// no estimate.
+    /// no estimate, clamped to [`AVAILABILITY_RANGE`] (widened to the factors).
     pub fn at(&self, hour: u32, utilisation: Option<f64>) -> f64 {
         let h = self
             .by_hour
@@ -70,7 +73,13 @@ impl QueueAvailability {
                     .find(|(lo, _)| utilisation_band(*lo) == b)
             })
             .map_or(self.level, |&(_, a)| a);
-        h * u / self.level
+        // The combination is kept within the fit's range (widened to the factors themselves, so
+        // that a single estimate is taken as given).
+        let (lo, hi) = (
+            AVAILABILITY_RANGE.0.min(h).min(u),
+            AVAILABILITY_RANGE.1.max(h).max(u),
+        );
+        (h * u / self.level).clamp(lo, hi)
     }
     /// Available agents among `recorded` at `hour` with offered load `load_erlangs`:
     /// `⌊a(h, load ÷ recorded)·recorded⌋`.
