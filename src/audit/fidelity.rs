@@ -5,7 +5,8 @@
 //! - *Uncalibrated*: recorded agents as they are, the period's own maximum-likelihood patience
 //!   (as the model check always did).
 //! - *Calibrated*: available agents = recorded × the calibration's availability of pool `ALL`
-//!   at the interval's hour, the calibration's exponential-equivalent patience. Erlang C and
+//!   at the interval's hour and load per recorded agent, the calibration's Erlang A patience
+//!   (the Kaplan–Meier exponential-equivalent mean × the fitted patience scale). Erlang C and
 //!   Erlang A at a fractional agent count are interpolated linearly between the two whole
 //!   counts around it; the simulator staffs the nearest whole count.
 //! - *Simulation*: `wfm simulate`'s engine over the whole period at once (the queue carries over
@@ -20,8 +21,15 @@
 //!   score of the two probabilities, a proper score: it is minimised in expectation by the true
 //!   probabilities; Gneiting & Raftery 2007, *JASA* 102(477)).
 //! - **Noise floor**: what a perfect model would still miss — the offered-weighted mean
-//!   absolute deviation of single replications of the calibrated simulation around their mean,
-//!   i.e. the interval-to-interval randomness of the fitted model itself.
+//!   absolute deviation of single simulated intervals around the calibrated model's mean,
+//!   *given the interval's offered count* (the count is an input of every model here, so its
+//!   Poisson variation is not noise a model would miss): each of `reps` runs places exactly
+//!   the offered calls at uniformly random times in their interval (the Poisson process
+//!   conditioned on its count) and draws one set of handle times and patience. It is the
+//!   randomness of who arrives when, how long calls take and who hangs up, with the queue
+//!   carried across intervals; a center whose agents react to the queue varies less. Beside it
+//!   the binomial floor (every offered call an independent draw at Erlang A's probabilities,
+//!   `E|X/n − p|`, `X ~ Binomial(n, p)`): the lower bound that ignores the queue callers share.
 
 use std::collections::BTreeMap;
 
@@ -30,6 +38,7 @@ use crate::calibrate::availability::interpolate;
 use crate::calibrate::Calibration;
 use crate::model::LocalStamp;
 use crate::model::{Agents, Demand, Grain, Panel, QueueId, Silent, TimeGrid};
+use crate::simulate::rng::Rng;
 use crate::simulate::{simulate, Arrivals, Dist, Routing, SimModel, SimOptions, SimulateError};
 use crate::staffing::{erlang_a, erlang_c};
 use crate::time::{NaiveDateTime, Timelike};
@@ -102,6 +111,9 @@ pub struct Fidelity {
     pub summaries: Vec<FidelitySummary>,
     /// Noise floor of SL and abandonment MAE (calibrated simulation, else uncalibrated).
     pub noise_floor: Option<(f64, f64)>,
+    /// Binomial lower bound of the noise floor: `(SL, abandonment)` MAE if every offered call
+    /// were an independent draw at Erlang A's (calibrated, else uncalibrated) probabilities.
+    pub noise_floor_binomial: Option<(f64, f64)>,
     /// The best `(model, calibrated)` by score.
     pub verdict: Option<(&'static str, bool)>,
     /// Busy-interval threshold used.
@@ -163,12 +175,22 @@ fn erlang_a_at(n: f64, r: &ModelCheckRow, patience: f64, t: f64) -> (f64, f64, O
 /// single replications `(SL, abandon)`.
 type SimOut = Vec<((f64, f64, Option<f64>), (f64, f64))>;
 
-fn simulate_rows(
+/// One replication's value of one row: `(SL, abandon)` when calls were offered, the answered
+/// calls' total wait and their number.
+type RepCell = (Option<(f64, f64)>, f64, f64);
+
+/// Whole-period simulation of `rows` (one pooled queue, the queue carried across intervals,
+/// exponential handle times at each interval's AHT and exponential patience): per
+/// replication, per row.
+fn simulate_cells(
     rows: &[ModelCheckRow],
     agents: &[f64],
     patience: f64,
     o: &FidelityOptions,
-) -> Result<SimOut, SimulateError> {
+    arrivals: ArrivalsKind,
+    reps: u32,
+    seed: u64,
+) -> Result<Vec<Vec<RepCell>>, SimulateError> {
     let step = i64::from(o.interval.seconds());
     // Positions in elapsed time: a fall-back night's repeated hour is two intervals.
     let first = rows
@@ -205,41 +227,147 @@ fn simulate_rows(
         routing: &routing,
         service: vec![Dist::exponential(1.0)?],
         patience: vec![Some(Dist::exponential(patience)?)],
-        arrivals: Arrivals::Poisson,
+        arrivals: match arrivals {
+            ArrivalsKind::Poisson => Arrivals::Poisson,
+            ArrivalsKind::OfferedCount => {
+                Arrivals::Replay(vec![offered_arrivals(rows, &pos, step as f64, seed)])
+            }
+        },
     };
     let opts = SimOptions {
-        reps: o.reps,
-        seed: o.seed,
+        reps,
+        seed,
         threshold_secs: o.threshold_secs,
         threads: None,
     };
     let res = simulate(&model, &opts, &Silent)?;
-    Ok(pos
+    Ok(res
+        .replications()
         .iter()
-        .map(|&t| {
-            let mut sl = Vec::new();
-            let mut ab = Vec::new();
-            let (mut wait, mut answered) = (0.0, 0.0);
-            for rep in res.replications() {
-                let c = &rep.cells[t];
-                if c.offered > 0 {
-                    sl.push(f64::from(c.answered_within) / f64::from(c.offered));
-                    ab.push(f64::from(c.abandoned) / f64::from(c.offered));
-                }
-                wait += c.wait_answered_secs;
-                answered += f64::from(c.answered);
-            }
-            let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
-            let mad = |v: &[f64], m: f64| {
-                v.iter().map(|x| (x - m).abs()).sum::<f64>() / v.len().max(1) as f64
-            };
-            let (ms, ma) = (mean(&sl), mean(&ab));
-            (
-                (ms, ma, (answered > 0.0).then(|| wait / answered)),
-                (mad(&sl, ms), mad(&ab, ma)),
-            )
+        .map(|rep| {
+            pos.iter()
+                .map(|&t| {
+                    let c = &rep.cells[t];
+                    let v = (c.offered > 0).then(|| {
+                        let off = f64::from(c.offered);
+                        (
+                            f64::from(c.answered_within) / off,
+                            f64::from(c.abandoned) / off,
+                        )
+                    });
+                    (v, c.wait_answered_secs, f64::from(c.answered))
+                })
+                .collect()
         })
         .collect())
+}
+
+/// How the simulation generates arrivals.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ArrivalsKind {
+    /// Poisson at the interval's offered calls (the prediction).
+    Poisson,
+    /// Exactly the interval's offered calls (rounded), at uniformly random times in it: the
+    /// Poisson process conditioned on the count (the noise floor).
+    OfferedCount,
+}
+
+/// Arrival times (seconds since the first row's start) of exactly `round(offered)` calls per
+/// row, uniform within the row's interval, ascending.
+fn offered_arrivals(rows: &[ModelCheckRow], pos: &[usize], step: f64, seed: u64) -> Vec<f64> {
+    let mut rng = Rng::for_replication(seed, u64::MAX);
+    let mut times = Vec::new();
+    for (r, &p) in rows.iter().zip(pos) {
+        let start = p as f64 * step;
+        let mut own: Vec<f64> = (0..r.offered.round().max(0.0) as u64)
+            .map(|_| start + step * (1.0 - rng.uniform_open0()))
+            .map(|t| t.min(start + step * (1.0 - f64::EPSILON)))
+            .collect();
+        own.sort_by(f64::total_cmp);
+        times.extend(own);
+    }
+    times.sort_by(f64::total_cmp);
+    times
+}
+
+/// Mean over replications per row and the mean absolute deviation of single replications
+/// around it.
+fn rep_summary(cells: &[Vec<RepCell>], rows: usize) -> SimOut {
+    (0..rows)
+        .map(|i| {
+            let vals: Vec<(f64, f64)> = cells.iter().filter_map(|rep| rep[i].0).collect();
+            let (wait, answered) = cells
+                .iter()
+                .fold((0.0, 0.0), |acc, rep| (acc.0 + rep[i].1, acc.1 + rep[i].2));
+            let k = vals.len().max(1) as f64;
+            let ms = vals.iter().map(|v| v.0).sum::<f64>() / k;
+            let ma = vals.iter().map(|v| v.1).sum::<f64>() / k;
+            // Deviations from the sample mean of k values are smaller than from the true mean
+            // by √((k − 1)/k) (exact for normal values): undo it.
+            let unbias = if k > 1.0 { (k / (k - 1.0)).sqrt() } else { 1.0 };
+            let ds = unbias * vals.iter().map(|v| (v.0 - ms).abs()).sum::<f64>() / k;
+            let da = unbias * vals.iter().map(|v| (v.1 - ma).abs()).sum::<f64>() / k;
+            (
+                (ms, ma, (answered > 0.0).then(|| wait / answered)),
+                (ds, da),
+            )
+        })
+        .collect()
+}
+
+/// The simulation's prediction per row: Poisson arrivals, `o.reps` replications.
+fn simulate_rows(
+    rows: &[ModelCheckRow],
+    agents: &[f64],
+    patience: f64,
+    o: &FidelityOptions,
+) -> Result<SimOut, SimulateError> {
+    let cells = simulate_cells(
+        rows,
+        agents,
+        patience,
+        o,
+        ArrivalsKind::Poisson,
+        o.reps,
+        o.seed,
+    )?;
+    Ok(rep_summary(&cells, rows.len()))
+}
+
+/// The noise floor `(SL, abandonment)`: offered-weighted over busy rows, the mean absolute
+/// deviation of single simulated intervals around the model's mean *given the interval's
+/// offered count* — each of `o.reps` runs draws its own arrival times (exactly the offered
+/// calls, uniform in the interval) and one replication of handle times and patience.
+fn noise_floor(
+    rows: &[ModelCheckRow],
+    agents: &[f64],
+    patience: f64,
+    o: &FidelityOptions,
+    min_offered: f64,
+) -> Result<Option<(f64, f64)>, SimulateError> {
+    let mut cells = Vec::new();
+    for k in 0..u64::from(o.reps) {
+        let seed = o.seed.wrapping_add(k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        cells.extend(simulate_cells(
+            rows,
+            agents,
+            patience,
+            o,
+            ArrivalsKind::OfferedCount,
+            1,
+            seed,
+        )?);
+    }
+    let summary = rep_summary(&cells, rows.len());
+    let (mut w, mut s, mut a) = (0.0, 0.0, 0.0);
+    for (r, (_, mad)) in rows.iter().zip(&summary) {
+        if r.offered >= min_offered {
+            w += r.offered;
+            s += r.offered * mad.0;
+            a += r.offered * mad.1;
+        }
+    }
+    Ok((w > 0.0).then(|| (s / w, a / w)))
 }
 
 /// The fidelity report of a model check (see the module docs).
@@ -272,14 +400,21 @@ pub fn fidelity(
         let agents: Option<Vec<f64>> = rows
             .iter()
             .map(|r| {
-                c.availability(QueueId::ALL, r.interval_start.local.hour())
+                let u = r.load_erlangs / f64::from(r.agents.max(1));
+                c.availability(QueueId::ALL, r.interval_start.local.hour(), Some(u))
                     .map(|a| a * f64::from(r.agents))
             })
             .collect();
         if let Some(agents) = agents {
             let p = c
                 .pool(QueueId::ALL)
-                .and_then(|p| p.patience_exp_mean_secs)
+                .and_then(|p| {
+                    p.availability
+                        .as_ref()
+                        .map(|f| f.patience_secs)
+                        .filter(|s| s.is_finite())
+                        .or(p.patience_exp_mean_secs)
+                })
                 .unwrap_or(period_patience);
             variants.push((true, agents, p));
         }
@@ -287,15 +422,7 @@ pub fn fidelity(
     for (calibrated, agents, patience) in &variants {
         let sim = simulate_rows(rows, agents, *patience, o)?;
         if *calibrated || out.noise_floor.is_none() {
-            let (mut w, mut s, mut a) = (0.0, 0.0, 0.0);
-            for (r, (_, mad)) in rows.iter().zip(&sim) {
-                if r.offered >= out.min_offered {
-                    w += r.offered;
-                    s += r.offered * mad.0;
-                    a += r.offered * mad.1;
-                }
-            }
-            out.noise_floor = (w > 0.0).then(|| (s / w, a / w));
+            out.noise_floor = noise_floor(rows, agents, *patience, o, out.min_offered)?;
         }
         for model in MODELS {
             for (i, r) in rows.iter().enumerate() {
@@ -351,12 +478,48 @@ pub fn fidelity(
             }
         }
     }
+    let erlang_a_calibrated = variants.iter().any(|v| v.0);
+    out.noise_floor_binomial = binomial_floor(out.rows.iter().filter(|r| {
+        r.model == "erlang-a" && r.calibrated == erlang_a_calibrated && r.offered >= out.min_offered
+    }));
     out.verdict = out
         .summaries
         .iter()
         .min_by(|a, b| a.score.total_cmp(&b.score))
         .map(|s| (s.model, s.calibrated));
     Ok(out)
+}
+
+/// `E|X/n − p|` for `X ~ Binomial(n, p)`, summed over `k` from the log of the pmf.
+fn binomial_mad(n: u64, p: f64) -> f64 {
+    if n == 0 || p <= 0.0 || p >= 1.0 {
+        return 0.0;
+    }
+    let nf = n as f64;
+    let (lp, lq) = (p.ln(), (1.0 - p).ln());
+    let mut ln_choose = 0.0f64;
+    let mut sum = 0.0;
+    for k in 0..=n {
+        if k > 0 {
+            ln_choose += ((n - k + 1) as f64).ln() - (k as f64).ln();
+        }
+        let kf = k as f64;
+        sum += (ln_choose + kf * lp + (nf - kf) * lq).exp() * (kf / nf - p).abs();
+    }
+    sum
+}
+
+/// Offered-weighted binomial mean absolute deviations of SL and abandonment at the rows'
+/// predicted probabilities (independent callers: the lower bound of the noise floor).
+fn binomial_floor<'a>(rows: impl Iterator<Item = &'a FidelityRow>) -> Option<(f64, f64)> {
+    let (mut w, mut s, mut a) = (0.0, 0.0, 0.0);
+    for r in rows {
+        let n = r.offered.round().max(0.0) as u64;
+        w += r.offered;
+        s += r.offered * binomial_mad(n, r.predicted_sl);
+        a += r.offered * binomial_mad(n, r.predicted_abandon);
+    }
+    (w > 0.0).then(|| (s / w, a / w))
 }
 
 fn summarize(
@@ -403,4 +566,22 @@ fn summarize(
         asa_mae: (wa > 0.0).then(|| asa / wa),
         score: score / w,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::binomial_mad;
+
+    #[test]
+    fn binomial_mean_absolute_deviation_matches_hand_values() {
+        // n = 2, p = 0.5: |0 − .5|·.25 + |.5 − .5|·.5 + |1 − .5|·.25 = 0.25.
+        assert!((binomial_mad(2, 0.5) - 0.25).abs() < 1e-12);
+        // n = 1: 2p(1 − p).
+        assert!((binomial_mad(1, 0.2) - 0.32).abs() < 1e-12);
+        // Large n: ≈ √(2/π)·√(p(1 − p)/n).
+        let approx = (2.0 / std::f64::consts::PI).sqrt() * (0.1f64 * 0.9 / 400.0).sqrt();
+        assert!((binomial_mad(400, 0.1) / approx - 1.0).abs() < 0.03);
+        assert_eq!(binomial_mad(0, 0.3), 0.0);
+        assert_eq!(binomial_mad(10, 0.0), 0.0);
+    }
 }

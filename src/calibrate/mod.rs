@@ -269,9 +269,20 @@ impl Calibration {
                     .filter(|p| p.availability.is_some())
             })
     }
-    /// Exponential-equivalent mean patience for Erlang A of `queue`: its own Kaplan–Meier
-    /// data when the call log had abandons of it, else its pool's, else pool `ALL`'s.
+    /// Mean patience for Erlang A of `queue`: the exponential-equivalent mean of its own
+    /// Kaplan–Meier data when the call log had abandons of it, else its pool's, else pool
+    /// `ALL`'s — times the patience scale fitted with the availability of the queue's pool
+    /// ([`Self::pool_of`]; 1 without one).
     pub fn patience_secs(&self, queue: &str) -> Option<f64> {
+        let scale = self
+            .pool_of(queue)
+            .and_then(|p| p.availability.as_ref())
+            .map_or(1.0, |f| f.patience_scale);
+        self.exp_mean_patience_secs(queue).map(|p| p * scale)
+    }
+    /// The Kaplan–Meier exponential-equivalent mean patience of `queue` (its own, else its
+    /// pool's, else pool `ALL`'s), seconds, before any patience scale.
+    pub fn exp_mean_patience_secs(&self, queue: &str) -> Option<f64> {
         self.queues
             .iter()
             .find(|q| q.name == queue)
@@ -302,6 +313,7 @@ impl Calibration {
                 pool: p.name.clone(),
                 level: f.availability,
                 by_hour: f.by_hour.iter().map(|&(h, a, _)| (h, a)).collect(),
+                by_utilisation: f.by_utilisation.iter().map(|&(u, a, _)| (u, a)).collect(),
             })
         };
         let mut out = Availability::new();
@@ -317,15 +329,11 @@ impl Calibration {
         }
         Ok(out)
     }
-    /// Availability of pool `name` at `hour` (the hour-of-day estimate when there is one, else
-    /// the pool level).
-    pub fn availability(&self, name: &str, hour: u32) -> Option<f64> {
+    /// Availability of pool `name` at `hour` for an interval with recorded utilisation
+    /// `utilisation` (offered load ÷ recorded agents; `None`: unknown), see
+    /// [`AvailabilityFit::at`].
+    pub fn availability(&self, name: &str, hour: u32, utilisation: Option<f64>) -> Option<f64> {
         let fit = self.pool(name)?.availability.as_ref()?;
-        Some(
-            fit.by_hour
-                .iter()
-                .find(|(h, _, _)| *h == hour)
-                .map_or(fit.availability, |&(_, a, _)| a),
-        )
+        Some(fit.at(hour, utilisation))
     }
 }

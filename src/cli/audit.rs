@@ -448,7 +448,7 @@ fn fidelity(
         .map(wfm::io::calibration::read_calibration)
         .transpose()?;
     if let Some(c) = &calibration {
-        if c.availability(wfm::model::QueueId::ALL, 12).is_none() {
+        if c.availability(wfm::model::QueueId::ALL, 12, None).is_none() {
             eprintln!("warning: the calibration has no availability for pool ALL: calibrated rows are left out");
         }
     }

@@ -226,8 +226,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let fit = fit_availability(&history, &fo);
     match &fit {
         Some(f) => eprintln!(
-            "availability (pool ALL): {:.3} ± {:.3} (90 % {:.3}–{:.3}) over {} busy intervals on {} days; in-sample SL MAE {:.1} pp, bias {:+.1} pp",
-            f.availability, f.se, f.ci90.0, f.ci90.1, f.intervals, f.days, 100.0 * f.sl_mae, 100.0 * f.sl_bias
+            "availability (pool ALL): {:.3} ± {:.3} (90 % {:.3}–{:.3}) over {} busy intervals on {} days; in-sample SL MAE {:.1} pp, bias {:+.1} pp, abandonment MAE {:.1} pp; Erlang A patience {:.0} s (Kaplan–Meier {:.0} s × {:.2})",
+            f.availability, f.se, f.ci90.0, f.ci90.1, f.intervals, f.days, 100.0 * f.sl_mae, 100.0 * f.sl_bias,
+            100.0 * f.abandon_mae, f.patience_secs, patience, f.patience_scale
         ),
         None => eprintln!("warning: no busy interval (≥ {} offered with agents): availability not fitted", args.min_offered),
     }

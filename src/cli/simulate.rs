@@ -152,7 +152,14 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         });
     }
     if let (Some(cal), Some(path)) = (&cal, &args.calibration) {
-        to_available(&mut agents.agents, &routing, cal, path, zone)?;
+        to_available(
+            &mut agents.agents,
+            &demand.demand,
+            &routing,
+            cal,
+            path,
+            zone,
+        )?;
     }
     if patience.iter().all(Option::is_none) {
         eprintln!("note: no patience given (--patience-seconds or the config): nobody abandons");
@@ -331,9 +338,11 @@ fn calibrated_dists(
 
 /// Recorded agents → available agents, group by group: ⌊availability × recorded⌋ with the
 /// availability by hour of the group's pool (the calibration pool of that name, else the pool
-/// of the queues it serves, else pool ALL).
+/// of the queues it serves, else pool ALL) and by recorded utilisation: the offered load of the
+/// queues the group serves ÷ the recorded agents of every group serving one of them.
 fn to_available(
     agents: &mut Panel<wfm::model::Agents>,
+    demand: &Panel<wfm::model::Demand>,
     routing: &Routing,
     cal: &wfm::calibrate::Calibration,
     path: &std::path::Path,
@@ -349,14 +358,36 @@ fn to_available(
     };
     let grid = *agents.grid();
     let groups = agents.queues().to_vec();
-    let (mut before, mut after) = (0u64, 0u64);
-    for (gi, g) in groups.iter().enumerate() {
-        let served: Vec<&QueueId> = routing
+    let serves = |g: &QueueId| -> Vec<&QueueId> {
+        routing
             .groups()
             .iter()
             .filter(|x| &x.id == g)
             .flat_map(|x| x.skills().iter().map(|&(q, _)| &routing.queues()[q]))
+            .collect()
+    };
+    let recorded = agents.clone();
+    let ivl = grid.interval().map_or(0.0, |i| f64::from(i.seconds()));
+    let (mut before, mut after) = (0u64, 0u64);
+    for (gi, g) in groups.iter().enumerate() {
+        let served = serves(g);
+        let sharing: Vec<usize> = (0..groups.len())
+            .filter(|&h| serves(&groups[h]).iter().any(|q| served.contains(q)))
             .collect();
+        let rows: Vec<usize> = (0..demand.queues().len())
+            .filter(|&qi| served.contains(&&demand.queues()[qi]))
+            .collect();
+        let utilisation = |t: usize| -> Option<f64> {
+            if demand.grid() != &grid || ivl <= 0.0 {
+                return None;
+            }
+            let load: f64 = rows
+                .iter()
+                .map(|&qi| demand.get(qi, t).workload_secs() / ivl)
+                .sum();
+            let n: u32 = sharing.iter().map(|&h| recorded.get(h, t).get()).sum();
+            (n > 0).then(|| load / f64::from(n))
+        };
         let pool = cal
             .pool(g.as_str())
             .filter(|p| p.availability.is_some())
@@ -373,13 +404,13 @@ fn to_available(
             .or_else(|| cal.pool(QueueId::ALL).filter(|p| p.availability.is_some()))
             .ok_or_else(|| anyhow::anyhow!("`{}` has no availability", path.display()))?;
         eprintln!(
-            "note: --calibration: group {g}: RECORDED agents × availability of pool {} ({:.3}, by hour), rounded down",
+            "note: --calibration: group {g}: RECORDED agents × availability of pool {} ({:.3}, by hour and load per recorded agent), rounded down",
             pool.name,
             pool.availability.as_ref().map_or(f64::NAN, |f| f.availability)
         );
         for t in 0..grid.len() {
             let a = cal
-                .availability(&pool.name, hour(grid.timestamp(t)))
+                .availability(&pool.name, hour(grid.timestamp(t)), utilisation(t))
                 .unwrap_or(1.0);
             let cell = agents.get_mut(gi, t);
             let n = Availability::available(cell.get(), a);

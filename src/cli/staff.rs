@@ -303,12 +303,15 @@ pub(crate) fn with_calibration(cfg: StaffConfig, path: &Path) -> anyhow::Result<
     );
     for p in cal.pools.iter().filter(|p| p.availability.is_some()) {
         let f = p.availability.as_ref().expect("filtered");
-        let hours = f.by_hour.iter().map(|x| x.1);
-        let (lo, hi) = hours.fold((f.availability, f.availability), |(l, h), a| {
-            (l.min(a), h.max(a))
-        });
+        let range = |v: &mut dyn Iterator<Item = f64>| {
+            v.fold((f.availability, f.availability), |(l, h), a| {
+                (l.min(a), h.max(a))
+            })
+        };
+        let (lo, hi) = range(&mut f.by_hour.iter().map(|x| x.1));
+        let (ulo, uhi) = range(&mut f.by_utilisation.iter().map(|x| x.1));
         eprintln!(
-            "note: --calibration {} ({} … {}): pool {} ({}): availability {:.3} (by hour {:.2}–{:.2}), patience {:.0} s",
+            "note: --calibration {} ({} … {}): pool {} ({}): availability {:.3} (by hour {:.2}–{:.2}, by load per recorded agent {:.2}–{:.2}), Erlang A patience {:.0} s (Kaplan–Meier {:.0} s × {:.2})",
             path.display(),
             cal.period.0,
             cal.period.1,
@@ -317,11 +320,15 @@ pub(crate) fn with_calibration(cfg: StaffConfig, path: &Path) -> anyhow::Result<
             f.availability,
             lo,
             hi,
-            p.patience_exp_mean_secs.unwrap_or(f64::NAN)
+            ulo,
+            uhi,
+            f.patience_secs,
+            p.patience_exp_mean_secs.unwrap_or(f64::NAN),
+            f.patience_scale
         );
     }
     eprintln!(
-        "note: agents are RECORDED agents (as counted in the calibration's history) = ⌈available agents required ÷ availability⌉; service_level, asa_seconds, abandon_rate are those of the available agents; with --evaluate the given agents are recorded and ⌊availability × recorded⌋ are evaluated"
+        "note: agents are RECORDED agents (as counted in the calibration's history): the fewest whose ⌊availability × recorded⌋ covers the available agents required, the availability by hour and by load per recorded agent; service_level, asa_seconds, abandon_rate are those of the available agents; with --evaluate the given agents are recorded and ⌊availability × recorded⌋ are evaluated"
     );
     Ok(cfg.with_availability(availability))
 }

@@ -45,9 +45,19 @@ struct PoolToml {
     fit_sl_bias: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fit_abandon_mae: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fit_abandon_bias: Option<f64>,
+    /// Erlang A patience of the availability fit = patience_exp_mean_seconds × patience_scale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    erlang_a_patience_seconds: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    patience_scale: Option<f64>,
     /// `[hour, availability (shrunk), intervals]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     availability_by_hour: Vec<(u32, f64, usize)>,
+    /// `[lower edge of the band of load ÷ recorded agents, availability (shrunk), intervals]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    availability_by_utilisation: Vec<(f64, f64, usize)>,
     #[serde(skip_serializing_if = "Option::is_none")]
     patience_exp_mean_seconds: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,11 +103,12 @@ struct FileToml {
     queues: Vec<QueueToml>,
 }
 
-const METHOD: &str = "availability: share of recorded agents fitted so that Erlang A reproduces observed SL and abandonment on busy intervals (offered-weighted squared error), bootstrap over days for the SE and 90 % interval, by hour of day shrunk toward the pool level with a prior of 20 intervals; patience: Kaplan-Meier with answered calls censored, exponential-equivalent mean = total queue wait / abandons; service: mean, CV and 5 % quantiles of handle times > 0; pools: every agent's home queue is the queue most of their calls came from, agents with the same home queue form a team, each queue joins the team that answered most of its calls; a pool of one queue is dedicated, the main multi-queue pool is SHARED; availability per pool: its queues' actuals against its team's agents who served a call in the interval, with the pool's Kaplan-Meier exponential-equivalent patience; pool ALL: all queues against the recorded agents of --agent-states";
+const METHOD: &str = "availability: share of recorded agents fitted so that Erlang A reproduces observed SL and abandonment on busy intervals (offered-weighted squared error), bootstrap over days for the SE and 90 % interval, by hour of day and by band of recorded utilisation (load / recorded agents, width 0.1, last band >= 1.0) each shrunk toward the pool level with a prior of 20 intervals and combined as a_hour * a_band / a; Erlang A patience = Kaplan-Meier exponential-equivalent mean * patience_scale, the scale (bisection on its log in [0.25, 4]) making the fitted model's in-sample offered-weighted abandonment bias zero, the availability refitted at each scale; patience: Kaplan-Meier with answered calls censored, exponential-equivalent mean = total queue wait / abandons; service: mean, CV and 5 % quantiles of handle times > 0; pools: every agent's home queue is the queue most of their calls came from, agents with the same home queue form a team, each queue joins the team that answered most of its calls; a pool of one queue is dedicated, the main multi-queue pool is SHARED; availability per pool: its queues' actuals against its team's agents who served a call in the interval, with the pool's Kaplan-Meier exponential-equivalent patience; pool ALL: all queues against the recorded agents of --agent-states";
 
 fn round(v: f64, dp: i32) -> f64 {
     let f = 10f64.powi(dp);
-    (v * f).round() / f
+    // `+ 0.0` writes a rounded −0.0 as 0.0.
+    (v * f).round() / f + 0.0
 }
 
 fn pool_toml(p: &PoolCalibration) -> PoolToml {
@@ -113,11 +124,22 @@ fn pool_toml(p: &PoolCalibration) -> PoolToml {
         fit_sl_mae: a.map(|a| round(a.sl_mae, 4)),
         fit_sl_bias: a.map(|a| round(a.sl_bias, 4)),
         fit_abandon_mae: a.map(|a| round(a.abandon_mae, 4)),
+        fit_abandon_bias: a.map(|a| round(a.abandon_bias, 4)),
+        erlang_a_patience_seconds: a.map(|a| round(a.patience_secs, 1)),
+        patience_scale: a.map(|a| round(a.patience_scale, 4)),
         availability_by_hour: a
             .map(|a| {
                 a.by_hour
                     .iter()
                     .map(|&(h, v, n)| (h, round(v, 4), n))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        availability_by_utilisation: a
+            .map(|a| {
+                a.by_utilisation
+                    .iter()
+                    .map(|&(u, v, n)| (round(u, 2), round(v, 4), n))
                     .collect()
             })
             .unwrap_or_default(),
@@ -215,6 +237,32 @@ pub fn read_calibration(path: &Path) -> Result<Calibration, TableError> {
                 p.name
             )));
         }
+        if let Some((u, v, _)) = p
+            .availability_by_utilisation
+            .iter()
+            .find(|(u, v, _)| !(u.is_finite() && *u >= 0.0 && *v > 0.0 && *v <= 2.0))
+        {
+            return Err(err(format!(
+                "pool `{}`: availability_by_utilisation [{u}, {v}]: band edge ≥ 0, availability in (0, 2]",
+                p.name
+            )));
+        }
+        for (key, v) in [
+            ("erlang_a_patience_seconds", p.erlang_a_patience_seconds),
+            ("patience_scale", p.patience_scale),
+        ] {
+            if let Some(v) = v.filter(|v| !(v.is_finite() && *v > 0.0)) {
+                return Err(err(format!(
+                    "pool `{}`: {key} must be > 0, got {v}",
+                    p.name
+                )));
+            }
+        }
+        let scale = p.patience_scale.unwrap_or(1.0);
+        let fit_patience = p
+            .erlang_a_patience_seconds
+            .or(p.patience_exp_mean_seconds.map(|m| m * scale))
+            .unwrap_or(f64::NAN);
         let availability = p.availability.map(|a| AvailabilityFit {
             availability: a,
             se: p.availability_se.unwrap_or(f64::NAN),
@@ -222,9 +270,13 @@ pub fn read_calibration(path: &Path) -> Result<Calibration, TableError> {
             intervals: p.fit_intervals.unwrap_or(0),
             days: p.fit_days.unwrap_or(0),
             by_hour: p.availability_by_hour.clone(),
+            by_utilisation: p.availability_by_utilisation.clone(),
+            patience_secs: fit_patience,
+            patience_scale: scale,
             sl_mae: p.fit_sl_mae.unwrap_or(f64::NAN),
             sl_bias: p.fit_sl_bias.unwrap_or(f64::NAN),
             abandon_mae: p.fit_abandon_mae.unwrap_or(f64::NAN),
+            abandon_bias: p.fit_abandon_bias.unwrap_or(f64::NAN),
         });
         if let Some(m) = p
             .patience_exp_mean_seconds
@@ -357,6 +409,21 @@ pub fn fidelity_table(f: &crate::audit::fidelity::Fidelity) -> crate::io::table:
     if let Some((sl, ab)) = f.noise_floor {
         t.push(vec![
             Cell::text("noise-floor"),
+            Cell::text(""),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::float(Some(sl), 4),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::float(Some(ab), 4),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::text(""),
+        ]);
+    }
+    if let Some((sl, ab)) = f.noise_floor_binomial {
+        t.push(vec![
+            Cell::text("noise-floor-binomial"),
             Cell::text(""),
             Cell::Empty,
             Cell::Empty,

@@ -34,7 +34,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
-use super::availability::Availability;
+use super::availability::QueueAvailability;
 use super::config::{QueueKind, QueuePolicy, StaffConfig};
 use super::limits::{MAX_DURATION_SECS, MAX_OFFERED};
 use super::requirement::{required_agents, Binding, Model};
@@ -903,12 +903,9 @@ impl Staffed<'_> {
 /// Rows sized in one parallel piece: bounds the memory of the per-row results in flight.
 const PIECE_ROWS: usize = 1 << 14;
 
-/// The availability of recorded agents of `queue` at `start`, when planning in recorded agents.
-fn availability_at(config: &StaffConfig, queue: &str, start: NaiveDateTime) -> Option<f64> {
-    config
-        .availability()
-        .and_then(|av| av.for_queue(queue))
-        .map(|qa| qa.at(start.hour()))
+/// The availability of recorded agents of `queue`, when planning in recorded agents.
+fn availability_of<'a>(config: &'a StaffConfig, queue: &str) -> Option<&'a QueueAvailability> {
+    config.availability().and_then(|av| av.for_queue(queue))
 }
 
 /// Every queue's resolved policy under `config`, Erlang A patience from the input's estimates.
@@ -1080,11 +1077,14 @@ fn inbound_plan_row(
     if p.kind == QueueKind::Async {
         return Ok(None);
     }
-    // Evaluation with an availability: the given agents are recorded.
-    let a = availability_at(config, &input.queues[r.q()], r.start);
+    // Evaluation with an availability: the given agents are recorded. The availability may
+    // depend on the load per recorded agent: the load here is the one the models are given.
+    let a = availability_of(config, &input.queues[r.q()]);
+    let hour = r.start.hour();
+    let load = r.offered.max(0.0) * r.aht.unwrap_or(0.0).max(0.0) / p.concurrency / t;
     let given = match (a, r.agents) {
         (Some(a), Some(n)) => Row {
-            agents: Some(Availability::available(n, a)),
+            agents: Some(a.available(n, hour, load)),
             ..*r
         },
         _ => *r,
@@ -1096,9 +1096,9 @@ fn inbound_plan_row(
             source: Box::new(e),
         })?;
     if let Some(a) = a {
-        // Recorded agents: sized as ⌈available ÷ a⌉, evaluated as given.
+        // Recorded agents: the smallest count giving the available agents, evaluated as given.
         row.agents = match mode {
-            Mode::Size => Availability::recorded(row.agents, a),
+            Mode::Size => a.recorded(row.agents, hour, load),
             Mode::Evaluate => r.agents.expect("checked above"),
         };
         row.agents_gross = gross_agents(row.agents, p.shrinkage)?;
