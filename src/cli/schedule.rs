@@ -988,6 +988,7 @@ fn print_summary(
             r.unassigned(),
             r.violations.len()
         )?;
+        writeln!(out, "roster search: {}", r.status_detail)?;
         let mut t = Table::new([
             "agent",
             "shifts",

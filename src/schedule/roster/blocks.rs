@@ -188,6 +188,13 @@ pub(super) fn solve_block(
         objective,
         bound,
     };
+    if m.by_day.iter().all(Vec::is_empty) {
+        // No shift to assign: nothing to search (and no empty model handed to an engine).
+        return (
+            greedy,
+            outcome(BlockStop::Optimal, greedy_objective, Some(greedy_objective)),
+        );
+    }
     // A block beyond what the MIP engines load in a few seconds is not handed to them (3,000
     // agents ran 51 s under a 5-s limit). Under a second of the safety net left is treated as
     // none: CBC 2.10 crashed (SIGSEGV) when started with a sub-second limit and a warm start.
