@@ -4,7 +4,8 @@
 //! arguments (their staffing is checked byte for byte against the demo's golden fingerprint),
 //! then the month is planned and rostered as docs/schedule.md documents. Every clause is
 //! checked from the output files, independently of the solver: no agent works on leave (a
-//! shift neither starts nor ends on a leave day), monthly hours within each agent's cap, every
+//! shift neither starts nor ends on a leave day), rest and at most 6 days in a row hold across
+//! the 7-day blocks the roster is solved in, monthly hours within each agent's cap, every
 //! agent and its leave in the summary, and each `ics/<agent>.ics` holds exactly that agent's
 //! shifts of roster.csv and one all-day event per leave day. (`python/tests/test_roster_ics.py`
 //! opens the same calendars with the `icalendar` parser.)
@@ -14,6 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+
+/// `[tours] min_rest` of models/shifts.toml.
+const MIN_REST_HOURS: i64 = 11;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -171,36 +175,84 @@ fn a_month_roster_of_the_example_agents_on_the_demos_february_keeps_leave_and_ca
         format!("{r}/models/agents_example.csv"),
         format!("{r}/models/leave_example.csv"),
     );
-    let err = wfm(
-        &d,
-        &[
-            "schedule",
-            "--requirement",
-            staff.to_str().unwrap(),
-            "--from",
-            "1999-02-01",
-            "--days",
-            "28",
-            "--shifts",
-            &format!("{r}/models/shifts.toml"),
-            "--method",
-            "greedy",
-            "--solver",
-            "microlp",
-            "--config",
-            &format!("{r}/models/staffing.toml"),
-            "--history",
-            "01_ingest_jan01-14.csv",
-            "--agents",
-            &agents_csv,
-            "--leave",
-            &leave_csv,
-            "--out",
-            "month",
-        ],
-    );
+    let month = |out: &str| {
+        Command::new(env!("CARGO_BIN_EXE_wfm"))
+            .current_dir(&d)
+            .args([
+                "schedule",
+                "--requirement",
+                staff.to_str().unwrap(),
+                "--from",
+                "1999-02-01",
+                "--days",
+                "28",
+                "--shifts",
+                &format!("{r}/models/shifts.toml"),
+                "--method",
+                "greedy",
+                "--config",
+                &format!("{r}/models/staffing.toml"),
+                "--history",
+                "01_ingest_jan01-14.csv",
+                "--agents",
+                &agents_csv,
+                "--leave",
+                &leave_csv,
+                "--out",
+                out,
+            ])
+            // Files, not pipes: two children writing while only one is read could block.
+            .stdout(std::fs::File::create(d.join(format!("{out}.stdout"))).unwrap())
+            .stderr(std::fs::File::create(d.join(format!("{out}.stderr"))).unwrap())
+            .spawn()
+            .unwrap()
+    };
+    // Two runs at once, each loading the machine for the other: the roster stops on its node
+    // limit, not a clock, so both write the same bytes.
+    let (mut a, mut b) = (month("month"), month("month_again"));
+    let (a, b) = (a.wait().unwrap(), b.wait().unwrap());
+    let err = std::fs::read_to_string(d.join("month.stderr")).unwrap();
     assert!(err.contains("leave: 2 approved range(s) read"), "{err}");
+    // 26 agents cannot cover a month sized at ~34 FTE: the roster leaves shifts unassigned,
+    // lists them and says why, with exit code 3.
+    assert_eq!(a.code(), Some(3), "{err}");
+    assert_eq!(b.code(), Some(3));
+    assert!(
+        err.contains("the roster left ") && err.contains("shifts unassigned ("),
+        "{err}"
+    );
     let out = d.join("month");
+    let files = |dir: &Path| -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut all = BTreeMap::new();
+        let mut todo = vec![dir.to_path_buf()];
+        while let Some(p) = todo.pop() {
+            for e in std::fs::read_dir(&p).unwrap() {
+                let e = e.unwrap().path();
+                if e.is_dir() {
+                    todo.push(e);
+                } else {
+                    all.insert(
+                        e.strip_prefix(dir).unwrap().to_path_buf(),
+                        std::fs::read(&e).unwrap(),
+                    );
+                }
+            }
+        }
+        all
+    };
+    let (first, second) = (files(&out), files(&d.join("month_again")));
+    assert!(first.len() > 26, "{:?}", first.keys());
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &first {
+        assert!(
+            second[name] == *bytes,
+            "{} differs between two runs",
+            name.display()
+        );
+    }
     let agents = rows(Path::new(&agents_csv));
     let leave = rows(Path::new(&leave_csv));
     assert_eq!(leave.len(), 2);
@@ -210,6 +262,26 @@ fn a_month_roster_of_the_example_agents_on_the_demos_february_keeps_leave_and_ca
         .filter(|x| x["agent"] != "UNASSIGNED")
         .collect();
     assert!(assigned.len() > 300, "{} shifts assigned", assigned.len());
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let unassigned = roster.len() - assigned.len();
+    assert_eq!(summary["roster"]["unassigned_shifts"], unassigned);
+    assert_eq!(
+        summary["roster"]["unassigned"].as_array().unwrap().len(),
+        unassigned
+    );
+    assert!(
+        err.contains(&format!(
+            "the roster left {unassigned} of {} shifts",
+            roster.len()
+        )),
+        "{err}"
+    );
+    // Why the roster search stopped: a status from the node limit or optimality, never the
+    // wall-clock safety net.
+    let status = summary["roster"]["status"].as_str().unwrap();
+    assert!(status == "optimal" || status == "node_limit", "{status}");
+    assert_eq!(summary["roster"]["blocks"].as_array().unwrap().len(), 4);
     // Every date of the month, every agent's leave days.
     let day0 = NaiveDate::from_ymd_opt(1999, 2, 1).unwrap();
     let mut on_leave: BTreeMap<&str, BTreeSet<NaiveDate>> = BTreeMap::new();
@@ -234,9 +306,31 @@ fn a_month_roster_of_the_example_agents_on_the_demos_february_keeps_leave_and_ca
             );
         }
     }
+    // Rest (`min_rest` of models/shifts.toml) and at most 6 consecutive working days, over the
+    // whole month: the roster is solved in 7-day blocks, so this checks the carry-over.
+    let mut spans: BTreeMap<&str, Vec<(NaiveDateTime, NaiveDateTime)>> = BTreeMap::new();
+    for x in &assigned {
+        spans.entry(x["agent"].as_str()).or_default().push(span(x));
+    }
+    for (agent, list) in &mut spans {
+        list.sort();
+        for w in list.windows(2) {
+            assert!(
+                w[1].0 - w[0].1 >= Duration::hours(MIN_REST_HOURS),
+                "{agent}: rest {w:?}"
+            );
+        }
+        let mut run = 1;
+        for w in list.windows(2) {
+            run = if w[1].0.date() == w[0].0.date() + Duration::days(1) {
+                run + 1
+            } else {
+                1
+            };
+            assert!(run <= 6, "{agent}: {run} days in a row up to {:?}", w[1].0);
+        }
+    }
     // Monthly hours within contract, and every agent (with its leave) in the summary.
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     let listed = summary["roster"]["agents_summary"].as_array().unwrap();
     assert_eq!(listed.len(), agents.len());
     for (a, s) in agents.iter().zip(listed) {

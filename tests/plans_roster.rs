@@ -92,3 +92,39 @@ fn the_example_agents_roster_the_demo_queues() {
     let roster = std::fs::read_to_string(tmp("example").join("roster.csv")).unwrap();
     assert!(!roster.contains("UNASSIGNED"), "{roster}");
 }
+
+#[test]
+fn a_roster_leaving_shifts_unassigned_writes_them_and_is_exit_3_saying_why() {
+    let a = tmp("agents_one.csv");
+    // One agent for a requirement of 3 agents at once: the other shifts cannot be worked.
+    std::fs::write(
+        &a,
+        "id,weekly_hours,availability,skills,preferences\nX1,40,any,PS,\n",
+    )
+    .unwrap();
+    let (code, err) = schedule(&a, "one");
+    assert_eq!(code, 3, "{err}");
+    let roster = std::fs::read_to_string(tmp("one").join("roster.csv")).unwrap();
+    let rows = roster.lines().count() - 1;
+    let unassigned = roster
+        .lines()
+        .filter(|l| l.starts_with("UNASSIGNED,"))
+        .count();
+    assert!(unassigned >= 2 && unassigned < rows, "{roster}");
+    assert!(
+        err.contains(&format!(
+            "the roster left {unassigned} of {rows} shifts unassigned ({unassigned}: every agent who could work it already works that day"
+        )),
+        "{err}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp("one").join("summary.json")).unwrap())
+            .unwrap();
+    let listed = summary["roster"]["unassigned"].as_array().unwrap();
+    assert_eq!(listed.len(), unassigned);
+    assert!(
+        listed.iter().all(|u| u["reason"] == "agents_busy"),
+        "{listed:?}"
+    );
+    assert_eq!(summary["roster"]["unassigned_shifts"], unassigned);
+}

@@ -138,9 +138,9 @@ def test_demo_february_month_roster_calendars(tmp_path: Path) -> None:
     if exe is None:
         pytest.skip("no wfm binary (build it with `cargo build`, or set WFM_BIN)")
 
-    def run(*args: str) -> subprocess.CompletedProcess:
+    def run(*args: str, ok: tuple = (0,)) -> subprocess.CompletedProcess:
         r = subprocess.run([exe, *args], capture_output=True, text=True, cwd=tmp_path)
-        assert r.returncode == 0, (args, r.stderr)
+        assert r.returncode in ok, (args, r.stderr)
         return r
 
     # The demo's February staffing, made with the demo's own arguments.
@@ -152,8 +152,9 @@ def test_demo_february_month_roster_calendars(tmp_path: Path) -> None:
     run("staff", "--input", "forecast.csv", "--config", str(REPO / "models/staffing.toml"),
         "--history", "ingest.csv", "--out", "staff.csv")
     run("schedule", "--requirement", "staff.csv", "--from", "1999-02-01", "--days", "28",
-        "--shifts", str(REPO / "models/shifts.toml"), "--method", "greedy", "--solver", "microlp",
+        "--shifts", str(REPO / "models/shifts.toml"), "--method", "greedy",
         "--config", str(REPO / "models/staffing.toml"), "--history", "ingest.csv",
         "--agents", str(REPO / "models/agents_example.csv"),
-        "--leave", str(REPO / "models/leave_example.csv"), "--out", "month")
+        "--leave", str(REPO / "models/leave_example.csv"), "--out", "month",
+        ok=(3,))  # 26 agents cannot cover the month: unassigned shifts listed, exit code 3
     check_month(icalendar, tmp_path / "month")

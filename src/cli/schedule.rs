@@ -97,11 +97,13 @@ pub(crate) struct Args {
     #[arg(long, value_enum, default_value_t = ObjectiveArg::Cost)]
     objective: ObjectiveArg,
     /// Work limit of the MIP search in branch-and-bound nodes (deterministic: the same plan on
-    /// an idle or a loaded machine); 0 = none [default: 2000].
+    /// an idle or a loaded machine), and of each 7-day block of a roster (--agents); 0 = none
+    /// [default: 2000].
     #[arg(long, value_name = "NODES")]
     node_limit: Option<u64>,
     /// Wall-clock limit on top of the node limit (e.g. 30s, 2m). Makes the plan
-    /// timing-dependent: on a slower or busier machine the search gets less far.
+    /// timing-dependent: on a slower or busier machine the search gets less far. A roster gets
+    /// what is left of it [default: none; a roster has a 600-s safety net, reported if it fires].
     #[arg(long, value_parser = parse_limit)]
     time_limit: Option<Duration>,
     /// Relative MIP gap at which to stop (0 = prove optimality).
@@ -543,6 +545,19 @@ fn failures(solved: &Solved) -> Vec<String> {
             ));
         }
     }
+    if let Some(tp) = solved
+        .tour_plan
+        .as_ref()
+        .filter(|t| t.unassigned_shifts > 0)
+    {
+        if !tp.tours.is_empty() {
+            failed.push(format!(
+                "the weekly tours left {} of {} shifts without an employee: on those days every employee whose pattern works already has a shift (tours.csv; summary.json tours.unassigned_shifts)",
+                tp.unassigned_shifts,
+                tp.schedule.shifts.len()
+            ));
+        }
+    }
     if let Some((r, base)) = &solved.roster {
         let assigned = r.assignment.iter().filter(|a| a.is_some()).count();
         if assigned == 0 && !base.shifts.is_empty() {
@@ -552,9 +567,51 @@ fn failures(solved: &Solved) -> Vec<String> {
                 r.agents.len(),
                 r.status
             ));
+        } else if !r.unassigned_why.is_empty() {
+            failed.push(roster_unassigned(r, base));
         }
     }
     failed
+}
+
+/// How many shifts the roster left unassigned and why, with the first few listed (as `wfm
+/// evaluate` lists its misses); roster.csv lists all of them as `UNASSIGNED`.
+fn roster_unassigned(r: &schedule::roster::Roster, base: &schedule::Schedule) -> String {
+    let mut by_reason: std::collections::BTreeMap<schedule::roster::UnassignedReason, usize> =
+        std::collections::BTreeMap::new();
+    for u in &r.unassigned_why {
+        *by_reason.entry(u.reason).or_default() += 1;
+    }
+    let why: Vec<String> = by_reason
+        .iter()
+        .map(|(reason, n)| format!("{n}: {}", reason.explain()))
+        .collect();
+    let mut msg = format!(
+        "the roster left {} of {} shifts unassigned ({}; roster status {}); roster.csv lists them as UNASSIGNED, summary.json roster.unassigned says why each",
+        r.unassigned_why.len(),
+        base.shifts.len(),
+        why.join("; "),
+        r.status
+    );
+    const SHOWN: usize = 10;
+    for u in r.unassigned_why.iter().take(SHOWN) {
+        let s = &base.shifts[u.shift];
+        msg.push_str(&format!(
+            "\n  {} {} {}-{}: {}",
+            base.day_labels[s.day],
+            s.template,
+            schedule::Shift::clock(s.start_min),
+            schedule::Shift::clock(s.end_min),
+            u.reason.name()
+        ));
+    }
+    if r.unassigned_why.len() > SHOWN {
+        msg.push_str(&format!(
+            "\n  … and {} more",
+            r.unassigned_why.len() - SHOWN
+        ));
+    }
+    msg
 }
 
 /// Everything one `wfm schedule` run solved.
@@ -610,10 +667,17 @@ fn solve_all(
                 req.queues(),
                 &rr,
                 opts.backend(),
-                // What is left of the command's wall-clock limit (issue #16).
-                args.time_limit
-                    .unwrap_or(Duration::from_secs(30))
-                    .saturating_sub(spinner.1.elapsed()),
+                schedule::roster::RosterLimits {
+                    // The plan's deterministic work limit, per 7-day block of the roster.
+                    nodes_per_block: opts.node_limit(),
+                    // What is left of the command's wall-clock limit (issue #16); without one,
+                    // only the safety net.
+                    time: args
+                        .time_limit
+                        .map_or(schedule::roster::DEFAULT_ROSTER_SAFETY_NET, |t| {
+                            t.saturating_sub(spinner.1.elapsed())
+                        }),
+                },
             )?;
             Some((r, base.clone()))
         }
@@ -640,18 +704,22 @@ fn write_ics(
         eprintln!("note: no .ics files: the plan is an undated week");
         return Ok(());
     };
-    let ics = dir.join("ics");
-    std::fs::create_dir_all(&ics)
-        .with_context(|| format!("failed to create `{}`", ics.display()))?;
     let at = |min: u32| {
         start.and_hms_opt(0, 0, 0).expect("midnight") + chrono::Duration::minutes(i64::from(min))
     };
+    let mut by_agent: std::collections::HashMap<&str, Vec<usize>> =
+        std::collections::HashMap::new();
     let rows = r.rows(base);
+    for (a, i) in &rows {
+        by_agent.entry(a.as_str()).or_default().push(*i);
+    }
+    let mut files = Vec::with_capacity(agents.len());
     for ag in agents {
-        let shifts: Vec<wfm::io::ics::IcsShift> = rows
+        let shifts: Vec<wfm::io::ics::IcsShift> = by_agent
+            .get(ag.id.as_str())
+            .map_or(&[][..], Vec::as_slice)
             .iter()
-            .filter(|(a, _)| *a == ag.id)
-            .map(|&(_, i)| {
+            .map(|&i| {
                 let s = &base.shifts[i];
                 wfm::io::ics::IcsShift {
                     start: at(s.start_min),
@@ -682,11 +750,12 @@ fn write_ics(
                 }
             })
             .collect();
-        let path = ics.join(format!("{safe}.ics"));
-        wfm::table::write_atomic(&path, text.as_bytes(), inputs)
-            .with_context(|| format!("failed to write `{}`", path.display()))?;
+        files.push((format!("{safe}.ics"), text.into_bytes()));
     }
-    Ok(())
+    // One directory of the output set: a buffered write per calendar, one rename for all.
+    let ics = dir.join("ics");
+    wfm::table::write_atomic_dir(&ics, &files, inputs)
+        .with_context(|| format!("failed to write `{}`", ics.display()))
 }
 
 /// summary.json: the plan's summary with the comparison, tours and roster when asked for.
@@ -736,9 +805,26 @@ fn summary_json(solved: &Solved) -> anyhow::Result<serde_json::Value> {
             "unassigned_shifts": tp.unassigned_shifts,
         });
     }
-    if let Some((r, _)) = &roster {
+    if let Some((r, base)) = &roster {
+        let unassigned: Vec<serde_json::Value> = r
+            .unassigned_why
+            .iter()
+            .map(|u| {
+                let s = &base.shifts[u.shift];
+                serde_json::json!({
+                    "day": base.day_labels[s.day],
+                    "start": schedule::Shift::clock(s.start_min),
+                    "end": schedule::Shift::clock(s.end_min),
+                    "template": s.template,
+                    "reason": u.reason.name(),
+                })
+            })
+            .collect();
         summary_json["roster"] = serde_json::json!({
             "status": r.status,
+            "status_detail": r.status_detail,
+            "blocks": r.blocks,
+            "unassigned": unassigned,
             "agents": r.agents.len(),
             "unassigned_shifts": r.unassigned(),
             "soft_violations": r.violations.len(),
@@ -904,6 +990,7 @@ fn print_summary(
             r.unassigned(),
             r.violations.len()
         )?;
+        writeln!(out, "roster search: {}", r.status_detail)?;
         let mut t = Table::new([
             "agent",
             "shifts",

@@ -34,16 +34,19 @@
 //! unavailable dates; paid hours in each calendar month ≤ the monthly cap. Objective
 //! (minimise): 1000 × unassigned shifts + Σ_weeks |paid hours − contracted| + 2 × shifts against
 //! a preference + 3 × (weekend and late shifts above the fair share ⌈average⌉ over the horizon)
-//! per agent. Solved with the same MIP back ends.
+//! per agent. Solved with the same MIP back ends, 7-day block by 7-day block with a node limit
+//! (deterministic) and the greedy roster as warm start; see [`assign`].
 
 use std::path::Path;
 use std::time::Duration;
 
-use super::lp::{Backend, Limits, Lp, LpKind, Stop};
+use super::lp::Backend;
 use super::rules::DAY_NAMES;
 use super::{Schedule, ScheduleError, Shift};
 use crate::table::{Cell, CsvInput, Table};
 use crate::time::{Datelike, NaiveDate};
+
+mod blocks;
 
 /// One agent of the roster input.
 #[derive(Debug, Clone, PartialEq)]
@@ -226,9 +229,11 @@ pub fn read_agents(path: &Path) -> Result<Vec<Agent>, ScheduleError> {
         csv.column("unavailable"),
     );
     let mut out: Vec<Agent> = Vec::new();
+    // A set, not a scan of the agents so far: 3,000 agents made 4.5 M comparisons.
+    let mut ids = std::collections::HashSet::new();
     for r in 0..csv.len() {
         let id = csv.non_empty(r, cols[0])?.to_string();
-        if out.iter().any(|a| a.id == id) {
+        if !ids.insert(id.clone()) {
             return Err(bad(r, cols[0], "duplicate agent id"));
         }
         let weekly_hours = csv.non_negative(r, cols[1])?;
@@ -368,6 +373,54 @@ pub struct SoftViolation {
     pub detail: String,
 }
 
+/// Why a shift stayed without an agent (judged on the final roster).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum UnassignedReason {
+    /// No agent has the skills, an availability window that holds the shift and no leave on it.
+    NoAgentAvailable,
+    /// Every agent who could work it already works another shift that day.
+    AgentsBusy,
+    /// An agent free that day would break the minimum rest, the consecutive-days rule or a
+    /// monthly hours cap.
+    HoursOrRest,
+    /// An agent could take it within every hard rule: the search stopped before it did.
+    SearchStopped,
+}
+
+impl UnassignedReason {
+    /// Name in reports: `no_agent_available`, `agents_busy`, `hours_or_rest`, `search_stopped`.
+    pub fn name(self) -> &'static str {
+        match self {
+            UnassignedReason::NoAgentAvailable => "no_agent_available",
+            UnassignedReason::AgentsBusy => "agents_busy",
+            UnassignedReason::HoursOrRest => "hours_or_rest",
+            UnassignedReason::SearchStopped => "search_stopped",
+        }
+    }
+    /// What it means, in the planner's terms.
+    pub fn explain(self) -> &'static str {
+        match self {
+            UnassignedReason::NoAgentAvailable => {
+                "no agent available (skills, availability windows, leave)"
+            }
+            UnassignedReason::AgentsBusy => "every agent who could work it already works that day",
+            UnassignedReason::HoursOrRest => {
+                "the free agents would break rest, consecutive-day or monthly-hours rules"
+            }
+            UnassignedReason::SearchStopped => "the search stopped before assigning it",
+        }
+    }
+}
+
+/// A shift left without an agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnassignedShift {
+    /// Index into the schedule's shifts.
+    pub shift: usize,
+    /// Why.
+    pub reason: UnassignedReason,
+}
+
 /// One agent's month (or horizon) in the roster.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AgentSummary {
@@ -409,8 +462,16 @@ pub struct Roster {
     pub violations: Vec<SoftViolation>,
     /// Agents excluded by skills.
     pub unskilled: Vec<String>,
-    /// Solver status (`optimal`, `time_limit`, …).
+    /// Why the search stopped: `optimal` (every block proven), `node_limit` (the deterministic
+    /// work limit, with its incumbent), `greedy (why)` (the greedy roster of a block), or
+    /// `time_limit` (the wall-clock safety net fired: timing-dependent).
     pub status: String,
+    /// The status in a sentence: blocks, limits, and how many blocks stopped on which.
+    pub status_detail: String,
+    /// Each block's status, objective and bound.
+    pub blocks: Vec<RosterBlock>,
+    /// Every shift left without an agent, and why.
+    pub unassigned_why: Vec<UnassignedShift>,
     /// Per agent: shifts, hours against contract and cap, leave, weekends and lates.
     pub summary: Vec<AgentSummary>,
     /// The date of day 0, when the plan is dated.
@@ -609,31 +670,57 @@ impl Calendar {
     }
 }
 
-/// The deviation columns of one agent's contracted-hours row of a 7-day block: (dev⁺, dev⁻,
-/// day range, target hours).
-type WeekRow = (usize, usize, std::ops::Range<usize>, f64);
-
-/// The roster MIP: `y[a][s]` columns and the hard and soft rows, with the columns a warm
-/// start must set.
-struct Model {
-    lp: Lp,
-    y: Vec<Vec<Option<usize>>>,
-    fair_weekend: f64,
-    fair_late: f64,
-    /// Unassigned indicator per shift.
-    unassigned: Vec<usize>,
-    /// Per agent: (dev⁺, dev⁻, day range, target) of every 7-day block.
-    weeks: Vec<Vec<WeekRow>>,
-    /// Per agent: (slack, weekend?, fair share) of the fairness rows.
-    fairness: Vec<Vec<(usize, bool, f64)>>,
-}
-
-/// The largest roster MIP (rows + columns) handed to a MIP engine; a larger one is rostered by
-/// the greedy assignment alone (every hard rule holds), its status says so.
+/// The largest roster MIP of one block (rows + columns) handed to a MIP engine; a larger one is
+/// rostered by the greedy assignment alone (every hard rule holds), its status says so.
 pub const MAX_MIP_SIZE: usize = 200_000;
 
-/// Assigns the shifts of `schedule` to `agents` within `time_limit` (wall clock of the whole
-/// stage).
+/// Default wall-clock safety net of the roster stage: the node limit stops the search first on
+/// every instance measured (docs/schedule.md); when this fires, the status says so.
+pub const DEFAULT_ROSTER_SAFETY_NET: Duration = Duration::from_secs(600);
+
+/// How far the roster search may go (STYLE.md C12: the status says which limit stopped it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RosterLimits {
+    /// Branch-and-bound nodes per 7-day block: a deterministic work limit, the same roster on
+    /// an idle or a loaded machine. `None`: no node limit. Default
+    /// [`crate::schedule::DEFAULT_NODE_LIMIT`].
+    pub nodes_per_block: Option<u64>,
+    /// Wall clock of the whole roster stage, a safety net: when it fires the roster depends on
+    /// the machine and its load, and the status is `time_limit`. Default
+    /// [`DEFAULT_ROSTER_SAFETY_NET`].
+    pub time: Duration,
+}
+
+impl Default for RosterLimits {
+    fn default() -> Self {
+        RosterLimits {
+            nodes_per_block: Some(super::DEFAULT_NODE_LIMIT),
+            time: DEFAULT_ROSTER_SAFETY_NET,
+        }
+    }
+}
+
+/// One block of the roster search (see [`assign`]) as reported in the summary.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RosterBlock {
+    /// Label of the block's first day.
+    pub first_day: String,
+    /// Label of the block's last day.
+    pub last_day: String,
+    /// `optimal`, `node_limit`, `time_limit` or `greedy (why)`.
+    pub status: String,
+    /// The block's objective (1000 per unassigned shift, hours off contract, preferences,
+    /// fairness).
+    pub objective: f64,
+    /// Best bound on the block's optimum, when the engine proved one.
+    pub bound: Option<f64>,
+}
+
+/// Assigns the shifts of `schedule` to `agents`, 7-day block by 7-day block (a repeating week is
+/// one block): each block a MIP with the greedy roster as its warm start, stopped by
+/// `limits.nodes_per_block` (deterministic) or the wall-clock safety net `limits.time` of the
+/// whole stage (reported as `time_limit`). Rest, consecutive days, monthly caps and fairness
+/// carry across the block boundaries (see `roster/blocks.rs`).
 ///
 /// # Errors
 /// [`ScheduleError::BadRequirement`] when the schedule has no day labels (empty horizon).
@@ -643,7 +730,7 @@ pub fn assign(
     queues: &[String],
     rules: &RosterRules,
     backend: Backend,
-    time_limit: Duration,
+    limits: RosterLimits,
 ) -> Result<Roster, ScheduleError> {
     let started = std::time::Instant::now();
     let days = schedule.day_labels.len();
@@ -662,118 +749,140 @@ pub fn assign(
         .iter()
         .map(|a| a.skills.is_empty() || !named || a.skills.iter().any(|s| queues.contains(s)))
         .collect();
-    let mut m = columns(schedule, agents, &skilled, &cal);
-    for a in 0..agents.len() {
-        if skilled[a] {
-            agent_rows(&mut m, schedule, &agents[a], a, rules, &cal);
-        }
-    }
-    let greedy = greedy(schedule, agents, rules, &cal, &m);
-    // The limit is the stage's wall clock: building the model and the greedy roster count, and a
-    // model beyond what the MIP engines load in a few seconds is not handed to them (3,000
-    // agents ran 51 s under a 5-s limit), the greedy roster is returned instead.
-    // Under a second left is treated as none: CBC 2.10 crashed (SIGSEGV) when started with a
-    // sub-second limit and a warm start (the same guard as the schedule's MIP stage).
-    let left = time_limit.saturating_sub(started.elapsed());
-    let size = m.lp.rows.len() + m.lp.cols.len();
-    if left < std::time::Duration::from_secs(1) || size > MAX_MIP_SIZE {
-        let why = if left < std::time::Duration::from_secs(1) {
-            "under a second of the time limit was left after building the model".to_string()
-        } else {
-            format!("{size} rows + columns, above the MIP limit of {MAX_MIP_SIZE}")
-        };
-        return Ok(report(
-            schedule,
-            agents,
-            &skilled,
-            greedy,
-            format!("greedy ({why})"),
-            &cal,
-            (m.fair_weekend, m.fair_late),
-        ));
-    }
-    let limits = Limits {
-        nodes: None,
-        time: Some(left),
-    };
-    let warm = warm_start(schedule, &m, &greedy);
-    let res = m.lp.solve(false, backend, limits, 0.0, Some(&warm));
-    let mut assignment = vec![None; schedule.shifts.len()];
-    let status = if res.has_incumbent {
-        for (a, row) in m.y.iter().enumerate() {
-            for (s, c) in row.iter().enumerate() {
-                if c.is_some_and(|c| res.values[c] > 0.5) {
-                    assignment[s] = Some(a);
-                }
-            }
-        }
-        match res.kind {
-            LpKind::Optimal => "optimal".to_string(),
-            LpKind::Stopped(Stop::Time) => "time_limit".to_string(),
-            LpKind::Stopped(Stop::Nodes) => "node_limit".to_string(),
-            ref k => format!("{k:?}"),
-        }
-    } else {
-        // No incumbent within the limit: the greedy roster (every hard rule holds).
-        assignment = greedy;
-        format!("greedy (the MIP found no roster: {:?})", res.kind)
-    };
-    Ok(report(
+    let ctx = blocks::Ctx {
         schedule,
         agents,
-        &skilled,
-        assignment,
-        status,
-        &cal,
-        (m.fair_weekend, m.fair_late),
-    ))
+        skilled: &skilled,
+        rules,
+        cal: &cal,
+        backend,
+        limits,
+        started,
+    };
+    // A repeating week is one block: its rest and day rules wrap from the last day to the first.
+    let ranges: Vec<std::ops::Range<usize>> = if rules.week_wraps {
+        std::iter::once(0..days).collect()
+    } else {
+        cal.weeks()
+    };
+    let mut assignment = vec![None; schedule.shifts.len()];
+    let mut outcomes = Vec::with_capacity(ranges.len());
+    for block in ranges {
+        let (next, outcome) = blocks::solve_block(&ctx, block, &assignment);
+        assignment = next;
+        outcomes.push(outcome);
+    }
+    let (status, status_detail) = overall_status(&outcomes, &limits);
+    let fair = blocks::fair_shares(schedule, &skilled, days);
+    let mut roster = report(schedule, agents, &skilled, assignment, status, &cal, fair);
+    roster.status_detail = status_detail;
+    roster.unassigned_why = why_unassigned(&ctx, &roster.assignment);
+    roster.blocks = outcomes
+        .iter()
+        .map(|o| RosterBlock {
+            first_day: schedule.day_labels[o.days.start].clone(),
+            last_day: schedule.day_labels[o.days.end - 1].clone(),
+            status: block_status(&o.stop),
+            // To a thousandth: the engines' sums carry float noise (159071.99999999997).
+            objective: (o.objective * 1e3).round() / 1e3,
+            bound: o.bound.map(|b| (b * 1e3).round() / 1e3),
+        })
+        .collect();
+    Ok(roster)
 }
 
-/// The `y` columns (an agent may work a shift: skilled, available, not on leave), each shift's
-/// at-most-once row with its unassigned penalty, and the fair shares.
-fn columns(schedule: &Schedule, agents: &[Agent], skilled: &[bool], cal: &Calendar) -> Model {
-    let shifts = &schedule.shifts;
-    let mut lp = Lp::default();
-    let mut y: Vec<Vec<Option<usize>>> = vec![vec![None; shifts.len()]; agents.len()];
-    for (a, ag) in agents.iter().enumerate() {
-        if !skilled[a] {
+fn block_status(stop: &blocks::BlockStop) -> String {
+    match stop {
+        blocks::BlockStop::Optimal => "optimal".into(),
+        blocks::BlockStop::NodeLimit => "node_limit".into(),
+        blocks::BlockStop::TimeLimit => "time_limit".into(),
+        blocks::BlockStop::Greedy(why) => format!("greedy ({why})"),
+    }
+}
+
+/// The roster's status (the worst block's: a fired safety net, then the greedy fallback, then
+/// the node limit) and a sentence saying why the search stopped.
+fn overall_status(outcomes: &[blocks::BlockOutcome], limits: &RosterLimits) -> (String, String) {
+    use blocks::BlockStop;
+    let count = |f: &dyn Fn(&BlockStop) -> bool| outcomes.iter().filter(|o| f(&o.stop)).count();
+    let timed = count(&|s| *s == BlockStop::TimeLimit);
+    let greedy = count(&|s| matches!(s, BlockStop::Greedy(_)));
+    let nodes = count(&|s| *s == BlockStop::NodeLimit);
+    let status = if timed > 0 {
+        "time_limit".to_string()
+    } else if greedy > 0 {
+        outcomes
+            .iter()
+            .find(|o| matches!(o.stop, BlockStop::Greedy(_)))
+            .map(|o| block_status(&o.stop))
+            .unwrap_or_default()
+    } else if nodes > 0 {
+        "node_limit".to_string()
+    } else {
+        "optimal".to_string()
+    };
+    let node_limit = limits
+        .nodes_per_block
+        .map_or("no node limit".to_string(), |n| {
+            format!("node limit {n} per block")
+        });
+    // No clock reading in the text: it is part of summary.json, which must not change between
+    // runs that stopped on the node limit.
+    let mut detail = format!(
+        "{} block(s) of up to 7 days solved in sequence, {node_limit}: {} optimal, {nodes} stopped on the node limit (deterministic), {greedy} greedy, {timed} stopped on the wall-clock limit",
+        outcomes.len(),
+        outcomes.len() - nodes - greedy - timed,
+    );
+    if timed > 0 {
+        detail.push_str(
+            " (the wall clock fired: this roster depends on the machine's speed and load)",
+        );
+    }
+    (status, detail)
+}
+
+/// Why each unassigned shift stayed without an agent, from the final roster.
+fn why_unassigned(ctx: &blocks::Ctx, assignment: &[Option<usize>]) -> Vec<UnassignedShift> {
+    let (shifts, cal, rules, agents) = (&ctx.schedule.shifts, ctx.cal, ctx.rules, ctx.agents);
+    let day_of = blocks::day_of(shifts, assignment, agents.len(), cal.days);
+    let month_h = blocks::month_hours(ctx, assignment);
+    let months = cal.months();
+    let mut out = Vec::new();
+    for (s, sh) in shifts.iter().enumerate() {
+        if assignment[s].is_some() {
             continue;
         }
-        for (s, sh) in shifts.iter().enumerate() {
-            if available(ag, sh) && !cal.on_leave(ag, sh) {
-                let date = cal.date(sh.day);
-                let pen = 2.0
-                    * ag.preferences
-                        .iter()
-                        .filter(|p| !p.satisfied_by(sh, date))
-                        .count() as f64;
-                y[a][s] = Some(lp.add_col(0.0, 1.0, true, pen));
-            }
-        }
-    }
-    let mut unassigned = Vec::with_capacity(shifts.len());
-    for s in 0..shifts.len() {
-        let u = lp.add_col(0.0, 1.0, false, 1000.0);
-        unassigned.push(u);
-        let mut row: Vec<(usize, f64)> = y
-            .iter()
-            .filter_map(|per_shift| per_shift[s].map(|c| (c, 1.0)))
+        let allowed: Vec<usize> = (0..agents.len())
+            .filter(|&a| {
+                ctx.skilled[a] && available(&agents[a], sh) && !cal.on_leave(&agents[a], sh)
+            })
             .collect();
-        row.push((u, 1.0));
-        lp.add_row(row, 1.0, 1.0);
+        let free: Vec<usize> = allowed
+            .iter()
+            .copied()
+            .filter(|&a| day_of[a][sh.day].is_none())
+            .collect();
+        let mi = months.iter().position(|(r, _)| r.contains(&sh.day));
+        let fits = |a: usize| {
+            blocks::rest_ok(shifts, rules, cal.days, &day_of[a], sh)
+                && blocks::run_ok(rules, cal.days, &day_of[a], sh.day)
+                && match (agents[a].monthly_hours, mi) {
+                    (Some(c), Some(i)) => month_h[a][i] + sh.paid_hours <= c * months[i].1 + 1e-6,
+                    _ => true,
+                }
+        };
+        let reason = if allowed.is_empty() {
+            UnassignedReason::NoAgentAvailable
+        } else if free.is_empty() {
+            UnassignedReason::AgentsBusy
+        } else if free.iter().any(|&a| fits(a)) {
+            UnassignedReason::SearchStopped
+        } else {
+            UnassignedReason::HoursOrRest
+        };
+        out.push(UnassignedShift { shift: s, reason });
     }
-    let n_weekend = shifts.iter().filter(|s| is_weekend(s)).count() as f64;
-    let n_late = shifts.iter().filter(|s| is_late(s)).count() as f64;
-    let n_active = skilled.iter().filter(|s| **s).count().max(1) as f64;
-    Model {
-        lp,
-        y,
-        fair_weekend: (n_weekend / n_active).ceil(),
-        fair_late: (n_late / n_active).ceil(),
-        unassigned,
-        weeks: vec![Vec::new(); agents.len()],
-        fairness: vec![Vec::new(); agents.len()],
-    }
+    out
 }
 
 /// Contracted hours of a block of days: weekly hours × days ÷ 7, less a day's hours (weekly
@@ -782,252 +891,6 @@ fn contracted(ag: &Agent, cal: &Calendar, days: std::ops::Range<usize>) -> f64 {
     let n = days.len() as f64;
     let leave = cal.leave_days(ag, days) as f64;
     (ag.weekly_hours * n / 7.0 - leave * ag.weekly_hours / 5.0).max(0.0)
-}
-
-/// One agent's rows: a shift a day, rest, consecutive days, contracted hours per week (soft),
-/// the monthly cap (hard), fairness (soft).
-fn agent_rows(
-    m: &mut Model,
-    schedule: &Schedule,
-    ag: &Agent,
-    a: usize,
-    rules: &RosterRules,
-    cal: &Calendar,
-) {
-    let shifts = &schedule.shifts;
-    let days = cal.days;
-    let y = &m.y[a];
-    let lp = &mut m.lp;
-    let by_day: Vec<Vec<usize>> = (0..days)
-        .map(|d| (0..shifts.len()).filter(|&s| shifts[s].day == d).collect())
-        .collect();
-    let mut work_day: Vec<Vec<(usize, f64)>> = vec![Vec::new(); days];
-    for (d, list) in by_day.iter().enumerate() {
-        work_day[d] = list
-            .iter()
-            .filter_map(|&s| y[s].map(|c| (c, 1.0)))
-            .collect();
-        if work_day[d].len() > 1 {
-            lp.add_row(work_day[d].clone(), f64::NEG_INFINITY, 1.0);
-        }
-    }
-    // rest between consecutive days
-    let horizon = days as u32 * 1440;
-    for d in 0..days {
-        let (nd, shift_add) = if d + 1 < days {
-            (d + 1, 0)
-        } else if rules.week_wraps {
-            (0, horizon)
-        } else {
-            continue;
-        };
-        for &s in &by_day[d] {
-            let Some(cs) = y[s] else { continue };
-            let mut row = vec![(cs, 1.0)];
-            for &s2 in &by_day[nd] {
-                if let Some(c2) = y[s2] {
-                    if shifts[s].end_min + rules.min_rest_min > shifts[s2].start_min + shift_add {
-                        row.push((c2, 1.0));
-                    }
-                }
-            }
-            if row.len() > 1 {
-                lp.add_row(row, f64::NEG_INFINITY, 1.0);
-            }
-        }
-    }
-    // max consecutive days
-    let k = rules.max_consecutive_days;
-    if k < days {
-        let windows = if rules.week_wraps { days } else { days - k };
-        for w0 in 0..windows {
-            let row: Vec<(usize, f64)> = (0..=k)
-                .flat_map(|i| work_day[(w0 + i) % days].iter().copied())
-                .collect();
-            lp.add_row(row, f64::NEG_INFINITY, k as f64);
-        }
-    }
-    let hours_in = |range: &std::ops::Range<usize>| -> Vec<(usize, f64)> {
-        (0..shifts.len())
-            .filter(|&s| range.contains(&shifts[s].day))
-            .filter_map(|s| y[s].map(|c| (c, shifts[s].paid_hours)))
-            .collect()
-    };
-    // contracted hours per 7-day block: h − dev⁺ + dev⁻ = contracted
-    for week in cal.weeks() {
-        let target = contracted(ag, cal, week.clone());
-        let plus = lp.add_col(0.0, f64::INFINITY, false, 1.0);
-        let minus = lp.add_col(0.0, f64::INFINITY, false, 1.0);
-        let mut row = hours_in(&week);
-        row.push((plus, -1.0));
-        row.push((minus, 1.0));
-        lp.add_row(row, target, target);
-        m.weeks[a].push((plus, minus, week, target));
-    }
-    // monthly cap, pro rata for a month the horizon covers in part
-    if let Some(cap) = ag.monthly_hours {
-        for (range, share) in cal.months() {
-            let row = hours_in(&range);
-            if !row.is_empty() {
-                lp.add_row(row, f64::NEG_INFINITY, cap * share + 1e-6);
-            }
-        }
-    }
-    // fairness: weekend and late shifts above the fair share
-    for (weekend, fair) in [(true, m.fair_weekend), (false, m.fair_late)] {
-        let pred = if weekend { is_weekend } else { is_late };
-        let mut row: Vec<(usize, f64)> = (0..shifts.len())
-            .filter(|&s| pred(&shifts[s]))
-            .filter_map(|s| y[s].map(|c| (c, 1.0)))
-            .collect();
-        if row.is_empty() {
-            continue;
-        }
-        let slack = lp.add_col(0.0, f64::INFINITY, false, 3.0);
-        row.push((slack, -1.0));
-        lp.add_row(row, f64::NEG_INFINITY, fair);
-        m.fairness[a].push((slack, weekend, fair));
-    }
-}
-
-/// A roster by hand: shifts in time order, each to the allowed agent with the most contracted
-/// hours left in that week (fewest preferences broken first), keeping every hard rule (a shift
-/// a day, rest, consecutive days, monthly cap). The MIP's warm start, and its fallback.
-fn greedy(
-    schedule: &Schedule,
-    agents: &[Agent],
-    rules: &RosterRules,
-    cal: &Calendar,
-    m: &Model,
-) -> Vec<Option<usize>> {
-    let shifts = &schedule.shifts;
-    let days = cal.days;
-    let mut order: Vec<usize> = (0..shifts.len()).collect();
-    order.sort_by_key(|&s| (shifts[s].start_min, s));
-    let mut day_of: Vec<Vec<Option<usize>>> = vec![vec![None; days]; agents.len()];
-    let mut week_h = vec![vec![0.0; cal.weeks().len()]; agents.len()];
-    let months = cal.months();
-    let mut month_h = vec![vec![0.0; months.len()]; agents.len()];
-    let mut out = vec![None; shifts.len()];
-    let horizon = days as u32 * 1440;
-    let rest_ok = |a: usize, sh: &Shift, day_of: &Vec<Vec<Option<usize>>>| {
-        let before = if sh.day > 0 {
-            Some((sh.day - 1, 0))
-        } else if rules.week_wraps {
-            Some((days - 1, horizon))
-        } else {
-            None
-        };
-        let after = if sh.day + 1 < days {
-            Some((sh.day + 1, 0))
-        } else if rules.week_wraps {
-            Some((0, horizon))
-        } else {
-            None
-        };
-        before.is_none_or(|(d, add)| {
-            day_of[a][d]
-                .is_none_or(|p| shifts[p].end_min + rules.min_rest_min <= sh.start_min + add)
-        }) && after.is_none_or(|(d, add)| {
-            day_of[a][d]
-                .is_none_or(|n| sh.end_min + rules.min_rest_min <= shifts[n].start_min + add)
-        })
-    };
-    let run_ok = |a: usize, d: usize, day_of: &Vec<Vec<Option<usize>>>| {
-        let k = rules.max_consecutive_days;
-        if k >= days {
-            return true;
-        }
-        let works = |x: i64| -> bool {
-            let x = if rules.week_wraps {
-                x.rem_euclid(days as i64)
-            } else if x < 0 || x >= days as i64 {
-                return false;
-            } else {
-                x
-            } as usize;
-            x == d || day_of[a][x].is_some()
-        };
-        let d = d as i64;
-        let (mut lo, mut hi) = (d, d);
-        while works(lo - 1) && d - lo < days as i64 {
-            lo -= 1;
-        }
-        while works(hi + 1) && hi - d < days as i64 {
-            hi += 1;
-        }
-        (hi - lo + 1) as usize <= k
-    };
-    for s in order {
-        let sh = &shifts[s];
-        let w = sh.day / 7;
-        let mi = months.iter().position(|(r, _)| r.contains(&sh.day));
-        let date = cal.date(sh.day);
-        let best = (0..agents.len())
-            .filter(|&a| m.y[a][s].is_some() && day_of[a][sh.day].is_none())
-            .filter(|&a| rest_ok(a, sh, &day_of) && run_ok(a, sh.day, &day_of))
-            .filter(|&a| {
-                let cap = agents[a].monthly_hours;
-                match (cap, mi) {
-                    (Some(c), Some(i)) => month_h[a][i] + sh.paid_hours <= c * months[i].1 + 1e-6,
-                    _ => true,
-                }
-            })
-            .map(|a| {
-                let left = contracted(&agents[a], cal, cal.weeks()[w].clone()) - week_h[a][w];
-                let broken = agents[a]
-                    .preferences
-                    .iter()
-                    .filter(|p| !p.satisfied_by(sh, date))
-                    .count() as f64;
-                (left - 2.0 * broken, a)
-            })
-            .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
-        if let Some((_, a)) = best {
-            out[s] = Some(a);
-            day_of[a][sh.day] = Some(s);
-            week_h[a][w] += sh.paid_hours;
-            if let Some(i) = mi {
-                month_h[a][i] += sh.paid_hours;
-            }
-        }
-    }
-    out
-}
-
-/// Every column's value for an assignment (the solver checks it before using it).
-fn warm_start(schedule: &Schedule, m: &Model, assignment: &[Option<usize>]) -> Vec<f64> {
-    let shifts = &schedule.shifts;
-    let mut x = vec![0.0; m.lp.cols.len()];
-    for (s, a) in assignment.iter().enumerate() {
-        match a {
-            Some(a) => x[m.y[*a][s].expect("an allowed column")] = 1.0,
-            None => x[m.unassigned[s]] = 1.0,
-        }
-    }
-    for (a, weeks) in m.weeks.iter().enumerate() {
-        let mine = |pred: &dyn Fn(&Shift) -> bool| -> Vec<&Shift> {
-            assignment
-                .iter()
-                .enumerate()
-                .filter(|(s, x)| **x == Some(a) && pred(&shifts[*s]))
-                .map(|(s, _)| &shifts[s])
-                .collect()
-        };
-        for (plus, minus, range, target) in weeks {
-            let h: f64 = mine(&|sh| range.contains(&sh.day))
-                .iter()
-                .map(|sh| sh.paid_hours)
-                .sum();
-            x[*plus] = (h - target).max(0.0);
-            x[*minus] = (target - h).max(0.0);
-        }
-        for (slack, weekend, fair) in &m.fairness[a] {
-            let pred: fn(&Shift) -> bool = if *weekend { is_weekend } else { is_late };
-            x[*slack] = (mine(&pred).len() as f64 - fair).max(0.0);
-        }
-    }
-    x
 }
 
 /// The roster with every soft rule recomputed from the assignment and the per-agent summary.
@@ -1169,6 +1032,9 @@ fn report(
             .map(|(a, _)| a.id.clone())
             .collect(),
         status,
+        status_detail: String::new(),
+        blocks: Vec::new(),
+        unassigned_why: Vec::new(),
         summary,
         start: cal.start,
     }
