@@ -13,6 +13,7 @@
 //! `Σ|y − f| / Σ y`.
 
 mod aht;
+mod aht_backtest;
 pub mod backtest;
 pub mod calendar;
 pub mod decomposition;
@@ -30,6 +31,8 @@ pub mod weekly_mean;
 use crate::io::Location;
 use crate::time::NaiveDateTime;
 
+pub use aht::{AhtChoice, AhtModel};
+pub use aht_backtest::{backtest_aht, AhtBacktestOptions, AhtBacktestReport, AhtBacktestRow};
 pub use backtest::{backtest, BacktestOptions, BacktestReport, BacktestRow, ModelScore};
 pub use calendar::{Adjustment, Calendar, Effect, SpecialDay};
 pub use decomposition::{Decomposition, FittedDecomposition};

@@ -1,6 +1,6 @@
 //! One queue, one origin: prepare, rank (inner backtest), fit, predict, calendar, intervals.
 
-use super::aht::aht_profile;
+use super::aht::{forecast_aht, inner_origins, AhtChoice, AhtData};
 use super::calendar::{Calendar, Effect};
 use super::history::{History, QueueHistory};
 use super::intervals::{Bounds, Calibration};
@@ -550,11 +550,23 @@ pub(crate) fn run_queue(
         .zip(&open)
         .map(|(&f, &o)| cal.bounds(f, o))
         .collect();
-    let aht = aht_profile(q, d, p.first_wd, origin_day).map(|prof| {
-        (off..full)
-            .map(|t| prof[p.weekday(p.days + t / d) * d + t % d])
-            .collect()
-    });
+    // AHT: the estimator chosen on the same inner origins as the volume model.
+    let (aht_inner, aht_days) = inner_origins(origin_day, off, horizon, d, inner);
+    debug_assert_eq!(aht_inner, inn.origins, "AHT and volume share inner origins");
+    let aht_data = AhtData {
+        q,
+        d,
+        first_wd: p.first_wd,
+    };
+    let aht = forecast_aht(
+        &aht_data,
+        origin_day,
+        full,
+        &aht_inner,
+        aht_days,
+        AhtChoice::Auto,
+    )
+    .map(|r| r.aht[off..].to_vec());
     Ok(QueueRun {
         forecast,
         bounds,

@@ -3,41 +3,13 @@
 
 use super::schema;
 use super::table::{Cell, Table};
-use crate::forecast::{BacktestReport, ForecastOutput};
+use crate::forecast::{AhtBacktestReport, BacktestReport, ForecastOutput, ModelScore};
 use crate::time::format_timestamp;
 
 impl BacktestReport {
     /// The summary table (one row per model).
     pub fn summary_table(&self) -> Table {
-        let mut t = Table::new([
-            "model",
-            "wape",
-            "bias",
-            "daily_wape",
-            "accuracy_mean",
-            "accuracy_min",
-            "accuracy_max",
-            "coverage80",
-            "coverage95",
-            "seconds",
-            "points",
-        ]);
-        for s in &self.scores {
-            t.push(vec![
-                Cell::text(&s.model),
-                Cell::Float(s.wape, 4),
-                Cell::Float(s.bias, 4),
-                Cell::Float(s.daily_wape, 4),
-                Cell::Float(s.accuracy_mean, 4),
-                Cell::Float(s.accuracy_min, 4),
-                Cell::Float(s.accuracy_max, 4),
-                Cell::Float(s.coverage80, 4),
-                Cell::Float(s.coverage95, 4),
-                Cell::Float(s.seconds, 3),
-                Cell::Int(s.points as i64),
-            ]);
-        }
-        t
+        score_table(&self.scores)
     }
 
     /// Rest-of-day accuracy of intraday origins, per model and origin time of day:
@@ -198,5 +170,90 @@ impl ForecastOutput {
             })).collect::<Vec<_>>(),
             "warnings": self.warnings,
         })
+    }
+}
+
+/// The summary table of backtest scores, one row per model:
+/// `model,wape,bias,daily_wape,accuracy_mean,accuracy_min,accuracy_max,coverage80,coverage95,seconds,points`.
+fn score_table(scores: &[ModelScore]) -> Table {
+    let mut t = Table::new([
+        "model",
+        "wape",
+        "bias",
+        "daily_wape",
+        "accuracy_mean",
+        "accuracy_min",
+        "accuracy_max",
+        "coverage80",
+        "coverage95",
+        "seconds",
+        "points",
+    ]);
+    for s in scores {
+        t.push(vec![
+            Cell::text(&s.model),
+            Cell::Float(s.wape, 4),
+            Cell::Float(s.bias, 4),
+            Cell::Float(s.daily_wape, 4),
+            Cell::Float(s.accuracy_mean, 4),
+            Cell::Float(s.accuracy_min, 4),
+            Cell::Float(s.accuracy_max, 4),
+            Cell::Float(s.coverage80, 4),
+            Cell::Float(s.coverage95, 4),
+            Cell::Float(s.seconds, 3),
+            Cell::Int(s.points as i64),
+        ]);
+    }
+    t
+}
+
+impl AhtBacktestReport {
+    /// The summary table, with the columns of [`BacktestReport::summary_table`] (call-weighted
+    /// AHT metrics).
+    pub fn summary_table(&self) -> Table {
+        score_table(&self.scores)
+    }
+
+    /// The per-interval table
+    /// `origin,interval_start,queue,actual,forecast,lo80,hi80,lo95,hi95,model,calls` (AHT in
+    /// seconds; bounds empty when the inner backtest was too short to calibrate them).
+    pub fn rows_table(&self) -> Table {
+        let mut t = Table::new([
+            "origin",
+            schema::INTERVAL_START,
+            "queue",
+            "actual",
+            "forecast",
+            "lo80",
+            "hi80",
+            "lo95",
+            "hi95",
+            "model",
+            "calls",
+        ]);
+        for r in &self.rows {
+            let b = |k: usize| {
+                r.bounds.map(|b| match k {
+                    0 => b.0,
+                    1 => b.1,
+                    2 => b.2,
+                    _ => b.3,
+                })
+            };
+            t.push(vec![
+                Cell::text(format_timestamp(r.origin)),
+                Cell::text(format_timestamp(r.interval_start)),
+                Cell::text(&r.queue),
+                Cell::Float(r.actual, 1),
+                Cell::Float(r.forecast, 1),
+                Cell::float(b(0), 1),
+                Cell::float(b(1), 1),
+                Cell::float(b(2), 1),
+                Cell::float(b(3), 1),
+                Cell::text(&r.model),
+                Cell::Float(r.calls, 3),
+            ]);
+        }
+        t
     }
 }
