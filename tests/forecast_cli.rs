@@ -34,7 +34,7 @@ fn forecast_writes_table_and_snapshot() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "interval_start,queue,forecast,lo80,hi80,lo95,hi95,aht_forecast,model"
+        "interval_start,queue,forecast,lo80,hi80,lo95,hi95,aht_forecast,model,aht_lo80,aht_hi80,aht_lo95,aht_hi95"
     );
     let first: Vec<&str> = lines.next().unwrap().split(',').collect();
     assert_eq!(first[0], "1999-02-05T00:00:00");

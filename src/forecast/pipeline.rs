@@ -32,6 +32,10 @@ pub(crate) struct QueueRun {
     pub inner_origins: usize,
     /// AHT per step (seconds), when known.
     pub aht: Option<Vec<f64>>,
+    /// AHT interval bounds per step (empty when too few inner errors to calibrate them).
+    pub aht_bounds: Vec<Bounds>,
+    /// The AHT estimator used, when the history has AHT.
+    pub aht_model: Option<&'static str>,
     /// For an intraday origin: the day-ahead (midnight) forecast of the same steps, before the
     /// morning's level update.
     pub day_ahead: Option<Vec<f64>>,
@@ -558,15 +562,20 @@ pub(crate) fn run_queue(
         d,
         first_wd: p.first_wd,
     };
-    let aht = forecast_aht(
+    let aht_run = forecast_aht(
         &aht_data,
         origin_day,
         full,
         &aht_inner,
         aht_days,
         AhtChoice::Auto,
-    )
-    .map(|r| r.aht[off..].to_vec());
+    );
+    let aht = aht_run.as_ref().map(|r| r.aht[off..].to_vec());
+    let aht_bounds = aht_run
+        .as_ref()
+        .map(|r| r.bounds.get(off..).unwrap_or_default().to_vec())
+        .unwrap_or_default();
+    let aht_model = aht_run.as_ref().map(|r| r.model.name());
     Ok(QueueRun {
         forecast,
         bounds,
@@ -575,6 +584,8 @@ pub(crate) fn run_queue(
         ranking,
         inner_origins: inn.origins.len(),
         aht,
+        aht_bounds,
+        aht_model,
         day_ahead,
         warnings,
     })

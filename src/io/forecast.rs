@@ -99,7 +99,9 @@ impl BacktestReport {
 }
 
 impl ForecastOutput {
-    /// The output table `interval_start,queue,forecast,lo80,hi80,lo95,hi95,aht_forecast,model`.
+    /// The output table
+    /// `interval_start,queue,forecast,lo80,hi80,lo95,hi95,aht_forecast,model,aht_lo80,aht_hi80,aht_lo95,aht_hi95`
+    /// (the AHT bounds last, so that readers of the older columns by position still work).
     pub fn to_table(&self) -> Table {
         let mut t = Table::new([
             schema::INTERVAL_START,
@@ -111,8 +113,13 @@ impl ForecastOutput {
             "hi95",
             "aht_forecast",
             "model",
+            "aht_lo80",
+            "aht_hi80",
+            "aht_lo95",
+            "aht_hi95",
         ]);
         for r in &self.rows {
+            let b = |k: usize| r.aht_bounds.map(|b| b[k]);
             t.push(vec![
                 Cell::text(
                     crate::model::LocalStamp {
@@ -129,6 +136,10 @@ impl ForecastOutput {
                 Cell::Float(r.hi95, 3),
                 Cell::float(r.aht_forecast_secs, 1),
                 Cell::text(&r.model),
+                Cell::float(b(0), 1),
+                Cell::float(b(1), 1),
+                Cell::float(b(2), 1),
+                Cell::float(b(3), 1),
             ]);
         }
         t
@@ -154,6 +165,15 @@ impl ForecastOutput {
                 (q.queue.clone(), serde_json::Value::Array(list))
             })
             .collect();
+        let aht_models: serde_json::Map<String, serde_json::Value> = self
+            .queues
+            .iter()
+            .filter_map(|q| {
+                q.aht_model
+                    .as_ref()
+                    .map(|m| (q.queue.clone(), serde_json::Value::String(m.clone())))
+            })
+            .collect();
         serde_json::json!({
             "origin": format_timestamp(self.origin),
             "created_at": created_at,
@@ -162,6 +182,7 @@ impl ForecastOutput {
             "horizon_days": self.horizon_secs as f64 / 86_400.0,
             "models": models,
             "ranking": ranking,
+            "aht_models": aht_models,
             "adjustments": self.adjustments.iter().map(|a| serde_json::json!({
                 "date": a.date.to_string(),
                 "name": a.name,
