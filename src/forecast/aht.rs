@@ -663,6 +663,37 @@ mod tests {
     }
 
     #[test]
+    fn intervals_cover_their_share_per_call_bucket() {
+        // Quiet intervals (2 calls) err by up to ±40 %, busy ones (200 calls) by up to ±4 %,
+        // uniformly: each bucket gets its own spread, and 80 % of its errors fall inside.
+        let errs: Vec<InnerError> = (0..600)
+            .map(|i| {
+                let (calls, spread) = if i % 2 == 0 {
+                    (2.0, 0.4)
+                } else {
+                    (200.0, 0.04)
+                };
+                let u = f64::from((i / 2) % 100) / 99.0 * 2.0 - 1.0;
+                (calls, calls, 100.0 * (1.0 + spread * u), 100.0)
+            })
+            .collect();
+        let cal = AhtCalibration::from_errors(&errs).unwrap();
+        for (calls, spread) in [(2.0, 0.4), (200.0, 0.04)] {
+            let b = cal.bounds(100.0, calls);
+            let inside = errs
+                .iter()
+                .filter(|e| e.0 == calls && (b.lo80..=b.hi80).contains(&e.2))
+                .count() as f64
+                / 300.0;
+            assert!((inside - 0.8).abs() < 0.03, "{calls} calls: {inside} {b:?}");
+            assert!((b.hi95 - 100.0 - 100.0 * spread * 0.95).abs() < 100.0 * spread * 0.03);
+            assert!(b.lo95 <= b.lo80 && b.hi80 <= b.hi95);
+        }
+        // Too few errors: no intervals.
+        assert!(AhtCalibration::from_errors(&errs[..MIN_BUCKET_ERRORS - 1]).is_none());
+    }
+
+    #[test]
     fn recent_level_follows_a_shift() {
         // 8 weeks at 200 s, then 2 weeks at 260 s, 500 calls in slot 10 daily.
         let d = 24;
