@@ -474,15 +474,18 @@ pub(crate) fn forecast_aht(
     let chosen = ranking.iter().find(|r| r.1.is_some()).map_or(0, |r| r.0);
     let days = steps.div_ceil(d);
     let mut cand = cands[chosen];
-    let mut aht = cand.predict(data, origin_day, days).or_else(|| {
-        // The chosen estimator cannot fit at the final origin (not reached: every candidate
-        // that fits at an earlier inner origin fits later): the weighted profile.
-        Candidate {
-            model: AhtModel::WeightedProfile,
-            params: None,
+    let (model, mut aht) = match cand.predict(data, origin_day, days) {
+        Some(f) => (cand.model, f),
+        // The chosen estimator cannot fit (a named `ets-daily` on under 14 days of history):
+        // the weighted profile, reported as the estimator used.
+        None => {
+            let mut fallback = Candidate {
+                model: AhtModel::WeightedProfile,
+                params: None,
+            };
+            (fallback.model, fallback.predict(data, origin_day, days)?)
         }
-        .predict(data, origin_day, days)
-    })?;
+    };
     aht.truncate(steps);
     // Staffing needs a positive AHT: where the estimate is 0 s (a quiet slot whose only calls
     // had no service time, as some logs record), the weighted profile's credibility estimate.
@@ -507,11 +510,7 @@ pub(crate) fn forecast_aht(
         }
         None => Vec::new(),
     };
-    Some(AhtRun {
-        aht,
-        bounds,
-        model: cand.model,
-    })
+    Some(AhtRun { aht, bounds, model })
 }
 
 /// `Σ v·|a − f| / Σ v·a`.

@@ -219,8 +219,9 @@ fn score_table(scores: &[ModelScore]) -> Table {
             Cell::Float(s.accuracy_mean, 4),
             Cell::Float(s.accuracy_min, 4),
             Cell::Float(s.accuracy_max, 4),
-            Cell::Float(s.coverage80, 4),
-            Cell::Float(s.coverage95, 4),
+            // Empty when nothing had an interval (an AHT backtest too short to calibrate one).
+            Cell::float(Some(s.coverage80).filter(|v| !v.is_nan()), 4),
+            Cell::float(Some(s.coverage95).filter(|v| !v.is_nan()), 4),
             Cell::Float(s.seconds, 3),
             Cell::Int(s.points as i64),
         ]);
