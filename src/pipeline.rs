@@ -241,9 +241,15 @@ pub fn history_from_actuals(
                     .iter()
                     .map(|c| c.as_ref().map(|a| a.offered))
                     .collect(),
+                // At the 3 decimals interval files carry, so that the AHT model choice and
+                // its quantile-based intervals are those `wfm forecast` computes from the file.
                 aht_secs: cells
                     .iter()
-                    .map(|c| c.as_ref().and_then(Actual::aht_secs))
+                    .map(|c| {
+                        c.as_ref()
+                            .and_then(Actual::aht_secs)
+                            .map(|a| published(a, 3))
+                    })
                     .collect(),
             }
         })

@@ -34,7 +34,7 @@ fn forecast_writes_table_and_snapshot() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "interval_start,queue,forecast,lo80,hi80,lo95,hi95,aht_forecast,model"
+        "interval_start,queue,forecast,lo80,hi80,lo95,hi95,aht_forecast,model,aht_lo80,aht_hi80,aht_lo95,aht_hi95"
     );
     let first: Vec<&str> = lines.next().unwrap().split(',').collect();
     assert_eq!(first[0], "1999-02-05T00:00:00");
@@ -119,4 +119,37 @@ fn bad_inputs_are_reported_with_location() {
         "1999-01-20T10:07:00",
     ]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("00:00"));
+}
+
+#[test]
+fn forecast_starts_at_an_intraday_boundary() {
+    // Noon of the fixture's last day: the morning's rows are history, the afternoon is forecast.
+    let dir = std::env::temp_dir().join(format!("wfm-forecast-noon-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("noon.csv");
+    let o = wfm(&[
+        "forecast",
+        "--history",
+        &fixture("vru_5w.csv"),
+        "--start",
+        "1999-02-04T12:00:00",
+        "--horizon",
+        "12h",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let stamps: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(stamps.first(), Some(&"1999-02-04T12:00:00"));
+    assert_eq!(stamps.last(), Some(&"1999-02-04T23:30:00"));
+    assert_eq!(stamps.len(), 24);
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("noon.csv.meta.json")).unwrap())
+            .unwrap();
+    assert_eq!(meta["origin"], "1999-02-04T12:00:00");
 }

@@ -247,8 +247,10 @@ def forecast(
     ``history``: columns ``interval_start, [queue,] offered [, aht_seconds]`` (``wfm ingest``
     output). ``calendar``: special days ``date, name, effect`` (closed|eve|reduced).
     ``model``: ``auto`` (ranked per queue by an inner rolling-origin backtest) or a model name.
-    ``start``: the origin (a midnight; default the end of history). ``horizon``: e.g. ``"14d"``.
-    Returns ``interval_start, queue, forecast, lo80, hi80, lo95, hi95, aht_forecast, model``.
+    ``start``: the origin, any interval boundary (an intraday start updates the rest of its day
+    from the morning's arrivals; default the end of history). ``horizon``: e.g. ``"14d"``.
+    Returns ``interval_start, queue, forecast, lo80, hi80, lo95, hi95, aht_forecast, model,
+    aht_lo80, aht_hi80, aht_lo95, aht_hi95`` (AHT bounds empty when not calibrated).
     Queues are forecast in parallel; the output does not depend on ``threads``.
     """
     frames: Dict[str, pd.DataFrame] = {}

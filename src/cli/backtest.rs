@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use wfm::forecast::{
-    backtest, BacktestOptions, Calendar, History, InnerBacktest, ModelChoice, ModelSpec,
+    backtest, backtest_aht, AhtBacktestOptions, AhtChoice, AhtModel, BacktestOptions, Calendar,
+    History, InnerBacktest, ModelChoice, ModelSpec,
 };
 use wfm::time::{format_timestamp, parse_timestamp, NaiveDateTime};
 use wfm::units::parse_duration_secs;
@@ -28,8 +29,12 @@ pub(crate) struct Args {
     calendar: Option<PathBuf>,
     /// Models, comma-separated: auto, seasonal-naive-day, seasonal-naive-week, mean-<k>w,
     /// wmean-<k>w, ets-profile, taylor-hw, decomposition; `all` = every candidate plus auto.
+    /// With `--target aht`: auto, weighted-profile, recent-level, ets-daily, mean-4w.
     #[arg(long, default_value = "auto", value_delimiter = ',')]
     model: Vec<String>,
+    /// What to score: call volume, or AHT (WAPE weighted by the intervals' calls).
+    #[arg(long, value_enum, default_value_t = Target::Volume)]
+    target: Target,
     /// Origins, comma-separated: midnights, or any interval boundary for intraday reforecasts
     /// (e.g. 1999-10-04T12:00:00; the rest-of-day WAPE against the day-ahead forecast of the
     /// same intervals is reported per origin time of day).
@@ -71,12 +76,26 @@ pub(crate) struct Args {
     out: Option<PathBuf>,
 }
 
+/// The forecast quantity a backtest scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Target {
+    /// Offered calls per interval.
+    Volume,
+    /// Average handle time per interval, weighted by the interval's calls.
+    Aht,
+}
+
 fn timestamp(flag: &str, text: &str) -> anyhow::Result<NaiveDateTime> {
     parse_timestamp(text)
         .ok_or_else(|| usage(format!("--{flag} `{text}`: expected YYYY-MM-DDTHH:MM:SS")))
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let (Target::Aht, Some(grain)) = (args.target, args.grain.long_range()) {
+        return Err(usage(format!(
+            "--target aht scores intervals; --grain {grain} backtests volume totals"
+        )));
+    }
     if let Some(grain) = args.grain.long_range() {
         anyhow::ensure!(
             args.origins.is_empty() && args.from.is_none(),
@@ -110,6 +129,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let history = History::read(&args.history)
         .with_context(|| format!("failed to load history `{}`", args.history.display()))?;
+    if args.target == Target::Aht {
+        return run_aht(&args, &history);
+    }
     let calendar = match &args.calendar {
         Some(p) => Some(
             Calendar::read(p)
@@ -241,4 +263,68 @@ fn parse_origins(args: &Args) -> anyhow::Result<Vec<NaiveDateTime>> {
             .map(|o| timestamp("origins", o))
             .collect::<anyhow::Result<_>>()?
     })
+}
+
+/// `--target aht`: the AHT estimators' rolling-origin backtest.
+fn run_aht(args: &Args, history: &History) -> anyhow::Result<ExitCode> {
+    if args.calendar.is_some() {
+        return Err(usage(
+            "--calendar has no effect on --target aht (the AHT estimators do not use special days)",
+        ));
+    }
+    let mut models = Vec::new();
+    for m in &args.model {
+        if m.trim().eq_ignore_ascii_case("all") {
+            models.extend(AhtModel::ALL.map(AhtChoice::Named));
+            models.push(AhtChoice::Auto);
+        } else {
+            models.push(AhtChoice::parse(m).map_err(|e| usage(format!("--model: {e}")))?);
+        }
+    }
+    let options = AhtBacktestOptions {
+        origins: parse_origins(args)?,
+        horizon_secs: parse_duration_secs(&args.horizon)
+            .map_err(|e| usage(format!("--horizon: {e}")))?,
+        models,
+        inner: InnerBacktest {
+            origins: usize::from(args.inner_origins),
+            ..InnerBacktest::default()
+        },
+    };
+    let report = backtest_aht(history, &options, &mut |_, _| {})
+        .with_context(|| format!("failed to backtest AHT on `{}`", args.history.display()))?;
+    let inputs = vec![args.history.clone()];
+    if let Some(out) = &args.out {
+        emit(
+            &report.rows_table(),
+            &OutputArgs {
+                format: Format::Csv,
+                out: Some(out.clone()),
+            },
+            &inputs,
+        )?;
+    }
+    emit(
+        &report.summary_table(),
+        &OutputArgs {
+            format: args.format,
+            out: None,
+        },
+        &inputs,
+    )?;
+    for s in &report.scores {
+        let picks: Vec<String> = s.picks.iter().map(|(m, n)| format!("{m} ×{n}")).collect();
+        eprintln!(
+            "{}: AHT estimators used per queue × origin: {}",
+            s.model,
+            picks.join(", ")
+        );
+    }
+    eprintln!(
+        "{} origin(s), {} queue(s), {} scored intervals per model (AHT weighted by calls)",
+        options.origins.len(),
+        history.queues().len(),
+        report.scores.first().map_or(0, |s| s.points)
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -14,7 +14,7 @@ use super::{emit, OutputArgs};
 
 /// Arguments of `wfm forecast`.
 ///
-/// Writes `interval_start,queue,forecast,lo80,hi80,lo95,hi95,aht_forecast,model` for the open
+/// Writes `interval_start,queue,forecast,lo80,hi80,lo95,hi95,aht_forecast,model,aht_lo80,aht_hi80,aht_lo95,aht_hi95` for the open
 /// intervals of the horizon and, with `--out FILE`, the snapshot `FILE.meta.json` that
 /// `wfm audit` reads. The model ranking per queue goes to stderr.
 #[derive(Debug, clap::Args)]
@@ -130,8 +130,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                 None => format!("{} n/a", r.model),
             })
             .collect();
+        let aht = q
+            .aht_model
+            .as_ref()
+            .map(|m| format!("; AHT {m}"))
+            .unwrap_or_default();
         eprintln!(
-            "queue {}: model {} (inner backtest, {} origin(s), WAPE: {})",
+            "queue {}: model {} (inner backtest, {} origin(s), WAPE: {}){aht}",
             q.queue,
             q.model,
             q.inner_origins,

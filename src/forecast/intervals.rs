@@ -40,7 +40,7 @@ fn scale(f: f64) -> f64 {
     f.max(1.0).sqrt()
 }
 
-fn quantile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn quantile(sorted: &[f64], p: f64) -> f64 {
     // Type-7 quantile (linear interpolation), the default of R and numpy.
     let h = (sorted.len() - 1) as f64 * p;
     let lo = h.floor() as usize;
@@ -48,7 +48,7 @@ fn quantile(sorted: &[f64], p: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
-fn quantiles(z: &mut [f64]) -> [f64; 4] {
+pub(crate) fn quantiles(z: &mut [f64]) -> [f64; 4] {
     z.sort_by(|a, b| a.total_cmp(b));
     [
         quantile(z, 0.025),

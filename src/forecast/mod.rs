@@ -13,6 +13,7 @@
 //! `Σ|y − f| / Σ y`.
 
 mod aht;
+mod aht_backtest;
 pub mod backtest;
 pub mod calendar;
 pub mod decomposition;
@@ -30,6 +31,8 @@ pub mod weekly_mean;
 use crate::io::Location;
 use crate::time::NaiveDateTime;
 
+pub use aht::{AhtChoice, AhtModel};
+pub use aht_backtest::{backtest_aht, AhtBacktestOptions, AhtBacktestReport, AhtBacktestRow};
 pub use backtest::{backtest, BacktestOptions, BacktestReport, BacktestRow, ModelScore};
 pub use calendar::{Adjustment, Calendar, Effect, SpecialDay};
 pub use decomposition::{Decomposition, FittedDecomposition};
@@ -433,6 +436,8 @@ pub struct ForecastRow {
     pub hi95: f64,
     /// AHT forecast in seconds, when the history has AHT.
     pub aht_forecast_secs: Option<f64>,
+    /// AHT 80 % and 95 % bounds `[lo80, hi80, lo95, hi95]`, seconds, when calibrated.
+    pub aht_bounds: Option<[f64; 4]>,
     /// The model used.
     pub model: String,
     /// UTC offset of the interval start, seconds east, once placed in the site's zone
@@ -451,6 +456,8 @@ pub struct QueueSummary {
     pub ranking: Vec<RankEntry>,
     /// Inner origins used for ranking and intervals.
     pub inner_origins: usize,
+    /// The AHT estimator used (`None` without AHT in the history).
+    pub aht_model: Option<String>,
 }
 
 /// Result of [`forecast`].

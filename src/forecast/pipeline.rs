@@ -1,6 +1,6 @@
 //! One queue, one origin: prepare, rank (inner backtest), fit, predict, calendar, intervals.
 
-use super::aht::aht_profile;
+use super::aht::{forecast_aht, inner_origins, AhtChoice, AhtData};
 use super::calendar::{Calendar, Effect};
 use super::history::{History, QueueHistory};
 use super::intervals::{Bounds, Calibration};
@@ -32,6 +32,10 @@ pub(crate) struct QueueRun {
     pub inner_origins: usize,
     /// AHT per step (seconds), when known.
     pub aht: Option<Vec<f64>>,
+    /// AHT interval bounds per step (empty when too few inner errors to calibrate them).
+    pub aht_bounds: Vec<Bounds>,
+    /// The AHT estimator used, when the history has AHT.
+    pub aht_model: Option<&'static str>,
     /// For an intraday origin: the day-ahead (midnight) forecast of the same steps, before the
     /// morning's level update.
     pub day_ahead: Option<Vec<f64>>,
@@ -550,11 +554,28 @@ pub(crate) fn run_queue(
         .zip(&open)
         .map(|(&f, &o)| cal.bounds(f, o))
         .collect();
-    let aht = aht_profile(q, d, p.first_wd, origin_day).map(|prof| {
-        (off..full)
-            .map(|t| prof[p.weekday(p.days + t / d) * d + t % d])
-            .collect()
-    });
+    // AHT: the estimator chosen on the same inner origins as the volume model.
+    let (aht_inner, aht_days) = inner_origins(origin_day, off, horizon, d, inner);
+    debug_assert_eq!(aht_inner, inn.origins, "AHT and volume share inner origins");
+    let aht_data = AhtData {
+        q,
+        d,
+        first_wd: p.first_wd,
+    };
+    let aht_run = forecast_aht(
+        &aht_data,
+        origin_day,
+        full,
+        &aht_inner,
+        aht_days,
+        AhtChoice::Auto,
+    );
+    let aht = aht_run.as_ref().map(|r| r.aht[off..].to_vec());
+    let aht_bounds = aht_run
+        .as_ref()
+        .map(|r| r.bounds.get(off..).unwrap_or_default().to_vec())
+        .unwrap_or_default();
+    let aht_model = aht_run.as_ref().map(|r| r.model.name());
     Ok(QueueRun {
         forecast,
         bounds,
@@ -563,6 +584,8 @@ pub(crate) fn run_queue(
         ranking,
         inner_origins: inn.origins.len(),
         aht,
+        aht_bounds,
+        aht_model,
         day_ahead,
         warnings,
     })

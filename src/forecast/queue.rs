@@ -29,6 +29,11 @@ pub struct QueueForecast {
     pub inner_origins: usize,
     /// Special days of the horizon whose effect class has no past occurrence in the history.
     pub warnings: Vec<String>,
+    /// AHT 80 % and 95 % bounds per interval of `grid` (`[lo80, hi80, lo95, hi95]`, seconds);
+    /// empty when the history has no AHT or too little to calibrate them.
+    pub aht_bounds: Vec<[f64; 4]>,
+    /// The AHT estimator used (`None` without AHT in the history).
+    pub aht_model: Option<String>,
 }
 
 /// Forecasts one queue from its series: `history[t]` is the demand of interval `t` of `grid`
@@ -99,6 +104,9 @@ pub(crate) fn run_one(
         if let Some(a) = run.aht.as_mut() {
             a.drain(..gap);
         }
+        if !run.aht_bounds.is_empty() {
+            run.aht_bounds.drain(..gap);
+        }
         run.day_ahead = None;
     }
     let cells = (0..horizon)
@@ -130,6 +138,12 @@ pub(crate) fn run_one(
         ranking: run.ranking,
         inner_origins: run.inner_origins,
         warnings: run.warnings,
+        aht_bounds: run
+            .aht_bounds
+            .iter()
+            .map(|b| [b.lo80, b.hi80, b.lo95, b.hi95])
+            .collect(),
+        aht_model: run.aht_model.map(str::to_string),
     })
 }
 
@@ -164,6 +178,7 @@ pub(crate) fn forecast_all(
             model: run.model,
             ranking: run.ranking,
             inner_origins: run.inner_origins,
+            aht_model: run.aht_model,
         });
     }
     let panel = Panel::from_cells(history.panel().queues().to_vec(), grid, cells)
@@ -212,6 +227,7 @@ fn rows_by_time(runs: &[QueueForecast]) -> Vec<ForecastRow> {
                 lo95: c.lo95,
                 hi95: c.hi95,
                 aht_forecast_secs: c.aht_secs,
+                aht_bounds: run.aht_bounds.get(t).copied(),
                 model: run.model.clone(),
                 utc_offset_secs: None,
             }

@@ -3,41 +3,13 @@
 
 use super::schema;
 use super::table::{Cell, Table};
-use crate::forecast::{BacktestReport, ForecastOutput};
+use crate::forecast::{AhtBacktestReport, BacktestReport, ForecastOutput, ModelScore};
 use crate::time::format_timestamp;
 
 impl BacktestReport {
     /// The summary table (one row per model).
     pub fn summary_table(&self) -> Table {
-        let mut t = Table::new([
-            "model",
-            "wape",
-            "bias",
-            "daily_wape",
-            "accuracy_mean",
-            "accuracy_min",
-            "accuracy_max",
-            "coverage80",
-            "coverage95",
-            "seconds",
-            "points",
-        ]);
-        for s in &self.scores {
-            t.push(vec![
-                Cell::text(&s.model),
-                Cell::Float(s.wape, 4),
-                Cell::Float(s.bias, 4),
-                Cell::Float(s.daily_wape, 4),
-                Cell::Float(s.accuracy_mean, 4),
-                Cell::Float(s.accuracy_min, 4),
-                Cell::Float(s.accuracy_max, 4),
-                Cell::Float(s.coverage80, 4),
-                Cell::Float(s.coverage95, 4),
-                Cell::Float(s.seconds, 3),
-                Cell::Int(s.points as i64),
-            ]);
-        }
-        t
+        score_table(&self.scores)
     }
 
     /// Rest-of-day accuracy of intraday origins, per model and origin time of day:
@@ -127,7 +99,9 @@ impl BacktestReport {
 }
 
 impl ForecastOutput {
-    /// The output table `interval_start,queue,forecast,lo80,hi80,lo95,hi95,aht_forecast,model`.
+    /// The output table
+    /// `interval_start,queue,forecast,lo80,hi80,lo95,hi95,aht_forecast,model,aht_lo80,aht_hi80,aht_lo95,aht_hi95`
+    /// (the AHT bounds last, so that readers of the older columns by position still work).
     pub fn to_table(&self) -> Table {
         let mut t = Table::new([
             schema::INTERVAL_START,
@@ -139,8 +113,13 @@ impl ForecastOutput {
             "hi95",
             "aht_forecast",
             "model",
+            "aht_lo80",
+            "aht_hi80",
+            "aht_lo95",
+            "aht_hi95",
         ]);
         for r in &self.rows {
+            let b = |k: usize| r.aht_bounds.map(|b| b[k]);
             t.push(vec![
                 Cell::text(
                     crate::model::LocalStamp {
@@ -157,6 +136,10 @@ impl ForecastOutput {
                 Cell::Float(r.hi95, 3),
                 Cell::float(r.aht_forecast_secs, 1),
                 Cell::text(&r.model),
+                Cell::float(b(0), 1),
+                Cell::float(b(1), 1),
+                Cell::float(b(2), 1),
+                Cell::float(b(3), 1),
             ]);
         }
         t
@@ -182,6 +165,15 @@ impl ForecastOutput {
                 (q.queue.clone(), serde_json::Value::Array(list))
             })
             .collect();
+        let aht_models: serde_json::Map<String, serde_json::Value> = self
+            .queues
+            .iter()
+            .filter_map(|q| {
+                q.aht_model
+                    .as_ref()
+                    .map(|m| (q.queue.clone(), serde_json::Value::String(m.clone())))
+            })
+            .collect();
         serde_json::json!({
             "origin": format_timestamp(self.origin),
             "created_at": created_at,
@@ -190,6 +182,7 @@ impl ForecastOutput {
             "horizon_days": self.horizon_secs as f64 / 86_400.0,
             "models": models,
             "ranking": ranking,
+            "aht_models": aht_models,
             "adjustments": self.adjustments.iter().map(|a| serde_json::json!({
                 "date": a.date.to_string(),
                 "name": a.name,
@@ -198,5 +191,91 @@ impl ForecastOutput {
             })).collect::<Vec<_>>(),
             "warnings": self.warnings,
         })
+    }
+}
+
+/// The summary table of backtest scores, one row per model:
+/// `model,wape,bias,daily_wape,accuracy_mean,accuracy_min,accuracy_max,coverage80,coverage95,seconds,points`.
+fn score_table(scores: &[ModelScore]) -> Table {
+    let mut t = Table::new([
+        "model",
+        "wape",
+        "bias",
+        "daily_wape",
+        "accuracy_mean",
+        "accuracy_min",
+        "accuracy_max",
+        "coverage80",
+        "coverage95",
+        "seconds",
+        "points",
+    ]);
+    for s in scores {
+        t.push(vec![
+            Cell::text(&s.model),
+            Cell::Float(s.wape, 4),
+            Cell::Float(s.bias, 4),
+            Cell::Float(s.daily_wape, 4),
+            Cell::Float(s.accuracy_mean, 4),
+            Cell::Float(s.accuracy_min, 4),
+            Cell::Float(s.accuracy_max, 4),
+            // Empty when nothing had an interval (an AHT backtest too short to calibrate one).
+            Cell::float(Some(s.coverage80).filter(|v| !v.is_nan()), 4),
+            Cell::float(Some(s.coverage95).filter(|v| !v.is_nan()), 4),
+            Cell::Float(s.seconds, 3),
+            Cell::Int(s.points as i64),
+        ]);
+    }
+    t
+}
+
+impl AhtBacktestReport {
+    /// The summary table, with the columns of [`BacktestReport::summary_table`] (call-weighted
+    /// AHT metrics).
+    pub fn summary_table(&self) -> Table {
+        score_table(&self.scores)
+    }
+
+    /// The per-interval table
+    /// `origin,interval_start,queue,actual,forecast,lo80,hi80,lo95,hi95,model,calls` (AHT in
+    /// seconds; bounds empty when the inner backtest was too short to calibrate them).
+    pub fn rows_table(&self) -> Table {
+        let mut t = Table::new([
+            "origin",
+            schema::INTERVAL_START,
+            "queue",
+            "actual",
+            "forecast",
+            "lo80",
+            "hi80",
+            "lo95",
+            "hi95",
+            "model",
+            "calls",
+        ]);
+        for r in &self.rows {
+            let b = |k: usize| {
+                r.bounds.map(|b| match k {
+                    0 => b.0,
+                    1 => b.1,
+                    2 => b.2,
+                    _ => b.3,
+                })
+            };
+            t.push(vec![
+                Cell::text(format_timestamp(r.origin)),
+                Cell::text(format_timestamp(r.interval_start)),
+                Cell::text(&r.queue),
+                Cell::Float(r.actual, 1),
+                Cell::Float(r.forecast, 1),
+                Cell::float(b(0), 1),
+                Cell::float(b(1), 1),
+                Cell::float(b(2), 1),
+                Cell::float(b(3), 1),
+                Cell::text(&r.model),
+                Cell::Float(r.calls, 3),
+            ]);
+        }
+        t
     }
 }
