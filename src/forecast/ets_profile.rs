@@ -12,15 +12,24 @@
 //! a slope read off three or four weeks is mostly noise, and damping alone still carries it
 //! over a month-long horizon (a four-week January would otherwise forecast February falling
 //! by 15 % a week).
-//! The interval forecast is `F = T̂_day · p_{w,s}` with the profile
-//! `p_{w,s} = Σ_i y_{i,w,s} / Σ_i T_{i,w}` over the last [`PROFILE_WEEKS`] weeks.
+//! The interval forecast is `F = T̂_day · p_{w,s}` with the intraday profile `p_{w,s}` of
+//! weekday `w` from [`shrunk_profiles`]: each weekday's discounted share of the day's calls per
+//! slot over the last [`PROFILE_WEEKS`] weeks, combined with the other weekdays' profiles by
+//! inverse mean-squared-error weights (a weekday whose shape is the same as Tuesday's lends
+//! Tuesday its calls; Friday, with another shape, lends nothing).
 //!
 //! # References
 //! Hyndman, R. J. & Athanasopoulos, G. (2021), *Forecasting: Principles and Practice*, 3rd ed.,
 //! §8.3 (Holt-Winters damped additive) and §8.5 (state-space form); Gardner, E. S. &
 //! McKenzie, E. (1985), "Forecasting trends in time series", Management Science 31(10):1237–1246
 //! (damped trend); Koole, G. (2013), *Call Center Optimization*, §4.3 (day totals × intraday
-//! profile, the standard call-center decomposition).
+//! profile, the standard call-center decomposition); Shen, H. & Huang, J. Z. (2008), "Interday
+//! forecasting and intraday updating of call center arrivals", M&SOM 10(3):391–410 (intraday
+//! profiles estimated jointly across days rather than per day type alone); Efron, B. &
+//! Morris, C. (1973), "Stein's estimation rule and its competitors—an empirical Bayes
+//! approach", JASA 68(341):117–130 (weights from the estimated bias² + variance of each
+//! source); Bates, J. M. & Granger, C. W. J. (1969), "The combination of forecasts", Oper. Res.
+//! Q. 20(4):451–468 (inverse-MSE weights).
 
 use super::optim::{minimize_unit, FitTermination, Optimum};
 use super::{FitData, FittedModel, ForecastError, Forecaster};
@@ -30,8 +39,12 @@ pub const ETS_WINDOW_DAYS: usize = 16 * 7;
 /// Days of history below which the daily totals get no trend (the same six weeks the
 /// decomposition model asks for before it fits one).
 pub const TREND_MIN_DAYS: usize = 6 * 7;
-/// Weeks the intraday profile averages.
-pub const PROFILE_WEEKS: usize = 8;
+/// Weeks the intraday profile draws on.
+pub const PROFILE_WEEKS: usize = 16;
+/// Weight of a week in the intraday profile relative to the week after it: week `i` back
+/// weighs `PROFILE_DISCOUNT^(i−1)` (a half-life of 6.6 weeks, so that 16 weeks carry ≈ 81 % of
+/// the weight of an infinite history).
+pub const PROFILE_DISCOUNT: f64 = 0.9;
 
 /// The unfitted model.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -132,26 +145,7 @@ impl Forecaster for EtsProfile {
         };
         let (a, b, g, p) = map(&opt.params);
         let st = run(&totals, a, b, g, p);
-        // Profile by weekday relative to the origin day (k = (day − j0) mod 7 = day mod 7 here).
-        let weeks = (days / 7).min(PROFILE_WEEKS);
-        let mut profile = vec![0.0; 7 * d];
-        let mut tot = [0.0; 7];
-        for j in days - 7 * weeks..days {
-            let k = (j - j0) % 7;
-            for s in 0..d {
-                profile[k * d + s] += data.y[j * d + s];
-            }
-            tot[k] += data.y[j * d..(j + 1) * d].iter().sum::<f64>();
-        }
-        for k in 0..7 {
-            for s in 0..d {
-                profile[k * d + s] = if tot[k] > 0.0 {
-                    profile[k * d + s] / tot[k]
-                } else {
-                    0.0
-                };
-            }
-        }
+        let profile = shrunk_profiles(data.y, d, days, j0);
         Ok(FittedEtsProfile {
             level: st.level,
             trend: st.trend,
@@ -163,6 +157,85 @@ impl Forecaster for EtsProfile {
             termination: opt.termination,
         })
     }
+}
+
+/// Intraday profile per weekday relative to day `j0` (index `k = (j − j0) mod 7`), `7 × d`
+/// values, each weekday's summing to 1 (or all 0 for a weekday without calls).
+///
+/// # Formula
+/// Over the last `n` ≤ [`PROFILE_WEEKS`] weeks, with week `i` (1 = most recent) weighted
+/// `w_i = δ^(i−1)`, δ = [`PROFILE_DISCOUNT`], weekday `k` has the discounted counts
+/// `C_{k,s} = Σ_i w_i y_{i,k,s}` and the share `p_{k,s} = C_{k,s} / Σ_s C_{k,s}`. Under Poisson
+/// (multinomial) counts its variance is `Σ_s p_{k,s}(1 − p_{k,s}) / m_k` with the effective count
+/// `m_k = (Σ_i w_i T_{i,k})² / Σ_i w_i² T_{i,k}` (`T` the day totals), written `v_k`.
+/// The shrunk profile is `p*_k = (p_k + Σ_{k'≠k} λ_{kk'} p_{k'}) / (1 + Σ λ_{kk'})` with
+/// `λ_{kk'} = v_k / (b²_{kk'} + v_{k'})`, `b²_{kk'} = max(0, ‖p_k − p_{k'}‖² − v_k − v_{k'})` the
+/// estimated squared bias of using weekday `k'`'s shape for `k`: the inverse-MSE weights of the
+/// unbiased own estimate (MSE `v_k`) and the other weekdays' (MSE `b² + v_{k'}`), ignoring their
+/// (independent-day) covariance. Over-dispersed counts make `v` an underestimate, so the
+/// shrinkage errs on the side of keeping each weekday's own shape.
+pub fn shrunk_profiles(y: &[f64], d: usize, days: usize, j0: usize) -> Vec<f64> {
+    let weeks = (days / 7).min(PROFILE_WEEKS);
+    let mut counts = vec![0.0; 7 * d];
+    // Σ w T and Σ w² T per weekday.
+    let mut wt = [0.0; 7];
+    let mut w2t = [0.0; 7];
+    for j in days - 7 * weeks..days {
+        let k = (j - j0) % 7;
+        let w = PROFILE_DISCOUNT.powi(((days - 1 - j) / 7) as i32);
+        let day = &y[j * d..(j + 1) * d];
+        for (c, v) in counts[k * d..(k + 1) * d].iter_mut().zip(day) {
+            *c += w * v;
+        }
+        let t: f64 = day.iter().sum();
+        wt[k] += w * t;
+        w2t[k] += w * w * t;
+    }
+    let share: Vec<f64> = (0..7 * d)
+        .map(|i| {
+            let k = i / d;
+            if wt[k] > 0.0 {
+                counts[i] / wt[k]
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let p = |k: usize| &share[k * d..(k + 1) * d];
+    let var: Vec<f64> = (0..7)
+        .map(|k| {
+            if wt[k] > 0.0 && w2t[k] > 0.0 {
+                let m = wt[k] * wt[k] / w2t[k];
+                p(k).iter().map(|q| q * (1.0 - q)).sum::<f64>() / m
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let mut out = vec![0.0; 7 * d];
+    for k in 0..7 {
+        if wt[k] <= 0.0 {
+            continue;
+        }
+        let mut acc: Vec<f64> = p(k).to_vec();
+        let mut total = 1.0;
+        for o in (0..7).filter(|&o| o != k && wt[o] > 0.0) {
+            let dist: f64 = p(k).iter().zip(p(o)).map(|(a, b)| (a - b).powi(2)).sum();
+            let bias2 = (dist - var[k] - var[o]).max(0.0);
+            let den = bias2 + var[o];
+            let lambda = if den > 0.0 { var[k] / den } else { 0.0 };
+            if lambda > 0.0 {
+                for (a, b) in acc.iter_mut().zip(p(o)) {
+                    *a += lambda * b;
+                }
+                total += lambda;
+            }
+        }
+        for (o, a) in out[k * d..(k + 1) * d].iter_mut().zip(acc) {
+            *o = a / total;
+        }
+    }
+    out
 }
 
 impl FittedEtsProfile {
@@ -246,5 +319,31 @@ mod tests {
         );
         // The level is the recent one (last week ≈ 910 a weekday), not the four-week mean.
         assert!((week(0) / (910.0 * 5.4) - 1.0).abs() < 0.05, "{}", week(0));
+    }
+
+    #[test]
+    fn profiles_borrow_only_from_weekdays_with_the_same_shape() {
+        // 8 weeks, 2 slots; five weekdays split 50/50 except weekday 0 at 52/48 (about 1.3
+        // Poisson standard deviations off), two weekdays at 90/10.
+        let d = 2;
+        let mut y = Vec::new();
+        for j in 0..56 {
+            let share = match j % 7 {
+                0 => 0.52,
+                1..=4 => 0.5,
+                _ => 0.9,
+            };
+            y.extend([1000.0 * share, 1000.0 * (1.0 - share)]);
+        }
+        let p = shrunk_profiles(&y, d, 56, 0);
+        for k in 0..7 {
+            assert!((p[k * d] + p[k * d + 1] - 1.0).abs() < 1e-12, "weekday {k}");
+        }
+        // Weekday 0 is pulled toward its look-alikes, not all the way.
+        assert!(p[0] > 0.5 && p[0] < 0.52, "{}", p[0]);
+        // Identical shapes stay as they are apart from that small pull.
+        assert!((p[2] - 0.5).abs() < 0.005, "{}", p[2]);
+        // A clearly different shape keeps its own.
+        assert!((p[5 * d] - 0.9).abs() < 0.005, "{}", p[5 * d]);
     }
 }
