@@ -11,7 +11,7 @@ fn roster_respects_hard_rules_and_reports_every_soft_violation() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let req = Requirement::from_csv(&root.join("tests/fixtures/requirement_week.csv")).unwrap();
     let rules = ShiftRules::from_path(&root.join("models/shifts_anchor.toml")).unwrap();
-    let agents = roster::read_agents(&root.join("models/agents_example.csv")).unwrap();
+    let agents = wfm::io::schedule::read_agents(&root.join("models/agents_example.csv")).unwrap();
     let sched = schedule::solve(&req, &rules, &SolveOptions::new()).unwrap();
     let rr = RosterRules::default();
     let r = roster::assign(
@@ -115,7 +115,7 @@ fn bad_agent_rows_name_line_and_column() {
         "id,weekly_hours,availability,skills,preferences\nA,40,any,,early\nB,40,Mon 7-9,,\n",
     )
     .unwrap();
-    let e = roster::read_agents(&p).unwrap_err().to_string();
+    let e = wfm::io::schedule::read_agents(&p).unwrap_err().to_string();
     assert!(
         e.contains("agents.csv:3") && e.contains("availability"),
         "{e}"

@@ -343,7 +343,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let req = window(&args, req)?;
     let agents = match &args.agents {
         Some(path) => {
-            let mut agents = schedule::roster::read_agents(path)
+            let mut agents = wfm::io::schedule::read_agents(path)
                 .with_context(|| format!("failed to load `{}`", path.display()))?;
             if let Some(lp) = &args.leave {
                 let ids: Vec<&str> = agents.iter().map(|a| a.id.as_str()).collect();

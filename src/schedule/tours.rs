@@ -26,7 +26,6 @@
 use super::model::{Formulation, Instance};
 use super::rules::{TourRules, DAY_NAMES};
 use super::{Schedule, ScheduleError};
-use crate::table::{Cell, Table};
 
 /// A days-on pattern over the 7 days of the horizon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,39 +199,6 @@ pub struct TourPlan {
     pub hours_violations: Vec<String>,
     /// Shifts that no tour took.
     pub unassigned_shifts: usize,
-}
-
-impl TourPlan {
-    /// `employee, pattern, <day labels…>, paid_hours`.
-    pub fn tours_table(&self) -> Table {
-        let mut cols = vec!["employee".to_string(), "pattern".to_string()];
-        cols.extend(self.schedule.day_labels.iter().cloned());
-        cols.push("paid_hours".into());
-        let mut t = Table::new(cols);
-        for tour in &self.tours {
-            let mut row = vec![
-                Cell::Int(tour.employee as i64),
-                Cell::text(tour.pattern.clone()),
-            ];
-            for d in 0..7 {
-                row.push(match tour.shifts[d] {
-                    Some(i) => {
-                        let s = &self.schedule.shifts[i];
-                        Cell::text(format!(
-                            "{} {}-{}",
-                            s.template,
-                            super::Shift::clock(s.start_min),
-                            super::Shift::clock(s.end_min)
-                        ))
-                    }
-                    None => Cell::text("off"),
-                });
-            }
-            row.push(Cell::Float(tour.paid_hours, 2));
-            t.push(row);
-        }
-        t
-    }
 }
 
 /// Builds explicit tours from the shifts of `schedule` and employees per pattern.

@@ -9,4 +9,7 @@
 
 mod output;
 mod requirement;
+mod roster;
 mod rules;
+
+pub use roster::read_agents;
