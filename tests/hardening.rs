@@ -950,3 +950,40 @@ fn shift_rule_errors_seen_against_the_grid_name_the_rules_file() {
     fails_with(&r, &["shifts_no_tours.toml", "[tours]"]);
     assert!(!r.stderr.contains("NaN"), "{}", r.stderr);
 }
+
+/// A call log whose 3,000 calls spread over 100 queues × 3,000 days (one stray-looking span)
+/// would zero-fill to 86.4 M rows at 5 min: refused up front, and the error names the file it
+/// came from (the battery's `heavy/ingest_calls_100q_5min_long_span`).
+#[test]
+fn ingest_calls_too_many_output_rows_names_the_file() {
+    let mut csv =
+        String::from("call_id,queue,arrival_time,outcome,wait_seconds,handle_seconds,agent\n");
+    let day0 = wfm::time::parse_date("2000-01-01").unwrap();
+    for i in 0..3000i64 {
+        let day = day0 + chrono::TimeDelta::days((i * 37) % 9000);
+        csv.push_str(&format!(
+            "X{i},Q{},{} 10:00:00,answered,1,60,\n",
+            i % 100,
+            day.format("%Y-%m-%d")
+        ));
+    }
+    let input = tmp("long_span_calls.csv");
+    std::fs::write(&input, csv).unwrap();
+    let out = tmp("long_span_out.csv");
+    let r = wfm(&[
+        "ingest",
+        "calls",
+        input.to_str().unwrap(),
+        "--interval",
+        "5m",
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    fails_with(
+        &r,
+        &["long_span_calls.csv", "86400000 rows", "at most 30000000"],
+    );
+    assert!(!out.exists(), "no partial output");
+}

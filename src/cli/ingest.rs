@@ -201,7 +201,14 @@ fn run_calls(a: CallsArgs) -> anyhow::Result<ExitCode> {
     if let Some(p) = &a.mapping {
         opts = opts.with_mapping(CallMapping::from_toml(p)?);
     }
-    let calls = read_calls(&a.files, &opts).context("failed to ingest call logs")?;
+    let calls = read_calls(&a.files, &opts).with_context(|| {
+        let names: Vec<String> = a
+            .files
+            .iter()
+            .map(|f| format!("`{}`", f.display()))
+            .collect();
+        format!("failed to ingest call log(s) {}", names.join(", "))
+    })?;
     finish_calls(calls, &a.common, &a.files)
 }
 
