@@ -140,16 +140,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let models = parse_models(&args.model)?;
-    let origins = parse_origins(&args)?;
+    let (origins, horizon_secs, inner) = schedule_of_origins(&args)?;
     let options = BacktestOptions {
         origins,
-        horizon_secs: parse_duration_secs(&args.horizon)
-            .map_err(|e| usage(format!("--horizon: {e}")))?,
+        horizon_secs,
         models,
-        inner: InnerBacktest {
-            origins: usize::from(args.inner_origins),
-            ..InnerBacktest::default()
-        },
+        inner,
     };
     let total = (options.models.len() * options.origins.len()) as u64;
     let bar = indicatif::ProgressBar::new(total).with_style(
@@ -163,22 +159,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
     let mut inputs = vec![args.history.clone()];
     inputs.extend(args.calendar.clone());
-    if let Some(out) = &args.out {
-        emit(
-            &report.rows_table(),
-            &OutputArgs {
-                format: Format::Csv,
-                out: Some(out.clone()),
-            },
-            &inputs,
-        )?;
-    }
-    emit(
+    emit_rows_and_summary(
+        &report.rows_table(),
         &report.summary_table(),
-        &OutputArgs {
-            format: args.format,
-            out: None,
-        },
+        &args,
         &inputs,
     )?;
     if let Some(t) = report.intraday_table() {
@@ -281,37 +265,17 @@ fn run_aht(args: &Args, history: &History) -> anyhow::Result<ExitCode> {
             models.push(AhtChoice::parse(m).map_err(|e| usage(format!("--model: {e}")))?);
         }
     }
+    let (origins, horizon_secs, inner) = schedule_of_origins(args)?;
     let options = AhtBacktestOptions {
-        origins: parse_origins(args)?,
-        horizon_secs: parse_duration_secs(&args.horizon)
-            .map_err(|e| usage(format!("--horizon: {e}")))?,
+        origins,
+        horizon_secs,
         models,
-        inner: InnerBacktest {
-            origins: usize::from(args.inner_origins),
-            ..InnerBacktest::default()
-        },
+        inner,
     };
     let report = backtest_aht(history, &options, &mut |_, _| {})
         .with_context(|| format!("failed to backtest AHT on `{}`", args.history.display()))?;
     let inputs = vec![args.history.clone()];
-    if let Some(out) = &args.out {
-        emit(
-            &report.rows_table(),
-            &OutputArgs {
-                format: Format::Csv,
-                out: Some(out.clone()),
-            },
-            &inputs,
-        )?;
-    }
-    emit(
-        &report.summary_table(),
-        &OutputArgs {
-            format: args.format,
-            out: None,
-        },
-        &inputs,
-    )?;
+    emit_rows_and_summary(&report.rows_table(), &report.summary_table(), args, &inputs)?;
     for s in &report.scores {
         let picks: Vec<String> = s.picks.iter().map(|(m, n)| format!("{m} ×{n}")).collect();
         eprintln!(
@@ -327,4 +291,44 @@ fn run_aht(args: &Args, history: &History) -> anyhow::Result<ExitCode> {
         report.scores.first().map_or(0, |s| s.points)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The origins, the horizon in seconds and the inner backtest of `--origins`/`--from`,
+/// `--horizon` and `--inner-origins` (volume and AHT backtests alike).
+fn schedule_of_origins(args: &Args) -> anyhow::Result<(Vec<NaiveDateTime>, i64, InnerBacktest)> {
+    let horizon_secs =
+        parse_duration_secs(&args.horizon).map_err(|e| usage(format!("--horizon: {e}")))?;
+    let inner = InnerBacktest {
+        origins: usize::from(args.inner_origins),
+        ..InnerBacktest::default()
+    };
+    Ok((parse_origins(args)?, horizon_secs, inner))
+}
+
+/// `--out` gets the per-interval rows (CSV unless its extension says otherwise); stdout the
+/// summary in `--format`.
+fn emit_rows_and_summary(
+    rows: &wfm::table::Table,
+    summary: &wfm::table::Table,
+    args: &Args,
+    inputs: &[PathBuf],
+) -> anyhow::Result<()> {
+    if let Some(out) = &args.out {
+        emit(
+            rows,
+            &OutputArgs {
+                format: Format::Csv,
+                out: Some(out.clone()),
+            },
+            inputs,
+        )?;
+    }
+    emit(
+        summary,
+        &OutputArgs {
+            format: args.format,
+            out: None,
+        },
+        inputs,
+    )
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use wfm::io::multiskill::{read_multiskill_config, MultiSkillConfig};
-use wfm::io::simulate::{read_agents, read_demand};
+use wfm::io::simulate::{read_agents, read_demand, DemandInput};
 use wfm::io::staffing::number;
 use wfm::model::{Agents, Demand, Panel, Silent};
 use wfm::staffing::multiskill::{
@@ -46,27 +46,39 @@ pub(crate) struct Loaded {
     pub(crate) staffing: PathBuf,
 }
 
-/// Reads `req`'s config (with `--reps` / `--seed` over it), demand and group staffing; a
-/// group × interval the staffing skips is an error when one of its queues has calls there.
-pub(crate) fn load(req: &Input<'_>) -> anyhow::Result<Loaded> {
-    let mut cfg = read_multiskill_config(req.config)
-        .with_context(|| format!("failed to load `{}`", req.config.display()))?;
-    if let Some(r) = req.reps {
+/// Reads a groups config (with `--reps` / `--seed` over it) and the demand, noting on stderr
+/// the queue × interval cells the demand file leaves out (taken as no calls).
+pub(crate) fn config_and_demand(
+    config: &Path,
+    reps: Option<u32>,
+    seed: Option<u64>,
+    demand: &Path,
+) -> anyhow::Result<(MultiSkillConfig, DemandInput)> {
+    let mut cfg = read_multiskill_config(config)
+        .with_context(|| format!("failed to load `{}`", config.display()))?;
+    if let Some(r) = reps {
         anyhow::ensure!(r >= 1, "--reps: expected ≥ 1");
         cfg.options.verify_reps = r;
     }
-    if let Some(s) = req.seed {
+    if let Some(s) = seed {
         cfg.options.seed = s;
     }
-    let demand = read_demand(req.demand)
-        .with_context(|| format!("failed to load `{}`", req.demand.display()))?;
-    if demand.filled > 0 {
+    let input =
+        read_demand(demand).with_context(|| format!("failed to load `{}`", demand.display()))?;
+    if input.filled > 0 {
         eprintln!(
             "note: {}: {} queue × interval cell(s) not in the file are taken as no calls",
-            req.demand.display(),
-            demand.filled
+            demand.display(),
+            input.filled
         );
     }
+    Ok((cfg, input))
+}
+
+/// Reads `req`'s config (with `--reps` / `--seed` over it), demand and group staffing; a
+/// group × interval the staffing skips is an error when one of its queues has calls there.
+pub(crate) fn load(req: &Input<'_>) -> anyhow::Result<Loaded> {
+    let (cfg, demand) = config_and_demand(req.config, req.reps, req.seed, req.demand)?;
     let staffing = if req.staffing.is_dir() {
         req.staffing.join("coverage.csv")
     } else {

@@ -8,15 +8,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use wfm::io::multiskill::read_multiskill_config;
-use wfm::io::simulate::read_demand;
 use wfm::io::staffing::number;
 use wfm::staffing::multiskill::{restaff_scenarios, GroupRestaffRun};
 use wfm::staffing::plan::Precision;
 use wfm::table::{Cell, Table};
 
 use super::multiskill::Bar;
-use super::multiskill_eval::{pct, precision};
+use super::multiskill_eval::{config_and_demand, pct, precision};
 use super::{emit, OutputArgs};
 
 /// What `wfm scenario` passes on to re-staff a multi-skill config's variants.
@@ -54,24 +52,7 @@ const COLUMNS: [&str; 19] = [
 ];
 
 pub(crate) fn run(req: Request<'_>) -> anyhow::Result<ExitCode> {
-    let mut cfg = read_multiskill_config(req.config)
-        .with_context(|| format!("failed to load `{}`", req.config.display()))?;
-    if let Some(r) = req.reps {
-        anyhow::ensure!(r >= 1, "--reps: expected ≥ 1");
-        cfg.options.verify_reps = r;
-    }
-    if let Some(s) = req.seed {
-        cfg.options.seed = s;
-    }
-    let demand = read_demand(req.demand)
-        .with_context(|| format!("failed to load `{}`", req.demand.display()))?;
-    if demand.filled > 0 {
-        eprintln!(
-            "note: {}: {} queue × interval cell(s) not in the file are taken as no calls",
-            req.demand.display(),
-            demand.filled
-        );
-    }
+    let (cfg, demand) = config_and_demand(req.config, req.reps, req.seed, req.demand)?;
     let variants = wfm::io::staffing::read_scenarios(req.scenarios)
         .with_context(|| format!("failed to load `{}`", req.scenarios.display()))?;
     let bar = Bar::new(false);

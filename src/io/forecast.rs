@@ -6,6 +6,20 @@ use super::table::{Cell, Table};
 use crate::forecast::{AhtBacktestReport, BacktestReport, ForecastOutput, ModelScore};
 use crate::time::format_timestamp;
 
+/// The leading columns of a backtest's per-interval table (volume and AHT alike).
+const BACKTEST_ROW_COLUMNS: [&str; 10] = [
+    "origin",
+    schema::INTERVAL_START,
+    "queue",
+    "actual",
+    "forecast",
+    "lo80",
+    "hi80",
+    "lo95",
+    "hi95",
+    "model",
+];
+
 impl BacktestReport {
     /// The summary table (one row per model).
     pub fn summary_table(&self) -> Table {
@@ -48,34 +62,12 @@ impl BacktestReport {
     /// (plus `day_ahead`, the midnight forecast of the same interval, when an origin is
     /// intraday).
     pub fn rows_table(&self) -> Table {
-        let mut t = Table::new([
-            "origin",
-            schema::INTERVAL_START,
-            "queue",
-            "actual",
-            "forecast",
-            "lo80",
-            "hi80",
-            "lo95",
-            "hi95",
-            "model",
-        ]);
         let intraday = self.rows.iter().any(|r| r.day_ahead.is_some());
-        if intraday {
-            t = Table::new([
-                "origin",
-                schema::INTERVAL_START,
-                "queue",
-                "actual",
-                "forecast",
-                "lo80",
-                "hi80",
-                "lo95",
-                "hi95",
-                "model",
-                "day_ahead",
-            ]);
-        }
+        let mut t = Table::new(
+            BACKTEST_ROW_COLUMNS
+                .into_iter()
+                .chain(intraday.then_some("day_ahead")),
+        );
         for r in &self.rows {
             let mut row = vec![
                 Cell::text(format_timestamp(r.origin)),
@@ -240,19 +232,7 @@ impl AhtBacktestReport {
     /// `origin,interval_start,queue,actual,forecast,lo80,hi80,lo95,hi95,model,calls` (AHT in
     /// seconds; bounds empty when the inner backtest was too short to calibrate them).
     pub fn rows_table(&self) -> Table {
-        let mut t = Table::new([
-            "origin",
-            schema::INTERVAL_START,
-            "queue",
-            "actual",
-            "forecast",
-            "lo80",
-            "hi80",
-            "lo95",
-            "hi95",
-            "model",
-            "calls",
-        ]);
+        let mut t = Table::new(BACKTEST_ROW_COLUMNS.into_iter().chain(["calls"]));
         for r in &self.rows {
             let b = |k: usize| {
                 r.bounds.map(|b| match k {

@@ -25,13 +25,10 @@
 //! Keys that size a single-queue staffing (model, occupancy cap, shrinkage, concurrency,
 //! hours per FTE, async work) have no meaning for a fixed group staffing: they are errors.
 
-use super::verify::{meets, tally_meets};
+use super::verify::{meets, simulate_groups, tally_meets};
 use super::{check, in_routing_order, MultiSkillError, MultiSkillOptions, MultiSkillProblem};
 use crate::model::{Agents, Demand, Panel, Progress, QueueId};
-use crate::simulate::{
-    simulate_common_random_numbers, Arrivals, Dist, SimCell, SimModel, SimOptions, SimResult,
-    SlConvention,
-};
+use crate::simulate::{Dist, SimCell, SlConvention};
 use crate::staffing::multiskill::QueueTargets;
 use crate::staffing::scenario::Scenario;
 use crate::time::NaiveDateTime;
@@ -155,42 +152,6 @@ fn day_spans(demand: &Panel<Demand>) -> Vec<std::ops::Range<usize>> {
     spans
 }
 
-fn simulate(
-    problem: &MultiSkillProblem,
-    demand: &Panel<Demand>,
-    agents: &[u32],
-    options: &MultiSkillOptions,
-    progress: &dyn Progress,
-) -> Result<SimResult, MultiSkillError> {
-    let groups = problem
-        .routing
-        .groups()
-        .iter()
-        .map(|g| g.id.clone())
-        .collect();
-    let panel = Panel::from_cells(
-        groups,
-        *demand.grid(),
-        agents.iter().map(|&a| Agents(a)).collect(),
-    )
-    .map_err(|e| MultiSkillError::Shape(e.to_string()))?;
-    let model = SimModel {
-        demand,
-        agents: &panel,
-        routing: &problem.routing,
-        service: problem.service.clone(),
-        patience: problem.patience.clone(),
-        arrivals: Arrivals::Poisson,
-    };
-    let opts = SimOptions {
-        reps: options.verify_reps,
-        seed: options.seed,
-        threshold_secs: options.threshold_secs,
-        threads: options.threads,
-    };
-    Ok(simulate_common_random_numbers(&model, &opts, progress)?)
-}
-
 /// Simulates the group staffing `agents` (one series per group of the config, any order, on
 /// the demand's grid) against `demand` with `[simulate]`'s replications and seed
 /// (`options.verify_reps`, `options.seed`) and reports every queue against its targets.
@@ -219,7 +180,7 @@ pub(super) fn evaluate_ordered(
     options: &MultiSkillOptions,
     progress: &dyn Progress,
 ) -> Result<GroupEvaluation, MultiSkillError> {
-    let result = simulate(problem, demand, &agents, options, progress)?;
+    let result = simulate_groups(problem, demand, &agents, options, progress)?;
     let n = demand.grid().len();
     let hours = super::interval_hours(demand.grid());
     let cells = result.intervals();

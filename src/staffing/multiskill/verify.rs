@@ -99,7 +99,9 @@ fn repair_group(problem: &MultiSkillProblem, q: usize) -> usize {
     best.map_or(0, |b| b.3)
 }
 
-fn run(
+/// Simulates the group staffing `agents` (routing order, on the demand's grid) with common
+/// random numbers, `verify_reps` replications and the options' seed.
+pub(super) fn simulate_groups(
     problem: &MultiSkillProblem,
     demand: &Panel<Demand>,
     agents: &[u32],
@@ -150,7 +152,7 @@ pub(super) fn verify_and_repair(
     let mut simulations = 0;
     let mut added = 0;
     loop {
-        let result = run(problem, demand, agents, options, progress)?;
+        let result = simulate_groups(problem, demand, agents, options, progress)?;
         simulations += 1;
         let cells = result.intervals();
         let mut misses: Vec<(usize, usize)> = Vec::new();
