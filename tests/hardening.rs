@@ -987,3 +987,32 @@ fn ingest_calls_too_many_output_rows_names_the_file() {
     );
     assert!(!out.exists(), "no partial output");
 }
+
+/// A forecast whose `aht_forecast` is empty on an interval with calls is refused at its cell;
+/// only measured actuals (`aht_seconds`, every call abandoned) get their queue's mean AHT.
+#[test]
+fn staff_empty_aht_forecast_with_calls_is_located() {
+    let input = tmp("empty_aht_forecast.csv");
+    std::fs::write(
+        &input,
+        "interval_start,queue,forecast,aht_forecast\n\
+         2026-01-05T09:00:00,A,10,180\n\
+         2026-01-05T09:30:00,A,12,\n\
+         2026-01-05T10:00:00,A,9,170\n",
+    )
+    .unwrap();
+    let r = wfm(&["staff", "--input", input.to_str().unwrap(), "--format", "csv"]);
+    fails_with(&r, &["empty_aht_forecast.csv", "3", "aht_forecast", "is empty"]);
+    // The same gap in actuals is an all-abandoned interval: filled from the queue's mean.
+    let actuals = tmp("empty_aht_actuals.csv");
+    std::fs::write(
+        &actuals,
+        "interval_start,queue,offered,aht_seconds\n\
+         2026-01-05T09:00:00,A,10,180\n\
+         2026-01-05T09:30:00,A,12,\n\
+         2026-01-05T10:00:00,A,9,170\n",
+    )
+    .unwrap();
+    let r = wfm(&["staff", "--input", actuals.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

@@ -102,6 +102,8 @@ struct Columns {
     bounds: [Option<usize>; 4],
     hist: Option<History>,
     answered: Option<usize>,
+    /// The handle time is a forecast's `aht_forecast` (not measured actuals' `aht_seconds`).
+    aht_is_forecast: bool,
 }
 
 /// The state of reading a staffing input piece by piece.
@@ -125,9 +127,11 @@ impl Reader {
             .column("offered")
             .or_else(|| csv.column("forecast"))
             .ok_or_else(|| missing(csv, "offered (or `forecast`)"))?;
+        let aht_is_forecast = csv.column("aht_seconds").is_none();
         let aht = csv
             .column("aht_seconds")
             .or_else(|| csv.column("aht_forecast"));
+        let aht_is_forecast = aht_is_forecast && aht.is_some();
         let service = match aht {
             Some(_) => None,
             None => match (csv.column("sum_service_s"), csv.column("answered")) {
@@ -145,6 +149,7 @@ impl Reader {
             bounds: [schema::LO80, schema::HI80, schema::LO95, schema::HI95].map(|n| csv.column(n)),
             hist: History::columns(csv),
             answered: csv.column("answered"),
+            aht_is_forecast,
         };
         Ok(Reader {
             c,
@@ -260,6 +265,15 @@ impl Reader {
             e.1 += w;
         }
         if offered > 0.0 && aht.is_none() {
+            if self.c.aht_is_forecast {
+                // Actuals leave AHT empty when every call was abandoned (filled below from the
+                // queue's mean); a forecast with calls always carries its handle time.
+                return Err(bad(
+                    csv.location(r, aht_col),
+                    offered,
+                    "aht_forecast is empty while the forecast has calls: give the interval's handle time",
+                ));
+            }
             self.pending
                 .push((self.rows.len(), csv.location(r, aht_col)));
         }
