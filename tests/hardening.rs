@@ -1001,8 +1001,17 @@ fn staff_empty_aht_forecast_with_calls_is_located() {
          2026-01-05T10:00:00,A,9,170\n",
     )
     .unwrap();
-    let r = wfm(&["staff", "--input", input.to_str().unwrap(), "--format", "csv"]);
-    fails_with(&r, &["empty_aht_forecast.csv", "3", "aht_forecast", "is empty"]);
+    let r = wfm(&[
+        "staff",
+        "--input",
+        input.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    fails_with(
+        &r,
+        &["empty_aht_forecast.csv", "3", "aht_forecast", "is empty"],
+    );
     // The same gap in actuals is an all-abandoned interval: filled from the queue's mean.
     let actuals = tmp("empty_aht_actuals.csv");
     std::fs::write(
@@ -1013,6 +1022,12 @@ fn staff_empty_aht_forecast_with_calls_is_located() {
          2026-01-05T10:00:00,A,9,170\n",
     )
     .unwrap();
-    let r = wfm(&["staff", "--input", actuals.to_str().unwrap(), "--format", "csv"]);
+    let r = wfm(&[
+        "staff",
+        "--input",
+        actuals.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
