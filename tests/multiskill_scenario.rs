@@ -266,3 +266,68 @@ fn absences_naming_unknown_groups_or_bad_counts_are_errors() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("--by"), "{}", r.stderr);
 }
+
+#[test]
+fn plans_writes_every_restaffed_plan_as_wfm_staff_does() {
+    let file = scenarios_file(
+        "plans.toml",
+        "[[scenario]]\nname = \"SALES +20%\"\nqueue = \"SALES\"\nvolume = 1.2\n",
+    );
+    let dir = scratch("multiskill-scenario").join("plans");
+    let _ = std::fs::remove_dir_all(&dir);
+    let r = restaff(&file, &["--plans", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["SALES +20%.csv", "baseline.csv"]);
+    // The baseline's plan is `wfm staff --config` on the same demand, byte for byte.
+    let s = wfm(&[
+        "staff",
+        "--config",
+        &repo(CONFIG),
+        "--input",
+        &repo(DEMAND),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(s.code, 0, "{}", s.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("baseline.csv")).unwrap(),
+        s.stdout
+    );
+    // Each file's agent-hours per group are the scenario's group rows (30-min intervals).
+    let t = rows(&r.stdout);
+    for name in ["baseline", "SALES +20%"] {
+        let plan = rows(&std::fs::read_to_string(dir.join(format!("{name}.csv"))).unwrap());
+        for g in ["cross", "sales_team", "support_team"] {
+            let hours: f64 = plan
+                .iter()
+                .filter(|x| x["group"] == g)
+                .map(|x| num(x, "agents") * 0.5)
+                .sum();
+            let row = t
+                .iter()
+                .find(|x| x["scenario"] == name && x["kind"] == "group" && x["name"] == g)
+                .unwrap();
+            assert!((num(row, "agent_hours") - hours).abs() < 1e-9, "{name} {g}");
+        }
+    }
+    // Only where plans are re-staffed.
+    let e = wfm(&[
+        "scenario",
+        "--config",
+        &repo(CONFIG),
+        "--input",
+        &repo(DEMAND),
+        "--scenarios",
+        file.to_str().unwrap(),
+        "--schedule",
+        &repo(STAFFING),
+        "--plans",
+        dir.to_str().unwrap(),
+    ]);
+    fails_with(&e, &["--plans", "--schedule"]);
+}

@@ -86,7 +86,7 @@ pub(crate) fn run(req: Request<'_>) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("failed to staff `{}`", req.input.display()))?;
     bar.finish();
     let inputs = vec![req.input.to_path_buf(), req.config.to_path_buf()];
-    emit(&rows(&plan), req.output, &inputs)?;
+    emit(&plan_rows(&plan), req.output, &inputs)?;
     let summary = summary(&plan);
     if !req.quiet {
         let mut err = std::io::stderr().lock();
@@ -137,7 +137,8 @@ pub(crate) fn run(req: Request<'_>) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn rows(plan: &MultiSkillPlan) -> Table {
+/// The plan's rows (`wfm staff --config` output): one per interval × group.
+pub(crate) fn plan_rows(plan: &MultiSkillPlan) -> Table {
     let mut t = Table::new(COLUMNS);
     let g = plan.agents.grid();
     let h = plan.interval_hours();

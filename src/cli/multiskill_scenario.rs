@@ -4,14 +4,14 @@
 //! group's agent-hours and cost, the plan's, the two Erlang bounds', and each queue's simulated
 //! service against its target, beside the baseline's plan hit by the variant.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use wfm::io::staffing::number;
 use wfm::staffing::multiskill::{restaff_scenarios, GroupRestaffRun};
 use wfm::staffing::plan::Precision;
-use wfm::table::{Cell, Table};
+use wfm::table::{Cell, OutputFormat, Table};
 
 use super::multiskill::Bar;
 use super::multiskill_eval::{config_and_demand, pct, precision};
@@ -25,6 +25,8 @@ pub(crate) struct Request<'a> {
     /// `[simulate] reps` (the check of every plan and the hit runs) instead of the config's.
     pub(crate) reps: Option<u32>,
     pub(crate) seed: Option<u64>,
+    /// `--plans DIR`: every re-staffed plan, one file per scenario.
+    pub(crate) plans: Option<&'a Path>,
     pub(crate) output: &'a OutputArgs,
 }
 
@@ -71,6 +73,9 @@ pub(crate) fn run(req: Request<'_>) -> anyhow::Result<ExitCode> {
         req.scenarios.to_path_buf(),
     ];
     emit(&table(&runs, precision(req.output)), req.output, &inputs)?;
+    if let Some(dir) = req.plans {
+        write_plans(dir, &runs, &inputs)?;
+    }
     describe(&runs);
     eprintln!(
         "note: every scenario re-staffed as `wfm staff --config` does ({} replications per staffing in the search; check and hit runs: {} replications, seed {}); hit_* = the baseline's plan, minus the scenario's absent agents, under the scenario's calls and targets",
@@ -88,6 +93,31 @@ pub(crate) fn run(req: Request<'_>) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(3));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--plans DIR`: one CSV per scenario, `<scenario>.csv` with the rows `wfm staff --config`
+/// writes, committed as one directory. A scenario name that cannot be a file name is an error
+/// naming it (nothing is written).
+fn write_plans(dir: &Path, runs: &[GroupRestaffRun], inputs: &[PathBuf]) -> anyhow::Result<()> {
+    let mut files = Vec::with_capacity(runs.len());
+    for r in runs {
+        let fine = !r.name.is_empty()
+            && r.name != "."
+            && r.name != ".."
+            && !r.name.contains(['/', '\\', '\0', ':']);
+        anyhow::ensure!(
+            fine,
+            "--plans: scenario `{}` cannot be a file name in `{}` (rename it: no '/', '\\', ':')",
+            r.name,
+            dir.display()
+        );
+        let mut buf = Vec::new();
+        super::multiskill::plan_rows(&r.plan).write(OutputFormat::Csv, &mut buf)?;
+        files.push((format!("{}.csv", r.name), buf));
+    }
+    wfm::table::write_atomic_dir(dir, &files, inputs)
+        .with_context(|| format!("failed to write `{}`", dir.display()))?;
+    Ok(())
 }
 
 /// Each variant in a line: its cost against the baseline's, and its queues' service.

@@ -59,6 +59,12 @@ pub(crate) struct Args {
     /// Multi-skill config: seed of the simulation [the config's `[simulate] seed`].
     #[arg(long)]
     seed: Option<u64>,
+    /// Multi-skill config without --schedule: also write every re-staffed plan, one CSV per
+    /// scenario (`DIR/<scenario>.csv`, the rows of `wfm staff --config`: interval_start,
+    /// group, agents, cost), ready for `wfm simulate --staffing` or `wfm scenario --schedule`.
+    /// The directory is written as one set (all files or none).
+    #[arg(long, value_name = "DIR")]
+    plans: Option<PathBuf>,
     #[command(flatten)]
     policy: Box<PolicyArgs>,
     #[command(flatten)]
@@ -80,9 +86,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     if super::multiskill::is_multiskill(args.policy.config.as_ref())? {
         return on_groups(&args);
     }
-    if args.reps.is_some() || args.seed.is_some() {
+    if args.reps.is_some() || args.seed.is_some() || args.plans.is_some() {
         return Err(super::vocab::usage(
-            "--reps and --seed apply to a multi-skill config (one with [groups])",
+            "--reps, --seed and --plans apply to a multi-skill config (one with [groups])",
         ));
     }
     let cfg = args.policy.config()?;
@@ -173,9 +179,15 @@ fn on_groups(args: &Args) -> anyhow::Result<ExitCode> {
             scenarios: &args.scenarios,
             reps: args.reps,
             seed: args.seed,
+            plans: args.plans.as_deref(),
             output: &args.output,
         });
     };
+    if args.plans.is_some() {
+        return Err(super::vocab::usage(
+            "--plans: with --schedule the staffing is given, not re-staffed; --plans writes the re-staffed plans of a run without --schedule",
+        ));
+    }
     let by = args.by.unwrap_or(By::Day);
     if by == By::Total {
         return Err(super::vocab::usage(
