@@ -328,6 +328,53 @@ fn held_out_month_with_availability_by_load() {
     assert_eq!(best[0].split(',').nth(1), Some("true"), "{fid}");
     let (floor, binomial) = (row("noise-floor,"), row("noise-floor-binomial,"));
     assert!(binomial[3] < floor[3] && binomial[0] < floor[0], "{fid}");
+    // The queue mix: NW callers (who wait longer than the pool) abandon at a higher rate in
+    // the pooled model than PS callers; an NW-heavy interval gets a shorter patience.
+    let all = c.pool("ALL").unwrap();
+    let p = |q: &str| all.queue_patience.iter().find(|x| x.0 == q).unwrap().1;
+    assert!(p("NW") < 0.5 * p("PS"), "{:?}", all.queue_patience);
+    let only = |q: &str| all.mix_patience_factor(&[(q.to_string(), 10.0)]);
+    assert!(only("NW") < 1.0 && only("PS") > 1.0);
+    // Without the queue patience (the line removed), calibrated Erlang A takes one patience
+    // for every interval, and its held-out abandonment error is larger.
+    let text = std::fs::read_to_string(&cal).unwrap();
+    let flat = dir.join("flat.toml");
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("queue_patience"))
+        .collect();
+    assert!(kept.len() < text.lines().count());
+    std::fs::write(&flat, kept.join("\n") + "\n").unwrap();
+    let abandon_mae = |cal: &str| -> f64 {
+        let (csv, _) = wfm(&[
+            "audit",
+            "--period",
+            "1999-02",
+            "--actuals",
+            &act2,
+            "--agent-states",
+            &ag2,
+            "--calibration",
+            cal,
+            "--section",
+            "model-check-intervals",
+            "--format",
+            "csv",
+        ]);
+        let (mut w, mut e) = (0.0, 0.0);
+        for l in csv.lines().skip(1) {
+            let r: Vec<&str> = l.split(',').collect();
+            let off: f64 = r[2].parse().unwrap();
+            if r[4] == "erlang-a" && r[5] == "true" && off >= 20.0 {
+                let (p, o): (f64, f64) = (r[8].parse().unwrap(), r[9].parse().unwrap());
+                w += off;
+                e += off * (p - o).abs();
+            }
+        }
+        e / w
+    };
+    let (mixed, one) = (abandon_mae(cal_s), abandon_mae(flat.to_str().unwrap()));
+    assert!(mixed < one, "with the queue mix {mixed}, without {one}");
     std::fs::remove_dir_all(&dir).ok();
 }
 

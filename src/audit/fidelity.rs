@@ -6,7 +6,9 @@
 //!   (as the model check always did).
 //! - *Calibrated*: available agents = recorded × the calibration's availability of pool `ALL`
 //!   at the interval's hour and load per recorded agent, the calibration's Erlang A patience
-//!   (the Kaplan–Meier exponential-equivalent mean × the fitted patience scale). Erlang C and
+//!   (the Kaplan–Meier exponential-equivalent mean × the fitted patience scale); Erlang A's
+//!   × the interval's queue-mix factor ([`Calibration::mix_patience_factor`]), the
+//!   simulation's the pool's. Erlang C and
 //!   Erlang A at a fractional agent count are interpolated linearly between the two whole
 //!   counts around it; the simulator staffs the nearest whole count.
 //! - *Simulation*: `wfm simulate`'s engine over the whole period at once (the queue carries over
@@ -391,10 +393,12 @@ pub fn fidelity(
         return Ok(out);
     }
     let t = o.threshold_secs;
-    let mut variants: Vec<(bool, Vec<f64>, f64)> = vec![(
+    // (calibrated, agents, patience of the simulation, Erlang A's patience per row)
+    let mut variants: Vec<(bool, Vec<f64>, f64, Vec<f64>)> = vec![(
         false,
         rows.iter().map(|r| f64::from(r.agents)).collect(),
         period_patience,
+        vec![period_patience; rows.len()],
     )];
     if let Some(c) = calibration {
         let agents: Option<Vec<f64>> = rows
@@ -406,20 +410,15 @@ pub fn fidelity(
             })
             .collect();
         if let Some(agents) = agents {
-            let p = c
-                .pool(QueueId::ALL)
-                .and_then(|p| {
-                    p.availability
-                        .as_ref()
-                        .map(|f| f.patience_secs)
-                        .filter(|s| s.is_finite())
-                        .or(p.patience_exp_mean_secs)
-                })
-                .unwrap_or(period_patience);
-            variants.push((true, agents, p));
+            let p = calibrated_patience(c, period_patience);
+            let per_row = rows
+                .iter()
+                .map(|r| p * c.mix_patience_factor(&r.offered_by_queue))
+                .collect();
+            variants.push((true, agents, p, per_row));
         }
     }
-    for (calibrated, agents, patience) in &variants {
+    for (calibrated, agents, patience, per_row) in &variants {
         let sim = simulate_rows(rows, agents, *patience, o)?;
         if *calibrated || out.noise_floor.is_none() {
             out.noise_floor = noise_floor(rows, agents, *patience, o, out.min_offered)?;
@@ -429,7 +428,7 @@ pub fn fidelity(
                 let n = agents[i];
                 let (sl, ab, asa) = match model {
                     "erlang-c" => erlang_c_at(n, r, t),
-                    "erlang-a" => erlang_a_at(n, r, *patience, t),
+                    "erlang-a" => erlang_a_at(n, r, per_row[i], t),
                     _ => sim[i].0,
                 };
                 out.rows.push(FidelityRow {
@@ -464,7 +463,7 @@ pub fn fidelity(
                 b.model,
             ))
     });
-    for (calibrated, _, _) in &variants {
+    for (calibrated, ..) in &variants {
         for model in MODELS {
             let mine: Vec<&FidelityRow> = out
                 .rows
@@ -488,6 +487,21 @@ pub fn fidelity(
         .min_by(|a, b| a.score.total_cmp(&b.score))
         .map(|s| (s.model, s.calibrated));
     Ok(out)
+}
+
+/// Calibrated Erlang A's patience: pool `ALL`'s fitted Erlang A patience (the Kaplan–Meier
+/// exponential-equivalent mean × the patience scale), else its exponential-equivalent mean,
+/// else the period's own.
+fn calibrated_patience(c: &Calibration, period_patience: f64) -> f64 {
+    c.pool(QueueId::ALL)
+        .and_then(|p| {
+            p.availability
+                .as_ref()
+                .map(|f| f.patience_secs)
+                .filter(|s| s.is_finite())
+                .or(p.patience_exp_mean_secs)
+        })
+        .unwrap_or(period_patience)
 }
 
 /// `E|X/n − p|` for `X ~ Binomial(n, p)`, summed over `k` from the log of the pmf.

@@ -47,6 +47,8 @@ pub struct ModelCheckRow {
     pub erlang_c: Option<QueueMetrics>,
     /// Erlang A prediction (`None` without patience).
     pub erlang_a: Option<QueueMetrics>,
+    /// Offered calls per queue (queues with calls, by name): the interval's queue mix.
+    pub offered_by_queue: Vec<(String, f64)>,
 }
 
 /// One model's fit over the period.
@@ -151,8 +153,15 @@ pub(crate) fn check(
         ..Pool::default()
     };
     let mut by: BTreeMap<LocalStamp, Pool> = BTreeMap::new();
+    let mut mix: BTreeMap<LocalStamp, BTreeMap<&str, f64>> = BTreeMap::new();
     let mut total = init;
     for r in rows {
+        if r.offered > 0.0 {
+            *mix.entry(r.interval_start)
+                .or_default()
+                .entry(r.queue.as_str())
+                .or_default() += r.offered;
+        }
         for p in [by.entry(r.interval_start).or_insert(init), &mut total] {
             p.offered += r.offered;
             p.answered += r.answered;
@@ -227,6 +236,10 @@ pub(crate) fn check(
             actual_abandon: p.abandoned / p.offered,
             erlang_c: c,
             erlang_a: a,
+            offered_by_queue: mix
+                .get(ts)
+                .map(|m| m.iter().map(|(q, o)| ((*q).to_string(), *o)).collect())
+                .unwrap_or_default(),
         });
     }
     for model in ["erlang_c", "erlang_a"] {

@@ -69,6 +69,9 @@ pub struct FitInterval {
     pub observed_sl: f64,
     /// Observed abandoned ÷ offered.
     pub observed_abandon: f64,
+    /// The interval's patience relative to the pool's (its queue mix, see
+    /// [`crate::calibrate::Calibration::mix_patience_secs`]); 1 for the pool's own mix.
+    pub patience_factor: f64,
 }
 
 /// Options of [`fit_availability`].
@@ -174,8 +177,13 @@ impl Curve {
         let max = (RANGE.1 * iv.agents).ceil() as u32 + 1;
         let table = (0..=max)
             .map(|n| {
-                let m =
-                    erlang_a::compute(n, iv.load_erlangs, iv.aht_secs, patience, o.threshold_secs);
+                let m = erlang_a::compute(
+                    n,
+                    iv.load_erlangs,
+                    iv.aht_secs,
+                    patience * iv.patience_factor,
+                    o.threshold_secs,
+                );
                 (m.service_level, m.abandon_rate.unwrap_or(0.0))
             })
             .collect();
@@ -431,6 +439,7 @@ mod tests {
                     agents,
                     observed_sl: m.service_level,
                     observed_abandon: m.abandon_rate.unwrap(),
+                    patience_factor: 1.0,
                 }
             })
             .collect();
@@ -462,6 +471,7 @@ mod tests {
                     agents: 10.0,
                     observed_sl: m.service_level,
                     observed_abandon: m.abandon_rate.unwrap(),
+                    patience_factor: 1.0,
                 }
             })
             .collect();

@@ -188,6 +188,40 @@ mod tests {
     }
 
     #[test]
+    fn queue_patience_uses_the_pools_wait_exposure_and_mixes_rates() {
+        // A: 100 offered, 20 abandoned; B: 100 offered, 5 abandoned; 5,000 s of waits in all.
+        // Wait per offered call 25 s, pool rate 25 / 5,000 = 0.005 /s, prior 20 abandons:
+        // θ_A = (20 + 20) / (100·25 + 20 / 0.005) = 40 / 6,500, θ_B = 25 / 6,500.
+        let q = |queue: &str, abandoned: f64, wait_secs: f64| QueueWaits {
+            queue: queue.to_string(),
+            offered: 100.0,
+            abandoned,
+            wait_secs,
+        };
+        let qp = queue_patience(&[q("A", 20.0, 4000.0), q("B", 5.0, 1000.0)]);
+        assert_eq!(qp.len(), 2);
+        assert!((qp[0].1 - 6500.0 / 40.0).abs() < 1e-9 && (qp[1].1 - 260.0).abs() < 1e-9);
+        let pool = PoolCalibration {
+            name: "ALL".to_string(),
+            queue_patience: qp,
+            ..PoolCalibration::default()
+        };
+        let f = |mix: &[(&str, f64)]| {
+            let mix: Vec<(String, f64)> = mix.iter().map(|(q, o)| (q.to_string(), *o)).collect();
+            pool.mix_patience_factor(&mix)
+        };
+        // The pool rate is the offered-weighted mean of the queues' (65 / 13,000 = 0.005).
+        assert!((f(&[("A", 30.0)]) - 0.005 * 6500.0 / 40.0).abs() < 1e-12);
+        assert!((f(&[("B", 30.0)]) - 1.3).abs() < 1e-12);
+        assert!((f(&[("A", 10.0), ("B", 10.0)]) - 1.0).abs() < 1e-12);
+        // An unknown queue takes the pool's rate; no calls or no estimates: factor 1.
+        assert!((f(&[("C", 5.0)]) - 1.0).abs() < 1e-12);
+        assert_eq!(f(&[]), 1.0);
+        assert_eq!(PoolCalibration::default().mix_patience_factor(&[]), 1.0);
+        assert!(queue_patience(&[q("A", 0.0, 0.0)]).is_empty());
+    }
+
+    #[test]
     fn exponential_patience_is_recovered_under_censoring() {
         let mut rng = crate::simulate::rng::Rng::for_replication(3, 0);
         let w: Vec<(f64, bool)> = (0..50_000)
@@ -219,6 +253,85 @@ pub struct PoolCalibration {
     pub patience_exp_mean_secs: Option<f64>,
     /// Detection from the call log, when pools were detected.
     pub detection: Option<PoolDetection>,
+    /// Each queue's patience in the pooled model, `(queue, seconds, offered calls)`: see
+    /// [`queue_patience`]. Empty when not estimated.
+    pub queue_patience: Vec<(String, f64, f64)>,
+}
+
+impl PoolCalibration {
+    /// See [`Calibration::mix_patience_factor`].
+    pub fn mix_patience_factor(&self, offered_by_queue: &[(String, f64)]) -> f64 {
+        let qp = &self.queue_patience;
+        let w: f64 = qp.iter().map(|q| q.2).sum();
+        let pooled = qp.iter().map(|q| q.2 / q.1).sum::<f64>() / w;
+        if qp.is_empty() || !(pooled.is_finite() && pooled > 0.0) {
+            return 1.0;
+        }
+        let (mut o, mut rate) = (0.0, 0.0);
+        for (q, n) in offered_by_queue {
+            let theta = qp.iter().find(|x| x.0 == *q).map_or(pooled, |x| 1.0 / x.1);
+            o += n;
+            rate += n * theta;
+        }
+        if o > 0.0 && rate > 0.0 {
+            pooled * o / rate
+        } else {
+            1.0
+        }
+    }
+}
+
+/// One queue's history for [`queue_patience`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueWaits {
+    /// The queue.
+    pub queue: String,
+    /// Offered calls.
+    pub offered: f64,
+    /// Abandoned calls.
+    pub abandoned: f64,
+    /// Total time in queue of its answered and abandoned calls, seconds.
+    pub wait_secs: f64,
+}
+
+/// Prior weight, in abandons, of the pool's abandonment rate in a queue's
+/// ([`queue_patience`]).
+pub const QUEUE_PATIENCE_PRIOR_ABANDONS: f64 = 20.0;
+
+/// Each queue's patience in a pooled Erlang A, `(queue, seconds, offered calls)` by queue.
+///
+/// The pooled model gives every caller the pool's wait, so a queue whose callers wait longer
+/// than the pool's (a lower priority) abandons more than its own patience says. Its patience
+/// is the exponential maximum-likelihood mean with the pool's wait exposure instead of its own:
+/// `p_q = o_q·(W ÷ O) ÷ a_q` (`o_q`, `a_q` the queue's offered and abandoned calls, `W ÷ O` the
+/// pool's total wait per offered call), the rate shrunk toward the pool's by a gamma prior of
+/// [`QUEUE_PATIENCE_PRIOR_ABANDONS`] abandons: `θ_q = (a_q + k) ÷ (o_q·W ÷ O + k ÷ θ̄)`,
+/// `θ̄ = A ÷ W`. The offered-weighted mean of the unshrunk rates is exactly `θ̄`, the pool's
+/// exponential-equivalent rate (Mandelbaum & Zeltyn 2005, §7). Queues without offered calls
+/// are left out; empty when the pool has no wait or no abandon.
+pub fn queue_patience(waits: &[QueueWaits]) -> Vec<(String, f64, f64)> {
+    let mut by: std::collections::BTreeMap<&str, (f64, f64)> = std::collections::BTreeMap::new();
+    let (mut o, mut a, mut w) = (0.0, 0.0, 0.0);
+    for q in waits {
+        let e = by.entry(q.queue.as_str()).or_default();
+        e.0 += q.offered;
+        e.1 += q.abandoned;
+        o += q.offered;
+        a += q.abandoned;
+        w += q.wait_secs;
+    }
+    if !(o > 0.0 && a > 0.0 && w > 0.0) {
+        return Vec::new();
+    }
+    let (per_call, theta) = (w / o, a / w);
+    let k = QUEUE_PATIENCE_PRIOR_ABANDONS;
+    by.into_iter()
+        .filter(|(_, (oq, _))| *oq > 0.0)
+        .map(|(q, (oq, aq))| {
+            let rate = (aq + k) / (oq * per_call + k / theta);
+            (q.to_string(), 1.0 / rate, oq)
+        })
+        .collect()
 }
 
 /// A queue's calibration.
@@ -297,6 +410,15 @@ impl Calibration {
                 self.pool(crate::model::QueueId::ALL)
                     .and_then(|p| p.patience_exp_mean_secs)
             })
+    }
+    /// The patience factor of an interval's queue mix in pool `ALL`'s Erlang A: the pool's
+    /// abandonment rate over the history divided by the mix's,
+    /// `θ̄ ÷ (Σ_q o_q·θ_q ÷ Σ_q o_q)`, `θ_q = 1 ÷` the queue's [`PoolCalibration::queue_patience`]
+    /// (`θ̄` for a queue without one), `o_q` the interval's offered calls; 1 without queue
+    /// patience or calls.
+    pub fn mix_patience_factor(&self, offered_by_queue: &[(String, f64)]) -> f64 {
+        self.pool(crate::model::QueueId::ALL)
+            .map_or(1.0, |p| p.mix_patience_factor(offered_by_queue))
     }
     /// The availability of recorded agents for staffing: each queue of a detected pool with
     /// an availability gets that pool's, every other queue pool `ALL`'s (hour-of-day

@@ -119,6 +119,46 @@ fn pools_table(cal: &Calibration) -> Table {
     t
 }
 
+/// The model check of every month of the history: its busy-interval candidates, each one's
+/// queue mix, and each month's patience with its number of intervals.
+type MonthlyHistory = (Vec<FitInterval>, Vec<Vec<(String, f64)>>, Vec<(f64, f64)>);
+
+fn monthly_history(
+    inputs: &AuditInputs,
+    options: &mut AuditOptions,
+    months: &[String],
+) -> anyhow::Result<MonthlyHistory> {
+    let mut history = Vec::new();
+    let mut mixes: Vec<Vec<(String, f64)>> = Vec::new();
+    let mut monthly_patience = Vec::new();
+    for m in months {
+        options.period = Period::parse(m)?;
+        let audit =
+            wfm::audit::audit(inputs, options).with_context(|| format!("model check of {m}"))?;
+        let mc = &audit.model_check;
+        if !mc.needs.is_empty() {
+            eprintln!("note: {m}: the model check needs {}", mc.needs.join("; "));
+        }
+        monthly_patience.extend(mc.patience_secs.map(|p| (p, mc.rows.len() as f64)));
+        for r in &mc.rows {
+            let Some(sl) = r.actual_sl else { continue };
+            history.push(FitInterval {
+                day: r.interval_start.local.date(),
+                hour: r.interval_start.local.hour(),
+                offered: r.offered,
+                load_erlangs: r.load_erlangs,
+                aht_secs: r.aht_secs,
+                agents: f64::from(r.agents),
+                observed_sl: sl,
+                observed_abandon: r.actual_abandon,
+                patience_factor: 1.0,
+            });
+            mixes.push(r.offered_by_queue.clone());
+        }
+    }
+    Ok((history, mixes, monthly_patience))
+}
+
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     check_args(&args)?;
     let threshold = threshold_secs(&args);
@@ -158,31 +198,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         "{}: no actual intervals",
         args.actuals.display()
     );
-    let mut history = Vec::new();
-    let mut monthly_patience = Vec::new();
-    for m in &months {
-        options.period = Period::parse(m)?;
-        let audit =
-            wfm::audit::audit(&inputs, &options).with_context(|| format!("model check of {m}"))?;
-        let mc = &audit.model_check;
-        if !mc.needs.is_empty() {
-            eprintln!("note: {m}: the model check needs {}", mc.needs.join("; "));
-        }
-        monthly_patience.extend(mc.patience_secs.map(|p| (p, mc.rows.len() as f64)));
-        for r in &mc.rows {
-            let Some(sl) = r.actual_sl else { continue };
-            history.push(FitInterval {
-                day: r.interval_start.local.date(),
-                hour: r.interval_start.local.hour(),
-                offered: r.offered,
-                load_erlangs: r.load_erlangs,
-                aht_secs: r.aht_secs,
-                agents: f64::from(r.agents),
-                observed_sl: sl,
-                observed_abandon: r.actual_abandon,
-            });
-        }
-    }
+    let (mut history, mixes, monthly_patience) = monthly_history(&inputs, &mut options, &months)?;
     let mut cal = Calibration {
         period: (
             history
@@ -223,6 +239,14 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("no patience could be estimated: give --calls, or actuals with abandoned calls and their waits");
     };
     fo.patience_secs = patience;
+    let all_pool = PoolCalibration {
+        name: QueueId::ALL.to_string(),
+        queue_patience: history_queue_patience(&inputs.actuals.rows),
+        ..PoolCalibration::default()
+    };
+    for (h, m) in history.iter_mut().zip(&mixes) {
+        h.patience_factor = all_pool.mix_patience_factor(m);
+    }
     let fit = fit_availability(&history, &fo);
     match &fit {
         Some(f) => eprintln!(
@@ -243,11 +267,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     cal.pools.insert(
         0,
         PoolCalibration {
-            name: QueueId::ALL.to_string(),
             queues,
             availability: fit,
             patience_exp_mean_secs: Some(patience),
-            detection: None,
+            ..all_pool
         },
     );
     let text = wfm::io::calibration::calibration_toml(&cal);
@@ -263,6 +286,33 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         std::io::Write::flush(&mut lock)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Each queue's patience in the pooled model ([`wfm::calibrate::queue_patience`]) from the
+/// actuals' offered and abandoned calls and waits (rows without the waits are left out).
+fn history_queue_patience(rows: &[wfm::audit::ActualInterval]) -> Vec<(String, f64, f64)> {
+    let waits: Vec<wfm::calibrate::QueueWaits> = rows
+        .iter()
+        .filter_map(|r| {
+            let answered = match r.asa_secs {
+                Some(asa) => asa * r.answered,
+                None if r.answered == 0.0 => 0.0,
+                None => return None,
+            };
+            let abandoned = match r.sum_wait_abandoned_secs {
+                Some(w) => w,
+                None if r.abandoned == 0.0 => 0.0,
+                None => return None,
+            };
+            Some(wfm::calibrate::QueueWaits {
+                queue: r.queue.clone(),
+                offered: r.offered,
+                abandoned: r.abandoned,
+                wait_secs: answered + abandoned,
+            })
+        })
+        .collect();
+    wfm::calibrate::queue_patience(&waits)
 }
 
 /// Patience, handle times and pools from the call logs, and each pool's availability (its
@@ -337,6 +387,7 @@ fn from_calls(
             availability,
             patience_exp_mean_secs: patience,
             detection: Some(d),
+            queue_patience: Vec::new(),
         });
     }
     Ok(pooled)
@@ -412,6 +463,7 @@ fn pool_history(
                 agents,
                 observed_sl: v[4] / v[0],
                 observed_abandon: v[2] / v[0],
+                patience_factor: 1.0,
             })
         })
         .collect()

@@ -69,6 +69,10 @@ struct PoolToml {
     /// The pool's team (agents whose home queue is one of its queues).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     members: Vec<String>,
+    /// `[queue, patience in the pooled model (seconds), offered calls]`: the queue mix's
+    /// patience factor of Erlang A per interval.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    queue_patience: Vec<(String, f64, f64)>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -103,7 +107,7 @@ struct FileToml {
     queues: Vec<QueueToml>,
 }
 
-const METHOD: &str = "availability: share of recorded agents fitted so that Erlang A reproduces observed SL and abandonment on busy intervals (offered-weighted squared error), bootstrap over days for the SE and 90 % interval, by hour of day and by band of recorded utilisation (load / recorded agents, width 0.1, last band >= 1.0) each shrunk toward the pool level with a prior of 20 intervals and combined as a_hour * a_band / a; Erlang A patience = Kaplan-Meier exponential-equivalent mean * patience_scale, the scale (bisection on its log in [0.25, 4]) making the fitted model's in-sample offered-weighted abandonment bias zero, the availability refitted at each scale; patience: Kaplan-Meier with answered calls censored, exponential-equivalent mean = total queue wait / abandons; service: mean, CV and 5 % quantiles of handle times > 0; pools: every agent's home queue is the queue most of their calls came from, agents with the same home queue form a team, each queue joins the team that answered most of its calls; a pool of one queue is dedicated, the main multi-queue pool is SHARED; availability per pool: its queues' actuals against its team's agents who served a call in the interval, with the pool's Kaplan-Meier exponential-equivalent patience; pool ALL: all queues against the recorded agents of --agent-states";
+const METHOD: &str = "availability: share of recorded agents fitted so that Erlang A reproduces observed SL and abandonment on busy intervals (offered-weighted squared error), bootstrap over days for the SE and 90 % interval, by hour of day and by band of recorded utilisation (load / recorded agents, width 0.1, last band >= 1.0) each shrunk toward the pool level with a prior of 20 intervals and combined as a_hour * a_band / a; Erlang A patience = Kaplan-Meier exponential-equivalent mean * patience_scale, the scale (bisection on its log in [0.25, 4]) making the fitted model's in-sample offered-weighted abandonment bias zero, the availability refitted at each scale; pool ALL's Erlang A patience per interval x the queue-mix factor theta_pool / (sum_q offered_q theta_q / offered), theta_q = 1 / queue_patience, queue_patience = offered_q * (pool wait / pool offered) / abandons_q (the queue's rate shrunk toward the pool's with a prior of 20 abandons); patience: Kaplan-Meier with answered calls censored, exponential-equivalent mean = total queue wait / abandons; service: mean, CV and 5 % quantiles of handle times > 0; pools: every agent's home queue is the queue most of their calls came from, agents with the same home queue form a team, each queue joins the team that answered most of its calls; a pool of one queue is dedicated, the main multi-queue pool is SHARED; availability per pool: its queues' actuals against its team's agents who served a call in the interval, with the pool's Kaplan-Meier exponential-equivalent patience; pool ALL: all queues against the recorded agents of --agent-states";
 
 fn round(v: f64, dp: i32) -> f64 {
     let f = 10f64.powi(dp);
@@ -156,6 +160,11 @@ fn pool_toml(p: &PoolCalibration) -> PoolToml {
             .as_ref()
             .map(|d| d.members.clone())
             .unwrap_or_default(),
+        queue_patience: p
+            .queue_patience
+            .iter()
+            .map(|(q, s, o)| (q.clone(), round(*s, 1), *o))
+            .collect(),
     }
 }
 
@@ -287,7 +296,18 @@ pub fn read_calibration(path: &Path) -> Result<Calibration, TableError> {
                 p.name
             )));
         }
+        if let Some((q, secs, offered)) = p
+            .queue_patience
+            .iter()
+            .find(|(_, s, o)| !(s.is_finite() && *s > 0.0 && o.is_finite() && *o >= 0.0))
+        {
+            return Err(err(format!(
+                "pool `{}`: queue_patience [{q}, {secs}, {offered}]: seconds > 0, offered ≥ 0",
+                p.name
+            )));
+        }
         pools.push(PoolCalibration {
+            queue_patience: p.queue_patience.clone(),
             name: p.name.clone(),
             queues: p.queues.clone(),
             availability,
