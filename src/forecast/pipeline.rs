@@ -380,7 +380,8 @@ fn final_forecast(
     Ok((sum, name))
 }
 
-/// Intraday level update (the morning's evidence about today's level).
+/// Intraday level update (the morning's evidence about today's level), used when the inner
+/// backtest has too few normal days for [`LevelUpdate`].
 ///
 /// With the day's forecast `F` for the intervals before the origin and the observed `A`, the
 /// day's level multiplier `r` gets a Gamma prior with mean 1 and variance `σ²` (the inner
@@ -407,9 +408,10 @@ pub(crate) fn level_update(morning: &[(f64, f64)], sigma2: Option<f64>) -> f64 {
 /// Forecasts one queue from interval `origin` (any interval boundary) for `horizon` steps.
 ///
 /// A midnight origin is the day-ahead forecast. An intraday origin forecasts from the
-/// midnight before it and updates the rest of that day by [`level_update`] from the
-/// intervals observed since midnight; [`QueueRun::day_ahead`] keeps the forecast before the
-/// update, for comparison.
+/// midnight before it and scales the rest of that day by the morning's credibility-weighted
+/// ratio ([`LevelUpdate`], learned on the inner backtest's normal days; with too few of them
+/// the gamma–Poisson [`level_update`]) from the intervals observed since midnight;
+/// [`QueueRun::day_ahead`] keeps the forecast before the update, for comparison.
 pub(crate) fn run_queue(
     history: &History,
     q: &QueueHistory,
