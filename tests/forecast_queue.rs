@@ -140,3 +140,62 @@ fn a_planner_factor_scales_its_date_exactly_and_nothing_else() {
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(w[0].contains("1999-02-02 Purim"), "{}", w[0]);
 }
+
+/// A business-hours series (no rows at night or on weekends): a hot morning must raise the
+/// rest of the day. Before issue #17 part 2 the night slots without rows were read as a gap in
+/// the morning and the day-ahead forecast was never updated.
+#[test]
+fn a_business_hours_morning_updates_the_afternoon() {
+    use wfm::table::CsvInput;
+    use wfm::time::{Datelike, Timelike};
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/forecast/vru_5w.csv"
+    ))
+    .unwrap();
+    let noon_day = parse_timestamp("1999-02-01").unwrap().date();
+    let mut csv = String::from("interval_start,queue,offered\n");
+    for line in text.lines().skip(1) {
+        let mut f = line.split(',');
+        let (ts, queue, offered) = (f.next().unwrap(), f.next().unwrap(), f.next().unwrap());
+        let t = parse_timestamp(ts).unwrap();
+        if t.weekday().number_from_monday() > 5 || !(7..21).contains(&t.hour()) {
+            continue;
+        }
+        // The morning of 1999-02-01 runs 60 % hot.
+        let v: f64 = offered.parse().unwrap();
+        let v = if t.date() == noon_day && t.hour() < 12 {
+            (v * 1.6).round()
+        } else {
+            v
+        };
+        csv.push_str(&format!("{ts},{queue},{v}\n"));
+    }
+    let h = History::from_panel(
+        wfm::io::history::history_from_csv(
+            &CsvInput::from_bytes(Path::new("bh.csv"), csv.as_bytes()).unwrap(),
+        )
+        .unwrap()
+        .panel,
+    )
+    .unwrap();
+    let r = backtest(
+        &h,
+        None,
+        &BacktestOptions {
+            origins: vec![parse_timestamp("1999-02-01T12:00:00").unwrap()],
+            horizon_secs: 12 * 3600,
+            models: vec![ModelChoice::Auto],
+            inner: InnerBacktest::default(),
+        },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let (re, da): (f64, f64) = r
+        .rows
+        .iter()
+        .map(|row| (row.forecast, row.day_ahead.unwrap()))
+        .fold((0.0, 0.0), |(a, b), (f, g)| (a + f, b + g));
+    assert_eq!(r.rows.len(), 18, "12:00–21:00 scored");
+    assert!(re > 1.05 * da, "rest of day {re} vs day-ahead {da}");
+}

@@ -21,6 +21,7 @@ pub mod double_seasonal;
 pub mod ets_profile;
 pub mod history;
 mod intervals;
+mod intraday;
 mod optim;
 mod pipeline;
 mod prepare;

@@ -4,13 +4,10 @@ use super::aht::{forecast_aht, inner_origins, AhtChoice, AhtData};
 use super::calendar::{Calendar, Effect};
 use super::history::{History, QueueHistory};
 use super::intervals::{Bounds, Calibration};
+use super::intraday::{InnerDay, LevelUpdate};
 use super::prepare::{prepare, Prepared};
 use super::{FitData, ForecastError, InnerBacktest, ModelChoice, ModelSpec, RankEntry};
 use crate::time::Datelike;
-
-/// Fewest inner-backtest days the intraday update coefficient is learned from (else the
-/// gamma–Poisson update is used).
-pub(crate) const MIN_UPDATE_DAYS: usize = 10;
 
 /// How many of the best candidates `auto` averages into its ensemble.
 pub(crate) const ENSEMBLE_SIZE: usize = 3;
@@ -254,72 +251,36 @@ impl<'a> Inner<'a> {
         (n >= 3 && den > 0.0).then(|| (num / den).max(0.0))
     }
 
-    /// How much of the morning's relative error carries into the rest of the day, learned from
-    /// the inner backtest: over its normal days, with `m = A/F` on slots `from..off` and
-    /// `a = A/F` from it, the weighted least-squares slope through the origin
-    /// `β = Σ F_a (m − 1)(a − 1) / Σ F_a (m − 1)²`, clipped to [0, 1] (the best linear
-    /// predictor of the afternoon's ratio from the morning's, noise in `m` included), with its
-    /// residual sum of squares. `None` with fewer than [`MIN_UPDATE_DAYS`] usable days.
-    /// Reference: Shen, H. & Huang, J. Z. (2008), M&SOM 10(3):391–410 (intraday updating by
-    /// regressing the rest of the day on the morning).
-    fn update_coefficient(&self, members: &[usize], from: usize, off: usize) -> Option<(f64, f64)> {
-        let (mut sxy, mut sxx, mut syy, mut n) = (0.0, 0.0, 0.0, 0usize);
+    /// The inner backtest's normal days with the members' mean forecast, which the intraday
+    /// update learns from ([`LevelUpdate::fit`]).
+    fn days(&self, members: &[usize]) -> Vec<InnerDay> {
+        let mut out = Vec::new();
         for (k, &od) in self.origins.iter().enumerate() {
             if members.iter().any(|&c| self.fcs[c][k].is_none()) {
                 continue;
             }
-            let fc = |t: usize| {
-                members
-                    .iter()
-                    .map(|&c| self.fcs[c][k].as_ref().map_or(0.0, |v| v[t]))
-                    .sum::<f64>()
-                    / members.len() as f64
-            };
             for day in 0..self.actuals[k].len() / self.d {
                 if self.special(od + day) {
                     continue;
                 }
-                let sums = |r: std::ops::Range<usize>| {
-                    r.map(|s| (self.actuals[k][day * self.d + s], fc(day * self.d + s)))
-                        .try_fold((0.0, 0.0), |(y, f), (a, g)| a.map(|a| (y + a, f + g)))
-                };
-                let (Some((ym, fm)), Some((ya, fa))) = (sums(from..off), sums(off..self.d)) else {
-                    continue;
-                };
-                if fm <= 0.0 || fa <= 0.0 {
-                    continue;
-                }
-                let (x, y) = (ym / fm - 1.0, ya / fa - 1.0);
-                sxy += fa * x * y;
-                sxx += fa * x * x;
-                syy += fa * y * y;
-                n += 1;
+                let range = day * self.d..(day + 1) * self.d;
+                let forecast = range
+                    .clone()
+                    .map(|t| {
+                        members
+                            .iter()
+                            .map(|&c| self.fcs[c][k].as_ref().map_or(0.0, |v| v[t]))
+                            .sum::<f64>()
+                            / members.len() as f64
+                    })
+                    .collect();
+                out.push(InnerDay {
+                    actual: self.actuals[k][range].to_vec(),
+                    forecast,
+                });
             }
         }
-        (n >= MIN_UPDATE_DAYS && sxx > 0.0).then(|| {
-            let b = (sxy / sxx).clamp(0.0, 1.0);
-            (b, syy - 2.0 * b * sxy + b * b * sxx)
-        })
-    }
-
-    /// The morning window (the last 3 h, the last 6 h, or everything since midnight) and its
-    /// coefficient that predict the rest of the day best in the inner backtest (least
-    /// residual sum of squares of [`Inner::update_coefficient`]).
-    fn update_rule(&self, members: &[usize], off: usize) -> Option<(usize, f64)> {
-        let per_hour = self.d / 24;
-        let mut froms: Vec<usize> = [off, 6 * per_hour.max(1), 3 * per_hour.max(1)]
-            .iter()
-            .map(|&w| off.saturating_sub(w))
-            .collect();
-        froms.dedup();
-        froms
-            .into_iter()
-            .filter_map(|from| {
-                self.update_coefficient(members, from, off)
-                    .map(|(b, rss)| (from, b, rss))
-            })
-            .min_by(|a, b| a.2.total_cmp(&b.2))
-            .map(|(from, b, _)| (from, b))
+        out
     }
 
     /// Ranks the candidates by inner WAPE (only those that forecast at every inner origin, so
@@ -419,7 +380,8 @@ fn final_forecast(
     Ok((sum, name))
 }
 
-/// Intraday level update (the morning's evidence about today's level).
+/// Intraday level update (the morning's evidence about today's level), used when the inner
+/// backtest has too few normal days for [`LevelUpdate`].
 ///
 /// With the day's forecast `F` for the intervals before the origin and the observed `A`, the
 /// day's level multiplier `r` gets a Gamma prior with mean 1 and variance `σ²` (the inner
@@ -446,9 +408,10 @@ pub(crate) fn level_update(morning: &[(f64, f64)], sigma2: Option<f64>) -> f64 {
 /// Forecasts one queue from interval `origin` (any interval boundary) for `horizon` steps.
 ///
 /// A midnight origin is the day-ahead forecast. An intraday origin forecasts from the
-/// midnight before it and updates the rest of that day by [`level_update`] from the
-/// intervals observed since midnight; [`QueueRun::day_ahead`] keeps the forecast before the
-/// update, for comparison.
+/// midnight before it and scales the rest of that day by the morning's credibility-weighted
+/// ratio ([`LevelUpdate`], learned on the inner backtest's normal days; with too few of them
+/// the gamma–Poisson [`level_update`]) from the intervals observed since midnight;
+/// [`QueueRun::day_ahead`] keeps the forecast before the update, for comparison.
 pub(crate) fn run_queue(
     history: &History,
     q: &QueueHistory,
@@ -500,22 +463,24 @@ pub(crate) fn run_queue(
         final_forecast(&members, &inn.candidates, &p, history, calendar, full)?;
     let day_ahead = (off > 0).then(|| forecast[off..].to_vec());
     if off > 0 {
-        let morning: Vec<(f64, f64)> = (0..off)
-            .filter_map(|t| q.volume()[origin_day * d + t].map(|y| (y, forecast[t])))
-            .collect();
-        let r = if morning.len() < off || members.is_empty() {
-            1.0
-        } else if let Some((from, beta)) = inn.update_rule(&members, off) {
-            let (a, f) = morning[from..]
-                .iter()
-                .fold((0.0, 0.0), |(a, f), &(y, g)| (a + y, f + g));
-            if f > 0.0 {
-                (1.0 + beta * (a / f - 1.0)).max(0.0)
-            } else {
-                1.0
-            }
+        let actual: Vec<Option<f64>> = (0..off).map(|t| q.actual(origin_day * d + t)).collect();
+        let rule = if members.is_empty() {
+            None
         } else {
-            level_update(&morning, inn.day_level_variance(&members))
+            LevelUpdate::fit(&inn.days(&members), d, off)
+        };
+        let r = match rule {
+            Some(rule) => rule.factor(&actual, &forecast, off).unwrap_or(1.0),
+            None if members.is_empty() => 1.0,
+            // Too few inner days to learn the rule: the gamma–Poisson posterior of the day's
+            // level, from a complete morning (closed slots, without a row or a forecast, skipped).
+            None => {
+                let morning: Option<Vec<(f64, f64)>> = (0..off)
+                    .filter(|&t| actual[t].is_some() || forecast[t] > 0.0)
+                    .map(|t| actual[t].map(|y| (y, forecast[t])))
+                    .collect();
+                morning.map_or(1.0, |m| level_update(&m, inn.day_level_variance(&members)))
+            }
         };
         for v in &mut forecast[off..d.min(full)] {
             *v *= r;
