@@ -622,4 +622,58 @@ mod tests {
             p.month_day
         );
     }
+
+    /// Ten weeks of an hourly queue, 100 calls at 10:00 and 50 at 11:00 every day with a ±4 %
+    /// deterministic wiggle; `closed` gets no call, and from `shift` on every day is 60 % busier.
+    fn outlier_series(closed: usize, shift: usize) -> History {
+        let mut v = Vec::new();
+        for j in 0..70 {
+            let wiggle = 1.0 + 0.04 * ((j * 5 % 7) as f64 - 3.0) / 3.0;
+            let level = if j >= shift { 1.6 } else { 1.0 };
+            for s in 0..24 {
+                let base = match s {
+                    10 => 100.0,
+                    11 => 50.0,
+                    _ => 0.0,
+                };
+                v.push(Some(if j == closed {
+                    0.0
+                } else {
+                    base * wiggle * level
+                }));
+            }
+        }
+        History::from_series(
+            parse_timestamp("1999-01-01").unwrap(),
+            IntervalLength::from_minutes(60).unwrap(),
+            vec![SeriesInput {
+                queue: "Q".into(),
+                volume: v,
+                aht_secs: vec![],
+            }],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn an_unmarked_closed_day_is_an_outlier_day_but_a_level_shift_is_not() {
+        let h = outlier_series(30, 63);
+        let series = Series {
+            vol: h.queues()[0].volume(),
+            d: 24,
+            first_wd: h.first_weekday(),
+            days: 70,
+        };
+        let y: Vec<f64> = series.vol.iter().map(|v| v.unwrap_or(0.0)).collect();
+        assert_eq!(
+            series.outlier_days(&y, &[true; 70]),
+            vec![30],
+            "only the closed day: the last week's 60 % rise is a new level, not seven outliers"
+        );
+        // Imputed from its same-weekday neighbours for the models, kept for the baselines.
+        let p = prepare(&h, &h.queues()[0], None, 70);
+        let c = p.clean[30 * 24 + 10];
+        assert!((c / 100.0 - 1.0).abs() < 0.1, "{c}");
+        assert_eq!(p.raw[30 * 24 + 10], 0.0);
+    }
 }
