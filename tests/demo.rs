@@ -82,12 +82,13 @@ fn demo_runs_the_pipeline_on_the_sample_data() {
     // alters them on purpose re-blesses with `WFM_BLESS=1 cargo test --test demo` and says why in
     // its commit.
     check_golden(&out);
-    // The schedule stops on its node limit (deterministic) at 1432 paid agent-hours within
-    // 0.28 % of the bound 1428 (with a wall-clock limit a busy machine used to return the greedy
-    // warm start instead).
+    // The schedule stops on its node limit (deterministic) at 1508 paid agent-hours within
+    // 0.80 % of the bound 1496 (with a wall-clock limit a busy machine used to return the greedy
+    // warm start instead). Before issue #17's outlier days and better-half `auto` ensemble the
+    // February forecast gave 1432 within 0.28 % of 1428.
     let summary = std::fs::read_to_string(out.join("05_schedule/summary.json")).unwrap();
     assert!(
-        summary.contains("\"paid_agent_hours\": 1432.0"),
+        summary.contains("\"paid_agent_hours\": 1508.0"),
         "{summary}"
     );
     assert!(summary.contains("\"status\": \"node_limit\""), "{summary}");

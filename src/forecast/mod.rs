@@ -330,7 +330,7 @@ impl ModelSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ModelChoice {
     /// Rank [`ModelSpec::auto_candidates`] by an inner rolling-origin backtest per queue and use
-    /// the best (or the mean of the best three when that scores better).
+    /// the equal-weight mean of the better half of them.
     Auto,
     /// One model.
     Named(ModelSpec),
@@ -412,7 +412,7 @@ impl Default for ForecastOptions {
 /// One candidate's score in a queue's inner backtest.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RankEntry {
-    /// The model (`ensemble(a+b+c)` for the mean of the best three).
+    /// The model (`ensemble(a+b+c+d)` for the mean of the better half of the candidates).
     pub model: String,
     /// WAPE over the inner backtest (`None` when the model could not be fitted there).
     pub wape: Option<f64>,

@@ -9,8 +9,21 @@ use super::prepare::{prepare, Prepared};
 use super::{FitData, ForecastError, InnerBacktest, ModelChoice, ModelSpec, RankEntry};
 use crate::time::Datelike;
 
-/// How many of the best candidates `auto` averages into its ensemble.
-pub(crate) const ENSEMBLE_SIZE: usize = 3;
+/// `auto` forecasts with the equal-weight mean of the better half of its ranked candidates:
+/// `⌈n / 2⌉` of `n` (4 of the 7).
+///
+/// Why a trimmed mean rather than the inner backtest's winner: the winner's inner WAPE is the
+/// minimum of several noisy estimates and so optimistically biased (the more candidates, the
+/// more), and the equal-weight mean of the better models is known to be hard to beat by
+/// estimated weights or selection (the "forecast combination puzzle"). References: Smith, J. &
+/// Wallis, K. F. (2009), "A simple explanation of the forecast combination puzzle", Oxford
+/// Bulletin of Economics and Statistics 71(3):331–355; Aiolfi, M. & Timmermann, A. (2006),
+/// "Persistence in forecasting performance and conditional combination strategies", J.
+/// Econometrics 135:31–53 (combining the top-ranked models after trimming the worst);
+/// Timmermann, A. (2006), "Forecast combinations", Handbook of Economic Forecasting 1:135–196.
+pub(crate) fn ensemble_size(ranked: usize) -> usize {
+    ranked.div_ceil(2)
+}
 
 /// One queue's forecast from one origin.
 #[derive(Debug, Clone)]
@@ -284,8 +297,9 @@ impl<'a> Inner<'a> {
     }
 
     /// Ranks the candidates by inner WAPE (only those that forecast at every inner origin, so
-    /// that errors are comparable) and chooses the members of the forecast: the best, or the
-    /// mean of the best [`ENSEMBLE_SIZE`] when that scores better.
+    /// that errors are comparable) and chooses the members of the forecast: the better half of
+    /// the ranked candidates ([`ensemble_size`]), averaged with equal weights. The members'
+    /// mean is scored on the same inner origins and listed in the ranking.
     fn choose(&self, choice: &ModelChoice) -> (Vec<usize>, Vec<RankEntry>) {
         let k_n = self.origins.len();
         let mut ranking: Vec<(usize, Option<f64>)> = (0..self.candidates.len())
@@ -315,22 +329,15 @@ impl<'a> Inner<'a> {
             // No inner backtest possible: the caller picks the first model that fits.
             ModelChoice::Auto if scored.is_empty() => vec![],
             ModelChoice::Auto => {
-                let mut chosen = vec![scored[0]];
-                if scored.len() >= ENSEMBLE_SIZE {
-                    let top: Vec<usize> = scored[..ENSEMBLE_SIZE].to_vec();
-                    let ew = wape(&self.pairs(&top, false));
+                let top: Vec<usize> = scored[..ensemble_size(scored.len())].to_vec();
+                if top.len() > 1 {
                     rank_out.push(RankEntry {
                         model: ensemble_name(&top, &self.candidates),
-                        wape: ew,
+                        wape: wape(&self.pairs(&top, false)),
                     });
                     rank_out.sort_by(|a, b| by_wape(a.wape, b.wape));
-                    if let (Some(e), Some(b)) = (ew, ranking[0].1) {
-                        if e < b {
-                            chosen = top;
-                        }
-                    }
                 }
-                chosen
+                top
             }
         };
         (members, rank_out)

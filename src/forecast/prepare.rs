@@ -190,77 +190,48 @@ pub(crate) fn prepare(
     let usable: Vec<bool> = (0..days)
         .map(|j| observed[j] && special[j].is_none())
         .collect();
-    let wd = |j: usize| (first_wd + j) % 7;
-
-    // Template from the last TEMPLATE_WEEKS usable occurrences of each weekday.
-    let mut open = vec![false; 7 * d];
-    let mut seen = [0usize; 7];
-    for j in (0..days).rev() {
-        let w = wd(j);
-        if !usable[j] || seen[w] >= TEMPLATE_WEEKS {
-            continue;
-        }
-        seen[w] += 1;
-        for s in 0..d {
-            if vol[j * d + s].unwrap_or(0.0) > 0.0 {
-                open[w * d + s] = true;
-            }
-        }
-    }
-
-    // Nearest usable same-weekday days of each day, alternating before / after.
-    let neighbours = |j: usize| -> Vec<usize> {
-        let mut out = Vec::with_capacity(NEIGHBOURS);
-        let mut m = 1;
-        while out.len() < NEIGHBOURS && (m * 7 <= j || j + m * 7 < days) {
-            if m * 7 <= j && usable[j - m * 7] {
-                out.push(j - m * 7);
-            }
-            if out.len() < NEIGHBOURS && j + m * 7 < days && usable[j + m * 7] {
-                out.push(j + m * 7);
-            }
-            m += 1;
-        }
-        out
+    let series = Series {
+        vol,
+        d,
+        first_wd,
+        days,
     };
 
-    let mut raw = vec![0.0; days * d];
-    let mut expected = vec![0.0; days * d]; // imputed normal volume of special days
-    for j in 0..days {
-        let row = &mut raw[j * d..(j + 1) * d];
-        if usable[j] || (observed[j] && calendar.is_none()) {
-            for s in 0..d {
-                row[s] = vol[j * d + s].unwrap_or(0.0);
-            }
-            continue;
-        }
-        let nb = neighbours(j);
-        if nb.is_empty() {
-            continue;
-        }
-        for s in 0..d {
-            let m = nb
-                .iter()
-                .map(|&k| vol[k * d + s].unwrap_or(0.0))
-                .sum::<f64>()
-                / nb.len() as f64;
-            row[s] = if open[wd(j) * d + s] { m } else { 0.0 };
-            expected[j * d + s] = row[s];
-        }
-    }
+    // The observed values, missing (and with a calendar, special) days imputed: what the
+    // textbook baselines fit on.
+    let open1 = series.template(&usable);
+    let keep1: Vec<bool> = (0..days)
+        .map(|j| usable[j] || (observed[j] && calendar.is_none()))
+        .collect();
+    let (raw, expected1) = series.impute(&keep1, &usable, &open1);
 
     // Day-of-month factors from the observed totals; outliers are then looked for in the
     // series adjusted for them (a payday peak is an effect, not an outlier).
-    let month_day = month_day_factors(history, &raw, d, days, &usable, &neighbours);
-    let mut adjusted = raw.clone();
-    for j in 0..days {
-        let f = month_day[history.date(j).day() as usize];
-        for v in &mut adjusted[j * d..(j + 1) * d] {
-            *v /= f;
-        }
-    }
+    let month_day1 = month_day_factors(history, &raw, d, days, &usable, &|j| {
+        series.neighbours(j, &usable)
+    });
+    let adjusted1 = divide_by_month_day(history, &raw, d, &month_day1);
+    let outliers = series.outlier_days(&adjusted1, &usable);
 
-    let clean = hampel(&adjusted, &usable, d, &neighbours);
+    // Unmarked outlier days (an unlisted holiday, a closure, an outage) are treated as the
+    // calendar's special days are: left out of every neighbour set and imputed.
+    let (usable, open, expected, month_day, adjusted) = if outliers.is_empty() {
+        (usable, open1, expected1, month_day1, adjusted1)
+    } else {
+        let mut usable = usable;
+        for &j in &outliers {
+            usable[j] = false;
+        }
+        let open = series.template(&usable);
+        let (base, expected) = series.impute(&usable, &usable, &open);
+        let month_day = month_day_factors(history, &base, d, days, &usable, &|j| {
+            series.neighbours(j, &usable)
+        });
+        let adjusted = divide_by_month_day(history, &base, d, &month_day);
+        (usable, open, expected, month_day, adjusted)
+    };
+
+    let clean = hampel(&adjusted, &usable, d, &|j| series.neighbours(j, &usable));
     let ([closed, eve, reduced], occ) = special_effects(vol, &special, &observed, &expected, d);
 
     Prepared {
@@ -273,6 +244,163 @@ pub(crate) fn prepare(
         effects: [closed, eve, reduced],
         occurrences: occ,
         month_day,
+    }
+}
+
+/// `series` with each day divided by its day-of-month factor.
+fn divide_by_month_day(history: &History, series: &[f64], d: usize, f: &[f64; 32]) -> Vec<f64> {
+    let mut out = series.to_vec();
+    for (j, day) in out.chunks_mut(d).enumerate() {
+        let m = f[history.date(j).day() as usize];
+        for v in day {
+            *v /= m;
+        }
+    }
+    out
+}
+
+/// One queue's observed volumes before the origin, with the helpers that look at them per
+/// weekday.
+struct Series<'a> {
+    vol: &'a [Option<f64>],
+    d: usize,
+    first_wd: usize,
+    days: usize,
+}
+
+impl Series<'_> {
+    fn weekday(&self, j: usize) -> usize {
+        (self.first_wd + j) % 7
+    }
+
+    /// Open-interval template from the last [`TEMPLATE_WEEKS`] usable occurrences of each
+    /// weekday: a slot is open when any of them had a call in it.
+    fn template(&self, usable: &[bool]) -> Vec<bool> {
+        let d = self.d;
+        let mut open = vec![false; 7 * d];
+        let mut seen = [0usize; 7];
+        for j in (0..self.days).rev() {
+            let w = self.weekday(j);
+            if !usable[j] || seen[w] >= TEMPLATE_WEEKS {
+                continue;
+            }
+            seen[w] += 1;
+            for s in 0..d {
+                if self.vol[j * d + s].unwrap_or(0.0) > 0.0 {
+                    open[w * d + s] = true;
+                }
+            }
+        }
+        open
+    }
+
+    /// The [`NEIGHBOURS`] nearest usable same-weekday days of day `j`, alternating before /
+    /// after.
+    fn neighbours(&self, j: usize, usable: &[bool]) -> Vec<usize> {
+        let days = self.days;
+        let mut out = Vec::with_capacity(NEIGHBOURS);
+        let mut m = 1;
+        while out.len() < NEIGHBOURS && (m * 7 <= j || j + m * 7 < days) {
+            if m * 7 <= j && usable[j - m * 7] {
+                out.push(j - m * 7);
+            }
+            if out.len() < NEIGHBOURS && j + m * 7 < days && usable[j + m * 7] {
+                out.push(j + m * 7);
+            }
+            m += 1;
+        }
+        out
+    }
+
+    /// The series with the days where `keep` is false imputed per slot by the mean of their
+    /// usable same-weekday neighbours (0 in the template's closed slots), and the imputed
+    /// values (0 on kept days).
+    fn impute(&self, keep: &[bool], usable: &[bool], open: &[bool]) -> (Vec<f64>, Vec<f64>) {
+        let d = self.d;
+        let mut out = vec![0.0; self.days * d];
+        let mut expected = vec![0.0; self.days * d];
+        for j in 0..self.days {
+            let row = &mut out[j * d..(j + 1) * d];
+            if keep[j] {
+                for (s, v) in row.iter_mut().enumerate() {
+                    *v = self.vol[j * d + s].unwrap_or(0.0);
+                }
+                continue;
+            }
+            let nb = self.neighbours(j, usable);
+            if nb.is_empty() {
+                continue;
+            }
+            for (s, v) in row.iter_mut().enumerate() {
+                let m = nb
+                    .iter()
+                    .map(|&k| self.vol[k * d + s].unwrap_or(0.0))
+                    .sum::<f64>()
+                    / nb.len() as f64;
+                *v = if open[self.weekday(j) * d + s] {
+                    m
+                } else {
+                    0.0
+                };
+                expected[j * d + s] = *v;
+            }
+        }
+        (out, expected)
+    }
+
+    /// Usable days whose total departs from its expectation by more than chance allows.
+    ///
+    /// # Formula
+    /// With `T_j` the day's total and `E_j` the median total of its usable same-weekday
+    /// neighbours, `r_j = ln((T_j + 1) / (E_j + 1))`; the local level `m_j` is the median of
+    /// `r` over the usable days within three days of `j` (so that a level shift, which moves
+    /// every day of the week, is not an outlier), and `z_j = r_j − m_j`. A day is an outlier
+    /// when `|z_j| > HAMPEL_T · max(1.4826 · MAD(z), 1 / √(E_j + 1))`, the MAD taken over all
+    /// the queue's days and the floor being the Poisson standard deviation of `ln T`.
+    ///
+    /// # References
+    /// Chen, C. & Liu, L.-M. (1993), "Joint estimation of model parameters and outlier effects
+    /// in time series", JASA 88(421):284–297 (outliers found on the residuals of an expected
+    /// value, then replaced before fitting); Hyndman, R. J. & Athanasopoulos, G. (2021),
+    /// *Forecasting: Principles and Practice*, 3rd ed., §13.9 (robust outlier replacement, R
+    /// `forecast::tsclean`); Pearson (2002) (the Hampel identifier).
+    fn outlier_days(&self, adjusted: &[f64], usable: &[bool]) -> Vec<usize> {
+        let d = self.d;
+        let total = |j: usize| adjusted[j * d..(j + 1) * d].iter().sum::<f64>();
+        let mut r: Vec<Option<(f64, f64)>> = vec![None; self.days];
+        let mut buf = Vec::with_capacity(NEIGHBOURS);
+        for j in (0..self.days).filter(|&j| usable[j]) {
+            let nb = self.neighbours(j, usable);
+            if nb.len() < 3 {
+                continue;
+            }
+            buf.clear();
+            buf.extend(nb.iter().map(|&k| total(k)));
+            let e = median(&mut buf);
+            if e > 0.0 {
+                r[j] = Some((((total(j) + 1.0) / (e + 1.0)).ln(), e));
+            }
+        }
+        let z: Vec<Option<(f64, f64)>> = (0..self.days)
+            .map(|j| {
+                let (rj, e) = r[j]?;
+                buf.clear();
+                buf.extend(
+                    (j.saturating_sub(3)..(j + 4).min(self.days)).filter_map(|k| r[k].map(|x| x.0)),
+                );
+                Some((rj - median(&mut buf), e))
+            })
+            .collect();
+        let mut dev: Vec<f64> = z.iter().flatten().map(|x| x.0.abs()).collect();
+        if dev.len() < 7 {
+            return Vec::new();
+        }
+        let scale = 1.4826 * median(&mut dev);
+        (0..self.days)
+            .filter(|&j| {
+                z[j].is_some_and(|(zj, e)| zj.abs() > HAMPEL_T * scale.max(1.0 / (e + 1.0).sqrt()))
+            })
+            .collect()
     }
 }
 
@@ -493,5 +621,59 @@ mod tests {
             "{:?}",
             p.month_day
         );
+    }
+
+    /// Ten weeks of an hourly queue, 100 calls at 10:00 and 50 at 11:00 every day with a ±4 %
+    /// deterministic wiggle; `closed` gets no call, and from `shift` on every day is 60 % busier.
+    fn outlier_series(closed: usize, shift: usize) -> History {
+        let mut v = Vec::new();
+        for j in 0..70 {
+            let wiggle = 1.0 + 0.04 * ((j * 5 % 7) as f64 - 3.0) / 3.0;
+            let level = if j >= shift { 1.6 } else { 1.0 };
+            for s in 0..24 {
+                let base = match s {
+                    10 => 100.0,
+                    11 => 50.0,
+                    _ => 0.0,
+                };
+                v.push(Some(if j == closed {
+                    0.0
+                } else {
+                    base * wiggle * level
+                }));
+            }
+        }
+        History::from_series(
+            parse_timestamp("1999-01-01").unwrap(),
+            IntervalLength::from_minutes(60).unwrap(),
+            vec![SeriesInput {
+                queue: "Q".into(),
+                volume: v,
+                aht_secs: vec![],
+            }],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn an_unmarked_closed_day_is_an_outlier_day_but_a_level_shift_is_not() {
+        let h = outlier_series(30, 63);
+        let series = Series {
+            vol: h.queues()[0].volume(),
+            d: 24,
+            first_wd: h.first_weekday(),
+            days: 70,
+        };
+        let y: Vec<f64> = series.vol.iter().map(|v| v.unwrap_or(0.0)).collect();
+        assert_eq!(
+            series.outlier_days(&y, &[true; 70]),
+            vec![30],
+            "only the closed day: the last week's 60 % rise is a new level, not seven outliers"
+        );
+        // Imputed from its same-weekday neighbours for the models, kept for the baselines.
+        let p = prepare(&h, &h.queues()[0], None, 70);
+        let c = p.clean[30 * 24 + 10];
+        assert!((c / 100.0 - 1.0).abs() < 0.1, "{c}");
+        assert_eq!(p.raw[30 * 24 + 10], 0.0);
     }
 }

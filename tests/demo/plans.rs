@@ -118,10 +118,11 @@ pub(crate) fn check_evaluate(out: &Path) {
             }
         }
     }
-    // February's actual calls were not the forecast: NW on Tuesday 9th and PS on Wednesday
-    // 10th fall below 80 % with the published agents.
+    // February's actual calls were not the forecast: NW on Tuesday 9th and on Saturday 13th
+    // fall below 80 % with the published agents (before issue #17's forecast changes: NW on the
+    // 9th and PS on the 10th).
     assert!(below_sl >= 2, "{err}");
-    for (q, d) in [("NW", "1999-02-09"), ("PS", "1999-02-10")] {
+    for (q, d) in [("NW", "1999-02-09"), ("NW", "1999-02-13")] {
         let r = rows
             .iter()
             .find(|r| r["queue"] == q && r["date"] == d)
