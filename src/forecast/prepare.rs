@@ -222,13 +222,15 @@ pub(crate) fn prepare(
         for &j in &outliers {
             usable[j] = false;
         }
-        let open = series.template(&usable);
-        let (base, expected) = series.impute(&usable, &usable, &open);
+        // The open-hours template stays that of the observed days: an unusual day's level
+        // says nothing about which slots are open, and the textbook baselines (which the
+        // template also closes) must not depend on the outlier search.
+        let (base, expected) = series.impute(&usable, &usable, &open1);
         let month_day = month_day_factors(history, &base, d, days, &usable, &|j| {
             series.neighbours(j, &usable)
         });
         let adjusted = divide_by_month_day(history, &base, d, &month_day);
-        (usable, open, expected, month_day, adjusted)
+        (usable, open1, expected, month_day, adjusted)
     };
 
     let clean = hampel(&adjusted, &usable, d, &|j| series.neighbours(j, &usable));
