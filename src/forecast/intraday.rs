@@ -161,6 +161,19 @@ impl LevelUpdate {
         best.map(|b| b.0)
     }
 
+    /// Σ over `days` of the afternoon's absolute error `Σ_{t ≥ off} |a_t − r·f_t|` with this
+    /// rule's factor `r` (days whose morning has a gap count unchanged, `r` = 1).
+    pub(crate) fn afternoon_error(&self, days: &[InnerDay], off: usize) -> f64 {
+        days.iter()
+            .map(|day| {
+                let r = self.factor(&day.actual, &day.forecast, off).unwrap_or(1.0);
+                (off..day.forecast.len())
+                    .filter_map(|t| day.actual[t].map(|a| (a - r * day.forecast[t].max(0.0)).abs()))
+                    .sum::<f64>()
+            })
+            .sum()
+    }
+
     /// The factor for the rest of the day from the morning's `actual` (slots `0..off`) and
     /// the day's `forecast`; `None` when a morning slot with a forecast has no actual.
     pub(crate) fn factor(

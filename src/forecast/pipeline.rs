@@ -471,27 +471,15 @@ pub(crate) fn run_queue(
     let day_ahead = (off > 0).then(|| forecast[off..].to_vec());
     if off > 0 {
         let actual: Vec<Option<f64>> = (0..off).map(|t| q.actual(origin_day * d + t)).collect();
-        let rule = if members.is_empty() {
-            None
-        } else {
-            LevelUpdate::fit(&inn.days(&members), d, off)
+        let today = Today {
+            actual: &actual,
+            d,
+            off,
+            full,
         };
-        let r = match rule {
-            Some(rule) => rule.factor(&actual, &forecast, off).unwrap_or(1.0),
-            None if members.is_empty() => 1.0,
-            // Too few inner days to learn the rule: the gamma–Poisson posterior of the day's
-            // level, from a complete morning (closed slots, without a row or a forecast, skipped).
-            None => {
-                let morning: Option<Vec<(f64, f64)>> = (0..off)
-                    .filter(|&t| actual[t].is_some() || forecast[t] > 0.0)
-                    .map(|t| actual[t].map(|y| (y, forecast[t])))
-                    .collect();
-                morning.map_or(1.0, |m| level_update(&m, inn.day_level_variance(&members)))
-            }
-        };
-        for v in &mut forecast[off..d.min(full)] {
-            *v *= r;
-        }
+        reforecast_today(&mut forecast, &today, &inn, &members, |c| {
+            predict_prepared(&inn.candidates[c], &p, history, calendar, full)
+        })?;
     }
     // Interval calibration: the chosen forecast's inner errors on normal days (special days
     // are few and their effects are estimated from fewer occurrences; letting them into the
@@ -561,6 +549,81 @@ pub(crate) fn run_queue(
         day_ahead,
         warnings,
     })
+}
+
+/// The origin's day as an intraday origin sees it: the morning's actuals (slots `0..off`).
+struct Today<'a> {
+    actual: &'a [Option<f64>],
+    d: usize,
+    off: usize,
+    full: usize,
+}
+
+/// Intraday origin: the rest of today (`off..d`) of `forecast` (the day-ahead forecast of the
+/// `members`) replaced by an updated one.
+///
+/// The base of the update is the members' mean or, for an ensemble, its inner winner alone —
+/// whichever, updated by its own [`LevelUpdate`], had the smaller absolute error over the
+/// inner days' afternoons (a mean of several models carries less of the day's level error
+/// that the morning reveals, so the better day-ahead base is not always the better base to
+/// update). With too few inner days for the rule, the members' forecast is scaled by the
+/// gamma–Poisson [`level_update`].
+fn reforecast_today(
+    forecast: &mut [f64],
+    today: &Today<'_>,
+    inn: &Inner,
+    members: &[usize],
+    predict: impl Fn(usize) -> Result<Vec<f64>, ForecastError>,
+) -> Result<(), ForecastError> {
+    let Today {
+        actual,
+        d,
+        off,
+        full,
+    } = *today;
+    let end = d.min(full);
+    if members.is_empty() {
+        return Ok(());
+    }
+    let mut bases: Vec<&[usize]> = vec![members];
+    if members.len() > 1 {
+        bases.push(&members[..1]);
+    }
+    let mut best: Option<(f64, &[usize], LevelUpdate)> = None;
+    for base in bases {
+        let days = inn.days(base);
+        let Some(rule) = LevelUpdate::fit(&days, d, off) else {
+            continue;
+        };
+        let err = rule.afternoon_error(&days, off);
+        if best.as_ref().is_none_or(|b| err < b.0) {
+            best = Some((err, base, rule));
+        }
+    }
+    let Some((_, base, rule)) = best else {
+        // Too few inner days to learn the rule: the gamma–Poisson posterior of the day's
+        // level, from a complete morning (closed slots, without a row or a forecast, skipped).
+        let morning: Option<Vec<(f64, f64)>> = (0..off)
+            .filter(|&t| actual[t].is_some() || forecast[t] > 0.0)
+            .map(|t| actual[t].map(|y| (y, forecast[t])))
+            .collect();
+        let r = morning.map_or(1.0, |m| level_update(&m, inn.day_level_variance(members)));
+        for v in &mut forecast[off..end] {
+            *v *= r;
+        }
+        return Ok(());
+    };
+    let own;
+    let base_fc: &[f64] = if base.len() == members.len() {
+        forecast
+    } else {
+        own = predict(base[0])?;
+        &own
+    };
+    let r = rule.factor(actual, base_fc, off).unwrap_or(1.0);
+    let updated: Vec<f64> = base_fc[off..end].iter().map(|v| v * r).collect();
+    forecast[off..end].copy_from_slice(&updated);
+    Ok(())
 }
 
 /// Warnings for the special days of the horizon whose effect class has no past occurrence in
