@@ -7,11 +7,22 @@
 //! same weekday and slot over the [`NEIGHBOURS`] nearest usable days of that weekday (before or
 //! after it, inside the history): a day absent from history is unknown, never zero.
 //!
-//! # Outliers (Hampel filter on the weekly lag)
-//! Every observed value is compared with the median `m` of the same weekday and slot on its
-//! [`NEIGHBOURS`] nearest usable days; it is replaced by `m` when
+//! # Outliers (Hampel filter on the weekly lag, level-corrected)
+//! Every observed value `y` of day `j` is compared with the median `m` of the same weekday and
+//! slot on its [`NEIGHBOURS`] nearest usable days `k`, each neighbour's value first scaled by
+//! the ratio `L_j / L_k` of the two days' local levels; it is replaced by `m` when
 //! `|y − m| > HAMPEL_T · max(1.4826 · MAD, √max(m, 1))`. The floor `√m` is the Poisson standard
 //! deviation of a count with mean `m`, so the filter is scale-free across queue sizes.
+//!
+//! The local level is the one the outlier-day search removes (there relative to the same
+//! weekday's neighbours): `ln L_j` is the median, over the usable days `i` within three days of
+//! `j`, of `ln((T_i + 1) / (P_w(i) + 1))`, with `T_i` the day's total and `P_w` the median total
+//! of weekday `w` over the usable history (weekdays with `P_w = 0`, closed ones, do not vote).
+//! Why: the neighbours of a day in the last week before the origin are all older, so without
+//! the correction a genuine rise (a campaign, a new product, growth) makes every interval of
+//! that week an "outlier" against the lower weeks and the models never see it. A level shift
+//! moves the whole ±3-day window and so the ratio; a single-interval spike, or one odd day, moves
+//! the median of seven days hardly at all and is still replaced.
 //! Reference: Pearson, R. K. (2002), "Outliers in process modeling and identification", IEEE
 //! Trans. Control Systems Technology 10(1):55–63 (the Hampel identifier, t = 3 typical; we use a
 //! more conservative 4 because arrival counts are over-dispersed).
@@ -68,14 +79,17 @@ impl Prepared {
 }
 
 /// Hampel filter on usable days: a value further than [`HAMPEL_T`] robust scales from the
-/// median of its same-weekday neighbours is replaced by that median.
+/// median of its same-weekday neighbours (each scaled by the ratio of the local levels, see
+/// [`local_levels`]) is replaced by that median.
 fn hampel(
     adjusted: &[f64],
     usable: &[bool],
     d: usize,
+    first_wd: usize,
     neighbours: &dyn Fn(usize) -> Vec<usize>,
 ) -> Vec<f64> {
     let days = usable.len();
+    let level = local_levels(adjusted, usable, d, first_wd);
     let mut clean = adjusted.to_vec();
     let mut buf = Vec::with_capacity(NEIGHBOURS);
     let mut dev = Vec::with_capacity(NEIGHBOURS);
@@ -87,10 +101,17 @@ fn hampel(
         if nb.len() < 3 {
             continue;
         }
+        let ratio: Vec<f64> = nb
+            .iter()
+            .map(|&k| match (level[j], level[k]) {
+                (Some(lj), Some(lk)) => (lj - lk).exp(),
+                _ => 1.0,
+            })
+            .collect();
         for s in 0..d {
             let y = adjusted[j * d + s];
             buf.clear();
-            buf.extend(nb.iter().map(|&k| adjusted[k * d + s]));
+            buf.extend(nb.iter().zip(&ratio).map(|(&k, r)| r * adjusted[k * d + s]));
             let m = median(&mut buf);
             dev.clear();
             dev.extend(buf.iter().map(|v| (v - m).abs()));
@@ -103,6 +124,39 @@ fn hampel(
     }
 
     clean
+}
+
+/// The log local level `ln L_j` of every usable day (`None` where it has no usable day of an
+/// open weekday within three days): the median over the usable days `i` in `[j − 3, j + 3]` of
+/// `ln((T_i + 1) / (P_w(i) + 1))`, `T_i` the day's total and `P_w` the median total of weekday
+/// `w` over the usable days (a weekday with `P_w = 0` is closed and does not vote).
+fn local_levels(adjusted: &[f64], usable: &[bool], d: usize, first_wd: usize) -> Vec<Option<f64>> {
+    let days = usable.len();
+    let total = |j: usize| adjusted[j * d..(j + 1) * d].iter().sum::<f64>();
+    let wd = |j: usize| (first_wd + j) % 7;
+    let mut profile = [0.0; 7];
+    let mut buf = Vec::new();
+    for (w, p) in profile.iter_mut().enumerate() {
+        buf.clear();
+        buf.extend((0..days).filter(|&j| usable[j] && wd(j) == w).map(total));
+        *p = median(&mut buf);
+    }
+    let n: Vec<Option<f64>> = (0..days)
+        .map(|i| {
+            let p = profile[wd(i)];
+            (usable[i] && p > 0.0).then(|| ((total(i) + 1.0) / (p + 1.0)).ln())
+        })
+        .collect();
+    (0..days)
+        .map(|j| {
+            if !usable[j] {
+                return None;
+            }
+            buf.clear();
+            buf.extend((j.saturating_sub(3)..(j + 4).min(days)).filter_map(|i| n[i]));
+            (!buf.is_empty()).then(|| median(&mut buf))
+        })
+        .collect()
 }
 
 /// Special-day effects (closed, eve, reduced) from past occurrences: per slot, observed ÷
@@ -233,7 +287,9 @@ pub(crate) fn prepare(
         (usable, open1, expected, month_day, adjusted)
     };
 
-    let clean = hampel(&adjusted, &usable, d, &|j| series.neighbours(j, &usable));
+    let clean = hampel(&adjusted, &usable, d, first_wd, &|j| {
+        series.neighbours(j, &usable)
+    });
     let ([closed, eve, reduced], occ) = special_effects(vol, &special, &observed, &expected, d);
 
     Prepared {
@@ -522,6 +578,8 @@ mod tests {
     use super::*;
     use crate::forecast::calendar::SpecialDay;
     use crate::forecast::history::SeriesInput;
+    use crate::forecast::pipeline::predict_prepared;
+    use crate::forecast::{FitData, ModelSpec};
     use crate::time::parse_timestamp;
     use crate::units::IntervalLength;
 
@@ -625,9 +683,11 @@ mod tests {
         );
     }
 
-    /// Ten weeks of an hourly queue, 100 calls at 10:00 and 50 at 11:00 every day with a ±4 %
-    /// deterministic wiggle; `closed` gets no call, and from `shift` on every day is 60 % busier.
-    fn outlier_series(closed: usize, shift: usize) -> History {
+    /// Ten weeks of an hourly queue, 100 calls at 10:00 and 50 in the other hours 8–17 every
+    /// day with a ±4 % deterministic wiggle; `closed` gets no call, from `shift` on every day is
+    /// 60 % busier, and each `(day, slot)` of `spikes` has twice its volume (too little to make
+    /// its day an outlier day).
+    fn outlier_series(closed: usize, shift: usize, spikes: &[(usize, usize)]) -> History {
         let mut v = Vec::new();
         for j in 0..70 {
             let wiggle = 1.0 + 0.04 * ((j * 5 % 7) as f64 - 3.0) / 3.0;
@@ -635,13 +695,14 @@ mod tests {
             for s in 0..24 {
                 let base = match s {
                     10 => 100.0,
-                    11 => 50.0,
+                    8..=17 => 50.0,
                     _ => 0.0,
                 };
+                let spike = if spikes.contains(&(j, s)) { 2.0 } else { 1.0 };
                 v.push(Some(if j == closed {
                     0.0
                 } else {
-                    base * wiggle * level
+                    base * wiggle * level * spike
                 }));
             }
         }
@@ -659,7 +720,7 @@ mod tests {
 
     #[test]
     fn an_unmarked_closed_day_is_an_outlier_day_but_a_level_shift_is_not() {
-        let h = outlier_series(30, 63);
+        let h = outlier_series(30, 63, &[]);
         let series = Series {
             vol: h.queues()[0].volume(),
             d: 24,
@@ -677,5 +738,54 @@ mod tests {
         let c = p.clean[30 * 24 + 10];
         assert!((c / 100.0 - 1.0).abs() < 0.1, "{c}");
         assert_eq!(p.raw[30 * 24 + 10], 0.0);
+    }
+
+    /// Issue #17: the last week before the origin is 60 % busier than the nine before it. The
+    /// interval filter must keep it (it used to replace every interval of that week by the
+    /// older weeks' median), so that a model on the cleaned series follows the rise.
+    #[test]
+    fn a_level_rise_over_the_last_week_is_kept() {
+        let h = outlier_series(30, 63, &[]);
+        let p = prepare(&h, &h.queues()[0], None, 70);
+        for j in 63..70 {
+            for s in [10, 11] {
+                assert_eq!(p.clean[j * 24 + s], p.raw[j * 24 + s], "day {j} slot {s}");
+            }
+        }
+        let week = |y: &[f64]| y.iter().sum::<f64>();
+        let before = week(&p.raw[56 * 24..63 * 24]);
+        let data = FitData {
+            y: &p.clean,
+            slots_per_day: 24,
+            first_weekday: p.first_wd,
+        };
+        let f = ModelSpec::parse("mean-4w")
+            .unwrap()
+            .fit_predict(&data, 7 * 24)
+            .unwrap();
+        // (3 · 1 + 1.6) / 4 = 1.15 of the older level; 1.0 when the rise is cleaned away.
+        assert!(week(&f) > 1.1 * before, "mean-4w {} vs {before}", week(&f));
+        let spec = ModelSpec::parse("ets-profile").unwrap();
+        let f = predict_prepared(&spec, &p, &h, None, 7 * 24).unwrap();
+        assert!(
+            week(&f) > 1.3 * before,
+            "ets-profile {} vs {before}",
+            week(&f)
+        );
+    }
+
+    #[test]
+    fn a_single_interval_spike_is_still_replaced_also_after_a_level_shift() {
+        let h = outlier_series(30, 63, &[(40, 11), (66, 11)]);
+        let p = prepare(&h, &h.queues()[0], None, 70);
+        let c = p.clean[40 * 24 + 11];
+        assert!((c / 50.0 - 1.0).abs() < 0.1, "old level: {c}");
+        let c = p.clean[66 * 24 + 11];
+        assert!((c / 80.0 - 1.0).abs() < 0.1, "new level: {c}");
+        assert_eq!(
+            p.clean[66 * 24 + 10],
+            p.raw[66 * 24 + 10],
+            "rest of the day kept"
+        );
     }
 }
