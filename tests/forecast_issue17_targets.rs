@@ -34,7 +34,7 @@ fn weekly(from: &str, n: i64) -> Vec<wfm::time::NaiveDateTime> {
 }
 
 /// 12 weekly Mondays at 12:00 on the VRU series, the rest of each day: the reforecast's WAPE at
-/// least 10 % below the day-ahead forecast of the same intervals (docs/forecast.md: 0.855).
+/// least 10 % below the day-ahead forecast of the same intervals (docs/forecast.md: 0.838).
 #[test]
 fn noon_reforecast_beats_the_day_ahead_forecast_on_the_vru_series() {
     let Some(vru) = shared("vru_arrivals_30min.csv") else {
@@ -112,10 +112,10 @@ fn noon_ratio(h: &History, calendar: Option<&Calendar>) -> (f64, usize) {
 }
 
 /// Many origins (docs/forecast.md, *Intraday reforecast*): the VRU series at 12:00 on all 168
-/// days of both quarters, without the calendar (0.843: ≥ 10 % gain) and with it (0.937: the
+/// days of both quarters, without the calendar (0.851: ≥ 10 % gain) and with it (0.942: the
 /// update must not undo what the calendar knows — it did, 1.083, when a holiday's near-zero
 /// morning forecast turned a few calls into a large ratio); the weekday business-hours series
-/// with the calendar (0.916: ≥ 3 % gain; it was never updated before, 1.000).
+/// with the calendar (0.915: ≥ 3 % gain; it was never updated before, 1.000).
 #[test]
 fn noon_reforecast_on_every_day_of_both_quarters() {
     let (Some(vru), Some(cal)) = (
