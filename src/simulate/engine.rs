@@ -28,18 +28,36 @@
 //! which it comes back (counted in its `offered` and `retrials`), with a fresh patience. A
 //! retrial that would come back after the horizon is not made.
 
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 use super::rng::Rng;
 use super::routing::AgentSelection;
 use super::{Arrivals, GroupTally, Prepared, RepTally, Tally};
 
+/// A heap event. The time is kept as an integer key that orders as [`f64::total_cmp`] orders
+/// the times (the same map of the bits), so the heap's order (time, then creation) is an
+/// integer comparison of `key` = (time key, creation number) packed in a `u128`.
 #[derive(Debug, Clone, Copy)]
 struct Event {
-    t: f64,
-    seq: u64,
+    key: u128,
     what: What,
+}
+
+const SIGN: u64 = 1 << 63;
+
+/// The key of time `t`: flips every bit of a negative float, only the sign bit of the others.
+#[inline]
+fn time_key(t: f64) -> u64 {
+    let b = t.to_bits();
+    b ^ (((b as i64 >> 63) as u64) | SIGN)
+}
+
+impl Event {
+    #[inline]
+    fn time(&self) -> f64 {
+        let k = (self.key >> 64) as u64;
+        f64::from_bits(if k & SIGN != 0 { k ^ SIGN } else { !k })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,21 +69,62 @@ enum What {
     Deadline(u32),
 }
 
-impl PartialEq for Event {
-    fn eq(&self, o: &Self) -> bool {
-        self.cmp(o) == Ordering::Equal
-    }
+/// A 4-ary min-heap of events by `key` (keys are unique, so the pops are in one order whatever
+/// the heap's shape). It holds about one event per busy agent; four children per node halve the
+/// levels a pop goes through against a binary heap.
+#[derive(Debug)]
+struct EventHeap {
+    v: Vec<Event>,
 }
-impl Eq for Event {}
-impl PartialOrd for Event {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
+
+impl EventHeap {
+    #[inline]
+    fn peek(&self) -> Option<&Event> {
+        self.v.first()
     }
-}
-impl Ord for Event {
-    /// Reversed: the heap pops the earliest event, then the earliest created.
-    fn cmp(&self, o: &Self) -> Ordering {
-        o.t.total_cmp(&self.t).then(o.seq.cmp(&self.seq))
+
+    #[inline]
+    fn push(&mut self, e: Event) {
+        let mut i = self.v.len();
+        self.v.push(e);
+        while i > 0 {
+            let parent = (i - 1) / 4;
+            if self.v[parent].key <= e.key {
+                break;
+            }
+            self.v[i] = self.v[parent];
+            i = parent;
+        }
+        self.v[i] = e;
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<Event> {
+        let last = self.v.pop()?;
+        let Some(&top) = self.v.first() else {
+            return Some(last);
+        };
+        let n = self.v.len();
+        let mut i = 0;
+        loop {
+            let first = 4 * i + 1;
+            if first >= n {
+                break;
+            }
+            let mut c = first;
+            for k in first + 1..(first + 4).min(n) {
+                if self.v[k].key < self.v[c].key {
+                    c = k;
+                }
+            }
+            if last.key <= self.v[c].key {
+                break;
+            }
+            self.v[i] = self.v[c];
+            i = c;
+        }
+        self.v[i] = last;
+        Some(top)
     }
 }
 
@@ -95,7 +154,7 @@ struct Sim<'a> {
     rng: Rng,
     /// Synchronized streams (arrival, patience, service) per queue; empty: `rng` draws all.
     streams: Vec<[Rng; 3]>,
-    heap: BinaryHeap<Event>,
+    heap: EventHeap,
     seq: u64,
     /// Per queue: time and creation number of its pending arrival (`NO_ARRIVAL` when none).
     arrival: Vec<(f64, u64)>,
@@ -123,7 +182,9 @@ pub(super) fn run(p: &Prepared, seed: u64, rep: u64) -> RepTally {
         } else {
             Vec::new()
         },
-        heap: BinaryHeap::with_capacity(64),
+        heap: EventHeap {
+            v: Vec::with_capacity(64),
+        },
         seq: 0,
         arrival: vec![NO_ARRIVAL; nq],
         now: 0.0,
@@ -147,13 +208,16 @@ pub(super) fn run(p: &Prepared, seed: u64, rep: u64) -> RepTally {
     let mut boundary = 1;
     loop {
         let (q, (ta, sa)) = s.first_arrival();
-        let arrival_first = s
-            .heap
-            .peek()
-            .is_none_or(|ev| ta < ev.t || (ta == ev.t && sa < ev.seq));
-        let next = match s.heap.peek() {
-            Some(ev) if !arrival_first => ev.t,
-            _ => ta,
+        let (arrival_first, next) = match s.heap.peek() {
+            Some(ev) => {
+                let te = ev.time();
+                if ta < te || (ta == te && u128::from(sa) < ev.key & u128::from(u64::MAX)) {
+                    (true, ta)
+                } else {
+                    (false, te)
+                }
+            }
+            None => (true, ta),
         };
         let b = boundary as f64 * p.interval_secs;
         if boundary > n || next < b {
@@ -165,7 +229,7 @@ pub(super) fn run(p: &Prepared, seed: u64, rep: u64) -> RepTally {
             }
             match s.heap.pop() {
                 Some(ev) => {
-                    s.now = ev.t;
+                    s.now = ev.time();
                     s.handle(ev.what);
                     continue;
                 }
@@ -231,8 +295,7 @@ impl Sim<'_> {
     fn push(&mut self, t: f64, what: What) {
         self.seq += 1;
         self.heap.push(Event {
-            t,
-            seq: self.seq,
+            key: (u128::from(time_key(t)) << 64) | u128::from(self.seq),
             what,
         });
     }
@@ -523,5 +586,67 @@ impl Sim<'_> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_keys_order_as_total_cmp_and_give_the_time_back() {
+        let ts = [
+            f64::NEG_INFINITY,
+            -3.5,
+            -f64::MIN_POSITIVE,
+            -0.0,
+            0.0,
+            f64::MIN_POSITIVE,
+            1e-300,
+            0.25,
+            180.0,
+            1.8e6,
+            f64::INFINITY,
+        ];
+        for &a in &ts {
+            let ev = Event {
+                key: u128::from(time_key(a)) << 64,
+                what: What::Completion(0),
+            };
+            assert_eq!(ev.time().to_bits(), a.to_bits());
+            for &b in &ts {
+                assert_eq!(time_key(a).cmp(&time_key(b)), a.total_cmp(&b), "{a} {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_heap_pops_in_key_order() {
+        let mut rng = Rng::for_replication(3, 0);
+        let mut heap = EventHeap { v: Vec::new() };
+        let mut popped = Vec::new();
+        let mut pushed = Vec::new();
+        for seq in 0..2_000u64 {
+            // Pushes and pops interleaved, with tied times, the heap growing to ~100 events.
+            let t = (rng.exp1() * 10.0).floor();
+            let key = (u128::from(time_key(t)) << 64) | u128::from(seq);
+            heap.push(Event {
+                key,
+                what: What::Completion(0),
+            });
+            pushed.push(key);
+            if rng.uniform_open0() < 0.45 {
+                let min = heap.v.iter().map(|e| e.key).min();
+                let e = heap.pop().map(|e| e.key);
+                assert_eq!(e, min);
+                popped.extend(e);
+            }
+        }
+        while let Some(e) = heap.pop() {
+            popped.push(e.key);
+        }
+        pushed.sort_unstable();
+        popped.sort_unstable();
+        assert_eq!(popped, pushed);
     }
 }
