@@ -104,26 +104,28 @@ impl EventHeap {
         let Some(&top) = self.v.first() else {
             return Some(last);
         };
-        let n = self.v.len();
+        let v = &mut self.v[..];
+        let n = v.len();
         let mut i = 0;
         loop {
             let first = 4 * i + 1;
             if first >= n {
                 break;
             }
-            let mut c = first;
-            for k in first + 1..(first + 4).min(n) {
-                if self.v[k].key < self.v[c].key {
-                    c = k;
+            let kids = &v[first..(first + 4).min(n)];
+            let (mut c, mut ck) = (first, kids[0].key);
+            for (k, e) in kids.iter().enumerate().skip(1) {
+                if e.key < ck {
+                    (c, ck) = (first + k, e.key);
                 }
             }
-            if last.key <= self.v[c].key {
+            if last.key <= ck {
                 break;
             }
-            self.v[i] = self.v[c];
+            v[i] = v[c];
             i = c;
         }
-        self.v[i] = last;
+        v[i] = last;
         Some(top)
     }
 }
