@@ -137,6 +137,8 @@ struct Inner<'a> {
     fcs: Vec<Vec<Option<Vec<f64>>>>,
     /// `actuals[k][t]`: the observed value (rows present in the input only).
     actuals: Vec<Vec<Option<f64>>>,
+    /// The candidate whose within-day shape an ensemble takes ([`shape_source`]).
+    shape: Option<usize>,
 }
 
 impl<'a> Inner<'a> {
@@ -186,6 +188,7 @@ impl<'a> Inner<'a> {
             }
             actuals.push((0..h_in).map(|t| q.actual(od * d + t)).collect());
         }
+        let shape = shape_source(&candidates);
         Ok(Inner {
             history,
             calendar,
@@ -194,7 +197,16 @@ impl<'a> Inner<'a> {
             origins,
             fcs,
             actuals,
+            shape,
         })
+    }
+
+    /// The forecast of `members` at inner origin `k` ([`combine`]), or `None` when one of
+    /// them could not fit there.
+    fn combined(&self, members: &[usize], k: usize) -> Option<Vec<f64>> {
+        let fcs: Option<Vec<&[f64]>> = members.iter().map(|&c| self.fcs[c][k].as_deref()).collect();
+        let shape = self.shape.and_then(|c| self.fcs[c][k].as_deref());
+        Some(combine(&fcs?, shape, self.d))
     }
 
     /// Whether `date` is a special day of the calendar.
@@ -208,20 +220,15 @@ impl<'a> Inner<'a> {
     fn pairs(&self, members: &[usize], normal_days_only: bool) -> Vec<(f64, f64)> {
         let mut out = Vec::new();
         for (k, &od) in self.origins.iter().enumerate() {
-            if members.iter().any(|&c| self.fcs[c][k].is_none()) {
+            let Some(fc) = self.combined(members, k) else {
                 continue;
-            }
+            };
             for (t, a) in self.actuals[k].iter().enumerate() {
                 let Some(a) = a else { continue };
                 if normal_days_only && self.special(od + t / self.d) {
                     continue;
                 }
-                let f = members
-                    .iter()
-                    .map(|&c| self.fcs[c][k].as_ref().map_or(0.0, |f| f[t]))
-                    .sum::<f64>()
-                    / members.len() as f64;
-                out.push((*a, f));
+                out.push((*a, fc[t]));
             }
         }
         out
@@ -233,26 +240,22 @@ impl<'a> Inner<'a> {
     fn day_level_variance(&self, members: &[usize]) -> Option<f64> {
         let (mut num, mut den, mut n) = (0.0, 0.0, 0usize);
         for (k, &od) in self.origins.iter().enumerate() {
-            if members.iter().any(|&c| self.fcs[c][k].is_none()) {
+            let Some(fc) = self.combined(members, k) else {
                 continue;
-            }
+            };
             for day in 0..self.actuals[k].len() / self.d {
                 if self.special(od + day) {
                     continue;
                 }
-                let (mut y, mut f) = (0.0, 0.0);
-                let mut complete = true;
-                for t in day * self.d..(day + 1) * self.d {
-                    match self.actuals[k][t] {
+                let range = day * self.d..(day + 1) * self.d;
+                let (mut y, mut complete) = (0.0, true);
+                for a in &self.actuals[k][range.clone()] {
+                    match a {
                         Some(a) => y += a,
                         None => complete = false,
                     }
-                    f += members
-                        .iter()
-                        .map(|&c| self.fcs[c][k].as_ref().map_or(0.0, |v| v[t]))
-                        .sum::<f64>()
-                        / members.len() as f64;
                 }
+                let f: f64 = fc[range].iter().sum();
                 if !complete || f <= 0.0 {
                     continue;
                 }
@@ -269,27 +272,17 @@ impl<'a> Inner<'a> {
     fn days(&self, members: &[usize]) -> Vec<InnerDay> {
         let mut out = Vec::new();
         for (k, &od) in self.origins.iter().enumerate() {
-            if members.iter().any(|&c| self.fcs[c][k].is_none()) {
+            let Some(fc) = self.combined(members, k) else {
                 continue;
-            }
+            };
             for day in 0..self.actuals[k].len() / self.d {
                 if self.special(od + day) {
                     continue;
                 }
                 let range = day * self.d..(day + 1) * self.d;
-                let forecast = range
-                    .clone()
-                    .map(|t| {
-                        members
-                            .iter()
-                            .map(|&c| self.fcs[c][k].as_ref().map_or(0.0, |v| v[t]))
-                            .sum::<f64>()
-                            / members.len() as f64
-                    })
-                    .collect();
                 out.push(InnerDay {
-                    actual: self.actuals[k][range].to_vec(),
-                    forecast,
+                    actual: self.actuals[k][range.clone()].to_vec(),
+                    forecast: fc[range].to_vec(),
                 });
             }
         }
@@ -344,12 +337,60 @@ impl<'a> Inner<'a> {
     }
 }
 
+/// The candidate whose within-day shape an ensemble forecast takes: `ets-profile`, i.e. the
+/// shrunk intraday profile (`decomposition` spreads each day by the same profile).
+///
+/// Why: the members agree on little but the day's total; their within-day shapes differ in
+/// quality. On the VRU Q3 normal days, with every day rescaled to its actual total, the shrunk
+/// profile scores 0.1825 and the ensemble's mean shape 0.1877, the 8-week slot mean of
+/// `mean-8w` 0.1964 and `taylor-hw`'s 0.2146 (docs/forecast.md, *Ensemble shape*).
+fn shape_source(candidates: &[ModelSpec]) -> Option<usize> {
+    candidates
+        .iter()
+        .position(|c| matches!(c, ModelSpec::EtsProfile(_)))
+}
+
+/// Combines member forecasts (from one origin at a midnight): their mean and, with `shape`
+/// (and more than one member), each day's mean total spread over the day by `shape`'s
+/// shares within that day, `F_t = (Σ_{t'∈day} F̄_{t'}) · S_t / Σ_{t'∈day} S_{t'}`. A day on
+/// which `shape` forecasts nothing keeps the mean.
+///
+/// The forecast combination averages what the members estimate best together, the day's
+/// level; the intraday distribution is taken from the single best estimator of it (the
+/// top-down / proportional disaggregation of a daily forecast: Gross, C. W. & Sohl, J. E.
+/// (1990), "Disaggregation methods to expedite product line forecasting", J. Forecasting
+/// 9(3):233–254; Koole (2013) §4.3).
+fn combine(fcs: &[&[f64]], shape: Option<&[f64]>, d: usize) -> Vec<f64> {
+    let n = fcs.first().map_or(0, |f| f.len());
+    let mut out = vec![0.0; n];
+    for f in fcs {
+        for (o, v) in out.iter_mut().zip(f.iter()) {
+            *o += v;
+        }
+    }
+    out.iter_mut().for_each(|o| *o /= fcs.len() as f64);
+    let Some(shape) = shape.filter(|_| fcs.len() > 1) else {
+        return out;
+    };
+    for (day, s) in out.chunks_mut(d).zip(shape.chunks(d)) {
+        let total: f64 = day.iter().sum();
+        let s_total: f64 = s.iter().sum();
+        if s_total > 0.0 {
+            for (o, v) in day.iter_mut().zip(s) {
+                *o = total * v / s_total;
+            }
+        }
+    }
+    out
+}
+
 /// The point forecast of `members` (their mean) from the prepared history, or for `auto`
 /// without any inner backtest the first candidate that fits (seasonal naive over a day as the
 /// last resort).
 fn final_forecast(
     members: &[usize],
     candidates: &[ModelSpec],
+    shape: Option<usize>,
     p: &Prepared,
     history: &History,
     calendar: Option<&Calendar>,
@@ -369,16 +410,23 @@ fn final_forecast(
         let f = predict_prepared(&fallback, p, history, calendar, horizon)?;
         return Ok((f, fallback.name()));
     }
-    let mut sum = vec![0.0; horizon];
-    for &c in members {
-        let f = predict_prepared(&candidates[c], p, history, calendar, horizon)?;
-        for (s, v) in sum.iter_mut().zip(f) {
-            *s += v;
-        }
-    }
-    for s in &mut sum {
-        *s /= members.len() as f64;
-    }
+    let fcs = members
+        .iter()
+        .map(|&c| predict_prepared(&candidates[c], p, history, calendar, horizon))
+        .collect::<Result<Vec<_>, _>>()?;
+    let shape_fc = match shape.filter(|_| members.len() > 1) {
+        Some(c) => match members.iter().position(|&m| m == c) {
+            Some(i) => Some(fcs[i].clone()),
+            None => match predict_prepared(&candidates[c], p, history, calendar, horizon) {
+                Ok(f) => Some(f),
+                Err(ForecastError::NotEnoughHistory { .. }) => None,
+                Err(e) => return Err(e),
+            },
+        },
+        None => None,
+    };
+    let refs: Vec<&[f64]> = fcs.iter().map(Vec::as_slice).collect();
+    let sum = combine(&refs, shape_fc.as_deref(), p.d);
     let name = if members.len() == 1 {
         candidates[members[0]].name()
     } else {
@@ -466,8 +514,15 @@ pub(crate) fn run_queue(
     )?;
     let (members, ranking) = inn.choose(choice);
     let p = prepare(history, q, calendar, origin_day);
-    let (mut forecast, model) =
-        final_forecast(&members, &inn.candidates, &p, history, calendar, full)?;
+    let (mut forecast, model) = final_forecast(
+        &members,
+        &inn.candidates,
+        inn.shape,
+        &p,
+        history,
+        calendar,
+        full,
+    )?;
     let day_ahead = (off > 0).then(|| forecast[off..].to_vec());
     if off > 0 {
         let actual: Vec<Option<f64>> = (0..off).map(|t| q.actual(origin_day * d + t)).collect();
@@ -730,6 +785,23 @@ pub(crate) fn origin_and_horizon(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ensemble_keeps_its_daily_totals_and_takes_the_shape_source_s_shares() {
+        // Two days of two slots: members' mean (10, 30 | 20, 20), the shape (1, 3 | 0, 0).
+        let a = [8.0, 32.0, 30.0, 10.0];
+        let b = [12.0, 28.0, 10.0, 30.0];
+        let shape = [1.0, 3.0, 0.0, 0.0];
+        let f = combine(&[&a, &b], Some(&shape), 2);
+        // Day 1: total 40 spread 1 : 3; day 2: the shape forecasts nothing, the mean stays.
+        assert_eq!(f, vec![10.0, 30.0, 20.0, 20.0]);
+        let shape = [3.0, 1.0, 1.0, 4.0];
+        let f = combine(&[&a, &b], Some(&shape), 2);
+        assert_eq!(f, vec![30.0, 10.0, 8.0, 32.0]);
+        // One member (a named model, an intraday base): its own forecast.
+        assert_eq!(combine(&[&a], Some(&shape), 2), a.to_vec());
+        assert_eq!(combine(&[&a, &b], None, 2), vec![10.0, 30.0, 20.0, 20.0]);
+    }
 
     #[test]
     fn level_update_is_the_gamma_poisson_posterior_mean() {
