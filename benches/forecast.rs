@@ -40,6 +40,7 @@ fn bench(c: &mut Criterion) {
         y: &y,
         slots_per_day: d,
         first_weekday: h.first_weekday(),
+        others: None,
     };
     let mut g = c.benchmark_group("fit_predict_7d");
     for spec in ModelSpec::auto_candidates() {

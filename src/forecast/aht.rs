@@ -313,6 +313,7 @@ fn ets_daily(
             y: &daily,
             slots_per_day: 1,
             first_weekday: (data.first_wd + j0) % 7,
+            others: None,
         })
         .ok()?;
     let day_aht = fit.predict(days);

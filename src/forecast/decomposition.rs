@@ -84,7 +84,7 @@ impl Forecaster for Decomposition {
         // the 8-week slot averages are the noisiest part of the shape.
         let days = data.y.len() / data.slots_per_day;
         let d = data.slots_per_day;
-        let profile = shrunk_profiles(data.y, d, days, days % 7);
+        let profile = shrunk_profiles(data.y, d, days, days % 7, data.others);
         for k in 0..7 {
             let day_share: f64 = shape[k * d..(k + 1) * d].iter().sum();
             if profile[k * d..(k + 1) * d].iter().any(|&p| p > 0.0) {
@@ -164,6 +164,7 @@ mod tests {
                 y: &y,
                 slots_per_day: d,
                 first_weekday: 0,
+                others: None,
             })
             .unwrap();
         let fc = f.predict(w);
@@ -190,6 +191,7 @@ mod tests {
                 y: &y,
                 slots_per_day: d,
                 first_weekday: 0,
+                others: None,
             })
             .unwrap();
         let total: f64 = f.predict(7).iter().sum();

@@ -165,6 +165,7 @@ mod tests {
             y: &y,
             slots_per_day: d,
             first_weekday: 0,
+            others: None,
         };
         let f = DoubleSeasonalHw::default().fit(&data).unwrap();
         let fc = f.predict(7 * d);

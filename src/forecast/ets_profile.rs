@@ -145,7 +145,7 @@ impl Forecaster for EtsProfile {
         };
         let (a, b, g, p) = map(&opt.params);
         let st = run(&totals, a, b, g, p);
-        let profile = shrunk_profiles(data.y, d, days, j0);
+        let profile = shrunk_profiles(data.y, d, days, j0, data.others);
         Ok(FittedEtsProfile {
             level: st.level,
             trend: st.trend,
@@ -174,68 +174,114 @@ impl Forecaster for EtsProfile {
 /// unbiased own estimate (MSE `v_k`) and the other weekdays' (MSE `b² + v_{k'}`), ignoring their
 /// (independent-day) covariance. Over-dispersed counts make `v` an underestimate, so the
 /// shrinkage errs on the side of keeping each weekday's own shape.
-pub fn shrunk_profiles(y: &[f64], d: usize, days: usize, j0: usize) -> Vec<f64> {
-    let weeks = (days / 7).min(PROFILE_WEEKS);
-    let mut counts = vec![0.0; 7 * d];
-    // Σ w T and Σ w² T per weekday.
-    let mut wt = [0.0; 7];
-    let mut w2t = [0.0; 7];
-    for j in days - 7 * weeks..days {
-        let k = (j - j0) % 7;
-        let w = PROFILE_DISCOUNT.powi(((days - 1 - j) / 7) as i32);
-        let day = &y[j * d..(j + 1) * d];
-        for (c, v) in counts[k * d..(k + 1) * d].iter_mut().zip(day) {
-            *c += w * v;
-        }
-        let t: f64 = day.iter().sum();
-        wt[k] += w * t;
-        w2t[k] += w * w * t;
-    }
-    let share: Vec<f64> = (0..7 * d)
-        .map(|i| {
-            let k = i / d;
-            if wt[k] > 0.0 {
-                counts[i] / wt[k]
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    let p = |k: usize| &share[k * d..(k + 1) * d];
-    let var: Vec<f64> = (0..7)
-        .map(|k| {
-            if wt[k] > 0.0 && w2t[k] > 0.0 {
-                let m = wt[k] * wt[k] / w2t[k];
-                p(k).iter().map(|q| q * (1.0 - q)).sum::<f64>() / m
-            } else {
-                0.0
-            }
-        })
-        .collect();
+///
+/// `others` (the other queues' summed volume over the same days, when the history has several
+/// queues) adds one more source for weekday `k`: its own weekday-`k` shares, with the same
+/// weight `v_k / (b² + V_k)` (`V_k` its multinomial variance) — a global profile that a small
+/// queue borrows from when its shape matches (Bühlmann & Gisler 2005, credibility toward a
+/// collective).
+pub fn shrunk_profiles(
+    y: &[f64],
+    d: usize,
+    days: usize,
+    j0: usize,
+    others: Option<&[f64]>,
+) -> Vec<f64> {
+    let own = Shares::discounted(y, d, days, j0);
+    let pool = others.map(|o| Shares::discounted(o, d, days, j0));
     let mut out = vec![0.0; 7 * d];
     for k in 0..7 {
-        if wt[k] <= 0.0 {
+        if own.total[k] <= 0.0 {
             continue;
         }
-        let mut acc: Vec<f64> = p(k).to_vec();
+        let mut acc: Vec<f64> = own.p(k).to_vec();
         let mut total = 1.0;
-        for o in (0..7).filter(|&o| o != k && wt[o] > 0.0) {
-            let dist: f64 = p(k).iter().zip(p(o)).map(|(a, b)| (a - b).powi(2)).sum();
-            let bias2 = (dist - var[k] - var[o]).max(0.0);
-            let den = bias2 + var[o];
-            let lambda = if den > 0.0 { var[k] / den } else { 0.0 };
+        let mut borrow = |p: &[f64], var: f64| {
+            let dist: f64 = own.p(k).iter().zip(p).map(|(a, b)| (a - b).powi(2)).sum();
+            let bias2 = (dist - own.var[k] - var).max(0.0);
+            let den = bias2 + var;
+            let lambda = if den > 0.0 { own.var[k] / den } else { 0.0 };
             if lambda > 0.0 {
-                for (a, b) in acc.iter_mut().zip(p(o)) {
+                for (a, b) in acc.iter_mut().zip(p) {
                     *a += lambda * b;
                 }
                 total += lambda;
             }
+        };
+        for o in (0..7).filter(|&o| o != k && own.total[o] > 0.0) {
+            borrow(own.p(o), own.var[o]);
+        }
+        // The same weekday of the other queues (pooled): one more source, weighed the same way.
+        if let Some(pool) = pool.as_ref().filter(|p| p.total[k] > 0.0) {
+            borrow(pool.p(k), pool.var[k]);
         }
         for (o, a) in out[k * d..(k + 1) * d].iter_mut().zip(acc) {
             *o = a / total;
         }
     }
     out
+}
+
+/// Discounted per-weekday shares of one series and their multinomial variances (see
+/// [`shrunk_profiles`]).
+struct Shares {
+    share: Vec<f64>,
+    var: [f64; 7],
+    /// `Σ_i w_i T_{i,k}` per weekday.
+    total: [f64; 7],
+    d: usize,
+}
+
+impl Shares {
+    fn discounted(y: &[f64], d: usize, days: usize, j0: usize) -> Self {
+        let weeks = (days / 7).min(PROFILE_WEEKS);
+        let mut counts = vec![0.0; 7 * d];
+        // Σ w T and Σ w² T per weekday.
+        let mut wt = [0.0; 7];
+        let mut w2t = [0.0; 7];
+        for j in days - 7 * weeks..days {
+            let k = (j - j0) % 7;
+            let w = PROFILE_DISCOUNT.powi(((days - 1 - j) / 7) as i32);
+            let day = &y[j * d..(j + 1) * d];
+            for (c, v) in counts[k * d..(k + 1) * d].iter_mut().zip(day) {
+                *c += w * v;
+            }
+            let t: f64 = day.iter().sum();
+            wt[k] += w * t;
+            w2t[k] += w * w * t;
+        }
+        let share: Vec<f64> = (0..7 * d)
+            .map(|i| {
+                let k = i / d;
+                if wt[k] > 0.0 {
+                    counts[i] / wt[k]
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let mut var = [0.0; 7];
+        for (k, v) in var.iter_mut().enumerate() {
+            if wt[k] > 0.0 && w2t[k] > 0.0 {
+                let m = wt[k] * wt[k] / w2t[k];
+                *v = share[k * d..(k + 1) * d]
+                    .iter()
+                    .map(|q| q * (1.0 - q))
+                    .sum::<f64>()
+                    / m;
+            }
+        }
+        Shares {
+            share,
+            var,
+            total: wt,
+            d,
+        }
+    }
+
+    fn p(&self, k: usize) -> &[f64] {
+        &self.share[k * self.d..(k + 1) * self.d]
+    }
 }
 
 impl FittedEtsProfile {
@@ -277,6 +323,7 @@ mod tests {
             y: &y,
             slots_per_day: d,
             first_weekday: 0,
+            others: None,
         };
         let f = EtsProfile::default().fit(&data).unwrap();
         let fc = f.predict(2 * d);
@@ -306,6 +353,7 @@ mod tests {
             y: &y,
             slots_per_day: d,
             first_weekday: 0,
+            others: None,
         };
         let f = EtsProfile::default().fit(&data).unwrap();
         assert_eq!(f.trend, 0.0);
@@ -322,6 +370,36 @@ mod tests {
     }
 
     #[test]
+    fn a_small_queue_borrows_the_other_queues_shape_only_where_it_matches() {
+        // 8 weeks, 2 slots, the weekdays' shapes far apart: a small queue (20 calls a day) at
+        // 20/80 on weekday 0 and 85/15 … 35/65 on the others; the other queues (2000 calls a
+        // day) at 15/85 on weekday 0 and 5/95 … 55/45 on the others.
+        let d = 2;
+        let own_share = |k: usize| if k == 0 { 0.2 } else { 0.95 - 0.1 * k as f64 };
+        let other_share = |k: usize| if k == 0 { 0.15 } else { 0.1 * k as f64 - 0.05 };
+        let (mut y, mut o) = (Vec::new(), Vec::new());
+        for j in 0..56 {
+            let (a, b) = (own_share(j % 7), other_share(j % 7));
+            y.extend([20.0 * a, 20.0 * (1.0 - a)]);
+            o.extend([2000.0 * b, 2000.0 * (1.0 - b)]);
+        }
+        let alone = shrunk_profiles(&y, d, 56, 0, None);
+        let pooled = shrunk_profiles(&y, d, 56, 0, Some(&o));
+        assert!((alone[0] - 0.2).abs() < 0.03, "{}", alone[0]);
+        // Weekday 0: 20/80 against 15/85 is within the small queue's noise — pulled toward it.
+        assert!(
+            pooled[0] > 0.15 && pooled[0] < alone[0] - 0.015,
+            "{}",
+            pooled[0]
+        );
+        // Elsewhere the shapes differ by far more than the noise: (nearly) kept.
+        for k in 1..7 {
+            let moved = (pooled[k * d] - alone[k * d]).abs();
+            assert!(moved < 0.015, "weekday {k}: {moved}");
+        }
+    }
+
+    #[test]
     fn profiles_borrow_only_from_weekdays_with_the_same_shape() {
         // 8 weeks, 2 slots; five weekdays split 50/50 except weekday 0 at 52/48 (about 1.3
         // Poisson standard deviations off), two weekdays at 90/10.
@@ -335,7 +413,7 @@ mod tests {
             };
             y.extend([1000.0 * share, 1000.0 * (1.0 - share)]);
         }
-        let p = shrunk_profiles(&y, d, 56, 0);
+        let p = shrunk_profiles(&y, d, 56, 0, None);
         for k in 0..7 {
             assert!((p[k * d] + p[k * d + 1] - 1.0).abs() < 1e-12, "weekday {k}");
         }

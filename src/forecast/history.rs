@@ -125,6 +125,8 @@ pub struct History {
     days: usize,
     queues: Vec<QueueHistory>,
     report: LoadReport,
+    /// Per interval, the volume summed over every queue's rows.
+    total: Vec<f64>,
 }
 
 impl History {
@@ -202,6 +204,12 @@ impl History {
             queues.push(q);
         }
         report.rows_read = report.rows_used;
+        let mut total = vec![0.0; n];
+        for q in &queues {
+            for (i, t) in total.iter_mut().enumerate() {
+                *t += q.actual(i).unwrap_or(0.0);
+            }
+        }
         let panel = Panel::from_cells(panel.queues().to_vec(), full, cells)
             .map_err(|_| bad("", "inconsistent panel shape"))?;
         Ok(History {
@@ -211,7 +219,22 @@ impl History {
             days,
             queues,
             report,
+            total,
         })
+    }
+
+    /// The volume of every queue but `q`, summed per interval over the first `days` days
+    /// (rows present only); `None` for a history of one queue.
+    pub(crate) fn others(&self, q: &QueueHistory, days: usize) -> Option<Vec<f64>> {
+        if self.queues.len() < 2 {
+            return None;
+        }
+        let n = (days * self.step.per_day()).min(self.total.len());
+        Some(
+            (0..n)
+                .map(|i| (self.total[i] - q.actual(i).unwrap_or(0.0)).max(0.0))
+                .collect(),
+        )
     }
 
     /// Builds a history from in-memory series (one per queue), all starting at `start` (a

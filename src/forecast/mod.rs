@@ -163,6 +163,9 @@ pub struct FitData<'a> {
     pub slots_per_day: usize,
     /// Weekday (0 = Sunday) of `y[0]`.
     pub first_weekday: usize,
+    /// The other queues' summed volume per interval over the same days (at least as long as
+    /// `y`), a prior for the intraday profile; `None` for a single queue.
+    pub others: Option<&'a [f64]>,
 }
 
 /// An unfitted model (STYLE.md C3): fitting returns a different type.

@@ -71,6 +71,7 @@ pub(crate) fn predict_prepared(
         y,
         slots_per_day: p.d,
         first_weekday: p.first_wd,
+        others: p.others.as_deref(),
     };
     let mut f = spec.fit_predict(&data, horizon)?;
     apply_calendar(&mut f, p, history, calendar, spec.uses_cleaned());
@@ -87,6 +88,7 @@ fn fit_data<'a>(spec: &ModelSpec, p: &'a Prepared) -> FitData<'a> {
         },
         slots_per_day: p.d,
         first_weekday: p.first_wd,
+        others: p.others.as_deref(),
     }
 }
 

@@ -69,6 +69,10 @@ pub(crate) struct Prepared {
     pub occurrences: [usize; 3],
     /// Day-of-month factor, index 1..=31 (index 0 unused); all 1 when not supported by data.
     pub month_day: [f64; 32],
+    /// The other queues' summed volume per interval (calendar special days 0), the prior of
+    /// the intraday profile ([`crate::forecast::ets_profile::shrunk_profiles`]); `None` for a
+    /// single queue.
+    pub others: Option<Vec<f64>>,
 }
 
 impl Prepared {
@@ -291,6 +295,14 @@ pub(crate) fn prepare(
         series.neighbours(j, &usable)
     });
     let ([closed, eve, reduced], occ) = special_effects(vol, &special, &observed, &expected, d);
+    let others = history.others(q, days).map(|mut o| {
+        for (j, day) in o.chunks_mut(d).enumerate() {
+            if special[j].is_some() {
+                day.fill(0.0);
+            }
+        }
+        o
+    });
 
     Prepared {
         d,
@@ -302,6 +314,7 @@ pub(crate) fn prepare(
         effects: [closed, eve, reduced],
         occurrences: occ,
         month_day,
+        others,
     }
 }
 
@@ -758,6 +771,7 @@ mod tests {
             y: &p.clean,
             slots_per_day: 24,
             first_weekday: p.first_wd,
+            others: None,
         };
         let f = ModelSpec::parse("mean-4w")
             .unwrap()

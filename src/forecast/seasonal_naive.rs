@@ -72,6 +72,7 @@ mod tests {
             y: &y,
             slots_per_day: 1,
             first_weekday: 0,
+            others: None,
         };
         let f = SeasonalNaive {
             season: Season::Week,

@@ -85,6 +85,7 @@ mod tests {
             y: &y,
             slots_per_day: 1,
             first_weekday: 0,
+            others: None,
         };
         let f = WeeklyMean {
             weeks: 2,
