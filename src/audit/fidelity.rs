@@ -42,7 +42,7 @@ use crate::model::LocalStamp;
 use crate::model::{Agents, Demand, Grain, Panel, QueueId, Silent, TimeGrid};
 use crate::simulate::rng::Rng;
 use crate::simulate::{simulate, Arrivals, Dist, Routing, SimModel, SimOptions, SimulateError};
-use crate::staffing::{erlang_a, erlang_c};
+use crate::staffing::{erlang_a, erlang_a_transient, erlang_c};
 use crate::time::{NaiveDateTime, Timelike};
 use crate::units::IntervalLength;
 
@@ -171,6 +171,33 @@ fn erlang_a_at(n: f64, r: &ModelCheckRow, patience: f64, t: f64) -> (f64, f64, O
     let (sl, ab) = interpolate(&tab, n - f64::from(lo));
     let f = n - f64::from(lo);
     (sl, ab, Some(a.asa_secs + f * (b.asa_secs - a.asa_secs)))
+}
+
+/// Calibrated Erlang A with the queue carried across intervals
+/// ([`erlang_a_transient::chain`]) over the period's rows: per row `(SL, abandon, ASA)`.
+fn carried_erlang_a(
+    rows: &[ModelCheckRow],
+    agents: &[f64],
+    patience: &[f64],
+    o: &FidelityOptions,
+) -> Vec<erlang_a_transient::TransientMetrics> {
+    let Some(first) = rows.iter().map(|r| r.interval_start.utc()).min() else {
+        return Vec::new();
+    };
+    let length = f64::from(o.interval.seconds());
+    let ivs: Vec<erlang_a_transient::TransientInterval> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| erlang_a_transient::TransientInterval {
+            start_secs: (r.interval_start.utc() - first).num_seconds() as f64,
+            length_secs: length,
+            agents: agents[i],
+            offered: r.offered,
+            aht_secs: r.aht_secs,
+            patience_secs: patience[i],
+        })
+        .collect();
+    erlang_a_transient::chain(&ivs, o.threshold_secs)
 }
 
 /// Per row: `(SL, abandon, ASA)` means of the simulation and the mean absolute deviations of
@@ -420,6 +447,7 @@ pub fn fidelity(
     }
     for (calibrated, agents, patience, per_row) in &variants {
         let sim = simulate_rows(rows, agents, *patience, o)?;
+        let carried = calibrated.then(|| carried_erlang_a(rows, agents, per_row, o));
         if *calibrated || out.noise_floor.is_none() {
             out.noise_floor = noise_floor(rows, agents, *patience, o, out.min_offered)?;
         }
@@ -428,7 +456,10 @@ pub fn fidelity(
                 let n = agents[i];
                 let (sl, ab, asa) = match model {
                     "erlang-c" => erlang_c_at(n, r, t),
-                    "erlang-a" => erlang_a_at(n, r, per_row[i], t),
+                    "erlang-a" => match &carried {
+                        Some(c) => (c[i].0, c[i].1, Some(c[i].2)),
+                        None => erlang_a_at(n, r, per_row[i], t),
+                    },
                     _ => sim[i].0,
                 };
                 out.rows.push(FidelityRow {
