@@ -8,7 +8,10 @@
 //!   at the interval's hour and load per recorded agent, the calibration's Erlang A patience
 //!   (the Kaplan–Meier exponential-equivalent mean × the fitted patience scale); Erlang A's
 //!   × the interval's queue-mix factor ([`Calibration::mix_patience_factor`]), the
-//!   simulation's the pool's. Erlang C and
+//!   simulation's the pool's. Calibrated Erlang A carries the queue from one interval to the
+//!   next ([`erlang_a_transient::chain`]: the M(t)/M/N(t)+M forward equations, each interval
+//!   starting from the previous one's end) instead of taking each interval's steady state;
+//!   uncalibrated Erlang A and Erlang C stay steady-state. Erlang C and
 //!   Erlang A at a fractional agent count are interpolated linearly between the two whole
 //!   counts around it; the simulator staffs the nearest whole count.
 //! - *Simulation*: `wfm simulate`'s engine over the whole period at once (the queue carries over
@@ -615,7 +618,99 @@ fn summarize(
 
 #[cfg(test)]
 mod tests {
-    use super::binomial_mad;
+    use super::*;
+    use crate::calibrate::{AvailabilityFit, PoolCalibration};
+
+    /// Calibrated Erlang A carries the queue: the first interval of the day starts empty and
+    /// predicts less abandonment than its steady state; after two hours at the same load and
+    /// agents the chain is in the steady state.
+    #[test]
+    fn calibrated_erlang_a_carries_the_queue_from_an_empty_morning() {
+        let day = chrono::NaiveDate::from_ymd_opt(1999, 1, 5).unwrap();
+        let rows: Vec<ModelCheckRow> = (0..6)
+            .map(|i| ModelCheckRow {
+                interval_start: LocalStamp::naive(
+                    day.and_hms_opt(8, 0, 0).unwrap() + chrono::Duration::minutes(30 * i),
+                ),
+                offered: 100.0,
+                answered: 80.0,
+                abandoned: 20.0,
+                agents: 10,
+                aht_secs: 180.0,
+                load_erlangs: 10.0,
+                actual_sl: Some(0.5),
+                actual_asa_secs: Some(60.0),
+                actual_abandon: 0.2,
+                erlang_c: None,
+                erlang_a: None,
+                offered_by_queue: Vec::new(),
+            })
+            .collect();
+        let check = ModelCheck {
+            rows,
+            patience_secs: Some(300.0),
+            ..ModelCheck::default()
+        };
+        let fit = AvailabilityFit {
+            availability: 0.9,
+            se: 0.0,
+            ci90: (0.9, 0.9),
+            intervals: 6,
+            days: 1,
+            by_hour: Vec::new(),
+            by_utilisation: Vec::new(),
+            patience_secs: 300.0,
+            patience_scale: 1.0,
+            sl_mae: 0.0,
+            sl_bias: 0.0,
+            abandon_mae: 0.0,
+            abandon_bias: 0.0,
+        };
+        let cal = Calibration {
+            min_offered: 20.0,
+            pools: vec![PoolCalibration {
+                name: QueueId::ALL.to_string(),
+                availability: Some(fit),
+                ..PoolCalibration::default()
+            }],
+            ..Calibration::default()
+        };
+        let o = FidelityOptions {
+            interval: IntervalLength::from_minutes(30).unwrap(),
+            threshold_secs: 20.0,
+            reps: 2,
+            seed: 1,
+        };
+        let f = fidelity(&check, Some(&cal), &o).unwrap();
+        let ea: Vec<&FidelityRow> = f
+            .rows
+            .iter()
+            .filter(|r| r.model == "erlang-a" && r.calibrated)
+            .collect();
+        assert_eq!(ea.len(), 6);
+        // 9 available agents, 10 Erlangs, patience 300 s.
+        let steady = erlang_a::compute(9, 10.0, 180.0, 300.0, 20.0);
+        let ab = steady.abandon_rate.unwrap();
+        assert!(
+            ea[0].predicted_abandon < ab - 0.01,
+            "{} {ab}",
+            ea[0].predicted_abandon
+        );
+        assert!(
+            (ea[5].predicted_abandon - ab).abs() < 2e-3,
+            "{} {ab}",
+            ea[5].predicted_abandon
+        );
+        assert!((ea[5].predicted_sl - steady.service_level).abs() < 2e-3);
+        // The uncalibrated Erlang A stays each interval's steady state (10 agents).
+        let un = f
+            .rows
+            .iter()
+            .find(|r| r.model == "erlang-a" && !r.calibrated)
+            .unwrap();
+        let steady10 = erlang_a::compute(10, 10.0, 180.0, 300.0, 20.0);
+        assert!((un.predicted_abandon - steady10.abandon_rate.unwrap()).abs() < 1e-12);
+    }
 
     #[test]
     fn binomial_mean_absolute_deviation_matches_hand_values() {
