@@ -8,7 +8,10 @@
 //!   at the interval's hour and load per recorded agent, the calibration's Erlang A patience
 //!   (the Kaplan–Meier exponential-equivalent mean × the fitted patience scale); Erlang A's
 //!   × the interval's queue-mix factor ([`Calibration::mix_patience_factor`]), the
-//!   simulation's the pool's. Erlang C and
+//!   simulation's the pool's. Calibrated Erlang A carries the queue from one interval to the
+//!   next ([`erlang_a_transient::chain`]: the M(t)/M/N(t)+M forward equations, each interval
+//!   starting from the previous one's end) instead of taking each interval's steady state;
+//!   uncalibrated Erlang A and Erlang C stay steady-state. Erlang C and
 //!   Erlang A at a fractional agent count are interpolated linearly between the two whole
 //!   counts around it; the simulator staffs the nearest whole count.
 //! - *Simulation*: `wfm simulate`'s engine over the whole period at once (the queue carries over
@@ -42,7 +45,7 @@ use crate::model::LocalStamp;
 use crate::model::{Agents, Demand, Grain, Panel, QueueId, Silent, TimeGrid};
 use crate::simulate::rng::Rng;
 use crate::simulate::{simulate, Arrivals, Dist, Routing, SimModel, SimOptions, SimulateError};
-use crate::staffing::{erlang_a, erlang_c};
+use crate::staffing::{erlang_a, erlang_a_transient, erlang_c};
 use crate::time::{NaiveDateTime, Timelike};
 use crate::units::IntervalLength;
 
@@ -171,6 +174,33 @@ fn erlang_a_at(n: f64, r: &ModelCheckRow, patience: f64, t: f64) -> (f64, f64, O
     let (sl, ab) = interpolate(&tab, n - f64::from(lo));
     let f = n - f64::from(lo);
     (sl, ab, Some(a.asa_secs + f * (b.asa_secs - a.asa_secs)))
+}
+
+/// Calibrated Erlang A with the queue carried across intervals
+/// ([`erlang_a_transient::chain`]) over the period's rows: per row `(SL, abandon, ASA)`.
+fn carried_erlang_a(
+    rows: &[ModelCheckRow],
+    agents: &[f64],
+    patience: &[f64],
+    o: &FidelityOptions,
+) -> Vec<erlang_a_transient::TransientMetrics> {
+    let Some(first) = rows.iter().map(|r| r.interval_start.utc()).min() else {
+        return Vec::new();
+    };
+    let length = f64::from(o.interval.seconds());
+    let ivs: Vec<erlang_a_transient::TransientInterval> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| erlang_a_transient::TransientInterval {
+            start_secs: (r.interval_start.utc() - first).num_seconds() as f64,
+            length_secs: length,
+            agents: agents[i],
+            offered: r.offered,
+            aht_secs: r.aht_secs,
+            patience_secs: patience[i],
+        })
+        .collect();
+    erlang_a_transient::chain(&ivs, o.threshold_secs)
 }
 
 /// Per row: `(SL, abandon, ASA)` means of the simulation and the mean absolute deviations of
@@ -420,6 +450,7 @@ pub fn fidelity(
     }
     for (calibrated, agents, patience, per_row) in &variants {
         let sim = simulate_rows(rows, agents, *patience, o)?;
+        let carried = calibrated.then(|| carried_erlang_a(rows, agents, per_row, o));
         if *calibrated || out.noise_floor.is_none() {
             out.noise_floor = noise_floor(rows, agents, *patience, o, out.min_offered)?;
         }
@@ -428,7 +459,10 @@ pub fn fidelity(
                 let n = agents[i];
                 let (sl, ab, asa) = match model {
                     "erlang-c" => erlang_c_at(n, r, t),
-                    "erlang-a" => erlang_a_at(n, r, per_row[i], t),
+                    "erlang-a" => match &carried {
+                        Some(c) => (c[i].0, c[i].1, Some(c[i].2)),
+                        None => erlang_a_at(n, r, per_row[i], t),
+                    },
                     _ => sim[i].0,
                 };
                 out.rows.push(FidelityRow {
@@ -584,7 +618,99 @@ fn summarize(
 
 #[cfg(test)]
 mod tests {
-    use super::binomial_mad;
+    use super::*;
+    use crate::calibrate::{AvailabilityFit, PoolCalibration};
+
+    /// Calibrated Erlang A carries the queue: the first interval of the day starts empty and
+    /// predicts less abandonment than its steady state; after two hours at the same load and
+    /// agents the chain is in the steady state.
+    #[test]
+    fn calibrated_erlang_a_carries_the_queue_from_an_empty_morning() {
+        let day = chrono::NaiveDate::from_ymd_opt(1999, 1, 5).unwrap();
+        let rows: Vec<ModelCheckRow> = (0..6)
+            .map(|i| ModelCheckRow {
+                interval_start: LocalStamp::naive(
+                    day.and_hms_opt(8, 0, 0).unwrap() + chrono::Duration::minutes(30 * i),
+                ),
+                offered: 100.0,
+                answered: 80.0,
+                abandoned: 20.0,
+                agents: 10,
+                aht_secs: 180.0,
+                load_erlangs: 10.0,
+                actual_sl: Some(0.5),
+                actual_asa_secs: Some(60.0),
+                actual_abandon: 0.2,
+                erlang_c: None,
+                erlang_a: None,
+                offered_by_queue: Vec::new(),
+            })
+            .collect();
+        let check = ModelCheck {
+            rows,
+            patience_secs: Some(300.0),
+            ..ModelCheck::default()
+        };
+        let fit = AvailabilityFit {
+            availability: 0.9,
+            se: 0.0,
+            ci90: (0.9, 0.9),
+            intervals: 6,
+            days: 1,
+            by_hour: Vec::new(),
+            by_utilisation: Vec::new(),
+            patience_secs: 300.0,
+            patience_scale: 1.0,
+            sl_mae: 0.0,
+            sl_bias: 0.0,
+            abandon_mae: 0.0,
+            abandon_bias: 0.0,
+        };
+        let cal = Calibration {
+            min_offered: 20.0,
+            pools: vec![PoolCalibration {
+                name: QueueId::ALL.to_string(),
+                availability: Some(fit),
+                ..PoolCalibration::default()
+            }],
+            ..Calibration::default()
+        };
+        let o = FidelityOptions {
+            interval: IntervalLength::from_minutes(30).unwrap(),
+            threshold_secs: 20.0,
+            reps: 2,
+            seed: 1,
+        };
+        let f = fidelity(&check, Some(&cal), &o).unwrap();
+        let ea: Vec<&FidelityRow> = f
+            .rows
+            .iter()
+            .filter(|r| r.model == "erlang-a" && r.calibrated)
+            .collect();
+        assert_eq!(ea.len(), 6);
+        // 9 available agents, 10 Erlangs, patience 300 s.
+        let steady = erlang_a::compute(9, 10.0, 180.0, 300.0, 20.0);
+        let ab = steady.abandon_rate.unwrap();
+        assert!(
+            ea[0].predicted_abandon < ab - 0.01,
+            "{} {ab}",
+            ea[0].predicted_abandon
+        );
+        assert!(
+            (ea[5].predicted_abandon - ab).abs() < 2e-3,
+            "{} {ab}",
+            ea[5].predicted_abandon
+        );
+        assert!((ea[5].predicted_sl - steady.service_level).abs() < 2e-3);
+        // The uncalibrated Erlang A stays each interval's steady state (10 agents).
+        let un = f
+            .rows
+            .iter()
+            .find(|r| r.model == "erlang-a" && !r.calibrated)
+            .unwrap();
+        let steady10 = erlang_a::compute(10, 10.0, 180.0, 300.0, 20.0);
+        assert!((un.predicted_abandon - steady10.abandon_rate.unwrap()).abs() < 1e-12);
+    }
 
     #[test]
     fn binomial_mean_absolute_deviation_matches_hand_values() {

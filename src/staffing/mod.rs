@@ -23,6 +23,7 @@ use crate::io::Location;
 pub mod availability;
 pub mod config;
 pub mod erlang_a;
+pub mod erlang_a_transient;
 pub mod erlang_b;
 pub mod erlang_c;
 pub mod evaluate;
