@@ -465,6 +465,17 @@ pub fn fidelity(
                     },
                     _ => sim[i].0,
                 };
+                if !(sl.is_finite() && ab.is_finite() && asa.is_none_or(f64::is_finite)) {
+                    return Err(SimulateError::Cell {
+                        what: "queue",
+                        name: QueueId::ALL.to_string(),
+                        at: r.interval_start.local,
+                        reason: format!(
+                            "{model} (calibrated: {calibrated}) gave a non-finite prediction \
+                             (SL {sl}, abandon {ab}, ASA {asa:?}): a numerical failure, not a result"
+                        ),
+                    });
+                }
                 out.rows.push(FidelityRow {
                     interval_start: r.interval_start,
                     pool: QueueId::ALL.to_string(),
@@ -518,6 +529,7 @@ pub fn fidelity(
     out.verdict = out
         .summaries
         .iter()
+        .filter(|s| s.score.is_finite())
         .min_by(|a, b| a.score.total_cmp(&b.score))
         .map(|s| (s.model, s.calibrated));
     Ok(out)
