@@ -103,6 +103,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             demand.filled
         );
     }
+    if demand.aht_filled > 0 {
+        eprintln!(
+            "warning: {}: {} interval(s) had calls but an empty or 0 handle time (all abandoned, or 0 s logged); their queue's mean AHT was used",
+            args.demand.display(),
+            demand.aht_filled
+        );
+    }
     let grid = *demand.demand.grid();
     let mut agents = read_agents_utc(&args.staffing, &grid, zone)?;
     let cal = args
