@@ -1031,3 +1031,42 @@ fn staff_empty_aht_forecast_with_calls_is_located() {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+#[test]
+fn backtest_origin_before_a_queue_opened_says_so_not_a_wrong_day_count() {
+    // Queue A over five weeks; queue B opens on the last three days. An origin before B
+    // opened said "the history before the origin covers 21 day(s) from 1999-01-04; … at least
+    // 7": B's rows are after the origin, and the days counted were A's.
+    let base = std::fs::read_to_string(bad("history_5w_mon_peak.csv")).unwrap();
+    let mut text = base.clone();
+    for l in base
+        .lines()
+        .filter(|l| l.starts_with("1999-02-0") && l[8..10] >= *"05")
+    {
+        text.push_str(&l.replacen(",A,", ",B,", 1));
+        text.push('\n');
+    }
+    let h = cli::scratch("backtest-new-queue").join("history_b_opens_late.csv");
+    std::fs::write(&h, text).unwrap();
+    let r = wfm(&[
+        "backtest",
+        "--history",
+        h.to_str().unwrap(),
+        "--model",
+        "seasonal-naive-week",
+        "--origins",
+        "1999-01-25T00:00:00",
+        "--horizon",
+        "7d",
+    ]);
+    fails_with(
+        &r,
+        &[
+            "history_b_opens_late.csv",
+            "queue `B`: no history before the origin 1999-01-25",
+            "its first day with data is 1999-02-05",
+            "an origin from 1999-02-12 on",
+        ],
+    );
+    assert!(!r.stderr.contains("covers"), "{}", r.stderr);
+}
