@@ -150,6 +150,21 @@ fn staff_absurd_counts_are_located_errors() {
     assert!(!r.stderr.contains("00000000000000000000"), "{}", r.stderr);
 }
 
+#[test]
+fn staff_risk_without_prediction_bounds_is_an_error_not_the_point_staffing() {
+    // Actuals (or a forecast without lo80 … hi95) carry no predictive distribution: --risk 0.9
+    // was ignored, the point staffing written, p_meet_target empty, exit 0.
+    let r = wfm(&[
+        "staff",
+        "--input",
+        &bad("staff_30min.csv"),
+        "--risk",
+        "0.9",
+        "-q",
+    ]);
+    fails_with(&r, &["--risk", "staff_30min.csv", "prediction bounds"]);
+}
+
 // ---- forecast and backtest ------------------------------------------------------------------
 
 #[test]
