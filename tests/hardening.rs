@@ -1085,3 +1085,36 @@ fn backtest_origin_before_a_queue_opened_says_so_not_a_wrong_day_count() {
     );
     assert!(!r.stderr.contains("covers"), "{}", r.stderr);
 }
+
+#[test]
+fn backtest_origin_inside_a_gap_says_gap_not_the_end() {
+    // The five-week history without 1999-01-18 … 01-31: an origin on 01-18 has no actual in its
+    // week. The refusal said "(the history ends 1999-02-08T00:00:00)", an end it is far from.
+    let base = std::fs::read_to_string(bad("history_5w_mon_peak.csv")).unwrap();
+    let text: String = base
+        .lines()
+        .filter(|l| !(l.as_bytes()[0].is_ascii_digit() && *l >= "1999-01-18" && *l < "1999-02-01"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let h = cli::scratch("backtest-gap").join("history_gap.csv");
+    std::fs::write(&h, text).unwrap();
+    let r = wfm(&[
+        "backtest",
+        "--history",
+        h.to_str().unwrap(),
+        "--model",
+        "seasonal-naive-week",
+        "--origins",
+        "1999-01-18T00:00:00",
+        "--horizon",
+        "7d",
+    ]);
+    fails_with(
+        &r,
+        &[
+            "history_gap.csv",
+            "no interval of its horizon has an actual",
+            "no row from 1999-01-18T00:00:00 to 1999-01-25T00:00:00: a gap",
+        ],
+    );
+}
