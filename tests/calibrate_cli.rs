@@ -482,3 +482,79 @@ patience_exp_mean_seconds = 300.0
     ]);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// February's rows of a committed sample whose `keep` accepts the timestamp, written to `dir`.
+fn february(src: &str, dir: &Path, name: &str, keep: impl Fn(&str) -> bool) -> String {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(src)).unwrap();
+    let mut lines = text.lines();
+    let mut out = format!("{}\n", lines.next().unwrap());
+    for l in lines.filter(|l| l.starts_with("1999-02-") && keep(&l[..19])) {
+        out.push_str(l);
+        out.push('\n');
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, out).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn intervals_left_out_of_the_model_check_or_no_busy_interval_are_said() {
+    let dir = std::env::temp_dir().join(format!("wfm-fidelity-gaps-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let act = february("data/audit/actuals_1999-01_02.csv", &dir, "act.csv", |_| {
+        true
+    });
+    let audit = |act: &str, ag: &str| {
+        wfm(&[
+            "audit",
+            "--period",
+            "1999-02",
+            "--actuals",
+            act,
+            "--agent-states",
+            ag,
+            "--section",
+            "fidelity",
+            "--format",
+            "csv",
+            "--sim-reps",
+            "2",
+        ])
+    };
+    // The whole month: the few intervals left out are quiet (a call at 06:30 before anyone
+    // logged in): no warning.
+    let all = february(
+        "data/audit/agents_30min_1999-01_02.csv",
+        &dir,
+        "ag.csv",
+        |_| true,
+    );
+    let (_, err) = audit(&act, &all);
+    assert!(!err.contains("left out"), "{err}");
+    // Agent states for the first half of the month only: the second half's calls are in no
+    // row and no score, and stderr says so.
+    let half = february(
+        "data/audit/agents_30min_1999-01_02.csv",
+        &dir,
+        "half.csv",
+        |t| t < "1999-02-15",
+    );
+    let (_, err) = audit(&act, &half);
+    assert!(
+        err.contains("warning: model check: ")
+            && err.contains("without a row in --agent-states")
+            && err.contains("1999-02-15T"),
+        "{err}"
+    );
+    // A night-only month: no busy interval, an empty table and a warning saying why.
+    let night = february(
+        "data/audit/actuals_1999-01_02.csv",
+        &dir,
+        "night.csv",
+        |t| &t[11..13] < "07",
+    );
+    let (out, err) = audit(&night, &all);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(err.contains("warning: fidelity: no busy interval"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

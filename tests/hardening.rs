@@ -150,6 +150,21 @@ fn staff_absurd_counts_are_located_errors() {
     assert!(!r.stderr.contains("00000000000000000000"), "{}", r.stderr);
 }
 
+#[test]
+fn staff_risk_without_prediction_bounds_is_an_error_not_the_point_staffing() {
+    // Actuals (or a forecast without lo80 … hi95) carry no predictive distribution: --risk 0.9
+    // was ignored, the point staffing written, p_meet_target empty, exit 0.
+    let r = wfm(&[
+        "staff",
+        "--input",
+        &bad("staff_30min.csv"),
+        "--risk",
+        "0.9",
+        "-q",
+    ]);
+    fails_with(&r, &["--risk", "staff_30min.csv", "prediction bounds"]);
+}
+
 // ---- forecast and backtest ------------------------------------------------------------------
 
 #[test]
@@ -1030,4 +1045,76 @@ fn staff_empty_aht_forecast_with_calls_is_located() {
         "csv",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn backtest_origin_before_a_queue_opened_says_so_not_a_wrong_day_count() {
+    // Queue A over five weeks; queue B opens on the last three days. An origin before B
+    // opened said "the history before the origin covers 21 day(s) from 1999-01-04; … at least
+    // 7": B's rows are after the origin, and the days counted were A's.
+    let base = std::fs::read_to_string(bad("history_5w_mon_peak.csv")).unwrap();
+    let mut text = base.clone();
+    for l in base
+        .lines()
+        .filter(|l| l.starts_with("1999-02-0") && l[8..10] >= *"05")
+    {
+        text.push_str(&l.replacen(",A,", ",B,", 1));
+        text.push('\n');
+    }
+    let h = cli::scratch("backtest-new-queue").join("history_b_opens_late.csv");
+    std::fs::write(&h, text).unwrap();
+    let r = wfm(&[
+        "backtest",
+        "--history",
+        h.to_str().unwrap(),
+        "--model",
+        "seasonal-naive-week",
+        "--origins",
+        "1999-01-25T00:00:00",
+        "--horizon",
+        "7d",
+    ]);
+    fails_with(
+        &r,
+        &[
+            "history_b_opens_late.csv",
+            "queue `B`: no history before the origin 1999-01-25",
+            "its first day with data is 1999-02-05",
+            "an origin from 1999-02-12 on",
+        ],
+    );
+    assert!(!r.stderr.contains("covers"), "{}", r.stderr);
+}
+
+#[test]
+fn backtest_origin_inside_a_gap_says_gap_not_the_end() {
+    // The five-week history without 1999-01-18 … 01-31: an origin on 01-18 has no actual in its
+    // week. The refusal said "(the history ends 1999-02-08T00:00:00)", an end it is far from.
+    let base = std::fs::read_to_string(bad("history_5w_mon_peak.csv")).unwrap();
+    let text: String = base
+        .lines()
+        .filter(|l| !(l.as_bytes()[0].is_ascii_digit() && *l >= "1999-01-18" && *l < "1999-02-01"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let h = cli::scratch("backtest-gap").join("history_gap.csv");
+    std::fs::write(&h, text).unwrap();
+    let r = wfm(&[
+        "backtest",
+        "--history",
+        h.to_str().unwrap(),
+        "--model",
+        "seasonal-naive-week",
+        "--origins",
+        "1999-01-18T00:00:00",
+        "--horizon",
+        "7d",
+    ]);
+    fails_with(
+        &r,
+        &[
+            "history_gap.csv",
+            "no interval of its horizon has an actual",
+            "no row from 1999-01-18T00:00:00 to 1999-01-25T00:00:00: a gap",
+        ],
+    );
 }

@@ -95,6 +95,15 @@ pub struct ModelCheck {
     pub needs: Vec<String>,
     /// Intervals with calls but no agent on duty, left out.
     pub skipped_no_agents: usize,
+    /// Intervals with calls but no row in the agent states, left out.
+    pub skipped_no_agent_row: usize,
+    /// Intervals with calls but no handle time (none in the interval nor in the period), left
+    /// out.
+    pub skipped_no_aht: usize,
+    /// The intervals left out (for any of the three reasons) and their offered calls.
+    pub skipped: Vec<(LocalStamp, f64)>,
+    /// Calls offered in the period's intervals.
+    pub period_offered: f64,
     /// The better-fitting model by SL MAE.
     pub better: Option<&'static str>,
 }
@@ -195,26 +204,29 @@ pub(crate) fn check(
     let mut order: Vec<(&LocalStamp, &Pool)> = by.iter().collect();
     order.sort_by_key(|(ts, _)| ts.utc());
     for (ts, p) in order {
-        let Some(&agents) = with_agents.get(ts) else {
-            continue;
-        };
         if p.offered <= 0.0 {
             continue;
         }
-        let agents = agents.round().max(0.0) as u32;
-        if agents == 0 {
-            out.skipped_no_agents += 1;
-            continue;
-        }
+        out.period_offered += p.offered;
         let aht = p
             .handle
             .and_then(|h| f::ratio(h, p.answered))
             .filter(|&a| a > 0.0)
             .or(period_aht)
             .unwrap_or(0.0);
-        if aht <= 0.0 {
+        let agents = with_agents.get(ts).map(|a| a.round().max(0.0) as u32);
+        let skipped = match agents {
+            None => Some(&mut out.skipped_no_agent_row),
+            Some(0) => Some(&mut out.skipped_no_agents),
+            Some(_) if aht <= 0.0 => Some(&mut out.skipped_no_aht),
+            Some(_) => None,
+        };
+        if let Some(count) = skipped {
+            *count += 1;
+            out.skipped.push((*ts, p.offered));
             continue;
         }
+        let agents = agents.unwrap_or(0);
         let load = p.offered * aht / f64::from(ivl);
         let erl = Erlangs::new(load)?;
         let aht_s = Secs::new(aht)?;

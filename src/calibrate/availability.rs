@@ -143,6 +143,26 @@ pub struct AvailabilityFit {
 }
 
 impl AvailabilityFit {
+    /// The fitted values that sit at an end of their searched range (the availability in
+    /// `[0.2, 1.5]`, the patience scale in `[0.25, 4]`), each said in words: the fit did not
+    /// find an optimum inside, so the value is the range's, not the data's (an availability of
+    /// 1.5 means the team answered more than its agents could: the inputs disagree).
+    pub fn at_search_bounds(&self) -> Vec<String> {
+        let near = |v: f64, b: f64| (v - b).abs() <= 1e-3 * b;
+        let mut out = Vec::new();
+        for (what, v, (lo, hi)) in [
+            ("availability", self.availability, RANGE),
+            ("patience scale", self.patience_scale, PATIENCE_SCALE),
+        ] {
+            if near(v, lo) || near(v, hi) {
+                out.push(format!(
+                    "{what} {v:.3} is at an end of its searched range [{lo}, {hi}]"
+                ));
+            }
+        }
+        out
+    }
+
     /// The availability at `hour` for an interval with recorded utilisation `utilisation`
     /// (offered load ÷ recorded agents; `None` when unknown):
     /// `a(h, u) = a_h · a_u ÷ a`, each factor the pool level `a` where there is no estimate,
@@ -450,6 +470,40 @@ mod tests {
         assert!(fit.sl_mae < 0.01);
         assert_eq!(fit.days, 10);
         assert!(fit.ci90.0 <= fit.availability && fit.availability <= fit.ci90.1 + 1e-9);
+        assert!(fit.at_search_bounds().is_empty(), "{fit:?}");
+    }
+
+    #[test]
+    fn a_fit_at_the_end_of_its_range_is_said() {
+        // The team answered as twice its recorded agents would (a call log of five times the
+        // calls against the actuals' agents): the availability runs to 1.5, and says so.
+        let o = FitOptions::new(200.0, 20.0);
+        let d0 = NaiveDate::from_ymd_opt(1999, 1, 1).unwrap();
+        let hist: Vec<FitInterval> = (0..60)
+            .map(|i| {
+                let agents = 8.0 + f64::from(i % 5) * 4.0;
+                let load = 1.4 * agents;
+                let m = erlang_a::compute((2.0 * agents) as u32, load, 180.0, 200.0, 20.0);
+                FitInterval {
+                    day: d0 + chrono::Days::new(u64::from(i as u32 / 6)),
+                    hour: 8 + i as u32 % 6,
+                    offered: load * 1800.0 / 180.0,
+                    load_erlangs: load,
+                    aht_secs: 180.0,
+                    agents,
+                    observed_sl: m.service_level,
+                    observed_abandon: m.abandon_rate.unwrap(),
+                    patience_factor: 1.0,
+                }
+            })
+            .collect();
+        let fit = fit_availability(&hist, &o).unwrap();
+        let said = fit.at_search_bounds();
+        assert!(
+            said.iter()
+                .any(|w| w.starts_with("availability 1.500 is at an end")),
+            "{said:?} {fit:?}"
+        );
     }
 
     #[test]

@@ -279,9 +279,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Section::Kpis => vec![("kpis", kpis())],
         Section::Accuracy => vec![("accuracy", audit.accuracy_table())],
         Section::Scorecard => vec![("scorecard", audit.scorecard_table())],
-        Section::ModelCheck => vec![("model_check", audit.model_check_table())],
+        Section::ModelCheck => {
+            warn_left_out(&audit.model_check, 20.0);
+            vec![("model_check", audit.model_check_table())]
+        }
         Section::ModelCheckIntervals | Section::Fidelity => {
             let f = fidelity(&audit, &args)?;
+            if f.summaries.is_empty() && audit.model_check.needs.is_empty() {
+                eprintln!(
+                    "warning: fidelity: no busy interval (≥ {} offered calls, with agents) in \
+                     the period: no score and no verdict ({} interval(s) with agents and calls)",
+                    f.min_offered,
+                    audit.model_check.rows.len()
+                );
+            }
             if let Some((model, cal)) = f.verdict {
                 eprintln!(
                     "fidelity: best fit {model}{} (score: offered-weighted ΔSL² + Δabandon² on intervals with ≥ {} offered)",
@@ -437,6 +448,32 @@ fn print_pdf(
     Ok(())
 }
 
+/// Says on stderr which intervals with calls the model check left out (no agent-states row,
+/// 0 agents, no handle time) when one of them is busy (`min_offered` calls or more: it would
+/// have been scored); quiet ones (a stray call before the agents log in) are left out silently.
+fn warn_left_out(mc: &wfm::audit::model_check::ModelCheck, min_offered: f64) {
+    let busy: Vec<&(wfm::model::LocalStamp, f64)> =
+        mc.skipped.iter().filter(|s| s.1 >= min_offered).collect();
+    let (Some(first), Some(last)) = (busy.first(), busy.last()) else {
+        return;
+    };
+    let off: f64 = mc.skipped.iter().map(|s| s.1).sum();
+    eprintln!(
+        "warning: model check: {} interval(s) with calls left out, {} of them busy (≥ {min_offered} \
+         offered; {} .. {}), {off} of the period's {} offered calls ({:.1} %): {} without a row in \
+         --agent-states, {} with 0 agents, {} without a handle time",
+        mc.skipped.len(),
+        busy.len(),
+        first.0.local.format("%Y-%m-%dT%H:%M"),
+        last.0.local.format("%Y-%m-%dT%H:%M"),
+        mc.period_offered,
+        100.0 * off / mc.period_offered.max(1.0),
+        mc.skipped_no_agent_row,
+        mc.skipped_no_agents,
+        mc.skipped_no_aht
+    );
+}
+
 /// The fidelity report of the audit's model check, with `--calibration` when given.
 fn fidelity(
     audit: &wfm::audit::Audit,
@@ -455,6 +492,10 @@ fn fidelity(
     if !audit.model_check.needs.is_empty() {
         eprintln!("model check needs: {}", audit.model_check.needs.join("; "));
     }
+    warn_left_out(
+        &audit.model_check,
+        calibration.as_ref().map_or(20.0, |c| c.min_offered),
+    );
     let interval = wfm::units::IntervalLength::from_minutes(i64::from(audit.interval_secs / 60))?;
     let options = wfm::audit::fidelity::FidelityOptions {
         interval,

@@ -256,6 +256,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         ),
         None => eprintln!("warning: no busy interval (≥ {} offered with agents): availability not fitted", args.min_offered),
     }
+    warn_at_bounds(QueueId::ALL, fit.as_ref());
     let mut queues: Vec<String> = inputs
         .actuals
         .rows
@@ -377,6 +378,7 @@ fn from_calls(
                         f.intervals
                     );
                 }
+                warn_at_bounds(&d.name, fit.as_ref());
                 fit
             }
             _ => None,
@@ -394,6 +396,17 @@ fn from_calls(
 }
 
 /// The actuals' interval length, seconds (the smallest step between starts).
+/// Says on stderr when a pool's fit ended at a bound of its search (a value of the range, not
+/// of the data).
+fn warn_at_bounds(pool: &str, fit: Option<&wfm::calibrate::AvailabilityFit>) {
+    for what in fit.map(|f| f.at_search_bounds()).unwrap_or_default() {
+        eprintln!(
+            "warning: pool {pool}: {what}: no optimum inside (do the actuals, the agent states and \
+             the call log describe the same calls and agents?)"
+        );
+    }
+}
+
 fn interval_secs(actuals: &[wfm::audit::ActualInterval]) -> Option<i64> {
     let mut starts: Vec<_> = actuals.iter().map(|r| r.interval_start.local).collect();
     starts.sort();

@@ -91,18 +91,31 @@ impl Progress for Bar {
     }
 }
 
+/// Says on stderr what the demand reader filled in: cells absent from the file (zero demand)
+/// and intervals of actuals with calls but no handle time (the queue's mean AHT).
+fn note_demand(path: &std::path::Path, demand: &wfm::io::simulate::DemandInput) {
+    if demand.filled > 0 {
+        eprintln!(
+            "note: {}: {} queue × interval cell(s) absent from the file are taken as zero demand",
+            path.display(),
+            demand.filled
+        );
+    }
+    if demand.aht_filled > 0 {
+        eprintln!(
+            "warning: {}: {} interval(s) had calls but an empty or 0 handle time (all abandoned, or 0 s logged); their queue's mean AHT was used",
+            path.display(),
+            demand.aht_filled
+        );
+    }
+}
+
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     // With --tz the simulation runs on elapsed time (UTC): a clock-change day's intervals are
     // consecutive; labels and days are on the site's clock.
     let demand = read_demand_utc(&args.demand)?;
     let zone = demand.zone;
-    if demand.filled > 0 {
-        eprintln!(
-            "note: {}: {} queue × interval cell(s) absent from the file are taken as zero demand",
-            args.demand.display(),
-            demand.filled
-        );
-    }
+    note_demand(&args.demand, &demand);
     let grid = *demand.demand.grid();
     let mut agents = read_agents_utc(&args.staffing, &grid, zone)?;
     let cal = args

@@ -419,6 +419,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         agents_column: args.agents_column.clone(),
     };
     let input = args.policy.input(&args.input, &options)?;
+    anyhow::ensure!(
+        args.risk.is_none() || input.has_predictive(),
+        "--risk sizes for the forecast's prediction bounds (lo80, hi80, lo95, hi95), and `{}` has \
+         none: the staffing would be the point forecast's",
+        args.input.display()
+    );
     let mode = if args.evaluate {
         plan::Mode::Evaluate
     } else {

@@ -158,13 +158,20 @@ pub fn backtest(
             .any(|q| (od..end).any(|i| q.actual(i).is_some()));
         if !scored {
             // Nothing to compare with: WAPE would be 0/0 and accuracy ±∞.
-            return Err(bad(
-                o,
+            let why = if od + h <= history.len() {
+                // Inside the history: a gap in the data, not its end.
+                format!(
+                    "no interval of its horizon has an actual (the history has no row from {} to {}: a gap); an origin needs history after it",
+                    format_timestamp(history.timestamp(od)),
+                    format_timestamp(history.timestamp(end))
+                )
+            } else {
                 format!(
                     "no interval of its horizon has an actual (the history ends {}); an origin needs history after it",
                     format_timestamp(history.end())
-                ),
-            ));
+                )
+            };
+            return Err(bad(o, why));
         }
         origins.push((o, od));
         horizon = h;

@@ -121,6 +121,19 @@ pub enum ForecastError {
         /// The queue's first day with data.
         first: String,
     },
+    /// A queue without a single day of history before the origin (a queue that starts later in
+    /// the file, e.g. at a backtest origin before it opened).
+    #[error("queue `{queue}`: no history before the origin {origin} (its first day with data is {first}); a forecast needs at least 7 days of it (one of each weekday): an origin from {earliest} on")]
+    NoHistory {
+        /// The queue.
+        queue: String,
+        /// The origin's day.
+        origin: String,
+        /// The queue's first day with data (after the origin).
+        first: String,
+        /// The first origin with a week of the queue's history.
+        earliest: String,
+    },
     /// A horizon (counted from the end of the history when the start lies beyond it) longer
     /// than [`MAX_HORIZON_DAYS`].
     #[error("{what} ({days:.1} days, {from}): at most {max} days of intervals are forecast; for longer plans use --grain week or month")]

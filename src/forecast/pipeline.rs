@@ -489,6 +489,19 @@ pub(crate) fn run_queue(
         .position(|&p| p);
     match first {
         Some(f) if origin_day - f >= super::MIN_HISTORY_DAYS => {}
+        None => {
+            let f = q
+                .day_present()
+                .iter()
+                .position(|&p| p)
+                .unwrap_or(origin_day);
+            return Err(ForecastError::NoHistory {
+                queue: q.queue().to_string(),
+                origin: history.date(origin_day).to_string(),
+                first: history.date(f).to_string(),
+                earliest: history.date(f + super::MIN_HISTORY_DAYS).to_string(),
+            });
+        }
         _ => {
             let f = first.unwrap_or(0);
             return Err(ForecastError::ShortHistory {

@@ -46,6 +46,11 @@ pub struct DemandInput {
     pub rows: usize,
     /// Queue × interval cells the file does not list (taken as zero demand).
     pub filled: usize,
+    /// Intervals of actuals (`aht_seconds`) with calls but an empty handle time (every call
+    /// abandoned) or 0 (every answered call logged 0 s of service), given their queue's mean
+    /// AHT (answered-weighted when the file has `answered`, else offered-weighted), as `wfm
+    /// staff` does for the empty ones and the audit's model check for both.
+    pub aht_filled: usize,
     /// The site's zone when the grid is on the UTC axis ([`read_demand_utc`] with `--tz`).
     pub zone: Option<chrono_tz::Tz>,
 }
@@ -152,6 +157,14 @@ fn read_demand_on(path: &Path, zone: Option<chrono_tz::Tz>) -> Result<DemandInpu
     let qc = column(&input, &schema::QUEUE_ALIASES, "queue")?;
     let vol = column(&input, &DEMAND_VOLUME, "offered calls")?;
     let aht = column(&input, &DEMAND_AHT, "AHT")?;
+    // Actuals leave AHT empty when every call was abandoned, and 0 when every answered call
+    // logged 0 s (filled from the queue's mean below); a forecast with calls always carries
+    // its handle time.
+    let actuals = input.headers()[aht] == schema::AHT_SECONDS;
+    let answered = input.column(schema::ANSWERED);
+    // Per queue: Σ AHT × weight, Σ weight; rows waiting for their queue's mean.
+    let mut aht_acc: HashMap<usize, (f64, f64)> = HashMap::new();
+    let mut pending: Vec<(usize, usize)> = Vec::new();
     let mut queues: Vec<QueueId> = Vec::new();
     let mut qindex: HashMap<String, usize> = HashMap::new();
     let mut stamps = Vec::with_capacity(input.len());
@@ -179,7 +192,18 @@ fn read_demand_on(path: &Path, zone: Option<chrono_tz::Tz>) -> Result<DemandInpu
         let offered =
             input.bounded(r, vol, crate::limits::MAX_CONTACTS, "contacts per interval")?;
         let a = input.opt_bounded(r, aht, crate::limits::MAX_CALL_SECONDS, "seconds")?;
-        if offered > 0.0 && !a.is_some_and(|a| a > 0.0) {
+        if let Some(a) = a.filter(|a| *a > 0.0) {
+            let w = match answered {
+                Some(c) => input.opt_non_negative(r, c)?.unwrap_or(offered),
+                None => offered,
+            };
+            let e = aht_acc.entry(q).or_insert((0.0, 0.0));
+            e.0 += a * w;
+            e.1 += w;
+        }
+        if offered > 0.0 && !a.is_some_and(|a| a > 0.0) && actuals {
+            pending.push((r, rows.len()));
+        } else if offered > 0.0 && !a.is_some_and(|a| a > 0.0) {
             return Err(bad(
                 &input,
                 r,
@@ -196,6 +220,22 @@ fn read_demand_on(path: &Path, zone: Option<chrono_tz::Tz>) -> Result<DemandInpu
                 aht_secs: a,
             },
         ));
+    }
+    let aht_filled = pending.len();
+    for (r, i) in pending {
+        let row = &mut rows[i];
+        match aht_acc.get(&row.0) {
+            Some(&(sum, w)) if w > 0.0 => row.2.aht_secs = Some(sum / w),
+            _ => {
+                return Err(bad(
+                    &input,
+                    r,
+                    aht,
+                    "an AHT where calls are offered (empty, and the queue has no other interval \
+                     with a handle time to take its mean from)",
+                ))
+            }
+        }
     }
     let grid = grid_of(&input, &stamps, ts)?;
     // Queues in name order, not in the order the file lists them: the queue's index seeds its
@@ -233,6 +273,7 @@ fn read_demand_on(path: &Path, zone: Option<chrono_tz::Tz>) -> Result<DemandInpu
         provenance,
         rows: input.len(),
         filled,
+        aht_filled,
         zone,
     })
 }

@@ -394,6 +394,12 @@ impl StaffInput {
         self.rows.iter().map(|r| (r.offered, r.aht))
     }
 
+    /// Whether any row has a predictive distribution (forecast bounds `lo80 … hi95`): what
+    /// `--risk` sizes for.
+    pub fn has_predictive(&self) -> bool {
+        !self.dists.is_empty()
+    }
+
     /// The input file.
     pub fn path(&self) -> &Path {
         &self.path
