@@ -291,7 +291,7 @@ impl ModelSpec {
             "wmean-8w",
             "ets-profile",
             "taylor-hw",
-            "decomposition",
+            "svd",
         ]
         .iter()
         .map(|n| ModelSpec::parse(n).expect("known model"))
