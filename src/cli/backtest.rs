@@ -28,7 +28,8 @@ pub(crate) struct Args {
     #[arg(long, value_name = "FILE")]
     calendar: Option<PathBuf>,
     /// Models, comma-separated: auto, seasonal-naive-day, seasonal-naive-week, mean-<k>w,
-    /// wmean-<k>w, ets-profile, taylor-hw, decomposition; `all` = every candidate plus auto.
+    /// wmean-<k>w, ets-profile, taylor-hw, decomposition, svd, svd-<K> (K = 1..4); `all` =
+    /// every candidate of auto plus auto.
     /// With `--target aht`: auto, weighted-profile, recent-level, ets-daily, mean-4w.
     #[arg(long, default_value = "auto", value_delimiter = ',')]
     model: Vec<String>,

@@ -27,6 +27,7 @@ mod pipeline;
 mod prepare;
 mod queue;
 pub mod seasonal_naive;
+pub mod svd;
 pub mod weekly_mean;
 
 use crate::io::Location;
@@ -43,6 +44,7 @@ pub use history::{History, LoadReport, QueueHistory, SeriesInput};
 pub use optim::FitTermination;
 pub use queue::{forecast_queue, QueueForecast};
 pub use seasonal_naive::{FittedSeasonalNaive, Season, SeasonalNaive};
+pub use svd::{FittedSvd, Svd};
 pub use weekly_mean::{FittedWeeklyMean, WeeklyMean};
 
 /// Errors of the `forecast` module.
@@ -211,6 +213,9 @@ pub enum ModelSpec {
     DoubleSeasonal(DoubleSeasonalHw),
     /// `decomposition`: weekly level (shrunk trend) × weekday-slot effects.
     Decomposition(Decomposition),
+    /// `svd` / `svd-<K>`: SVD of the root-transformed days × slots matrix, scores by AR(1)
+    /// around weekday means (Shen & Huang 2005, 2008).
+    Svd(Svd),
 }
 
 impl ModelSpec {
@@ -227,6 +232,10 @@ impl ModelSpec {
             ModelSpec::EtsProfile(_) => "ets-profile".into(),
             ModelSpec::DoubleSeasonal(_) => "taylor-hw".into(),
             ModelSpec::Decomposition(_) => "decomposition".into(),
+            ModelSpec::Svd(m) => match m.components {
+                None => "svd".into(),
+                Some(k) => format!("svd-{k}"),
+            },
         }
     }
 
@@ -256,11 +265,20 @@ impl ModelSpec {
                 ModelSpec::DoubleSeasonal(DoubleSeasonalHw::default())
             }
             "decomposition" => ModelSpec::Decomposition(Decomposition),
+            "svd" => ModelSpec::Svd(Svd::default()),
             _ => {
                 if let Some(k) = n.strip_prefix("wmean-").and_then(weeks) {
                     ModelSpec::WeeklyMean(WeeklyMean {
                         weeks: k,
                         weighted: true,
+                    })
+                } else if let Some(k) = n
+                    .strip_prefix("svd-")
+                    .and_then(|k| k.parse::<usize>().ok())
+                    .filter(|k| (1..=svd::MAX_COMPONENTS).contains(k))
+                {
+                    ModelSpec::Svd(Svd {
+                        components: Some(k),
                     })
                 } else if let Some(k) = n.strip_prefix("mean-").and_then(weeks) {
                     ModelSpec::WeeklyMean(WeeklyMean {
@@ -270,7 +288,7 @@ impl ModelSpec {
                 } else {
                     return Err(ForecastError::UnknownModel {
                         name: name.to_string(),
-                        known: "seasonal-naive-day, seasonal-naive-week, mean-<k>w, wmean-<k>w (k = 1..52), ets-profile, taylor-hw, decomposition".into(),
+                        known: "seasonal-naive-day, seasonal-naive-week, mean-<k>w, wmean-<k>w (k = 1..52), ets-profile, taylor-hw, decomposition, svd, svd-<K> (K = 1..4)".into(),
                     });
                 }
             }
@@ -286,7 +304,7 @@ impl ModelSpec {
             "wmean-8w",
             "ets-profile",
             "taylor-hw",
-            "decomposition",
+            "svd",
         ]
         .iter()
         .map(|n| ModelSpec::parse(n).expect("known model"))
@@ -338,6 +356,7 @@ impl ModelSpec {
             ModelSpec::EtsProfile(m) => m.fit(data)?.predict(horizon),
             ModelSpec::DoubleSeasonal(m) => m.fit(data)?.predict(horizon),
             ModelSpec::Decomposition(m) => m.fit(data)?.predict(horizon),
+            ModelSpec::Svd(m) => m.fit(data)?.predict(horizon),
         })
     }
 }

@@ -211,6 +211,16 @@ impl<'a> Inner<'a> {
         Some(combine(&fcs?, shape, self.d))
     }
 
+    /// The forecast of one candidate at inner origin `k` with each day spread by the shape
+    /// source's shares, as an ensemble's is ([`reshape`]); `None` when it could not fit there.
+    fn reshaped(&self, c: usize, k: usize) -> Option<Vec<f64>> {
+        let mut f = self.fcs[c][k].clone()?;
+        if let Some(shape) = self.shape.and_then(|s| self.fcs[s][k].as_deref()) {
+            reshape(&mut f, shape, self.d);
+        }
+        Some(f)
+    }
+
     /// Whether `date` is a special day of the calendar.
     fn special(&self, day: usize) -> bool {
         self.calendar
@@ -270,11 +280,17 @@ impl<'a> Inner<'a> {
     }
 
     /// The inner backtest's normal days with the members' mean forecast, which the intraday
-    /// update learns from ([`LevelUpdate::fit`]).
-    fn days(&self, members: &[usize]) -> Vec<InnerDay> {
+    /// update learns from ([`LevelUpdate::fit`]); with `winner_alone` (one member, an
+    /// ensemble's inner winner), that member's forecast spread by the shape source's shares.
+    fn days(&self, members: &[usize], winner_alone: bool) -> Vec<InnerDay> {
         let mut out = Vec::new();
         for (k, &od) in self.origins.iter().enumerate() {
-            let Some(fc) = self.combined(members, k) else {
+            let fc = if winner_alone {
+                self.reshaped(members[0], k)
+            } else {
+                self.combined(members, k)
+            };
+            let Some(fc) = fc else {
                 continue;
             };
             for day in 0..self.actuals[k].len() / self.d {
@@ -371,10 +387,17 @@ fn combine(fcs: &[&[f64]], shape: Option<&[f64]>, d: usize) -> Vec<f64> {
         }
     }
     out.iter_mut().for_each(|o| *o /= fcs.len() as f64);
-    let Some(shape) = shape.filter(|_| fcs.len() > 1) else {
-        return out;
-    };
-    for (day, s) in out.chunks_mut(d).zip(shape.chunks(d)) {
+    if let Some(shape) = shape.filter(|_| fcs.len() > 1) {
+        reshape(&mut out, shape, d);
+    }
+    out
+}
+
+/// Spreads each day's total of `f` over the day by `shape`'s shares within that day
+/// (`F_t = (Σ_{t'∈day} F_{t'}) · S_t / Σ_{t'∈day} S_{t'}`); a day on which `shape` forecasts
+/// nothing is left as it is.
+fn reshape(f: &mut [f64], shape: &[f64], d: usize) {
+    for (day, s) in f.chunks_mut(d).zip(shape.chunks(d)) {
         let total: f64 = day.iter().sum();
         let s_total: f64 = s.iter().sum();
         if s_total > 0.0 {
@@ -383,7 +406,6 @@ fn combine(fcs: &[&[f64]], shape: Option<&[f64]>, d: usize) -> Vec<f64> {
             }
         }
     }
-    out
 }
 
 /// The point forecast of `members` (their mean) from the prepared history, or for `auto`
@@ -636,8 +658,11 @@ struct Today<'a> {
 /// whichever, updated by its own [`LevelUpdate`], had the smaller absolute error over the
 /// inner days' afternoons (a mean of several models carries less of the day's level error
 /// that the morning reveals, so the better day-ahead base is not always the better base to
-/// update). With too few inner days for the rule, the members' forecast is scaled by the
-/// gamma–Poisson [`level_update`].
+/// update). The winner alone contributes its daily totals only, spread by the ensemble's
+/// within-day shares (the shape source's, [`combine`]), in the inner days it is judged on and
+/// in the update: its own shape may be worse than the shrunk profile (`svd`'s is). With too
+/// few inner days for the rule, the members' forecast is scaled by the gamma–Poisson
+/// [`level_update`].
 fn reforecast_today(
     forecast: &mut [f64],
     today: &Today<'_>,
@@ -661,7 +686,7 @@ fn reforecast_today(
     }
     let mut best: Option<(f64, &[usize], LevelUpdate)> = None;
     for base in bases {
-        let days = inn.days(base);
+        let days = inn.days(base, base.len() < members.len());
         let Some(rule) = LevelUpdate::fit(&days, d, off) else {
             continue;
         };
@@ -687,7 +712,11 @@ fn reforecast_today(
     let base_fc: &[f64] = if base.len() == members.len() {
         forecast
     } else {
-        own = predict(base[0])?;
+        // The winner's daily totals with the ensemble's within-day shares (the shape
+        // source's), as its inner days were scored.
+        let mut o = predict(base[0])?;
+        reshape(&mut o, forecast, d);
+        own = o;
         &own
     };
     let r = rule.factor(actual, base_fc, off).unwrap_or(1.0);

@@ -119,15 +119,11 @@ pub(crate) fn check_evaluate(out: &Path) {
         }
     }
     // February's actual calls were not the forecast: NE and TT on Saturday 13th fall below 80 %
-    // (and PE on the 10th below 90 %) with the published agents (before issue #17 part 3's
-    // ensemble shape: NW on Tuesday 9th and Saturday 13th; before its earlier forecast changes:
-    // NW on the 9th and PS on the 10th).
-    assert!(below_sl >= 3, "{err}");
-    for (q, d) in [
-        ("NE", "1999-02-13"),
-        ("TT", "1999-02-13"),
-        ("PE", "1999-02-10"),
-    ] {
+    // with the published agents (before issue #17's `svd` candidate also PE on the 10th below
+    // 90 %, now 90.4 %; before its ensemble shape: NW on Tuesday 9th and Saturday 13th; before
+    // its earlier forecast changes: NW on the 9th and PS on the 10th).
+    assert!(below_sl >= 2, "{err}");
+    for (q, d) in [("NE", "1999-02-13"), ("TT", "1999-02-13")] {
         let r = rows
             .iter()
             .find(|r| r["queue"] == q && r["date"] == d)
