@@ -18,15 +18,19 @@
 //!   between intervals), Poisson arrivals at the interval's offered calls, exponential handle
 //!   times at its AHT and exponential patience; the mean over replications.
 //! - **Scores** are over busy intervals (offered ≥ the calibration's `busy_min_offered`, else
-//!   20): offered-weighted mean absolute error and bias of SL (answered within the threshold ÷
-//!   offered) and abandonment (÷ offered), answered-weighted ASA error, and the daily SL error
-//!   (offered-weighted per day). Erlang C's unstable intervals (agents ≤ load) predict SL 0 and
+//!   20): the mean absolute error and bias of SL (answered within the threshold ÷ offered) and
+//!   abandonment (÷ offered) *per interval* (each busy interval counts once: the plain mean
+//!   over the rows of `--section model-check-intervals`, the convention of issue #13, whose
+//!   figures it reproduces), the daily SL error per day (each day's SL over its busy intervals,
+//!   answered within ÷ offered, against the prediction's, each day counting once), the same SL
+//!   and abandonment errors *per call* (offered-weighted) beside them, and the answered-weighted
+//!   ASA error. Erlang C's unstable intervals (agents ≤ load) predict SL 0 and
 //!   Erlang C always predicts no abandonment: both are scored as predicted, not left out.
 //!   The verdict is the smallest offered-weighted mean of `(ΔSL)² + (Δabandon)²` (the Brier
 //!   score of the two probabilities, a proper score: it is minimised in expectation by the true
 //!   probabilities; Gneiting & Raftery 2007, *JASA* 102(477)).
-//! - **Noise floor**: what a perfect model would still miss — the offered-weighted mean
-//!   absolute deviation of single simulated intervals around the calibrated model's mean,
+//! - **Noise floor**: what a perfect model would still miss — the mean (per interval, and per
+//!   call) absolute deviation of single simulated intervals around the calibrated model's mean,
 //!   *given the interval's offered count* (the count is an input of every model here, so its
 //!   Poisson variation is not noise a model would miss): each of `reps` runs places exactly
 //!   the offered calls at uniformly random times in their interval (the Poisson process
@@ -93,18 +97,66 @@ pub struct FidelitySummary {
     pub intervals: usize,
     /// Days they span.
     pub days: usize,
-    /// SL mean absolute error (offered-weighted).
+    /// SL mean absolute error per interval (each busy interval counts once).
     pub sl_mae: f64,
-    /// SL bias, predicted − observed.
+    /// SL bias per interval, predicted − observed.
     pub sl_bias: f64,
-    /// Daily SL mean absolute error.
+    /// Daily SL mean absolute error: each day's SL (answered within ÷ offered over its busy
+    /// intervals) against the prediction's, each day counting once.
     pub daily_sl_mae: f64,
-    /// Abandonment mean absolute error.
+    /// Abandonment mean absolute error per interval.
     pub abandon_mae: f64,
+    /// Abandonment bias per interval, predicted − observed.
+    pub abandon_bias: f64,
+    /// SL mean absolute error per call (offered-weighted).
+    pub sl_mae_per_call: f64,
+    /// Abandonment mean absolute error per call (offered-weighted).
+    pub abandon_mae_per_call: f64,
     /// ASA mean absolute error, seconds (answered-weighted, intervals with a prediction).
     pub asa_mae: Option<f64>,
     /// Offered-weighted mean of ΔSL² + Δabandon².
     pub score: f64,
+}
+
+/// A noise floor: the mean absolute deviation a perfect model would still show, per interval
+/// (each busy interval once) and per call (offered-weighted), for SL and abandonment.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Floor {
+    /// SL, per interval.
+    pub sl: f64,
+    /// Abandonment, per interval.
+    pub abandon: f64,
+    /// SL, per call.
+    pub sl_per_call: f64,
+    /// Abandonment, per call.
+    pub abandon_per_call: f64,
+}
+
+/// Running sums of a floor over busy intervals.
+#[derive(Default)]
+struct FloorSums {
+    n: f64,
+    w: f64,
+    floor: Floor,
+}
+
+impl FloorSums {
+    fn push(&mut self, offered: f64, sl: f64, abandon: f64) {
+        self.n += 1.0;
+        self.w += offered;
+        self.floor.sl += sl;
+        self.floor.abandon += abandon;
+        self.floor.sl_per_call += offered * sl;
+        self.floor.abandon_per_call += offered * abandon;
+    }
+    fn get(&self) -> Option<Floor> {
+        (self.n > 0.0 && self.w > 0.0).then(|| Floor {
+            sl: self.floor.sl / self.n,
+            abandon: self.floor.abandon / self.n,
+            sl_per_call: self.floor.sl_per_call / self.w,
+            abandon_per_call: self.floor.abandon_per_call / self.w,
+        })
+    }
 }
 
 /// The fidelity report.
@@ -115,10 +167,10 @@ pub struct Fidelity {
     /// Per model and calibration.
     pub summaries: Vec<FidelitySummary>,
     /// Noise floor of SL and abandonment MAE (calibrated simulation, else uncalibrated).
-    pub noise_floor: Option<(f64, f64)>,
-    /// Binomial lower bound of the noise floor: `(SL, abandonment)` MAE if every offered call
+    pub noise_floor: Option<Floor>,
+    /// Binomial lower bound of the noise floor: SL and abandonment MAE if every offered call
     /// were an independent draw at Erlang A's (calibrated, else uncalibrated) probabilities.
-    pub noise_floor_binomial: Option<(f64, f64)>,
+    pub noise_floor_binomial: Option<Floor>,
     /// The best `(model, calibrated)` by score.
     pub verdict: Option<(&'static str, bool)>,
     /// Busy-interval threshold used.
@@ -376,7 +428,7 @@ fn noise_floor(
     patience: f64,
     o: &FidelityOptions,
     min_offered: f64,
-) -> Result<Option<(f64, f64)>, SimulateError> {
+) -> Result<Option<Floor>, SimulateError> {
     let mut cells = Vec::new();
     for k in 0..u64::from(o.reps) {
         let seed = o.seed.wrapping_add(k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
@@ -391,15 +443,13 @@ fn noise_floor(
         )?);
     }
     let summary = rep_summary(&cells, rows.len());
-    let (mut w, mut s, mut a) = (0.0, 0.0, 0.0);
+    let mut sums = FloorSums::default();
     for (r, (_, mad)) in rows.iter().zip(&summary) {
         if r.offered >= min_offered {
-            w += r.offered;
-            s += r.offered * mad.0;
-            a += r.offered * mad.1;
+            sums.push(r.offered, mad.0, mad.1);
         }
     }
-    Ok((w > 0.0).then(|| (s / w, a / w)))
+    Ok(sums.get())
 }
 
 /// The fidelity report of a model check (see the module docs).
@@ -569,17 +619,19 @@ fn binomial_mad(n: u64, p: f64) -> f64 {
     sum
 }
 
-/// Offered-weighted binomial mean absolute deviations of SL and abandonment at the rows'
+/// Binomial mean absolute deviations of SL and abandonment (per interval and per call) at the rows'
 /// predicted probabilities (independent callers: the lower bound of the noise floor).
-fn binomial_floor<'a>(rows: impl Iterator<Item = &'a FidelityRow>) -> Option<(f64, f64)> {
-    let (mut w, mut s, mut a) = (0.0, 0.0, 0.0);
+fn binomial_floor<'a>(rows: impl Iterator<Item = &'a FidelityRow>) -> Option<Floor> {
+    let mut sums = FloorSums::default();
     for r in rows {
         let n = r.offered.round().max(0.0) as u64;
-        w += r.offered;
-        s += r.offered * binomial_mad(n, r.predicted_sl);
-        a += r.offered * binomial_mad(n, r.predicted_abandon);
+        sums.push(
+            r.offered,
+            binomial_mad(n, r.predicted_sl),
+            binomial_mad(n, r.predicted_abandon),
+        );
     }
-    (w > 0.0).then(|| (s / w, a / w))
+    sums.get()
 }
 
 fn summarize(
@@ -587,19 +639,24 @@ fn summarize(
     calibrated: bool,
     rows: &[&FidelityRow],
 ) -> Option<FidelitySummary> {
-    let (mut w, mut mae, mut bias, mut ab, mut score) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    // Per interval: n, Σ|ΔSL|, ΣΔSL, Σ|Δab|, ΣΔab; per call: w, Σw|ΔSL|, Σw|Δab|, Σw(ΔSL² + Δab²).
+    let (mut n, mut mae, mut bias, mut ab, mut ab_bias) = (0usize, 0.0, 0.0, 0.0, 0.0);
+    let (mut w, mut mae_w, mut ab_w, mut score) = (0.0, 0.0, 0.0, 0.0);
     let (mut wa, mut asa) = (0.0, 0.0);
+    // Per day: offered, offered × predicted SL, offered × observed SL.
     let mut days: BTreeMap<chrono::NaiveDate, (f64, f64, f64)> = BTreeMap::new();
-    let mut n = 0;
     for r in rows {
         let Some(obs) = r.observed_sl else { continue };
         n += 1;
         let e = r.predicted_sl - obs;
         let ea = r.predicted_abandon - r.observed_abandon;
+        mae += e.abs();
+        bias += e;
+        ab += ea.abs();
+        ab_bias += ea;
         w += r.offered;
-        mae += r.offered * e.abs();
-        bias += r.offered * e;
-        ab += r.offered * ea.abs();
+        mae_w += r.offered * e.abs();
+        ab_w += r.offered * ea.abs();
         score += r.offered * (e * e + ea * ea);
         let d = days.entry(r.interval_start.local.date()).or_default();
         d.0 += r.offered;
@@ -610,19 +667,28 @@ fn summarize(
             asa += r.answered * (p - o).abs();
         }
     }
-    if w <= 0.0 {
+    if n == 0 || w <= 0.0 {
         return None;
     }
-    let daily = days.values().map(|d| (d.1 - d.2).abs()).sum::<f64>() / w;
+    let daily: Vec<f64> = days
+        .values()
+        .filter(|d| d.0 > 0.0)
+        .map(|d| ((d.1 - d.2) / d.0).abs())
+        .collect();
+    let daily = daily.iter().sum::<f64>() / daily.len().max(1) as f64;
+    let nf = n as f64;
     Some(FidelitySummary {
         model,
         calibrated,
         intervals: n,
         days: days.len(),
-        sl_mae: mae / w,
-        sl_bias: bias / w,
+        sl_mae: mae / nf,
+        sl_bias: bias / nf,
         daily_sl_mae: daily,
-        abandon_mae: ab / w,
+        abandon_mae: ab / nf,
+        abandon_bias: ab_bias / nf,
+        sl_mae_per_call: mae_w / w,
+        abandon_mae_per_call: ab_w / w,
         asa_mae: (wa > 0.0).then(|| asa / wa),
         score: score / w,
     })

@@ -406,6 +406,9 @@ pub fn fidelity_table(f: &crate::audit::fidelity::Fidelity) -> crate::io::table:
         "sl_bias",
         "daily_sl_mae",
         "abandon_mae",
+        "abandon_bias",
+        "sl_mae_per_call",
+        "abandon_mae_per_call",
         "asa_mae_seconds",
         "score",
         "verdict",
@@ -421,36 +424,32 @@ pub fn fidelity_table(f: &crate::audit::fidelity::Fidelity) -> crate::io::table:
             Cell::float(Some(s.sl_bias), 4),
             Cell::float(Some(s.daily_sl_mae), 4),
             Cell::float(Some(s.abandon_mae), 4),
+            Cell::float(Some(s.abandon_bias), 4),
+            Cell::float(Some(s.sl_mae_per_call), 4),
+            Cell::float(Some(s.abandon_mae_per_call), 4),
             Cell::float(s.asa_mae, 1),
             Cell::float(Some(s.score), 5),
             Cell::text(if best { "best" } else { "" }),
         ]);
     }
-    if let Some((sl, ab)) = f.noise_floor {
+    let floors = [
+        ("noise-floor", f.noise_floor),
+        ("noise-floor-binomial", f.noise_floor_binomial),
+    ];
+    for (name, floor) in floors {
+        let Some(fl) = floor else { continue };
         t.push(vec![
-            Cell::text("noise-floor"),
+            Cell::text(name),
             Cell::text(""),
             Cell::Empty,
             Cell::Empty,
-            Cell::float(Some(sl), 4),
+            Cell::float(Some(fl.sl), 4),
             Cell::Empty,
             Cell::Empty,
-            Cell::float(Some(ab), 4),
+            Cell::float(Some(fl.abandon), 4),
             Cell::Empty,
-            Cell::Empty,
-            Cell::text(""),
-        ]);
-    }
-    if let Some((sl, ab)) = f.noise_floor_binomial {
-        t.push(vec![
-            Cell::text("noise-floor-binomial"),
-            Cell::text(""),
-            Cell::Empty,
-            Cell::Empty,
-            Cell::float(Some(sl), 4),
-            Cell::Empty,
-            Cell::Empty,
-            Cell::float(Some(ab), 4),
+            Cell::float(Some(fl.sl_per_call), 4),
+            Cell::float(Some(fl.abandon_per_call), 4),
             Cell::Empty,
             Cell::Empty,
             Cell::text(""),
