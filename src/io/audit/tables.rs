@@ -166,6 +166,7 @@ impl Audit {
             "actual_abandon_pct",
             "predicted_abandon_pct",
             "abandon_mae_pct",
+            "score",
             "note",
         ]);
         let mc = &self.model_check;
@@ -178,7 +179,7 @@ impl Audit {
             }
             if mc.better == Some(s.model) {
                 note = format!(
-                    "{note}{}better fit (lower SL MAE)",
+                    "{note}{}better fit of the two (lower score: offered-weighted ΔSL² + Δabandon², recorded agents as given; --calibration and --section fidelity for calibrated models)",
                     if note.is_empty() { "" } else { "; " }
                 );
             }
@@ -196,12 +197,13 @@ impl Audit {
                 pct(s.actual_abandon),
                 pct(s.predicted_abandon),
                 pct(s.abandon_mae),
+                Cell::float(s.score, 5),
                 Cell::text(note),
             ]);
         }
         for n in &mc.needs {
             let mut row = vec![Cell::text("-")];
-            row.extend((0..12).map(|_| Cell::Empty));
+            row.extend((0..13).map(|_| Cell::Empty));
             row.push(Cell::text(format!("not computable: needs {n}")));
             t.push(row);
         }
