@@ -422,6 +422,44 @@ fn held_out_month_with_availability_by_load() {
             );
         }
     }
+    // Per day (`--section fidelity-daily`): the mean over the days of |the day's SL error| is
+    // the table's daily SL MAE, and the days' busy intervals add up to the table's count.
+    let (daily, _) = wfm(&[
+        "audit",
+        "--period",
+        "1999-02",
+        "--actuals",
+        &act2,
+        "--agent-states",
+        &ag2,
+        "--calibration",
+        cal_s,
+        "--section",
+        "fidelity-daily",
+        "--format",
+        "csv",
+    ]);
+    assert!(daily.starts_with(
+        "date,pool,model,calibrated,busy_intervals,offered,observed_sl,predicted_sl,sl_error,sl_mae,"
+    ));
+    let (mut days, mut err, mut intervals) = (0.0, 0.0, 0);
+    for l in daily.lines().skip(1) {
+        let r: Vec<&str> = l.split(',').collect();
+        if r[2] == "erlang-a" && r[3] == "true" {
+            days += 1.0;
+            err += r[8].parse::<f64>().unwrap().abs();
+            intervals += r[4].parse::<usize>().unwrap();
+        }
+    }
+    let t = row("erlang-a,true");
+    assert!((t[2] - err / days).abs() < 2e-4, "{t:?} {}", err / days);
+    let count: usize = fid
+        .lines()
+        .find(|l| l.starts_with("erlang-a,true,"))
+        .and_then(|l| l.split(',').nth(2))
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    assert_eq!(intervals, count);
     std::fs::remove_dir_all(&dir).ok();
 }
 

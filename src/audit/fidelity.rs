@@ -585,6 +585,86 @@ pub fn fidelity(
     Ok(out)
 }
 
+/// One day of one model's fit on busy intervals (`--section fidelity-daily`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FidelityDay {
+    /// The day.
+    pub date: chrono::NaiveDate,
+    /// Pool (`ALL`: queues pooled).
+    pub pool: String,
+    /// Model.
+    pub model: &'static str,
+    /// With the calibration.
+    pub calibrated: bool,
+    /// Busy intervals of the day with an observed SL.
+    pub intervals: usize,
+    /// Their offered calls.
+    pub offered: f64,
+    /// The day's observed SL: answered within the threshold ÷ offered over those intervals.
+    pub observed_sl: f64,
+    /// The day's predicted SL (the intervals' predictions weighted by their offered calls).
+    pub predicted_sl: f64,
+    /// SL mean absolute error of the day's intervals (each counts once).
+    pub sl_mae: f64,
+    /// The day's observed abandoned ÷ offered.
+    pub observed_abandon: f64,
+    /// The day's predicted abandoned ÷ offered.
+    pub predicted_abandon: f64,
+    /// Abandonment mean absolute error of the day's intervals.
+    pub abandon_mae: f64,
+}
+
+/// Per day, model and calibration: the fidelity on busy intervals (the rows the summaries
+/// score). `|predicted_sl − observed_sl|` averaged over the days is the summaries'
+/// `daily_sl_mae`.
+pub fn daily(f: &Fidelity) -> Vec<FidelityDay> {
+    // Key: (day, pool, calibrated, model); value: n, offered, Σo·pSL, Σo·oSL, Σ|ΔSL|, Σo·pAb,
+    // Σo·oAb, Σ|ΔAb|.
+    type Sums = (usize, f64, f64, f64, f64, f64, f64, f64);
+    let mut by: BTreeMap<(chrono::NaiveDate, &str, bool, &'static str), Sums> = BTreeMap::new();
+    for r in &f.rows {
+        let Some(obs) = r.observed_sl else { continue };
+        if r.offered < f.min_offered {
+            continue;
+        }
+        let key = (
+            r.interval_start.local.date(),
+            r.pool.as_str(),
+            r.calibrated,
+            r.model,
+        );
+        let d = by.entry(key).or_default();
+        d.0 += 1;
+        d.1 += r.offered;
+        d.2 += r.offered * r.predicted_sl;
+        d.3 += r.offered * obs;
+        d.4 += (r.predicted_sl - obs).abs();
+        d.5 += r.offered * r.predicted_abandon;
+        d.6 += r.offered * r.observed_abandon;
+        d.7 += (r.predicted_abandon - r.observed_abandon).abs();
+    }
+    by.into_iter()
+        .filter(|(_, d)| d.0 > 0 && d.1 > 0.0)
+        .map(|((date, pool, calibrated, model), d)| {
+            let n = d.0 as f64;
+            FidelityDay {
+                date,
+                pool: pool.to_string(),
+                model,
+                calibrated,
+                intervals: d.0,
+                offered: d.1,
+                observed_sl: d.3 / d.1,
+                predicted_sl: d.2 / d.1,
+                sl_mae: d.4 / n,
+                observed_abandon: d.6 / d.1,
+                predicted_abandon: d.5 / d.1,
+                abandon_mae: d.7 / n,
+            }
+        })
+        .collect()
+}
+
 /// Calibrated Erlang A's patience: pool `ALL`'s fitted Erlang A patience (the Kaplan–Meier
 /// exponential-equivalent mean × the patience scale), else its exponential-equivalent mean,
 /// else the period's own.

@@ -27,6 +27,9 @@ pub(crate) enum Section {
     ModelCheckIntervals,
     /// The fidelity report: errors per model on busy intervals, noise floor, verdict.
     Fidelity,
+    /// The fidelity per day: each day's observed and predicted SL and abandonment on its busy
+    /// intervals, per model, with and without `--calibration`.
+    FidelityDaily,
     /// Per-day volumes, SL, ASA, abandon rate, occupancy.
     Daily,
     /// Per-interval required, scheduled and actual agents.
@@ -283,7 +286,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             warn_left_out(&audit.model_check, 20.0);
             vec![("model_check", audit.model_check_table())]
         }
-        Section::ModelCheckIntervals | Section::Fidelity => {
+        Section::ModelCheckIntervals | Section::Fidelity | Section::FidelityDaily => {
             let f = fidelity(&audit, &args)?;
             if f.summaries.is_empty() && audit.model_check.needs.is_empty() {
                 eprintln!(
@@ -302,6 +305,11 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             if args.section == Section::Fidelity {
                 vec![("fidelity", wfm::io::calibration::fidelity_table(&f))]
+            } else if args.section == Section::FidelityDaily {
+                vec![(
+                    "fidelity_daily",
+                    wfm::io::calibration::fidelity_daily_table(&f),
+                )]
             } else {
                 vec![(
                     "model_check_intervals",

@@ -355,6 +355,46 @@ pub fn read_calibration(path: &Path) -> Result<Calibration, TableError> {
     })
 }
 
+/// `--section fidelity-daily`: one row per day × pool × model × calibration on busy intervals.
+pub fn fidelity_daily_table(f: &crate::audit::fidelity::Fidelity) -> crate::io::table::Table {
+    use crate::io::table::{Cell, Table};
+    let mut t = Table::new([
+        "date",
+        "pool",
+        "model",
+        "calibrated",
+        "busy_intervals",
+        "offered",
+        "observed_sl",
+        "predicted_sl",
+        "sl_error",
+        "sl_mae",
+        "observed_abandon",
+        "predicted_abandon",
+        "abandon_error",
+        "abandon_mae",
+    ]);
+    for d in crate::audit::fidelity::daily(f) {
+        t.push(vec![
+            Cell::text(d.date.to_string()),
+            Cell::text(d.pool),
+            Cell::text(d.model),
+            Cell::text(if d.calibrated { "true" } else { "false" }),
+            Cell::Int(d.intervals as i64),
+            Cell::float(Some(d.offered), 0),
+            Cell::float(Some(d.observed_sl), 4),
+            Cell::float(Some(d.predicted_sl), 4),
+            Cell::float(Some(d.predicted_sl - d.observed_sl), 4),
+            Cell::float(Some(d.sl_mae), 4),
+            Cell::float(Some(d.observed_abandon), 4),
+            Cell::float(Some(d.predicted_abandon), 4),
+            Cell::float(Some(d.predicted_abandon - d.observed_abandon), 4),
+            Cell::float(Some(d.abandon_mae), 4),
+        ]);
+    }
+    t
+}
+
 /// `--section model-check-intervals`: one row per pool × interval × model × calibration.
 pub fn model_check_intervals_table(
     f: &crate::audit::fidelity::Fidelity,
