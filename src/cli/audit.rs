@@ -287,35 +287,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             vec![("model_check", audit.model_check_table())]
         }
         Section::ModelCheckIntervals | Section::Fidelity | Section::FidelityDaily => {
-            let f = fidelity(&audit, &args)?;
-            if f.summaries.is_empty() && audit.model_check.needs.is_empty() {
-                eprintln!(
-                    "warning: fidelity: no busy interval (≥ {} offered calls, with agents) in \
-                     the period: no score and no verdict ({} interval(s) with agents and calls)",
-                    f.min_offered,
-                    audit.model_check.rows.len()
-                );
-            }
-            if let Some((model, cal)) = f.verdict {
-                eprintln!(
-                    "fidelity: best fit {model}{} (score: offered-weighted ΔSL² + Δabandon² on intervals with ≥ {} offered)",
-                    if cal { " calibrated" } else { "" },
-                    f.min_offered
-                );
-            }
-            if args.section == Section::Fidelity {
-                vec![("fidelity", wfm::io::calibration::fidelity_table(&f))]
-            } else if args.section == Section::FidelityDaily {
-                vec![(
-                    "fidelity_daily",
-                    wfm::io::calibration::fidelity_daily_table(&f),
-                )]
-            } else {
-                vec![(
-                    "model_check_intervals",
-                    wfm::io::calibration::model_check_intervals_table(&f),
-                )]
-            }
+            fidelity_sections(&audit, &args, args.section)?
         }
         Section::Daily => vec![("daily", audit.daily_table())],
         Section::Staffing => vec![("staffing", audit.staffing_table())],
@@ -480,6 +452,42 @@ fn warn_left_out(mc: &wfm::audit::model_check::ModelCheck, min_offered: f64) {
         mc.skipped_no_agents,
         mc.skipped_no_aht
     );
+}
+
+/// The fidelity sections (`model-check-intervals`, `fidelity`, `fidelity-daily`), with the
+/// verdict and an empty period said on stderr.
+fn fidelity_sections(
+    audit: &wfm::audit::Audit,
+    args: &AuditArgs,
+    section: Section,
+) -> anyhow::Result<Vec<(&'static str, Table)>> {
+    let f = fidelity(audit, args)?;
+    if f.summaries.is_empty() && audit.model_check.needs.is_empty() {
+        eprintln!(
+            "warning: fidelity: no busy interval (≥ {} offered calls, with agents) in \
+             the period: no score and no verdict ({} interval(s) with agents and calls)",
+            f.min_offered,
+            audit.model_check.rows.len()
+        );
+    }
+    if let Some((model, cal)) = f.verdict {
+        eprintln!(
+            "fidelity: best fit {model}{} (score: offered-weighted ΔSL² + Δabandon² on intervals with ≥ {} offered)",
+            if cal { " calibrated" } else { "" },
+            f.min_offered
+        );
+    }
+    Ok(match section {
+        Section::Fidelity => vec![("fidelity", wfm::io::calibration::fidelity_table(&f))],
+        Section::FidelityDaily => vec![(
+            "fidelity_daily",
+            wfm::io::calibration::fidelity_daily_table(&f),
+        )],
+        _ => vec![(
+            "model_check_intervals",
+            wfm::io::calibration::model_check_intervals_table(&f),
+        )],
+    })
 }
 
 /// The fidelity report of the audit's model check, with `--calibration` when given.
