@@ -460,6 +460,26 @@ fn held_out_month_with_availability_by_load() {
         .and_then(|v| v.parse().ok())
         .unwrap();
     assert_eq!(intervals, count);
+    // The HTML report with the calibration: the fidelity view says the verdict and draws
+    // calibrated Erlang A's daily SL beside the actual one.
+    let report = dir.join("report");
+    wfm(&[
+        "audit",
+        "--period",
+        "1999-02",
+        "--actuals",
+        &act2,
+        "--agent-states",
+        &ag2,
+        "--calibration",
+        cal_s,
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    let html = std::fs::read_to_string(report.join("index.html")).unwrap();
+    assert!(html.contains("best fit: <b>erlang-a, calibrated</b>"));
+    assert!(html.contains("Erlang A, calibrated"));
+    assert!(html.contains("noise-floor-binomial"));
     std::fs::remove_dir_all(&dir).ok();
 }
 

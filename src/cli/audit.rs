@@ -257,7 +257,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     .flatten()
     .collect();
     if let Some(dir) = &args.report {
-        let extras = report_extras(&args)?;
+        let extras = report_extras(&args, &audit)?;
         let path = wfm::report::write_html(&audit, &extras, dir, &inputs)
             .with_context(|| format!("failed to write the report into `{}`", dir.display()))?;
         eprintln!("report written to {}", path.display());
@@ -338,7 +338,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// The report's inputs besides the audit (`--schedule`, `--scenarios`, `--capacity`, `--day`).
-fn report_extras(args: &AuditArgs) -> anyhow::Result<wfm::report::Extras> {
+fn report_extras(
+    args: &AuditArgs,
+    audit: &wfm::audit::Audit,
+) -> anyhow::Result<wfm::report::Extras> {
     let schedule = args
         .schedule
         .as_deref()
@@ -365,11 +368,16 @@ fn report_extras(args: &AuditArgs) -> anyhow::Result<wfm::report::Extras> {
                 .map_err(|_| usage(format!("--day: expected YYYY-MM-DD, got `{d}`")))
         })
         .transpose()?;
+    let fidelity = match &args.calibration {
+        Some(_) => Some(fidelity(audit, args)?),
+        None => None,
+    };
     Ok(wfm::report::Extras {
         schedule,
         scenarios,
         day,
         capacity,
+        fidelity,
     })
 }
 

@@ -136,6 +136,23 @@ fn take(all: &mut Vec<Chart>, id: &str) -> Chart {
     all.remove(i)
 }
 
+/// The fidelity report's verdict in words, above its table.
+fn fidelity_verdict(f: &crate::audit::fidelity::Fidelity) -> String {
+    let verdict = match f.verdict {
+        Some((model, calibrated)) => format!(
+            "best fit: <b>{model}{}</b>",
+            if calibrated { ", calibrated" } else { "" }
+        ),
+        None => "no busy interval: no verdict".to_string(),
+    };
+    format!(
+        "<p>With the calibration (<code>--calibration</code>), on busy intervals (≥ {} offered \
+         calls): {verdict}, by the offered-weighted ΔSL² + Δabandon²; errors per interval, \
+         beside the noise floor a perfect model would still show.</p>",
+        f.min_offered
+    )
+}
+
 fn section(id: &str, title: &str, body: &str) -> String {
     format!("<section id=\"{id}\" data-view=\"{id}\">\n<h2>{title}</h2>\n{body}</section>\n")
 }
@@ -407,6 +424,10 @@ pub(crate) fn render(c: &Ctx<'_>) -> Result<String, ReportError> {
     ));
     let mut fid = figure(&take(&mut all, ch::model_check::ID), None);
     fid.push_str(&html::table(&a.model_check_table()));
+    if let Some(f) = &c.extras.fidelity {
+        fid.push_str(&fidelity_verdict(f));
+        fid.push_str(&html::table(&crate::io::calibration::fidelity_table(f)));
+    }
     h.push_str(&section(
         "fidelity",
         "Fidelity: Erlang C / Erlang A against what happened",

@@ -3,7 +3,7 @@
 
 use crate::audit::{KpiKey, Scope};
 use crate::report::ctx::Ctx;
-use crate::report::svg::{placeholder, Series, BLUE, GREEN, RED};
+use crate::report::svg::{placeholder, Series, BLUE, GREEN, PURPLE, RED};
 use crate::report::{Chart, ReportError};
 
 pub(crate) const ID: &str = "model-check";
@@ -20,6 +20,9 @@ pub(crate) fn chart(c: &Ctx<'_>) -> Result<Chart, ReportError> {
             mc.needs.join("; ")
         };
         return placeholder(ID, title, &needs);
+    }
+    if let Some(f) = &c.extras.fidelity {
+        return calibrated_chart(c, f);
     }
     use std::collections::BTreeMap;
     // day → (Σ offered, Σ offered·actual, Σ offered·C, Σ offered·A)
@@ -52,6 +55,49 @@ pub(crate) fn chart(c: &Ctx<'_>) -> Result<Chart, ReportError> {
             title,
             "answered within X (`answered_le{X}` or `sl_20s`) in --actuals",
         );
+    }
+    let target = c.target_line(KpiKey::ServiceLevel, &Scope::All, 100.0);
+    c.day_chart(ID, title, "SL %", s, target.into_iter().collect())
+}
+
+/// With a calibration: each day's SL on its busy intervals, actual against uncalibrated Erlang C
+/// and Erlang A and calibrated Erlang A (`crate::audit::fidelity::daily`).
+fn calibrated_chart(
+    c: &Ctx<'_>,
+    f: &crate::audit::fidelity::Fidelity,
+) -> Result<Chart, ReportError> {
+    let title = "Model check: service level per day on busy intervals, actual vs Erlang C, \
+                 Erlang A and calibrated Erlang A";
+    let days = crate::audit::fidelity::daily(f);
+    let pts = |model: &str, calibrated: bool, actual: bool| -> Vec<(f64, f64)> {
+        days.iter()
+            .filter(|d| d.pool == "ALL" && d.model == model && d.calibrated == calibrated)
+            .map(|d| {
+                let v = if actual {
+                    d.observed_sl
+                } else {
+                    d.predicted_sl
+                };
+                (c.dx(d.date), 100.0 * v)
+            })
+            .collect()
+    };
+    let actual = pts("erlang-a", false, true);
+    if actual.is_empty() {
+        return placeholder(
+            ID,
+            title,
+            "busy intervals (≥ the busy threshold) with agents",
+        );
+    }
+    let mut s = vec![
+        Series::new("actual", BLUE, actual),
+        Series::new("Erlang C", RED, pts("erlang-c", false, false)),
+        Series::new("Erlang A", GREEN, pts("erlang-a", false, false)),
+    ];
+    let cal = pts("erlang-a", true, false);
+    if !cal.is_empty() {
+        s.push(Series::new("Erlang A, calibrated", PURPLE, cal));
     }
     let target = c.target_line(KpiKey::ServiceLevel, &Scope::All, 100.0);
     c.day_chart(ID, title, "SL %", s, target.into_iter().collect())
