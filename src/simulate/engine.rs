@@ -470,6 +470,13 @@ impl Sim<'_> {
     /// its best non-empty priority level. Abandoned heads are removed (and counted) on the way.
     fn next_call(&mut self, g: usize) -> Option<(usize, Waiting)> {
         let p = self.p;
+        if let [level] = &p.levels[g][..] {
+            if let &[q] = &level[..] {
+                // One queue at one level (a single-skill group): its head, if any.
+                self.purge(q);
+                return self.waiting[q].pop_front().map(|w| (q, w));
+            }
+        }
         for level in &p.levels[g] {
             let mut best: Option<(f64, usize)> = None;
             for &q in level {
