@@ -168,7 +168,7 @@ impl Dist {
     }
 
     /// A draw, seconds.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn sample(&self, rng: &mut Rng) -> f64 {
         match self {
             Dist::Exponential { mean_secs } => mean_secs * rng.exp1(),

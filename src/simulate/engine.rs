@@ -98,6 +98,16 @@ impl EventHeap {
         self.v[i] = e;
     }
 
+    /// The slot with the smaller of two (unique) keys, and that key.
+    #[inline]
+    fn least(i: usize, ki: u128, j: usize, kj: u128) -> (usize, u128) {
+        // Selects without a branch (the outcome is a coin flip, a branch would mispredict).
+        let take_j = kj < ki;
+        let m = 0usize.wrapping_sub(usize::from(take_j));
+        let km = 0u128.wrapping_sub(u128::from(take_j));
+        ((i & !m) | (j & m), (ki & !km) | (kj & km))
+    }
+
     #[inline]
     fn pop(&mut self) -> Option<Event> {
         let last = self.v.pop()?;
@@ -112,13 +122,21 @@ impl EventHeap {
             if first >= n {
                 break;
             }
-            let kids = &v[first..(first + 4).min(n)];
-            let (mut c, mut ck) = (first, kids[0].key);
-            for (k, e) in kids.iter().enumerate().skip(1) {
-                if e.key < ck {
-                    (c, ck) = (first + k, e.key);
+            let (c, ck) = if let Some(kids) = v.get(first..first + 4) {
+                // Four children (every node but the last parent): a tournament of two pairs.
+                let a = Self::least(first, kids[0].key, first + 1, kids[1].key);
+                let b = Self::least(first + 2, kids[2].key, first + 3, kids[3].key);
+                Self::least(a.0, a.1, b.0, b.1)
+            } else {
+                let kids = &v[first..];
+                let (mut c, mut ck) = (first, kids[0].key);
+                for (k, e) in kids.iter().enumerate().skip(1) {
+                    if e.key < ck {
+                        (c, ck) = (first + k, e.key);
+                    }
                 }
-            }
+                (c, ck)
+            };
             if last.key <= ck {
                 break;
             }
@@ -470,6 +488,13 @@ impl Sim<'_> {
     /// its best non-empty priority level. Abandoned heads are removed (and counted) on the way.
     fn next_call(&mut self, g: usize) -> Option<(usize, Waiting)> {
         let p = self.p;
+        if let [level] = &p.levels[g][..] {
+            if let &[q] = &level[..] {
+                // One queue at one level (a single-skill group): its head, if any.
+                self.purge(q);
+                return self.waiting[q].pop_front().map(|w| (q, w));
+            }
+        }
         for level in &p.levels[g] {
             let mut best: Option<(f64, usize)> = None;
             for &q in level {
