@@ -286,23 +286,35 @@ fn held_out_month_with_availability_by_load() {
         fit.by_utilisation.iter().map(|x| x.2).sum::<usize>(),
         fit.intervals
     );
-    let (fid, _) = wfm(&[
-        "audit",
-        "--period",
-        "1999-02",
-        "--actuals",
-        &act2,
-        "--agent-states",
-        &ag2,
-        "--calibration",
+    // `wfm audit` of February with calibration `cal` and the further arguments `rest`: stdout.
+    let feb_audit = |cal: &str, rest: &[&str]| -> String {
+        let mut args = vec![
+            "audit",
+            "--period",
+            "1999-02",
+            "--actuals",
+            &act2,
+            "--agent-states",
+            &ag2,
+            "--calibration",
+            cal,
+        ];
+        args.extend_from_slice(rest);
+        wfm(&args).0
+    };
+    let csv_section =
+        |cal: &str, section: &str| feb_audit(cal, &["--section", section, "--format", "csv"]);
+    let fid = feb_audit(
         cal_s,
-        "--sim-reps",
-        "5",
-        "--section",
-        "fidelity",
-        "--format",
-        "csv",
-    ]);
+        &[
+            "--sim-reps",
+            "5",
+            "--section",
+            "fidelity",
+            "--format",
+            "csv",
+        ],
+    );
     let row = |model: &str| -> Vec<f64> {
         fid.lines()
             .find(|l| l.starts_with(&format!("{model},")))
@@ -345,22 +357,8 @@ fn held_out_month_with_availability_by_load() {
         .collect();
     assert!(kept.len() < text.lines().count());
     std::fs::write(&flat, kept.join("\n") + "\n").unwrap();
-    let abandon_mae = |cal: &str| -> f64 {
-        let (csv, _) = wfm(&[
-            "audit",
-            "--period",
-            "1999-02",
-            "--actuals",
-            &act2,
-            "--agent-states",
-            &ag2,
-            "--calibration",
-            cal,
-            "--section",
-            "model-check-intervals",
-            "--format",
-            "csv",
-        ]);
+    let intervals_csv = csv_section(cal_s, "model-check-intervals");
+    let abandon_mae = |csv: &str| -> f64 {
         let (mut w, mut e) = (0.0, 0.0);
         for l in csv.lines().skip(1) {
             let r: Vec<&str> = l.split(',').collect();
@@ -373,27 +371,19 @@ fn held_out_month_with_availability_by_load() {
         }
         e / w
     };
-    let (mixed, one) = (abandon_mae(cal_s), abandon_mae(flat.to_str().unwrap()));
+    let (mixed, one) = (
+        abandon_mae(&intervals_csv),
+        abandon_mae(&csv_section(
+            flat.to_str().unwrap(),
+            "model-check-intervals",
+        )),
+    );
     assert!(mixed < one, "with the queue mix {mixed}, without {one}");
     // The fidelity table's errors are per interval: the plain means over the busy rows of
     // `--section model-check-intervals` (issue #13's convention). Uncalibrated Erlang A
     // (recorded agents, the month's own patience) reproduces the issue's published February
     // figures: SL mean absolute error 27.8 pp, bias +27.5 pp.
-    let (csv, _) = wfm(&[
-        "audit",
-        "--period",
-        "1999-02",
-        "--actuals",
-        &act2,
-        "--agent-states",
-        &ag2,
-        "--calibration",
-        cal_s,
-        "--section",
-        "model-check-intervals",
-        "--format",
-        "csv",
-    ]);
+    let csv = &intervals_csv;
     for (model, calibrated) in [("erlang-a", "true"), ("erlang-a", "false")] {
         let (mut n, mut sl, mut bias, mut ab) = (0.0, 0.0, 0.0, 0.0);
         for l in csv.lines().skip(1) {
@@ -424,21 +414,7 @@ fn held_out_month_with_availability_by_load() {
     }
     // Per day (`--section fidelity-daily`): the mean over the days of |the day's SL error| is
     // the table's daily SL MAE, and the days' busy intervals add up to the table's count.
-    let (daily, _) = wfm(&[
-        "audit",
-        "--period",
-        "1999-02",
-        "--actuals",
-        &act2,
-        "--agent-states",
-        &ag2,
-        "--calibration",
-        cal_s,
-        "--section",
-        "fidelity-daily",
-        "--format",
-        "csv",
-    ]);
+    let daily = csv_section(cal_s, "fidelity-daily");
     assert!(daily.starts_with(
         "date,pool,model,calibrated,busy_intervals,offered,observed_sl,predicted_sl,sl_error,sl_mae,"
     ));
@@ -463,19 +439,7 @@ fn held_out_month_with_availability_by_load() {
     // The HTML report with the calibration: the fidelity view says the verdict and draws
     // calibrated Erlang A's daily SL beside the actual one.
     let report = dir.join("report");
-    wfm(&[
-        "audit",
-        "--period",
-        "1999-02",
-        "--actuals",
-        &act2,
-        "--agent-states",
-        &ag2,
-        "--calibration",
-        cal_s,
-        "--report",
-        report.to_str().unwrap(),
-    ]);
+    feb_audit(cal_s, &["--report", report.to_str().unwrap()]);
     let html = std::fs::read_to_string(report.join("index.html")).unwrap();
     assert!(html.contains("best fit: <b>erlang-a, calibrated</b>"));
     assert!(html.contains("Erlang A, calibrated"));
