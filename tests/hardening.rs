@@ -1047,6 +1047,21 @@ fn staff_empty_aht_forecast_with_calls_is_located() {
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
+/// `wfm backtest` of `seasonal-naive-week` on `history` from one origin, 7-day horizon.
+fn week_backtest(history: &std::path::Path, origin: &str) -> Run {
+    wfm(&[
+        "backtest",
+        "--history",
+        history.to_str().unwrap(),
+        "--model",
+        "seasonal-naive-week",
+        "--origins",
+        origin,
+        "--horizon",
+        "7d",
+    ])
+}
+
 #[test]
 fn backtest_origin_before_a_queue_opened_says_so_not_a_wrong_day_count() {
     // Queue A over five weeks; queue B opens on the last three days. An origin before B
@@ -1063,17 +1078,7 @@ fn backtest_origin_before_a_queue_opened_says_so_not_a_wrong_day_count() {
     }
     let h = cli::scratch("backtest-new-queue").join("history_b_opens_late.csv");
     std::fs::write(&h, text).unwrap();
-    let r = wfm(&[
-        "backtest",
-        "--history",
-        h.to_str().unwrap(),
-        "--model",
-        "seasonal-naive-week",
-        "--origins",
-        "1999-01-25T00:00:00",
-        "--horizon",
-        "7d",
-    ]);
+    let r = week_backtest(&h, "1999-01-25T00:00:00");
     fails_with(
         &r,
         &[
@@ -1098,17 +1103,7 @@ fn backtest_origin_inside_a_gap_says_gap_not_the_end() {
         .collect();
     let h = cli::scratch("backtest-gap").join("history_gap.csv");
     std::fs::write(&h, text).unwrap();
-    let r = wfm(&[
-        "backtest",
-        "--history",
-        h.to_str().unwrap(),
-        "--model",
-        "seasonal-naive-week",
-        "--origins",
-        "1999-01-18T00:00:00",
-        "--horizon",
-        "7d",
-    ]);
+    let r = week_backtest(&h, "1999-01-18T00:00:00");
     fails_with(
         &r,
         &[

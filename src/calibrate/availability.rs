@@ -440,16 +440,16 @@ pub fn fit_availability(history: &[FitInterval], o: &FitOptions) -> Option<Avail
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_availability_that_generated_the_data_is_recovered() {
-        // Observed values are Erlang A's own at 75 % of the recorded agents.
-        let o = FitOptions::new(200.0, 20.0);
+    /// 60 intervals over 10 days (8–24 recorded agents, hours 8–13) whose observed SL and
+    /// abandonment are Erlang A's own (AHT 180 s, patience 200 s) with `available` × the
+    /// recorded agents serving a load of `load_per_agent` × the recorded agents.
+    fn generated(available: f64, load_per_agent: f64) -> Vec<FitInterval> {
         let d0 = NaiveDate::from_ymd_opt(1999, 1, 1).unwrap();
-        let hist: Vec<FitInterval> = (0..60)
+        (0..60)
             .map(|i| {
                 let agents = 8.0 + f64::from(i % 5) * 4.0;
-                let load = 0.7 * agents * 0.75;
-                let m = erlang_a::compute((0.75 * agents) as u32, load, 180.0, 200.0, 20.0);
+                let load = load_per_agent * agents;
+                let m = erlang_a::compute((available * agents) as u32, load, 180.0, 200.0, 20.0);
                 FitInterval {
                     day: d0 + chrono::Days::new(u64::from(i as u32 / 6)),
                     hour: 8 + i as u32 % 6,
@@ -462,7 +462,14 @@ mod tests {
                     patience_factor: 1.0,
                 }
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn the_availability_that_generated_the_data_is_recovered() {
+        // Observed values are Erlang A's own at 75 % of the recorded agents.
+        let o = FitOptions::new(200.0, 20.0);
+        let hist = generated(0.75, 0.7 * 0.75);
         let fit = fit_availability(&hist, &o).unwrap();
         assert!((fit.availability - 0.75).abs() < 0.01, "{fit:?}");
         assert!((fit.patience_scale - 1.0).abs() < 0.02, "{fit:?}");
@@ -478,25 +485,7 @@ mod tests {
         // The team answered as twice its recorded agents would (a call log of five times the
         // calls against the actuals' agents): the availability runs to 1.5, and says so.
         let o = FitOptions::new(200.0, 20.0);
-        let d0 = NaiveDate::from_ymd_opt(1999, 1, 1).unwrap();
-        let hist: Vec<FitInterval> = (0..60)
-            .map(|i| {
-                let agents = 8.0 + f64::from(i % 5) * 4.0;
-                let load = 1.4 * agents;
-                let m = erlang_a::compute((2.0 * agents) as u32, load, 180.0, 200.0, 20.0);
-                FitInterval {
-                    day: d0 + chrono::Days::new(u64::from(i as u32 / 6)),
-                    hour: 8 + i as u32 % 6,
-                    offered: load * 1800.0 / 180.0,
-                    load_erlangs: load,
-                    aht_secs: 180.0,
-                    agents,
-                    observed_sl: m.service_level,
-                    observed_abandon: m.abandon_rate.unwrap(),
-                    patience_factor: 1.0,
-                }
-            })
-            .collect();
+        let hist = generated(2.0, 1.4);
         let fit = fit_availability(&hist, &o).unwrap();
         let said = fit.at_search_bounds();
         assert!(

@@ -256,8 +256,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     .into_iter()
     .flatten()
     .collect();
+    // The fidelity report (a simulation and the carried Erlang A: seconds, minutes on a large
+    // pool) once, for the sections that print it and for the report's fidelity view.
+    let fidelity_section = matches!(
+        args.section,
+        Section::ModelCheckIntervals | Section::Fidelity | Section::FidelityDaily
+    );
+    let fidelity_report = args.report.is_some() && args.calibration.is_some();
+    let fid = if fidelity_section || fidelity_report {
+        Some(fidelity(&audit, &args)?)
+    } else {
+        None
+    };
     if let Some(dir) = &args.report {
-        let extras = report_extras(&args, &audit)?;
+        let extras = report_extras(&args, fid.clone().filter(|_| fidelity_report))?;
         let path = wfm::report::write_html(&audit, &extras, dir, &inputs)
             .with_context(|| format!("failed to write the report into `{}`", dir.display()))?;
         eprintln!("report written to {}", path.display());
@@ -287,7 +299,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             vec![("model_check", audit.model_check_table())]
         }
         Section::ModelCheckIntervals | Section::Fidelity | Section::FidelityDaily => {
-            fidelity_sections(&audit, &args, args.section)?
+            let f = fid
+                .as_ref()
+                .expect("computed above for the fidelity sections");
+            fidelity_sections(&audit, f, args.section)
         }
         Section::Daily => vec![("daily", audit.daily_table())],
         Section::Staffing => vec![("staffing", audit.staffing_table())],
@@ -340,7 +355,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// The report's inputs besides the audit (`--schedule`, `--scenarios`, `--capacity`, `--day`).
 fn report_extras(
     args: &AuditArgs,
-    audit: &wfm::audit::Audit,
+    fidelity: Option<wfm::audit::fidelity::Fidelity>,
 ) -> anyhow::Result<wfm::report::Extras> {
     let schedule = args
         .schedule
@@ -368,10 +383,6 @@ fn report_extras(
                 .map_err(|_| usage(format!("--day: expected YYYY-MM-DD, got `{d}`")))
         })
         .transpose()?;
-    let fidelity = match &args.calibration {
-        Some(_) => Some(fidelity(audit, args)?),
-        None => None,
-    };
     Ok(wfm::report::Extras {
         schedule,
         scenarios,
@@ -466,10 +477,9 @@ fn warn_left_out(mc: &wfm::audit::model_check::ModelCheck, min_offered: f64) {
 /// verdict and an empty period said on stderr.
 fn fidelity_sections(
     audit: &wfm::audit::Audit,
-    args: &AuditArgs,
+    f: &wfm::audit::fidelity::Fidelity,
     section: Section,
-) -> anyhow::Result<Vec<(&'static str, Table)>> {
-    let f = fidelity(audit, args)?;
+) -> Vec<(&'static str, Table)> {
     if f.summaries.is_empty() && audit.model_check.needs.is_empty() {
         eprintln!(
             "warning: fidelity: no busy interval (≥ {} offered calls, with agents) in \
@@ -485,17 +495,17 @@ fn fidelity_sections(
             f.min_offered
         );
     }
-    Ok(match section {
-        Section::Fidelity => vec![("fidelity", wfm::io::calibration::fidelity_table(&f))],
+    match section {
+        Section::Fidelity => vec![("fidelity", wfm::io::calibration::fidelity_table(f))],
         Section::FidelityDaily => vec![(
             "fidelity_daily",
-            wfm::io::calibration::fidelity_daily_table(&f),
+            wfm::io::calibration::fidelity_daily_table(f),
         )],
         _ => vec![(
             "model_check_intervals",
-            wfm::io::calibration::model_check_intervals_table(&f),
+            wfm::io::calibration::model_check_intervals_table(f),
         )],
-    })
+    }
 }
 
 /// The fidelity report of the audit's model check, with `--calibration` when given.
