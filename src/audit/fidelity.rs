@@ -558,6 +558,7 @@ pub fn fidelity(
                 b.model,
             ))
     });
+    let days = daily(&out);
     for (calibrated, ..) in &variants {
         for model in MODELS {
             let mine: Vec<&FidelityRow> = out
@@ -567,7 +568,11 @@ pub fn fidelity(
                     r.model == model && r.calibrated == *calibrated && r.offered >= out.min_offered
                 })
                 .collect();
-            if let Some(s) = summarize(model, *calibrated, &mine) {
+            let my_days: Vec<&FidelityDay> = days
+                .iter()
+                .filter(|d| d.model == model && d.calibrated == *calibrated)
+                .collect();
+            if let Some(s) = summarize(model, *calibrated, &mine, &my_days) {
                 out.summaries.push(s);
             }
         }
@@ -718,13 +723,12 @@ fn summarize(
     model: &'static str,
     calibrated: bool,
     rows: &[&FidelityRow],
+    days: &[&FidelityDay],
 ) -> Option<FidelitySummary> {
     // Per interval: n, Σ|ΔSL|, ΣΔSL, Σ|Δab|, ΣΔab; per call: w, Σw|ΔSL|, Σw|Δab|, Σw(ΔSL² + Δab²).
     let (mut n, mut mae, mut bias, mut ab, mut ab_bias) = (0usize, 0.0, 0.0, 0.0, 0.0);
     let (mut w, mut mae_w, mut ab_w, mut score) = (0.0, 0.0, 0.0, 0.0);
     let (mut wa, mut asa) = (0.0, 0.0);
-    // Per day: offered, offered × predicted SL, offered × observed SL.
-    let mut days: BTreeMap<chrono::NaiveDate, (f64, f64, f64)> = BTreeMap::new();
     for r in rows {
         let Some(obs) = r.observed_sl else { continue };
         n += 1;
@@ -738,10 +742,6 @@ fn summarize(
         mae_w += r.offered * e.abs();
         ab_w += r.offered * ea.abs();
         score += r.offered * (e * e + ea * ea);
-        let d = days.entry(r.interval_start.local.date()).or_default();
-        d.0 += r.offered;
-        d.1 += r.offered * r.predicted_sl;
-        d.2 += r.offered * obs;
         if let (Some(p), Some(o)) = (r.predicted_asa, r.observed_asa) {
             wa += r.answered;
             asa += r.answered * (p - o).abs();
@@ -750,12 +750,11 @@ fn summarize(
     if n == 0 || w <= 0.0 {
         return None;
     }
-    let daily: Vec<f64> = days
-        .values()
-        .filter(|d| d.0 > 0.0)
-        .map(|d| ((d.1 - d.2) / d.0).abs())
-        .collect();
-    let daily = daily.iter().sum::<f64>() / daily.len().max(1) as f64;
+    let daily = days
+        .iter()
+        .map(|d| (d.predicted_sl - d.observed_sl).abs())
+        .sum::<f64>()
+        / days.len().max(1) as f64;
     let nf = n as f64;
     Some(FidelitySummary {
         model,
