@@ -395,7 +395,6 @@ fn from_calls(
     Ok(pooled)
 }
 
-/// The actuals' interval length, seconds (the smallest step between starts).
 /// Says on stderr when a pool's fit ended at a bound of its search (a value of the range, not
 /// of the data).
 fn warn_at_bounds(pool: &str, fit: Option<&wfm::calibrate::AvailabilityFit>) {
@@ -407,6 +406,7 @@ fn warn_at_bounds(pool: &str, fit: Option<&wfm::calibrate::AvailabilityFit>) {
     }
 }
 
+/// The actuals' interval length, seconds (the smallest step between starts).
 fn interval_secs(actuals: &[wfm::audit::ActualInterval]) -> Option<i64> {
     let mut starts: Vec<_> = actuals.iter().map(|r| r.interval_start.local).collect();
     starts.sort();

@@ -74,13 +74,7 @@ pub(crate) fn run(req: Request<'_>) -> anyhow::Result<ExitCode> {
     }
     let demand = read_demand(req.input)
         .with_context(|| format!("failed to load `{}`", req.input.display()))?;
-    if demand.aht_filled > 0 {
-        eprintln!(
-            "warning: {}: {} interval(s) had calls but an empty or 0 handle time (all abandoned, or 0 s logged); their queue's mean AHT was used",
-            req.input.display(),
-            demand.aht_filled
-        );
-    }
+    super::simulate::warn_aht_filled(req.input, &demand);
     if demand.filled > 0 && !req.quiet {
         eprintln!(
             "note: {}: {} queue × interval cell(s) not in the file are taken as no calls",

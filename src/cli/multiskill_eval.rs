@@ -65,13 +65,7 @@ pub(crate) fn config_and_demand(
     }
     let input =
         read_demand(demand).with_context(|| format!("failed to load `{}`", demand.display()))?;
-    if input.aht_filled > 0 {
-        eprintln!(
-            "warning: {}: {} interval(s) had calls but an empty or 0 handle time (all abandoned, or 0 s logged); their queue's mean AHT was used",
-            demand.display(),
-            input.aht_filled
-        );
-    }
+    super::simulate::warn_aht_filled(demand, &input);
     if input.filled > 0 {
         eprintln!(
             "note: {}: {} queue × interval cell(s) not in the file are taken as no calls",

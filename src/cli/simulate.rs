@@ -101,6 +101,12 @@ fn note_demand(path: &std::path::Path, demand: &wfm::io::simulate::DemandInput) 
             demand.filled
         );
     }
+    warn_aht_filled(path, demand);
+}
+
+/// Says on stderr how many intervals of actuals with calls but no handle time took their
+/// queue's mean AHT (the demand reader's `aht_filled`).
+pub(crate) fn warn_aht_filled(path: &std::path::Path, demand: &wfm::io::simulate::DemandInput) {
     if demand.aht_filled > 0 {
         eprintln!(
             "warning: {}: {} interval(s) had calls but an empty or 0 handle time (all abandoned, or 0 s logged); their queue's mean AHT was used",

@@ -201,15 +201,16 @@ fn read_demand_on(path: &Path, zone: Option<chrono_tz::Tz>) -> Result<DemandInpu
             e.0 += a * w;
             e.1 += w;
         }
-        if offered > 0.0 && !a.is_some_and(|a| a > 0.0) && actuals {
+        if offered > 0.0 && !a.is_some_and(|a| a > 0.0) {
+            if !actuals {
+                return Err(bad(
+                    &input,
+                    r,
+                    aht,
+                    "an AHT > 0 seconds where calls are offered",
+                ));
+            }
             pending.push((r, rows.len()));
-        } else if offered > 0.0 && !a.is_some_and(|a| a > 0.0) {
-            return Err(bad(
-                &input,
-                r,
-                aht,
-                "an AHT > 0 seconds where calls are offered",
-            ));
         }
         stamps.push(Stamp { at, series: q });
         rows.push((
