@@ -303,7 +303,6 @@ fn summarize(rows: &[ModelCheckRow], model: &'static str) -> ModelSummary {
             w.sl.push(r.offered, asl, pred_sl);
             let pred_ab = m.and_then(|m| m.abandon_rate).unwrap_or(0.0);
             let (e, ea) = (pred_sl - asl, pred_ab - r.actual_abandon);
-            w.score_w += r.offered;
             w.score += r.offered * (e * e + ea * ea);
         }
         if let (Some(m), Some(asa)) = (m, r.actual_asa_secs) {
@@ -330,7 +329,8 @@ fn summarize(rows: &[ModelCheckRow], model: &'static str) -> ModelSummary {
         actual_abandon: w.ab.actual().or(w.ab_actual.actual()),
         predicted_abandon: w.ab.predicted(),
         abandon_mae: w.ab.mae(),
-        score: f::ratio(w.score, w.score_w),
+        // Over the same intervals and weights as the SL error.
+        score: f::ratio(w.score, w.sl.w),
     }
 }
 
@@ -370,7 +370,6 @@ struct Weighted {
     ab: Acc,
     ab_actual: Acc,
     score: f64,
-    score_w: f64,
 }
 
 #[cfg(test)]
