@@ -71,7 +71,11 @@ fn calibrated_chart(
     let days = crate::audit::fidelity::daily(f);
     let pts = |model: &str, calibrated: bool, actual: bool| -> Vec<(f64, f64)> {
         days.iter()
-            .filter(|d| d.pool == crate::model::QueueId::ALL && d.model == model && d.calibrated == calibrated)
+            .filter(|d| {
+                d.pool == crate::model::QueueId::ALL
+                    && d.model == model
+                    && d.calibrated == calibrated
+            })
             .map(|d| {
                 let v = if actual {
                     d.observed_sl
