@@ -104,10 +104,24 @@ fn calibrate_then_audit_with_the_calibration() {
         err.contains("best fit") && err.contains("calibrated"),
         "{err}"
     );
+    assert!(!err.contains("not in the calibration's queue mix"), "{err}");
     let (fid, _) = wfm(&args("fidelity"));
     let best: Vec<&str> = fid.lines().filter(|l| l.ends_with(",best")).collect();
     assert_eq!(best.len(), 1, "{fid}");
     assert!(best[0].split(',').nth(1) == Some("true"), "{fid}");
+    // A later month with a queue the calibration never saw (PE renamed): audited, and said.
+    let renamed = february("data/audit/actuals_1999-01_02.csv", &dir, "act.csv", |_| {
+        true
+    });
+    let text = std::fs::read_to_string(&renamed).unwrap();
+    std::fs::write(&renamed, text.replace(",PE,", ",XX,")).unwrap();
+    let mut later = args("fidelity");
+    later[4] = &renamed;
+    let (_, err) = wfm(&later);
+    assert!(
+        err.contains("warning: queue XX (") && err.contains("not in the calibration's queue mix"),
+        "{err}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -508,6 +508,31 @@ fn fidelity_sections(
     }
 }
 
+/// Queues of the audited month with calls that pool `ALL`'s queue mix of the calibration does
+/// not know: their callers take the pool's patience (said on stderr with their share of calls).
+fn warn_queues_not_calibrated(check: &wfm::audit::ModelCheck, c: &wfm::calibrate::Calibration) {
+    let Some(all) = c.pool(wfm::model::QueueId::ALL) else {
+        return;
+    };
+    if all.queue_patience.is_empty() {
+        return;
+    }
+    let mut unknown: std::collections::BTreeMap<&str, f64> = std::collections::BTreeMap::new();
+    let mut total = 0.0;
+    for (q, n) in check.rows.iter().flat_map(|r| &r.offered_by_queue) {
+        total += n;
+        if !all.queue_patience.iter().any(|k| k.0 == *q) {
+            *unknown.entry(q.as_str()).or_default() += n;
+        }
+    }
+    for (q, n) in unknown {
+        eprintln!(
+            "warning: queue {q} ({:.1} % of the audited calls) is not in the calibration's queue mix: its callers take pool ALL's patience in the calibrated Erlang A",
+            100.0 * n / total
+        );
+    }
+}
+
 /// The fidelity report of the audit's model check, with `--calibration` when given.
 fn fidelity(
     audit: &wfm::audit::Audit,
@@ -522,6 +547,7 @@ fn fidelity(
         if c.availability(wfm::model::QueueId::ALL, 12, None).is_none() {
             eprintln!("warning: the calibration has no availability for pool ALL: calibrated rows are left out");
         }
+        warn_queues_not_calibrated(&audit.model_check, c);
     }
     if !audit.model_check.needs.is_empty() {
         eprintln!("model check needs: {}", audit.model_check.needs.join("; "));
