@@ -133,18 +133,7 @@ pub struct HolidayEffects {
     pub ratio: [Option<f64>; 3],
 }
 
-fn median(v: &mut [f64]) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    Some(if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        0.5 * (v[n / 2 - 1] + v[n / 2])
-    })
-}
+use super::long_range::median;
 
 impl HolidayEffects {
     /// Measures the effects on one queue's daily offered volume (`None` = unobserved day).

@@ -89,7 +89,8 @@ impl std::fmt::Display for Candidate {
     }
 }
 
-fn median(v: &mut [f64]) -> Option<f64> {
+/// Median of a slice (reorders it); `None` when empty.
+pub(crate) fn median(v: &mut [f64]) -> Option<f64> {
     if v.is_empty() {
         return None;
     }

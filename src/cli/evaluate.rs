@@ -77,17 +77,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     if super::multiskill::is_multiskill(args.policy.config.as_ref())? {
-        let given = args.policy.flags_given();
-        if !given.is_empty() || args.pooling.is_some() {
-            return Err(super::vocab::usage(format!(
-                "{} do(es) not apply to a multi-skill config: its targets, shapes and routing are in the file",
-                given
-                    .into_iter()
-                    .chain(args.pooling.map(|_| "--pooling"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
+        super::multiskill::refuse_policy_flags(&args.policy, args.pooling.is_some())?;
         let config = args.policy.config.as_deref().expect("checked above");
         return super::multiskill_eval::evaluate(
             super::multiskill_eval::Request {

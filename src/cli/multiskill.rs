@@ -247,6 +247,25 @@ fn summary(plan: &MultiSkillPlan) -> Table {
     t
 }
 
+/// `wfm evaluate` / `wfm scenario` with a multi-skill config: the single-queue policy flags
+/// (and `--pooling`) are refused, since the file holds the targets, shapes and routing.
+pub(crate) fn refuse_policy_flags(
+    policy: &super::staff::PolicyArgs,
+    pooling: bool,
+) -> anyhow::Result<()> {
+    let mut given = policy.flags_given();
+    if pooling {
+        given.push("--pooling");
+    }
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(super::vocab::usage(format!(
+        "{} do(es) not apply to a multi-skill config: its targets, shapes and routing are in the file",
+        given.join(", ")
+    )))
+}
+
 /// Whether `--config` names a multi-skill config (one with agent groups).
 pub(crate) fn is_multiskill(config: Option<&PathBuf>) -> anyhow::Result<bool> {
     match config {

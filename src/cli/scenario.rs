@@ -155,17 +155,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 /// A multi-skill config: every variant against a group staffing.
 fn on_groups(args: &Args) -> anyhow::Result<ExitCode> {
-    let given = args.policy.flags_given();
-    if !given.is_empty() || args.pooling.is_some() {
-        return Err(super::vocab::usage(format!(
-            "{} do(es) not apply to a multi-skill config: its targets, shapes and routing are in the file",
-            given
-                .into_iter()
-                .chain(args.pooling.map(|_| "--pooling"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
+    super::multiskill::refuse_policy_flags(&args.policy, args.pooling.is_some())?;
     let config = args.policy.config.as_deref().expect("a multi-skill config");
     let Some(staffing) = &args.schedule else {
         if args.by.is_some() {
