@@ -108,7 +108,7 @@ fn calibrate_then_audit_with_the_calibration() {
     let (fid, _) = wfm(&args("fidelity"));
     let best: Vec<&str> = fid.lines().filter(|l| l.ends_with(",best")).collect();
     assert_eq!(best.len(), 1, "{fid}");
-    assert!(best[0].split(',').nth(1) == Some("true"), "{fid}");
+    assert!(best[0].split(',').nth(2) == Some("true"), "{fid}");
     // A later month with a queue the calibration never saw (PE renamed): audited, and said.
     let renamed = february("data/audit/actuals_1999-01_02.csv", &dir, "act.csv", |_| {
         true
@@ -122,7 +122,103 @@ fn calibrate_then_audit_with_the_calibration() {
         err.contains("warning: queue XX (") && err.contains("not in the calibration's queue mix"),
         "{err}"
     );
+    pool_of_a_team(&dir, &cal);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A pool served by its own team (the calibration's shared team made the team of queue NW
+/// alone): with agent states per named agent, the fidelity report checks it apart — its
+/// queue's calls against the team's agents who served a call in the interval — beside pool
+/// `ALL`; with the pooled proxy it says it cannot.
+fn pool_of_a_team(dir: &Path, cal: &Path) {
+    let text = std::fs::read_to_string(cal).unwrap();
+    let shared = "name = \"SHARED\"\nqueues = [\"IN\", \"NE\", \"NW\", \"PE\", \"PS\", \"TT\"]";
+    assert!(text.contains(shared), "{text}");
+    let team = dir.join("team.toml");
+    std::fs::write(
+        &team,
+        text.replace(shared, "name = \"NW\"\nqueues = [\"NW\"]"),
+    )
+    .unwrap();
+    let members: Vec<String> = {
+        let c = wfm::io::calibration::read_calibration(&team).unwrap();
+        c.pool("NW").unwrap().detection.clone().unwrap().members
+    };
+    let audit = |states: &str, section: &str| {
+        wfm(&[
+            "audit",
+            "--period",
+            "1999-02",
+            "--actuals",
+            "data/audit/actuals_1999-01_02.csv",
+            "--agent-states",
+            states,
+            "--calibration",
+            team.to_str().unwrap(),
+            "--sim-reps",
+            "2",
+            "--section",
+            section,
+            "--format",
+            "csv",
+        ])
+    };
+    let (csv, _) = audit(
+        "data/audit/agent_states_1999-02.csv",
+        "model-check-intervals",
+    );
+    let nw: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<&str>>())
+        .filter(|r| r[1] == "NW" && r[4] == "erlang-a" && r[5] == "true")
+        .collect();
+    assert!(nw.len() > 100, "{} NW rows", nw.len());
+    // Independently: NW's offered calls and the team's agents with talk time, per interval.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut offered = std::collections::BTreeMap::new();
+    for l in std::fs::read_to_string(root.join("data/audit/actuals_1999-01_02.csv"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("1999-02-") && l.split(',').nth(1) == Some("NW"))
+    {
+        let r: Vec<&str> = l.split(',').collect();
+        offered.insert(r[0].to_string(), r[2].parse::<f64>().unwrap());
+    }
+    let mut agents: std::collections::BTreeMap<String, u32> = Default::default();
+    for l in std::fs::read_to_string(root.join("data/audit/agent_states_1999-02.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+    {
+        let r: Vec<&str> = l.split(',').collect();
+        let served = r[4].parse::<f64>().unwrap() > 0.0 || r[9].parse::<f64>().unwrap() > 0.0;
+        if served && members.iter().any(|m| m == r[1]) {
+            *agents.entry(r[0].to_string()).or_default() += 1;
+        }
+    }
+    for r in &nw {
+        let ts = &r[0][..19];
+        assert_eq!(r[2].parse::<f64>().unwrap(), offered[ts], "{r:?}");
+        assert_eq!(r[3].parse::<u32>().unwrap(), agents[ts], "{r:?}");
+    }
+    let (fid, err) = audit("data/audit/agent_states_1999-02.csv", "fidelity");
+    assert!(
+        fid.lines().any(|l| l.starts_with("ALL,erlang-a,true,")),
+        "{fid}"
+    );
+    assert!(
+        fid.lines().any(|l| l.starts_with("NW,erlang-a,true,")),
+        "{fid}"
+    );
+    assert!(
+        fid.lines().any(|l| l.starts_with("NW,noise-floor,")),
+        "{fid}"
+    );
+    assert!(err.contains("fidelity (pool NW): best fit"), "{err}");
+    let (fid, err) = audit("data/audit/agents_30min_1999-01_02.csv", "fidelity");
+    assert!(!fid.lines().any(|l| l.starts_with("NW,")), "{fid}");
+    assert!(err.contains("pool NW (NW) is not checked apart"), "{err}");
 }
 
 /// `wfm staff --calibration`: recorded agents = ⌈available ÷ availability⌉ where the available
@@ -331,10 +427,10 @@ fn held_out_month_with_availability_by_load() {
     );
     let row = |model: &str| -> Vec<f64> {
         fid.lines()
-            .find(|l| l.starts_with(&format!("{model},")))
+            .find(|l| l.starts_with(&format!("ALL,{model},")))
             .unwrap_or_else(|| panic!("{model}: {fid}"))
             .split(',')
-            .skip(4)
+            .skip(5)
             .take(4)
             .map(|v| v.parse().unwrap_or(f64::NAN))
             .collect()
@@ -351,7 +447,7 @@ fn held_out_month_with_availability_by_load() {
     assert!(calibrated[1].abs() < 0.04 && calibrated[2] < 0.06, "{fid}");
     let best: Vec<&str> = fid.lines().filter(|l| l.ends_with(",best")).collect();
     assert_eq!(best.len(), 1, "{fid}");
-    assert_eq!(best[0].split(',').nth(1), Some("true"), "{fid}");
+    assert_eq!(best[0].split(',').nth(2), Some("true"), "{fid}");
     let (floor, binomial) = (row("noise-floor,"), row("noise-floor-binomial,"));
     assert!(binomial[3] < floor[3] && binomial[0] < floor[0], "{fid}");
     // The queue mix: NW callers (who wait longer than the pool) abandon at a higher rate in
@@ -445,8 +541,8 @@ fn held_out_month_with_availability_by_load() {
     assert!((t[2] - err / days).abs() < 2e-4, "{t:?} {}", err / days);
     let count: usize = fid
         .lines()
-        .find(|l| l.starts_with("erlang-a,true,"))
-        .and_then(|l| l.split(',').nth(2))
+        .find(|l| l.starts_with("ALL,erlang-a,true,"))
+        .and_then(|l| l.split(',').nth(3))
         .and_then(|v| v.parse().ok())
         .unwrap();
     assert_eq!(intervals, count);

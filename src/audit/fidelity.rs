@@ -4,11 +4,12 @@
 //!
 //! - *Uncalibrated*: recorded agents as they are, the period's own maximum-likelihood patience
 //!   (as the model check always did).
-//! - *Calibrated*: available agents = recorded × the calibration's availability of pool `ALL`
-//!   at the interval's hour and load per recorded agent, the calibration's Erlang A patience
-//!   (the Kaplan–Meier exponential-equivalent mean × the fitted patience scale); Erlang A's
-//!   × the interval's queue-mix factor ([`Calibration::mix_patience_factor`]), the
-//!   simulation's the pool's. Calibrated Erlang A carries the queue from one interval to the
+//! - *Calibrated*: available agents = recorded × the calibration's availability of the pool
+//!   (`ALL` for the center's pooled check, else the agent pool the check is of, see
+//!   [`super::model_check::pool_check`]) at the interval's hour and load per recorded agent,
+//!   the pool's calibrated Erlang A patience (the Kaplan–Meier exponential-equivalent mean ×
+//!   the fitted patience scale); Erlang A's × the interval's queue-mix factor
+//!   ([`crate::calibrate::PoolCalibration::mix_patience_factor`]), the simulation's the pool's. Calibrated Erlang A carries the queue from one interval to the
 //!   next ([`erlang_a_transient::chain`]: the M(t)/M/N(t)+M forward equations, each interval
 //!   starting from the previous one's end) instead of taking each interval's steady state;
 //!   uncalibrated Erlang A and Erlang C stay steady-state. Erlang C and
@@ -159,9 +160,13 @@ impl FloorSums {
     }
 }
 
-/// The fidelity report.
+/// The fidelity report of one pool.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Fidelity {
+    /// The pool (`ALL`: every queue against the recorded agents of the center).
+    pub pool: String,
+    /// Intervals of the model check (with calls and agents), busy or not.
+    pub intervals_checked: usize,
     /// Every interval's predictions.
     pub rows: Vec<FidelityRow>,
     /// Per model and calibration.
@@ -452,17 +457,22 @@ fn noise_floor(
     Ok(sums.get())
 }
 
-/// The fidelity report of a model check (see the module docs).
+/// The fidelity report of a model check of `pool` (see the module docs): `ALL` for the
+/// audit's pooled check, else the name of the calibration's pool whose
+/// [`super::model_check::pool_check`] `check` is.
 ///
 /// # Errors
 /// [`SimulateError`] when the simulation cannot be set up (not expected on a model check).
 pub fn fidelity(
     check: &ModelCheck,
     calibration: Option<&Calibration>,
+    pool: &str,
     o: &FidelityOptions,
 ) -> Result<Fidelity, SimulateError> {
     let rows = &check.rows;
     let mut out = Fidelity {
+        pool: pool.to_string(),
+        intervals_checked: check.rows.len(),
         min_offered: calibration.map_or(20.0, |c| c.min_offered),
         ..Fidelity::default()
     };
@@ -485,16 +495,17 @@ pub fn fidelity(
             .iter()
             .map(|r| {
                 let u = r.load_erlangs / f64::from(r.agents.max(1));
-                c.availability(QueueId::ALL, r.interval_start.local.hour(), Some(u))
+                c.availability(pool, r.interval_start.local.hour(), Some(u))
                     .map(|a| a * f64::from(r.agents))
             })
             .collect();
         if let Some(agents) = agents {
-            let p = calibrated_patience(c, period_patience);
-            let per_row = rows
-                .iter()
-                .map(|r| p * c.mix_patience_factor(&r.offered_by_queue))
-                .collect();
+            let p = calibrated_patience(c, pool, period_patience);
+            let mix = |r: &ModelCheckRow| {
+                c.pool(pool)
+                    .map_or(1.0, |q| q.mix_patience_factor(&r.offered_by_queue))
+            };
+            let per_row = rows.iter().map(|r| p * mix(r)).collect();
             variants.push((true, agents, p, per_row));
         }
     }
@@ -517,8 +528,8 @@ pub fn fidelity(
                 };
                 if !(sl.is_finite() && ab.is_finite() && asa.is_none_or(f64::is_finite)) {
                     return Err(SimulateError::Cell {
-                        what: "queue",
-                        name: QueueId::ALL.to_string(),
+                        what: "pool",
+                        name: pool.to_string(),
                         at: r.interval_start.local,
                         reason: format!(
                             "{model} (calibrated: {calibrated}) gave a non-finite prediction \
@@ -528,7 +539,7 @@ pub fn fidelity(
                 }
                 out.rows.push(FidelityRow {
                     interval_start: r.interval_start,
-                    pool: QueueId::ALL.to_string(),
+                    pool: pool.to_string(),
                     offered: r.offered,
                     agents: r.agents,
                     model,
@@ -670,11 +681,11 @@ pub fn daily(f: &Fidelity) -> Vec<FidelityDay> {
         .collect()
 }
 
-/// Calibrated Erlang A's patience: pool `ALL`'s fitted Erlang A patience (the Kaplan–Meier
+/// Calibrated Erlang A's patience: the pool's fitted Erlang A patience (the Kaplan–Meier
 /// exponential-equivalent mean × the patience scale), else its exponential-equivalent mean,
 /// else the period's own.
-fn calibrated_patience(c: &Calibration, period_patience: f64) -> f64 {
-    c.pool(QueueId::ALL)
+fn calibrated_patience(c: &Calibration, pool: &str, period_patience: f64) -> f64 {
+    c.pool(pool)
         .and_then(|p| {
             p.availability
                 .as_ref()
@@ -838,7 +849,7 @@ mod tests {
             reps: 2,
             seed: 1,
         };
-        let f = fidelity(&check, Some(&cal), &o).unwrap();
+        let f = fidelity(&check, Some(&cal), QueueId::ALL, &o).unwrap();
         let ea: Vec<&FidelityRow> = f
             .rows
             .iter()

@@ -272,6 +272,55 @@ pub(crate) fn check(
     Ok(out)
 }
 
+/// The model check of one agent pool (a team serving some queues, `wfm calibrate`'s detected
+/// pools): its queues' actual calls per interval against the pool's *recorded* agents — the
+/// team's `members` who served a call in the interval (talk seconds or a call handled in
+/// `states`), the count `wfm calibrate` fitted the pool's availability against
+/// ([`crate::calibrate`]). An interval with states rows but none of the team serving has 0
+/// agents (left out, counted in [`ModelCheck::skipped_no_agents`]).
+///
+/// # Errors
+/// Staffing errors for invalid parameters (not expected: inputs are validated).
+pub fn pool_check(
+    actuals: &Actuals,
+    states: &super::AgentStates,
+    queues: &[String],
+    members: &[String],
+    interval_secs: u32,
+    options: &AuditOptions,
+) -> Result<ModelCheck, crate::Error> {
+    let period = options.period;
+    let rows: Vec<&ActualInterval> = actuals
+        .rows
+        .iter()
+        .filter(|r| period.contains(r.interval_start.local) && queues.contains(&r.queue))
+        .collect();
+    let team: std::collections::BTreeSet<&str> = members.iter().map(String::as_str).collect();
+    let mut serving: BTreeMap<LocalStamp, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    for r in states
+        .rows
+        .iter()
+        .filter(|r| period.contains(r.interval_start.local))
+    {
+        let set = serving.entry(r.interval_start).or_default();
+        let served = r.talk_secs > 0.0 || r.calls_handled.is_some_and(|c| c > 0.0);
+        if served && team.contains(r.agent.as_str()) {
+            set.insert(r.agent.as_str());
+        }
+    }
+    let staffing: Vec<StaffingRow> = serving
+        .into_iter()
+        .map(|(ts, set)| StaffingRow {
+            interval_start: ts,
+            required: None,
+            scheduled: None,
+            actual: Some(set.len() as f64),
+            occupancy: None,
+        })
+        .collect();
+    check(actuals, &rows, &staffing, interval_secs, options)
+}
+
 /// The model with the lowest finite [`ModelSummary::score`].
 fn better(summaries: &[ModelSummary]) -> Option<&'static str> {
     summaries

@@ -233,8 +233,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         illustrative: args.illustrative.clone(),
         pools: args.pools.clone().or_else(|| args.calibration.clone()),
     };
-    let inputs = AuditInputs::load(&paths, &options).context("failed to read the audit inputs")?;
-    let audit = wfm::audit::audit(&inputs, &options).context("audit failed")?;
+    let loaded = AuditInputs::load(&paths, &options).context("failed to read the audit inputs")?;
+    let audit = wfm::audit::audit(&loaded, &options).context("audit failed")?;
     let not_computable = audit
         .kpis
         .iter()
@@ -264,12 +264,17 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     let fidelity_report = args.report.is_some() && args.calibration.is_some();
     let fid = if fidelity_section || fidelity_report {
-        Some(fidelity(&audit, &args)?)
+        Some(fidelity(&audit, &loaded, &args)?)
     } else {
         None
     };
     if let Some(dir) = &args.report {
-        let extras = report_extras(&args, fid.clone().filter(|_| fidelity_report))?;
+        let extras = report_extras(
+            &args,
+            fid.as_ref()
+                .and_then(|f| f.first().cloned())
+                .filter(|_| fidelity_report),
+        )?;
         let path = wfm::report::write_html(&audit, &extras, dir, &inputs)
             .with_context(|| format!("failed to write the report into `{}`", dir.display()))?;
         eprintln!("report written to {}", path.display());
@@ -477,34 +482,48 @@ fn warn_left_out(mc: &wfm::audit::model_check::ModelCheck, min_offered: f64) {
 /// verdict and an empty period said on stderr.
 fn fidelity_sections(
     audit: &wfm::audit::Audit,
-    f: &wfm::audit::fidelity::Fidelity,
+    pools: &[wfm::audit::fidelity::Fidelity],
     section: Section,
 ) -> Vec<(&'static str, Table)> {
-    if f.summaries.is_empty() && audit.model_check.needs.is_empty() {
+    for f in pools {
+        say_verdict(audit, f);
+    }
+    match section {
+        Section::Fidelity => vec![("fidelity", wfm::io::calibration::fidelity_table(pools))],
+        Section::FidelityDaily => vec![(
+            "fidelity_daily",
+            wfm::io::calibration::fidelity_daily_table(pools),
+        )],
+        _ => vec![(
+            "model_check_intervals",
+            wfm::io::calibration::model_check_intervals_table(pools),
+        )],
+    }
+}
+
+/// One pool's verdict (or why it has none) on stderr.
+fn say_verdict(audit: &wfm::audit::Audit, f: &wfm::audit::fidelity::Fidelity) {
+    let all = f.pool == wfm::model::QueueId::ALL;
+    if f.summaries.is_empty() && (!all || audit.model_check.needs.is_empty()) {
         eprintln!(
-            "warning: fidelity: no busy interval (≥ {} offered calls, with agents) in \
+            "warning: fidelity{}: no busy interval (≥ {} offered calls, with agents) in \
              the period: no score and no verdict ({} interval(s) with agents and calls)",
+            if all {
+                String::new()
+            } else {
+                format!(" (pool {})", f.pool)
+            },
             f.min_offered,
-            audit.model_check.rows.len()
+            f.intervals_checked
         );
     }
     if let Some((model, cal)) = f.verdict {
         eprintln!(
-            "fidelity: best fit {model}{} (score: offered-weighted ΔSL² + Δabandon² on intervals with ≥ {} offered)",
+            "fidelity{}: best fit {model}{} (score: offered-weighted ΔSL² + Δabandon² on intervals with ≥ {} offered)",
+            if all { String::new() } else { format!(" (pool {})", f.pool) },
             if cal { " calibrated" } else { "" },
             f.min_offered
         );
-    }
-    match section {
-        Section::Fidelity => vec![("fidelity", wfm::io::calibration::fidelity_table(f))],
-        Section::FidelityDaily => vec![(
-            "fidelity_daily",
-            wfm::io::calibration::fidelity_daily_table(f),
-        )],
-        _ => vec![(
-            "model_check_intervals",
-            wfm::io::calibration::model_check_intervals_table(f),
-        )],
     }
 }
 
@@ -533,11 +552,14 @@ fn warn_queues_not_calibrated(check: &wfm::audit::ModelCheck, c: &wfm::calibrate
     }
 }
 
-/// The fidelity report of the audit's model check, with `--calibration` when given.
+/// The fidelity report of the audit's model check, with `--calibration` when given: pool `ALL`
+/// first, then every pool of the calibration with a team (`members`) that is not the whole
+/// center, when `--agent-states` names the agents (else said on stderr).
 fn fidelity(
     audit: &wfm::audit::Audit,
+    inputs: &AuditInputs,
     args: &AuditArgs,
-) -> anyhow::Result<wfm::audit::fidelity::Fidelity> {
+) -> anyhow::Result<Vec<wfm::audit::fidelity::Fidelity>> {
     let calibration = args
         .calibration
         .as_deref()
@@ -563,9 +585,60 @@ fn fidelity(
         reps: args.sim_reps,
         seed: 1,
     };
-    Ok(wfm::audit::fidelity::fidelity(
+    let mut out = vec![wfm::audit::fidelity::fidelity(
         &audit.model_check,
         calibration.as_ref(),
+        wfm::model::QueueId::ALL,
         &options,
-    )?)
+    )?];
+    let Some(c) = &calibration else {
+        return Ok(out);
+    };
+    for (name, queues, members) in team_pools(c, &audit.queues) {
+        let Some(states) = &inputs.agent_states else {
+            eprintln!(
+                "note: fidelity: pool {name} ({}) is not checked apart: its agents need \
+                 --agent-states per named agent (the pooled proxy has no names)",
+                queues.join(" ")
+            );
+            continue;
+        };
+        let check = wfm::audit::model_check::pool_check(
+            &inputs.actuals,
+            states,
+            queues,
+            members,
+            audit.interval_secs,
+            &audit.options,
+        )?;
+        out.push(wfm::audit::fidelity::fidelity(
+            &check,
+            Some(c),
+            name,
+            &options,
+        )?);
+    }
+    Ok(out)
+}
+
+/// The calibration's pools with a team (detected from a call log, `members`) that do not
+/// serve every queue of the period (such a pool is the center itself: pool `ALL`):
+/// `(name, queues, members)`.
+fn team_pools<'c>(
+    c: &'c wfm::calibrate::Calibration,
+    period_queues: &[String],
+) -> Vec<(&'c str, &'c [String], &'c [String])> {
+    c.pools
+        .iter()
+        .filter(|p| p.name != wfm::model::QueueId::ALL)
+        .filter(|p| !period_queues.iter().all(|q| p.queues.contains(q)))
+        .filter_map(|p| {
+            let d = p.detection.as_ref()?;
+            (!d.members.is_empty()).then_some((
+                p.name.as_str(),
+                p.queues.as_slice(),
+                d.members.as_slice(),
+            ))
+        })
+        .collect()
 }

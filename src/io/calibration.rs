@@ -356,7 +356,7 @@ pub fn read_calibration(path: &Path) -> Result<Calibration, TableError> {
 }
 
 /// `--section fidelity-daily`: one row per day × pool × model × calibration on busy intervals.
-pub fn fidelity_daily_table(f: &crate::audit::fidelity::Fidelity) -> crate::io::table::Table {
+pub fn fidelity_daily_table(pools: &[crate::audit::fidelity::Fidelity]) -> crate::io::table::Table {
     use crate::io::table::{Cell, Table};
     let mut t = Table::new([
         "date",
@@ -374,7 +374,7 @@ pub fn fidelity_daily_table(f: &crate::audit::fidelity::Fidelity) -> crate::io::
         "abandon_error",
         "abandon_mae",
     ]);
-    for d in crate::audit::fidelity::daily(f) {
+    for d in pools.iter().flat_map(crate::audit::fidelity::daily) {
         t.push(vec![
             Cell::text(d.date.to_string()),
             Cell::text(d.pool),
@@ -397,7 +397,7 @@ pub fn fidelity_daily_table(f: &crate::audit::fidelity::Fidelity) -> crate::io::
 
 /// `--section model-check-intervals`: one row per pool × interval × model × calibration.
 pub fn model_check_intervals_table(
-    f: &crate::audit::fidelity::Fidelity,
+    pools: &[crate::audit::fidelity::Fidelity],
 ) -> crate::io::table::Table {
     use crate::io::table::{Cell, Table};
     let mut t = Table::new([
@@ -414,7 +414,7 @@ pub fn model_check_intervals_table(
         "predicted_asa",
         "observed_asa",
     ]);
-    for r in &f.rows {
+    for r in pools.iter().flat_map(|f| &f.rows) {
         t.push(vec![
             Cell::text(r.interval_start.to_rfc3339()),
             Cell::text(r.pool.clone()),
@@ -433,11 +433,12 @@ pub fn model_check_intervals_table(
     t
 }
 
-/// `--section fidelity`: per model × calibration on busy intervals, the noise floor and the
-/// verdict.
-pub fn fidelity_table(f: &crate::audit::fidelity::Fidelity) -> crate::io::table::Table {
-    use crate::io::table::{Cell, Table};
+/// `--section fidelity`: per pool (`ALL` first) × model × calibration on busy intervals, the
+/// pool's noise floor and its verdict.
+pub fn fidelity_table(pools: &[crate::audit::fidelity::Fidelity]) -> crate::io::table::Table {
+    use crate::io::table::Table;
     let mut t = Table::new([
+        "pool",
         "model",
         "calibrated",
         "busy_intervals",
@@ -453,9 +454,19 @@ pub fn fidelity_table(f: &crate::audit::fidelity::Fidelity) -> crate::io::table:
         "score",
         "verdict",
     ]);
+    for f in pools {
+        fidelity_rows(&mut t, f);
+    }
+    t
+}
+
+/// One pool's rows of [`fidelity_table`].
+fn fidelity_rows(t: &mut crate::io::table::Table, f: &crate::audit::fidelity::Fidelity) {
+    use crate::io::table::Cell;
     for s in &f.summaries {
         let best = f.verdict == Some((s.model, s.calibrated));
         t.push(vec![
+            Cell::text(f.pool.clone()),
             Cell::text(s.model),
             Cell::text(if s.calibrated { "true" } else { "false" }),
             Cell::Int(s.intervals as i64),
@@ -479,6 +490,7 @@ pub fn fidelity_table(f: &crate::audit::fidelity::Fidelity) -> crate::io::table:
     for (name, floor) in floors {
         let Some(fl) = floor else { continue };
         t.push(vec![
+            Cell::text(f.pool.clone()),
             Cell::text(name),
             Cell::text(""),
             Cell::Empty,
@@ -495,5 +507,4 @@ pub fn fidelity_table(f: &crate::audit::fidelity::Fidelity) -> crate::io::table:
             Cell::text(""),
         ]);
     }
-    t
 }

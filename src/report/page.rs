@@ -426,7 +426,9 @@ pub(crate) fn render(c: &Ctx<'_>) -> Result<String, ReportError> {
     fid.push_str(&html::table(&a.model_check_table()));
     if let Some(f) = &c.extras.fidelity {
         fid.push_str(&fidelity_verdict(f));
-        fid.push_str(&html::table(&crate::io::calibration::fidelity_table(f)));
+        fid.push_str(&html::table(&crate::io::calibration::fidelity_table(
+            std::slice::from_ref(f),
+        )));
     }
     h.push_str(&section(
         "fidelity",
