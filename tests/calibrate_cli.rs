@@ -737,3 +737,105 @@ fn intervals_left_out_of_the_model_check_or_no_busy_interval_are_said() {
     assert!(err.contains("warning: fidelity: no busy interval"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Actuals in the source's plain shape (`intervals_30min_by_queue.csv`: no waits of abandoned
+/// calls): the queue mix comes from the call log's waits — the same figures as from actuals
+/// with the waits over the same days — and the audit of a month in that shape still has the
+/// calibrated Erlang A and simulation (the calibration's patience); only the uncalibrated
+/// models that need the month's own patience are left out, and stderr says so.
+#[test]
+fn plain_actuals_take_the_queue_mix_from_the_call_log_and_are_audited_calibrated() {
+    let dir = std::env::temp_dir().join(format!("wfm-calibrate-plain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The same 14 days with the waits: data/audit's actuals cut to 1–14 January.
+    let full = std::fs::read_to_string(root.join("data/audit/actuals_1999-01_02.csv")).unwrap();
+    let mut cut = String::new();
+    for l in full.lines() {
+        if l.starts_with("interval_start") || (l.starts_with("1999-01-") && &l[8..10] <= "14") {
+            cut.push_str(l);
+            cut.push('\n');
+        }
+    }
+    let with_waits = dir.join("with_waits.csv");
+    std::fs::write(&with_waits, cut).unwrap();
+    let calibrate = |actuals: &str, out: &Path| {
+        wfm(&[
+            "calibrate",
+            "--actuals",
+            actuals,
+            "--agent-states",
+            "data/audit/agents_30min_1999-01_02.csv",
+            "--calls",
+            "data/anonbank/january_01-14.txt",
+            "--bootstrap",
+            "5",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        wfm::io::calibration::read_calibration(out).unwrap()
+    };
+    let plain = calibrate(
+        "data/anonbank/intervals_30min_by_queue_01-14.csv",
+        &dir.join("plain.toml"),
+    );
+    let waits = calibrate(with_waits.to_str().unwrap(), &dir.join("waits.toml"));
+    let (p, w) = (
+        &plain.pool("ALL").unwrap().queue_patience,
+        &waits.pool("ALL").unwrap().queue_patience,
+    );
+    assert!(p.len() >= 5 && p.len() == w.len(), "{p:?} {w:?}");
+    for (a, b) in p.iter().zip(w) {
+        assert_eq!((&a.0, a.2), (&b.0, b.2), "{p:?} {w:?}");
+        assert!((a.1 / b.1 - 1.0).abs() < 0.01, "{p:?} {w:?}");
+    }
+    // February in the plain shape (the waits of abandoned calls dropped).
+    let feb: String = full
+        .lines()
+        .filter(|l| l.starts_with("interval_start") || l.starts_with("1999-02-"))
+        .map(|l| l.split(',').take(8).collect::<Vec<_>>().join(",") + "\n")
+        .collect();
+    let feb_path = dir.join("feb_plain.csv");
+    std::fs::write(&feb_path, feb).unwrap();
+    let (fid, err) = wfm(&[
+        "audit",
+        "--period",
+        "1999-02",
+        "--actuals",
+        feb_path.to_str().unwrap(),
+        "--agent-states",
+        "data/audit/agents_30min_1999-01_02.csv",
+        "--calibration",
+        dir.join("plain.toml").to_str().unwrap(),
+        "--sim-reps",
+        "3",
+        "--section",
+        "fidelity",
+        "--format",
+        "csv",
+    ]);
+    let models: Vec<String> = fid
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').skip(1).take(2).collect::<Vec<_>>().join(","))
+        .collect();
+    for m in [
+        "erlang-c,false",
+        "erlang-c,true",
+        "erlang-a,true",
+        "simulation,true",
+    ] {
+        assert!(models.iter().any(|x| x == m), "{m}: {fid}");
+    }
+    assert!(!models.iter().any(|x| x == "erlang-a,false"), "{fid}");
+    assert!(
+        fid.lines()
+            .any(|l| l.starts_with("ALL,erlang-a,true,") && l.ends_with(",best")),
+        "{fid}"
+    );
+    assert!(
+        err.contains("uncalibrated Erlang A and simulation are left out"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -457,6 +457,10 @@ fn noise_floor(
     Ok(sums.get())
 }
 
+/// One variant of the models: calibrated or not, agents per row, and the simulation's patience
+/// with Erlang A's per row (`None`: no patience, Erlang C only).
+type Variant = (bool, Vec<f64>, Option<(f64, Vec<f64>)>);
+
 /// The fidelity report of a model check of `pool` (see the module docs): `ALL` for the
 /// audit's pooled check, else the name of the calibration's pool whose
 /// [`super::model_check::pool_check`] `check` is.
@@ -476,19 +480,18 @@ pub fn fidelity(
         min_offered: calibration.map_or(20.0, |c| c.min_offered),
         ..Fidelity::default()
     };
-    let Some(period_patience) = check.patience_secs else {
-        return Ok(out);
-    };
     if rows.is_empty() {
         return Ok(out);
     }
     let t = o.threshold_secs;
-    // (calibrated, agents, patience of the simulation, Erlang A's patience per row)
-    let mut variants: Vec<(bool, Vec<f64>, f64, Vec<f64>)> = vec![(
+    // (calibrated, agents, patience of the simulation and Erlang A's per row — None without
+    // one: the period's waits are not in the actuals and the calibration has none — so only
+    // Erlang C)
+    let period_patience = check.patience_secs;
+    let mut variants: Vec<Variant> = vec![(
         false,
         rows.iter().map(|r| f64::from(r.agents)).collect(),
-        period_patience,
-        vec![period_patience; rows.len()],
+        period_patience.map(|p| (p, vec![p; rows.len()])),
     )];
     if let Some(c) = calibration {
         let agents: Option<Vec<f64>> = rows
@@ -500,31 +503,42 @@ pub fn fidelity(
             })
             .collect();
         if let Some(agents) = agents {
-            let p = calibrated_patience(c, pool, period_patience);
-            let mix = |r: &ModelCheckRow| {
-                c.pool(pool)
-                    .map_or(1.0, |q| q.mix_patience_factor(&r.offered_by_queue))
-            };
-            let per_row = rows.iter().map(|r| p * mix(r)).collect();
-            variants.push((true, agents, p, per_row));
+            let patience = calibrated_patience(c, pool).or(period_patience).map(|p| {
+                let mix = |r: &ModelCheckRow| {
+                    c.pool(pool)
+                        .map_or(1.0, |q| q.mix_patience_factor(&r.offered_by_queue))
+                };
+                (p, rows.iter().map(|r| p * mix(r)).collect())
+            });
+            variants.push((true, agents, patience));
         }
     }
-    for (calibrated, agents, patience, per_row) in &variants {
-        let sim = simulate_rows(rows, agents, *patience, o)?;
-        let carried = calibrated.then(|| carried_erlang_a(rows, agents, per_row, o));
-        if *calibrated || out.noise_floor.is_none() {
-            out.noise_floor = noise_floor(rows, agents, *patience, o, out.min_offered)?;
-        }
-        for model in MODELS {
+    for (calibrated, agents, patience) in &variants {
+        // Erlang A and the simulation need a patience; Erlang C does not.
+        let (sim, carried) = match patience {
+            Some((p, per_row)) => {
+                if *calibrated || out.noise_floor.is_none() {
+                    out.noise_floor = noise_floor(rows, agents, *p, o, out.min_offered)?;
+                }
+                (
+                    Some(simulate_rows(rows, agents, *p, o)?),
+                    calibrated.then(|| carried_erlang_a(rows, agents, per_row, o)),
+                )
+            }
+            None => (None, None),
+        };
+        let models = MODELS
+            .iter()
+            .filter(|m| **m == "erlang-c" || patience.is_some());
+        for &model in models {
             for (i, r) in rows.iter().enumerate() {
                 let n = agents[i];
-                let (sl, ab, asa) = match model {
-                    "erlang-c" => erlang_c_at(n, r, t),
-                    "erlang-a" => match &carried {
-                        Some(c) => (c[i].0, c[i].1, Some(c[i].2)),
-                        None => erlang_a_at(n, r, per_row[i], t),
-                    },
-                    _ => sim[i].0,
+                let (sl, ab, asa) = match (model, &carried, patience, &sim) {
+                    ("erlang-c", ..) => erlang_c_at(n, r, t),
+                    ("erlang-a", Some(c), ..) => (c[i].0, c[i].1, Some(c[i].2)),
+                    ("erlang-a", None, Some((_, per_row)), _) => erlang_a_at(n, r, per_row[i], t),
+                    (_, _, _, Some(sim)) => sim[i].0,
+                    _ => unreachable!("models needing a patience are skipped without one"),
                 };
                 if !(sl.is_finite() && ab.is_finite() && asa.is_none_or(f64::is_finite)) {
                     return Err(SimulateError::Cell {
@@ -682,18 +696,16 @@ pub fn daily(f: &Fidelity) -> Vec<FidelityDay> {
 }
 
 /// Calibrated Erlang A's patience: the pool's fitted Erlang A patience (the Kaplan–Meier
-/// exponential-equivalent mean × the patience scale), else its exponential-equivalent mean,
-/// else the period's own.
-fn calibrated_patience(c: &Calibration, pool: &str, period_patience: f64) -> f64 {
-    c.pool(pool)
-        .and_then(|p| {
-            p.availability
-                .as_ref()
-                .map(|f| f.patience_secs)
-                .filter(|s| s.is_finite())
-                .or(p.patience_exp_mean_secs)
-        })
-        .unwrap_or(period_patience)
+/// exponential-equivalent mean × the patience scale), else its exponential-equivalent mean
+/// (the caller falls back to the period's own).
+fn calibrated_patience(c: &Calibration, pool: &str) -> Option<f64> {
+    c.pool(pool).and_then(|p| {
+        p.availability
+            .as_ref()
+            .map(|f| f.patience_secs)
+            .filter(|s| s.is_finite())
+            .or(p.patience_exp_mean_secs)
+    })
 }
 
 /// `E|X/n − p|` for `X ~ Binomial(n, p)`, summed over `k` from the log of the pmf.

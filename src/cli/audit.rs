@@ -572,7 +572,16 @@ fn fidelity(
         warn_queues_not_calibrated(&audit.model_check, c);
     }
     if !audit.model_check.needs.is_empty() {
-        eprintln!("model check needs: {}", audit.model_check.needs.join("; "));
+        eprintln!(
+            "model check needs: {}{}",
+            audit.model_check.needs.join("; "),
+            if calibration.is_some() && audit.model_check.patience_secs.is_none() {
+                " (uncalibrated Erlang A and simulation are left out; the calibrated rows take \
+                 the calibration's patience)"
+            } else {
+                ""
+            }
+        );
     }
     warn_left_out(
         &audit.model_check,

@@ -226,8 +226,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut fo = FitOptions::new(0.0, f64::from(threshold));
     fo.min_offered = args.min_offered;
     fo.bootstrap = args.bootstrap;
-    let pooled_patience = if args.calls.is_empty() {
-        None
+    let (pooled_patience, call_waits) = if args.calls.is_empty() {
+        (None, Vec::new())
     } else {
         from_calls(&mut cal, &args.calls, &inputs.actuals.rows, &fo)?
     };
@@ -241,7 +241,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     fo.patience_secs = patience;
     let all_pool = PoolCalibration {
         name: QueueId::ALL.to_string(),
-        queue_patience: history_queue_patience(&inputs.actuals.rows),
+        queue_patience: history_queue_patience(&inputs.actuals.rows)
+            .unwrap_or_else(|| wfm::calibrate::queue_patience(&call_waits)),
         ..PoolCalibration::default()
     };
     for (h, m) in history.iter_mut().zip(&mixes) {
@@ -290,11 +291,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Each queue's patience in the pooled model ([`wfm::calibrate::queue_patience`]) from the
-/// actuals' offered and abandoned calls and waits (rows without the waits are left out).
-fn history_queue_patience(rows: &[wfm::audit::ActualInterval]) -> Vec<(String, f64, f64)> {
-    let waits: Vec<wfm::calibrate::QueueWaits> = rows
+/// actuals' offered and abandoned calls and waits; `None` when a row with calls lacks its
+/// waits (e.g. actuals without `sum_wait_abandoned_s`: the call logs' waits are used instead).
+fn history_queue_patience(rows: &[wfm::audit::ActualInterval]) -> Option<Vec<(String, f64, f64)>> {
+    let waits: Option<Vec<wfm::calibrate::QueueWaits>> = rows
         .iter()
-        .filter_map(|r| {
+        .map(|r| {
             let answered = match r.asa_secs {
                 Some(asa) => asa * r.answered,
                 None if r.answered == 0.0 => 0.0,
@@ -313,17 +315,38 @@ fn history_queue_patience(rows: &[wfm::audit::ActualInterval]) -> Vec<(String, f
             })
         })
         .collect();
-    wfm::calibrate::queue_patience(&waits)
+    waits.map(|w| wfm::calibrate::queue_patience(&w))
+}
+
+/// Per queue, the call logs' offered calls, abandons and total wait in queue (answered and
+/// abandoned), for [`wfm::calibrate::queue_patience`].
+fn call_queue_waits(calls: &[wfm::calibrate::CallSample]) -> Vec<wfm::calibrate::QueueWaits> {
+    let mut by: BTreeMap<&str, wfm::calibrate::QueueWaits> = BTreeMap::new();
+    for c in calls {
+        let w = by
+            .entry(&c.queue)
+            .or_insert_with(|| wfm::calibrate::QueueWaits {
+                queue: c.queue.clone(),
+                offered: 0.0,
+                abandoned: 0.0,
+                wait_secs: 0.0,
+            });
+        w.offered += 1.0;
+        w.abandoned += f64::from(u8::from(!c.answered));
+        w.wait_secs += c.wait_secs;
+    }
+    by.into_values().collect()
 }
 
 /// Patience, handle times and pools from the call logs, and each pool's availability (its
-/// queues' actuals against its team's agents per interval); returns the pooled patience.
+/// queues' actuals against its team's agents per interval); returns the pooled patience and
+/// the logs' waits per queue ([`call_queue_waits`]).
 fn from_calls(
     cal: &mut Calibration,
     calls: &[PathBuf],
     actuals: &[wfm::audit::ActualInterval],
     fo: &FitOptions,
-) -> anyhow::Result<Option<f64>> {
+) -> anyhow::Result<(Option<f64>, Vec<wfm::calibrate::QueueWaits>)> {
     let s = wfm::data::samples::call_samples(calls)?;
     eprintln!(
         "calls: {} read, {} offered, {} rejected, {} not offered",
@@ -392,7 +415,7 @@ fn from_calls(
             queue_patience: Vec::new(),
         });
     }
-    Ok(pooled)
+    Ok((pooled, call_queue_waits(&s.calls)))
 }
 
 /// Says on stderr when a pool's fit ended at a bound of its search (a value of the range, not
