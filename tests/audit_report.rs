@@ -56,7 +56,7 @@ fn extras() -> Extras {
         scenarios: Some(ScenarioRows::read(&root("tests/fixtures/report/scenarios.csv")).unwrap()),
         day: None,
         capacity: Some(CapacityRows::read(&root("tests/fixtures/report/capacity.csv")).unwrap()),
-        fidelity: None,
+        fidelity: Vec::new(),
     }
 }
 

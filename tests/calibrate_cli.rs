@@ -216,6 +216,29 @@ fn pool_of_a_team(dir: &Path, cal: &Path) {
         "{fid}"
     );
     assert!(err.contains("fidelity (pool NW): best fit"), "{err}");
+    // The HTML report's fidelity view: both pools' verdicts and rows.
+    let report = dir.join("team_report");
+    let mut args = vec![
+        "audit",
+        "--period",
+        "1999-02",
+        "--actuals",
+        "data/audit/actuals_1999-01_02.csv",
+        "--agent-states",
+        "data/audit/agent_states_1999-02.csv",
+        "--calibration",
+        team.to_str().unwrap(),
+        "--sim-reps",
+        "2",
+        "--report",
+    ];
+    args.push(report.to_str().unwrap());
+    wfm(&args);
+    let html = std::fs::read_to_string(report.join("index.html")).unwrap();
+    assert!(
+        html.contains("Pool ALL, with the calibration")
+            && html.contains("Pool NW, with the calibration")
+    );
     let (fid, err) = audit("data/audit/agents_30min_1999-01_02.csv", "fidelity");
     assert!(!fid.lines().any(|l| l.starts_with("NW,")), "{fid}");
     assert!(err.contains("pool NW (NW) is not checked apart"), "{err}");

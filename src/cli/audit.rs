@@ -271,9 +271,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(dir) = &args.report {
         let extras = report_extras(
             &args,
-            fid.as_ref()
-                .and_then(|f| f.first().cloned())
-                .filter(|_| fidelity_report),
+            fid.clone().filter(|_| fidelity_report).unwrap_or_default(),
         )?;
         let path = wfm::report::write_html(&audit, &extras, dir, &inputs)
             .with_context(|| format!("failed to write the report into `{}`", dir.display()))?;
@@ -360,7 +358,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// The report's inputs besides the audit (`--schedule`, `--scenarios`, `--capacity`, `--day`).
 fn report_extras(
     args: &AuditArgs,
-    fidelity: Option<wfm::audit::fidelity::Fidelity>,
+    fidelity: Vec<wfm::audit::fidelity::Fidelity>,
 ) -> anyhow::Result<wfm::report::Extras> {
     let schedule = args
         .schedule

@@ -73,9 +73,10 @@ pub struct Extras {
     pub day: Option<NaiveDate>,
     /// A `wfm capacity` plan: the capacity view.
     pub capacity: Option<CapacityRows>,
-    /// The fidelity report of the audit with a calibration (`wfm audit --calibration`): the
-    /// fidelity view adds the calibrated models, the noise floor and the verdict.
-    pub fidelity: Option<crate::audit::fidelity::Fidelity>,
+    /// The fidelity report of the audit with a calibration (`wfm audit --calibration`), pool
+    /// `ALL` first, then the calibration's team pools checked apart (empty without one): the
+    /// fidelity view adds the calibrated models, the noise floors and the verdicts.
+    pub fidelity: Vec<crate::audit::fidelity::Fidelity>,
 }
 
 /// The ids of the charts drawn for every report, in report order (queue and trend charts

@@ -146,9 +146,10 @@ fn fidelity_verdict(f: &crate::audit::fidelity::Fidelity) -> String {
         None => "no busy interval: no verdict".to_string(),
     };
     format!(
-        "<p>With the calibration (<code>--calibration</code>), on busy intervals (≥ {} offered \
-         calls): {verdict}, by the offered-weighted ΔSL² + Δabandon²; errors per interval, \
-         beside the noise floor a perfect model would still show.</p>",
+        "<p>Pool {}, with the calibration (<code>--calibration</code>), on busy intervals (≥ {} \
+         offered calls): {verdict}, by the offered-weighted ΔSL² + Δabandon²; errors per \
+         interval, beside the noise floor a perfect model would still show.</p>",
+        html::esc(&f.pool),
         f.min_offered
     )
 }
@@ -424,10 +425,12 @@ pub(crate) fn render(c: &Ctx<'_>) -> Result<String, ReportError> {
     ));
     let mut fid = figure(&take(&mut all, ch::model_check::ID), None);
     fid.push_str(&html::table(&a.model_check_table()));
-    if let Some(f) = &c.extras.fidelity {
-        fid.push_str(&fidelity_verdict(f));
+    if !c.extras.fidelity.is_empty() {
+        for f in &c.extras.fidelity {
+            fid.push_str(&fidelity_verdict(f));
+        }
         fid.push_str(&html::table(&crate::io::calibration::fidelity_table(
-            std::slice::from_ref(f),
+            &c.extras.fidelity,
         )));
     }
     h.push_str(&section(

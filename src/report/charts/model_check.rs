@@ -21,7 +21,7 @@ pub(crate) fn chart(c: &Ctx<'_>) -> Result<Chart, ReportError> {
         };
         return placeholder(ID, title, &needs);
     }
-    if let Some(f) = &c.extras.fidelity {
+    if let Some(f) = c.extras.fidelity.first() {
         return calibrated_chart(c, f);
     }
     use std::collections::BTreeMap;
