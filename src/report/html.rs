@@ -10,28 +10,38 @@ pub(crate) fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A table of an output [`crate::table::Table`] (numbers right-aligned).
+/// A table of an output [`crate::table::Table`] (numbers right-aligned, a `note` column wide
+/// enough to read; a table wider than the page scrolls sideways instead of being cut).
 pub(crate) fn table(t: &crate::table::Table) -> String {
     let mut buf = Vec::new();
     let _ = t.write_csv(&mut buf);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(buf.as_slice());
-    let mut out = String::from("<table class=\"kpi\"><thead><tr>");
+    let mut out = String::from("<div class=\"tw\"><table class=\"kpi\"><thead><tr>");
     for h in &t.columns {
         out.push_str(&format!("<th>{}</th>", esc(h)));
     }
     out.push_str("</tr></thead><tbody>\n");
     for rec in rdr.records().flatten() {
         out.push_str("<tr>");
-        for f in rec.iter() {
+        for (f, col) in rec.iter().zip(&t.columns) {
             let num = !f.is_empty() && f.parse::<f64>().is_ok();
-            let class = if num { " class=\"n\"" } else { "" };
+            let class = if num {
+                " class=\"n\""
+            } else if col == "note" {
+                " class=\"note\""
+            } else if f.chars().count() <= 24 {
+                // A short label (a model, a queue, a date) is not broken at its hyphens.
+                " class=\"s\""
+            } else {
+                ""
+            };
             out.push_str(&format!("<td{class}>{}</td>", esc(f)));
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody></table>\n");
+    out.push_str("</tbody></table></div>\n");
     out
 }
 
@@ -160,6 +170,7 @@ nav{font-size:13px;margin:8px 0 16px}nav a{margin-right:10px}\n\
 table{border-collapse:collapse;font-size:12px;margin:8px 0}\n\
 th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}\n\
 td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\n\
+.tw{overflow-x:auto;max-width:100%}td.note{min-width:320px}td.s{white-space:nowrap}\n\
 figure{margin:12px 0}figcaption{font-weight:bold;margin-bottom:4px}\n\
 .cards{display:flex;flex-wrap:wrap;gap:10px}.card{border:1px solid #ddd;border-radius:6px;padding:8px 12px;min-width:200px;font-size:12px}\n\
 .card b{display:block;font-size:22px;margin:2px 0}.card .name{font-size:13px}.hb{color:#555}\n\
