@@ -71,8 +71,11 @@ impl Empirical {
         for i in 1..values.len() {
             mean += (probs[i] - probs[i - 1]) * 0.5 * (values[i] + values[i - 1]);
         }
-        let last_v = *values.last().unwrap_or(&0.0);
-        mean += (1.0 - last_p) * (last_v + tail_mean_secs);
+        if last_p < 1.0 {
+            // (Only then: a CDF that reaches 1 has no tail, and its tail mean may be absent, NaN.)
+            let last_v = *values.last().unwrap_or(&0.0);
+            mean += (1.0 - last_p) * (last_v + tail_mean_secs);
+        }
         Ok(Empirical {
             probs,
             values,
@@ -228,6 +231,11 @@ mod tests {
         let (m, _) = moments(&d, 400_000);
         assert!((m / 125.5 - 1.0).abs() < 0.01, "{m}");
         assert!(Empirical::new(&[(10.0, 0.5), (5.0, 0.6)], 1.0).is_err());
+        // A CDF that reaches 1 needs no tail: without a tail mean (NaN, as the config reader
+        // passes it) the mean is the trapezoids' 0.3·30 + 0.5·130 + 0.2·400 = 154 (it was NaN,
+        // and with it every handle time of the queue).
+        let full = Empirical::new(&[(60.0, 0.3), (200.0, 0.8), (600.0, 1.0)], f64::NAN).unwrap();
+        assert!((Dist::Empirical(full).mean_secs() - 154.0).abs() < 1e-9);
         assert!(Dist::exponential(0.0).is_err());
     }
 }

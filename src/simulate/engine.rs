@@ -27,6 +27,10 @@
 //! with the queue's probability after an exponential delay, as a new call of the interval in
 //! which it comes back (counted in its `offered` and `retrials`), with a fresh patience. A
 //! retrial that would come back after the horizon is not made.
+//!
+//! A model of one queue served by one group, without retrials or synchronized streams, is run
+//! by a copy of this loop specialised to that case (`single.rs`, the same tallies to the bit);
+//! a change to the event rules here must be made there too (its tests compare the two loops).
 
 use std::collections::VecDeque;
 
@@ -47,16 +51,42 @@ const SIGN: u64 = 1 << 63;
 
 /// The key of time `t`: flips every bit of a negative float, only the sign bit of the others.
 #[inline]
-fn time_key(t: f64) -> u64 {
+pub(super) fn time_key(t: f64) -> u64 {
     let b = t.to_bits();
     b ^ (((b as i64 >> 63) as u64) | SIGN)
+}
+
+/// The time of an event key (the inverse of [`time_key`] on the key's upper half).
+#[inline]
+pub(super) fn key_time(key: u128) -> f64 {
+    let k = (key >> 64) as u64;
+    f64::from_bits(if k & SIGN != 0 { k ^ SIGN } else { !k })
 }
 
 impl Event {
     #[inline]
     fn time(&self) -> f64 {
-        let k = (self.key >> 64) as u64;
-        f64::from_bits(if k & SIGN != 0 { k ^ SIGN } else { !k })
+        key_time(self.key)
+    }
+}
+
+/// An element of an [`EventHeap`], ordered by its `key` (unique among the heap's elements).
+pub(super) trait Keyed: Copy {
+    fn key(&self) -> u128;
+}
+
+impl Keyed for Event {
+    #[inline]
+    fn key(&self) -> u128 {
+        self.key
+    }
+}
+
+/// A bare key: an event whose kind the loop knows (the completions of the one-group loop).
+impl Keyed for u128 {
+    #[inline]
+    fn key(&self) -> u128 {
+        *self
     }
 }
 
@@ -73,23 +103,30 @@ enum What {
 /// the heap's shape). It holds about one event per busy agent; four children per node halve the
 /// levels a pop goes through against a binary heap.
 #[derive(Debug)]
-struct EventHeap {
-    v: Vec<Event>,
+pub(super) struct EventHeap<E> {
+    v: Vec<E>,
 }
 
-impl EventHeap {
+impl<E: Keyed> EventHeap<E> {
+    /// An empty heap with room for `n` events.
+    pub(super) fn with_capacity(n: usize) -> Self {
+        EventHeap {
+            v: Vec::with_capacity(n),
+        }
+    }
+
     #[inline]
-    fn peek(&self) -> Option<&Event> {
+    pub(super) fn peek(&self) -> Option<&E> {
         self.v.first()
     }
 
     #[inline]
-    fn push(&mut self, e: Event) {
+    pub(super) fn push(&mut self, e: E) {
         let mut i = self.v.len();
         self.v.push(e);
         while i > 0 {
             let parent = (i - 1) / 4;
-            if self.v[parent].key <= e.key {
+            if self.v[parent].key() <= e.key() {
                 break;
             }
             self.v[i] = self.v[parent];
@@ -109,7 +146,7 @@ impl EventHeap {
     }
 
     #[inline]
-    fn pop(&mut self) -> Option<Event> {
+    pub(super) fn pop(&mut self) -> Option<E> {
         let last = self.v.pop()?;
         let Some(&top) = self.v.first() else {
             return Some(last);
@@ -124,20 +161,20 @@ impl EventHeap {
             }
             let (c, ck) = if let Some(kids) = v.get(first..first + 4) {
                 // Four children (every node but the last parent): a tournament of two pairs.
-                let a = Self::least(first, kids[0].key, first + 1, kids[1].key);
-                let b = Self::least(first + 2, kids[2].key, first + 3, kids[3].key);
+                let a = Self::least(first, kids[0].key(), first + 1, kids[1].key());
+                let b = Self::least(first + 2, kids[2].key(), first + 3, kids[3].key());
                 Self::least(a.0, a.1, b.0, b.1)
             } else {
                 let kids = &v[first..];
-                let (mut c, mut ck) = (first, kids[0].key);
+                let (mut c, mut ck) = (first, kids[0].key());
                 for (k, e) in kids.iter().enumerate().skip(1) {
-                    if e.key < ck {
-                        (c, ck) = (first + k, e.key);
+                    if e.key() < ck {
+                        (c, ck) = (first + k, e.key());
                     }
                 }
                 (c, ck)
             };
-            if last.key <= ck {
+            if last.key() <= ck {
                 break;
             }
             v[i] = v[c];
@@ -174,7 +211,7 @@ struct Sim<'a> {
     rng: Rng,
     /// Synchronized streams (arrival, patience, service) per queue; empty: `rng` draws all.
     streams: Vec<[Rng; 3]>,
-    heap: EventHeap,
+    heap: EventHeap<Event>,
     seq: u64,
     /// Per queue: time and creation number of its pending arrival (`NO_ARRIVAL` when none).
     arrival: Vec<(f64, u64)>,
@@ -188,7 +225,7 @@ struct Sim<'a> {
     out: RepTally,
 }
 
-/// Runs replication `rep` of the prepared model.
+/// Runs replication `rep` of the prepared model (any routing).
 pub(super) fn run(p: &Prepared, seed: u64, rep: u64) -> RepTally {
     let nq = p.queues;
     let n = p.intervals;
@@ -202,9 +239,7 @@ pub(super) fn run(p: &Prepared, seed: u64, rep: u64) -> RepTally {
         } else {
             Vec::new()
         },
-        heap: EventHeap {
-            v: Vec::with_capacity(64),
-        },
+        heap: EventHeap::with_capacity(64),
         seq: 0,
         arrival: vec![NO_ARRIVAL; nq],
         now: 0.0,
@@ -269,7 +304,7 @@ pub(super) fn run(p: &Prepared, seed: u64, rep: u64) -> RepTally {
 }
 
 /// The pending-arrival slot of a queue without one.
-const NO_ARRIVAL: (f64, u64) = (f64::INFINITY, u64::MAX);
+pub(super) const NO_ARRIVAL: (f64, u64) = (f64::INFINITY, u64::MAX);
 
 impl Sim<'_> {
     /// The queue with the earliest pending arrival (by time, then creation) and that arrival;

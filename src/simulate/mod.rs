@@ -36,6 +36,7 @@ mod dist;
 mod engine;
 pub(crate) mod rng;
 mod routing;
+mod single;
 mod summary;
 
 pub use dist::{Dist, Empirical};
@@ -367,7 +368,7 @@ fn run_prepared(
         (0..reps)
             .into_par_iter()
             .map(|r| {
-                let t = engine::run(&p, options.seed, r as u64);
+                let t = run_replication(&p, options.seed, r as u64);
                 progress.advance(1);
                 t
             })
@@ -389,6 +390,17 @@ fn run_prepared(
         threshold_secs: options.threshold_secs,
         reps: slots,
     })
+}
+
+/// Runs replication `rep` of `p`: by the one-queue, one-group loop of [`single`] when the
+/// model is one (the same tallies as the general loop, in less time), else by the general loop
+/// of [`engine`].
+fn run_replication(p: &Prepared, seed: u64, rep: u64) -> RepTally {
+    if single::qualifies(p) {
+        single::run(p, seed, rep)
+    } else {
+        engine::run(p, seed, rep)
+    }
 }
 
 fn prepare(model: &SimModel<'_>, options: &SimOptions) -> Result<Prepared, SimulateError> {
@@ -566,7 +578,7 @@ impl CrnModel {
         );
         self.p.agents.copy_from_slice(agents);
         (0..u64::from(self.reps))
-            .map(|r| engine::run(&self.p, self.seed, r))
+            .map(|r| run_replication(&self.p, self.seed, r))
             .collect()
     }
 }
