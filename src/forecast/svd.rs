@@ -152,8 +152,9 @@ impl Forecaster for Svd {
     }
 }
 
-/// Weekday means (discounted) and the AR(1) of the deviations of one score series whose day 0
-/// has weekday index 0.
+/// Weekday means (discounted) and the dynamics of the deviations of one score series whose
+/// day 0 has weekday index 0: the AR(1), or for the `first` component the relative local level
+/// ([`relative_level`]) when its error over lead times 1 … 7 days ([`ahead_sse`]) is smaller.
 fn score_model(loading: Vec<f64>, scores: &[f64], first: bool) -> Component {
     let n = scores.len();
     let (mut sw, mut swx) = ([0.0; 7], [0.0; 7]);
@@ -229,8 +230,8 @@ fn relative_level(dev: &[f64], mean: &[f64; 7]) -> (f64, f64) {
 
 /// The squared error of a deviation forecast over lead times 1 … 7 days from every day `j`
 /// (`forecast(j, h)` the forecast of `e_{j+h}` made after day `j`): the horizon the model is
-/// used for, so that a level that only fits the next day is not preferred (Hyndman et al.
-/// 2008, §5.4, the multi-step "amse" criterion).
+/// used for, so that a level that only fits the next day is not preferred (the mean 1 … 7-step
+/// squared error, R `forecast::ets(opt.crit = "amse", nmse = 7)`).
 fn ahead_sse(dev: &[f64], forecast: impl Fn(usize, usize) -> f64) -> f64 {
     let n = dev.len();
     let mut sse = 0.0;
