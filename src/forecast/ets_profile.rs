@@ -172,8 +172,11 @@ impl Forecaster for EtsProfile {
 /// `λ_{kk'} = v_k / (b²_{kk'} + v_{k'})`, `b²_{kk'} = max(0, ‖p_k − p_{k'}‖² − v_k − v_{k'})` the
 /// estimated squared bias of using weekday `k'`'s shape for `k`: the inverse-MSE weights of the
 /// unbiased own estimate (MSE `v_k`) and the other weekdays' (MSE `b² + v_{k'}`), ignoring their
-/// (independent-day) covariance. Over-dispersed counts make `v` an underestimate, so the
-/// shrinkage errs on the side of keeping each weekday's own shape.
+/// (independent-day) covariance. Over-dispersed counts (days whose shapes vary more than
+/// multinomially, or a center whose counts are scaled) make the multinomial `v` an
+/// underestimate: every `v` is multiplied by the series' dispersion factor ([`dispersion`],
+/// Pearson's X² of the days' shapes over its degrees of freedom, at least 1), a scale-free
+/// variance (issue #17 stress tests).
 ///
 /// `others` (the other queues' summed volume over the same days, when the history has several
 /// queues) adds one more source for weekday `k`: its own weekday-`k` shares, with the same
@@ -271,6 +274,10 @@ impl Shares {
                     / m;
             }
         }
+        let phi = dispersion(y, d, days, weeks, j0, &share);
+        for v in &mut var {
+            *v *= phi;
+        }
         Shares {
             share,
             var,
@@ -281,6 +288,44 @@ impl Shares {
 
     fn p(&self, k: usize) -> &[f64] {
         &self.share[k * self.d..(k + 1) * self.d]
+    }
+}
+
+/// The dispersion of the days' shapes around their weekday's shares: Pearson's
+/// `X² = Σ_{i,s} (y_{i,s} − T_i p_{k(i),s})² / (T_i p_{k(i),s})` over the days of the last
+/// `weeks` weeks and the slots with a positive share, divided by its degrees of freedom
+/// `Σ_k (n_k − 1)(d_k − 1)`; at least 1 (Poisson). Quasi-likelihood (McCullagh & Nelder
+/// 1989, §4.5): a multinomial variance times this factor.
+fn dispersion(y: &[f64], d: usize, days: usize, weeks: usize, j0: usize, share: &[f64]) -> f64 {
+    let (mut x2, mut df) = (0.0, 0.0);
+    let mut n = [0usize; 7];
+    for j in days - 7 * weeks..days {
+        let k = (j - j0) % 7;
+        let day = &y[j * d..(j + 1) * d];
+        let t: f64 = day.iter().sum();
+        if t <= 0.0 {
+            continue;
+        }
+        n[k] += 1;
+        for (v, p) in day.iter().zip(&share[k * d..(k + 1) * d]) {
+            if *p > 0.0 {
+                x2 += (v - t * p).powi(2) / (t * p);
+            }
+        }
+    }
+    for (k, &nk) in n.iter().enumerate() {
+        let open = share[k * d..(k + 1) * d]
+            .iter()
+            .filter(|p| **p > 0.0)
+            .count();
+        if nk > 1 && open > 1 {
+            df += ((nk - 1) * (open - 1)) as f64;
+        }
+    }
+    if df > 0.0 {
+        (x2 / df).max(1.0)
+    } else {
+        1.0
     }
 }
 
@@ -307,6 +352,31 @@ impl FittedModel for FittedEtsProfile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dispersion_is_one_for_exact_shapes_and_grows_with_shape_noise() {
+        // 4 weeks × 4 slots: every day the same shape → X² = 0 → 1 (the Poisson floor); days
+        // alternating between two shapes of 1000 calls → far above 1.
+        let d = 4;
+        let exact: Vec<f64> = (0..28 * d)
+            .map(|t| [100.0, 300.0, 400.0, 200.0][t % d])
+            .collect();
+        let share = Shares::discounted(&exact, d, 28, 0).share;
+        assert_eq!(dispersion(&exact, d, 28, 4, 0, &share), 1.0);
+        let noisy: Vec<f64> = (0..28 * d)
+            .map(|t| {
+                let a = [100.0, 300.0, 400.0, 200.0][t % d];
+                let b = [200.0, 200.0, 300.0, 300.0][t % d];
+                if (t / d / 7) % 2 == 0 {
+                    a
+                } else {
+                    b
+                }
+            })
+            .collect();
+        let share = Shares::discounted(&noisy, d, 28, 0).share;
+        assert!(dispersion(&noisy, d, 28, 4, 0, &share) > 10.0);
+    }
 
     #[test]
     fn recovers_linear_trend_and_profile() {

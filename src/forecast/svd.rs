@@ -16,7 +16,14 @@
 //! means `μ_w` discounted over the weeks as the intraday profile is (week `i` back weighs
 //! 0.9^(i−1), [`PROFILE_DISCOUNT`]) and `φ ∈ [0, 1)` by least squares on the deviations
 //! (the varying-coefficient AR(1) of Shen & Huang 2008, §4); the `h`-day forecast is
-//! `μ_w + φ^h (β_last − μ_{w(last)})`. The interval forecast is
+//! `μ_w + φ^h (β_last − μ_{w(last)})`. For the first component (the day's level) a relative
+//! local level is the alternative: deviations `e_j ≈ μ_{w(j)} ℓ_j` with `ℓ` by discounted
+//! least squares (forgetting factor λ), forecast `μ_w (1 + ℓ_last)` at every lead time; of the
+//! two, the one with the smaller squared error over lead times 1 … 7 days in the window is
+//! used. Why: after a level change (a new bank's ramp-up, a lost client) the deviations stay
+//! off for weeks, and the stationary AR(1) returned to the old weekday means within the week,
+//! from the last day's deviation — a Saturday's, small on the root scale (issue #17 stress
+//! tests). The interval forecast is
 //! `F = max(0, (Σ_k β̂_k v_{k,s})² − 1/4)` (the back-transform of the root).
 //!
 //! # References
@@ -61,8 +68,26 @@ pub struct FittedSvd {
 struct Component {
     loading: Vec<f64>,
     mean: [f64; 7],
-    phi: f64,
-    last_dev: f64,
+    dynamics: Dynamics,
+}
+
+/// How a component's deviation from its weekday means is carried forward.
+#[derive(Debug, Clone, Copy)]
+enum Dynamics {
+    /// Stationary: `φ^h` times the last deviation.
+    Ar { phi: f64, last_dev: f64 },
+    /// A relative local level `ℓ`: the deviation is `ℓ μ_w` at every lead time.
+    Level(f64),
+}
+
+impl Dynamics {
+    /// The deviation forecast `h` days ahead (`h ≥ 1`) of a day whose weekday mean is `mean`.
+    fn ahead(self, h: i32, mean: f64) -> f64 {
+        match self {
+            Dynamics::Ar { phi, last_dev } => phi.powi(h) * last_dev,
+            Dynamics::Level(l) => l * mean,
+        }
+    }
 }
 
 impl Forecaster for Svd {
@@ -116,7 +141,7 @@ impl Forecaster for Svd {
                             .sum()
                     })
                     .collect();
-                score_model(v, &scores)
+                score_model(v, &scores, c == 0)
             })
             .collect();
         Ok(FittedSvd {
@@ -127,9 +152,10 @@ impl Forecaster for Svd {
     }
 }
 
-/// Weekday means (discounted) and the AR(1) of the deviations of one score series whose day 0
-/// has weekday index 0.
-fn score_model(loading: Vec<f64>, scores: &[f64]) -> Component {
+/// Weekday means (discounted) and the dynamics of the deviations of one score series whose
+/// day 0 has weekday index 0: the AR(1), or for the `first` component the relative local level
+/// ([`relative_level`]) when its error over lead times 1 … 7 days ([`ahead_sse`]) is smaller.
+fn score_model(loading: Vec<f64>, scores: &[f64], first: bool) -> Component {
     let n = scores.len();
     let (mut sw, mut swx) = ([0.0; 7], [0.0; 7]);
     for (j, &b) in scores.iter().enumerate() {
@@ -154,12 +180,67 @@ fn score_model(loading: Vec<f64>, scores: &[f64]) -> Component {
     } else {
         0.0
     };
+    let ar_sse = ahead_sse(&dev, |j, h| phi.powi(h as i32) * dev[j]);
+    let (level_sse, level) = if first {
+        relative_level(&dev, &mean)
+    } else {
+        (f64::INFINITY, 0.0)
+    };
+    let dynamics = if level_sse < ar_sse {
+        Dynamics::Level(level)
+    } else {
+        Dynamics::Ar {
+            phi,
+            last_dev: dev[n - 1],
+        }
+    };
     Component {
         loading,
         mean,
-        phi,
-        last_dev: dev[n - 1],
+        dynamics,
     }
+}
+
+/// The relative local level of the deviations: `e_j ≈ μ_{w(j)} ℓ_j`, `ℓ_j` by discounted least
+/// squares over the days so far, `ℓ_j = Σ_i λ^{j−i} μ_i e_i / Σ_i λ^{j−i} μ_i²` (Brown's
+/// discounted regression, the least-squares form of exponential smoothing), with the forgetting
+/// factor `λ ∈ {0.50, 0.51, …, 0.99}` of least [`ahead_sse`]. A level change of the series by
+/// a factor `c` moves every root score by `(√c − 1) μ_w`, proportionally to its weekday's mean,
+/// so a quiet weekday's deviation says as much about it as a busy one's. Returns that error
+/// and `ℓ` after the last day.
+fn relative_level(dev: &[f64], mean: &[f64; 7]) -> (f64, f64) {
+    let mut best = (f64::INFINITY, 0.0);
+    let mut levels = vec![0.0; dev.len()];
+    for i in 50..100 {
+        let lambda = f64::from(i) / 100.0;
+        let (mut num, mut den) = (0.0, 0.0);
+        for (j, &e) in dev.iter().enumerate() {
+            let m = mean[j % 7];
+            num = lambda * num + m * e;
+            den = lambda * den + m * m;
+            levels[j] = if den > 0.0 { num / den } else { 0.0 };
+        }
+        let sse = ahead_sse(dev, |j, h| levels[j] * mean[(j + h) % 7]);
+        if sse < best.0 {
+            best = (sse, levels[dev.len() - 1]);
+        }
+    }
+    best
+}
+
+/// The squared error of a deviation forecast over lead times 1 … 7 days from every day `j`
+/// (`forecast(j, h)` the forecast of `e_{j+h}` made after day `j`): the horizon the model is
+/// used for, so that a level that only fits the next day is not preferred (the mean 1 … 7-step
+/// squared error, R `forecast::ets(opt.crit = "amse", nmse = 7)`).
+fn ahead_sse(dev: &[f64], forecast: impl Fn(usize, usize) -> f64) -> f64 {
+    let n = dev.len();
+    let mut sse = 0.0;
+    for j in 0..n {
+        for h in 1..=7.min(n - 1 - j) {
+            sse += (dev[j + h] - forecast(j, h)).powi(2);
+        }
+    }
+    sse
 }
 
 /// The [`BLOCK`] largest singular values (descending) and right singular vectors of the
@@ -364,7 +445,7 @@ impl FittedModel for FittedSvd {
             let scores: Vec<f64> = self
                 .comps
                 .iter()
-                .map(|c| c.mean[day % 7] + c.phi.powi(day as i32 + 1) * c.last_dev)
+                .map(|c| c.mean[day % 7] + c.dynamics.ahead(day as i32 + 1, c.mean[day % 7]))
                 .collect();
             for s in 0..d {
                 let root: f64 = self
@@ -403,6 +484,33 @@ mod tests {
             (v[1][0].abs() - 1.0).abs() < 1e-12 && v[1][1].abs() < 1e-12,
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn a_level_drop_is_followed() {
+        // 14 weeks × 6 slots of weekday level × shape, × 0.6 from the Wednesday of the
+        // 13th week on (11 days before the origin). The stationary AR(1) around the weekday
+        // means carried the last (Saturday, small) deviation and forecast the next week near
+        // the old level; the relative local level follows the drop.
+        let d = 6;
+        let shape = [0.05, 0.1, 0.3, 0.25, 0.2, 0.1];
+        let level = [1.0e4, 1.2e4, 1.1e4, 1.15e4, 0.9e4, 0.3e4, 0.1e4];
+        let y: Vec<f64> = (0..98 * d)
+            .map(|t| {
+                let f = if t / d >= 87 { 0.6 } else { 1.0 };
+                f * level[(t / d) % 7] * shape[t % d]
+            })
+            .collect();
+        let data = FitData {
+            y: &y,
+            slots_per_day: d,
+            first_weekday: 0,
+            others: None,
+        };
+        let fc = Svd::default().fit(&data).unwrap().predict(7 * d);
+        let want: f64 = 0.6 * level.iter().sum::<f64>();
+        let got: f64 = fc.iter().sum();
+        assert!((got / want - 1.0).abs() < 0.05, "{got} vs {want}");
     }
 
     #[test]
