@@ -503,10 +503,10 @@ pub fn fidelity(
             })
             .collect();
         if let Some(agents) = agents {
+            let pool_cal = c.pool(pool);
             let patience = calibrated_patience(c, pool).or(period_patience).map(|p| {
                 let mix = |r: &ModelCheckRow| {
-                    c.pool(pool)
-                        .map_or(1.0, |q| q.mix_patience_factor(&r.offered_by_queue))
+                    pool_cal.map_or(1.0, |q| q.mix_patience_factor(&r.offered_by_queue))
                 };
                 (p, rows.iter().map(|r| p * mix(r)).collect())
             });
@@ -514,31 +514,38 @@ pub fn fidelity(
         }
     }
     for (calibrated, agents, patience) in &variants {
-        // Erlang A and the simulation need a patience; Erlang C does not.
-        let (sim, carried) = match patience {
+        // Erlang A and the simulation need a patience (else only Erlang C has rows); calibrated
+        // Erlang A carries the queue, uncalibrated is each interval's steady state.
+        let (erlang_a, sim) = match patience {
             Some((p, per_row)) => {
                 if *calibrated || out.noise_floor.is_none() {
                     out.noise_floor = noise_floor(rows, agents, *p, o, out.min_offered)?;
                 }
-                (
-                    Some(simulate_rows(rows, agents, *p, o)?),
-                    calibrated.then(|| carried_erlang_a(rows, agents, per_row, o)),
-                )
+                let erlang_a: Vec<(f64, f64, Option<f64>)> = if *calibrated {
+                    carried_erlang_a(rows, agents, per_row, o)
+                        .iter()
+                        .map(|c| (c.0, c.1, Some(c.2)))
+                        .collect()
+                } else {
+                    rows.iter()
+                        .enumerate()
+                        .map(|(i, r)| erlang_a_at(agents[i], r, per_row[i], t))
+                        .collect()
+                };
+                (Some(erlang_a), Some(simulate_rows(rows, agents, *p, o)?))
             }
             None => (None, None),
         };
-        let models = MODELS
-            .iter()
-            .filter(|m| **m == "erlang-c" || patience.is_some());
-        for &model in models {
+        for model in MODELS {
+            if model != "erlang-c" && patience.is_none() {
+                continue;
+            }
             for (i, r) in rows.iter().enumerate() {
-                let n = agents[i];
-                let (sl, ab, asa) = match (model, &carried, patience, &sim) {
-                    ("erlang-c", ..) => erlang_c_at(n, r, t),
-                    ("erlang-a", Some(c), ..) => (c[i].0, c[i].1, Some(c[i].2)),
-                    ("erlang-a", None, Some((_, per_row)), _) => erlang_a_at(n, r, per_row[i], t),
-                    (_, _, _, Some(sim)) => sim[i].0,
-                    _ => unreachable!("models needing a patience are skipped without one"),
+                const SKIPPED: &str = "a model needing a patience is skipped without one";
+                let (sl, ab, asa) = match model {
+                    "erlang-c" => erlang_c_at(agents[i], r, t),
+                    "erlang-a" => erlang_a.as_ref().expect(SKIPPED)[i],
+                    _ => sim.as_ref().expect(SKIPPED)[i].0,
                 };
                 if !(sl.is_finite() && ab.is_finite() && asa.is_none_or(f64::is_finite)) {
                     return Err(SimulateError::Cell {
