@@ -502,23 +502,21 @@ fn fidelity_sections(
 /// One pool's verdict (or why it has none) on stderr.
 fn say_verdict(audit: &wfm::audit::Audit, f: &wfm::audit::fidelity::Fidelity) {
     let all = f.pool == wfm::model::QueueId::ALL;
+    let label = if all {
+        String::new()
+    } else {
+        format!(" (pool {})", f.pool)
+    };
     if f.summaries.is_empty() && (!all || audit.model_check.needs.is_empty()) {
         eprintln!(
-            "warning: fidelity{}: no busy interval (≥ {} offered calls, with agents) in \
+            "warning: fidelity{label}: no busy interval (≥ {} offered calls, with agents) in \
              the period: no score and no verdict ({} interval(s) with agents and calls)",
-            if all {
-                String::new()
-            } else {
-                format!(" (pool {})", f.pool)
-            },
-            f.min_offered,
-            f.intervals_checked
+            f.min_offered, f.intervals_checked
         );
     }
     if let Some((model, cal)) = f.verdict {
         eprintln!(
-            "fidelity{}: best fit {model}{} (score: offered-weighted ΔSL² + Δabandon² on intervals with ≥ {} offered)",
-            if all { String::new() } else { format!(" (pool {})", f.pool) },
+            "fidelity{label}: best fit {model}{} (score: offered-weighted ΔSL² + Δabandon² on intervals with ≥ {} offered)",
             if cal { " calibrated" } else { "" },
             f.min_offered
         );
