@@ -144,8 +144,9 @@ fn pool_of_a_team(dir: &Path, cal: &Path) {
         let c = wfm::io::calibration::read_calibration(&team).unwrap();
         c.pool("NW").unwrap().detection.clone().unwrap().members
     };
-    let audit = |states: &str, section: &str| {
-        wfm(&[
+    // The audit of February with the team's calibration and `extra` arguments.
+    let run = |states: &str, extra: &[&str]| {
+        let mut args = vec![
             "audit",
             "--period",
             "1999-02",
@@ -157,12 +158,12 @@ fn pool_of_a_team(dir: &Path, cal: &Path) {
             team.to_str().unwrap(),
             "--sim-reps",
             "2",
-            "--section",
-            section,
-            "--format",
-            "csv",
-        ])
+        ];
+        args.extend_from_slice(extra);
+        wfm(&args)
     };
+    let audit =
+        |states: &str, section: &str| run(states, &["--section", section, "--format", "csv"]);
     let (csv, _) = audit(
         "data/audit/agent_states_1999-02.csv",
         "model-check-intervals",
@@ -218,22 +219,10 @@ fn pool_of_a_team(dir: &Path, cal: &Path) {
     assert!(err.contains("fidelity (pool NW): best fit"), "{err}");
     // The HTML report's fidelity view: both pools' verdicts and rows.
     let report = dir.join("team_report");
-    let mut args = vec![
-        "audit",
-        "--period",
-        "1999-02",
-        "--actuals",
-        "data/audit/actuals_1999-01_02.csv",
-        "--agent-states",
+    run(
         "data/audit/agent_states_1999-02.csv",
-        "--calibration",
-        team.to_str().unwrap(),
-        "--sim-reps",
-        "2",
-        "--report",
-    ];
-    args.push(report.to_str().unwrap());
-    wfm(&args);
+        &["--report", report.to_str().unwrap()],
+    );
     let html = std::fs::read_to_string(report.join("index.html")).unwrap();
     assert!(
         html.contains("Pool ALL, with the calibration")
