@@ -10,6 +10,9 @@ than the development quarter:
   vru-q2   VRU arrivals, origins 1999-04-04 … 06-20 (held out)
   bh-q3    weekday (Mon–Fri) 07:00–21:00 rows of the VRU series, 12 days dropped, origins as vru-q3
   bh-q2    the same series, origins as vru-q2
+  vru-ord  VRU arrivals, every Sunday origin 1999-02-28 … 09-19 whose scored week holds no
+           special day (21 ordinary weeks)
+  bh-ord   the business-hours series on the same ordinary weeks
   feb      per-queue `intervals_30min_by_queue.csv` (6 queues, ~1 month of history),
            origins 1999-01-31 … 02-21
 
@@ -168,6 +171,20 @@ def peer_grid(y):
     return np.nan_to_num(g)
 
 
+def ordinary_weeks(cal):
+    """Every Sunday origin from 1999-02-28 (8 weeks of history) to 1999-09-19 whose 7 scored
+    days hold no special day of the calendar: the ordinary weeks most of a planner's year is
+    made of (the history before them may hold special days)."""
+    with open(cal) as f:
+        f.readline()
+        special = {dt.date.fromisoformat(line.split(",")[0]) for line in f if line.strip()}
+    out = []
+    for o in weekly("1999-02-28", 30):
+        if all((o + dt.timedelta(days=d)).date() not in special for d in range(7)):
+            out.append(o)
+    return out
+
+
 def make_windows(data, tmp):
     vru = read_csv(os.path.join(data, "vru_arrivals_30min.csv"))
     cal = os.path.join(data, "special_days_1999.csv")
@@ -199,6 +216,8 @@ def make_windows(data, tmp):
         ("bh-q3", "bh", weekly("1999-07-04", 12), cal),
         ("bh-q2", "bh", weekly("1999-04-04", 12), cal),
         ("feb", "feb", weekly("1999-01-31", 4), None),
+        ("vru-ord", "vru", ordinary_weeks(cal), cal),
+        ("bh-ord", "bh", ordinary_weeks(cal), cal),
     ], series
 
 
