@@ -42,7 +42,7 @@
 //! whose only calls had no service time, which some logs record) gets the weighted profile's
 //! value instead, in forecasts and backtests alike.
 
-use super::ets_profile::EtsProfile;
+use super::ets_profile::{EtsProfile, Seasonality};
 use super::history::QueueHistory;
 use super::intervals::{quantile, quantiles, Bounds, BUCKETS, MIN_BUCKET_ERRORS};
 use super::{FitData, FittedModel, ForecastError, Forecaster, InnerBacktest};
@@ -308,14 +308,17 @@ fn ets_daily(
             (work + AHT_PRIOR_CALLS * m) / (calls + AHT_PRIOR_CALLS)
         })
         .collect();
-    let fit = EtsProfile { params }
-        .fit(&FitData {
-            y: &daily,
-            slots_per_day: 1,
-            first_weekday: (data.first_wd + j0) % 7,
-            others: None,
-        })
-        .ok()?;
+    let fit = EtsProfile {
+        params,
+        seasonality: Seasonality::Additive,
+    }
+    .fit(&FitData {
+        y: &daily,
+        slots_per_day: 1,
+        first_weekday: (data.first_wd + j0) % 7,
+        others: None,
+    })
+    .ok()?;
     let day_aht = fit.predict(days);
     // The profile's call-weighted mean per weekday, so that a day's AHT is D̂.
     let (_, v8) = data.weekday_slot_sums(origin_day.saturating_sub(7 * AHT_WEEKS), origin_day);

@@ -2,13 +2,27 @@
 //! seasonality, spread over the day by an intraday profile per weekday.
 //!
 //! # Formula
-//! Daily totals `T_j` follow ETS(A,Ad,A) with period 7 (error-correction form):
-//! `ŷ_j = l + φ b + s_{j−7}`, `e_j = T_j − ŷ_j`,
-//! `l ← l + φ b + α e_j`, `b ← φ b + β e_j`, `s_j = s_{j−7} + γ e_j`;
-//! the `k`-day forecast is `l + (φ + … + φ^k) b + s`. Parameters `α ∈ (0,1)`, `β = α·u₁`,
+//! Daily totals `T_j` follow damped-trend exponential smoothing with multiplicative weekday
+//! indices (error-correction form):
+//! `ŷ_j = (l + φ b) s_{j−7}`, `e_j = T_j − ŷ_j`,
+//! `l ← l + φ b + α e_j`, `b ← φ b + β e_j`, `s_j = s_{j−7} + γ e_j / (l + φ b)`;
+//! the `k`-day forecast is `(l + (φ + … + φ^k) b) s`. This is Holt-Winters' multiplicative
+//! seasonality (ETS(A,Ad,M), Hyndman et al. 2008, Table 2.3) except that the level and trend
+//! take the error `e_j` itself rather than `e_j / s_{j−7}`: the deseasonalised error `e/s`
+//! weighted by the day's index, so that a low-volume day (a Saturday at a fifth of a weekday,
+//! whose ratio `T/s` carries five times the relative Poisson noise) moves the level less than a
+//! full day instead of five times as much; with equal indices the two coincide. The weekly
+//! pattern scales with the level: after a drop to 70 % the weekday differences shrink to 70 %
+//! too, where additive effects (ETS(A,Ad,A), the form before; still used for the daily AHT,
+//! [`Seasonality::Additive`]: `ŷ_j = l + φ b + s_{j−7}`, `s_j = s_{j−7} + γ e_j`) keep their old
+//! absolute size (issue #17 stress tests). Initial state: `l` the first week's mean, `b` the
+//! second week's mean minus the first's over 7, `s` each weekday's total over its week's mean
+//! averaged over the first [`INIT_WEEKS`] weeks of the window (the decomposition of the first
+//! few seasons, Hyndman et al. 2008 §2.6.1, rather than one week that may hold a holiday).
+//! Parameters `α ∈ (0,1)`, `β = α·u₁`,
 //! `γ = (1 − α)·u₂`, `φ = 0.80 + 0.18·u₃` (the usual admissible region) minimise the one-step
 //! squared error by Nelder–Mead over the last [`ETS_WINDOW_DAYS`] days. With fewer than
-//! [`TREND_MIN_DAYS`] days of history the trend is left out (ETS(A,N,A): `b = 0`, `β = 0`):
+//! [`TREND_MIN_DAYS`] days of history the trend is left out (`b = 0`, `β = 0`):
 //! a slope read off three or four weeks is mostly noise, and damping alone still carries it
 //! over a month-long horizon (a four-week January would otherwise forecast February falling
 //! by 15 % a week).
@@ -19,8 +33,10 @@
 //! Tuesday its calls; Friday, with another shape, lends nothing).
 //!
 //! # References
+//! Hyndman, R. J., Koehler, A. B., Ord, J. K. & Snyder, R. D. (2008), *Forecasting with
+//! Exponential Smoothing: The State Space Approach*, Springer, ch. 2 (Table 2.3, §2.6.1);
 //! Hyndman, R. J. & Athanasopoulos, G. (2021), *Forecasting: Principles and Practice*, 3rd ed.,
-//! §8.3 (Holt-Winters damped additive) and §8.5 (state-space form); Gardner, E. S. &
+//! §8.3 (Holt-Winters damped, additive and multiplicative) and §8.5 (state-space form); Gardner, E. S. &
 //! McKenzie, E. (1985), "Forecasting trends in time series", Management Science 31(10):1237–1246
 //! (damped trend); Koole, G. (2013), *Call Center Optimization*, §4.3 (day totals × intraday
 //! profile, the standard call-center decomposition); Shen, H. & Huang, J. Z. (2008), "Interday
@@ -46,12 +62,35 @@ pub const PROFILE_WEEKS: usize = 16;
 /// the weight of an infinite history).
 pub const PROFILE_DISCOUNT: f64 = 0.9;
 
+/// Weeks whose day-to-week-mean ratios initialise the multiplicative weekday indices.
+pub const INIT_WEEKS: usize = 4;
+
+/// The weekday seasonality of the daily totals' ETS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seasonality {
+    /// ETS(A,Ad,A): weekday effects added to the level (used for the daily AHT).
+    Additive,
+    /// Weekday indices multiplying the level (the default for arrivals; see the module docs).
+    Multiplicative,
+}
+
 /// The unfitted model.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EtsProfile {
     /// Fixed parameters `(α, u₁, u₂, u₃)` in (0, 1) (see the formula); `None` (default) fits
     /// them by Nelder–Mead.
     pub params: Option<[f64; 4]>,
+    /// The seasonal form (default [`Seasonality::Multiplicative`]).
+    pub seasonality: Seasonality,
+}
+
+impl Default for EtsProfile {
+    fn default() -> Self {
+        EtsProfile {
+            params: None,
+            seasonality: Seasonality::Multiplicative,
+        }
+    }
 }
 
 /// The fitted model.
@@ -60,8 +99,9 @@ pub struct FittedEtsProfile {
     level: f64,
     trend: f64,
     phi: f64,
-    /// Seasonal states, indexed by `day mod 7` relative to the origin day.
+    /// Seasonal states (effects or indices), indexed by `day mod 7` relative to the origin day.
     season: [f64; 7],
+    seasonality: Seasonality,
     /// Profile per (weekday relative to the origin day) × slot.
     profile: Vec<f64>,
     d: usize,
@@ -78,7 +118,11 @@ struct State {
     sse: f64,
 }
 
-fn run(t: &[f64], alpha: f64, beta: f64, gamma: f64, phi: f64) -> State {
+/// The smoothing recursions of the module's formula over the daily totals `t` (index `j` ↔
+/// weekday `j mod 7`), additive or multiplicative, with `u = (α, β, γ, φ)`.
+fn run(t: &[f64], u: (f64, f64, f64, f64), seasonality: Seasonality) -> State {
+    let (alpha, beta, gamma, phi) = u;
+    let mult = seasonality == Seasonality::Multiplicative;
     let mean = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
     let mut level = mean(&t[..7]);
     let mut trend = if beta > 0.0 && t.len() >= 14 {
@@ -86,24 +130,56 @@ fn run(t: &[f64], alpha: f64, beta: f64, gamma: f64, phi: f64) -> State {
     } else {
         0.0
     };
-    let mut season = [0.0; 7];
-    for (i, s) in season.iter_mut().enumerate() {
-        *s = t[i] - level;
-    }
+    let season = if mult {
+        initial_indices(t)
+    } else {
+        std::array::from_fn(|i| t[i] - level)
+    };
+    let mut season = season;
     let mut sse = 0.0;
     for (j, &y) in t.iter().enumerate().skip(7) {
         let k = j % 7;
-        let e = y - (level + phi * trend + season[k]);
+        let base = level + phi * trend;
+        let e = y - if mult {
+            base * season[k]
+        } else {
+            base + season[k]
+        };
         sse += e * e;
-        level += phi * trend + alpha * e;
+        level = base + alpha * e;
         trend = phi * trend + beta * e;
-        season[k] += gamma * e;
+        if !mult {
+            season[k] += gamma * e;
+        } else if base > 0.0 {
+            season[k] += gamma * e / base;
+        }
     }
     State {
         level,
         trend,
         season,
         sse,
+    }
+}
+
+/// Initial multiplicative weekday indices: the mean over the first [`INIT_WEEKS`] weeks of `t`
+/// (those with calls) of each day's total over its week's mean; all 1 without calls.
+fn initial_indices(t: &[f64]) -> [f64; 7] {
+    let mut acc = [0.0; 7];
+    let mut n = 0.0;
+    for week in t.chunks_exact(7).take(INIT_WEEKS) {
+        let m = week.iter().sum::<f64>() / 7.0;
+        if m > 0.0 {
+            for (a, v) in acc.iter_mut().zip(week) {
+                *a += v / m;
+            }
+            n += 1.0;
+        }
+    }
+    if n > 0.0 {
+        acc.map(|a| a / n)
+    } else {
+        [1.0; 7]
     }
 }
 
@@ -131,10 +207,7 @@ impl Forecaster for EtsProfile {
             let beta = if trended { u[0] * u[1] } else { 0.0 };
             (u[0], beta, (1.0 - u[0]) * u[2], 0.80 + 0.18 * u[3])
         };
-        let cost = |u: &[f64]| {
-            let (a, b, g, p) = map(u);
-            run(&totals, a, b, g, p).sse
-        };
+        let cost = |u: &[f64]| run(&totals, map(u), self.seasonality).sse;
         let opt = match self.params {
             Some(p) => Optimum {
                 params: p.to_vec(),
@@ -143,14 +216,15 @@ impl Forecaster for EtsProfile {
             },
             None => minimize_unit(&cost, &[0.2, 0.1, 0.1, 0.5], 300),
         };
-        let (a, b, g, p) = map(&opt.params);
-        let st = run(&totals, a, b, g, p);
+        let u = map(&opt.params);
+        let st = run(&totals, u, self.seasonality);
         let profile = shrunk_profiles(data.y, d, days, j0, data.others);
         Ok(FittedEtsProfile {
             level: st.level,
             trend: st.trend,
-            phi: p,
+            phi: u.3,
             season: st.season,
+            seasonality: self.seasonality,
             profile,
             d,
             params: [opt.params[0], opt.params[1], opt.params[2], opt.params[3]],
@@ -333,7 +407,13 @@ impl FittedEtsProfile {
     /// Forecast total of the `k`-th day after the origin (k ≥ 1), clipped at 0.
     pub fn day_total(&self, k: usize) -> f64 {
         let damp: f64 = (1..=k).map(|i| self.phi.powi(i as i32)).sum();
-        (self.level + damp * self.trend + self.season[(k - 1) % 7]).max(0.0)
+        let level = self.level + damp * self.trend;
+        let s = self.season[(k - 1) % 7];
+        if self.seasonality == Seasonality::Multiplicative {
+            (level * s).max(0.0)
+        } else {
+            (level + s).max(0.0)
+        }
     }
 }
 
@@ -406,6 +486,50 @@ mod tests {
             ..data
         };
         assert!(EtsProfile::default().fit(&short).is_err());
+    }
+
+    #[test]
+    fn the_weekly_pattern_scales_with_a_level_drop() {
+        // 12 weeks of weekday totals 1000 × [1.3, 1.3, 1.3, 1.3, 1.1, 0.4, 0.3] (a VRU-like
+        // week, the weekend at a third), × 0.7 from three weeks before the origin. The
+        // multiplicative indices carry the drop to every weekday; additive effects keep the old
+        // absolute gap of the weekend (−700 … −800 calls from a level that is now ≈ 700 lower).
+        let d = 1;
+        let wk = [1.3, 1.3, 1.3, 1.3, 1.1, 0.4, 0.3];
+        let total = |j: usize| 1000.0 * wk[j % 7] * if j >= 63 { 0.7 } else { 1.0 };
+        let y: Vec<f64> = (0..84).map(total).collect();
+        let data = FitData {
+            y: &y,
+            slots_per_day: d,
+            first_weekday: 0,
+            others: None,
+        };
+        let err = |m: EtsProfile| {
+            let f = m.fit(&data).unwrap();
+            (1..=7)
+                .map(|k| (f.day_total(k) - total(83 + k)).abs() / total(83 + k))
+                .fold(0.0, f64::max)
+        };
+        let mult = err(EtsProfile::default());
+        let add = err(EtsProfile {
+            params: None,
+            seasonality: Seasonality::Additive,
+        });
+        assert!(mult < 0.03, "multiplicative: worst day off by {mult}");
+        assert!(add > 2.0 * mult, "additive {add} vs multiplicative {mult}");
+    }
+
+    #[test]
+    fn initial_indices_average_the_first_weeks() {
+        // A holiday (0 calls) on day 2 of the first week: one week alone gives that weekday an
+        // index of 0; four weeks give it (0 + 1 + 1 + 1) / 4, and the others (7/6 + 3) / 4
+        // (the holiday week's mean is 600/7).
+        let mut t = vec![100.0; 28];
+        t[2] = 0.0;
+        let s = initial_indices(&t);
+        assert!((s[2] - 0.75).abs() < 1e-12, "{}", s[2]);
+        assert!((s[0] - (7.0 / 6.0 + 3.0) / 4.0).abs() < 1e-12, "{}", s[0]);
+        assert_eq!(initial_indices(&[0.0; 14]), [1.0; 7]);
     }
 
     #[test]

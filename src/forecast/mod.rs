@@ -39,7 +39,7 @@ pub use backtest::{backtest, BacktestOptions, BacktestReport, BacktestRow, Model
 pub use calendar::{Adjustment, Calendar, Effect, SpecialDay};
 pub use decomposition::{Decomposition, FittedDecomposition};
 pub use double_seasonal::{DoubleSeasonalHw, FittedDoubleSeasonalHw, HwTermination};
-pub use ets_profile::{EtsProfile, FittedEtsProfile};
+pub use ets_profile::{EtsProfile, FittedEtsProfile, Seasonality};
 pub use history::{History, LoadReport, QueueHistory, SeriesInput};
 pub use optim::FitTermination;
 pub use queue::{forecast_queue, QueueForecast};
@@ -331,6 +331,7 @@ impl ModelSpec {
         Ok(match self {
             ModelSpec::EtsProfile(m) if m.params.is_none() => ModelSpec::EtsProfile(EtsProfile {
                 params: Some(m.fit(data)?.params),
+                ..*m
             }),
             ModelSpec::DoubleSeasonal(m) if m.params.is_none() => {
                 ModelSpec::DoubleSeasonal(DoubleSeasonalHw {
