@@ -546,11 +546,7 @@ pub(crate) fn run_queue(
         ModelChoice::Named(m) => vec![m.clone()],
     };
     // An intraday origin learns its update from a week of inner days per inner origin.
-    let inner_horizon = if off > 0 && update {
-        full.max(7 * d)
-    } else {
-        full
-    };
+    let inner_horizon = if off > 0 { full.max(7 * d) } else { full };
     let inn = Inner::run(
         history,
         q,
