@@ -62,6 +62,7 @@ fn bench(c: &mut Criterion) {
                 horizon_secs: 7 * 86_400,
                 models: vec![ModelChoice::parse(model).unwrap()],
                 inner: InnerBacktest::default(),
+                day_start: Default::default(),
             };
             g.bench_function(model, |b| {
                 b.iter(|| black_box(backtest(&h, cal.as_ref(), &opts, &mut |_, _| {}).unwrap()))

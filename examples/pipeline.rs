@@ -66,6 +66,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             start: parse_timestamp("1999-02-01T00:00:00"),
             horizon_secs: 28 * 86_400,
             inner: InnerBacktest::default(),
+            day_start: Default::default(),
         },
         calendar: Some(Calendar::read(
             &root.join("data/anonbank/special_days_1999.csv"),

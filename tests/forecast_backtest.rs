@@ -27,6 +27,7 @@ fn options(origins: &[&str], models: &[&str]) -> BacktestOptions {
             .map(|m| ModelChoice::parse(m).unwrap())
             .collect(),
         inner: InnerBacktest::default(),
+        day_start: Default::default(),
     }
 }
 

@@ -153,3 +153,45 @@ fn forecast_starts_at_an_intraday_boundary() {
             .unwrap();
     assert_eq!(meta["origin"], "1999-02-04T12:00:00");
 }
+
+#[test]
+fn a_day_start_keeps_the_calendar_grid_and_a_bad_one_is_named() {
+    let run = |day_start: &str| {
+        wfm(&[
+            "forecast",
+            "--history",
+            &fixture("vru_5w.csv"),
+            "--model",
+            "mean-4w",
+            "--horizon",
+            "2d",
+            "--format",
+            "csv",
+            "--day-start",
+            day_start,
+        ])
+    };
+    let stamps = |o: &std::process::Output| -> Vec<String> {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| l.split(',').next().unwrap().to_string())
+            .collect()
+    };
+    // The VRU's quiet hour is about 04:00. Every day start writes the calendar grid from the
+    // same origin (only open intervals are written, and which night slots are open depends on
+    // the weekday a slot's operational day has).
+    for day_start in ["00:00", "04:00", "auto"] {
+        let s = stamps(&run(day_start));
+        assert_eq!(s[0], "interval_start");
+        assert!(s.len() > 40, "{day_start}: {s:?}");
+        assert!(s[1..].windows(2).all(|w| w[0] < w[1]), "{day_start}: {s:?}");
+        assert!(s[1..].iter().all(|t| t.as_str() >= "1999-02-05T00:00:00"
+            && t.as_str() < "1999-02-07T00:00:00"
+            && (t.ends_with(":00:00") || t.ends_with(":30:00"))));
+    }
+    let o = run("04:10");
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("day start `04:10`"), "{err}");
+}

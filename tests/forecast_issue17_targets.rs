@@ -49,6 +49,7 @@ fn noon_reforecast_beats_the_day_ahead_forecast_on_the_vru_series() {
             horizon_secs: 12 * 3600,
             models: vec![ModelChoice::Auto],
             inner: InnerBacktest::default(),
+            day_start: Default::default(),
         },
         &mut |_, _| {},
     )
@@ -98,6 +99,7 @@ fn noon_ratio(h: &History, calendar: Option<&Calendar>) -> (f64, usize) {
             horizon_secs: 12 * 3600,
             models: vec![ModelChoice::Auto],
             inner: InnerBacktest::default(),
+            day_start: Default::default(),
         },
         &mut |_, _| {},
     )

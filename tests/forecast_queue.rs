@@ -52,6 +52,7 @@ fn intraday_origin_uses_the_morning() {
         start: Some(noon),
         horizon_secs: 12 * 3600,
         inner: InnerBacktest::default(),
+        day_start: Default::default(),
     };
     let p = h.panel();
     // Double the morning of 1999-02-01: the rest of the day must go up, not down.
@@ -83,6 +84,7 @@ fn intraday_origin_uses_the_morning() {
             horizon_secs: 12 * 3600,
             models: vec![ModelChoice::parse("mean-2w").unwrap()],
             inner: InnerBacktest::default(),
+            day_start: Default::default(),
         },
         &mut |_, _| {},
     )
@@ -187,6 +189,7 @@ fn a_business_hours_morning_updates_the_afternoon() {
             horizon_secs: 12 * 3600,
             models: vec![ModelChoice::Auto],
             inner: InnerBacktest::default(),
+            day_start: Default::default(),
         },
         &mut |_, _| {},
     )

@@ -49,6 +49,7 @@ fn run(h: &History, cal: Option<&Calendar>, from: &str, models: &[&str]) -> Back
                 .map(|m| ModelChoice::parse(m).unwrap())
                 .collect(),
             inner: InnerBacktest::default(),
+            day_start: Default::default(),
         },
         &mut |_, _| {},
     )

@@ -89,6 +89,7 @@ fn backtest_rows_are_the_same_on_one_and_three_threads() {
             ModelChoice::parse("ets-profile").unwrap(),
         ],
         inner: InnerBacktest::default(),
+        day_start: Default::default(),
     };
     let one = in_pool(1, || backtest(&h, None, &options, &mut |_, _| {}).unwrap());
     let three = in_pool(3, || backtest(&h, None, &options, &mut |_, _| {}).unwrap());

@@ -64,6 +64,7 @@ fn the_pipeline_runs_every_stage_in_process_and_matches_the_commands() {
             start: parse_timestamp("1999-02-01T00:00:00"),
             horizon_secs: 28 * 86_400,
             inner: InnerBacktest::default(),
+            day_start: Default::default(),
         },
         calendar: Some(Calendar::read(&root.join("data/anonbank/special_days_1999.csv")).unwrap()),
         staffing: StaffConfig::from_toml(&root.join("models/staffing.toml")).unwrap(),

@@ -102,6 +102,7 @@ fn forecast<'py>(
         start: start.map(|s| timestamp("start", s)).transpose()?,
         horizon_secs: duration("horizon", horizon)?,
         inner: inner(inner_origins)?,
+        day_start: Default::default(),
     };
     let out = compute(py, threads, || run_forecast(&h, cal.as_ref(), &options))?.map_err(to_py)?;
     from_table(py, &out.to_table())
@@ -145,6 +146,7 @@ fn backtest<'py>(
         horizon_secs: duration("horizon", horizon)?,
         models,
         inner: inner(inner_origins)?,
+        day_start: Default::default(),
     };
     let report = compute(py, threads, || {
         run_backtest(&h, cal.as_ref(), &options, &mut |_, _| {})

@@ -57,6 +57,11 @@ pub(crate) struct Args {
     /// Weekly inner origins used for `auto` ranking and the prediction intervals.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=12))]
     inner_origins: u16,
+    /// Where the planning (operational) day starts: HH:MM, or `auto` (the quiet hour of the 8
+    /// weeks before the origin; midnight for a center closed at night). The day-based models
+    /// work on days from it; output timestamps are unchanged.
+    #[arg(long, value_name = "HH:MM|auto", default_value = "00:00")]
+    day_start: String,
     /// Time grain: intraday intervals, or weekly / monthly totals (long-range; origins default
     /// to every `--every` period over the last year that leaves the longest horizon to score).
     #[arg(long, value_enum, default_value_t = GrainArg::Interval)]
@@ -147,6 +152,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         horizon_secs,
         models,
         inner,
+        day_start: wfm::forecast::DayStart::parse(&args.day_start)
+            .map_err(|e| usage(format!("--day-start: {e}")))?,
     };
     let total = (options.models.len() * options.origins.len()) as u64;
     let bar = indicatif::ProgressBar::new(total).with_style(

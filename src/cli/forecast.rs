@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use wfm::forecast::{forecast, Calendar, ForecastOptions, History, InnerBacktest, ModelChoice};
+use wfm::forecast::{
+    forecast, Calendar, DayStart, ForecastOptions, History, InnerBacktest, ModelChoice,
+};
 use wfm::time::parse_timestamp;
 use wfm::units::parse_duration_secs;
 
@@ -41,6 +43,11 @@ pub(crate) struct Args {
     /// Weekly inner origins used for `auto` ranking and the prediction intervals.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=12))]
     inner_origins: u16,
+    /// Where the planning (operational) day starts: HH:MM, or `auto` (the quiet hour of the 8
+    /// weeks before the origin; midnight for a center closed at night). The day-based models
+    /// work on days from it; output timestamps are unchanged.
+    #[arg(long, value_name = "HH:MM|auto", default_value = "00:00")]
+    day_start: String,
     /// Time grain: intraday intervals, or weekly / monthly totals for long-range planning
     /// (then `--horizon` counts periods: 26, 26w, 18m; history may be daily or intervals).
     #[arg(long, value_enum, default_value_t = GrainArg::Interval)]
@@ -88,6 +95,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             origins: usize::from(args.inner_origins),
             ..InnerBacktest::default()
         },
+        day_start: DayStart::parse(&args.day_start)
+            .map_err(|e| usage(format!("--day-start: {e}")))?,
     };
     let mut out = forecast(&history, calendar.as_ref(), &options)
         .with_context(|| format!("failed to forecast from `{}`", args.history.display()))?;

@@ -18,13 +18,13 @@
 //! Reference: Tashman, L. J. (2000), "Out-of-sample tests of forecasting accuracy: an analysis
 //! and review", International Journal of Forecasting 16(4):437–450 (rolling-origin evaluation).
 
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
 use super::calendar::Calendar;
 use super::history::History;
-use super::pipeline::{origin_and_horizon, run_queue};
+use super::opday::{relabel, run_queues_on_day};
+use super::pipeline::origin_and_horizon;
 use super::{ForecastError, InnerBacktest, ModelChoice};
 use crate::time::{format_timestamp, NaiveDateTime};
 
@@ -40,6 +40,8 @@ pub struct BacktestOptions {
     pub models: Vec<ModelChoice>,
     /// Inner backtest settings (intervals and `auto`).
     pub inner: InnerBacktest,
+    /// Where the planning (operational) day starts; see [`super::DayStart`].
+    pub day_start: super::DayStart,
 }
 
 /// One scored interval.
@@ -184,12 +186,10 @@ pub fn backtest(
         let name = choice.name();
         // One untimed warm-up (first origin), as in the FORECAST.md protocol.
         if let Some(&(_, od)) = origins.first() {
-            let warm: Vec<Result<_, ForecastError>> = history
-                .queues()
-                .par_iter()
-                .map(|q| run_queue(history, q, calendar, od, horizon, choice, &options.inner))
-                .collect();
-            for w in warm {
+            let rel = relabel(history, od, options.day_start)?;
+            let warm =
+                run_queues_on_day(history, &rel, calendar, od, horizon, choice, &options.inner);
+            for (w, _) in warm {
                 w?;
             }
         }
@@ -199,15 +199,12 @@ pub fn backtest(
         for &(o, od) in &origins {
             // Queues in parallel, assembled in queue order; `seconds` sums each queue's own
             // compute time (CPU seconds, comparable across thread counts).
-            let runs: Vec<(Result<_, ForecastError>, f64)> = history
-                .queues()
-                .par_iter()
-                .map(|q| {
-                    let t0 = Instant::now();
-                    let run = run_queue(history, q, calendar, od, horizon, choice, &options.inner);
-                    (run, t0.elapsed().as_secs_f64())
-                })
-                .collect();
+            let t0 = Instant::now();
+            let rel = relabel(history, od, options.day_start)?;
+            let relabel_secs = t0.elapsed().as_secs_f64();
+            seconds += relabel_secs;
+            let runs =
+                run_queues_on_day(history, &rel, calendar, od, horizon, choice, &options.inner);
             for (q, (run, secs)) in history.queues().iter().zip(runs) {
                 let run = run?;
                 seconds += secs;

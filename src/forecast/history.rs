@@ -289,6 +289,65 @@ impl History {
         Self::from_panel(panel)
     }
 
+    /// The history relabelled for an operational day that starts `r` slots after midnight
+    /// (`r < 0`: `|r|` slots before it): grid index `i` of the result is index `i + s` of
+    /// `self`, where `s = r` for `r ≥ 0` and `s = D + r` otherwise, and the relabelled day `j`
+    /// carries the date of the calendar day holding most of its hours (`|r| ≤ D/2`). A
+    /// relabelled day that overlaps a missing day of `self` is missing; intervals beyond the
+    /// end of `self` have no row. Returns the relabelled history and `s`.
+    pub(crate) fn relabelled(&self, r: isize) -> (History, usize) {
+        let d = self.step.per_day();
+        let n = self.len();
+        let s = r.rem_euclid(d as isize) as usize;
+        let k = usize::from(r < 0);
+        let days = n.saturating_sub(s).div_ceil(d).max(1);
+        let m = days * d;
+        let mut cells = Vec::with_capacity(self.queues.len() * m);
+        for (qi, q) in self.queues.iter().enumerate() {
+            let src = self.panel.series(qi);
+            let present = |old_day: usize| old_day >= self.days || q.day_present[old_day];
+            for j in 0..days {
+                let (a, b) = (j * d + s, (j + 1) * d + s - 1);
+                let keep = present(a / d) && present(b / d);
+                cells.extend((a..=b).map(|i| {
+                    if keep {
+                        src.get(i).copied().flatten()
+                    } else {
+                        None
+                    }
+                }));
+            }
+        }
+        let start = self.start.date() + chrono::TimeDelta::days(k as i64);
+        let grid = TimeGrid::days(start, self.step, days);
+        let panel = Panel::from_cells(self.panel.queues().to_vec(), grid, cells)
+            .expect("one cell per queue × relabelled interval");
+        let h = Self::from_panel(panel).expect("relabelled cells were validated when read");
+        (h, s)
+    }
+
+    /// The history up to interval `from` followed by `fills[q]` for queue `q` (its rows from
+    /// `from` on; a queue without fills has no row there) and nothing after them: a partial
+    /// day completed by its forecast, with no later observation left in it.
+    pub(crate) fn filled(&self, from: usize, fills: &[Option<&[f64]>]) -> History {
+        let n = self.len();
+        let mut cells = Vec::with_capacity(self.queues.len() * n);
+        for (qi, fill) in fills.iter().enumerate().take(self.queues.len()) {
+            let src = self.panel.series(qi);
+            cells.extend_from_slice(&src[..from.min(n)]);
+            let extra = fill.unwrap_or_default();
+            cells.extend((from..n).map(|i| {
+                extra.get(i - from).map(|&v| Demand {
+                    offered: v.max(0.0),
+                    aht_secs: None,
+                })
+            }));
+        }
+        let panel = Panel::from_cells(self.panel.queues().to_vec(), *self.panel.grid(), cells)
+            .expect("one cell per queue × interval");
+        Self::from_panel(panel).expect("filled cells are finite and ≥ 0")
+    }
+
     /// The history as a panel of demand cells (`None` = no row), whole days from midnight.
     pub fn panel(&self) -> &Panel<Option<Demand>> {
         &self.panel
@@ -316,6 +375,10 @@ impl History {
     /// End of the grid: midnight after the last day.
     pub fn end(&self) -> NaiveDateTime {
         self.start + chrono::TimeDelta::days(self.days as i64)
+    }
+    /// Per interval, the volume summed over every queue's rows.
+    pub(crate) fn total(&self) -> &[f64] {
+        &self.total
     }
     /// The queues, sorted by name.
     pub fn queues(&self) -> &[QueueHistory] {

@@ -22,6 +22,7 @@ pub mod ets_profile;
 pub mod history;
 mod intervals;
 mod intraday;
+mod opday;
 mod optim;
 mod pipeline;
 mod prepare;
@@ -41,6 +42,7 @@ pub use decomposition::{Decomposition, FittedDecomposition};
 pub use double_seasonal::{DoubleSeasonalHw, FittedDoubleSeasonalHw, HwTermination};
 pub use ets_profile::{EtsProfile, FittedEtsProfile, Seasonality};
 pub use history::{History, LoadReport, QueueHistory, SeriesInput};
+pub use opday::DayStart;
 pub use optim::FitTermination;
 pub use queue::{forecast_queue, QueueForecast};
 pub use seasonal_naive::{FittedSeasonalNaive, Season, SeasonalNaive};
@@ -166,6 +168,12 @@ pub enum ForecastError {
         secs: i64,
         /// The grid step.
         step_minutes: u32,
+    },
+    /// A day start that is not `auto` or a time of day on the history's grid.
+    #[error("day start `{value}`: expected `auto` or HH:MM on the history's interval grid")]
+    BadDayStart {
+        /// The value given.
+        value: String,
     },
 }
 
@@ -432,6 +440,8 @@ pub struct ForecastOptions {
     pub horizon_secs: i64,
     /// Inner backtest settings.
     pub inner: InnerBacktest,
+    /// Where the planning (operational) day starts; see [`DayStart`].
+    pub day_start: DayStart,
 }
 
 impl Default for ForecastOptions {
@@ -441,6 +451,7 @@ impl Default for ForecastOptions {
             start: None,
             horizon_secs: 14 * 86_400,
             inner: InnerBacktest::default(),
+            day_start: DayStart::default(),
         }
     }
 }

@@ -51,6 +51,9 @@ pub(crate) struct QueueRun {
     pub day_ahead: Option<Vec<f64>>,
     /// Special days of the horizon whose effect has no past occurrence.
     pub warnings: Vec<String>,
+    /// Made on the calendar day as the fallback of an operational day
+    /// ([`super::opday::run_queues_on_day`]).
+    pub calendar_day: bool,
 }
 
 /// Predicts `horizon` steps after the prepared history with `spec`, applying the template,
@@ -490,7 +493,10 @@ pub(crate) fn level_update(morning: &[(f64, f64)], sigma2: Option<f64>) -> f64 {
 /// midnight before it and scales the rest of that day by the morning's credibility-weighted
 /// ratio ([`LevelUpdate`], learned on the inner backtest's normal days; with too few of them
 /// the gamma–Poisson [`level_update`]) from the intervals observed since midnight;
-/// [`QueueRun::day_ahead`] keeps the forecast before the update, for comparison.
+/// [`QueueRun::day_ahead`] keeps the forecast before the update, for comparison. Without
+/// `update`, an intraday origin keeps the forecast from the midnight before it (an operational
+/// day's start before a calendar-midnight origin, [`super::opday`]).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn run_queue(
     history: &History,
     q: &QueueHistory,
@@ -499,12 +505,13 @@ pub(crate) fn run_queue(
     horizon: usize,
     choice: &ModelChoice,
     inner: &InnerBacktest,
+    update: bool,
 ) -> Result<QueueRun, ForecastError> {
     let d = history.step().per_day();
     let (origin_day, off) = (origin / d, origin % d);
     debug_assert!(
         origin_day <= history.days(),
-        "run_one forecasts a gap from the end"
+        "run_all forecasts a gap from the end"
     );
     let first = q.day_present()[..origin_day.min(history.days())]
         .iter()
@@ -561,7 +568,7 @@ pub(crate) fn run_queue(
         full,
     )?;
     let day_ahead = (off > 0).then(|| forecast[off..].to_vec());
-    if off > 0 {
+    if off > 0 && update {
         let actual: Vec<Option<f64>> = (0..off).map(|t| q.actual(origin_day * d + t)).collect();
         let today = Today {
             actual: &actual,
@@ -640,6 +647,7 @@ pub(crate) fn run_queue(
         aht_model,
         day_ahead,
         warnings,
+        calendar_day: false,
     })
 }
 
@@ -808,7 +816,7 @@ pub(crate) fn origin_and_horizon(
     }
     let origin = start.unwrap_or_else(|| history.end());
     let o = history.origin_index(origin)?;
-    // A start beyond the end of the history is forecast from the end (see `run_one`): the gap
+    // A start beyond the end of the history is forecast from the end (see `queue::run_all`): the gap
     // counts towards the horizon.
     let gap_secs = (origin - history.end()).num_seconds().max(0);
     if gap_secs + horizon_secs > max_secs {

@@ -5,7 +5,9 @@
 
 use super::calendar::{Adjustment, Calendar};
 use super::history::History;
-use super::pipeline::{origin_and_horizon, run_queue};
+use super::opday::{relabel, run_queues_on_day, Relabelled};
+use super::pipeline::origin_and_horizon;
+use super::pipeline::QueueRun;
 use super::{ForecastError, ForecastOptions, ForecastOutput, ForecastRow, QueueSummary, RankEntry};
 use crate::model::{Demand, Forecast, Panel, QueueId, TimeGrid};
 use rayon::prelude::*;
@@ -65,38 +67,58 @@ pub fn forecast_queue(
     })?;
     let h = History::from_panel(panel)?;
     let start = options.start.or(Some(grid.end()));
-    run_one(
-        &h,
-        0,
-        calendar,
-        &ForecastOptions {
-            start,
-            ..options.clone()
-        },
-    )
+    let options = ForecastOptions {
+        start,
+        ..options.clone()
+    };
+    let rel = relabelled(&h, &options)?;
+    run_all(&h, &rel, calendar, &options)?
+        .pop()
+        .expect("one queue")
 }
 
-/// Forecasts queue `q` of `history`.
-pub(crate) fn run_one(
+/// The history relabelled for the operational day of `options` at its origin.
+fn relabelled(history: &History, options: &ForecastOptions) -> Result<Relabelled, ForecastError> {
+    let (origin, _) = origin_and_horizon(history, options.start, options.horizon_secs)?;
+    relabel(history, origin.min(history.len()), options.day_start)
+}
+
+/// Every queue of `history` on the operational day of `rel`, in queue order.
+fn run_all(
     history: &History,
-    q: usize,
+    rel: &Relabelled,
     calendar: Option<&Calendar>,
     options: &ForecastOptions,
-) -> Result<QueueForecast, ForecastError> {
+) -> Result<Vec<Result<QueueForecast, ForecastError>>, ForecastError> {
     let (origin, horizon) = origin_and_horizon(history, options.start, options.horizon_secs)?;
-    let qh = &history.queues()[q];
     // A start after the end of the history: forecast from the end through the gap and keep the
     // horizon (the models predict the steps that follow their data, so the weekdays line up).
     let gap = origin.saturating_sub(history.len());
-    let mut run = run_queue(
+    let runs = run_queues_on_day(
         history,
-        qh,
+        rel,
         calendar,
         origin - gap,
         horizon + gap,
         &options.model,
         &options.inner,
-    )?;
+    );
+    Ok(runs
+        .into_iter()
+        .enumerate()
+        .map(|(q, (run, _))| run.map(|r| finish(history, q, r, origin, horizon, gap)))
+        .collect())
+}
+
+/// Queue `q`'s forecast from its run: the gap before a start after the history dropped.
+fn finish(
+    history: &History,
+    q: usize,
+    mut run: QueueRun,
+    origin: usize,
+    horizon: usize,
+    gap: usize,
+) -> QueueForecast {
     if gap > 0 {
         run.forecast.drain(..gap);
         run.bounds.drain(..gap);
@@ -129,7 +151,7 @@ pub(crate) fn run_one(
         horizon,
     )
     .expect("an origin on the history's grid");
-    Ok(QueueForecast {
+    QueueForecast {
         queue: history.panel().queues()[q].clone(),
         grid,
         cells,
@@ -144,23 +166,22 @@ pub(crate) fn run_one(
             .map(|b| [b.lo80, b.hi80, b.lo95, b.hi95])
             .collect(),
         aht_model: run.aht_model.map(str::to_string),
-    })
+    }
 }
 
-/// Every queue of `history`, one [`run_one`] each (library side of `wfm forecast`).
+/// Every queue of `history`, one [`run_queues_on_day`] run each (library side of `wfm forecast`).
 pub(crate) fn forecast_all(
     history: &History,
     calendar: Option<&Calendar>,
     options: &ForecastOptions,
 ) -> Result<ForecastOutput, ForecastError> {
     let (origin, _) = origin_and_horizon(history, options.start, options.horizon_secs)?;
-    // Queues are independent: forecast them in parallel, then assemble in queue order (the
-    // first failing queue in that order is reported, whatever the thread count).
-    let runs: Vec<Result<QueueForecast, ForecastError>> = (0..history.queues().len())
-        .into_par_iter()
-        .map(|q| run_one(history, q, calendar, options))
-        .collect();
-    let runs = runs.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let rel = relabelled(history, options)?;
+    // Queues are independent: forecast in parallel, then assembled in queue order (the first
+    // failing queue in that order is reported, whatever the thread count).
+    let runs = run_all(history, &rel, calendar, options)?
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
     let grid = runs.first().expect("a history has queues").grid;
     let rows = rows_by_time(&runs);
     // The panel, queue-major, copied in parallel (every queue has one cell per interval).
