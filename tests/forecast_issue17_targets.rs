@@ -116,7 +116,9 @@ fn noon_ratio(h: &History, calendar: Option<&Calendar>) -> (f64, usize) {
 /// Many origins (docs/forecast.md, *Intraday reforecast*): the VRU series at 12:00 on all 168
 /// days of both quarters, without the calendar (0.851: ≥ 10 % gain) and with it (0.942: the
 /// update must not undo what the calendar knows — it did, 1.083, when a holiday's near-zero
-/// morning forecast turned a few calls into a large ratio); the weekday business-hours series
+/// morning forecast turned a few calls into a large ratio; 0.954 since `ets-profile`'s
+/// multiplicative weekday indices, whose better day-ahead forecast 0.2317 → 0.2270 leaves the
+/// update less to correct, the reforecast itself 0.2183 → 0.2165); the weekday business-hours series
 /// with the calendar (0.915: ≥ 3 % gain; it was never updated before, 1.000).
 #[test]
 fn noon_reforecast_on_every_day_of_both_quarters() {
@@ -132,7 +134,7 @@ fn noon_reforecast_on_every_day_of_both_quarters() {
     assert_eq!(n, 168);
     assert!(ratio <= 0.90, "VRU without calendar: {ratio}");
     let (ratio, _) = noon_ratio(&h, Some(&cal));
-    assert!(ratio <= 0.95, "VRU with calendar: {ratio}");
+    assert!(ratio <= 0.96, "VRU with calendar: {ratio}");
     let (bytes, _) = business_hours::business_hours_csv(&vru);
     let bh = History::from_panel(
         wfm::io::history::history_from_csv(

@@ -10,8 +10,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use wfm::forecast::{
-    backtest as run_backtest, forecast as run_forecast, BacktestOptions, Calendar, ForecastOptions,
-    History, InnerBacktest, ModelChoice, ModelSpec,
+    backtest as run_backtest, forecast as run_forecast, BacktestOptions, Calendar, DayStart,
+    ForecastOptions, History, InnerBacktest, ModelChoice, ModelSpec,
 };
 use wfm::io::staffing::ReadOptions;
 use wfm::staffing::plan::{self, Precision, StaffInput};
@@ -83,7 +83,7 @@ fn inner(origins: u16) -> PyResult<InnerBacktest> {
 /// `wfm forecast`: the forecast table of every queue (columns as the CLI).
 #[pyfunction]
 #[pyo3(signature = (history, *, calendar=None, model="auto", start=None, horizon="14d",
-    inner_origins=8, threads=None))]
+    inner_origins=8, threads=None, day_start="00:00"))]
 #[allow(clippy::too_many_arguments)]
 fn forecast<'py>(
     py: Python<'py>,
@@ -94,6 +94,7 @@ fn forecast<'py>(
     horizon: &str,
     inner_origins: u16,
     threads: Option<usize>,
+    day_start: &str,
 ) -> PyResult<Bound<'py, PyList>> {
     let h = read_history(&history)?;
     let cal = self::calendar(calendar)?;
@@ -102,7 +103,7 @@ fn forecast<'py>(
         start: start.map(|s| timestamp("start", s)).transpose()?,
         horizon_secs: duration("horizon", horizon)?,
         inner: inner(inner_origins)?,
-        day_start: Default::default(),
+        day_start: DayStart::parse(day_start).map_err(to_py)?,
     };
     let out = compute(py, threads, || run_forecast(&h, cal.as_ref(), &options))?.map_err(to_py)?;
     from_table(py, &out.to_table())
@@ -111,7 +112,7 @@ fn forecast<'py>(
 /// `wfm backtest`: `(summary, rows)` tables.
 #[pyfunction]
 #[pyo3(signature = (history, *, origins, calendar=None, model=vec!["auto".to_string()],
-    horizon="7d", inner_origins=8, threads=None))]
+    horizon="7d", inner_origins=8, threads=None, day_start="00:00"))]
 #[allow(clippy::too_many_arguments)]
 fn backtest<'py>(
     py: Python<'py>,
@@ -122,6 +123,7 @@ fn backtest<'py>(
     horizon: &str,
     inner_origins: u16,
     threads: Option<usize>,
+    day_start: &str,
 ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>)> {
     let h = read_history(&history)?;
     let cal = self::calendar(calendar)?;
@@ -146,7 +148,7 @@ fn backtest<'py>(
         horizon_secs: duration("horizon", horizon)?,
         models,
         inner: inner(inner_origins)?,
-        day_start: Default::default(),
+        day_start: DayStart::parse(day_start).map_err(to_py)?,
     };
     let report = compute(py, threads, || {
         run_backtest(&h, cal.as_ref(), &options, &mut |_, _| {})

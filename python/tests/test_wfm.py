@@ -166,6 +166,16 @@ def test_forecast_equals_the_cli_and_forecast_queue_equals_forecast() -> None:
     pd.testing.assert_frame_equal(one, part)
 
 
+def test_day_start_is_the_clis_day_start() -> None:
+    hist = pd.read_csv(INTERVALS, parse_dates=["interval_start"])
+    py = wfm.forecast(hist, horizon="2d", day_start="04:00")
+    want = cli("forecast", "--history", str(INTERVALS), "--horizon", "2d", "--day-start", "04:00")
+    assert len(py) == len(want)
+    np.testing.assert_allclose(py["forecast"].to_numpy(float), want["forecast"].to_numpy(float), atol=5e-4 + 1e-9)
+    with pytest.raises(wfm.WfmError, match="day start"):
+        wfm.forecast(hist, horizon="2d", day_start="04:10")
+
+
 def test_results_do_not_depend_on_threads() -> None:
     hist = synthetic_intervals(8, 28)
     a = wfm.forecast(hist, horizon="7d", threads=1)

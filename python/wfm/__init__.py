@@ -241,6 +241,7 @@ def forecast(
     horizon: Any = "14d",
     inner_origins: int = 8,
     threads: Optional[int] = None,
+    day_start: str = "00:00",
 ) -> Any:
     """Forecasts volume (with 80/95 % intervals) and AHT per queue × interval (``wfm forecast``).
 
@@ -251,6 +252,8 @@ def forecast(
     from the morning's arrivals; default the end of history). ``horizon``: e.g. ``"14d"``.
     Returns ``interval_start, queue, forecast, lo80, hi80, lo95, hi95, aht_forecast, model,
     aht_lo80, aht_hi80, aht_lo95, aht_hi95`` (AHT bounds empty when not calibrated).
+    ``day_start``: where the planning (operational) day starts, ``"HH:MM"`` or ``"auto"`` (the
+    CLI's ``--day-start``; output stays on the calendar grid).
     Queues are forecast in parallel; the output does not depend on ``threads``.
     """
     frames: Dict[str, pd.DataFrame] = {}
@@ -259,7 +262,7 @@ def forecast(
     cal = None if calendar is None else _in(calendar, "calendar", frames)
     try:
         cols = _wfm.forecast(h, calendar=cal, model=model, start=_ts(start), horizon=_duration(horizon),
-                             inner_origins=inner_origins, threads=threads)
+                             inner_origins=inner_origins, threads=threads, day_start=day_start)
     except _wfm.WfmError as e:
         _raise(e, frames)
     return _frame(cols, like)
@@ -308,6 +311,7 @@ def backtest(
     horizon: Any = "7d",
     inner_origins: int = 8,
     threads: Optional[int] = None,
+    day_start: str = "00:00",
 ) -> Tuple[Any, Any]:
     """Rolling-origin backtest (``wfm backtest``): returns ``(summary, rows)``.
 
@@ -324,7 +328,7 @@ def backtest(
     try:
         summary, rows = _wfm.backtest(h, origins=[_ts(o) for o in origins], calendar=cal, model=models,
                                       horizon=_duration(horizon), inner_origins=inner_origins,
-                                      threads=threads)
+                                      threads=threads, day_start=day_start)
     except _wfm.WfmError as e:
         _raise(e, frames)
     return _frame(summary, like), _frame(rows, like)
