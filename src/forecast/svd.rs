@@ -466,6 +466,27 @@ impl FittedModel for FittedSvd {
 mod tests {
     use super::*;
 
+    /// The intraday shape of the synthetic series (6 slots a day).
+    const SHAPE: [f64; 6] = [0.05, 0.1, 0.3, 0.25, 0.2, 0.1];
+
+    /// `days` days of `factor(day) × level[weekday] × SHAPE[slot]`, the first day a Monday.
+    fn level_times_shape(days: usize, level: &[f64; 7], factor: impl Fn(usize) -> f64) -> Vec<f64> {
+        let d = SHAPE.len();
+        (0..days * d)
+            .map(|t| factor(t / d) * level[(t / d) % 7] * SHAPE[t % d])
+            .collect()
+    }
+
+    /// One queue's fit data on the synthetic grid.
+    fn fit_data(y: &[f64]) -> FitData<'_> {
+        FitData {
+            y,
+            slots_per_day: SHAPE.len(),
+            first_weekday: 0,
+            others: None,
+        }
+    }
+
     #[test]
     fn singular_values_of_a_known_matrix() {
         // Rows (3, 0), (0, 4), (0, 0): singular values 4 and 3, vectors e₂ and e₁.
@@ -492,22 +513,10 @@ mod tests {
         // 13th week on (11 days before the origin). The stationary AR(1) around the weekday
         // means carried the last (Saturday, small) deviation and forecast the next week near
         // the old level; the relative local level follows the drop.
-        let d = 6;
-        let shape = [0.05, 0.1, 0.3, 0.25, 0.2, 0.1];
+        let d = SHAPE.len();
         let level = [1.0e4, 1.2e4, 1.1e4, 1.15e4, 0.9e4, 0.3e4, 0.1e4];
-        let y: Vec<f64> = (0..98 * d)
-            .map(|t| {
-                let f = if t / d >= 87 { 0.6 } else { 1.0 };
-                f * level[(t / d) % 7] * shape[t % d]
-            })
-            .collect();
-        let data = FitData {
-            y: &y,
-            slots_per_day: d,
-            first_weekday: 0,
-            others: None,
-        };
-        let fc = Svd::default().fit(&data).unwrap().predict(7 * d);
+        let y = level_times_shape(98, &level, |day| if day >= 87 { 0.6 } else { 1.0 });
+        let fc = Svd::default().fit(&fit_data(&y)).unwrap().predict(7 * d);
         let want: f64 = 0.6 * level.iter().sum::<f64>();
         let got: f64 = fc.iter().sum();
         assert!((got / want - 1.0).abs() < 0.05, "{got} vs {want}");
@@ -518,18 +527,10 @@ mod tests {
         // 12 weeks × 6 slots: y = day level × fixed shape, the level a weekday pattern. With
         // ≥ 10⁴ calls a slot, √(y + 1/4) = √y (1 + 1/(8y) + …) is rank 1 to a relative ~10⁻⁵,
         // so the forecast of the next two weeks is the same weekday's level × the shape.
-        let d = 6;
-        let shape = [0.05, 0.1, 0.3, 0.25, 0.2, 0.1];
+        let d = SHAPE.len();
         let level = [1.0e6, 1.2e6, 1.1e6, 1.15e6, 0.9e6, 0.4e6, 0.3e6];
-        let y: Vec<f64> = (0..84 * d)
-            .map(|t| level[(t / d) % 7] * shape[t % d])
-            .collect();
-        let data = FitData {
-            y: &y,
-            slots_per_day: d,
-            first_weekday: 0,
-            others: None,
-        };
+        let y = level_times_shape(84, &level, |_| 1.0);
+        let data = fit_data(&y);
         for model in [
             Svd::default(),
             Svd {
@@ -539,7 +540,7 @@ mod tests {
             let f = model.fit(&data).unwrap();
             let fc = f.predict(14 * d);
             for (t, v) in fc.iter().enumerate() {
-                let want = level[(t / d) % 7] * shape[t % d];
+                let want = level[(t / d) % 7] * SHAPE[t % d];
                 assert!((v / want - 1.0).abs() < 1e-5, "t {t}: {v} vs {want}");
             }
         }
