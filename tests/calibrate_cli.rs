@@ -501,6 +501,54 @@ fn held_out_month_with_availability_by_load() {
         )),
     );
     assert!(mixed < one, "with the queue mix {mixed}, without {one}");
+    // The recalibration by interval size (fitted on January's own busy intervals) lowers
+    // February's abandonment error per interval (each busy interval once, the issue's
+    // convention); without it (the line removed) the error is the carried model's own.
+    let per_interval_abandon_mae = |csv: &str| -> f64 {
+        let e: Vec<f64> = csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<&str>>())
+            .filter(|r| {
+                r[4] == "erlang-a" && r[5] == "true" && r[2].parse::<f64>().unwrap() >= 20.0
+            })
+            .map(|r| (r[8].parse::<f64>().unwrap() - r[9].parse::<f64>().unwrap()).abs())
+            .collect();
+        e.iter().sum::<f64>() / e.len() as f64
+    };
+    assert!(text.contains("recalibration_by_size = [[20.0,"), "{text}");
+    let raw = dir.join("raw.toml");
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("recalibration_by_size"))
+        .collect();
+    std::fs::write(&raw, kept.join("\n") + "\n").unwrap();
+    let (recalibrated, carried) = (
+        per_interval_abandon_mae(&intervals_csv),
+        per_interval_abandon_mae(&csv_section(raw.to_str().unwrap(), "model-check-intervals")),
+    );
+    assert!(
+        recalibrated < carried - 0.001,
+        "recalibrated {recalibrated}, without {carried}"
+    );
+    let bands = &all.size_recalibration.as_ref().unwrap().bands;
+    assert_eq!(bands.len(), 4, "{bands:?}");
+    assert_eq!(
+        bands.iter().map(|b| b.intervals).sum::<usize>(),
+        fit.intervals
+    );
+    // Bands out of order are refused, naming the key.
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        text.replace(
+            "recalibration_by_size = [[20.0,",
+            "recalibration_by_size = [[99.0,",
+        ),
+    )
+    .unwrap();
+    let e = wfm::io::calibration::read_calibration(&bad).unwrap_err();
+    assert!(e.to_string().contains("recalibration_by_size [30, "), "{e}");
     // The fidelity table's errors are per interval: the plain means over the busy rows of
     // `--section model-check-intervals` (issue #13's convention). Uncalibrated Erlang A
     // (recorded agents, the month's own patience) reproduces the issue's published February

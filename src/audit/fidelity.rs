@@ -9,7 +9,9 @@
 //!   [`super::model_check::pool_check`]) at the interval's hour and load per recorded agent,
 //!   the pool's calibrated Erlang A patience (the Kaplan–Meier exponential-equivalent mean ×
 //!   the fitted patience scale); Erlang A's × the interval's queue-mix factor
-//!   ([`crate::calibrate::PoolCalibration::mix_patience_factor`]), the simulation's the pool's. Calibrated Erlang A carries the queue from one interval to the
+//!   ([`crate::calibrate::PoolCalibration::mix_patience_factor`]), the simulation's the pool's;
+//!   calibrated Erlang A's SL and abandonment are then corrected by the pool's recalibration by
+//!   interval size when the calibration has one ([`crate::calibrate::SizeRecalibration`]). Calibrated Erlang A carries the queue from one interval to the
 //!   next ([`erlang_a_transient::chain`]: the M(t)/M/N(t)+M forward equations, each interval
 //!   starting from the previous one's end) instead of taking each interval's steady state;
 //!   uncalibrated Erlang A and Erlang C stay steady-state. Erlang C and
@@ -457,9 +459,61 @@ fn noise_floor(
     Ok(sums.get())
 }
 
-/// One variant of the models: calibrated or not, agents per row, and the simulation's patience
-/// with Erlang A's per row (`None`: no patience, Erlang C only).
-type Variant = (bool, Vec<f64>, Option<(f64, Vec<f64>)>);
+/// The calibrated variant of a model check of `pool`: available agents per row (recorded × the
+/// availability at the row's hour and load) and the patience — the pool's calibrated one (else
+/// the period's own) for the simulation, × each row's queue-mix factor for Erlang A; `None`
+/// without the pool's availability.
+fn calibrated_variant(
+    check: &ModelCheck,
+    c: &Calibration,
+    pool: &str,
+) -> Option<(Vec<f64>, VariantPatience)> {
+    let rows = &check.rows;
+    let agents: Vec<f64> = rows
+        .iter()
+        .map(|r| {
+            let u = r.load_erlangs / f64::from(r.agents.max(1));
+            c.availability(pool, r.interval_start.local.hour(), Some(u))
+                .map(|a| a * f64::from(r.agents))
+        })
+        .collect::<Option<_>>()?;
+    let pool_cal = c.pool(pool);
+    let patience = calibrated_patience(c, pool)
+        .or(check.patience_secs)
+        .map(|p| {
+            let mix = |r: &ModelCheckRow| {
+                pool_cal.map_or(1.0, |q| q.mix_patience_factor(&r.offered_by_queue))
+            };
+            (p, rows.iter().map(|r| p * mix(r)).collect())
+        });
+    Some((agents, patience))
+}
+
+/// Calibrated Erlang A's predictions over the rows of a model check of `pool`, before its
+/// recalibration by size ([`crate::calibrate::SizeRecalibration`], which is fitted on them):
+/// per row `(SL, abandon, ASA)`, the queue carried across intervals. `None` without the pool's
+/// availability or a patience.
+pub fn calibrated_erlang_a(
+    check: &ModelCheck,
+    c: &Calibration,
+    pool: &str,
+    o: &FidelityOptions,
+) -> Option<Vec<(f64, f64, f64)>> {
+    let (agents, patience) = calibrated_variant(check, c, pool)?;
+    let (_, per_row) = patience?;
+    Some(
+        carried_erlang_a(&check.rows, &agents, &per_row, o)
+            .iter()
+            .map(|m| (m.0, m.1, m.2))
+            .collect(),
+    )
+}
+
+/// The simulation's patience with Erlang A's per row (`None`: no patience, Erlang C only).
+type VariantPatience = Option<(f64, Vec<f64>)>;
+
+/// One variant of the models: calibrated or not, agents per row, and its patience.
+type Variant = (bool, Vec<f64>, VariantPatience);
 
 /// The fidelity report of a model check of `pool` (see the module docs): `ALL` for the
 /// audit's pooled check, else the name of the calibration's pool whose
@@ -493,26 +547,12 @@ pub fn fidelity(
         rows.iter().map(|r| f64::from(r.agents)).collect(),
         period_patience.map(|p| (p, vec![p; rows.len()])),
     )];
-    if let Some(c) = calibration {
-        let agents: Option<Vec<f64>> = rows
-            .iter()
-            .map(|r| {
-                let u = r.load_erlangs / f64::from(r.agents.max(1));
-                c.availability(pool, r.interval_start.local.hour(), Some(u))
-                    .map(|a| a * f64::from(r.agents))
-            })
-            .collect();
-        if let Some(agents) = agents {
-            let pool_cal = c.pool(pool);
-            let patience = calibrated_patience(c, pool).or(period_patience).map(|p| {
-                let mix = |r: &ModelCheckRow| {
-                    pool_cal.map_or(1.0, |q| q.mix_patience_factor(&r.offered_by_queue))
-                };
-                (p, rows.iter().map(|r| p * mix(r)).collect())
-            });
-            variants.push((true, agents, patience));
-        }
+    if let Some((agents, patience)) = calibration.and_then(|c| calibrated_variant(check, c, pool)) {
+        variants.push((true, agents, patience));
     }
+    let recalibration = calibration
+        .and_then(|c| c.pool(pool))
+        .and_then(|p| p.size_recalibration.as_ref());
     for (calibrated, agents, patience) in &variants {
         // Erlang A and the simulation need a patience (else only Erlang C has rows); calibrated
         // Erlang A carries the queue, uncalibrated is each interval's steady state.
@@ -524,7 +564,12 @@ pub fn fidelity(
                 let erlang_a: Vec<(f64, f64, Option<f64>)> = if *calibrated {
                     carried_erlang_a(rows, agents, per_row, o)
                         .iter()
-                        .map(|c| (c.0, c.1, Some(c.2)))
+                        .zip(rows)
+                        .map(|(c, r)| {
+                            let (sl, ab) =
+                                recalibration.map_or((c.0, c.1), |m| m.apply(r.offered, c.0, c.1));
+                            (sl, ab, Some(c.2))
+                        })
                         .collect()
                 } else {
                     rows.iter()
@@ -897,6 +942,30 @@ mod tests {
             .unwrap();
         let steady10 = erlang_a::compute(10, 10.0, 180.0, 300.0, 20.0);
         assert!((un.predicted_abandon - steady10.abandon_rate.unwrap()).abs() < 1e-12);
+        // The calibrated model before its recalibration is what the fidelity rows show without
+        // one; with a recalibration by size, the rows are its correction of those values.
+        let raw = calibrated_erlang_a(&check, &cal, QueueId::ALL, &o).unwrap();
+        for (r, p) in ea.iter().zip(&raw) {
+            assert_eq!((r.predicted_sl, r.predicted_abandon), (p.0, p.1));
+        }
+        let mut recal = cal.clone();
+        recal.pools[0].size_recalibration = Some(crate::calibrate::SizeRecalibration {
+            bands: vec![crate::calibrate::SizeBand {
+                lowest_offered: 50.0,
+                sl_shift: 0.05,
+                abandon_factor: 0.5,
+                intervals: 6,
+            }],
+        });
+        let g = fidelity(&check, Some(&recal), QueueId::ALL, &o).unwrap();
+        let corrected = g
+            .rows
+            .iter()
+            .filter(|r| r.model == "erlang-a" && r.calibrated);
+        for (r, p) in corrected.zip(&raw) {
+            assert!((r.predicted_abandon - 0.5 * p.1).abs() < 1e-12);
+            assert!((r.predicted_sl - (p.0 + 0.05)).abs() < 1e-12);
+        }
     }
 
     #[test]

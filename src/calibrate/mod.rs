@@ -10,15 +10,19 @@
 //! - [`fit_availability`]: the share of *recorded* agents that effectively serves the queue,
 //!   fitted so that Erlang A reproduces the observed service level and abandonment (Azriel,
 //!   Feigin & Mandelbaum 2018, "Erlang-S": model server availability explicitly).
+//! - [`SizeRecalibration`]: the calibrated model's in-sample errors by band of interval size,
+//!   corrected on its later predictions (model output statistics, Glahn & Lowry 1972).
 //!
 //! Everything here computes on plain values; reading call logs and writing `calibration.toml`
 //! is [`crate::io::calibration`]'s.
 
 pub(crate) mod availability;
 mod pools;
+mod recalibration;
 
 pub use availability::{fit_availability, AvailabilityFit, FitInterval, FitOptions};
 pub use pools::{detect_pools, PoolDetection, SHARED_POOL};
+pub use recalibration::{Residual, SizeBand, SizeRecalibration};
 
 /// One call of a call log, as calibration needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -256,6 +260,8 @@ pub struct PoolCalibration {
     /// Each queue's patience in the pooled model, `(queue, seconds, offered calls)`: see
     /// [`queue_patience`]. Empty when not estimated.
     pub queue_patience: Vec<(String, f64, f64)>,
+    /// The calibrated Erlang A's correction by interval size, when fitted (pool `ALL`).
+    pub size_recalibration: Option<SizeRecalibration>,
 }
 
 impl PoolCalibration {

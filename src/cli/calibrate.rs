@@ -9,7 +9,7 @@ use anyhow::Context;
 use wfm::audit::{AuditInputs, AuditOptions, InputPaths, Period};
 use wfm::calibrate::{
     detect_pools, fit_availability, fit_service, kaplan_meier, Calibration, FitInterval,
-    FitOptions, PoolCalibration, QueueCalibration,
+    FitOptions, PoolCalibration, QueueCalibration, Residual, SizeRecalibration,
 };
 use wfm::model::QueueId;
 use wfm::table::{Cell, Table};
@@ -120,8 +120,14 @@ fn pools_table(cal: &Calibration) -> Table {
 }
 
 /// The model check of every month of the history: its busy-interval candidates, each one's
-/// queue mix, and each month's patience with its number of intervals.
-type MonthlyHistory = (Vec<FitInterval>, Vec<Vec<(String, f64)>>, Vec<(f64, f64)>);
+/// queue mix, each month's patience with its number of intervals, and the months' model
+/// checks with their interval length in seconds.
+type MonthlyHistory = (
+    Vec<FitInterval>,
+    Vec<Vec<(String, f64)>>,
+    Vec<(f64, f64)>,
+    Vec<(wfm::audit::ModelCheck, u32)>,
+);
 
 fn monthly_history(
     inputs: &AuditInputs,
@@ -131,6 +137,7 @@ fn monthly_history(
     let mut history = Vec::new();
     let mut mixes: Vec<Vec<(String, f64)>> = Vec::new();
     let mut monthly_patience = Vec::new();
+    let mut checks = Vec::new();
     for m in months {
         options.period = Period::parse(m)?;
         let audit =
@@ -155,8 +162,9 @@ fn monthly_history(
             });
             mixes.push(r.offered_by_queue.clone());
         }
+        checks.push((audit.model_check, audit.interval_secs));
     }
-    Ok((history, mixes, monthly_patience))
+    Ok((history, mixes, monthly_patience, checks))
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -198,7 +206,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         "{}: no actual intervals",
         args.actuals.display()
     );
-    let (mut history, mixes, monthly_patience) = monthly_history(&inputs, &mut options, &months)?;
+    let (mut history, mixes, monthly_patience, checks) =
+        monthly_history(&inputs, &mut options, &months)?;
     let mut cal = Calibration {
         period: (
             history
@@ -275,6 +284,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             ..all_pool
         },
     );
+    cal.pools[0].size_recalibration = size_recalibration(&cal, &checks, f64::from(threshold))?;
     let text = wfm::io::calibration::calibration_toml(&cal);
     let mut inputs_list = vec![args.actuals.clone(), args.agent_states.clone()];
     inputs_list.extend(args.calls.clone());
@@ -289,6 +299,66 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// Pool `ALL`'s recalibration by interval size ([`SizeRecalibration`]): calibrated Erlang A
+/// (the calibration so far, the queue carried) over each month of the history, its busy
+/// intervals' errors by quartile of offered calls, said on stderr.
+fn size_recalibration(
+    cal: &Calibration,
+    checks: &[(wfm::audit::ModelCheck, u32)],
+    threshold_secs: f64,
+) -> anyhow::Result<Option<SizeRecalibration>> {
+    let mut residuals = Vec::new();
+    for (check, interval_secs) in checks {
+        let o = wfm::audit::fidelity::FidelityOptions {
+            interval: wfm::units::IntervalLength::from_minutes(i64::from(interval_secs / 60))?,
+            threshold_secs,
+            reps: 0,
+            seed: 1,
+        };
+        let Some(pred) = wfm::audit::fidelity::calibrated_erlang_a(check, cal, QueueId::ALL, &o)
+        else {
+            continue;
+        };
+        for (r, p) in check.rows.iter().zip(pred) {
+            let Some(sl) = r.actual_sl.filter(|_| r.offered >= cal.min_offered) else {
+                continue;
+            };
+            residuals.push(Residual {
+                offered: r.offered,
+                predicted_sl: p.0,
+                observed_sl: sl,
+                predicted_abandon: p.1,
+                observed_abandon: r.actual_abandon,
+            });
+        }
+    }
+    let fit = SizeRecalibration::fit(&residuals, SIZE_PRIOR_INTERVALS);
+    if let Some(m) = &fit {
+        let bands: Vec<String> = m
+            .bands
+            .iter()
+            .map(|b| {
+                format!(
+                    "≥ {:.0} offered: SL {:+.1} pp, abandonment × {:.2} ({} intervals)",
+                    b.lowest_offered,
+                    100.0 * b.sl_shift,
+                    b.abandon_factor,
+                    b.intervals
+                )
+            })
+            .collect();
+        eprintln!(
+            "recalibration by interval size (pool ALL, calibrated Erlang A): {}",
+            bands.join("; ")
+        );
+    }
+    Ok(fit)
+}
+
+/// Prior weight, in busy intervals, of "no correction" in [`SizeRecalibration::fit`]: the
+/// same as the availability's by hour and load band.
+const SIZE_PRIOR_INTERVALS: f64 = 20.0;
 
 /// Each queue's patience in the pooled model ([`wfm::calibrate::queue_patience`]) from the
 /// actuals' offered and abandoned calls and waits; `None` when a row with calls lacks its
@@ -413,6 +483,7 @@ fn from_calls(
             patience_exp_mean_secs: patience,
             detection: Some(d),
             queue_patience: Vec::new(),
+            size_recalibration: None,
         });
     }
     Ok((pooled, call_queue_waits(&s.calls)))
