@@ -566,9 +566,10 @@ pub fn fidelity(
                         .iter()
                         .zip(rows)
                         .map(|(c, r)| {
-                            let (sl, ab) =
-                                recalibration.map_or((c.0, c.1), |m| m.apply(r.offered, c.0, c.1));
-                            (sl, ab, Some(c.2))
+                            let raw = (c.0, c.1, c.2);
+                            let (sl, ab, asa) =
+                                recalibration.map_or(raw, |m| m.apply(r.offered, raw));
+                            (sl, ab, Some(asa))
                         })
                         .collect()
                 } else {
@@ -954,6 +955,7 @@ mod tests {
                 lowest_offered: 50.0,
                 sl_shift: 0.05,
                 abandon_factor: 0.5,
+                asa_factor: 2.0,
                 intervals: 6,
             }],
         });
@@ -965,6 +967,7 @@ mod tests {
         for (r, p) in corrected.zip(&raw) {
             assert!((r.predicted_abandon - 0.5 * p.1).abs() < 1e-12);
             assert!((r.predicted_sl - (p.0 + 0.05)).abs() < 1e-12);
+            assert!((r.predicted_asa.unwrap() - 2.0 * p.2).abs() < 1e-9);
         }
     }
 

@@ -15,8 +15,9 @@
 //!   history is left as it is (no extrapolation);
 //! - per band, the SL is shifted by the mean error `mean(observed − predicted)` and the
 //!   abandonment scaled by `Σ observed ÷ Σ predicted`, each busy interval counting once (the
-//!   score's convention), both shrunk toward no correction with `k` intervals of prior weight:
-//!   `shift · n ÷ (n + k)`, `(n · ratio + k) ÷ (n + k)` (Bühlmann & Gisler 2005);
+//!   score's convention), the ASA scaled by `Σ answered · observed ÷ Σ answered · predicted`
+//!   (answered-weighted, as its score), all shrunk toward no correction with `k` intervals of
+//!   prior weight: `shift · n ÷ (n + k)`, `(n · ratio + k) ÷ (n + k)` (Bühlmann & Gisler 2005);
 //! - the corrected abandonment is clamped to `[0, 1]` and the SL to `[0, 1 − abandonment]`.
 //!
 //! # References
@@ -33,6 +34,8 @@ pub struct SizeBand {
     pub sl_shift: f64,
     /// Multiplies the predicted abandonment (shrunk toward 1).
     pub abandon_factor: f64,
+    /// Multiplies the predicted ASA (shrunk toward 1).
+    pub asa_factor: f64,
     /// Busy intervals of the history in the band.
     pub intervals: usize,
 }
@@ -57,6 +60,10 @@ pub struct Residual {
     pub predicted_abandon: f64,
     /// Observed abandoned ÷ offered.
     pub observed_abandon: f64,
+    /// Predicted ASA, seconds.
+    pub predicted_asa: f64,
+    /// Observed ASA and the answered calls it is the mean of (`None`: nobody answered).
+    pub observed_asa: Option<(f64, f64)>,
 }
 
 impl SizeRecalibration {
@@ -70,6 +77,8 @@ impl SizeRecalibration {
                 r.observed_sl,
                 r.predicted_abandon,
                 r.observed_abandon,
+                r.predicted_asa,
+                r.observed_asa.map_or(0.0, |a| a.0 + a.1),
             ]
             .iter()
             .all(|v| v.is_finite())
@@ -107,10 +116,20 @@ impl SizeRecalibration {
                     (o + r.observed_abandon, p + r.predicted_abandon)
                 });
                 let ratio = if pred > 0.0 { obs / pred } else { 1.0 };
+                let (obs_asa, pred_asa) = mine.iter().fold((0.0, 0.0), |(o, p), r| {
+                    r.observed_asa
+                        .map_or((o, p), |(a, n)| (o + n * a, p + n * r.predicted_asa))
+                });
+                let asa_ratio = if pred_asa > 0.0 {
+                    obs_asa / pred_asa
+                } else {
+                    1.0
+                };
                 SizeBand {
                     lowest_offered: lo,
                     sl_shift: credibility * shift,
                     abandon_factor: credibility * ratio + (1.0 - credibility),
+                    asa_factor: credibility * asa_ratio + (1.0 - credibility),
                     intervals: mine.len(),
                 }
             })
@@ -118,19 +137,23 @@ impl SizeRecalibration {
         Some(SizeRecalibration { bands })
     }
 
-    /// The corrected `(SL, abandonment)` of an interval with `offered` calls predicted at
-    /// `(sl, abandon)`; unchanged below the lowest band.
-    pub fn apply(&self, offered: f64, sl: f64, abandon: f64) -> (f64, f64) {
+    /// The corrected `(SL, abandonment, ASA)` of an interval with `offered` calls predicted at
+    /// `(sl, abandon, asa)`; unchanged below the lowest band.
+    pub fn apply(&self, offered: f64, (sl, abandon, asa): (f64, f64, f64)) -> (f64, f64, f64) {
         let Some(b) = self
             .bands
             .iter()
             .rev()
             .find(|b| offered >= b.lowest_offered)
         else {
-            return (sl, abandon);
+            return (sl, abandon, asa);
         };
         let ab = (abandon * b.abandon_factor).clamp(0.0, 1.0);
-        ((sl + b.sl_shift).clamp(0.0, 1.0 - ab), ab)
+        (
+            (sl + b.sl_shift).clamp(0.0, 1.0 - ab),
+            ab,
+            asa * b.asa_factor,
+        )
     }
 }
 
@@ -145,6 +168,8 @@ mod tests {
             observed_sl: obs.0,
             predicted_abandon: pred.1,
             observed_abandon: obs.1,
+            predicted_asa: 30.0,
+            observed_asa: Some((if offered < 40.0 { 10.0 } else { 30.0 }, offered / 2.0)),
         }
     }
 
@@ -167,21 +192,17 @@ mod tests {
         // Credibility 20 ÷ (20 + 20) = 1/2.
         assert!((b.sl_shift - 0.05).abs() < 1e-12, "{b:?}");
         assert!((b.abandon_factor - 0.75).abs() < 1e-12, "{b:?}");
-        assert!(m.bands[1..]
-            .iter()
-            .all(|b| b.sl_shift.abs() < 1e-12 && (b.abandon_factor - 1.0).abs() < 1e-12));
-        let (sl, ab) = m.apply(25.0, 0.5, 0.1);
+        // ASA 10 s observed against 30 s predicted: ratio 1/3, shrunk half way to 1.
+        assert!((b.asa_factor - 2.0 / 3.0).abs() < 1e-12, "{b:?}");
+        assert!(m.bands[1..].iter().all(|b| b.sl_shift.abs() < 1e-12
+            && (b.abandon_factor - 1.0).abs() < 1e-12
+            && (b.asa_factor - 1.0).abs() < 1e-12));
+        let (sl, ab, asa) = m.apply(25.0, (0.5, 0.1, 30.0));
         assert!((sl - 0.55).abs() < 1e-12 && (ab - 0.075).abs() < 1e-12);
-        assert_eq!(
-            m.apply(10.0, 0.5, 0.1),
-            (0.5, 0.1),
-            "below the history: unchanged"
-        );
-        assert_eq!(
-            m.apply(500.0, 0.5, 0.1),
-            (0.5, 0.1),
-            "the top band: no correction"
-        );
+        assert!((asa - 20.0).abs() < 1e-9);
+        let same = (0.5, 0.1, 30.0);
+        assert_eq!(m.apply(10.0, same), same, "below the history: unchanged");
+        assert_eq!(m.apply(500.0, same), same, "the top band: no correction");
     }
 
     #[test]
@@ -189,7 +210,7 @@ mod tests {
         let rows = vec![residual(30.0, (0.9, 0.05), (1.0, 0.5)); 200];
         let m = SizeRecalibration::fit(&rows, 20.0).unwrap();
         assert_eq!(m.bands.len(), 1, "one size: one band");
-        let (sl, ab) = m.apply(30.0, 0.9, 0.3);
+        let (sl, ab, _) = m.apply(30.0, (0.9, 0.3, 30.0));
         assert!(
             ab <= 1.0 && sl >= 0.0 && sl + ab <= 1.0 + 1e-12,
             "{sl} {ab}"

@@ -330,6 +330,8 @@ fn size_recalibration(
                 observed_sl: sl,
                 predicted_abandon: p.1,
                 observed_abandon: r.actual_abandon,
+                predicted_asa: p.2,
+                observed_asa: r.actual_asa_secs.map(|a| (a, r.answered)),
             });
         }
     }
@@ -340,10 +342,11 @@ fn size_recalibration(
             .iter()
             .map(|b| {
                 format!(
-                    "≥ {:.0} offered: SL {:+.1} pp, abandonment × {:.2} ({} intervals)",
+                    "≥ {:.0} offered: SL {:+.1} pp, abandonment × {:.2}, ASA × {:.2} ({} intervals)",
                     b.lowest_offered,
                     100.0 * b.sl_shift,
                     b.abandon_factor,
+                    b.asa_factor,
                     b.intervals
                 )
             })

@@ -73,11 +73,12 @@ struct PoolToml {
     /// patience factor of Erlang A per interval.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     queue_patience: Vec<(String, f64, f64)>,
-    /// `[fewest offered calls of the band, SL shift, abandonment factor, intervals]`: the
+    /// `[fewest offered calls of the band, SL shift, abandonment factor, ASA factor,
+    /// intervals]`: the
     /// calibrated Erlang A's correction by interval size (quartiles of the history's busy
     /// intervals).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    recalibration_by_size: Vec<(f64, f64, f64, usize)>,
+    recalibration_by_size: Vec<(f64, f64, f64, f64, usize)>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -112,7 +113,7 @@ struct FileToml {
     queues: Vec<QueueToml>,
 }
 
-const METHOD: &str = "availability: share of recorded agents fitted so that Erlang A reproduces observed SL and abandonment on busy intervals (offered-weighted squared error), bootstrap over days for the SE and 90 % interval, by hour of day and by band of recorded utilisation (load / recorded agents, width 0.1, last band >= 1.0) each shrunk toward the pool level with a prior of 20 intervals and combined as a_hour * a_band / a; Erlang A patience = Kaplan-Meier exponential-equivalent mean * patience_scale, the scale (bisection on its log in [0.25, 4]) making the fitted model's in-sample offered-weighted abandonment bias zero, the availability refitted at each scale; pool ALL's Erlang A patience per interval x the queue-mix factor theta_pool / (sum_q offered_q theta_q / offered), theta_q = 1 / queue_patience, queue_patience = offered_q * (pool wait / pool offered) / abandons_q (the queue's rate shrunk toward the pool's with a prior of 20 abandons); patience: Kaplan-Meier with answered calls censored, exponential-equivalent mean = total queue wait / abandons; service: mean, CV and 5 % quantiles of handle times > 0; pools: every agent's home queue is the queue most of their calls came from, agents with the same home queue form a team, each queue joins the team that answered most of its calls; a pool of one queue is dedicated, the main multi-queue pool is SHARED; availability per pool: its queues' actuals against its team's agents who served a call in the interval, with the pool's Kaplan-Meier exponential-equivalent patience; pool ALL: all queues against the recorded agents of --agent-states; recalibration_by_size (pool ALL): calibrated Erlang A (queue carried across intervals) over the history's busy intervals, by quartile of offered calls: SL shift = mean(observed - predicted) * n / (n + 20), abandonment factor = (n * sum observed / sum predicted + 20) / (n + 20), applied to its later predictions (model output statistics), none below the lowest band";
+const METHOD: &str = "availability: share of recorded agents fitted so that Erlang A reproduces observed SL and abandonment on busy intervals (offered-weighted squared error), bootstrap over days for the SE and 90 % interval, by hour of day and by band of recorded utilisation (load / recorded agents, width 0.1, last band >= 1.0) each shrunk toward the pool level with a prior of 20 intervals and combined as a_hour * a_band / a; Erlang A patience = Kaplan-Meier exponential-equivalent mean * patience_scale, the scale (bisection on its log in [0.25, 4]) making the fitted model's in-sample offered-weighted abandonment bias zero, the availability refitted at each scale; pool ALL's Erlang A patience per interval x the queue-mix factor theta_pool / (sum_q offered_q theta_q / offered), theta_q = 1 / queue_patience, queue_patience = offered_q * (pool wait / pool offered) / abandons_q (the queue's rate shrunk toward the pool's with a prior of 20 abandons); patience: Kaplan-Meier with answered calls censored, exponential-equivalent mean = total queue wait / abandons; service: mean, CV and 5 % quantiles of handle times > 0; pools: every agent's home queue is the queue most of their calls came from, agents with the same home queue form a team, each queue joins the team that answered most of its calls; a pool of one queue is dedicated, the main multi-queue pool is SHARED; availability per pool: its queues' actuals against its team's agents who served a call in the interval, with the pool's Kaplan-Meier exponential-equivalent patience; pool ALL: all queues against the recorded agents of --agent-states; recalibration_by_size (pool ALL): calibrated Erlang A (queue carried across intervals) over the history's busy intervals, by quartile of offered calls: SL shift = mean(observed - predicted) * n / (n + 20), abandonment factor = (n * sum observed / sum predicted + 20) / (n + 20), ASA factor the same with answered-weighted sums, applied to its later predictions (model output statistics), none below the lowest band";
 
 fn round(v: f64, dp: i32) -> f64 {
     let f = 10f64.powi(dp);
@@ -181,6 +182,7 @@ fn pool_toml(p: &PoolCalibration) -> PoolToml {
                             round(b.lowest_offered, 2),
                             round(b.sl_shift, 4),
                             round(b.abandon_factor, 4),
+                            round(b.asa_factor, 4),
                             b.intervals,
                         )
                     })
@@ -241,17 +243,19 @@ pub fn calibration_toml(c: &Calibration) -> String {
 /// order or corrections outside their domain.
 fn size_recalibration(p: &PoolToml) -> Result<Option<SizeRecalibration>, String> {
     let mut lowest = f64::NEG_INFINITY;
-    for &(lo, shift, factor, _) in &p.recalibration_by_size {
+    for &(lo, shift, factor, asa, _) in &p.recalibration_by_size {
         let valid = lo.is_finite()
             && lo >= 0.0
             && lo > lowest
             && shift.is_finite()
             && shift.abs() <= 1.0
             && factor.is_finite()
-            && factor >= 0.0;
+            && factor >= 0.0
+            && asa.is_finite()
+            && asa > 0.0;
         if !valid {
             return Err(format!(
-                "pool `{}`: recalibration_by_size [{lo}, {shift}, {factor}, …]: offered ≥ 0 and ascending, SL shift in [-1, 1], abandonment factor ≥ 0",
+                "pool `{}`: recalibration_by_size [{lo}, {shift}, {factor}, {asa}, …]: offered ≥ 0 and ascending, SL shift in [-1, 1], abandonment factor ≥ 0, ASA factor > 0",
                 p.name
             ));
         }
@@ -263,10 +267,11 @@ fn size_recalibration(p: &PoolToml) -> Result<Option<SizeRecalibration>, String>
                 .recalibration_by_size
                 .iter()
                 .map(
-                    |&(lowest_offered, sl_shift, abandon_factor, intervals)| SizeBand {
+                    |&(lowest_offered, sl_shift, abandon_factor, asa_factor, intervals)| SizeBand {
                         lowest_offered,
                         sl_shift,
                         abandon_factor,
+                        asa_factor,
                         intervals,
                     },
                 )
