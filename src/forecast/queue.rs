@@ -5,7 +5,7 @@
 
 use super::calendar::{Adjustment, Calendar};
 use super::history::History;
-use super::opday::{relabel, run_queues_on_day, Relabelled};
+use super::opday::{relabel, run_queues_on_day};
 use super::pipeline::origin_and_horizon;
 use super::pipeline::QueueRun;
 use super::{ForecastError, ForecastOptions, ForecastOutput, ForecastRow, QueueSummary, RankEntry};
@@ -71,22 +71,12 @@ pub fn forecast_queue(
         start,
         ..options.clone()
     };
-    let rel = relabelled(&h, &options)?;
-    run_all(&h, &rel, calendar, &options)?
-        .pop()
-        .expect("one queue")
+    run_all(&h, calendar, &options)?.pop().expect("one queue")
 }
 
-/// The history relabelled for the operational day of `options` at its origin.
-fn relabelled(history: &History, options: &ForecastOptions) -> Result<Relabelled, ForecastError> {
-    let (origin, _) = origin_and_horizon(history, options.start, options.horizon_secs)?;
-    relabel(history, origin.min(history.len()), options.day_start)
-}
-
-/// Every queue of `history` on the operational day of `rel`, in queue order.
+/// Every queue of `history` on the operational day of `options` at its origin, in queue order.
 fn run_all(
     history: &History,
-    rel: &Relabelled,
     calendar: Option<&Calendar>,
     options: &ForecastOptions,
 ) -> Result<Vec<Result<QueueForecast, ForecastError>>, ForecastError> {
@@ -94,9 +84,10 @@ fn run_all(
     // A start after the end of the history: forecast from the end through the gap and keep the
     // horizon (the models predict the steps that follow their data, so the weekdays line up).
     let gap = origin.saturating_sub(history.len());
+    let rel = relabel(history, origin - gap, options.day_start)?;
     let runs = run_queues_on_day(
         history,
-        rel,
+        &rel,
         calendar,
         origin - gap,
         horizon + gap,
@@ -176,10 +167,9 @@ pub(crate) fn forecast_all(
     options: &ForecastOptions,
 ) -> Result<ForecastOutput, ForecastError> {
     let (origin, _) = origin_and_horizon(history, options.start, options.horizon_secs)?;
-    let rel = relabelled(history, options)?;
     // Queues are independent: forecast in parallel, then assembled in queue order (the first
     // failing queue in that order is reported, whatever the thread count).
-    let runs = run_all(history, &rel, calendar, options)?
+    let runs = run_all(history, calendar, options)?
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
     let grid = runs.first().expect("a history has queues").grid;
