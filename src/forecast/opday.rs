@@ -285,22 +285,27 @@ impl QueueRun {
     /// (from the next operational-day start); the model, ranking and inner origins are
     /// `next`'s, the warnings `self`'s (they cover the whole horizon).
     fn followed_by(self, next: QueueRun, rest: usize, calendar_midnight: bool) -> Self {
+        fn join<T: Clone>(a: &[T], b: &[T], rest: usize) -> Vec<T> {
+            [&a[..rest], b].concat()
+        }
         let first = self.seen_from(calendar_midnight);
-        let join = |a: &[f64], b: &[f64]| [&a[..rest], b].concat();
-        let day_ahead = first.day_ahead.as_ref().map(|g| join(g, &next.forecast));
+        let day_ahead = first
+            .day_ahead
+            .as_ref()
+            .map(|g| join(g, &next.forecast, rest));
         let aht = match (&first.aht, &next.aht) {
-            (Some(a), Some(b)) => Some(join(a, b)),
+            (Some(a), Some(b)) => Some(join(a, b, rest)),
             _ => None,
         };
         let aht_bounds = if first.aht_bounds.is_empty() || next.aht_bounds.is_empty() {
             Vec::new()
         } else {
-            [&first.aht_bounds[..rest], &next.aht_bounds[..]].concat()
+            join(&first.aht_bounds, &next.aht_bounds, rest)
         };
         QueueRun {
-            forecast: join(&first.forecast, &next.forecast),
-            bounds: [&first.bounds[..rest], &next.bounds[..]].concat(),
-            open: [&first.open[..rest], &next.open[..]].concat(),
+            forecast: join(&first.forecast, &next.forecast, rest),
+            bounds: join(&first.bounds, &next.bounds, rest),
+            open: join(&first.open, &next.open, rest),
             aht,
             aht_bounds,
             day_ahead,
