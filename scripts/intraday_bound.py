@@ -29,14 +29,10 @@ import tempfile
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from intraday_table import days  # noqa: E402  (the 168 days of the intraday table)
+
 NOON = 24  # slot index of 12:00 on the 30-min grid
-
-
-def days():
-    out = []
-    for first in (dt.date(1999, 4, 5), dt.date(1999, 7, 5)):
-        out += [first + dt.timedelta(days=k) for k in range(84)]
-    return out
 
 
 def day_ahead(wfm, data, tmp):
