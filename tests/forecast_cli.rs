@@ -13,22 +13,28 @@ fn wfm(args: &[&str]) -> std::process::Output {
         .expect("runs")
 }
 
+/// `wfm forecast` of the 5-week VRU fixture by `mean-4w` over 2 days, with `extra` arguments.
+fn forecast_mean_4w_2d(extra: &[&str]) -> std::process::Output {
+    let history = fixture("vru_5w.csv");
+    let mut args = vec![
+        "forecast",
+        "--history",
+        &history,
+        "--model",
+        "mean-4w",
+        "--horizon",
+        "2d",
+    ];
+    args.extend_from_slice(extra);
+    wfm(&args)
+}
+
 #[test]
 fn forecast_writes_table_and_snapshot() {
     let dir = std::env::temp_dir().join(format!("wfm-forecast-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("fc.csv");
-    let o = wfm(&[
-        "forecast",
-        "--history",
-        &fixture("vru_5w.csv"),
-        "--model",
-        "mean-4w",
-        "--horizon",
-        "2d",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = forecast_mean_4w_2d(&["--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = std::fs::read_to_string(&out).unwrap();
     let mut lines = text.lines();
@@ -156,21 +162,7 @@ fn forecast_starts_at_an_intraday_boundary() {
 
 #[test]
 fn a_day_start_keeps_the_calendar_grid_and_a_bad_one_is_named() {
-    let run = |day_start: &str| {
-        wfm(&[
-            "forecast",
-            "--history",
-            &fixture("vru_5w.csv"),
-            "--model",
-            "mean-4w",
-            "--horizon",
-            "2d",
-            "--format",
-            "csv",
-            "--day-start",
-            day_start,
-        ])
-    };
+    let run = |day_start: &str| forecast_mean_4w_2d(&["--format", "csv", "--day-start", day_start]);
     let stamps = |o: &std::process::Output| -> Vec<String> {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         String::from_utf8_lossy(&o.stdout)
