@@ -173,7 +173,7 @@ fn a_day_start_keeps_the_calendar_grid_and_a_bad_one_is_named() {
     // The VRU's quiet hour is about 04:00. Every day start writes the calendar grid from the
     // same origin (only open intervals are written, and which night slots are open depends on
     // the weekday a slot's operational day has).
-    for day_start in ["00:00", "04:00", "auto"] {
+    for day_start in ["00:00", "04:00", "auto", "midnight-unless-busy"] {
         let s = stamps(&run(day_start));
         assert_eq!(s[0], "interval_start");
         assert!(s.len() > 40, "{day_start}: {s:?}");

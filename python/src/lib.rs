@@ -83,7 +83,7 @@ fn inner(origins: u16) -> PyResult<InnerBacktest> {
 /// `wfm forecast`: the forecast table of every queue (columns as the CLI).
 #[pyfunction]
 #[pyo3(signature = (history, *, calendar=None, model="auto", start=None, horizon="14d",
-    inner_origins=8, threads=None, day_start="00:00"))]
+    inner_origins=8, threads=None, day_start="midnight-unless-busy"))]
 #[allow(clippy::too_many_arguments)]
 fn forecast<'py>(
     py: Python<'py>,
@@ -112,7 +112,7 @@ fn forecast<'py>(
 /// `wfm backtest`: `(summary, rows)` tables.
 #[pyfunction]
 #[pyo3(signature = (history, *, origins, calendar=None, model=vec!["auto".to_string()],
-    horizon="7d", inner_origins=8, threads=None, day_start="00:00"))]
+    horizon="7d", inner_origins=8, threads=None, day_start="midnight-unless-busy"))]
 #[allow(clippy::too_many_arguments)]
 fn backtest<'py>(
     py: Python<'py>,

@@ -241,7 +241,7 @@ def forecast(
     horizon: Any = "14d",
     inner_origins: int = 8,
     threads: Optional[int] = None,
-    day_start: str = "00:00",
+    day_start: str = "midnight-unless-busy",
 ) -> Any:
     """Forecasts volume (with 80/95 % intervals) and AHT per queue × interval (``wfm forecast``).
 
@@ -252,8 +252,9 @@ def forecast(
     from the morning's arrivals; default the end of history). ``horizon``: e.g. ``"14d"``.
     Returns ``interval_start, queue, forecast, lo80, hi80, lo95, hi95, aht_forecast, model,
     aht_lo80, aht_hi80, aht_lo95, aht_hi95`` (AHT bounds empty when not calibrated).
-    ``day_start``: where the planning (operational) day starts, ``"HH:MM"`` or ``"auto"`` (the
-    CLI's ``--day-start``; output stays on the calendar grid).
+    ``day_start``: where the planning (operational) day starts, ``"HH:MM"``, ``"auto"`` or
+    ``"midnight-unless-busy"`` (the CLI's ``--day-start`` and its default; output stays on the
+    calendar grid).
     Queues are forecast in parallel; the output does not depend on ``threads``.
     """
     frames: Dict[str, pd.DataFrame] = {}
@@ -311,7 +312,7 @@ def backtest(
     horizon: Any = "7d",
     inner_origins: int = 8,
     threads: Optional[int] = None,
-    day_start: str = "00:00",
+    day_start: str = "midnight-unless-busy",
 ) -> Tuple[Any, Any]:
     """Rolling-origin backtest (``wfm backtest``): returns ``(summary, rows)``.
 

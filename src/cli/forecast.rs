@@ -43,10 +43,16 @@ pub(crate) struct Args {
     /// Weekly inner origins used for `auto` ranking and the prediction intervals.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=12))]
     inner_origins: u16,
-    /// Where the planning (operational) day starts: HH:MM, or `auto` (the quiet hour of the 8
-    /// weeks before the origin; midnight for a center closed at night). The day-based models
-    /// work on days from it; output timestamps are unchanged.
-    #[arg(long, value_name = "HH:MM|auto", default_value = "00:00")]
+    /// Where the planning (operational) day starts: HH:MM (`00:00`: the calendar day), `auto`
+    /// (the quiet hour of the 8 weeks before the origin; midnight for a center closed at
+    /// night), or `midnight-unless-busy` (midnight, unless the two hours around it hold more
+    /// than 1/24 of the day's calls; then `auto`). The day-based models work on days from it;
+    /// output timestamps are unchanged.
+    #[arg(
+        long,
+        value_name = "HH:MM|auto|midnight-unless-busy",
+        default_value = "midnight-unless-busy"
+    )]
     day_start: String,
     /// Time grain: intraday intervals, or weekly / monthly totals for long-range planning
     /// (then `--horizon` counts periods: 26, 26w, 18m; history may be daily or intervals).

@@ -42,7 +42,7 @@ pub use decomposition::{Decomposition, FittedDecomposition};
 pub use double_seasonal::{DoubleSeasonalHw, FittedDoubleSeasonalHw, HwTermination};
 pub use ets_profile::{EtsProfile, FittedEtsProfile, Seasonality};
 pub use history::{History, LoadReport, QueueHistory, SeriesInput};
-pub use opday::DayStart;
+pub use opday::{DayStart, BUSY_MIDNIGHT_SHARE};
 pub use optim::FitTermination;
 pub use queue::{forecast_queue, QueueForecast};
 pub use seasonal_naive::{FittedSeasonalNaive, Season, SeasonalNaive};
