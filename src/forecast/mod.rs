@@ -169,8 +169,11 @@ pub enum ForecastError {
         /// The grid step.
         step_minutes: u32,
     },
-    /// A day start that is not `auto` or a time of day on the history's grid.
-    #[error("day start `{value}`: expected `auto` or HH:MM on the history's interval grid")]
+    /// A day start that is not `auto`, `midnight-unless-busy` or a time of day on the
+    /// history's grid.
+    #[error(
+        "day start `{value}`: expected `auto`, `midnight-unless-busy` or HH:MM on the history's interval grid"
+    )]
     BadDayStart {
         /// The value given.
         value: String,

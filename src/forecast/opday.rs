@@ -100,7 +100,7 @@ impl DayStart {
                 let profile = day_profile(history, origin);
                 let day: f64 = profile.iter().sum();
                 if day > 0.0 && window(&profile, 0) > BUSY_MIDNIGHT_SHARE * day {
-                    quiet_boundary(history, origin)
+                    quiet_cut(&profile)
                 } else {
                     0
                 }
@@ -170,12 +170,17 @@ fn window(profile: &[f64], c: usize) -> f64 {
 
 /// The slot boundary (0 = midnight) through the least volume: see the module documentation.
 pub(crate) fn quiet_boundary(history: &History, origin: usize) -> usize {
-    let profile = day_profile(history, origin);
+    quiet_cut(&day_profile(history, origin))
+}
+
+/// The boundary of `profile` (one day of slots) through the least volume within an hour on
+/// either side, ties to the one nearest midnight; 0 for an empty profile.
+fn quiet_cut(profile: &[f64]) -> usize {
     let d = profile.len();
     if profile.iter().all(|&v| v == 0.0) {
         return 0;
     }
-    let costs: Vec<f64> = (0..d).map(|c| window(&profile, c)).collect();
+    let costs: Vec<f64> = (0..d).map(|c| window(profile, c)).collect();
     let lo = costs.iter().copied().fold(f64::INFINITY, f64::min);
     let tol = 1e-9 * (1.0 + profile.iter().sum::<f64>());
     (0..d)
