@@ -23,7 +23,7 @@ use std::time::Instant;
 
 use super::calendar::Calendar;
 use super::history::History;
-use super::opday::{relabel, run_queues_on_day};
+use super::opday::{run_queues_on_day, Relabelled};
 use super::pipeline::origin_and_horizon;
 use super::{ForecastError, InnerBacktest, ModelChoice};
 use crate::time::{format_timestamp, NaiveDateTime};
@@ -178,6 +178,20 @@ pub fn backtest(
         origins.push((o, od));
         horizon = h;
     }
+    // Each origin's operational day. The relabelled history depends on the day start alone
+    // (not on the origin or the model), so it is built once per distinct start and shared by
+    // every model; each origin's share of that work (its day start, and the relabelling when it
+    // was first needed) is counted in every model's seconds, as when each relabelled its own.
+    let mut relabelled: BTreeMap<isize, Relabelled> = BTreeMap::new();
+    let mut day_starts = Vec::with_capacity(origins.len());
+    for &(_, od) in &origins {
+        let t0 = Instant::now();
+        let r = options.day_start.slots(history, od)?;
+        relabelled
+            .entry(r)
+            .or_insert_with(|| (r != 0).then(|| history.relabelled(r)));
+        day_starts.push((r, t0.elapsed().as_secs_f64()));
+    }
     let total = options.models.len() * origins.len();
     let mut done = 0;
     let mut scores = Vec::new();
@@ -185,10 +199,10 @@ pub fn backtest(
     for choice in &options.models {
         let name = choice.name();
         // One untimed warm-up (first origin), as in the FORECAST.md protocol.
-        if let Some(&(_, od)) = origins.first() {
-            let rel = relabel(history, od, options.day_start)?;
+        if let (Some(&(_, od)), Some(&(r, _))) = (origins.first(), day_starts.first()) {
+            let rel = &relabelled[&r];
             let warm =
-                run_queues_on_day(history, &rel, calendar, od, horizon, choice, &options.inner);
+                run_queues_on_day(history, rel, calendar, od, horizon, choice, &options.inner);
             for (w, _) in warm {
                 w?;
             }
@@ -196,15 +210,19 @@ pub fn backtest(
         let mut seconds = 0.0;
         let mut picks = BTreeMap::new();
         let first_row = rows.len();
-        for &(o, od) in &origins {
+        for (&(o, od), &(r, relabel_secs)) in origins.iter().zip(&day_starts) {
             // Queues in parallel, assembled in queue order; `seconds` sums each queue's own
             // compute time (CPU seconds, comparable across thread counts).
-            let t0 = Instant::now();
-            let rel = relabel(history, od, options.day_start)?;
-            let relabel_secs = t0.elapsed().as_secs_f64();
             seconds += relabel_secs;
-            let runs =
-                run_queues_on_day(history, &rel, calendar, od, horizon, choice, &options.inner);
+            let runs = run_queues_on_day(
+                history,
+                &relabelled[&r],
+                calendar,
+                od,
+                horizon,
+                choice,
+                &options.inner,
+            );
             for (q, (run, secs)) in history.queues().iter().zip(runs) {
                 let run = run?;
                 seconds += secs;
