@@ -98,8 +98,7 @@ impl DayStart {
             DayStart::Auto => quiet_boundary(history, origin),
             DayStart::MidnightUnlessBusy => {
                 let profile = day_profile(history, origin);
-                let day: f64 = profile.iter().sum();
-                if day > 0.0 && window(&profile, 0) > BUSY_MIDNIGHT_SHARE * day {
+                if window(&profile, 0) > BUSY_MIDNIGHT_SHARE * profile.iter().sum::<f64>() {
                     quiet_cut(&profile)
                 } else {
                     0
@@ -383,6 +382,11 @@ mod tests {
         v
     }
 
+    /// The [`hourly`] center open from `open_from`, every hour with a row.
+    fn center(open_from: usize) -> History {
+        history(&hourly(open_from).into_iter().map(Some).collect::<Vec<_>>())
+    }
+
     fn history(v: &[Option<f64>]) -> History {
         let start = NaiveDateTime::parse_from_str("1999-01-03 00:00", "%Y-%m-%d %H:%M").unwrap();
         History::from_series(
@@ -403,7 +407,7 @@ mod tests {
         assert_eq!(DayStart::parse("04:30").unwrap(), DayStart::At(16_200));
         assert!(DayStart::parse("24:00").is_err());
         assert!(DayStart::parse("4").is_err());
-        let h = history(&hourly(9).into_iter().map(Some).collect::<Vec<_>>());
+        let h = center(9);
         assert!(DayStart::At(1_800).slots(&h, 24 * 30).is_err()); // not on the hourly grid
         assert_eq!(DayStart::At(20 * 3600).slots(&h, 24 * 30).unwrap(), -4);
     }
@@ -412,14 +416,14 @@ mod tests {
     fn a_center_closed_at_night_keeps_midnight_and_a_shifted_one_is_cut_at_its_quiet_hour() {
         let origin = 24 * 7 * (WEEKS - 1);
         // Open 09–23: midnight is quiet.
-        let a = history(&hourly(9).into_iter().map(Some).collect::<Vec<_>>());
+        let a = center(9);
         assert_eq!(quiet_boundary(&a, origin), 0);
         // The same center exported 4 h later (open 13–03): cut at 04:00, the quiet boundary
         // nearest midnight.
-        let b = history(&hourly(13).into_iter().map(Some).collect::<Vec<_>>());
+        let b = center(13);
         assert_eq!(DayStart::Auto.slots(&b, origin).unwrap(), 4);
         // Open 05–19 exported 6 h earlier (23–13): cut at 22:00 of the day before.
-        let c = history(&hourly(23).into_iter().map(Some).collect::<Vec<_>>());
+        let c = center(23);
         assert_eq!(DayStart::Auto.slots(&c, origin).unwrap(), -2);
     }
 
@@ -432,12 +436,12 @@ mod tests {
         // Open 09–23: closed at midnight. Open 13–03: midnight in the trough of the late hours
         // (1.3 + sin(0.45 h) ≈ 0.33 of the shape's ~1.3 mean: 3.5 % of the day within an hour
         // of it), kept. Open 17–07: midnight at the peak of the day, cut at the quiet hour.
-        let quiet = history(&hourly(9).into_iter().map(Some).collect::<Vec<_>>());
+        let quiet = center(9);
         assert_eq!(d.slots(&quiet, origin).unwrap(), 0);
-        let trough = history(&hourly(13).into_iter().map(Some).collect::<Vec<_>>());
+        let trough = center(13);
         assert_eq!(d.slots(&trough, origin).unwrap(), 0);
         assert_eq!(DayStart::Auto.slots(&trough, origin).unwrap(), 4);
-        let busy = history(&hourly(17).into_iter().map(Some).collect::<Vec<_>>());
+        let busy = center(17);
         let cut = signed(quiet_boundary(&busy, origin), 24);
         assert!((7..=17).contains(&cut.rem_euclid(24)), "{cut}");
         assert_eq!(d.slots(&busy, origin).unwrap(), cut);
