@@ -5,13 +5,13 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use wfm::forecast::{
-    backtest, backtest_aht, AhtBacktestOptions, AhtChoice, AhtModel, BacktestOptions, Calendar,
-    History, InnerBacktest, ModelChoice, ModelSpec,
+    backtest, backtest_aht, AhtBacktestOptions, AhtChoice, AhtModel, BacktestOptions, History,
+    InnerBacktest, ModelChoice, ModelSpec,
 };
 use wfm::time::{format_timestamp, parse_timestamp, NaiveDateTime};
 use wfm::units::parse_duration_secs;
 
-use super::long_range::{GrainArg, WeekStart};
+use super::long_range::{read_calendar, read_history, GrainArg, WeekStart};
 use super::vocab::usage;
 use super::{emit, Format, OutputArgs};
 
@@ -54,20 +54,8 @@ pub(crate) struct Args {
     /// Forecast horizon from each origin.
     #[arg(long, default_value = "7d")]
     horizon: String,
-    /// Weekly inner origins used for `auto` ranking and the prediction intervals.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=12))]
-    inner_origins: u16,
-    /// Where the planning (operational) day starts: HH:MM (`00:00`: the calendar day), `auto`
-    /// (the quiet hour of the 8 weeks before the origin; midnight for a center closed at
-    /// night), or `midnight-unless-busy` (midnight, unless the two hours around it hold more
-    /// than 1/24 of the day's calls; then `auto`). The day-based models work on days from it;
-    /// output timestamps are unchanged.
-    #[arg(
-        long,
-        value_name = "HH:MM|auto|midnight-unless-busy",
-        default_value = "midnight-unless-busy"
-    )]
-    day_start: String,
+    #[command(flatten)]
+    fit: super::forecast::FitArgs,
     /// Time grain: intraday intervals, or weekly / monthly totals (long-range; origins default
     /// to every `--every` period over the last year that leaves the longest horizon to score).
     #[arg(long, value_enum, default_value_t = GrainArg::Interval)]
@@ -139,18 +127,11 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             "--every spaces the origins of --from/--to (or of --grain week|month); with --origins it has no effect",
         ));
     }
-    let history = History::read(&args.history)
-        .with_context(|| format!("failed to load history `{}`", args.history.display()))?;
+    let history = read_history(&args.history)?;
     if args.target == Target::Aht {
         return run_aht(&args, &history);
     }
-    let calendar = match &args.calendar {
-        Some(p) => Some(
-            Calendar::read(p)
-                .with_context(|| format!("failed to load calendar `{}`", p.display()))?,
-        ),
-        None => None,
-    };
+    let calendar = read_calendar(args.calendar.as_ref())?;
     let models = parse_models(&args.model)?;
     let (origins, horizon_secs, inner) = schedule_of_origins(&args)?;
     let options = BacktestOptions {
@@ -158,8 +139,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         horizon_secs,
         models,
         inner,
-        day_start: wfm::forecast::DayStart::parse(&args.day_start)
-            .map_err(|e| usage(format!("--day-start: {e}")))?,
+        day_start: args.fit.day_start()?,
     };
     let total = (options.models.len() * options.origins.len()) as u64;
     let bar = indicatif::ProgressBar::new(total).with_style(
@@ -312,11 +292,7 @@ fn run_aht(args: &Args, history: &History) -> anyhow::Result<ExitCode> {
 fn schedule_of_origins(args: &Args) -> anyhow::Result<(Vec<NaiveDateTime>, i64, InnerBacktest)> {
     let horizon_secs =
         parse_duration_secs(&args.horizon).map_err(|e| usage(format!("--horizon: {e}")))?;
-    let inner = InnerBacktest {
-        origins: usize::from(args.inner_origins),
-        ..InnerBacktest::default()
-    };
-    Ok((parse_origins(args)?, horizon_secs, inner))
+    Ok((parse_origins(args)?, horizon_secs, args.fit.inner()))
 }
 
 /// `--out` gets the per-interval rows (CSV unless its extension says otherwise); stdout the

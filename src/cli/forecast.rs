@@ -4,13 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use wfm::forecast::{
-    forecast, Calendar, DayStart, ForecastOptions, History, InnerBacktest, ModelChoice,
-};
+use wfm::forecast::{forecast, DayStart, ForecastOptions, InnerBacktest, ModelChoice};
 use wfm::time::parse_timestamp;
 use wfm::units::parse_duration_secs;
 
-use super::long_range::{GrainArg, WeekStart};
+use super::long_range::{read_calendar, read_history, GrainArg, WeekStart};
 use super::vocab::usage;
 use super::{emit, OutputArgs};
 
@@ -40,6 +38,22 @@ pub(crate) struct Args {
     /// Forecast horizon (e.g. 14d).
     #[arg(long, default_value = "14d")]
     horizon: String,
+    #[command(flatten)]
+    fit: FitArgs,
+    /// Time grain: intraday intervals, or weekly / monthly totals for long-range planning
+    /// (then `--horizon` counts periods: 26, 26w, 18m; history may be daily or intervals).
+    #[arg(long, value_enum, default_value_t = GrainArg::Interval)]
+    grain: GrainArg,
+    /// First day of a week for `--grain week`.
+    #[arg(long, value_enum, default_value_t = WeekStart::Monday)]
+    week_start: WeekStart,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// How the models are fitted, shared by `wfm forecast` and `wfm backtest`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct FitArgs {
     /// Weekly inner origins used for `auto` ranking and the prediction intervals.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=12))]
     inner_origins: u16,
@@ -54,15 +68,23 @@ pub(crate) struct Args {
         default_value = "midnight-unless-busy"
     )]
     day_start: String,
-    /// Time grain: intraday intervals, or weekly / monthly totals for long-range planning
-    /// (then `--horizon` counts periods: 26, 26w, 18m; history may be daily or intervals).
-    #[arg(long, value_enum, default_value_t = GrainArg::Interval)]
-    grain: GrainArg,
-    /// First day of a week for `--grain week`.
-    #[arg(long, value_enum, default_value_t = WeekStart::Monday)]
-    week_start: WeekStart,
-    #[command(flatten)]
-    output: OutputArgs,
+}
+
+impl FitArgs {
+    /// The inner backtest of `--inner-origins`.
+    pub(crate) fn inner(&self) -> InnerBacktest {
+        InnerBacktest {
+            origins: usize::from(self.inner_origins),
+            ..InnerBacktest::default()
+        }
+    }
+    /// The operational day of `--day-start`.
+    ///
+    /// # Errors
+    /// A usage error for a value that is not HH:MM, `auto` or `midnight-unless-busy`.
+    pub(crate) fn day_start(&self) -> anyhow::Result<DayStart> {
+        DayStart::parse(&self.day_start).map_err(|e| usage(format!("--day-start: {e}")))
+    }
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -76,15 +98,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             &args.output,
         );
     }
-    let history = History::read(&args.history)
-        .with_context(|| format!("failed to load history `{}`", args.history.display()))?;
-    let calendar = match &args.calendar {
-        Some(p) => Some(
-            Calendar::read(p)
-                .with_context(|| format!("failed to load calendar `{}`", p.display()))?,
-        ),
-        None => None,
-    };
+    let history = read_history(&args.history)?;
+    let calendar = read_calendar(args.calendar.as_ref())?;
     let start = match &args.start {
         Some(s) => Some(
             parse_timestamp(s)
@@ -97,12 +112,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         start,
         horizon_secs: parse_duration_secs(&args.horizon)
             .map_err(|e| usage(format!("--horizon: {e}")))?,
-        inner: InnerBacktest {
-            origins: usize::from(args.inner_origins),
-            ..InnerBacktest::default()
-        },
-        day_start: DayStart::parse(&args.day_start)
-            .map_err(|e| usage(format!("--day-start: {e}")))?,
+        inner: args.fit.inner(),
+        day_start: args.fit.day_start()?,
     };
     let mut out = forecast(&history, calendar.as_ref(), &options)
         .with_context(|| format!("failed to forecast from `{}`", args.history.display()))?;

@@ -96,14 +96,21 @@ fn load(
         "history: {} row(s) used, {} queue × day(s) observed, {} unobserved (missing, not zero)",
         load.rows, load.observed_days, load.missing_days
     );
-    let cal = match calendar {
-        Some(p) => Some(
-            Calendar::read(p)
-                .with_context(|| format!("failed to load calendar `{}`", p.display()))?,
-        ),
-        None => None,
-    };
-    Ok((daily, cal))
+    Ok((daily, read_calendar(calendar)?))
+}
+
+/// The `--calendar` file, if given (`wfm forecast` and `wfm backtest` at every grain).
+pub(crate) fn read_calendar(path: Option<&PathBuf>) -> anyhow::Result<Option<Calendar>> {
+    path.map(|p| {
+        Calendar::read(p).with_context(|| format!("failed to load calendar `{}`", p.display()))
+    })
+    .transpose()
+}
+
+/// The `--history` file of an interval forecast or backtest.
+pub(crate) fn read_history(path: &Path) -> anyhow::Result<wfm::forecast::History> {
+    wfm::forecast::History::read(path)
+        .with_context(|| format!("failed to load history `{}`", path.display()))
 }
 
 /// `wfm forecast --grain week|month`.
