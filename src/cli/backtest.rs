@@ -6,12 +6,13 @@ use std::process::ExitCode;
 use anyhow::Context;
 use wfm::forecast::{
     backtest, backtest_aht, AhtBacktestOptions, AhtChoice, AhtModel, BacktestOptions, History,
-    InnerBacktest, ModelChoice, ModelSpec,
+    ModelChoice, ModelSpec,
 };
 use wfm::time::{format_timestamp, parse_timestamp, NaiveDateTime};
 use wfm::units::parse_duration_secs;
 
-use super::long_range::{read_calendar, read_history, GrainArg, WeekStart};
+use super::forecast::{read_history, FitArgs};
+use super::long_range::{read_calendar, GrainArg, WeekStart};
 use super::vocab::usage;
 use super::{emit, Format, OutputArgs};
 
@@ -55,7 +56,7 @@ pub(crate) struct Args {
     #[arg(long, default_value = "7d")]
     horizon: String,
     #[command(flatten)]
-    fit: super::forecast::FitArgs,
+    fit: FitArgs,
     /// Time grain: intraday intervals, or weekly / monthly totals (long-range; origins default
     /// to every `--every` period over the last year that leaves the longest horizon to score).
     #[arg(long, value_enum, default_value_t = GrainArg::Interval)]
@@ -133,7 +134,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let calendar = read_calendar(args.calendar.as_ref())?;
     let models = parse_models(&args.model)?;
-    let (origins, horizon_secs, inner) = schedule_of_origins(&args)?;
+    let (origins, horizon_secs) = schedule_of_origins(&args)?;
+    let inner = args.fit.inner();
     let options = BacktestOptions {
         origins,
         horizon_secs,
@@ -259,7 +261,8 @@ fn run_aht(args: &Args, history: &History) -> anyhow::Result<ExitCode> {
             models.push(AhtChoice::parse(m).map_err(|e| usage(format!("--model: {e}")))?);
         }
     }
-    let (origins, horizon_secs, inner) = schedule_of_origins(args)?;
+    let (origins, horizon_secs) = schedule_of_origins(args)?;
+    let inner = args.fit.inner();
     let options = AhtBacktestOptions {
         origins,
         horizon_secs,
@@ -289,10 +292,10 @@ fn run_aht(args: &Args, history: &History) -> anyhow::Result<ExitCode> {
 
 /// The origins, the horizon in seconds and the inner backtest of `--origins`/`--from`,
 /// `--horizon` and `--inner-origins` (volume and AHT backtests alike).
-fn schedule_of_origins(args: &Args) -> anyhow::Result<(Vec<NaiveDateTime>, i64, InnerBacktest)> {
+fn schedule_of_origins(args: &Args) -> anyhow::Result<(Vec<NaiveDateTime>, i64)> {
     let horizon_secs =
         parse_duration_secs(&args.horizon).map_err(|e| usage(format!("--horizon: {e}")))?;
-    Ok((parse_origins(args)?, horizon_secs, args.fit.inner()))
+    Ok((parse_origins(args)?, horizon_secs))
 }
 
 /// `--out` gets the per-interval rows (CSV unless its extension says otherwise); stdout the

@@ -1,14 +1,14 @@
 //! `wfm forecast`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use wfm::forecast::{forecast, DayStart, ForecastOptions, InnerBacktest, ModelChoice};
+use wfm::forecast::{forecast, DayStart, ForecastOptions, History, InnerBacktest, ModelChoice};
 use wfm::time::parse_timestamp;
 use wfm::units::parse_duration_secs;
 
-use super::long_range::{read_calendar, read_history, GrainArg, WeekStart};
+use super::long_range::{read_calendar, GrainArg, WeekStart};
 use super::vocab::usage;
 use super::{emit, OutputArgs};
 
@@ -85,6 +85,11 @@ impl FitArgs {
     pub(crate) fn day_start(&self) -> anyhow::Result<DayStart> {
         DayStart::parse(&self.day_start).map_err(|e| usage(format!("--day-start: {e}")))
     }
+}
+
+/// The `--history` file of an interval forecast or backtest.
+pub(crate) fn read_history(path: &Path) -> anyhow::Result<History> {
+    History::read(path).with_context(|| format!("failed to load history `{}`", path.display()))
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {

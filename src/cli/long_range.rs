@@ -107,12 +107,6 @@ pub(crate) fn read_calendar(path: Option<&PathBuf>) -> anyhow::Result<Option<Cal
     .transpose()
 }
 
-/// The `--history` file of an interval forecast or backtest.
-pub(crate) fn read_history(path: &Path) -> anyhow::Result<wfm::forecast::History> {
-    wfm::forecast::History::read(path)
-        .with_context(|| format!("failed to load history `{}`", path.display()))
-}
-
 /// `wfm forecast --grain week|month`.
 pub(crate) fn forecast(
     history: &Path,
