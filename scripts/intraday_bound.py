@@ -13,6 +13,9 @@ forecast `F` against the actual `A`, pooled WAPE, as ratios to the day-ahead's o
   so an optimistic bound for a rule that must learn β from the past);
 - `level per slot, window W`: a separate in-sample β for each afternoon slot;
 - `log, two windows`: exp(b1 ln r_3h + b2 ln r_morning), b1 and b2 in-sample;
+- `ridge`: the afternoon's log level regressed (ridge, λ = 1, with an intercept) on the log
+  ratios of the last 1, 2 and 3 h and of the whole morning, of 06:00–09:00, of yesterday's
+  afternoon and of yesterday, and the weekday — in-sample and leave-one-out;
 - the Poisson floor: the WAPE of Poisson draws around the actual counts (seed 1).
 
 Usage: WFM_ANONBANK=DIR python3 scripts/intraday_bound.py --wfm target/release/wfm
@@ -82,6 +85,38 @@ def bounds(A, F):
     return rows
 
 
+def regression_bound(grid, ds, lam=1.0):
+    """The `ridge` rows: in-sample and leave-one-out afternoon WAPE ÷ day-ahead."""
+    def lr(a, f):
+        return np.log((a.sum() + 1) / (f.sum() + 1))
+
+    def features(d):
+        A, F = np.array(grid[d][0]), np.array(grid[d][1])
+        prev = str(dt.date.fromisoformat(d) - dt.timedelta(days=1))
+        Ap, Fp = (np.array(grid[prev][0]), np.array(grid[prev][1])) if prev in grid else (A, A)
+        wd = dt.date.fromisoformat(d).weekday()
+        return ([1.0] + [lr(A[NOON - w:NOON], F[NOON - w:NOON]) for w in (2, 4, 6, NOON)]
+                + [lr(A[12:18], F[12:18]), lr(Ap[NOON:], Fp[NOON:]), lr(Ap, Fp)]
+                + [float(wd == k) for k in range(6)])
+
+    X = np.array([features(d) for d in ds])
+    A = np.array([grid[d][0] for d in ds])[:, NOON:]
+    F = np.array([grid[d][1] for d in ds])[:, NOON:]
+    y = np.log(A.sum(1) / F.sum(1))
+    base = np.abs(A - F).sum()
+
+    def fit(m):
+        return np.linalg.solve(X[m].T @ X[m] + lam * np.eye(X.shape[1]), X[m].T @ y[m])
+
+    def score(pred):
+        return np.abs(A - F * np.exp(pred)[:, None]).sum() / base
+
+    every = np.ones(len(ds), bool)
+    loo = np.array([X[i] @ fit(np.arange(len(ds)) != i) for i in range(len(ds))])
+    return [("ridge on morning windows, yesterday, weekday: in-sample", score(X @ fit(every))),
+            ("ridge on morning windows, yesterday, weekday: leave-one-out", score(loo))]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--wfm", required=True)
@@ -102,7 +137,7 @@ def main():
     for name, ds in sets:
         A = np.array([grid[d][0] for d in ds])
         F = np.array([grid[d][1] for d in ds])
-        for label, value in bounds(A, F):
+        for label, value in bounds(A, F) + regression_bound(grid, ds):
             out.writerow([f"{name} ({len(ds)})", label, f"{value:.3f}"])
 
 
