@@ -13,7 +13,7 @@ forecast `F` against the actual `A`, pooled WAPE, as ratios to the day-ahead's o
   so an optimistic bound for a rule that must learn β from the past);
 - `level per slot, window W`: a separate in-sample β for each afternoon slot;
 - `log, two windows`: exp(b1 ln r_3h + b2 ln r_morning), b1 and b2 in-sample;
-- `ridge`: the afternoon's log level regressed (ridge, λ = 1, with an intercept) on the log
+- `ridge`: the afternoon's log level regressed (ridge, λ = 1, the intercept not shrunk) on the log
   ratios of the last 1, 2 and 3 h and of the whole morning, of 06:00–09:00, of yesterday's
   afternoon and of yesterday, and the weekday — in-sample and leave-one-out;
 - the Poisson floor: the WAPE of Poisson draws around the actual counts (seed 1).
@@ -85,31 +85,34 @@ def bounds(A, F):
     return rows
 
 
-def regression_bound(grid, ds, lam=1.0):
-    """The `ridge` rows: in-sample and leave-one-out afternoon WAPE ÷ day-ahead."""
+def regression_bound(A, F, grid, ds, lam=1.0):
+    """The `ridge` rows: in-sample and leave-one-out afternoon WAPE ÷ day-ahead. `A`, `F`: the
+    days `ds` as rows (whole days); `grid` also gives each day's previous day."""
     def lr(a, f):
         return np.log((a.sum() + 1) / (f.sum() + 1))
 
-    def features(d):
-        A, F = np.array(grid[d][0]), np.array(grid[d][1])
+    def features(i, d):
+        a, f = A[i], F[i]
         prev = str(dt.date.fromisoformat(d) - dt.timedelta(days=1))
-        Ap, Fp = (np.array(grid[prev][0]), np.array(grid[prev][1])) if prev in grid else (A, A)
+        # Without yesterday's rows its two terms are 0 (ratio 1).
+        ap, fp = (np.array(grid[prev][0]), np.array(grid[prev][1])) if prev in grid else (a, a)
         wd = dt.date.fromisoformat(d).weekday()
-        return ([1.0] + [lr(A[NOON - w:NOON], F[NOON - w:NOON]) for w in (2, 4, 6, NOON)]
-                + [lr(A[12:18], F[12:18]), lr(Ap[NOON:], Fp[NOON:]), lr(Ap, Fp)]
+        return ([1.0] + [lr(a[NOON - w:NOON], f[NOON - w:NOON]) for w in (2, 4, 6, NOON)]
+                + [lr(a[12:18], f[12:18]), lr(ap[NOON:], fp[NOON:]), lr(ap, fp)]
                 + [float(wd == k) for k in range(6)])
 
-    X = np.array([features(d) for d in ds])
-    A = np.array([grid[d][0] for d in ds])[:, NOON:]
-    F = np.array([grid[d][1] for d in ds])[:, NOON:]
-    y = np.log(A.sum(1) / F.sum(1))
-    base = np.abs(A - F).sum()
+    X = np.array([features(i, d) for i, d in enumerate(ds)])
+    Aa, Fa = A[:, NOON:], F[:, NOON:]
+    y = np.log(Aa.sum(1) / Fa.sum(1))
+    base = np.abs(Aa - Fa).sum()
+    penalty = lam * np.eye(X.shape[1])
+    penalty[0, 0] = 0.0  # the intercept is not shrunk
 
     def fit(m):
-        return np.linalg.solve(X[m].T @ X[m] + lam * np.eye(X.shape[1]), X[m].T @ y[m])
+        return np.linalg.solve(X[m].T @ X[m] + penalty, X[m].T @ y[m])
 
     def score(pred):
-        return np.abs(A - F * np.exp(pred)[:, None]).sum() / base
+        return np.abs(Aa - Fa * np.exp(pred)[:, None]).sum() / base
 
     every = np.ones(len(ds), bool)
     loo = np.array([X[i] @ fit(np.arange(len(ds)) != i) for i in range(len(ds))])
@@ -137,7 +140,7 @@ def main():
     for name, ds in sets:
         A = np.array([grid[d][0] for d in ds])
         F = np.array([grid[d][1] for d in ds])
-        for label, value in bounds(A, F) + regression_bound(grid, ds):
+        for label, value in bounds(A, F) + regression_bound(A, F, grid, ds):
             out.writerow([f"{name} ({len(ds)})", label, f"{value:.3f}"])
 
 
